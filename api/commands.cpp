@@ -1,0 +1,149 @@
+#include "api/commands.hpp"
+
+#include <nlohmann/json.hpp>
+#include <pthread.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include "api/config.hpp"
+#include "api/problem.hpp"
+#include "api/routes.hpp"
+#include "db/database.hpp"
+#include "db/journal_writer.hpp"
+#include "db/store.hpp"
+#include "db/verify.hpp"
+
+namespace riziki::api {
+
+namespace {
+
+/// Options after the command name: "--name value" pairs and bare "--flag"s.
+struct Options {
+    std::map<std::string, std::string> values;
+    bool has(const std::string& name) const { return values.contains(name); }
+};
+
+Options parse_options(const std::vector<std::string>& args, const std::set<std::string>& flags) {
+    Options options;
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        const auto& arg = args[i];
+        if (!arg.starts_with("--")) throw UsageError("unexpected argument '" + arg + "'");
+        const std::string name = arg.substr(2);
+        if (flags.contains(name)) {
+            options.values[name] = "";
+        } else if (i + 1 < args.size()) {
+            options.values[name] = args[++i];
+        } else {
+            throw UsageError("option " + arg + " needs a value");
+        }
+    }
+    return options;
+}
+
+Config load_config(const Options& options) {
+    Config config = config_from_environment();
+    if (options.has("home")) config.home = options.values.at("home");
+    if (options.has("listen")) config.listen = options.values.at("listen");
+    if (options.has("database-url")) config.database_url = options.values.at("database-url");
+    // Logs go to stderr: stdout carries only what a command prints (tokens, reports).
+    spdlog::set_default_logger(spdlog::stderr_logger_mt("riziki"));
+    spdlog::set_level(spdlog::level::from_str(config.log_level));
+    return config;
+}
+
+db::DatabaseConfig database_config(const Config& config) {
+    return {config.database_url, config.home, true};
+}
+
+/// Blocks SIGINT and SIGTERM in every thread started after this, so one thread can wait.
+sigset_t block_stop_signals() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    return set;
+}
+
+int serve(const Options& options, bool demo) {
+    const Config config = load_config(options);
+    const sigset_t signals = block_stop_signals();
+    const auto [host, port] = parse_listen(config.listen);
+    db::Database database(database_config(config));
+    db::Store store(database.app_conninfo(), 8);
+    db::JournalWriter writer(database.app_conninfo());
+    ServerOptions server_options;
+    server_options.address = host;
+    server_options.port = port;
+    server_options.io_threads = std::max(2u, std::thread::hardware_concurrency());
+    HttpServer server(server_options, make_router({&store, &writer}),
+                      [](http::status status, const std::string& code, const std::string& detail,
+                         const RequestContext& context) {
+                          return problem(status, code, detail, context);
+                      });
+    server.start();
+    const std::string url = "http://" + host + ":" + std::to_string(server.port());
+    spdlog::info("listening on {} ({} database)", url, database.embedded() ? "embedded" : "external");
+    if (demo) std::cout << "Riziki is serving at " << url << "\n" << std::flush;
+    int received = 0;
+    sigwait(&signals, &received);
+    spdlog::info("signal {}: draining requests in flight", received);
+    server.stop();
+    server.wait();
+    return 0;
+}
+
+int migrate_command(const Options& options) {
+    const Config config = load_config(options);
+    db::Database database(database_config(config));
+    for (const auto& name : database.applied_migrations()) std::cout << "applied " << name << "\n";
+    if (database.applied_migrations().empty()) std::cout << "schema is up to date\n";
+    return 0;
+}
+
+int verify_command(const Options& options) {
+    const Config config = load_config(options);
+    db::Database database(database_config(config));
+    const auto report = db::verify_journal(database.app_conninfo());
+    if (options.has("json")) {
+        nlohmann::json checks = nlohmann::json::array();
+        for (const auto& c : report.checks) {
+            nlohmann::json item{{"name", c.name}, {"ok", c.ok}, {"examined", c.examined},
+                                {"detail", c.detail}};
+            if (c.first_entry) item["first_entry"] = *c.first_entry;
+            checks.push_back(item);
+        }
+        std::cout << nlohmann::json{{"ok", report.ok}, {"entries_checked", report.entries_checked},
+                                    {"head_hash", report.head_hash}, {"checks", checks}}
+                         .dump(2)
+                  << "\n";
+    } else {
+        for (const auto& c : report.checks) {
+            std::cout << (c.ok ? "ok    " : "FAIL  ") << c.name << " (" << c.examined
+                      << " examined)";
+            if (!c.ok) std::cout << ": " << c.detail;
+            std::cout << "\n";
+        }
+        std::cout << (report.ok ? "journal verified: " : "journal FAILED verification: ")
+                  << report.entries_checked << " entries, head " << report.head_hash << "\n";
+    }
+    return report.ok ? 0 : 1;
+}
+
+}  // namespace
+
+int run_command(const std::vector<std::string>& args) {
+    const std::string& command = args.at(0);
+    if (command == "serve" || command == "demo") {
+        return serve(parse_options(args, {}), command == "demo");
+    }
+    if (command == "migrate") return migrate_command(parse_options(args, {}));
+    if (command == "verify") return verify_command(parse_options(args, {"json"}));
+    throw UsageError("unknown command '" + command + "'");
+}
+
+}  // namespace riziki::api

@@ -1,0 +1,65 @@
+#pragma once
+/// The HTTP/1.1 server: Boost.Beast sessions on a small I/O thread pool, handlers on a
+/// separate pool (they may wait on the database), limits on everything, graceful stop.
+
+#include <boost/beast/http.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace riziki::api {
+
+namespace http = boost::beast::http;
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+
+struct ServerOptions {
+    std::string address = "127.0.0.1";
+    unsigned short port = 8080;  ///< 0 picks a free port (see HttpServer::port())
+    std::size_t io_threads = 2;
+    std::size_t handler_threads = 64;  ///< handlers block on the writer; batches need many
+    std::size_t body_limit_bytes = 1 << 20;
+    std::size_t header_limit_bytes = 16 << 10;
+    std::size_t connections_max = 1024;
+    std::chrono::milliseconds read_timeout{30000};
+};
+
+/// What a handler learns besides the request itself.
+struct RequestContext {
+    std::string request_id;
+};
+
+/// A pure function from request to response; it must not throw for bad input.
+using Handler = std::function<Response(const Request&, const RequestContext&)>;
+
+/// Builds the answer for a request refused before any handler ran (413, 400, 503...).
+using ErrorResponder = std::function<Response(http::status, const std::string& code,
+                                              const std::string& detail,
+                                              const RequestContext&)>;
+
+class HttpServer {
+public:
+    HttpServer(ServerOptions options, Handler handler, ErrorResponder on_error);
+    ~HttpServer();
+    HttpServer(const HttpServer&) = delete;
+    HttpServer& operator=(const HttpServer&) = delete;
+
+    /// Binds and starts serving; returns once listening.
+    void start();
+    /// Stops accepting, lets requests in flight finish, then closes idle connections.
+    /// Safe to call from a signal-watching thread.
+    void stop();
+    /// Blocks until stop() completed.
+    void wait();
+    unsigned short port() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace riziki::api

@@ -1,0 +1,42 @@
+// riziki: the command-line entry point (SPEC §3).
+
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "api/commands.hpp"
+
+namespace {
+
+void usage(std::ostream& out) {
+    out << "usage: riziki <command> [options]\n"
+           "  serve            run the HTTP API (embedded database unless RIZIKI_DATABASE_URL)\n"
+           "  demo             run the API on the embedded database and print its URL\n"
+           "  migrate          apply missing database migrations\n"
+           "  verify [--json]  re-derive the journal's invariants; exit 0 only if all hold\n"
+           "options: --home DIR  --listen HOST:PORT  --database-url URL\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty() || args[0] == "--help" || args[0] == "help") {
+        usage(args.empty() ? std::cerr : std::cout);
+        return args.empty() ? 2 : 0;
+    }
+    try {
+        return riziki::api::run_command(args);
+    } catch (const riziki::api::UsageError& error) {
+        std::cerr << "riziki: " << error.what() << "\n";
+        usage(std::cerr);
+        return 2;
+    } catch (const std::exception& error) {
+        spdlog::critical("{}", error.what());
+        return 1;
+    }
+}

@@ -1,0 +1,18 @@
+# Writes a C++ source holding every db/migrations/NNNN_*.sql file as a raw string, so the
+# riziki binary carries its schema and `riziki migrate` needs no source tree.
+file(GLOB migration_files "${MIGRATIONS_DIR}/[0-9][0-9][0-9][0-9]_*.sql")
+list(SORT migration_files)
+set(body "")
+foreach(path IN LISTS migration_files)
+    get_filename_component(name "${path}" NAME)
+    file(READ "${path}" sql)
+    string(APPEND body "    {\"${name}\", R\"riziki_sql(${sql})riziki_sql\"},\n")
+endforeach()
+file(WRITE "${OUTPUT}.tmp"
+"// Generated from db/migrations by cmake/EmbedMigrations.cmake. Do not edit.\n"
+"#include \"db/migrate.hpp\"\n\n"
+"namespace riziki::db {\n\n"
+"const std::vector<Migration>& embedded_migrations() {\n"
+"    static const std::vector<Migration> migrations{\n${body}    };\n"
+"    return migrations;\n}\n\n}  // namespace riziki::db\n")
+file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)

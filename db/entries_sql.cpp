@@ -1,0 +1,94 @@
+#include "db/entries_sql.hpp"
+
+#include <stdexcept>
+
+#include "db/sql.hpp"
+
+namespace riziki::db {
+
+namespace {
+
+constexpr std::size_t kFetchRows = 4096;
+
+constexpr const char* kSelectEntries = R"(
+SELECT seq, to_char(effective_on, 'YYYY-MM-DD'), memo, event, recorded_by,
+       (extract(epoch FROM recorded_at) * 1000000)::bigint, COALESCE(reverses, 0),
+       encode(prev_hash, 'hex'), encode(hash, 'hex')
+FROM entries WHERE seq > :a AND seq <= :b ORDER BY seq)";
+
+constexpr const char* kSelectPostings = R"(
+SELECT entry_seq, account, fund, currency, amount_minor::text, COALESCE(survivor, ''),
+       COALESCE(award, '')
+FROM postings WHERE entry_seq > :a AND entry_seq <= :b ORDER BY entry_seq, line)";
+
+void load_headers(soci::session& sql, long long from, long long to,
+                  std::vector<ledger::Entry>& out) {
+    std::vector<long long> seq(kFetchRows), at(kFetchRows), reverses(kFetchRows);
+    std::vector<std::string> day(kFetchRows), memo(kFetchRows), event(kFetchRows),
+        by(kFetchRows), prev(kFetchRows), hash(kFetchRows);
+    soci::statement st = (sql.prepare << kSelectEntries, soci::into(seq), soci::into(day),
+                          soci::into(memo), soci::into(event), soci::into(by), soci::into(at),
+                          soci::into(reverses), soci::into(prev), soci::into(hash),
+                          soci::use(from), soci::use(to));
+    st.execute();
+    while (st.fetch()) {
+        for (std::size_t i = 0; i < seq.size(); ++i) {
+            ledger::Entry entry;
+            entry.seq = seq[i];
+            entry.recorded_at_us = at[i];
+            const auto date = ledger::parse_date(day[i]);
+            if (!date) throw std::runtime_error("stored entry has an invalid date");
+            entry.draft.effective_on = *date;
+            entry.draft.memo = std::move(memo[i]);
+            entry.draft.event = std::move(event[i]);
+            entry.draft.recorded_by = std::move(by[i]);
+            if (reverses[i] != 0) entry.draft.reverses = reverses[i];
+            entry.prev_hash = hash_from_bytea(prev[i]);
+            entry.hash = hash_from_bytea(hash[i]);
+            out.push_back(std::move(entry));
+        }
+        for (auto* v : {&seq, &at, &reverses}) v->resize(kFetchRows);
+        for (auto* v : {&day, &memo, &event, &by, &prev, &hash}) v->resize(kFetchRows);
+    }
+}
+
+}  // namespace
+
+std::vector<ledger::Entry> load_entries(soci::session& sql, std::int64_t from_seq,
+                                        std::int64_t to_seq) {
+    std::vector<ledger::Entry> entries;
+    const long long from = from_seq;
+    const long long to = to_seq;
+    load_headers(sql, from, to, entries);
+    if (entries.empty()) return entries;
+
+    std::vector<long long> seq(kFetchRows);
+    std::vector<std::string> account(kFetchRows), fund(kFetchRows), currency(kFetchRows),
+        amount(kFetchRows), survivor(kFetchRows), award(kFetchRows);
+    soci::statement st = (sql.prepare << kSelectPostings, soci::into(seq), soci::into(account),
+                          soci::into(fund), soci::into(currency), soci::into(amount),
+                          soci::into(survivor), soci::into(award), soci::use(from),
+                          soci::use(to));
+    st.execute();
+    std::size_t at = 0;  // entries and postings both ascend by seq: walk them together
+    while (st.fetch()) {
+        for (std::size_t i = 0; i < seq.size(); ++i) {
+            while (at < entries.size() && entries[at].seq < seq[i]) ++at;
+            if (at == entries.size() || entries[at].seq != seq[i]) {
+                throw std::runtime_error("posting without its entry");
+            }
+            const auto value = ledger::from_decimal_string(amount[i]);
+            if (!value) throw std::runtime_error("stored amount is out of range");
+            entries[at].draft.postings.push_back({std::move(account[i]), std::move(fund[i]),
+                                                  std::move(currency[i]), *value,
+                                                  std::move(survivor[i]), std::move(award[i])});
+        }
+        seq.resize(kFetchRows);
+        for (auto* v : {&account, &fund, &currency, &amount, &survivor, &award}) {
+            v->resize(kFetchRows);
+        }
+    }
+    return entries;
+}
+
+}  // namespace riziki::db

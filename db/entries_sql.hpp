@@ -1,0 +1,18 @@
+#pragma once
+/// Internal to db/: loading entries with their postings in bulk.
+
+#include <soci/soci.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "ledger/journal.hpp"
+
+namespace riziki::db {
+
+/// Entries with from_seq < seq <= to_seq, ascending, postings in line order. Fetches in
+/// bulk (vectors of rows), one query per table.
+std::vector<ledger::Entry> load_entries(soci::session& sql, std::int64_t from_seq,
+                                        std::int64_t to_seq);
+
+}  // namespace riziki::db

@@ -1,0 +1,438 @@
+#include "db/journal_writer.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "db/sql.hpp"
+
+namespace riziki::db {
+
+namespace {
+
+struct Pending {
+    WriteRequest request;
+    std::promise<WriteOutcome> promise;
+};
+
+using ClaimKey = std::pair<std::string, std::string>;  // actor, key
+
+struct StoredClaim {
+    ledger::Hash request_hash{};
+    StoredResponse response;
+};
+
+constexpr const char* kLockHead = "SELECT seq, hash_hex, catalog FROM riziki_lock_head()";
+
+constexpr const char* kInsertEntries = R"(
+INSERT INTO entries (seq, effective_on, memo, event, recorded_by, recorded_at, reverses,
+                     posting_count, prev_hash, hash)
+SELECT s, d, m, ev, rb, timestamptz 'epoch' + us * interval '1 microsecond', r, pc,
+       decode(ph, 'hex'), decode(h, 'hex')
+FROM unnest(CAST(:seq AS bigint[]), CAST(:eff AS date[]), CAST(:memo AS text[]),
+            CAST(:event AS text[]), CAST(:by AS text[]), CAST(:us AS bigint[]),
+            CAST(:rev AS bigint[]), CAST(:pc AS integer[]), CAST(:ph AS text[]),
+            CAST(:h AS text[]))
+     WITH ORDINALITY AS u(s, d, m, ev, rb, us, r, pc, ph, h, n)
+ORDER BY n)";
+
+constexpr const char* kInsertPostings = R"(
+INSERT INTO postings (entry_seq, line, account, fund, currency, amount_minor, survivor, award)
+SELECT * FROM unnest(CAST(:seq AS bigint[]), CAST(:line AS integer[]), CAST(:acc AS text[]),
+                     CAST(:fund AS text[]), CAST(:cur AS text[]), CAST(:amt AS numeric[]),
+                     CAST(:sv AS text[]), CAST(:aw AS text[])))";
+
+constexpr const char* kInsertClaims = R"(
+INSERT INTO idempotency_keys (actor, key, request_hash, status, response, entry_seq)
+SELECT a, k, decode(rh, 'hex'), st, resp, s
+FROM unnest(CAST(:actor AS text[]), CAST(:key AS text[]), CAST(:rh AS text[]),
+            CAST(:st AS integer[]), CAST(:resp AS text[]), CAST(:seq AS bigint[]))
+     AS u(a, k, rh, st, resp, s))";
+
+constexpr const char* kSelectClaims = R"(
+SELECT i.actor, i.key, encode(i.request_hash, 'hex'), i.status, i.response
+FROM idempotency_keys i
+JOIN unnest(CAST(:actor AS text[]), CAST(:key AS text[])) AS u(a, k)
+  ON i.actor = u.a AND i.key = u.k)";
+
+constexpr const char* kSelectReversed = R"(
+SELECT reverses FROM entries WHERE reverses = ANY(CAST(:rev AS bigint[])))";
+
+std::int64_t now_us() {
+    using namespace std::chrono;
+    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+WriteOutcome rejected(ledger::Rejection reason, std::size_t posting = 0) {
+    WriteOutcome outcome;
+    outcome.kind = WriteOutcome::Kind::rejected;
+    outcome.check = {reason, posting};
+    return outcome;
+}
+
+/// Column arrays for one multi-row INSERT per table.
+struct BatchColumns {
+    ArrayLiteral seq, effective_on, memo, event, recorded_by, recorded_at, reverses, count,
+        prev_hash, hash;
+    ArrayLiteral p_seq, p_line, p_account, p_fund, p_currency, p_amount, p_survivor, p_award;
+    ArrayLiteral c_actor, c_key, c_hash, c_status, c_response, c_seq;
+
+    void add_entry(const ledger::Entry& entry);
+    /// Writes the batch: one INSERT per table, whatever the number of entries.
+    void insert(soci::session& sql) &&;
+    void add_claim(const IdempotencyClaim& claim, const StoredResponse& response,
+                   std::int64_t entry_seq);
+};
+
+void add_optional(ArrayLiteral& column, const std::string& text) {
+    if (text.empty()) {
+        column.add_null();
+    } else {
+        column.add(text);
+    }
+}
+
+void BatchColumns::add_entry(const ledger::Entry& entry) {
+    const auto& d = entry.draft;
+    seq.add(entry.seq);
+    effective_on.add(ledger::format_date(d.effective_on));
+    memo.add(d.memo);
+    event.add(d.event);
+    recorded_by.add(d.recorded_by);
+    recorded_at.add(entry.recorded_at_us);
+    if (d.reverses) {
+        reverses.add(*d.reverses);
+    } else {
+        reverses.add_null();
+    }
+    count.add(static_cast<long long>(d.postings.size()));
+    prev_hash.add(ledger::to_hex(entry.prev_hash));
+    hash.add(ledger::to_hex(entry.hash));
+    for (std::size_t line = 0; line < d.postings.size(); ++line) {
+        const auto& p = d.postings[line];
+        p_seq.add(entry.seq);
+        p_line.add(static_cast<long long>(line));
+        p_account.add(p.account);
+        p_fund.add(p.fund);
+        p_currency.add(p.currency);
+        p_amount.add(ledger::to_decimal_string(p.amount));
+        add_optional(p_survivor, p.survivor);
+        add_optional(p_award, p.award);
+    }
+}
+
+void BatchColumns::add_claim(const IdempotencyClaim& claim, const StoredResponse& response,
+                             std::int64_t entry_seq) {
+    c_actor.add(claim.actor);
+    c_key.add(claim.key);
+    c_hash.add(ledger::to_hex(claim.request_hash));
+    c_status.add(response.status);
+    c_response.add(response.body);
+    c_seq.add(entry_seq);
+}
+
+void BatchColumns::insert(soci::session& sql) && {
+    if (seq.empty()) return;
+    const std::string e[] = {std::move(seq).finish(),         std::move(effective_on).finish(),
+                             std::move(memo).finish(),        std::move(event).finish(),
+                             std::move(recorded_by).finish(), std::move(recorded_at).finish(),
+                             std::move(reverses).finish(),    std::move(count).finish(),
+                             std::move(prev_hash).finish(),   std::move(hash).finish()};
+    sql << kInsertEntries, soci::use(e[0]), soci::use(e[1]), soci::use(e[2]), soci::use(e[3]),
+        soci::use(e[4]), soci::use(e[5]), soci::use(e[6]), soci::use(e[7]), soci::use(e[8]),
+        soci::use(e[9]);
+    const std::string p[] = {std::move(p_seq).finish(),      std::move(p_line).finish(),
+                             std::move(p_account).finish(),  std::move(p_fund).finish(),
+                             std::move(p_currency).finish(), std::move(p_amount).finish(),
+                             std::move(p_survivor).finish(), std::move(p_award).finish()};
+    sql << kInsertPostings, soci::use(p[0]), soci::use(p[1]), soci::use(p[2]), soci::use(p[3]),
+        soci::use(p[4]), soci::use(p[5]), soci::use(p[6]), soci::use(p[7]);
+    if (c_actor.empty()) return;
+    const std::string c[] = {std::move(c_actor).finish(),  std::move(c_key).finish(),
+                             std::move(c_hash).finish(),   std::move(c_status).finish(),
+                             std::move(c_response).finish(), std::move(c_seq).finish()};
+    sql << kInsertClaims, soci::use(c[0]), soci::use(c[1]), soci::use(c[2]), soci::use(c[3]),
+        soci::use(c[4]), soci::use(c[5]);
+}
+
+constexpr std::size_t kNoLeader = static_cast<std::size_t>(-1);
+
+/// The answer for an item whose idempotency key an earlier item of the same batch claimed:
+/// a replay of the leader's response when the requests match, else the key is reused.
+WriteOutcome follow(const Pending& item, const Pending& leader, const WriteOutcome& led) {
+    if (item.request.idempotency->request_hash != leader.request.idempotency->request_hash) {
+        return rejected(ledger::Rejection::idempotency_key_reused);
+    }
+    if (led.kind != WriteOutcome::Kind::committed) return led;
+    return WriteOutcome{WriteOutcome::Kind::replayed, {}, {}, led.response};
+}
+
+}  // namespace
+
+struct JournalWriter::Impl {
+    std::string conninfo;
+    WriterOptions options;
+
+    std::mutex mutex;
+    std::condition_variable ready;
+    std::condition_variable space;
+    std::deque<Pending> queue;
+    bool stopping = false;
+    WriterStats stats;
+
+    // Owned by the writer thread alone.
+    soci::session sql;
+    bool connected = false;
+    ledger::LedgerContext context;
+    long long context_version = -1;
+
+    std::thread thread;
+
+    void run();
+    void process(std::vector<Pending>& batch);
+    std::vector<WriteOutcome> commit(const std::vector<Pending*>& items);
+    void ensure_connected();
+    std::map<ClaimKey, StoredClaim> load_claims(const std::vector<Pending*>& items);
+    std::set<std::int64_t> load_reversed(const std::vector<Pending*>& items);
+    void screen(const std::vector<Pending*>& items, std::vector<std::optional<WriteOutcome>>& out,
+                std::vector<std::size_t>& followers);
+};
+
+JournalWriter::JournalWriter(std::string conninfo, WriterOptions options)
+    : impl_(std::make_unique<Impl>()) {
+    impl_->conninfo = std::move(conninfo);
+    impl_->options = options;
+    if (impl_->options.batch_max == 0) impl_->options.batch_max = 1;
+    impl_->thread = std::thread([impl = impl_.get()] { impl->run(); });
+}
+
+JournalWriter::~JournalWriter() {
+    {
+        std::lock_guard lock(impl_->mutex);
+        impl_->stopping = true;
+    }
+    impl_->ready.notify_all();
+    impl_->thread.join();
+}
+
+std::future<WriteOutcome> JournalWriter::submit(WriteRequest request) {
+    Pending pending{std::move(request), {}};
+    auto future = pending.promise.get_future();
+    {
+        std::unique_lock lock(impl_->mutex);
+        impl_->space.wait(lock, [&] { return impl_->queue.size() < impl_->options.queue_max; });
+        impl_->queue.push_back(std::move(pending));
+    }
+    impl_->ready.notify_one();
+    return future;
+}
+
+WriterStats JournalWriter::stats() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->stats;
+}
+
+void JournalWriter::Impl::run() {
+    for (;;) {
+        std::vector<Pending> batch;
+        {
+            std::unique_lock lock(mutex);
+            ready.wait(lock, [&] { return stopping || !queue.empty(); });
+            if (queue.empty()) return;  // stopping with nothing left to answer
+            const std::size_t take = std::min(queue.size(), options.batch_max);
+            for (std::size_t i = 0; i < take; ++i) {
+                batch.push_back(std::move(queue.front()));
+                queue.pop_front();
+            }
+        }
+        space.notify_all();
+        process(batch);
+    }
+}
+
+void JournalWriter::Impl::ensure_connected() {
+    if (connected) return;
+    if (sql.is_connected()) sql.close();
+    open_session(sql, conninfo);
+    connected = true;
+    context_version = -1;
+}
+
+void JournalWriter::Impl::process(std::vector<Pending>& batch) {
+    std::vector<Pending*> items;
+    for (auto& pending : batch) items.push_back(&pending);
+    std::vector<WriteOutcome> outcomes;
+    try {
+        ensure_connected();
+        outcomes = commit(items);
+    } catch (const std::exception&) {
+        // A batch fails whole. Retry its entries one by one, so one bad entry (or a race
+        // another process won) costs only itself; a lone failure is answered directly.
+        connected = connected && sql.is_connected();
+        if (items.size() > 1) {
+            for (auto* item : items) {
+                std::vector<Pending> single;
+                single.push_back(std::move(*item));
+                process(single);
+            }
+            return;
+        }
+        outcomes.clear();
+        try {
+            throw;
+        } catch (const soci::soci_error& error) {
+            if (auto reason = rejection_from_error(error)) {
+                outcomes.push_back(rejected(*reason));
+            } else {
+                connected = false;
+                items[0]->promise.set_exception(std::current_exception());
+                return;
+            }
+        } catch (...) {
+            connected = false;
+            items[0]->promise.set_exception(std::current_exception());
+            return;
+        }
+    }
+    {
+        std::lock_guard lock(mutex);
+        std::uint64_t committed = 0;
+        for (const auto& outcome : outcomes) {
+            committed += outcome.kind == WriteOutcome::Kind::committed ? 1 : 0;
+            stats.rejected += outcome.kind == WriteOutcome::Kind::rejected ? 1 : 0;
+        }
+        stats.batches += committed > 0 ? 1 : 0;
+        stats.entries += committed;
+        stats.batch_size_max = std::max(stats.batch_size_max, committed);
+    }
+    for (std::size_t i = 0; i < items.size(); ++i) items[i]->promise.set_value(outcomes[i]);
+}
+
+std::map<ClaimKey, StoredClaim> JournalWriter::Impl::load_claims(
+    const std::vector<Pending*>& items) {
+    ArrayLiteral actors, keys;
+    bool any = false;
+    for (const auto* item : items) {
+        if (!item->request.idempotency) continue;
+        actors.add(item->request.idempotency->actor);
+        keys.add(item->request.idempotency->key);
+        any = true;
+    }
+    std::map<ClaimKey, StoredClaim> found;
+    if (!any) return found;
+    const std::string actor_array = std::move(actors).finish();
+    const std::string key_array = std::move(keys).finish();
+    soci::rowset<soci::row> rows =
+        (sql.prepare << kSelectClaims, soci::use(actor_array), soci::use(key_array));
+    for (const auto& row : rows) {
+        StoredClaim claim{hash_from_bytea(row.get<std::string>(2)),
+                          {row.get<int>(3), row.get<std::string>(4)}};
+        found.emplace(ClaimKey{row.get<std::string>(0), row.get<std::string>(1)},
+                      std::move(claim));
+    }
+    return found;
+}
+
+std::set<std::int64_t> JournalWriter::Impl::load_reversed(const std::vector<Pending*>& items) {
+    ArrayLiteral targets;
+    bool any = false;
+    for (const auto* item : items) {
+        if (!item->request.draft.reverses) continue;
+        targets.add(static_cast<long long>(*item->request.draft.reverses));
+        any = true;
+    }
+    std::set<std::int64_t> reversed;
+    if (!any) return reversed;
+    const std::string array = std::move(targets).finish();
+    soci::rowset<long long> rows = (sql.prepare << kSelectReversed, soci::use(array));
+    for (long long seq : rows) reversed.insert(seq);
+    return reversed;
+}
+
+/// Decides, before anything is written, which items are refused (core rules, reused
+/// keys, double reversals), which replay a stored response, and which repeat a key another
+/// item of this batch claims (`followers`, answered from that item after the commit).
+void JournalWriter::Impl::screen(const std::vector<Pending*>& items,
+                                 std::vector<std::optional<WriteOutcome>>& out,
+                                 std::vector<std::size_t>& followers) {
+    const auto stored = load_claims(items);
+    auto reversed = load_reversed(items);
+    std::map<ClaimKey, std::size_t> claimed_here;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const auto& request = items[i]->request;
+        const auto check = ledger::validate_entry(request.draft, context);
+        if (!check.ok()) {
+            out[i] = rejected(check.reason, check.posting);
+            continue;
+        }
+        if (request.idempotency) {
+            const ClaimKey key{request.idempotency->actor, request.idempotency->key};
+            if (auto it = stored.find(key); it != stored.end()) {
+                if (it->second.request_hash != request.idempotency->request_hash) {
+                    out[i] = rejected(ledger::Rejection::idempotency_key_reused);
+                } else {
+                    out[i] = WriteOutcome{WriteOutcome::Kind::replayed, {}, {}, it->second.response};
+                }
+                continue;
+            }
+            if (auto [it, fresh] = claimed_here.try_emplace(key, i); !fresh) {
+                followers[i] = it->second;
+                continue;
+            }
+        }
+        if (request.draft.reverses && !reversed.insert(*request.draft.reverses).second) {
+            out[i] = rejected(ledger::Rejection::already_reversed);
+        }
+    }
+}
+
+std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*>& items) {
+    soci::transaction tx(sql);
+    long long head_seq = 0;
+    std::string head_hash;
+    long long version = 0;
+    sql << kLockHead, soci::into(head_seq), soci::into(head_hash), soci::into(version);
+    if (version != context_version) {
+        context = load_context(sql);
+        context_version = version;
+    }
+    std::vector<std::optional<WriteOutcome>> out(items.size());
+    std::vector<std::size_t> followers(items.size(), kNoLeader);
+    screen(items, out, followers);
+
+    // Chain what was accepted, in queue order, onto the head we hold locked.
+    BatchColumns columns;
+    ledger::Hash prev = hash_from_bytea(head_hash);
+    const std::int64_t recorded_at = now_us();
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (out[i] || followers[i] != kNoLeader) continue;
+        const auto& request = items[i]->request;
+        WriteOutcome outcome{WriteOutcome::Kind::committed, {}, {}, {}};
+        outcome.entry = ledger::Entry{++head_seq, recorded_at, request.draft, prev, {}};
+        outcome.entry.hash = entry_hash(outcome.entry);
+        prev = outcome.entry.hash;
+        columns.add_entry(outcome.entry);
+        if (request.idempotency) {
+            outcome.response = request.idempotency->render(outcome.entry);
+            columns.add_claim(*request.idempotency, outcome.response, outcome.entry.seq);
+        }
+        out[i] = std::move(outcome);
+    }
+    std::move(columns).insert(sql);
+    tx.commit();
+
+    std::vector<WriteOutcome> outcomes(items.size());
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        // Copies, not moves: a leader's outcome may still be needed by its followers.
+        outcomes[i] = followers[i] == kNoLeader
+                          ? *out[i]
+                          : follow(*items[i], *items[followers[i]], *out[followers[i]]);
+    }
+    return outcomes;
+}
+
+}  // namespace riziki::db

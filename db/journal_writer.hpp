@@ -1,0 +1,78 @@
+#pragma once
+/// The journal's write path. Producers submit entries from any thread; one writer thread
+/// drains the queue and commits them in batches, so many concurrent writers share one
+/// commit (and one fsync). Each producer is answered only after its batch is durable.
+/// Sequence numbers and the hash chain are assigned inside the batch's transaction, under
+/// the journal head's row lock, so they stay gap-free across processes too.
+
+#include <cstdint>
+#include <functional>
+#include <future>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "ledger/journal.hpp"
+
+namespace riziki::db {
+
+/// A response kept with an idempotency key, returned verbatim to a replay.
+struct StoredResponse {
+    int status = 0;
+    std::string body;
+};
+
+/// An idempotency key claimed by a write: recorded in the same transaction as the entry.
+struct IdempotencyClaim {
+    std::string actor;
+    std::string key;
+    ledger::Hash request_hash{};
+    /// Renders the response to store, given the entry as it will be committed.
+    std::function<StoredResponse(const ledger::Entry&)> render;
+};
+
+struct WriteRequest {
+    ledger::EntryDraft draft;
+    std::optional<IdempotencyClaim> idempotency;
+};
+
+struct WriteOutcome {
+    enum class Kind : std::uint8_t { committed, replayed, rejected };
+    Kind kind = Kind::rejected;
+    ledger::Entry entry;       ///< committed: the entry with its seq and hash
+    ledger::EntryCheck check;  ///< rejected: the first rule broken
+    StoredResponse response;   ///< committed with a claim, or replayed
+};
+
+struct WriterOptions {
+    std::size_t batch_max = 256;   ///< entries per commit; 1 gives one commit per entry
+    std::size_t queue_max = 8192;  ///< producers wait while the queue is this long
+};
+
+struct WriterStats {
+    std::uint64_t batches = 0;
+    std::uint64_t entries = 0;
+    std::uint64_t rejected = 0;
+    std::uint64_t batch_size_max = 0;
+};
+
+class JournalWriter {
+public:
+    explicit JournalWriter(std::string conninfo, WriterOptions options = {});
+    ~JournalWriter();  ///< answers everything queued, then stops
+    JournalWriter(const JournalWriter&) = delete;
+    JournalWriter& operator=(const JournalWriter&) = delete;
+
+    /// Queues a write. The future holds the outcome once its batch committed (or was
+    /// refused), or a std::runtime_error when the database failed.
+    std::future<WriteOutcome> submit(WriteRequest request);
+    WriteOutcome write(WriteRequest request) { return submit(std::move(request)).get(); }
+
+    WriterStats stats() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace riziki::db

@@ -1,0 +1,73 @@
+#include "db/migrate.hpp"
+
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+#include <libpq-fe.h>
+
+#include <stdexcept>
+
+#include "db/sql.hpp"
+
+namespace riziki::db {
+
+namespace {
+
+constexpr const char* kCreateTable = R"(
+CREATE TABLE IF NOT EXISTS schema_migrations (
+    name text PRIMARY KEY,
+    sha256 text NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now()
+))";
+
+// Any constant will do: it only has to be the same for every riziki migrator.
+constexpr const char* kLock = "SELECT pg_advisory_xact_lock(7404158221)";
+
+/// Runs a whole migration script as PostgreSQL sees it. SOCI would rewrite every
+/// ":name" in the text (even inside function bodies) as a bind placeholder, so scripts go
+/// to libpq directly on the session's own connection, inside its open transaction.
+void execute_script(soci::session& sql, const std::string& script) {
+    auto* backend = static_cast<soci::postgresql_session_backend*>(sql.get_backend());
+    PGresult* result = PQexec(backend->conn_, script.c_str());
+    const auto status = PQresultStatus(result);
+    const std::string error = PQresultErrorMessage(result);
+    PQclear(result);
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+        throw std::runtime_error("migration failed: " + error);
+    }
+}
+
+}  // namespace
+
+std::vector<std::string> migrate(const std::string& owner_conninfo) {
+    soci::session sql(*soci::factory_postgresql(), owner_conninfo);
+    sql << "SET client_min_messages = warning";
+    std::vector<std::string> applied;
+    soci::transaction setup(sql);
+    sql << kLock;
+    sql << kCreateTable;
+    setup.commit();
+    for (const auto& migration : embedded_migrations()) {
+        soci::transaction tx(sql);
+        sql << kLock;
+        const std::string digest = sha256_hex(migration.sql);
+        std::string recorded;
+        soci::indicator found = soci::i_null;
+        sql << "SELECT sha256 FROM schema_migrations WHERE name = :n", soci::use(migration.name),
+            soci::into(recorded, found);
+        if (sql.got_data() && found == soci::i_ok) {
+            if (recorded != digest) {
+                throw std::runtime_error("migration " + migration.name +
+                                         " changed after it was applied");
+            }
+            continue;
+        }
+        execute_script(sql, migration.sql);
+        sql << "INSERT INTO schema_migrations (name, sha256) VALUES (:n, :d)",
+            soci::use(migration.name), soci::use(digest);
+        tx.commit();
+        applied.push_back(migration.name);
+    }
+    return applied;
+}
+
+}  // namespace riziki::db

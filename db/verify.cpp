@@ -1,0 +1,154 @@
+#include "db/verify.hpp"
+
+#include <map>
+#include <tuple>
+
+#include "db/entries_sql.hpp"
+#include "db/sql.hpp"
+
+namespace riziki::db {
+
+namespace {
+
+constexpr std::int64_t kChunkEntries = 20000;
+
+using BalanceKey = std::tuple<std::string, std::string, std::string, long>;  // acc, fund, cur, day
+
+CheckResult named(std::string name) {
+    CheckResult check;
+    check.name = std::move(name);
+    return check;
+}
+
+struct Checks {
+    CheckResult sequence = named("sequence_gap_free");
+    CheckResult chain = named("hash_chain");
+    CheckResult head = named("head_matches");
+    CheckResult balanced = named("entries_balance");
+    CheckResult balances = named("stored_balances");
+
+    static void fail(CheckResult& check, std::int64_t seq, std::string detail) {
+        if (!check.ok) return;  // keep the first offender
+        check.ok = false;
+        check.first_entry = seq;
+        check.detail = std::move(detail);
+    }
+};
+
+bool sums_to_zero(const std::vector<ledger::Posting>& postings, bool by_fund) {
+    std::map<std::string, ledger::Amount> sums;
+    for (const auto& p : postings) sums[by_fund ? p.fund : p.currency] += p.amount;
+    for (const auto& [key, sum] : sums) {
+        if (sum != 0) return false;
+    }
+    return true;
+}
+
+void check_entry(const ledger::Entry& entry, std::int64_t expected_seq, const ledger::Hash& prev,
+                 Checks& checks) {
+    const auto seq = entry.seq;
+    if (seq != expected_seq) {
+        Checks::fail(checks.sequence, seq,
+                     "expected entry " + std::to_string(expected_seq) + ", found " +
+                         std::to_string(seq));
+    }
+    if (entry.prev_hash != prev) {
+        Checks::fail(checks.chain, seq, "prev_hash does not match the previous entry's hash");
+    } else if (entry_hash(entry) != entry.hash) {
+        Checks::fail(checks.chain, seq, "hash does not match the entry's contents");
+    }
+    if (entry.draft.postings.size() < 2) {
+        Checks::fail(checks.balanced, seq, "fewer than two postings");
+    } else if (!sums_to_zero(entry.draft.postings, false)) {
+        Checks::fail(checks.balanced, seq, "does not sum to zero per currency");
+    } else if (!sums_to_zero(entry.draft.postings, true)) {
+        Checks::fail(checks.balanced, seq, "does not sum to zero per fund");
+    }
+}
+
+/// Compares stored daily rows with the running sums derived from postings.
+void check_balances(soci::session& sql, const std::map<BalanceKey, ledger::Amount>& deltas,
+                    Checks& checks) {
+    std::map<BalanceKey, std::pair<ledger::Amount, ledger::Amount>> stored;  // delta, closing
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT account, fund, currency, day - DATE '1970-01-01', "
+                        "delta_minor::text, closing_minor::text FROM daily_balances");
+    for (const auto& row : rows) {
+        BalanceKey key{row.get<std::string>(0), row.get<std::string>(1), row.get<std::string>(2),
+                       row.get<int>(3)};
+        stored[key] = {ledger::from_decimal_string(row.get<std::string>(4)).value_or(-1),
+                       ledger::from_decimal_string(row.get<std::string>(5)).value_or(-1)};
+    }
+    checks.balances.examined = static_cast<std::int64_t>(stored.size());
+    const auto describe = [](const BalanceKey& k) {
+        return std::get<0>(k) + "/" + std::get<1>(k) + " on " +
+               ledger::format_date(ledger::date_from_days(std::get<3>(k)));
+    };
+    std::map<std::tuple<std::string, std::string, std::string>, ledger::Amount> running;
+    for (const auto& [key, delta] : deltas) {
+        auto& total = running[{std::get<0>(key), std::get<1>(key), std::get<2>(key)}];
+        total += delta;
+        const auto it = stored.find(key);
+        if (it == stored.end() || it->second.first != delta || it->second.second != total) {
+            Checks::fail(checks.balances, 0, "balance of " + describe(key) +
+                                                 " differs from the sum of its postings");
+            return;
+        }
+        stored.erase(it);
+    }
+    if (!stored.empty()) {
+        Checks::fail(checks.balances, 0,
+                     "balance of " + describe(stored.begin()->first) + " has no postings");
+    }
+}
+
+}  // namespace
+
+VerifyReport verify_journal(const std::string& conninfo) {
+    soci::session sql;
+    open_session(sql, conninfo);
+    // One snapshot for the whole check, so concurrent writers cannot make it inconsistent.
+    soci::transaction tx(sql);
+    sql << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+    long long head_seq = 0, max_seq = 0;
+    std::string head_hex;
+    sql << "SELECT seq, encode(hash, 'hex') FROM journal_head", soci::into(head_seq),
+        soci::into(head_hex);
+    sql << "SELECT COALESCE(max(seq), 0) FROM entries", soci::into(max_seq);
+
+    Checks checks;
+    std::map<BalanceKey, ledger::Amount> deltas;
+    ledger::Hash prev = ledger::kGenesisHash;
+    std::int64_t expected = 1;
+    for (std::int64_t from = 0; from < max_seq; from += kChunkEntries) {
+        for (const auto& entry : load_entries(sql, from, from + kChunkEntries)) {
+            check_entry(entry, expected, prev, checks);
+            expected = entry.seq + 1;
+            prev = entry.hash;
+            const long day = ledger::days_since_epoch(entry.draft.effective_on);
+            for (const auto& p : entry.draft.postings) {
+                deltas[{p.account, p.fund, p.currency, day}] += p.amount;
+            }
+        }
+    }
+    const std::int64_t count = expected - 1;
+    if (head_seq != count || hash_from_bytea(head_hex) != prev) {
+        Checks::fail(checks.head, head_seq, "journal head is " + std::to_string(head_seq) +
+                                                " but the chain ends at " + std::to_string(count));
+    }
+    check_balances(sql, deltas, checks);
+    tx.commit();
+
+    VerifyReport report;
+    report.entries_checked = count;
+    report.head_hash = head_hex;
+    for (auto* check : {&checks.sequence, &checks.chain, &checks.head, &checks.balanced}) {
+        check->examined = count;
+    }
+    report.checks = {checks.sequence, checks.chain, checks.head, checks.balanced,
+                     checks.balances};
+    for (const auto& check : report.checks) report.ok = report.ok && check.ok;
+    return report;
+}
+
+}  // namespace riziki::db

@@ -1,0 +1,33 @@
+#pragma once
+/// Re-derives the journal's invariants from the postings alone (SPEC §10): an auditor's
+/// check that does not trust any stored total.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace riziki::db {
+
+struct CheckResult {
+    std::string name;
+    bool ok = true;
+    std::int64_t examined = 0;               ///< how many rows or entries the check looked at
+    std::optional<std::int64_t> first_entry;  ///< first offending entry's seq, when there is one
+    std::string detail;
+};
+
+struct VerifyReport {
+    bool ok = true;
+    std::int64_t entries_checked = 0;
+    std::string head_hash;
+    std::vector<CheckResult> checks;
+};
+
+/// Streams every entry in sequence order and checks: the sequence has no gaps; each
+/// entry's prev_hash and hash are right; the head matches the last entry; each entry
+/// balances per currency and per fund; every stored daily balance equals the running
+/// sum of its postings, and no balance exists without postings.
+VerifyReport verify_journal(const std::string& conninfo);
+
+}  // namespace riziki::db

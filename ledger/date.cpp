@@ -1,0 +1,57 @@
+#include "ledger/date.hpp"
+
+#include <cstdio>
+
+namespace riziki::ledger {
+
+namespace {
+
+std::optional<int> parse_fixed_digits(std::string_view text) {
+    int value = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9') return std::nullopt;
+        value = value * 10 + (c - '0');
+    }
+    return value;
+}
+
+}  // namespace
+
+std::optional<Date> parse_date(std::string_view text) {
+    if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+    const auto year = parse_fixed_digits(text.substr(0, 4));
+    const auto month = parse_fixed_digits(text.substr(5, 2));
+    const auto day = parse_fixed_digits(text.substr(8, 2));
+    if (!year || !month || !day || *year < 1900) return std::nullopt;
+    const Date date{std::chrono::year(*year), std::chrono::month(static_cast<unsigned>(*month)),
+                    std::chrono::day(static_cast<unsigned>(*day))};
+    if (!date.ok()) return std::nullopt;
+    return date;
+}
+
+std::string format_date(const Date& date) {
+    char buffer[16];
+    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", static_cast<int>(date.year()),
+                  static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
+    return buffer;
+}
+
+Period period_of(const Date& date) {
+    return {static_cast<int>(date.year()), static_cast<unsigned>(date.month())};
+}
+
+std::optional<Period> parse_period(std::string_view text) {
+    if (text.size() != 7 || text[4] != '-') return std::nullopt;
+    const auto year = parse_fixed_digits(text.substr(0, 4));
+    const auto month = parse_fixed_digits(text.substr(5, 2));
+    if (!year || !month || *year < 1900 || *month < 1 || *month > 12) return std::nullopt;
+    return Period{*year, static_cast<unsigned>(*month)};
+}
+
+std::string format_period(const Period& period) {
+    char buffer[16];
+    std::snprintf(buffer, sizeof buffer, "%04d-%02u", period.year, period.month);
+    return buffer;
+}
+
+}  // namespace riziki::ledger

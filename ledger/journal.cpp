@@ -1,0 +1,232 @@
+#include "ledger/journal.hpp"
+
+#include <algorithm>
+
+namespace riziki::ledger {
+
+namespace {
+
+/// Well-formed UTF-8 without NUL bytes: what PostgreSQL text columns can hold.
+bool valid_text(std::string_view text) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto lead = static_cast<unsigned char>(text[i]);
+        const std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xe ? 3
+                                   : (lead >> 3) == 0x1e ? 4 : 0;
+        if (lead == 0 || length == 0 || i + length > text.size()) return false;
+        std::uint32_t code = length == 1 ? lead : lead & (0x7f >> length);
+        for (std::size_t k = 1; k < length; ++k) {
+            const auto next = static_cast<unsigned char>(text[i + k]);
+            if ((next >> 6) != 0x2) return false;
+            code = (code << 6) | (next & 0x3f);
+        }
+        const bool overlong = (length == 2 && code < 0x80) || (length == 3 && code < 0x800) ||
+                              (length == 4 && code < 0x10000);
+        if (overlong || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return false;
+        i += length;
+    }
+    return true;
+}
+
+bool valid_code(std::string_view code, bool optional) {
+    if (code.empty()) return optional;
+    return code.size() <= kCodeBytesMax;
+}
+
+EntryCheck check_posting(const Posting& posting, std::size_t index,
+                         const LedgerContext& context) {
+    const auto fail = [index](Rejection reason) { return EntryCheck{reason, index}; };
+    if (!valid_code(posting.account, false) || !valid_code(posting.fund, false) ||
+        !valid_code(posting.survivor, true) || !valid_code(posting.award, true)) {
+        return fail(Rejection::invalid_reference);
+    }
+    for (const auto* text : {&posting.account, &posting.fund, &posting.survivor, &posting.award}) {
+        if (!valid_text(*text)) return fail(Rejection::invalid_text);
+    }
+    if (posting.amount == 0) return fail(Rejection::zero_posting);
+    if (abs(posting.amount) > amount_limit()) return fail(Rejection::invalid_amount);
+    if (!context.accounts.contains(posting.account)) return fail(Rejection::unknown_account);
+    const auto fund = context.fund_currency.find(posting.fund);
+    if (fund == context.fund_currency.end()) return fail(Rejection::unknown_fund);
+    if (fund->second != posting.currency) return fail(Rejection::currency_mismatch);
+    return {};
+}
+
+/// Index of the first posting of the first unbalanced group, or nullopt when every
+/// group sums to zero. Groups are keyed by `key(posting)`.
+template <typename KeyOf>
+std::optional<std::size_t> first_unbalanced(const std::vector<Posting>& postings, KeyOf key) {
+    std::map<std::string, std::pair<Amount, std::size_t>> sums;
+    for (std::size_t i = 0; i < postings.size(); ++i) {
+        auto [it, inserted] = sums.try_emplace(key(postings[i]), Amount(0), i);
+        it->second.first += postings[i].amount;
+    }
+    std::optional<std::size_t> first;
+    for (const auto& [name, sum] : sums) {
+        if (sum.first != 0 && (!first || sum.second < *first)) first = sum.second;
+    }
+    return first;
+}
+
+void append_field(std::string& out, std::string_view name, std::string_view value) {
+    out += name;
+    out += ':';
+    out += std::to_string(value.size());
+    out += ':';
+    out += value;
+    out += '\n';
+}
+
+}  // namespace
+
+std::string_view to_string(AccountType type) {
+    switch (type) {
+        case AccountType::asset: return "asset";
+        case AccountType::liability: return "liability";
+        case AccountType::net_assets: return "net_assets";
+        case AccountType::revenue: return "revenue";
+        case AccountType::expense: return "expense";
+    }
+    return "asset";
+}
+
+std::optional<AccountType> parse_account_type(std::string_view text) {
+    for (auto type : {AccountType::asset, AccountType::liability, AccountType::net_assets,
+                      AccountType::revenue, AccountType::expense}) {
+        if (to_string(type) == text) return type;
+    }
+    return std::nullopt;
+}
+
+const std::vector<Account>& default_chart() {
+    static const std::vector<Account> chart{
+        {"1010", "Bank", AccountType::asset},
+        {"1020", "M-Pesa float", AccountType::asset},
+        {"1030", "Cash on hand", AccountType::asset},
+        {"1100", "Loans receivable", AccountType::asset},
+        {"1900", "Due from other funds", AccountType::asset},
+        {"2100", "Survivor overpayments", AccountType::liability},
+        {"2200", "Accounts payable", AccountType::liability},
+        {"2900", "Due to other funds", AccountType::liability},
+        {"3100", "Net assets with donor restrictions", AccountType::net_assets},
+        {"3200", "Net assets without donor restrictions", AccountType::net_assets},
+        {"4100", "Grant revenue", AccountType::revenue},
+        {"4200", "Loan interest income", AccountType::revenue},
+        {"4300", "Recoveries on written-off loans", AccountType::revenue},
+        {"5100", "Livelihood grants to survivors", AccountType::expense},
+        {"5110", "In-kind business assets to survivors", AccountType::expense},
+        {"5200", "Loan losses written off", AccountType::expense},
+        {"5300", "Transfer and M-Pesa charges", AccountType::expense},
+    };
+    return chart;
+}
+
+bool is_known_event(std::string_view event) {
+    return std::find(kEvents.begin(), kEvents.end(), event) != kEvents.end();
+}
+
+EntryCheck validate_entry(const EntryDraft& draft, const LedgerContext& context) {
+    if (draft.postings.size() < 2) return {Rejection::postings_too_few, 0};
+    if (draft.postings.size() > kPostingsPerEntryMax) return {Rejection::postings_too_many, 0};
+    if (draft.memo.size() > kMemoBytesMax) return {Rejection::memo_too_long, 0};
+    if (!is_known_event(draft.event)) return {Rejection::invalid_event, 0};
+    // A reversal and only a reversal names the entry it reverses.
+    if (draft.reverses.has_value() != (draft.event == "reversal")) {
+        return {Rejection::invalid_event, 0};
+    }
+    if (!valid_code(draft.recorded_by, false)) return {Rejection::invalid_reference, 0};
+    if (!valid_text(draft.memo) || !valid_text(draft.recorded_by)) {
+        return {Rejection::invalid_text, 0};
+    }
+    for (std::size_t i = 0; i < draft.postings.size(); ++i) {
+        if (auto check = check_posting(draft.postings[i], i, context); !check.ok()) return check;
+    }
+    if (context.closed_periods.contains(period_of(draft.effective_on))) {
+        return {Rejection::period_closed, 0};
+    }
+    if (auto i = first_unbalanced(draft.postings, [](const Posting& p) { return p.currency; })) {
+        return {Rejection::unbalanced_entry, *i};
+    }
+    if (auto i = first_unbalanced(draft.postings, [](const Posting& p) { return p.fund; })) {
+        return {Rejection::unbalanced_fund, *i};
+    }
+    return {};
+}
+
+EntryDraft reversal_of(const Entry& original, const Date& effective_on, std::string memo,
+                       std::string recorded_by) {
+    EntryDraft draft;
+    draft.effective_on = effective_on;
+    draft.memo = std::move(memo);
+    draft.event = "reversal";
+    draft.recorded_by = std::move(recorded_by);
+    draft.reverses = original.seq;
+    draft.postings = original.draft.postings;
+    for (auto& posting : draft.postings) posting.amount = -posting.amount;
+    return draft;
+}
+
+Rejection check_reversal(const Entry& original, const Date& effective_on,
+                         bool already_reversed) {
+    if (already_reversed) return Rejection::already_reversed;
+    if (effective_on < original.draft.effective_on) return Rejection::reversal_before_original;
+    return Rejection::none;
+}
+
+std::string canonical_bytes(const Entry& entry) {
+    const EntryDraft& d = entry.draft;
+    std::string out = "riziki.entry.v1\n";
+    append_field(out, "seq", std::to_string(entry.seq));
+    append_field(out, "recorded_at_us", std::to_string(entry.recorded_at_us));
+    append_field(out, "effective_on", format_date(d.effective_on));
+    append_field(out, "event", d.event);
+    append_field(out, "recorded_by", d.recorded_by);
+    append_field(out, "memo", d.memo);
+    append_field(out, "reverses", d.reverses ? std::to_string(*d.reverses) : "");
+    append_field(out, "postings", std::to_string(d.postings.size()));
+    for (const auto& p : d.postings) {
+        append_field(out, "account", p.account);
+        append_field(out, "fund", p.fund);
+        append_field(out, "currency", p.currency);
+        append_field(out, "amount", to_decimal_string(p.amount));
+        append_field(out, "survivor", p.survivor);
+        append_field(out, "award", p.award);
+    }
+    return out;
+}
+
+std::string chain_input(const Entry& entry) {
+    std::string out(entry.prev_hash.begin(), entry.prev_hash.end());
+    out += canonical_bytes(entry);
+    return out;
+}
+
+std::string to_hex(const Hash& hash) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(hash.size() * 2);
+    for (unsigned char byte : hash) {
+        out += kDigits[byte >> 4];
+        out += kDigits[byte & 0x0f];
+    }
+    return out;
+}
+
+std::optional<Hash> hash_from_hex(std::string_view hex) {
+    if (hex.size() != 64) return std::nullopt;
+    const auto nibble = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        return -1;
+    };
+    Hash hash{};
+    for (std::size_t i = 0; i < hash.size(); ++i) {
+        const int high = nibble(hex[2 * i]);
+        const int low = nibble(hex[2 * i + 1]);
+        if (high < 0 || low < 0) return std::nullopt;
+        hash[i] = static_cast<unsigned char>(high * 16 + low);
+    }
+    return hash;
+}
+
+}  // namespace riziki::ledger

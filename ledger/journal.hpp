@@ -1,0 +1,116 @@
+#pragma once
+/// The journal: entries of balanced postings, their validation, reversal and the
+/// canonical bytes that the hash chain covers (SPEC §5). Pure: no clock, no I/O.
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/date.hpp"
+#include "ledger/money.hpp"
+#include "ledger/rejection.hpp"
+
+namespace riziki::ledger {
+
+inline constexpr std::size_t kPostingsPerEntryMax = 500;
+inline constexpr std::size_t kMemoBytesMax = 1000;
+inline constexpr std::size_t kCodeBytesMax = 64;
+
+enum class AccountType : std::uint8_t { asset, liability, net_assets, revenue, expense };
+std::string_view to_string(AccountType type);
+std::optional<AccountType> parse_account_type(std::string_view text);
+
+struct Account {
+    std::string code;
+    std::string name;
+    AccountType type;
+};
+
+/// The default chart of accounts (SPEC §5), seeded by the first migration.
+const std::vector<Account>& default_chart();
+
+/// Events that cause entries; the set is closed so reports can rely on it.
+inline constexpr std::array<std::string_view, 10> kEvents{
+    "manual",     "receipt",   "disbursement", "repayment", "write_off",
+    "forgiveness", "recovery", "reversal",     "transfer",  "opening_balance"};
+bool is_known_event(std::string_view event);
+
+/// One line of an entry. Debit > 0, credit < 0. Survivor and award are empty when absent.
+struct Posting {
+    std::string account;
+    std::string fund;
+    std::string currency;
+    Amount amount = 0;
+    std::string survivor;
+    std::string award;
+    friend bool operator==(const Posting&, const Posting&) = default;
+};
+
+/// An entry as a caller proposes it, before it has a place in the chain.
+struct EntryDraft {
+    Date effective_on;
+    std::string memo;
+    std::string event = "manual";
+    std::string recorded_by;
+    std::optional<std::int64_t> reverses;  // sequence of the entry this one reverses
+    std::vector<Posting> postings;
+    friend bool operator==(const EntryDraft&, const EntryDraft&) = default;
+};
+
+using Hash = std::array<unsigned char, 32>;
+inline constexpr Hash kGenesisHash{};  // prev_hash of the first entry: 32 zero bytes
+
+/// An entry with its place in the chain. hash = SHA-256(prev_hash ‖ canonical_bytes()).
+struct Entry {
+    std::int64_t seq = 0;
+    std::int64_t recorded_at_us = 0;  // microseconds since the Unix epoch, UTC
+    EntryDraft draft;
+    Hash prev_hash{};
+    Hash hash{};
+};
+
+/// What validation needs to know about the world: a consistent snapshot.
+struct LedgerContext {
+    std::set<std::string, std::less<>> accounts;
+    std::map<std::string, std::string, std::less<>> fund_currency;  // fund code -> currency
+    std::set<Period> closed_periods;
+};
+
+struct EntryCheck {
+    Rejection reason = Rejection::none;
+    std::size_t posting = 0;  // index of the offending posting, where there is one
+    bool ok() const { return reason == Rejection::none; }
+};
+
+/// Checks a draft against every journal rule in a fixed order; the first failure wins:
+/// postings_too_few, postings_too_many, memo_too_long, invalid_event (also: `reverses` set
+/// without event "reversal" or the reverse), invalid_reference (recorded_by), invalid_text
+/// (memo, recorded_by); then per posting invalid_reference, invalid_text, zero_posting,
+/// invalid_amount, unknown_account, unknown_fund, currency_mismatch; then period_closed,
+/// unbalanced_entry, unbalanced_fund.
+[[nodiscard]] EntryCheck validate_entry(const EntryDraft& draft, const LedgerContext& context);
+
+/// The draft that reverses `original`: the same postings negated, dated `effective_on`.
+EntryDraft reversal_of(const Entry& original, const Date& effective_on, std::string memo,
+                       std::string recorded_by);
+
+/// Rules for reversing: not twice, not dated before the original.
+[[nodiscard]] Rejection check_reversal(const Entry& original, const Date& effective_on,
+                                       bool already_reversed);
+
+/// The exact bytes the hash chain covers for `entry` (its seq, recorded_at and draft).
+/// Every variable-length field is length-prefixed, so no two entries share bytes.
+std::string canonical_bytes(const Entry& entry);
+
+/// Bytes to hash: prev_hash followed by canonical_bytes(entry).
+std::string chain_input(const Entry& entry);
+
+std::string to_hex(const Hash& hash);
+std::optional<Hash> hash_from_hex(std::string_view hex);
+
+}  // namespace riziki::ledger

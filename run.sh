@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Riziki's one setup/run script. On a fresh Debian 12 machine it installs the Debian
+# packages that are missing, configures and builds, then runs what you asked for:
+#   ./run.sh demo    build, then serve the demo on the embedded database
+#   ./run.sh test    build, then run every test (what CI runs)
+#   ./run.sh serve   build, then serve (RIZIKI_DATABASE_URL for an external database)
+#   ./run.sh bench   build, then run the benchmarks and print their figures
+#   ./run.sh build   install and build only
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PACKAGES=(
+    build-essential cmake ninja-build pkg-config git ca-certificates
+    libboost-dev libboost-test-dev          # Multiprecision, Beast/Asio, Boost.Test
+    libsoci-dev libpq-dev                   # SOCI 4 with its PostgreSQL backend
+    postgresql-15                           # initdb, pg_ctl, postgres for the embedded store
+    libspdlog-dev nlohmann-json3-dev libsodium-dev
+    curl                                    # used by the API tests
+)
+
+install_missing() {
+    local missing=()
+    for package in "${PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+            missing+=("$package")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "run.sh: installing ${missing[*]}" >&2
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+        "${missing[@]}" >/dev/null
+}
+
+build() {
+    local werror=OFF
+    [ -n "${CI:-}" ] && werror=ON
+    cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRIZIKI_WERROR="$werror" \
+        >/dev/null
+    cmake --build build --parallel "$(nproc)"
+}
+
+command="${1:-}"
+[ $# -gt 0 ] && shift
+case "$command" in
+    demo)  install_missing; build; exec ./build/riziki demo "$@" ;;
+    serve) install_missing; build; exec ./build/riziki serve "$@" ;;
+    test)  install_missing; build; cd build && exec ctest --output-on-failure --timeout 900 "$@" ;;
+    bench) install_missing; build; exec ./build/tests/bench/bench_journal "$@" ;;
+    build) install_missing; build ;;
+    *) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac

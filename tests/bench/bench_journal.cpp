@@ -1,0 +1,122 @@
+// Write-path benchmark (issue: foundation). Starts its own embedded PostgreSQL in a
+// temporary directory and measures, in one run, entries/s and p50/p99 latency for N
+// concurrent producers through the db layer: first one commit per entry (the baseline),
+// then the batching writer. Prints a Markdown table for docs/performance.md.
+//
+//   build/tests/bench/bench_journal [--producers 32] [--entries 20000]
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "db/cluster.hpp"
+#include "db/journal_writer.hpp"
+#include "db/migrate.hpp"
+#include "db/store.hpp"
+#include "db/verify.hpp"
+
+using namespace riziki;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Result {
+    std::string name;
+    double entries_per_second = 0;
+    double p50_ms = 0;
+    double p99_ms = 0;
+    std::uint64_t batch_size_max = 0;
+};
+
+ledger::EntryDraft disbursement(int producer, int i) {
+    ledger::EntryDraft draft;
+    draft.effective_on = *ledger::parse_date("2026-11-24");
+    draft.memo = "bench " + std::to_string(producer) + "/" + std::to_string(i);
+    draft.event = "disbursement";
+    draft.recorded_by = "bench";
+    const long long amount = 100 + (i % 5000);
+    draft.postings = {{"5100", "F-BENCH", "KES", amount, "SV-0001", "AW-0001"},
+                      {"1020", "F-BENCH", "KES", -amount, "SV-0001", "AW-0001"}};
+    return draft;
+}
+
+double percentile(std::vector<double>& sorted, double p) {
+    const auto index = static_cast<std::size_t>(p * static_cast<double>(sorted.size() - 1));
+    return sorted[index];
+}
+
+Result run(const std::string& name, const std::string& conninfo, std::size_t batch_max,
+           int producers, int entries) {
+    db::JournalWriter writer(conninfo, db::WriterOptions{batch_max});
+    std::vector<std::vector<double>> latencies(static_cast<std::size_t>(producers));
+    const int per_producer = entries / producers;
+    const auto started = Clock::now();
+    std::vector<std::thread> threads;
+    for (int p = 0; p < producers; ++p) {
+        threads.emplace_back([&, p] {
+            auto& mine = latencies[static_cast<std::size_t>(p)];
+            for (int i = 0; i < per_producer; ++i) {
+                const auto t0 = Clock::now();
+                const auto outcome = writer.write({disbursement(p, i), std::nullopt});
+                if (outcome.kind != db::WriteOutcome::Kind::committed) std::abort();
+                mine.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+            }
+        });
+    }
+    for (auto& thread : threads) thread.join();
+    const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    std::vector<double> all;
+    for (const auto& mine : latencies) all.insert(all.end(), mine.begin(), mine.end());
+    std::sort(all.begin(), all.end());
+    return {name, static_cast<double>(all.size()) / seconds, percentile(all, 0.50),
+            percentile(all, 0.99), writer.stats().batch_size_max};
+}
+
+int arg(int argc, char** argv, const std::string& name, int fallback) {
+    for (int i = 1; i + 1 < argc; ++i) {
+        if (argv[i] == "--" + name) return std::stoi(argv[i + 1]);
+    }
+    return fallback;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const int producers = arg(argc, argv, "producers", 32);
+    const int entries = arg(argc, argv, "entries", 20000);
+    std::string root = (std::filesystem::temp_directory_path() / "riziki-bench-XXXXXX").string();
+    if (mkdtemp(root.data()) == nullptr) return 1;
+    int status = 0;
+    {
+        db::EmbeddedCluster cluster({root + "/pg", 0, "riziki"});
+        cluster.start();
+        db::migrate(cluster.superuser_conninfo());
+        const std::string conninfo = cluster.conninfo_for("riziki_app");
+        db::Store(conninfo, 1).create_fund("F-BENCH", "KES", "Benchmark fund");
+
+        std::vector<Result> results;
+        results.push_back(run("one commit per entry", conninfo, 1, producers, entries));
+        results.push_back(run("batched writer", conninfo, 512, producers, entries));
+        const auto report = db::verify_journal(conninfo);
+
+        std::printf("| write path | producers | entries/s | p50 ms | p99 ms | largest batch |\n");
+        std::printf("|---|---|---|---|---|---|\n");
+        for (const auto& r : results) {
+            std::printf("| %s | %d | %.0f | %.2f | %.2f | %llu |\n", r.name.c_str(), producers,
+                        r.entries_per_second, r.p50_ms, r.p99_ms,
+                        static_cast<unsigned long long>(r.batch_size_max));
+        }
+        std::printf("\nspeed-up: %.1fx; verify: %s over %lld entries\n",
+                    results[1].entries_per_second / results[0].entries_per_second,
+                    report.ok ? "ok" : "FAILED", static_cast<long long>(report.entries_checked));
+        status = report.ok ? 0 : 1;
+    }
+    std::filesystem::remove_all(root);
+    return status;
+}

@@ -1,0 +1,66 @@
+#pragma once
+/// A fresh database with three funds, a writer and a store, for one test.
+
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+
+#include <memory>
+#include <string>
+
+#include "db/journal_writer.hpp"
+#include "db/store.hpp"
+#include "tests/support/print.hpp"
+#include "tests/support/test_database.hpp"
+
+namespace riziki::testing {
+
+inline ledger::Date day(const char* text) { return *ledger::parse_date(text); }
+
+inline ledger::Amount minor(long long value) { return ledger::Amount(value); }
+
+inline ledger::Posting posting(const char* account, const char* fund, const char* currency,
+                               long long amount) {
+    return {account, fund, currency, minor(amount), "", ""};
+}
+
+/// Cash received into a fund: Dr 1010 Bank, Cr 4100 Grant revenue.
+inline ledger::EntryDraft receipt(const char* fund, const char* currency, long long amount,
+                                  const char* date = "2026-01-15") {
+    ledger::EntryDraft draft;
+    draft.effective_on = day(date);
+    draft.memo = "donor receipt";
+    draft.event = "receipt";
+    draft.recorded_by = "test";
+    draft.postings = {posting("1010", fund, currency, amount),
+                      posting("4100", fund, currency, -amount)};
+    return draft;
+}
+
+struct LedgerFixture {
+    TestDatabase database = TestCluster::instance().fresh_database();
+    db::Store store{database.app_conninfo, 2};
+    std::unique_ptr<db::JournalWriter> writer =
+        std::make_unique<db::JournalWriter>(database.app_conninfo);
+
+    LedgerFixture() {
+        store.create_fund("F-KES", "KES", "Livelihoods KES");
+        store.create_fund("F-KES2", "KES", "Second KES fund");
+        store.create_fund("F-USD", "USD", "Livelihoods USD");
+    }
+
+    db::WriteOutcome write(ledger::EntryDraft draft) {
+        return writer->write(db::WriteRequest{std::move(draft), std::nullopt});
+    }
+
+    /// A session as the schema owner (superuser), for raw SQL.
+    std::unique_ptr<soci::session> owner() const {
+        return std::make_unique<soci::session>(*soci::factory_postgresql(),
+                                               database.owner_conninfo);
+    }
+    std::unique_ptr<soci::session> app() const {
+        return std::make_unique<soci::session>(*soci::factory_postgresql(),
+                                               database.app_conninfo);
+    }
+};
+
+}  // namespace riziki::testing

@@ -1,0 +1,179 @@
+// PostgreSQL enforces the journal's invariants on its own: raw SQL that bypasses the C++
+// core is refused, whoever sends it, and verify() catches what a superuser forces through.
+
+#include <boost/test/unit_test.hpp>
+
+#include "db/verify.hpp"
+#include "tests/db/fixture.hpp"
+
+using namespace riziki;
+using namespace riziki::testing;
+
+namespace {
+
+/// Runs `statements` in one transaction; returns the error text, or "" if it committed.
+std::string try_sql(soci::session& sql, const std::vector<std::string>& statements) {
+    try {
+        soci::transaction tx(sql);
+        for (const auto& statement : statements) sql << statement;
+        tx.commit();
+        return "";
+    } catch (const soci::soci_error& error) {
+        BOOST_TEST_MESSAGE("refused: " << error.what());
+        return error.what();
+    }
+}
+
+/// An INSERT of the next entry, linked correctly to the head, with `count` postings.
+std::string next_entry(int count) {
+    return "INSERT INTO entries (seq, effective_on, memo, event, recorded_by, recorded_at, "
+           "posting_count, prev_hash, hash) SELECT seq + 1, DATE '2026-01-15', 'raw', 'manual', "
+           "'intruder', now(), " +
+           std::to_string(count) + ", hash, sha256(hash) FROM journal_head";
+}
+
+std::string posting_sql(int line, const char* account, const char* fund, const char* amount) {
+    return std::string("INSERT INTO postings (entry_seq, line, account, fund, currency, "
+                       "amount_minor) SELECT seq, ") +
+           std::to_string(line) + ", '" + account + "', '" + fund + "', 'KES', " + amount +
+           " FROM journal_head";
+}
+
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(sql_guards)
+
+BOOST_AUTO_TEST_CASE(balanced_raw_entry_commits_so_the_guards_are_not_vacuous) {
+    LedgerFixture f;
+    auto app = f.app();
+    BOOST_TEST(try_sql(*app, {next_entry(2), posting_sql(0, "1010", "F-KES", "500"),
+                              posting_sql(1, "4100", "F-KES", "-500")}) == "");
+    BOOST_TEST(f.store.head().seq == 1);
+    BOOST_TEST(f.store.balance("1010", "F-KES", std::nullopt) == minor(500));
+}
+
+BOOST_AUTO_TEST_CASE(unbalanced_entry_is_refused_at_commit) {
+    LedgerFixture f;
+    auto app = f.app();
+    const auto error = try_sql(*app, {next_entry(2), posting_sql(0, "1010", "F-KES", "500"),
+                                      posting_sql(1, "4100", "F-KES", "-499")});
+    BOOST_TEST(contains(error, "riziki:unbalanced_entry"));
+    BOOST_TEST(f.store.head().seq == 0);
+}
+
+BOOST_AUTO_TEST_CASE(entry_unbalanced_per_fund_is_refused) {
+    LedgerFixture f;
+    auto owner = f.owner();  // even the superuser
+    const auto error = try_sql(*owner, {next_entry(2), posting_sql(0, "1010", "F-KES", "500"),
+                                        posting_sql(1, "4100", "F-KES2", "-500")});
+    BOOST_TEST(contains(error, "riziki:unbalanced_fund"));
+}
+
+BOOST_AUTO_TEST_CASE(partial_entry_and_extra_postings_are_refused) {
+    LedgerFixture f;
+    auto app = f.app();
+    BOOST_TEST(contains(try_sql(*app, {next_entry(3), posting_sql(0, "1010", "F-KES", "5"),
+                                       posting_sql(1, "4100", "F-KES", "-5")}),
+                        "riziki:partial_entry"));
+    BOOST_TEST_REQUIRE(f.write(receipt("F-KES", "KES", 5)).entry.seq == 1);
+    // A committed entry has no free line: a third posting cannot be attached later.
+    BOOST_TEST(contains(try_sql(*app, {posting_sql(2, "1010", "F-KES", "5")}),
+                        "riziki:posting_line_out_of_range"));
+    BOOST_TEST(contains(try_sql(*app, {posting_sql(1, "1010", "F-KES", "5")}), "duplicate key"));
+}
+
+BOOST_AUTO_TEST_CASE(zero_posting_and_currency_mismatch_are_refused) {
+    LedgerFixture f;
+    auto app = f.app();
+    BOOST_TEST(contains(try_sql(*app, {next_entry(2), posting_sql(0, "1010", "F-KES", "0"),
+                                       posting_sql(1, "4100", "F-KES", "0")}),
+                        "postings_amount_minor_check"));
+    BOOST_TEST(contains(try_sql(*app, {next_entry(2), posting_sql(0, "1010", "F-USD", "5"),
+                                       posting_sql(1, "4100", "F-USD", "-5")}),
+                        "postings_fund_currency_fkey"));
+}
+
+BOOST_AUTO_TEST_CASE(chain_and_sequence_cannot_be_forged) {
+    LedgerFixture f;
+    auto app = f.app();
+    const std::string gap =
+        "INSERT INTO entries (seq, effective_on, memo, event, recorded_by, recorded_at, "
+        "posting_count, prev_hash, hash) SELECT seq + 2, DATE '2026-01-15', 'x', 'manual', 'x', "
+        "now(), 2, hash, sha256(hash) FROM journal_head";
+    BOOST_TEST(contains(try_sql(*app, {gap}), "riziki:sequence_gap"));
+    const std::string unlinked =
+        "INSERT INTO entries (seq, effective_on, memo, event, recorded_by, recorded_at, "
+        "posting_count, prev_hash, hash) SELECT seq + 1, DATE '2026-01-15', 'x', 'manual', 'x', "
+        "now(), 2, sha256(hash), sha256(hash) FROM journal_head";
+    BOOST_TEST(contains(try_sql(*app, {unlinked}), "riziki:chain_broken"));
+}
+
+BOOST_AUTO_TEST_CASE(app_role_cannot_update_delete_or_touch_balances) {
+    LedgerFixture f;
+    BOOST_TEST_REQUIRE(f.write(receipt("F-KES", "KES", 5)).entry.seq == 1);
+    auto app = f.app();
+    for (const char* statement :
+         {"UPDATE postings SET amount_minor = 6 WHERE line = 0", "DELETE FROM postings",
+          "UPDATE entries SET memo = 'edited'", "DELETE FROM entries", "TRUNCATE postings",
+          "UPDATE daily_balances SET closing_minor = 0", "UPDATE journal_head SET seq = 0",
+          "INSERT INTO daily_balances VALUES ('1010', 'F-KES', 'KES', DATE '2026-01-01', 1, 1)",
+          "DELETE FROM idempotency_keys", "DELETE FROM periods"}) {
+        BOOST_TEST_CONTEXT(statement) {
+            BOOST_TEST(contains(try_sql(*app, {statement}), "permission denied"));
+        }
+    }
+    BOOST_TEST(f.store.balance("1010", "F-KES", std::nullopt) == minor(5));
+}
+
+BOOST_AUTO_TEST_CASE(owner_cannot_update_or_delete_either) {
+    LedgerFixture f;
+    BOOST_TEST_REQUIRE(f.write(receipt("F-KES", "KES", 5)).entry.seq == 1);
+    auto owner = f.owner();
+    for (const char* statement :
+         {"UPDATE postings SET amount_minor = 6 WHERE line = 0", "DELETE FROM postings",
+          "UPDATE entries SET memo = 'edited'", "DELETE FROM entries", "TRUNCATE postings",
+          "TRUNCATE entries CASCADE"}) {
+        BOOST_TEST_CONTEXT(statement) {
+            BOOST_TEST(contains(try_sql(*owner, {statement}), "riziki:append_only"));
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(closed_period_is_enforced_by_the_database_too) {
+    LedgerFixture f;
+    auto app = f.app();
+    BOOST_TEST(try_sql(*app, {"INSERT INTO periods (period, closed_by, closed_after_seq) "
+                              "VALUES ('2026-01', 'admin', 0)"}) == "");
+    BOOST_TEST(contains(try_sql(*app, {next_entry(2), posting_sql(0, "1010", "F-KES", "5"),
+                                       posting_sql(1, "4100", "F-KES", "-5")}),
+                        "riziki:period_closed"));
+}
+
+BOOST_AUTO_TEST_CASE(verify_names_the_entry_a_superuser_edited) {
+    LedgerFixture f;
+    for (int i = 1; i <= 5; ++i) f.write(receipt("F-KES", "KES", 100 * i));
+    BOOST_TEST(db::verify_journal(f.database.app_conninfo).ok);
+    auto owner = f.owner();
+    BOOST_TEST(try_sql(*owner, {"ALTER TABLE postings DISABLE TRIGGER USER",
+                                "UPDATE postings SET amount_minor = amount_minor * 2 "
+                                "WHERE entry_seq = 3",
+                                "ALTER TABLE postings ENABLE TRIGGER USER"}) == "");
+    const auto report = db::verify_journal(f.database.app_conninfo);
+    BOOST_TEST(!report.ok);
+    for (const auto& check : report.checks) {
+        BOOST_TEST_CONTEXT(check.name) {
+            if (check.name == "hash_chain" || check.name == "stored_balances") {
+                BOOST_TEST(!check.ok);
+            } else {
+                BOOST_TEST(check.ok);
+            }
+            if (check.name == "hash_chain") BOOST_TEST(*check.first_entry == 3);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
