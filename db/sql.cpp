@@ -45,6 +45,9 @@ std::optional<ledger::Rejection> rejection_from_error(const soci::soci_error& er
         const auto end = message.find_first_of(" \n", start);
         const std::string code = message.substr(start, end - start);
         if (code == "period_closed") return Rejection::period_closed;
+        if (code == "unknown_account") return Rejection::unknown_account;
+        if (code == "unknown_fund") return Rejection::unknown_fund;
+        if (code == "currency_mismatch") return Rejection::currency_mismatch;
         if (code == "unbalanced_entry") return Rejection::unbalanced_entry;
         if (code == "unbalanced_fund") return Rejection::unbalanced_fund;
         return std::nullopt;

@@ -90,26 +90,30 @@ CREATE TABLE entries (
         'write_off', 'forgiveness', 'recovery', 'reversal', 'transfer', 'opening_balance')),
     recorded_by text NOT NULL,
     recorded_at timestamptz NOT NULL,
-    reverses bigint UNIQUE REFERENCES entries (seq),
+    reverses bigint REFERENCES entries (seq),
     posting_count integer NOT NULL CHECK (posting_count BETWEEN 2 AND 500),
     prev_hash bytea NOT NULL CHECK (octet_length(prev_hash) = 32),
-    hash bytea NOT NULL UNIQUE CHECK (octet_length(hash) = 32),
+    hash bytea NOT NULL CHECK (octet_length(hash) = 32),
     CHECK (reverses IS NULL OR reverses < seq)
 );
+-- An entry is reversed at most once.
+CREATE UNIQUE INDEX entries_reverses_key ON entries (reverses) WHERE reverses IS NOT NULL;
 CREATE INDEX entries_effective_on ON entries (effective_on, seq);
 
+-- Postings reference entries, accounts and funds (with the fund's currency). Those
+-- references are checked once per INSERT statement by riziki_postings_after() rather than
+-- by row-by-row foreign keys, which cost more than the rest of the insert; the parents
+-- can never be deleted (append-only triggers below), so the checks stay true.
 CREATE TABLE postings (
-    entry_seq bigint NOT NULL REFERENCES entries (seq),
+    entry_seq bigint NOT NULL,
     line integer NOT NULL CHECK (line >= 0),
-    account text NOT NULL REFERENCES accounts (code),
+    account text NOT NULL,
     fund text NOT NULL,
     currency char(3) NOT NULL,
     amount_minor numeric(39, 0) NOT NULL CHECK (amount_minor <> 0),
     survivor text CHECK (survivor IS NULL OR length(survivor) BETWEEN 1 AND 64),
     award text CHECK (award IS NULL OR length(award) BETWEEN 1 AND 64),
-    PRIMARY KEY (entry_seq, line),
-    -- A posting's currency is its fund's currency.
-    FOREIGN KEY (fund, currency) REFERENCES funds (code, currency)
+    PRIMARY KEY (entry_seq, line)
 );
 CREATE INDEX postings_account ON postings (account, entry_seq);
 CREATE INDEX postings_fund ON postings (fund, entry_seq);
@@ -220,11 +224,23 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 DECLARE
     bad record;
 BEGIN
-    SELECT i.entry_seq, i.line INTO bad
-    FROM inserted i JOIN entries e ON e.seq = i.entry_seq
-    WHERE i.line >= e.posting_count LIMIT 1;
+    SELECT i.entry_seq, i.line,
+           CASE WHEN e.seq IS NULL THEN 'unknown_entry'
+                WHEN i.line >= e.posting_count THEN 'posting_line_out_of_range'
+                WHEN a.code IS NULL THEN 'unknown_account'
+                WHEN f.code IS NULL THEN 'unknown_fund'
+                WHEN f.currency <> i.currency THEN 'currency_mismatch'
+           END AS reason
+    INTO bad
+    FROM inserted i
+    LEFT JOIN entries e ON e.seq = i.entry_seq
+    LEFT JOIN accounts a ON a.code = i.account
+    LEFT JOIN funds f ON f.code = i.fund
+    WHERE e.seq IS NULL OR i.line >= e.posting_count OR a.code IS NULL OR f.code IS NULL
+       OR f.currency <> i.currency
+    ORDER BY i.entry_seq, i.line LIMIT 1;
     IF FOUND THEN
-        RAISE EXCEPTION 'riziki:posting_line_out_of_range entry % line %', bad.entry_seq, bad.line;
+        RAISE EXCEPTION 'riziki:% entry % line %', bad.reason, bad.entry_seq, bad.line;
     END IF;
 
     WITH deltas AS (
@@ -280,6 +296,12 @@ END $$;
 CREATE TRIGGER entries_append_only BEFORE UPDATE OR DELETE ON entries
     FOR EACH ROW EXECUTE FUNCTION riziki_append_only();
 CREATE TRIGGER postings_append_only BEFORE UPDATE OR DELETE ON postings
+    FOR EACH ROW EXECUTE FUNCTION riziki_append_only();
+CREATE TRIGGER accounts_no_delete BEFORE DELETE ON accounts
+    FOR EACH ROW EXECUTE FUNCTION riziki_append_only();
+CREATE TRIGGER funds_no_delete BEFORE DELETE ON funds
+    FOR EACH ROW EXECUTE FUNCTION riziki_append_only();
+CREATE TRIGGER funds_currency_fixed BEFORE UPDATE OF code, currency ON funds
     FOR EACH ROW EXECUTE FUNCTION riziki_append_only();
 CREATE TRIGGER periods_append_only BEFORE UPDATE OR DELETE ON periods
     FOR EACH ROW EXECUTE FUNCTION riziki_append_only();

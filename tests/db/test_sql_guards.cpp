@@ -94,7 +94,27 @@ BOOST_AUTO_TEST_CASE(zero_posting_and_currency_mismatch_are_refused) {
                         "postings_amount_minor_check"));
     BOOST_TEST(contains(try_sql(*app, {next_entry(2), posting_sql(0, "1010", "F-USD", "5"),
                                        posting_sql(1, "4100", "F-USD", "-5")}),
-                        "postings_fund_currency_fkey"));
+                        "riziki:currency_mismatch"));
+}
+
+BOOST_AUTO_TEST_CASE(postings_must_name_a_real_entry_account_and_fund) {
+    LedgerFixture f;
+    auto app = f.app();
+    BOOST_TEST(contains(try_sql(*app, {next_entry(2), posting_sql(0, "1010", "F-KES", "5"),
+                                       posting_sql(1, "9999", "F-KES", "-5")}),
+                        "riziki:unknown_account"));
+    BOOST_TEST(contains(try_sql(*app, {next_entry(2), posting_sql(0, "1010", "F-NONE", "5"),
+                                       posting_sql(1, "4100", "F-NONE", "-5")}),
+                        "riziki:unknown_fund"));
+    BOOST_TEST(contains(try_sql(*app, {"INSERT INTO postings (entry_seq, line, account, fund, "
+                                       "currency, amount_minor) VALUES (77, 0, '1010', "
+                                       "'F-KES', 'KES', 5)"}),
+                        "riziki:unknown_entry"));
+    auto owner = f.owner();
+    BOOST_TEST(contains(try_sql(*owner, {"DELETE FROM funds WHERE code = 'F-KES'"}),
+                        "riziki:append_only"));
+    BOOST_TEST(contains(try_sql(*owner, {"UPDATE funds SET currency = 'USD' WHERE code = 'F-KES'"}),
+                        "riziki:append_only"));
 }
 
 BOOST_AUTO_TEST_CASE(chain_and_sequence_cannot_be_forged) {
