@@ -7,8 +7,11 @@
 
 #include <csignal>
 #include <iostream>
+#include <map>
+#include <set>
 #include <thread>
 
+#include "api/auth.hpp"
 #include "api/config.hpp"
 #include "api/problem.hpp"
 #include "api/routes.hpp"
@@ -21,22 +24,29 @@ namespace riziki::api {
 
 namespace {
 
-/// Options after the command name: "--name value" pairs and bare "--flag"s.
+/// Options after the command name: "--name value" pairs (repeatable) and bare "--flag"s.
 struct Options {
-    std::map<std::string, std::string> values;
+    std::map<std::string, std::vector<std::string>> values;
     bool has(const std::string& name) const { return values.contains(name); }
+    /// The last value given for `name`.
+    const std::string& value(const std::string& name) const { return values.at(name).back(); }
 };
 
-Options parse_options(const std::vector<std::string>& args, const std::set<std::string>& flags) {
+/// Skips `skip` leading words (the command and any subcommand).
+Options parse_options(const std::vector<std::string>& args, const std::set<std::string>& flags,
+                      const std::set<std::string>& valued, std::size_t skip = 1) {
+    static const std::set<std::string> kCommon{"home", "listen", "database-url"};
     Options options;
-    for (std::size_t i = 1; i < args.size(); ++i) {
+    for (std::size_t i = skip; i < args.size(); ++i) {
         const auto& arg = args[i];
         if (!arg.starts_with("--")) throw UsageError("unexpected argument '" + arg + "'");
         const std::string name = arg.substr(2);
         if (flags.contains(name)) {
-            options.values[name] = "";
+            options.values[name].push_back("");
+        } else if (!valued.contains(name) && !kCommon.contains(name)) {
+            throw UsageError("unknown option " + arg);
         } else if (i + 1 < args.size()) {
-            options.values[name] = args[++i];
+            options.values[name].push_back(args[++i]);
         } else {
             throw UsageError("option " + arg + " needs a value");
         }
@@ -46,9 +56,9 @@ Options parse_options(const std::vector<std::string>& args, const std::set<std::
 
 Config load_config(const Options& options) {
     Config config = config_from_environment();
-    if (options.has("home")) config.home = options.values.at("home");
-    if (options.has("listen")) config.listen = options.values.at("listen");
-    if (options.has("database-url")) config.database_url = options.values.at("database-url");
+    if (options.has("home")) config.home = options.value("home");
+    if (options.has("listen")) config.listen = options.value("listen");
+    if (options.has("database-url")) config.database_url = options.value("database-url");
     // Logs go to stderr: stdout carries only what a command prints (tokens, reports).
     spdlog::set_default_logger(spdlog::stderr_logger_mt("riziki"));
     spdlog::set_level(spdlog::level::from_str(config.log_level));
@@ -60,6 +70,8 @@ db::DatabaseConfig database_config(const Config& config) {
 }
 
 /// Blocks SIGINT and SIGTERM in every thread started after this, so one thread can wait.
+constexpr std::size_t kPoolSize = 8;
+
 sigset_t block_stop_signals() {
     sigset_t set;
     sigemptyset(&set);
@@ -74,13 +86,13 @@ int serve(const Options& options, bool demo) {
     const sigset_t signals = block_stop_signals();
     const auto [host, port] = parse_listen(config.listen);
     db::Database database(database_config(config));
-    db::Store store(database.app_conninfo(), 8);
+    db::Store store(database.app_conninfo(), kPoolSize);
     db::JournalWriter writer(database.app_conninfo());
     ServerOptions server_options;
     server_options.address = host;
     server_options.port = port;
     server_options.io_threads = std::max(2u, std::thread::hardware_concurrency());
-    HttpServer server(server_options, make_router({&store, &writer}),
+    HttpServer server(server_options, make_api(store, writer, kPoolSize),
                       [](http::status status, const std::string& code, const std::string& detail,
                          const RequestContext& context) {
                           return problem(status, code, detail, context);
@@ -94,6 +106,34 @@ int serve(const Options& options, bool demo) {
     spdlog::info("signal {}: draining requests in flight", received);
     server.stop();
     server.wait();
+    return 0;
+}
+
+/// riziki token create --role R [--fund F]... [--name N]: prints only the token.
+int token_command(const Options& options) {
+    if (!options.has("role")) throw UsageError("token create needs --role");
+    const auto role = parse_role(options.value("role"));
+    if (!role) throw UsageError("--role must be admin, finance, field, donor or auditor");
+    const std::vector<std::string> funds =
+        options.has("fund") ? options.values.at("fund") : std::vector<std::string>{};
+    if ((*role == Role::donor) != !funds.empty()) {
+        throw UsageError("a donor token needs --fund (one or more); other roles take none");
+    }
+    const std::string name =
+        options.has("name") ? options.value("name") : std::string(to_string(*role));
+    if (name.empty() || name.size() > 200) throw UsageError("--name must be 1-200 characters");
+    const Config config = load_config(options);
+    db::Database database(database_config(config));
+    db::Store store(database.app_conninfo(), 1);
+    const auto context = store.context();
+    for (const auto& fund : funds) {
+        if (!context.fund_currency.contains(fund)) throw UsageError("no fund " + fund);
+    }
+    const std::string token = generate_token();
+    const auto id = store.create_token(name, std::string(to_string(*role)), funds,
+                                       token_digest(token));
+    spdlog::info("created token {} for role {}", id, to_string(*role));
+    std::cout << token << "\n";
     return 0;
 }
 
@@ -139,10 +179,14 @@ int verify_command(const Options& options) {
 int run_command(const std::vector<std::string>& args) {
     const std::string& command = args.at(0);
     if (command == "serve" || command == "demo") {
-        return serve(parse_options(args, {}), command == "demo");
+        return serve(parse_options(args, {}, {}), command == "demo");
     }
-    if (command == "migrate") return migrate_command(parse_options(args, {}));
-    if (command == "verify") return verify_command(parse_options(args, {"json"}));
+    if (command == "migrate") return migrate_command(parse_options(args, {}, {}));
+    if (command == "verify") return verify_command(parse_options(args, {"json"}, {}));
+    if (command == "token") {
+        if (args.size() < 2 || args[1] != "create") throw UsageError("usage: token create ...");
+        return token_command(parse_options(args, {}, {"role", "fund", "name"}, 2));
+    }
     throw UsageError("unknown command '" + command + "'");
 }
 

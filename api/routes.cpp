@@ -1,32 +1,31 @@
 #include "api/routes.hpp"
 
-#include "api/problem.hpp"
-#include "db/store.hpp"
+#include <memory>
+
+#include "api/handlers.hpp"
 
 namespace riziki::api {
 
 namespace {
 
-std::string_view path_of(std::string_view target) { return target.substr(0, target.find('?')); }
-
-Response healthz(Services& services) {
-    const auto head = services.store->head();
-    return json_response(http::status::ok, {{"status", "ok"}, {"journal_seq", head.seq}});
-}
+struct Api {
+    Api(db::Store& store, db::JournalWriter& writer, std::size_t pool_size)
+        : authenticator(store), router(authenticator, metrics) {
+        const Services services{&store, &writer, &metrics, pool_size};
+        add_system_routes(router, services);
+        add_journal_routes(router, services);
+    }
+    Metrics metrics;
+    Authenticator authenticator;
+    Router router;
+};
 
 }  // namespace
 
-Handler make_router(Services services) {
-    return [services](const Request& request, const RequestContext& context) mutable {
-        const auto path = path_of({request.target().data(), request.target().size()});
-        if (path == "/healthz") {
-            if (request.method() != http::verb::get) {
-                return problem(http::status::method_not_allowed, "method_not_allowed",
-                               "Use GET.", context);
-            }
-            return healthz(services);
-        }
-        return problem(http::status::not_found, "not_found", "No such route.", context);
+Handler make_api(db::Store& store, db::JournalWriter& writer, std::size_t pool_size) {
+    auto api = std::make_shared<Api>(store, writer, pool_size);
+    return [api](const Request& request, const RequestContext& context) {
+        return api->router.dispatch(request, context);
     };
 }
 

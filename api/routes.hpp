@@ -1,7 +1,7 @@
 #pragma once
-/// The request router: maps method and path to the handler for it.
+/// The API: every route, with the roles that may call it.
 
-#include <memory>
+#include <cstddef>
 
 #include "api/http_server.hpp"
 
@@ -12,12 +12,7 @@ class JournalWriter;
 
 namespace riziki::api {
 
-struct Services {
-    db::Store* store = nullptr;
-    db::JournalWriter* writer = nullptr;
-};
-
-/// The handler for every route of the API.
-Handler make_router(Services services);
+/// The handler for every route of the API (owns its router, metrics and token cache).
+Handler make_api(db::Store& store, db::JournalWriter& writer, std::size_t pool_size);
 
 }  // namespace riziki::api

@@ -1,5 +1,6 @@
 #include "db/entries_sql.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "db/sql.hpp"
@@ -14,14 +15,19 @@ constexpr const char* kSelectEntries = R"(
 SELECT seq, to_char(effective_on, 'YYYY-MM-DD'), memo, event, recorded_by,
        (extract(epoch FROM recorded_at) * 1000000)::bigint, COALESCE(reverses, 0),
        encode(prev_hash, 'hex'), encode(hash, 'hex')
-FROM entries WHERE seq > :a AND seq <= :b ORDER BY seq)";
+FROM entries
+WHERE seq > :a AND seq <= :b AND (:s = '' OR seq = ANY(CAST(NULLIF(:s, '') AS bigint[])))
+ORDER BY seq)";
 
 constexpr const char* kSelectPostings = R"(
 SELECT entry_seq, account, fund, currency, amount_minor::text, COALESCE(survivor, ''),
        COALESCE(award, '')
-FROM postings WHERE entry_seq > :a AND entry_seq <= :b ORDER BY entry_seq, line)";
+FROM postings
+WHERE entry_seq > :a AND entry_seq <= :b
+  AND (:s = '' OR entry_seq = ANY(CAST(NULLIF(:s, '') AS bigint[])))
+ORDER BY entry_seq, line)";
 
-void load_headers(soci::session& sql, long long from, long long to,
+void load_headers(soci::session& sql, long long from, long long to, const std::string& only,
                   std::vector<ledger::Entry>& out) {
     std::vector<long long> seq(kFetchRows), at(kFetchRows), reverses(kFetchRows);
     std::vector<std::string> day(kFetchRows), memo(kFetchRows), event(kFetchRows),
@@ -29,7 +35,7 @@ void load_headers(soci::session& sql, long long from, long long to,
     soci::statement st = (sql.prepare << kSelectEntries, soci::into(seq), soci::into(day),
                           soci::into(memo), soci::into(event), soci::into(by), soci::into(at),
                           soci::into(reverses), soci::into(prev), soci::into(hash),
-                          soci::use(from), soci::use(to));
+                          soci::use(from), soci::use(to), soci::use(only), soci::use(only));
     st.execute();
     while (st.fetch()) {
         for (std::size_t i = 0; i < seq.size(); ++i) {
@@ -54,12 +60,13 @@ void load_headers(soci::session& sql, long long from, long long to,
 
 }  // namespace
 
-std::vector<ledger::Entry> load_entries(soci::session& sql, std::int64_t from_seq,
-                                        std::int64_t to_seq) {
+namespace {
+
+/// Entries in (from, to], restricted to the seqs in the array literal `only` unless empty.
+std::vector<ledger::Entry> load(soci::session& sql, long long from, long long to,
+                                const std::string& only) {
     std::vector<ledger::Entry> entries;
-    const long long from = from_seq;
-    const long long to = to_seq;
-    load_headers(sql, from, to, entries);
+    load_headers(sql, from, to, only, entries);
     if (entries.empty()) return entries;
 
     std::vector<long long> seq(kFetchRows);
@@ -68,7 +75,7 @@ std::vector<ledger::Entry> load_entries(soci::session& sql, std::int64_t from_se
     soci::statement st = (sql.prepare << kSelectPostings, soci::into(seq), soci::into(account),
                           soci::into(fund), soci::into(currency), soci::into(amount),
                           soci::into(survivor), soci::into(award), soci::use(from),
-                          soci::use(to));
+                          soci::use(to), soci::use(only), soci::use(only));
     st.execute();
     std::size_t at = 0;  // entries and postings both ascend by seq: walk them together
     while (st.fetch()) {
@@ -89,6 +96,22 @@ std::vector<ledger::Entry> load_entries(soci::session& sql, std::int64_t from_se
         }
     }
     return entries;
+}
+
+}  // namespace
+
+std::vector<ledger::Entry> load_entries(soci::session& sql, std::int64_t from_seq,
+                                        std::int64_t to_seq) {
+    return load(sql, from_seq, to_seq, "");
+}
+
+std::vector<ledger::Entry> load_entries(soci::session& sql,
+                                        const std::vector<std::int64_t>& seqs) {
+    if (seqs.empty()) return {};
+    ArrayLiteral only;
+    for (auto seq : seqs) only.add(static_cast<long long>(seq));
+    const auto [low, high] = std::minmax_element(seqs.begin(), seqs.end());
+    return load(sql, *low - 1, *high, std::move(only).finish());
 }
 
 }  // namespace riziki::db

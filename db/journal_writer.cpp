@@ -8,6 +8,7 @@
 #include <set>
 #include <thread>
 
+#include "db/errors.hpp"
 #include "db/sql.hpp"
 
 namespace riziki::db {
@@ -190,10 +191,19 @@ struct JournalWriter::Impl {
     ledger::LedgerContext context;
     long long context_version = -1;
 
+    // The batch whose COMMIT was sent but not answered, to check after a lost connection.
+    bool in_doubt = false;
+    std::int64_t in_doubt_seq = 0;
+    ledger::Hash in_doubt_hash{};
+    std::vector<WriteOutcome> in_doubt_outcomes;
+
     std::thread thread;
 
     void run();
     void process(std::vector<Pending>& batch);
+    void record(const std::vector<WriteOutcome>& outcomes);
+    void fail_all(std::vector<Pending*>& items, const std::exception& error);
+    std::optional<std::vector<WriteOutcome>> confirm_in_doubt();
     std::vector<WriteOutcome> commit(const std::vector<Pending*>& items);
     void ensure_connected();
     std::map<ClaimKey, StoredClaim> load_claims(const std::vector<Pending*>& items);
@@ -269,47 +279,72 @@ void JournalWriter::Impl::process(std::vector<Pending>& batch) {
     try {
         ensure_connected();
         outcomes = commit(items);
-    } catch (const std::exception&) {
-        // A batch fails whole. Retry its entries one by one, so one bad entry (or a race
-        // another process won) costs only itself; a lone failure is answered directly.
-        connected = connected && sql.is_connected();
-        if (items.size() > 1) {
+    } catch (const std::exception& error) {
+        if (!connected || !sql.is_connected()) {
+            // The connection is gone. If it went during COMMIT the batch may have landed:
+            // look before answering, so an entry is never written twice nor lost silently.
+            auto confirmed = confirm_in_doubt();
+            if (!confirmed) {
+                fail_all(items, error);
+                return;
+            }
+            outcomes = std::move(*confirmed);
+        } else if (items.size() > 1) {
+            // One bad entry (or a race another process won) fails the whole batch: retry
+            // its entries one by one so it costs only itself.
             for (auto* item : items) {
                 std::vector<Pending> single;
                 single.push_back(std::move(*item));
                 process(single);
             }
             return;
-        }
-        outcomes.clear();
-        try {
-            throw;
-        } catch (const soci::soci_error& error) {
-            if (auto reason = rejection_from_error(error)) {
-                outcomes.push_back(rejected(*reason));
-            } else {
-                connected = false;
-                items[0]->promise.set_exception(std::current_exception());
-                return;
-            }
-        } catch (...) {
-            connected = false;
+        } else if (const auto* sql_error = dynamic_cast<const soci::soci_error*>(&error);
+                   sql_error != nullptr && rejection_from_error(*sql_error)) {
+            outcomes.push_back(rejected(*rejection_from_error(*sql_error)));
+        } else {
             items[0]->promise.set_exception(std::current_exception());
             return;
         }
     }
-    {
-        std::lock_guard lock(mutex);
-        std::uint64_t committed = 0;
-        for (const auto& outcome : outcomes) {
-            committed += outcome.kind == WriteOutcome::Kind::committed ? 1 : 0;
-            stats.rejected += outcome.kind == WriteOutcome::Kind::rejected ? 1 : 0;
-        }
-        stats.batches += committed > 0 ? 1 : 0;
-        stats.entries += committed;
-        stats.batch_size_max = std::max(stats.batch_size_max, committed);
-    }
+    record(outcomes);
     for (std::size_t i = 0; i < items.size(); ++i) items[i]->promise.set_value(outcomes[i]);
+}
+
+void JournalWriter::Impl::record(const std::vector<WriteOutcome>& outcomes) {
+    std::lock_guard lock(mutex);
+    std::uint64_t committed = 0;
+    for (const auto& outcome : outcomes) {
+        committed += outcome.kind == WriteOutcome::Kind::committed ? 1 : 0;
+        stats.rejected += outcome.kind == WriteOutcome::Kind::rejected ? 1 : 0;
+    }
+    stats.batches += committed > 0 ? 1 : 0;
+    stats.entries += committed;
+    stats.batch_size_max = std::max(stats.batch_size_max, committed);
+}
+
+void JournalWriter::Impl::fail_all(std::vector<Pending*>& items, const std::exception& error) {
+    const auto failure = std::make_exception_ptr(DatabaseUnavailable(error.what()));
+    for (auto* item : items) item->promise.set_exception(failure);
+}
+
+std::optional<std::vector<WriteOutcome>> JournalWriter::Impl::confirm_in_doubt() {
+    connected = false;
+    if (!in_doubt) return std::nullopt;  // failed before COMMIT: the server rolled it back
+    in_doubt = false;
+    try {
+        ensure_connected();
+        std::string stored;
+        soci::indicator found = soci::i_null;
+        const long long seq = in_doubt_seq;
+        sql << "SELECT encode(hash, 'hex') FROM entries WHERE seq = :s", soci::use(seq),
+            soci::into(stored, found);
+        if (sql.got_data() && found == soci::i_ok && stored == ledger::to_hex(in_doubt_hash)) {
+            return std::move(in_doubt_outcomes);
+        }
+    } catch (const std::exception&) {
+        connected = false;  // still unreachable: the caller reports the database unavailable
+    }
+    return std::nullopt;
 }
 
 std::map<ClaimKey, StoredClaim> JournalWriter::Impl::load_claims(
@@ -405,6 +440,7 @@ std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*
     screen(items, out, followers);
 
     // Chain what was accepted, in queue order, onto the head we hold locked.
+    const long long first_seq = head_seq + 1;
     BatchColumns columns;
     ledger::Hash prev = hash_from_bytea(head_hash);
     const std::int64_t recorded_at = now_us();
@@ -423,7 +459,6 @@ std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*
         out[i] = std::move(outcome);
     }
     std::move(columns).insert(sql);
-    tx.commit();
 
     std::vector<WriteOutcome> outcomes(items.size());
     for (std::size_t i = 0; i < items.size(); ++i) {
@@ -432,6 +467,15 @@ std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*
                           ? *out[i]
                           : follow(*items[i], *items[followers[i]], *out[followers[i]]);
     }
+    const bool wrote = head_seq > first_seq - 1;
+    in_doubt = wrote;
+    if (wrote) {
+        in_doubt_seq = head_seq;
+        in_doubt_hash = prev;
+        in_doubt_outcomes = outcomes;
+    }
+    tx.commit();
+    in_doubt = false;
     return outcomes;
 }
 

@@ -64,7 +64,8 @@ public:
     JournalWriter& operator=(const JournalWriter&) = delete;
 
     /// Queues a write. The future holds the outcome once its batch committed (or was
-    /// refused), or a std::runtime_error when the database failed.
+    /// refused), or DatabaseUnavailable when the connection was lost (nothing was written,
+    /// or the writer could not yet tell: retry with the same idempotency key).
     std::future<WriteOutcome> submit(WriteRequest request);
     WriteOutcome write(WriteRequest request) { return submit(std::move(request)).get(); }
 

@@ -3,6 +3,7 @@
 #include <soci/connection-pool.h>
 
 #include "db/entries_sql.hpp"
+#include "db/errors.hpp"
 #include "db/sql.hpp"
 
 namespace riziki::db {
@@ -33,7 +34,20 @@ FROM keys k, LATERAL (
       AND d.day <= CAST(:d AS date)
     ORDER BY day DESC LIMIT 1) b
 WHERE b.closing_minor <> 0
+  AND (:f = '' OR k.fund = :f)
 ORDER BY k.account, k.fund)";
+
+// Entry seqs matching optional filters; the posting filters must hold on one posting.
+constexpr const char* kFindEntries = R"(
+SELECT e.seq FROM entries e
+WHERE e.seq > :after
+  AND (:from = '' OR e.effective_on >= CAST(NULLIF(:from, '') AS date))
+  AND (:to = '' OR e.effective_on <= CAST(NULLIF(:to, '') AS date))
+  AND (:a || :f || :s || :w = '' OR EXISTS (
+      SELECT 1 FROM postings p WHERE p.entry_seq = e.seq
+        AND (:a = '' OR p.account = :a) AND (:f = '' OR p.fund = :f)
+        AND (:s = '' OR p.survivor = :s) AND (:w = '' OR p.award = :w)))
+ORDER BY e.seq LIMIT :limit)";
 
 constexpr const char* kFarFuture = "9999-12-31";
 
@@ -48,6 +62,24 @@ ledger::Amount parse_stored_amount(const std::string& text) {
 struct Store::Impl {
     explicit Impl(std::size_t size) : pool(size) {}
     soci::connection_pool pool;
+
+    /// Runs `work` on a pooled session. A dropped connection is reported as
+    /// DatabaseUnavailable and re-opened so the next call can succeed.
+    template <typename Work>
+    auto with_session(Work&& work) {
+        soci::session sql(pool);
+        try {
+            return work(sql);
+        } catch (const soci::soci_error& error) {
+            if (sql.is_connected()) throw;
+            try {
+                sql.reconnect();
+            } catch (const soci::soci_error&) {
+                // Still down: the next call tries again.
+            }
+            throw DatabaseUnavailable(error.what());
+        }
+    }
 };
 
 Store::Store(std::string conninfo, std::size_t pool_size)
@@ -58,70 +90,167 @@ Store::Store(std::string conninfo, std::size_t pool_size)
 Store::~Store() = default;
 
 JournalHead Store::head() {
-    soci::session sql(impl_->pool);
-    long long seq = 0;
-    std::string hash;
-    sql << "SELECT seq, encode(hash, 'hex') FROM journal_head", soci::into(seq), soci::into(hash);
-    return {seq, hash_from_bytea(hash)};
+    return impl_->with_session([](soci::session& sql) {
+        long long seq = 0;
+        std::string hash;
+        sql << "SELECT seq, encode(hash, 'hex') FROM journal_head", soci::into(seq),
+            soci::into(hash);
+        return JournalHead{seq, hash_from_bytea(hash)};
+    });
 }
 
 std::optional<ledger::Entry> Store::entry(std::int64_t seq) {
-    soci::session sql(impl_->pool);
-    auto entries = load_entries(sql, seq - 1, seq);
-    if (entries.empty()) return std::nullopt;
-    return std::move(entries.front());
+    return impl_->with_session([&](soci::session& sql) -> std::optional<ledger::Entry> {
+        auto entries = load_entries(sql, seq - 1, seq);
+        if (entries.empty()) return std::nullopt;
+        return std::move(entries.front());
+    });
 }
 
 std::vector<ledger::Entry> Store::entries_after(std::int64_t after_seq, std::size_t limit) {
-    soci::session sql(impl_->pool);
-    return load_entries(sql, after_seq, after_seq + static_cast<std::int64_t>(limit));
+    return impl_->with_session([&](soci::session& sql) {
+        return load_entries(sql, after_seq, after_seq + static_cast<std::int64_t>(limit));
+    });
+}
+
+std::vector<ledger::Entry> Store::find_entries(const EntryFilter& filter, std::int64_t after_seq,
+                                               std::size_t limit) {
+    return impl_->with_session([&](soci::session& sql) {
+        const std::string from = filter.from ? ledger::format_date(*filter.from) : "";
+        const std::string to = filter.to ? ledger::format_date(*filter.to) : "";
+        const long long after = after_seq;
+        const long long count = static_cast<long long>(limit);
+        std::vector<std::int64_t> seqs;
+        soci::rowset<long long> rows =
+            (sql.prepare << kFindEntries, soci::use(after), soci::use(from), soci::use(from),
+             soci::use(to), soci::use(to), soci::use(filter.account), soci::use(filter.fund),
+             soci::use(filter.survivor), soci::use(filter.award), soci::use(filter.account),
+             soci::use(filter.account), soci::use(filter.fund), soci::use(filter.fund),
+             soci::use(filter.survivor), soci::use(filter.survivor), soci::use(filter.award),
+             soci::use(filter.award), soci::use(count));
+        for (long long seq : rows) seqs.push_back(seq);
+        return load_entries(sql, seqs);
+    });
 }
 
 ledger::Amount Store::balance(const std::string& account, const std::string& fund,
                               const std::optional<ledger::Date>& as_of) {
-    soci::session sql(impl_->pool);
-    const std::string day = as_of ? ledger::format_date(*as_of) : kFarFuture;
-    std::string text;
-    sql << kBalanceAsOf, soci::use(account), soci::use(fund), soci::use(day), soci::into(text);
-    return parse_stored_amount(text);
+    return impl_->with_session([&](soci::session& sql) {
+        const std::string day = as_of ? ledger::format_date(*as_of) : kFarFuture;
+        std::string text;
+        sql << kBalanceAsOf, soci::use(account), soci::use(fund), soci::use(day),
+            soci::into(text);
+        return parse_stored_amount(text);
+    });
 }
 
-std::vector<BalanceRow> Store::balances(const std::optional<ledger::Date>& as_of) {
-    soci::session sql(impl_->pool);
-    const std::string day = as_of ? ledger::format_date(*as_of) : kFarFuture;
-    std::vector<BalanceRow> out;
-    soci::rowset<soci::row> rows = (sql.prepare << kBalancesAsOf, soci::use(day));
-    for (const auto& row : rows) {
-        out.push_back({row.get<std::string>(0), row.get<std::string>(1),
-                       row.get<std::string>(2), parse_stored_amount(row.get<std::string>(3))});
-    }
-    return out;
+std::vector<BalanceRow> Store::balances(const std::optional<ledger::Date>& as_of,
+                                        const std::string& fund) {
+    return impl_->with_session([&](soci::session& sql) {
+        const std::string day = as_of ? ledger::format_date(*as_of) : kFarFuture;
+        std::vector<BalanceRow> out;
+        soci::rowset<soci::row> rows =
+            (sql.prepare << kBalancesAsOf, soci::use(day), soci::use(fund), soci::use(fund));
+        for (const auto& row : rows) {
+            out.push_back({row.get<std::string>(0), row.get<std::string>(1),
+                           row.get<std::string>(2),
+                           parse_stored_amount(row.get<std::string>(3))});
+        }
+        return out;
+    });
 }
 
 ledger::LedgerContext Store::context() {
-    soci::session sql(impl_->pool);
-    return load_context(sql);
+    return impl_->with_session([](soci::session& sql) { return load_context(sql); });
+}
+
+std::vector<ledger::Account> Store::accounts() {
+    return impl_->with_session([](soci::session& sql) {
+        std::vector<ledger::Account> out;
+        soci::rowset<soci::row> rows =
+            (sql.prepare << "SELECT code, name, type FROM accounts ORDER BY code");
+        for (const auto& row : rows) {
+            const auto type = ledger::parse_account_type(row.get<std::string>(2));
+            if (!type) throw std::runtime_error("stored account has an unknown type");
+            out.push_back({row.get<std::string>(0), row.get<std::string>(1), *type});
+        }
+        return out;
+    });
+}
+
+std::vector<PeriodRecord> Store::periods() {
+    return impl_->with_session([](soci::session& sql) {
+        std::vector<PeriodRecord> out;
+        soci::rowset<soci::row> rows =
+            (sql.prepare << "SELECT period, to_char(closed_at AT TIME ZONE 'UTC', "
+                            "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), closed_by, closed_after_seq "
+                            "FROM periods ORDER BY period");
+        for (const auto& row : rows) {
+            out.push_back({row.get<std::string>(0), row.get<std::string>(1),
+                           row.get<std::string>(2), row.get<long long>(3)});
+        }
+        return out;
+    });
 }
 
 bool Store::create_fund(const std::string& code, const std::string& currency,
                         const std::string& name) {
-    soci::session sql(impl_->pool);
-    int inserted = 0;
-    sql << "WITH i AS (INSERT INTO funds (code, currency, name) VALUES (:c, :cur, :n) "
-           "ON CONFLICT (code) DO NOTHING RETURNING 1) SELECT count(*) FROM i",
-        soci::use(code), soci::use(currency), soci::use(name), soci::into(inserted);
-    return inserted == 1;
+    return impl_->with_session([&](soci::session& sql) {
+        int inserted = 0;
+        sql << "WITH i AS (INSERT INTO funds (code, currency, name) VALUES (:c, :cur, :n) "
+               "ON CONFLICT (code) DO NOTHING RETURNING 1) SELECT count(*) FROM i",
+            soci::use(code), soci::use(currency), soci::use(name), soci::into(inserted);
+        return inserted == 1;
+    });
 }
 
 ledger::Rejection Store::close_period(const ledger::Period& period, const std::string& actor) {
-    soci::session sql(impl_->pool);
-    const std::string text = ledger::format_period(period);
-    int inserted = 0;
-    sql << "WITH i AS (INSERT INTO periods (period, closed_by, closed_after_seq) "
-           "VALUES (:p, :a, 0) ON CONFLICT (period) DO NOTHING RETURNING 1) "
-           "SELECT count(*) FROM i",
-        soci::use(text), soci::use(actor), soci::into(inserted);
-    return inserted == 1 ? ledger::Rejection::none : ledger::Rejection::period_already_closed;
+    return impl_->with_session([&](soci::session& sql) {
+        const std::string text = ledger::format_period(period);
+        int inserted = 0;
+        sql << "WITH i AS (INSERT INTO periods (period, closed_by, closed_after_seq) "
+               "VALUES (:p, :a, 0) ON CONFLICT (period) DO NOTHING RETURNING 1) "
+               "SELECT count(*) FROM i",
+            soci::use(text), soci::use(actor), soci::into(inserted);
+        return inserted == 1 ? ledger::Rejection::none
+                             : ledger::Rejection::period_already_closed;
+    });
+}
+
+std::int64_t Store::create_token(const std::string& name, const std::string& role,
+                                 const std::vector<std::string>& funds,
+                                 const ledger::Hash& token_sha256) {
+    return impl_->with_session([&](soci::session& sql) {
+        ArrayLiteral fund_array;
+        for (const auto& fund : funds) fund_array.add(fund);
+        const std::string array = std::move(fund_array).finish();
+        const std::string hash = ledger::to_hex(token_sha256);
+        long long id = 0;
+        sql << "INSERT INTO tokens (name, role, funds, token_sha256) "
+               "VALUES (:n, :r, CAST(:f AS text[]), decode(:h, 'hex')) RETURNING id",
+            soci::use(name), soci::use(role), soci::use(array), soci::use(hash), soci::into(id);
+        return static_cast<std::int64_t>(id);
+    });
+}
+
+std::optional<TokenRecord> Store::find_token(const ledger::Hash& token_sha256) {
+    return impl_->with_session([&](soci::session& sql) -> std::optional<TokenRecord> {
+        const std::string hash = ledger::to_hex(token_sha256);
+        soci::rowset<soci::row> rows =
+            (sql.prepare << "SELECT id, name, role, f.code FROM tokens "
+                            "LEFT JOIN LATERAL unnest(funds) AS f(code) ON true "
+                            "WHERE token_sha256 = decode(:h, 'hex') ORDER BY f.code",
+             soci::use(hash));
+        std::optional<TokenRecord> token;
+        for (const auto& row : rows) {
+            if (!token) {
+                token = TokenRecord{row.get<long long>(0), row.get<std::string>(1),
+                                    row.get<std::string>(2), {}};
+            }
+            if (row.get_indicator(3) == soci::i_ok) token->funds.push_back(row.get<std::string>(3));
+        }
+        return token;
+    });
 }
 
 }  // namespace riziki::db

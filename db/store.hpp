@@ -1,6 +1,7 @@
 #pragma once
-/// Reads of the journal and the few writes that are not entries (funds, period closes).
-/// Thread-safe: each call borrows a connection from a fixed-size pool.
+/// Reads of the journal and the few writes that are not entries (funds, period closes,
+/// tokens). Thread-safe: each call borrows a connection from a fixed-size pool. A lost
+/// connection throws DatabaseUnavailable and is re-opened for the next call.
 
 #include <cstdint>
 #include <memory>
@@ -24,6 +25,30 @@ struct BalanceRow {
     ledger::Amount balance = 0;
 };
 
+struct TokenRecord {
+    std::int64_t id = 0;
+    std::string name;
+    std::string role;
+    std::vector<std::string> funds;
+};
+
+struct PeriodRecord {
+    std::string period;  ///< YYYY-MM
+    std::string closed_at;
+    std::string closed_by;
+    std::int64_t closed_after_seq = 0;
+};
+
+/// Filters for listing entries; empty strings and absent dates do not filter.
+struct EntryFilter {
+    std::optional<ledger::Date> from;
+    std::optional<ledger::Date> to;
+    std::string account;
+    std::string fund;
+    std::string survivor;
+    std::string award;
+};
+
 class Store {
 public:
     Store(std::string conninfo, std::size_t pool_size);
@@ -38,9 +63,22 @@ public:
     /// Balance of one account in one fund as of the end of `as_of` (all time if absent).
     ledger::Amount balance(const std::string& account, const std::string& fund,
                            const std::optional<ledger::Date>& as_of);
-    /// Every non-empty account x fund x currency balance as of the end of `as_of`.
-    std::vector<BalanceRow> balances(const std::optional<ledger::Date>& as_of);
+    /// Every non-empty account x fund x currency balance as of the end of `as_of`, for one
+    /// fund when `fund` is not empty.
+    std::vector<BalanceRow> balances(const std::optional<ledger::Date>& as_of,
+                                     const std::string& fund = "");
+    /// Entries matching `filter` with seq > after_seq, ascending, at most `limit`.
+    std::vector<ledger::Entry> find_entries(const EntryFilter& filter, std::int64_t after_seq,
+                                            std::size_t limit);
     ledger::LedgerContext context();
+    std::vector<ledger::Account> accounts();
+    std::vector<PeriodRecord> periods();
+
+    /// Stores a token's hash; returns its id.
+    std::int64_t create_token(const std::string& name, const std::string& role,
+                              const std::vector<std::string>& funds,
+                              const ledger::Hash& token_sha256);
+    std::optional<TokenRecord> find_token(const ledger::Hash& token_sha256);
 
     /// Creates a fund (a donor agreement in one currency). False if the code exists.
     bool create_fund(const std::string& code, const std::string& currency,

@@ -1,0 +1,60 @@
+#pragma once
+/// Tokens, roles and who may do what (SPEC §7, §8). Roles are checked in one place: the
+/// route table in routes.cpp names the roles of every route, and Router enforces them.
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/journal.hpp"
+
+namespace riziki::db {
+class Store;
+}
+
+namespace riziki::api {
+
+enum class Role : std::uint8_t { admin, finance, field, donor, auditor };
+inline constexpr Role kAllRoles[] = {Role::admin, Role::finance, Role::field, Role::donor,
+                                     Role::auditor};
+
+std::string_view to_string(Role role);
+std::optional<Role> parse_role(std::string_view text);
+
+/// The caller behind a valid token.
+struct Principal {
+    std::int64_t token_id = 0;
+    std::string name;
+    Role role = Role::auditor;
+    std::vector<std::string> funds;  ///< a donor's funds; empty for other roles
+
+    /// Actor recorded on entries and idempotency keys: stable, and no secret.
+    std::string actor() const { return "token:" + std::to_string(token_id); }
+    /// Donors see only their own funds; every other role that may read a fund sees all.
+    bool may_see_fund(std::string_view fund) const;
+};
+
+/// A fresh token: "rzk_" followed by 64 hex digits (256 random bits from libsodium).
+std::string generate_token();
+
+/// What is stored instead of the token.
+ledger::Hash token_digest(std::string_view token);
+
+/// Turns an Authorization header into a principal. Tokens found are cached (tokens are
+/// never changed once created); unknown ones are looked up each time.
+class Authenticator {
+public:
+    explicit Authenticator(db::Store& store) : store_(store) {}
+    std::optional<Principal> authenticate(std::string_view authorization);
+
+private:
+    db::Store& store_;
+    std::mutex mutex_;
+    std::map<ledger::Hash, Principal> cache_;
+};
+
+}  // namespace riziki::api

@@ -1,0 +1,254 @@
+#include "api/body.hpp"
+
+#include <algorithm>
+
+namespace riziki::api {
+
+namespace {
+
+/// Deepest nesting of arrays and objects, counted without parsing, so a hostile body
+/// cannot make the parser recurse; stops counting once past the limit.
+int nesting_depth(std::string_view body) {
+    int depth = 0;
+    int deepest = 0;
+    bool in_string = false;
+    bool escaped = false;
+    for (char c : body) {
+        if (in_string) {
+            if (escaped) {
+                escaped = false;
+            } else if (c == '\\') {
+                escaped = true;
+            } else if (c == '"') {
+                in_string = false;
+            }
+            continue;
+        }
+        if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            deepest = std::max(deepest, ++depth);
+            if (deepest > kJsonDepthMax) return deepest;
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return deepest;
+}
+
+bool is_json_content_type(std::string_view value) {
+    const auto semicolon = value.find(';');
+    std::string type(value.substr(0, semicolon));
+    std::transform(type.begin(), type.end(), type.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    while (!type.empty() && type.back() == ' ') type.pop_back();
+    return type == "application/json";
+}
+
+std::string_view amount_message(ledger::AmountError error) {
+    switch (error) {
+        case ledger::AmountError::too_many_decimals:
+            return "more decimals than the currency has";
+        case ledger::AmountError::out_of_range: return "amount is too large";
+        default: return "amount must be a decimal string like \"1500.00\"";
+    }
+}
+
+}  // namespace
+
+std::variant<nlohmann::json, Response> parse_json_object(const Request& request,
+                                                          const RequestContext& context) {
+    const auto content_type = request[http::field::content_type];
+    if (!is_json_content_type({content_type.data(), content_type.size()})) {
+        return problem(http::status::unsupported_media_type, "unsupported_media_type",
+                       "Send the body as application/json.", context);
+    }
+    if (nesting_depth(request.body()) > kJsonDepthMax) {
+        return problem(http::status::bad_request, "json_too_deep",
+                       "The body nests deeper than " + std::to_string(kJsonDepthMax) + " levels.",
+                       context);
+    }
+    nlohmann::json body = nlohmann::json::parse(request.body(), nullptr, false);
+    if (body.is_discarded()) {
+        return problem(http::status::bad_request, "malformed_json",
+                       "The body is not valid JSON (UTF-8).", context);
+    }
+    if (!body.is_object()) {
+        return problem(http::status::unprocessable_entity, "body_not_object",
+                       "The body must be a JSON object.", context);
+    }
+    return body;
+}
+
+const nlohmann::json* FieldReader::find(const char* field, bool required) {
+    const auto it = object_.find(field);
+    if (it == object_.end() || it->is_null()) {
+        if (required) error(path(field), "required", "This field is required.");
+        return nullptr;
+    }
+    return &*it;
+}
+
+void FieldReader::error(const std::string& field, const std::string& code,
+                        const std::string& message) {
+    errors_.push_back({field, code, message});
+}
+
+std::optional<std::string> FieldReader::text(const char* field, bool required,
+                                             std::size_t max_bytes) {
+    const auto* value = find(field, required);
+    if (value == nullptr) return std::nullopt;
+    if (!value->is_string()) {
+        error(path(field), "invalid_type", "Expected a string.");
+        return std::nullopt;
+    }
+    const auto& text = value->get_ref<const std::string&>();
+    if (text.empty() || text.size() > max_bytes) {
+        error(path(field), "invalid_length",
+              "Expected 1 to " + std::to_string(max_bytes) + " bytes.");
+        return std::nullopt;
+    }
+    if (text.find('\0') != std::string::npos) {
+        error(path(field), "invalid_text", "NUL characters are not allowed.");
+        return std::nullopt;
+    }
+    return text;
+}
+
+std::optional<ledger::Date> FieldReader::date(const char* field, bool required) {
+    const auto* value = find(field, required);
+    if (value == nullptr) return std::nullopt;
+    const auto parsed = value->is_string() ? ledger::parse_date(value->get_ref<const std::string&>())
+                                           : std::nullopt;
+    if (!parsed) error(path(field), "invalid_date", "Expected a date YYYY-MM-DD.");
+    return parsed;
+}
+
+std::optional<ledger::Amount> FieldReader::amount(const char* field,
+                                                  const ledger::Currency& currency,
+                                                  bool positive) {
+    const auto* value = find(field, true);
+    if (value == nullptr) return std::nullopt;
+    if (!value->is_string()) {
+        error(path(field), "invalid_amount", "Amounts are strings, e.g. \"1500.00\".");
+        return std::nullopt;
+    }
+    const auto parsed = ledger::parse_amount(value->get_ref<const std::string&>(), currency);
+    if (!parsed.ok()) {
+        error(path(field), "invalid_amount", std::string(amount_message(parsed.error)));
+        return std::nullopt;
+    }
+    if (positive && parsed.minor <= 0) {
+        error(path(field), "invalid_amount", "The amount must be greater than zero.");
+        return std::nullopt;
+    }
+    return parsed.minor;
+}
+
+const nlohmann::json* FieldReader::array(const char* field, std::size_t max_items) {
+    const auto* value = find(field, true);
+    if (value == nullptr) return nullptr;
+    if (!value->is_array()) {
+        error(path(field), "invalid_type", "Expected an array.");
+        return nullptr;
+    }
+    if (value->empty() || value->size() > max_items) {
+        error(path(field), "invalid_length",
+              "Expected 1 to " + std::to_string(max_items) + " items.");
+        return nullptr;
+    }
+    return value;
+}
+
+void FieldReader::only(std::initializer_list<std::string_view> known) {
+    for (const auto& [key, value] : object_.items()) {
+        if (std::find(known.begin(), known.end(), key) == known.end()) {
+            error(prefix_ + key, "unknown_field", "This field is not part of the request.");
+        }
+    }
+}
+
+Response validation_problem(const std::vector<FieldError>& errors,
+                            const RequestContext& context) {
+    return problem(http::status::unprocessable_entity, "validation_failed",
+                   "Some fields are missing or invalid; see errors.", context, errors);
+}
+
+}  // namespace riziki::api
+
+#include "api/router.hpp"
+
+namespace riziki::api {
+
+namespace {
+constexpr std::string_view kCursorPrefix = "c1.";
+}
+
+std::optional<ledger::Date> QueryReader::date(const std::string& name) {
+    const auto& text = call_.query_value(name);
+    if (text.empty()) return std::nullopt;
+    auto parsed = ledger::parse_date(text);
+    if (!parsed) errors_.push_back({name, "invalid_date", "Expected a date YYYY-MM-DD."});
+    return parsed;
+}
+
+std::string QueryReader::code(const std::string& name) {
+    const auto& text = call_.query_value(name);
+    if (text.size() > 64) {
+        errors_.push_back({name, "invalid_length", "Expected at most 64 bytes."});
+        return "";
+    }
+    return text;
+}
+
+std::size_t QueryReader::limit() {
+    const auto& text = call_.query_value("limit");
+    if (text.empty()) return kPageLimitDefault;
+    std::size_t value = 0;
+    const bool digits = text.size() <= 4 && std::all_of(text.begin(), text.end(), [](char c) {
+                            return c >= '0' && c <= '9';
+                        });
+    if (digits) value = std::stoul(text);
+    if (!digits || value < 1 || value > kPageLimitMax) {
+        errors_.push_back({"limit", "invalid_limit", "Expected 1 to 1000."});
+        return kPageLimitDefault;
+    }
+    return value;
+}
+
+std::int64_t QueryReader::after() {
+    const auto& text = call_.query_value("after");
+    if (text.empty()) return 0;
+    const std::string_view rest =
+        text.starts_with(kCursorPrefix) ? std::string_view(text).substr(kCursorPrefix.size()) : "";
+    const bool digits = !rest.empty() && rest.size() <= 18 &&
+                        std::all_of(rest.begin(), rest.end(), [](char c) {
+                            return c >= '0' && c <= '9';
+                        });
+    if (!digits) {
+        errors_.push_back({"after", "invalid_cursor", "Use the `next` value of a previous page."});
+        return 0;
+    }
+    return std::stoll(std::string(rest));
+}
+
+std::string QueryReader::choice(const std::string& name,
+                                std::initializer_list<std::string_view> allowed) {
+    const auto& text = call_.query_value(name);
+    if (text.empty()) return std::string(*allowed.begin());
+    if (std::find(allowed.begin(), allowed.end(), text) == allowed.end()) {
+        errors_.push_back({name, "invalid_choice", "Not one of the accepted values."});
+        return std::string(*allowed.begin());
+    }
+    return text;
+}
+
+std::optional<Response> QueryReader::problem_if_any() const {
+    if (errors_.empty()) return std::nullopt;
+    return problem(http::status::bad_request, "invalid_query",
+                   "Some query parameters are invalid; see errors.", call_.context, errors_);
+}
+
+std::string cursor_after(std::int64_t seq) { return std::string(kCursorPrefix) + std::to_string(seq); }
+
+}  // namespace riziki::api

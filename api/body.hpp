@@ -1,0 +1,92 @@
+#pragma once
+/// Reading request bodies: JSON with bounded depth, and typed fields that collect
+/// per-field errors instead of stopping at the first (SPEC §7 problem `errors`).
+
+#include <nlohmann/json.hpp>
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "api/problem.hpp"
+#include "ledger/date.hpp"
+#include "ledger/money.hpp"
+
+namespace riziki::api {
+
+inline constexpr int kJsonDepthMax = 16;
+
+/// The body as a JSON object, or the problem answer for it (415, 400 malformed_json,
+/// 400 json_too_deep, 422 body_not_object).
+std::variant<nlohmann::json, Response> parse_json_object(const Request& request,
+                                                          const RequestContext& context);
+
+/// Reads fields of one JSON object; each failed read adds a FieldError and returns empty.
+class FieldReader {
+public:
+    FieldReader(const nlohmann::json& object, std::string prefix, std::vector<FieldError>& errors)
+        : object_(object), prefix_(std::move(prefix)), errors_(errors) {}
+
+    /// A string of 1..max_bytes bytes; absent or null gives an error only if required.
+    std::optional<std::string> text(const char* field, bool required, std::size_t max_bytes);
+    std::optional<ledger::Date> date(const char* field, bool required);
+    /// An amount: a JSON string with at most the currency's decimals. When `positive`,
+    /// zero and negative amounts are refused.
+    std::optional<ledger::Amount> amount(const char* field, const ledger::Currency& currency,
+                                         bool positive);
+    /// A JSON array of 1..max_items elements.
+    const nlohmann::json* array(const char* field, std::size_t max_items);
+    /// Fields not in `known` are errors (`unknown_field`): typos never pass silently.
+    void only(std::initializer_list<std::string_view> known);
+
+    void error(const std::string& field, const std::string& code, const std::string& message);
+    std::string path(const char* field) const { return prefix_ + field; }
+
+private:
+    const nlohmann::json* find(const char* field, bool required);
+
+    const nlohmann::json& object_;
+    std::string prefix_;
+    std::vector<FieldError>& errors_;
+};
+
+/// 422 validation_failed with the collected field errors.
+Response validation_problem(const std::vector<FieldError>& errors, const RequestContext& context);
+
+}  // namespace riziki::api
+
+namespace riziki::api {
+
+struct Call;
+
+inline constexpr std::size_t kPageLimitMax = 1000;
+inline constexpr std::size_t kPageLimitDefault = 100;
+
+/// Reads query parameters the same way FieldReader reads body fields.
+class QueryReader {
+public:
+    explicit QueryReader(const Call& call) : call_(call) {}
+    std::optional<ledger::Date> date(const std::string& name);
+    /// A code (account, fund, survivor, award): 1-64 bytes, or "" when absent.
+    std::string code(const std::string& name);
+    /// `limit`: 1..1000, default 100.
+    std::size_t limit();
+    /// `after`: an opaque cursor from a previous page's `next`; 0 when absent.
+    std::int64_t after();
+    /// One of `allowed`; the first is the default.
+    std::string choice(const std::string& name, std::initializer_list<std::string_view> allowed);
+    /// 400 invalid_query with every error, if any was found.
+    std::optional<Response> problem_if_any() const;
+
+private:
+    const Call& call_;
+    std::vector<FieldError> errors_;
+};
+
+/// The cursor that continues after `seq`.
+std::string cursor_after(std::int64_t seq);
+
+}  // namespace riziki::api

@@ -1,0 +1,27 @@
+#pragma once
+/// Route registration, one function per area of the API.
+
+#include <cstddef>
+
+#include "api/router.hpp"
+
+namespace riziki::db {
+class Store;
+class JournalWriter;
+}  // namespace riziki::db
+
+namespace riziki::api {
+
+struct Services {
+    db::Store* store = nullptr;
+    db::JournalWriter* writer = nullptr;
+    Metrics* metrics = nullptr;
+    std::size_t pool_size = 0;
+};
+
+/// /healthz, /metrics, /v1/me.
+void add_system_routes(Router& router, const Services& services);
+/// Accounts, balances, entries, reversals, periods, trial balance.
+void add_journal_routes(Router& router, const Services& services);
+
+}  // namespace riziki::api

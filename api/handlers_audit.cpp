@@ -1,0 +1,80 @@
+// The trial balance (SPEC §7, §10): every account x fund balance as of a date.
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+
+#include "api/body.hpp"
+#include "api/handlers.hpp"
+#include "api/problem.hpp"
+#include "api/respond.hpp"
+#include "db/store.hpp"
+
+namespace riziki::api {
+
+namespace {
+
+/// CSV field: quoted when it holds a comma, quote or line break.
+std::string csv_field(const std::string& text) {
+    if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+    std::string out = "\"";
+    for (char c : text) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
+}  // namespace
+
+Response trial_balance(const Services& s, Call& call) {
+    QueryReader query(call);
+    const auto as_of = query.date("as_of");
+    const auto fund = query.code("fund");
+    const auto format = query.choice("format", {"json", "csv"});
+    if (auto bad = query.problem_if_any()) return *bad;
+
+    std::map<std::string, ledger::Account> chart;
+    for (auto& account : s.store->accounts()) chart.emplace(account.code, account);
+    std::map<std::string, std::pair<ledger::Amount, ledger::Amount>> totals;  // currency
+    nlohmann::json rows = nlohmann::json::array();
+    std::string csv = "account,name,type,fund,currency,debit,credit\r\n";
+    for (const auto& row : s.store->balances(as_of, fund)) {
+        const auto& account = chart.at(row.account);
+        const ledger::Amount debit = row.balance > 0 ? row.balance : ledger::Amount(0);
+        const ledger::Amount credit = row.balance < 0 ? ledger::Amount(-row.balance) : ledger::Amount(0);
+        auto& total = totals[row.currency];
+        total.first += debit;
+        total.second += credit;
+        const auto debit_text = amount_text(debit, row.currency);
+        const auto credit_text = amount_text(credit, row.currency);
+        rows.push_back({{"account", row.account}, {"name", account.name},
+                        {"type", ledger::to_string(account.type)}, {"fund", row.fund},
+                        {"currency", row.currency}, {"debit", debit_text},
+                        {"credit", credit_text}});
+        csv += row.account + "," + csv_field(account.name) + "," +
+               std::string(ledger::to_string(account.type)) + "," + csv_field(row.fund) + "," +
+               row.currency + "," + debit_text + "," + credit_text + "\r\n";
+    }
+    if (format == "csv") {
+        Response response{http::status::ok, 11};
+        response.set(http::field::content_type, "text/csv; charset=utf-8");
+        response.body() = std::move(csv);
+        return response;
+    }
+    nlohmann::json total_rows = nlohmann::json::array();
+    for (const auto& [currency, sums] : totals) {
+        total_rows.push_back({{"currency", currency},
+                              {"debit", amount_text(sums.first, currency)},
+                              {"credit", amount_text(sums.second, currency)},
+                              {"balanced", sums.first == sums.second}});
+    }
+    return json_response(
+        http::status::ok,
+        {{"as_of", as_of ? nlohmann::json(ledger::format_date(*as_of)) : nullptr},
+         {"fund", fund.empty() ? nlohmann::json(nullptr) : nlohmann::json(fund)},
+         {"rows", rows},
+         {"totals", total_rows}});
+}
+
+}  // namespace riziki::api

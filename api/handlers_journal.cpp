@@ -1,0 +1,223 @@
+// Accounts, balances, entries, reversals, periods and the trial balance (SPEC §7).
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+
+#include "api/body.hpp"
+#include "api/handlers.hpp"
+#include "api/problem.hpp"
+#include "api/respond.hpp"
+#include "db/journal_writer.hpp"
+#include "db/store.hpp"
+
+namespace riziki::api {
+
+namespace {
+
+const std::vector<Role> kFinance{Role::finance};
+const std::vector<Role> kBooks{Role::finance, Role::auditor};
+const std::vector<Role> kAdmin{Role::admin};
+
+std::optional<std::int64_t> parse_seq(const std::string& text) {
+    if (text.empty() || text.size() > 18) return std::nullopt;
+    if (!std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        return std::nullopt;
+    }
+    const auto seq = std::stoll(text);
+    return seq > 0 ? std::optional(seq) : std::nullopt;
+}
+
+Response not_found(const Call& call, const std::string& what) {
+    return problem(http::status::not_found, "not_found", what + " does not exist.", call.context);
+}
+
+Response list_accounts(const Services& s, Call&) {
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& a : s.store->accounts()) {
+        items.push_back({{"code", a.code}, {"name", a.name}, {"type", ledger::to_string(a.type)}});
+    }
+    return json_response(http::status::ok, {{"items", items}, {"next", nullptr}});
+}
+
+Response account_balance(const Services& s, Call& call) {
+    QueryReader query(call);
+    const auto as_of = query.date("as_of");
+    const auto fund = query.code("fund");
+    if (auto bad = query.problem_if_any()) return *bad;
+    const auto& code = call.params[0];
+    const auto accounts = s.store->accounts();
+    if (std::none_of(accounts.begin(), accounts.end(),
+                     [&](const ledger::Account& a) { return a.code == code; })) {
+        return not_found(call, "Account " + code);
+    }
+    nlohmann::json balances = nlohmann::json::array();
+    for (const auto& row : s.store->balances(as_of, fund)) {
+        if (row.account != code) continue;
+        balances.push_back({{"fund", row.fund}, {"currency", row.currency},
+                            {"balance", amount_text(row.balance, row.currency)}});
+    }
+    return json_response(http::status::ok,
+                         {{"account", code},
+                          {"as_of", as_of ? nlohmann::json(ledger::format_date(*as_of)) : nullptr},
+                          {"balances", balances}});
+}
+
+/// Reads one posting of a manual entry; the fund gives the currency its amount is in.
+std::optional<ledger::Posting> read_posting(const nlohmann::json& item, std::size_t index,
+                                            const ledger::LedgerContext& context,
+                                            std::vector<FieldError>& errors) {
+    const std::string prefix = "postings[" + std::to_string(index) + "].";
+    FieldReader reader(item, prefix, errors);
+    if (!item.is_object()) {
+        reader.error("postings[" + std::to_string(index) + "]", "invalid_type",
+                     "Expected an object.");
+        return std::nullopt;
+    }
+    reader.only({"account", "fund", "amount", "survivor", "award"});
+    auto account = reader.text("account", true, ledger::kCodeBytesMax);
+    auto fund = reader.text("fund", true, ledger::kCodeBytesMax);
+    auto survivor = reader.text("survivor", false, ledger::kCodeBytesMax);
+    auto award = reader.text("award", false, ledger::kCodeBytesMax);
+    if (!fund) return std::nullopt;
+    const auto currency_code = context.fund_currency.find(*fund);
+    if (currency_code == context.fund_currency.end()) {
+        reader.error(prefix + "fund", "unknown_fund", "No fund has this code.");
+        return std::nullopt;
+    }
+    const auto currency = ledger::find_currency(currency_code->second);
+    auto amount = reader.amount("amount", *currency, false);
+    if (!account || !amount) return std::nullopt;
+    return ledger::Posting{*account, *fund, currency_code->second, *amount,
+                           survivor.value_or(""), award.value_or("")};
+}
+
+Response create_entry(const Services& s, Call& call) {
+    auto key = idempotency_key(call);
+    if (auto* answer = std::get_if<Response>(&key)) return std::move(*answer);
+    auto parsed = parse_json_object(call.request, call.context);
+    if (auto* answer = std::get_if<Response>(&parsed)) return std::move(*answer);
+    const auto& body = std::get<nlohmann::json>(parsed);
+    std::vector<FieldError> errors;
+    FieldReader reader(body, "", errors);
+    reader.only({"effective_on", "memo", "postings"});
+    ledger::EntryDraft draft;
+    const auto effective_on = reader.date("effective_on", true);
+    const auto memo = reader.text("memo", true, ledger::kMemoBytesMax);
+    const auto* postings = reader.array("postings", ledger::kPostingsPerEntryMax);
+    if (postings != nullptr) {
+        const auto context = s.store->context();
+        for (std::size_t i = 0; i < postings->size(); ++i) {
+            if (auto p = read_posting((*postings)[i], i, context, errors)) {
+                draft.postings.push_back(std::move(*p));
+            }
+        }
+    }
+    if (!errors.empty()) return validation_problem(errors, call.context);
+    draft.effective_on = *effective_on;
+    draft.memo = *memo;
+    draft.event = "manual";
+    draft.recorded_by = call.principal->actor();
+    return write_entry(*s.writer, call, std::get<std::string>(key), body, std::move(draft));
+}
+
+Response list_entries(const Services& s, Call& call) {
+    QueryReader query(call);
+    db::EntryFilter filter{query.date("from"), query.date("to"), query.code("account"),
+                           query.code("fund"), query.code("survivor"), query.code("award")};
+    const auto limit = query.limit();
+    const auto after = query.after();
+    if (auto bad = query.problem_if_any()) return *bad;
+    const auto entries = s.store->find_entries(filter, after, limit);
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& entry : entries) items.push_back(entry_json(entry));
+    nlohmann::json next = nullptr;
+    if (entries.size() == limit) next = cursor_after(entries.back().seq);
+    return json_response(http::status::ok, {{"items", items}, {"next", next}});
+}
+
+Response get_entry(const Services& s, Call& call) {
+    const auto seq = parse_seq(call.params[0]);
+    const auto entry = seq ? s.store->entry(*seq) : std::nullopt;
+    if (!entry) return not_found(call, "Entry " + call.params[0]);
+    return json_response(http::status::ok, entry_json(*entry));
+}
+
+Response reverse_entry(const Services& s, Call& call) {
+    auto key = idempotency_key(call);
+    if (auto* answer = std::get_if<Response>(&key)) return std::move(*answer);
+    auto parsed = parse_json_object(call.request, call.context);
+    if (auto* answer = std::get_if<Response>(&parsed)) return std::move(*answer);
+    const auto& body = std::get<nlohmann::json>(parsed);
+    std::vector<FieldError> errors;
+    FieldReader reader(body, "", errors);
+    reader.only({"effective_on", "memo"});
+    const auto effective_on = reader.date("effective_on", true);
+    const auto memo = reader.text("memo", true, ledger::kMemoBytesMax);
+    if (!errors.empty()) return validation_problem(errors, call.context);
+    const auto seq = parse_seq(call.params[0]);
+    const auto original = seq ? s.store->entry(*seq) : std::nullopt;
+    if (!original) {
+        return rejection_problem(ledger::Rejection::entry_not_found,
+                                 "Entry " + call.params[0] + " does not exist.", call.context);
+    }
+    // Whether it was reversed already is settled by the writer, under the head lock.
+    const auto rule = ledger::check_reversal(*original, *effective_on, false);
+    if (rule != ledger::Rejection::none) {
+        return rejection_problem(rule, "A reversal cannot be dated before the entry it reverses.",
+                                 call.context, "effective_on");
+    }
+    auto draft = ledger::reversal_of(*original, *effective_on, *memo, call.principal->actor());
+    return write_entry(*s.writer, call, std::get<std::string>(key), body, std::move(draft));
+}
+
+Response close_period(const Services& s, Call& call) {
+    const auto period = ledger::parse_period(call.params[0]);
+    if (!period) {
+        return problem(http::status::bad_request, "invalid_period", "Periods are YYYY-MM.",
+                       call.context);
+    }
+    const auto rule = s.store->close_period(*period, call.principal->actor());
+    if (rule != ledger::Rejection::none) {
+        return rejection_problem(rule, "Period " + call.params[0] + " is already closed.",
+                                 call.context);
+    }
+    for (const auto& p : s.store->periods()) {
+        if (p.period != call.params[0]) continue;
+        return json_response(http::status::created,
+                             {{"period", p.period}, {"closed_at", p.closed_at},
+                              {"closed_by", p.closed_by}, {"closed_after_seq", p.closed_after_seq}});
+    }
+    throw std::runtime_error("closed period not found after closing");
+}
+
+Response list_periods(const Services& s, Call&) {
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& p : s.store->periods()) {
+        items.push_back({{"period", p.period}, {"closed_at", p.closed_at},
+                         {"closed_by", p.closed_by}, {"closed_after_seq", p.closed_after_seq}});
+    }
+    return json_response(http::status::ok, {{"items", items}, {"next", nullptr}});
+}
+
+}  // namespace
+
+Response trial_balance(const Services& s, Call& call);
+
+void add_journal_routes(Router& router, const Services& s) {
+    const auto bind = [s](Response (*handler)(const Services&, Call&)) {
+        return [s, handler](Call& call) { return handler(s, call); };
+    };
+    router.add({http::verb::get, "/v1/accounts", kBooks, bind(list_accounts)});
+    router.add({http::verb::get, "/v1/accounts/{code}/balance", kBooks, bind(account_balance)});
+    router.add({http::verb::post, "/v1/entries", kFinance, bind(create_entry)});
+    router.add({http::verb::get, "/v1/entries", kBooks, bind(list_entries)});
+    router.add({http::verb::get, "/v1/entries/{id}", kBooks, bind(get_entry)});
+    router.add({http::verb::post, "/v1/entries/{id}/reverse", kFinance, bind(reverse_entry)});
+    router.add({http::verb::post, "/v1/periods/{period}/close", kAdmin, bind(close_period)});
+    router.add({http::verb::get, "/v1/periods", kAdmin, bind(list_periods)});
+    router.add({http::verb::get, "/v1/audit/trial-balance", {Role::auditor, Role::finance},
+                bind(trial_balance)});
+}
+
+}  // namespace riziki::api

@@ -1,0 +1,128 @@
+#include "api/respond.hpp"
+
+#include <stdexcept>
+
+#include "api/problem.hpp"
+#include "db/hash.hpp"
+
+namespace riziki::api {
+
+namespace {
+
+constexpr std::size_t kIdempotencyKeyBytesMax = 255;
+
+std::string timestamp_text(std::int64_t us) {
+    const auto seconds = std::chrono::sys_seconds(std::chrono::seconds(us / 1000000));
+    const auto day = std::chrono::floor<std::chrono::days>(seconds);
+    const std::chrono::hh_mm_ss time(seconds - day);
+    char text[48];
+    std::snprintf(text, sizeof text, "%sT%02d:%02d:%02d.%06dZ",
+                  ledger::format_date(ledger::Date(day)).c_str(),
+                  static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
+                  static_cast<int>(time.seconds().count()), static_cast<int>(us % 1000000));
+    return text;
+}
+
+nlohmann::json nullable(const std::string& text) {
+    return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text);
+}
+
+}  // namespace
+
+std::string amount_text(const ledger::Amount& minor, const std::string& currency) {
+    const auto found = ledger::find_currency(currency);
+    if (!found) throw std::runtime_error("stored currency is not in the currency table");
+    return ledger::format_amount(minor, *found);
+}
+
+nlohmann::json entry_json(const ledger::Entry& entry) {
+    const auto& d = entry.draft;
+    nlohmann::json postings = nlohmann::json::array();
+    for (const auto& p : d.postings) {
+        postings.push_back({{"account", p.account},
+                            {"fund", p.fund},
+                            {"currency", p.currency},
+                            {"amount", amount_text(p.amount, p.currency)},
+                            {"survivor", nullable(p.survivor)},
+                            {"award", nullable(p.award)}});
+    }
+    return {{"id", std::to_string(entry.seq)},
+            {"seq", entry.seq},
+            {"effective_on", ledger::format_date(d.effective_on)},
+            {"memo", d.memo},
+            {"event", d.event},
+            {"recorded_by", d.recorded_by},
+            {"recorded_at", timestamp_text(entry.recorded_at_us)},
+            {"reverses", d.reverses ? nlohmann::json(std::to_string(*d.reverses)) : nullptr},
+            {"prev_hash", ledger::to_hex(entry.prev_hash)},
+            {"hash", ledger::to_hex(entry.hash)},
+            {"postings", postings}};
+}
+
+http::status status_for(ledger::Rejection reason) {
+    using ledger::Rejection;
+    switch (reason) {
+        case Rejection::entry_not_found: return http::status::not_found;
+        case Rejection::period_closed:
+        case Rejection::already_reversed:
+        case Rejection::period_already_closed:
+        case Rejection::idempotency_key_reused: return http::status::conflict;
+        default: return http::status::unprocessable_entity;
+    }
+}
+
+Response rejection_problem(ledger::Rejection reason, const std::string& detail,
+                           const RequestContext& context, const std::string& field) {
+    const std::string code(ledger::to_string(reason));
+    std::vector<FieldError> errors;
+    if (!field.empty()) errors.push_back({field, code, detail});
+    return problem(status_for(reason), code, detail, context, errors);
+}
+
+std::variant<std::string, Response> idempotency_key(const Call& call) {
+    const auto header = call.request["Idempotency-Key"];
+    const std::string key(header.data(), header.size());
+    if (key.empty()) {
+        return problem(http::status::precondition_required, "idempotency_key_required",
+                       "This request moves money: send an Idempotency-Key header.", call.context);
+    }
+    const bool printable = std::all_of(key.begin(), key.end(), [](char c) {
+        return c > ' ' && c < 127;
+    });
+    if (key.size() > kIdempotencyKeyBytesMax || !printable) {
+        return problem(http::status::bad_request, "invalid_idempotency_key",
+                       "Idempotency-Key must be 1-255 printable ASCII characters.",
+                       call.context);
+    }
+    return key;
+}
+
+Response write_entry(db::JournalWriter& writer, const Call& call, const std::string& key,
+                     const nlohmann::json& body, ledger::EntryDraft draft) {
+    // The fingerprint covers method, path and the body as parsed (key order and white
+    // space do not matter), so the same key with any other request is caught.
+    const std::string fingerprint = std::string(call.request.method_string()) + " " +
+                                    std::string(call.request.target()) + "\n" + body.dump();
+    db::IdempotencyClaim claim{call.principal->actor(), key, db::sha256(fingerprint),
+                               [](const ledger::Entry& entry) {
+                                   return db::StoredResponse{201, entry_json(entry).dump()};
+                               }};
+    const auto outcome = writer.write({std::move(draft), std::move(claim)});
+    using Kind = db::WriteOutcome::Kind;
+    if (outcome.kind == Kind::rejected) {
+        const auto& check = outcome.check;
+        const bool per_posting = check.reason >= ledger::Rejection::invalid_reference &&
+                                 check.reason <= ledger::Rejection::currency_mismatch;
+        return rejection_problem(
+            check.reason, "The entry breaks the rule '" +
+                              std::string(ledger::to_string(check.reason)) + "'.",
+            call.context, per_posting ? "postings[" + std::to_string(check.posting) + "]" : "");
+    }
+    Response response{static_cast<http::status>(outcome.response.status), 11};
+    response.set(http::field::content_type, "application/json");
+    response.body() = outcome.response.body;
+    if (outcome.kind == Kind::replayed) response.set("Idempotent-Replayed", "true");
+    return response;
+}
+
+}  // namespace riziki::api

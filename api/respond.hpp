@@ -1,0 +1,36 @@
+#pragma once
+/// Shared pieces of handlers: JSON views of ledger objects, rejection answers, and the
+/// idempotency protocol for money-moving POSTs (SPEC §7).
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <variant>
+
+#include "api/router.hpp"
+#include "db/journal_writer.hpp"
+#include "ledger/journal.hpp"
+
+namespace riziki::api {
+
+/// An amount as the API writes it: a decimal string with the currency's digits.
+std::string amount_text(const ledger::Amount& minor, const std::string& currency);
+
+nlohmann::json entry_json(const ledger::Entry& entry);
+
+/// The HTTP status a rule the user broke is answered with.
+http::status status_for(ledger::Rejection reason);
+Response rejection_problem(ledger::Rejection reason, const std::string& detail,
+                           const RequestContext& context, const std::string& field = "");
+
+/// The Idempotency-Key header, or the answer when it is missing (428) or malformed (400).
+std::variant<std::string, Response> idempotency_key(const Call& call);
+
+/// Queues `draft` with an idempotency claim on `key` and answers: 201 with the rendered
+/// entry (first time), the stored response with Idempotent-Replayed: true (replay), or a
+/// problem (rejected, or 409 idempotency_key_reused).
+Response write_entry(db::JournalWriter& writer, const Call& call, const std::string& key,
+                     const nlohmann::json& body, ledger::EntryDraft draft);
+
+}  // namespace riziki::api

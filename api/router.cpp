@@ -1,0 +1,179 @@
+#include "api/router.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "api/problem.hpp"
+#include "db/errors.hpp"
+
+namespace riziki::api {
+
+namespace {
+
+std::vector<std::string_view> split_path(std::string_view path) {
+    std::vector<std::string_view> segments;
+    while (!path.empty()) {
+        if (path.front() == '/') path.remove_prefix(1);
+        const auto slash = path.find('/');
+        segments.push_back(path.substr(0, slash));
+        path = slash == std::string_view::npos ? std::string_view{} : path.substr(slash);
+    }
+    return segments;
+}
+
+/// Whether `path` fits `pattern`; if so, its raw parameter values.
+std::optional<std::vector<std::string_view>> match(const std::string& pattern,
+                                                   const std::vector<std::string_view>& path) {
+    const auto wanted = split_path(pattern);
+    if (wanted.size() != path.size()) return std::nullopt;
+    std::vector<std::string_view> params;
+    for (std::size_t i = 0; i < wanted.size(); ++i) {
+        if (wanted[i].starts_with('{')) {
+            if (path[i].empty()) return std::nullopt;
+            params.push_back(path[i]);
+        } else if (wanted[i] != path[i]) {
+            return std::nullopt;
+        }
+    }
+    return params;
+}
+
+std::optional<std::map<std::string, std::string>> parse_query(std::string_view query) {
+    std::map<std::string, std::string> out;
+    while (!query.empty()) {
+        const auto amp = query.find('&');
+        const auto pair = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+        if (pair.empty()) continue;
+        const auto eq = pair.find('=');
+        auto key = percent_decode(pair.substr(0, eq), true);
+        auto value = percent_decode(eq == std::string_view::npos ? "" : pair.substr(eq + 1), true);
+        if (!key || !value) return std::nullopt;
+        out[*key] = *value;
+    }
+    return out;
+}
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+}  // namespace
+
+std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '%') {
+            if (i + 2 >= text.size()) return std::nullopt;
+            const int high = hex_value(text[i + 1]);
+            const int low = hex_value(text[i + 2]);
+            if (high < 0 || low < 0) return std::nullopt;
+            const char decoded = static_cast<char>(high * 16 + low);
+            if (decoded == '\0') return std::nullopt;
+            out += decoded;
+            i += 2;
+        } else {
+            out += plus_is_space && text[i] == '+' ? ' ' : text[i];
+        }
+    }
+    return out;
+}
+
+const std::string& Call::query_value(const std::string& name) const {
+    static const std::string kEmpty;
+    const auto it = query.find(name);
+    return it == query.end() ? kEmpty : it->second;
+}
+
+void Router::add(Route route) { routes_.push_back(std::move(route)); }
+
+Response Router::dispatch(const Request& request, const RequestContext& context) {
+    const auto started = std::chrono::steady_clock::now();
+    const std::string_view target(request.target().data(), request.target().size());
+    const auto question = target.find('?');
+    const auto segments = split_path(target.substr(0, question));
+    const Route* found = nullptr;
+    std::vector<std::string_view> raw;
+    std::string allowed;
+    for (const auto& route : routes_) {
+        auto params = match(route.pattern, segments);
+        if (!params) continue;
+        if (route.method == request.method()) {
+            found = &route;
+            raw = std::move(*params);
+            break;
+        }
+        if (!allowed.empty()) allowed += ", ";
+        allowed += std::string(http::to_string(route.method));
+    }
+    Response response;
+    std::string label = "unmatched";
+    if (found == nullptr && !allowed.empty()) {
+        response = problem(http::status::method_not_allowed, "method_not_allowed",
+                           "This path accepts " + allowed + ".", context);
+        response.set(http::field::allow, allowed);
+    } else if (found == nullptr) {
+        response = problem(http::status::not_found, "not_found", "No such route.", context);
+    } else {
+        label = found->pattern;
+        auto query = parse_query(question == std::string_view::npos ? ""
+                                                                    : target.substr(question + 1));
+        Call call{request, context, nullptr, {}, {}};
+        bool decoded = query.has_value();
+        for (auto param : raw) {
+            auto value = percent_decode(param, false);
+            decoded = decoded && value.has_value();
+            if (value) call.params.push_back(std::move(*value));
+        }
+        if (!decoded) {
+            response = problem(http::status::bad_request, "malformed_request",
+                               "The path or query has a malformed %-escape.", context);
+        } else {
+            call.query = std::move(*query);
+            response = dispatch_matched(*found, call);
+        }
+    }
+    metrics_.observe(label, response.result_int(),
+                     std::chrono::duration_cast<std::chrono::microseconds>(
+                         std::chrono::steady_clock::now() - started)
+                         .count());
+    return response;
+}
+
+Response Router::dispatch_matched(const Route& route, Call& call) {
+    try {
+        std::optional<Principal> principal;
+        if (!route.public_route) {
+            const auto header = call.request[http::field::authorization];
+            principal = authenticator_.authenticate({header.data(), header.size()});
+            if (!principal) {
+                auto response = problem(http::status::unauthorized, "unauthenticated",
+                                        "A valid bearer token is required.", call.context);
+                response.set(http::field::www_authenticate, "Bearer");
+                return response;
+            }
+            const bool allowed = std::find(route.roles.begin(), route.roles.end(),
+                                           principal->role) != route.roles.end();
+            if (!allowed) {
+                return problem(http::status::forbidden, "forbidden",
+                               "Your role may not do this.", call.context);
+            }
+            call.principal = &*principal;
+        }
+        return route.handler(call);
+    } catch (const db::DatabaseUnavailable&) {
+        spdlog::warn("request_id={} database unavailable", call.context.request_id);
+        auto response = problem(http::status::service_unavailable, "database_unavailable",
+                                "The database is unavailable; retry shortly.", call.context);
+        response.set(http::field::retry_after, "1");
+        return response;
+    }
+}
+
+}  // namespace riziki::api

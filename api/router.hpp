@@ -1,0 +1,58 @@
+#pragma once
+/// Routes requests to handlers: path matching with {parameters}, query parsing,
+/// authentication and the role check for every route, in one place.
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/auth.hpp"
+#include "api/http_server.hpp"
+#include "api/metrics.hpp"
+
+namespace riziki::api {
+
+/// One request as a handler sees it.
+struct Call {
+    const Request& request;
+    const RequestContext& context;
+    const Principal* principal = nullptr;  ///< null only on public routes
+    std::vector<std::string> params;       ///< path parameters, in pattern order, decoded
+    std::map<std::string, std::string> query;
+
+    /// The query parameter, or "" when absent.
+    const std::string& query_value(const std::string& name) const;
+};
+
+using RouteHandler = std::function<Response(Call&)>;
+
+struct Route {
+    http::verb method;
+    std::string pattern;        ///< e.g. "/v1/entries/{id}/reverse"
+    std::vector<Role> roles;    ///< who may call it; empty with public_route: anyone
+    RouteHandler handler;
+    bool public_route = false;  ///< no token needed (/healthz, /metrics)
+};
+
+class Router {
+public:
+    Router(Authenticator& authenticator, Metrics& metrics)
+        : authenticator_(authenticator), metrics_(metrics) {}
+    void add(Route route);
+    /// Never throws for bad input: 404, 405, 401, 403, 400 are answered here; a database
+    /// outage becomes 503.
+    Response dispatch(const Request& request, const RequestContext& context);
+
+private:
+    Response dispatch_matched(const Route& route, Call& call);
+    Authenticator& authenticator_;
+    Metrics& metrics_;
+    std::vector<Route> routes_;
+};
+
+/// Decodes %XX escapes (and '+' in queries); nullopt when malformed or it decodes to a NUL.
+std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
+
+}  // namespace riziki::api

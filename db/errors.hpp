@@ -1,0 +1,15 @@
+#pragma once
+/// Failures of the world, not of the user: the API answers these with 503.
+
+#include <stdexcept>
+
+namespace riziki::db {
+
+/// The database could not be reached or dropped the connection. The operation did not
+/// happen (or, for a commit in flight, the writer checked and reports accordingly); the
+/// connection is re-established on the next call.
+struct DatabaseUnavailable : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+}  // namespace riziki::db
