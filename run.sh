@@ -16,6 +16,7 @@ PACKAGES=(
     postgresql-15                           # initdb, pg_ctl, postgres for the embedded store
     libspdlog-dev nlohmann-json3-dev libsodium-dev
     curl                                    # used by the API tests
+    clang libclang-rt-14-dev                # libFuzzer + sanitizers for the fuzz target
 )
 
 install_missing() {

@@ -2,9 +2,19 @@
 
 #include <algorithm>
 
+#include "api/router.hpp"
+
 namespace riziki::api {
 
 namespace {
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
 
 /// Deepest nesting of arrays and objects, counted without parsing, so a hostile body
 /// cannot make the parser recurse; stops counting once past the limit.
@@ -55,6 +65,26 @@ std::string_view amount_message(ledger::AmountError error) {
 }
 
 }  // namespace
+
+std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '%') {
+            if (i + 2 >= text.size()) return std::nullopt;
+            const int high = hex_value(text[i + 1]);
+            const int low = hex_value(text[i + 2]);
+            if (high < 0 || low < 0) return std::nullopt;
+            const char decoded = static_cast<char>(high * 16 + low);
+            if (decoded == '\0') return std::nullopt;
+            out += decoded;
+            i += 2;
+        } else {
+            out += plus_is_space && text[i] == '+' ? ' ' : text[i];
+        }
+    }
+    return out;
+}
 
 std::variant<nlohmann::json, Response> parse_json_object(const Request& request,
                                                           const RequestContext& context) {
@@ -175,8 +205,6 @@ Response validation_problem(const std::vector<FieldError>& errors,
 }
 
 }  // namespace riziki::api
-
-#include "api/router.hpp"
 
 namespace riziki::api {
 

@@ -19,6 +19,9 @@ namespace riziki::api {
 
 inline constexpr int kJsonDepthMax = 16;
 
+/// Decodes %XX escapes (and '+' in queries); nullopt when malformed or it decodes to a NUL.
+std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
+
 /// The body as a JSON object, or the problem answer for it (415, 400 malformed_json,
 /// 400 json_too_deep, 422 body_not_object).
 std::variant<nlohmann::json, Response> parse_json_object(const Request& request,

@@ -56,40 +56,7 @@ std::optional<std::map<std::string, std::string>> parse_query(std::string_view q
     return out;
 }
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 }  // namespace
-
-std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '%') {
-            if (i + 2 >= text.size()) return std::nullopt;
-            const int high = hex_value(text[i + 1]);
-            const int low = hex_value(text[i + 2]);
-            if (high < 0 || low < 0) return std::nullopt;
-            const char decoded = static_cast<char>(high * 16 + low);
-            if (decoded == '\0') return std::nullopt;
-            out += decoded;
-            i += 2;
-        } else {
-            out += plus_is_space && text[i] == '+' ? ' ' : text[i];
-        }
-    }
-    return out;
-}
-
-const std::string& Call::query_value(const std::string& name) const {
-    static const std::string kEmpty;
-    const auto it = query.find(name);
-    return it == query.end() ? kEmpty : it->second;
-}
 
 void Router::add(Route route) { routes_.push_back(std::move(route)); }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "api/auth.hpp"
+#include "api/body.hpp"
 #include "api/http_server.hpp"
 #include "api/metrics.hpp"
 
@@ -23,7 +24,11 @@ struct Call {
     std::map<std::string, std::string> query;
 
     /// The query parameter, or "" when absent.
-    const std::string& query_value(const std::string& name) const;
+    const std::string& query_value(const std::string& name) const {
+        static const std::string kEmpty;
+        const auto it = query.find(name);
+        return it == query.end() ? kEmpty : it->second;
+    }
 };
 
 using RouteHandler = std::function<Response(Call&)>;
@@ -51,8 +56,5 @@ private:
     Metrics& metrics_;
     std::vector<Route> routes_;
 };
-
-/// Decodes %XX escapes (and '+' in queries); nullopt when malformed or it decodes to a NUL.
-std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
 
 }  // namespace riziki::api

@@ -266,7 +266,7 @@ void JournalWriter::Impl::run() {
 
 void JournalWriter::Impl::ensure_connected() {
     if (connected) return;
-    if (sql.is_connected()) sql.close();
+    sql.close();  // drops a dead backend, if any, so the session can open again
     open_session(sql, conninfo);
     connected = true;
     context_version = -1;

@@ -63,10 +63,11 @@ struct Store::Impl {
     explicit Impl(std::size_t size) : pool(size) {}
     soci::connection_pool pool;
 
-    /// Runs `work` on a pooled session. A dropped connection is reported as
-    /// DatabaseUnavailable and re-opened so the next call can succeed.
+    /// Runs `work` on a pooled session. A pooled connection that died while idle (the
+    /// server restarted) is re-opened and, for reads, the work retried once; a database
+    /// that is still down is reported as DatabaseUnavailable.
     template <typename Work>
-    auto with_session(Work&& work) {
+    auto with_session(Work&& work, bool read_only = true) {
         soci::session sql(pool);
         try {
             return work(sql);
@@ -75,8 +76,16 @@ struct Store::Impl {
             try {
                 sql.reconnect();
             } catch (const soci::soci_error&) {
-                // Still down: the next call tries again.
+                throw DatabaseUnavailable(error.what());
             }
+            // A write may have reached the server before the connection dropped: only
+            // reads are repeated.
+            if (!read_only) throw DatabaseUnavailable(error.what());
+        }
+        try {
+            return work(sql);
+        } catch (const soci::soci_error& error) {
+            if (sql.is_connected()) throw;
             throw DatabaseUnavailable(error.what());
         }
     }
@@ -201,7 +210,7 @@ bool Store::create_fund(const std::string& code, const std::string& currency,
                "ON CONFLICT (code) DO NOTHING RETURNING 1) SELECT count(*) FROM i",
             soci::use(code), soci::use(currency), soci::use(name), soci::into(inserted);
         return inserted == 1;
-    });
+    }, false);
 }
 
 ledger::Rejection Store::close_period(const ledger::Period& period, const std::string& actor) {
@@ -214,7 +223,7 @@ ledger::Rejection Store::close_period(const ledger::Period& period, const std::s
             soci::use(text), soci::use(actor), soci::into(inserted);
         return inserted == 1 ? ledger::Rejection::none
                              : ledger::Rejection::period_already_closed;
-    });
+    }, false);
 }
 
 std::int64_t Store::create_token(const std::string& name, const std::string& role,
@@ -230,7 +239,7 @@ std::int64_t Store::create_token(const std::string& name, const std::string& rol
                "VALUES (:n, :r, CAST(:f AS text[]), decode(:h, 'hex')) RETURNING id",
             soci::use(name), soci::use(role), soci::use(array), soci::use(hash), soci::into(id);
         return static_cast<std::int64_t>(id);
-    });
+    }, false);
 }
 
 std::optional<TokenRecord> Store::find_token(const ledger::Hash& token_sha256) {
