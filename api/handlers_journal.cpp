@@ -65,8 +65,7 @@ Response account_balance(const Services& s, Call& call) {
 
 /// Reads one posting of a manual entry; the fund gives the currency its amount is in.
 std::optional<ledger::Posting> read_posting(const nlohmann::json& item, std::size_t index,
-                                            const ledger::LedgerContext& context,
-                                            std::vector<FieldError>& errors) {
+                                            db::Store& store, std::vector<FieldError>& errors) {
     const std::string prefix = "postings[" + std::to_string(index) + "].";
     FieldReader reader(item, prefix, errors);
     if (!item.is_object()) {
@@ -80,16 +79,16 @@ std::optional<ledger::Posting> read_posting(const nlohmann::json& item, std::siz
     auto survivor = reader.text("survivor", false, ledger::kCodeBytesMax);
     auto award = reader.text("award", false, ledger::kCodeBytesMax);
     if (!fund) return std::nullopt;
-    const auto currency_code = context.fund_currency.find(*fund);
-    if (currency_code == context.fund_currency.end()) {
+    const auto currency_code = store.fund_currency(*fund);
+    if (!currency_code) {
         reader.error(prefix + "fund", "unknown_fund", "No fund has this code.");
         return std::nullopt;
     }
-    const auto currency = ledger::find_currency(currency_code->second);
+    const auto currency = ledger::find_currency(*currency_code);
     auto amount = reader.amount("amount", *currency, false);
     if (!account || !amount) return std::nullopt;
-    return ledger::Posting{*account, *fund, currency_code->second, *amount,
-                           survivor.value_or(""), award.value_or("")};
+    return ledger::Posting{*account, *fund, *currency_code, *amount, survivor.value_or(""),
+                           award.value_or("")};
 }
 
 Response create_entry(const Services& s, Call& call) {
@@ -106,9 +105,8 @@ Response create_entry(const Services& s, Call& call) {
     const auto memo = reader.text("memo", true, ledger::kMemoBytesMax);
     const auto* postings = reader.array("postings", ledger::kPostingsPerEntryMax);
     if (postings != nullptr) {
-        const auto context = s.store->context();
         for (std::size_t i = 0; i < postings->size(); ++i) {
-            if (auto p = read_posting((*postings)[i], i, context, errors)) {
+            if (auto p = read_posting((*postings)[i], i, *s.store, errors)) {
                 draft.postings.push_back(std::move(*p));
             }
         }

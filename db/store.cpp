@@ -2,6 +2,9 @@
 
 #include <soci/connection-pool.h>
 
+#include <map>
+#include <mutex>
+
 #include "db/entries_sql.hpp"
 #include "db/errors.hpp"
 #include "db/sql.hpp"
@@ -62,6 +65,8 @@ ledger::Amount parse_stored_amount(const std::string& text) {
 struct Store::Impl {
     explicit Impl(std::size_t size) : pool(size) {}
     soci::connection_pool pool;
+    std::mutex fund_mutex;
+    std::map<std::string, std::string, std::less<>> fund_currencies;
 
     /// Runs `work` on a pooled session. A pooled connection that died while idle (the
     /// server restarted) is re-opened and, for reads, the work retried once; a database
@@ -171,6 +176,26 @@ std::vector<BalanceRow> Store::balances(const std::optional<ledger::Date>& as_of
 
 ledger::LedgerContext Store::context() {
     return impl_->with_session([](soci::session& sql) { return load_context(sql); });
+}
+
+std::optional<std::string> Store::fund_currency(const std::string& fund) {
+    {
+        std::lock_guard lock(impl_->fund_mutex);
+        if (auto it = impl_->fund_currencies.find(fund); it != impl_->fund_currencies.end()) {
+            return it->second;
+        }
+    }
+    auto currency = impl_->with_session([&](soci::session& sql) -> std::optional<std::string> {
+        std::string found;
+        sql << "SELECT currency FROM funds WHERE code = :c", soci::use(fund), soci::into(found);
+        if (!sql.got_data()) return std::nullopt;
+        return found;
+    });
+    if (currency) {
+        std::lock_guard lock(impl_->fund_mutex);
+        impl_->fund_currencies.emplace(fund, *currency);
+    }
+    return currency;
 }
 
 std::vector<ledger::Account> Store::accounts() {

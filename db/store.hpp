@@ -71,6 +71,9 @@ public:
     std::vector<ledger::Entry> find_entries(const EntryFilter& filter, std::int64_t after_seq,
                                             std::size_t limit);
     ledger::LedgerContext context();
+    /// The fund's currency, or nullopt if there is no such fund. Cached: a fund's
+    /// currency never changes and funds are never deleted (the database enforces both).
+    std::optional<std::string> fund_currency(const std::string& fund);
     std::vector<ledger::Account> accounts();
     std::vector<PeriodRecord> periods();
 

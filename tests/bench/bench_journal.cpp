@@ -16,11 +16,10 @@
 #include <thread>
 #include <vector>
 
-#include "db/cluster.hpp"
 #include "db/journal_writer.hpp"
-#include "db/migrate.hpp"
 #include "db/store.hpp"
 #include "db/verify.hpp"
+#include "tests/bench/bench_support.hpp"
 
 using namespace riziki;
 using Clock = std::chrono::steady_clock;
@@ -45,11 +44,6 @@ ledger::EntryDraft disbursement(int producer, int i) {
     draft.postings = {{"5100", "F-BENCH", "KES", amount, "SV-0001", "AW-0001"},
                       {"1020", "F-BENCH", "KES", -amount, "SV-0001", "AW-0001"}};
     return draft;
-}
-
-double percentile(std::vector<double>& sorted, double p) {
-    const auto index = static_cast<std::size_t>(p * static_cast<double>(sorted.size() - 1));
-    return sorted[index];
 }
 
 /// `connections` writers share the producers round-robin; each has its own connection.
@@ -77,61 +71,45 @@ Result run(const std::string& name, const std::string& conninfo, std::size_t bat
     }
     for (auto& thread : threads) thread.join();
     const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
-    std::vector<double> all;
-    for (const auto& mine : latencies) all.insert(all.end(), mine.begin(), mine.end());
-    std::sort(all.begin(), all.end());
+    bench::Latencies all;
+    for (const auto& mine : latencies) all.ms.insert(all.ms.end(), mine.begin(), mine.end());
     std::uint64_t largest = 0;
     for (const auto& w : writers) largest = std::max(largest, w->stats().batch_size_max);
-    return {name, static_cast<double>(all.size()) / seconds, percentile(all, 0.50),
-            percentile(all, 0.99), largest};
-}
-
-int arg(int argc, char** argv, const std::string& name, int fallback) {
-    for (int i = 1; i + 1 < argc; ++i) {
-        if (argv[i] == "--" + name) return std::stoi(argv[i + 1]);
-    }
-    return fallback;
+    return {name, static_cast<double>(all.ms.size()) / seconds, all.percentile(0.50),
+            all.percentile(0.99), largest};
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    const int producers = arg(argc, argv, "producers", 32);
-    const int entries = arg(argc, argv, "entries", 20000);
-    std::string root = (std::filesystem::temp_directory_path() / "riziki-bench-XXXXXX").string();
-    if (mkdtemp(root.data()) == nullptr) return 1;
-    int status = 0;
-    {
-        db::EmbeddedCluster cluster({root + "/pg", 0, "riziki"});
-        cluster.start();
-        db::migrate(cluster.superuser_conninfo());
-        const std::string conninfo = cluster.conninfo_for("riziki_app");
-        db::Store(conninfo, 1).create_fund("F-BENCH", "KES", "Benchmark fund");
+    const int producers = bench::arg(argc, argv, "producers", 32);
+    const int entries = bench::arg(argc, argv, "entries", 20000);
+    bench::ScratchCluster scratch;
+    const std::string conninfo = scratch.app_conninfo();
+    db::Store(conninfo, 1).create_fund("F-BENCH", "KES", "Benchmark fund");
 
-        std::vector<Result> results;
-        // Baselines: one commit per entry on one connection, then on one connection per
-        // producer (PostgreSQL's own group commit across connections: the bare ceiling).
-        results.push_back(run("one commit per entry, 1 connection", conninfo, 1, 1, producers,
-                              entries / 4));
-        results.push_back(run("one commit per entry, 1 connection per producer", conninfo, 1,
-                              producers, producers, entries));
-        results.push_back(run("batched writer, 1 connection", conninfo, 512, 1, producers,
-                              entries));
-        const auto report = db::verify_journal(conninfo);
+    std::vector<Result> results;
+    // Baselines: one commit per entry on one connection, then on one connection per
+    // producer (PostgreSQL's own group commit across connections).
+    results.push_back(
+        run("one commit per entry, 1 connection", conninfo, 1, 1, producers, entries / 4));
+    results.push_back(run("one commit per entry, 1 connection per producer", conninfo, 1,
+                          producers, producers, entries));
+    results.push_back(
+        run("batched writer, 1 connection", conninfo, 512, 1, producers, entries));
+    const auto report = db::verify_journal(conninfo);
 
-        std::printf("| write path | producers | entries/s | p50 ms | p99 ms | largest batch |\n");
-        std::printf("|---|---|---|---|---|---|\n");
-        for (const auto& r : results) {
-            std::printf("| %s | %d | %.0f | %.2f | %.2f | %llu |\n", r.name.c_str(), producers,
-                        r.entries_per_second, r.p50_ms, r.p99_ms,
-                        static_cast<unsigned long long>(r.batch_size_max));
-        }
-        std::printf("\nbatched vs best one-commit-per-entry: %.1fx; verify: %s over %lld entries\n",
-                    results[2].entries_per_second /
-                        std::max(results[0].entries_per_second, results[1].entries_per_second),
-                    report.ok ? "ok" : "FAILED", static_cast<long long>(report.entries_checked));
-        status = report.ok ? 0 : 1;
+    std::printf("| write path | producers | entries/s | p50 ms | p99 ms | largest batch |\n");
+    std::printf("|---|---|---|---|---|---|\n");
+    for (const auto& r : results) {
+        std::printf("| %s | %d | %.0f | %.2f | %.2f | %llu |\n", r.name.c_str(), producers,
+                    r.entries_per_second, r.p50_ms, r.p99_ms,
+                    static_cast<unsigned long long>(r.batch_size_max));
     }
-    std::filesystem::remove_all(root);
+    std::printf("\nbatched vs best one-commit-per-entry: %.1fx; verify: %s over %lld entries\n",
+                results[2].entries_per_second /
+                    std::max(results[0].entries_per_second, results[1].entries_per_second),
+                report.ok ? "ok" : "FAILED", static_cast<long long>(report.entries_checked));
+    const int status = report.ok ? 0 : 1;
     return status;
 }
