@@ -54,11 +54,12 @@ FROM unnest(CAST(:actor AS text[]), CAST(:key AS text[]), CAST(:rh AS text[]),
             CAST(:st AS integer[]), CAST(:resp AS text[]), CAST(:seq AS bigint[]))
      AS u(a, k, rh, st, resp, s))";
 
+// LATERAL keeps this one primary-key probe per key: a plain join may hash the whole
+// (ever-growing) table.
 constexpr const char* kSelectClaims = R"(
 SELECT i.actor, i.key, encode(i.request_hash, 'hex'), i.status, i.response
-FROM idempotency_keys i
-JOIN unnest(CAST(:actor AS text[]), CAST(:key AS text[])) AS u(a, k)
-  ON i.actor = u.a AND i.key = u.k)";
+FROM unnest(CAST(:actor AS text[]), CAST(:key AS text[])) AS u(a, k)
+CROSS JOIN LATERAL (SELECT * FROM idempotency_keys c WHERE c.actor = u.a AND c.key = u.k) i)";
 
 constexpr const char* kSelectReversed = R"(
 SELECT reverses FROM entries WHERE reverses = ANY(CAST(:rev AS bigint[])))";
