@@ -17,6 +17,7 @@ PACKAGES=(
     libspdlog-dev nlohmann-json3-dev libsodium-dev
     curl                                    # used by the API tests
     clang libclang-rt-14-dev                # libFuzzer + sanitizers for the fuzz target
+    hledger ledger beancount                # auditors' tools the export tests run
 )
 
 install_missing() {

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <csignal>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <set>
@@ -13,6 +14,7 @@
 
 #include "api/auth.hpp"
 #include "api/config.hpp"
+#include "api/export_journal.hpp"
 #include "api/problem.hpp"
 #include "api/routes.hpp"
 #include "db/database.hpp"
@@ -137,6 +139,31 @@ int token_command(const Options& options) {
     return 0;
 }
 
+/// riziki export --format hledger|ledger|beancount|csv [--from D] [--to D] [--output FILE]
+int export_command(const Options& options) {
+    const auto format =
+        reports::parse_export_format(options.has("format") ? options.value("format") : "");
+    if (!format) throw UsageError("--format must be hledger, ledger, beancount or csv");
+    std::optional<ledger::Date> from, to;
+    for (auto [name, date] : {std::pair{"from", &from}, std::pair{"to", &to}}) {
+        if (!options.has(name)) continue;
+        *date = ledger::parse_date(options.value(name));
+        if (!*date) throw UsageError(std::string("--") + name + " must be YYYY-MM-DD");
+    }
+    const Config config = load_config(options);
+    db::Database database(database_config(config));
+    db::Store store(database.app_conninfo(), 1);
+    std::ofstream file;
+    if (options.has("output")) {
+        file.open(options.value("output"), std::ios::binary | std::ios::trunc);
+        if (!file) throw std::runtime_error("cannot write " + options.value("output"));
+    }
+    std::ostream& out = options.has("output") ? file : std::cout;
+    export_journal(store, *format, from, to, [&](const std::string& chunk) { out << chunk; });
+    out.flush();
+    return out ? 0 : 1;
+}
+
 int migrate_command(const Options& options) {
     const Config config = load_config(options);
     db::Database database(database_config(config));
@@ -183,6 +210,9 @@ int run_command(const std::vector<std::string>& args) {
     }
     if (command == "migrate") return migrate_command(parse_options(args, {}, {}));
     if (command == "verify") return verify_command(parse_options(args, {"json"}, {}));
+    if (command == "export") {
+        return export_command(parse_options(args, {}, {"format", "from", "to", "output"}));
+    }
     if (command == "token") {
         if (args.size() < 2 || args[1] != "create") throw UsageError("usage: token create ...");
         return token_command(parse_options(args, {}, {"role", "fund", "name"}, 2));

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "api/body.hpp"
+#include "api/export_journal.hpp"
 #include "api/handlers.hpp"
 #include "api/problem.hpp"
 #include "api/respond.hpp"
@@ -75,6 +76,20 @@ Response trial_balance(const Services& s, Call& call) {
          {"fund", fund.empty() ? nlohmann::json(nullptr) : nlohmann::json(fund)},
          {"rows", rows},
          {"totals", total_rows}});
+}
+
+Response audit_export(const Services& s, Call& call) {
+    QueryReader query(call);
+    const auto from = query.date("from");
+    const auto to = query.date("to");
+    const auto format_text = query.choice("format", {"hledger", "beancount", "csv", "ledger"});
+    if (auto bad = query.problem_if_any()) return *bad;
+    const auto format = *reports::parse_export_format(format_text);
+    Response response{http::status::ok, 11};
+    response.set(http::field::content_type, std::string(reports::content_type(format)));
+    export_journal(*s.store, format, from, to,
+                   [&](const std::string& chunk) { response.body() += chunk; });
+    return response;
 }
 
 }  // namespace riziki::api

@@ -201,6 +201,7 @@ Response list_periods(const Services& s, Call&) {
 }  // namespace
 
 Response trial_balance(const Services& s, Call& call);
+Response audit_export(const Services& s, Call& call);
 
 void add_journal_routes(Router& router, const Services& s) {
     const auto bind = [s](Response (*handler)(const Services&, Call&)) {
@@ -216,6 +217,7 @@ void add_journal_routes(Router& router, const Services& s) {
     router.add({http::verb::get, "/v1/periods", kAdmin, bind(list_periods)});
     router.add({http::verb::get, "/v1/audit/trial-balance", {Role::auditor, Role::finance},
                 bind(trial_balance)});
+    router.add({http::verb::get, "/v1/audit/export", {Role::auditor}, bind(audit_export)});
 }
 
 }  // namespace riziki::api

@@ -18,6 +18,8 @@ void usage(std::ostream& out) {
            "  demo             run the API on the embedded database and print its URL\n"
            "  migrate          apply missing database migrations\n"
            "  verify [--json]  re-derive the journal's invariants; exit 0 only if all hold\n"
+           "  export --format hledger|ledger|beancount|csv [--from D] [--to D] [--output FILE]\n"
+           "                   the journal for an auditor's own tools, with balance assertions\n"
            "  token create --role admin|finance|field|donor|auditor [--fund CODE]... [--name N]\n"
            "                   print a new API token (shown once; only its hash is kept)\n"
            "options: --home DIR  --listen HOST:PORT  --database-url URL\n";

@@ -12,6 +12,17 @@
 #include "tests/support/print.hpp"
 #include "tests/support/test_database.hpp"
 
+namespace riziki::db {
+inline std::ostream& boost_test_print_type(std::ostream& out, const WriteOutcome::Kind& kind) {
+    switch (kind) {
+        case WriteOutcome::Kind::committed: return out << "committed";
+        case WriteOutcome::Kind::replayed: return out << "replayed";
+        case WriteOutcome::Kind::rejected: return out << "rejected";
+    }
+    return out << "Kind(" << static_cast<int>(kind) << ")";
+}
+}  // namespace riziki::db
+
 namespace riziki::testing {
 
 inline ledger::Date day(const char* text) { return *ledger::parse_date(text); }

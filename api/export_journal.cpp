@@ -1,0 +1,51 @@
+#include "api/export_journal.hpp"
+
+#include "db/store.hpp"
+
+namespace riziki::api {
+
+namespace {
+
+constexpr std::size_t kChunkEntries = 5000;
+
+std::vector<reports::StoredBalance> stored_balances(db::Store& store, const ledger::Date& as_of) {
+    std::vector<reports::StoredBalance> out;
+    for (const auto& row : store.balances(as_of)) {
+        out.push_back({row.account, row.fund, row.currency, row.balance});
+    }
+    return out;
+}
+
+}  // namespace
+
+void export_journal(db::Store& store, reports::ExportFormat format,
+                    const std::optional<ledger::Date>& from, const std::optional<ledger::Date>& to,
+                    const std::function<void(const std::string&)>& sink) {
+    reports::JournalExport journal(format, store.accounts());
+    std::optional<ledger::Date> opening_on;
+    std::vector<reports::StoredBalance> opening;
+    if (from) {
+        opening_on = ledger::date_from_days(ledger::days_since_epoch(*from) - 1);
+        opening = stored_balances(store, *opening_on);
+    }
+    sink(journal.header(opening, opening_on));
+    // The assertions are dated `to`, or the last day any exported entry is dated.
+    ledger::Date last = opening_on.value_or(ledger::Date(std::chrono::year(1970) / 1 / 1));
+    const db::EntryFilter filter{from, to, "", "", "", ""};
+    std::int64_t after = 0;
+    for (;;) {
+        const auto entries = store.find_entries(filter, after, kChunkEntries);
+        std::string chunk;
+        for (const auto& entry : entries) {
+            chunk += journal.entry(entry);
+            last = std::max(last, entry.draft.effective_on);
+        }
+        sink(chunk);
+        if (entries.size() < kChunkEntries) break;
+        after = entries.back().seq;
+    }
+    const ledger::Date as_of = to.value_or(last);
+    sink(journal.finish(stored_balances(store, as_of), as_of));
+}
+
+}  // namespace riziki::api
