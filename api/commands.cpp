@@ -14,6 +14,7 @@
 
 #include "api/auth.hpp"
 #include "api/config.hpp"
+#include "api/demo.hpp"
 #include "api/export_journal.hpp"
 #include "api/problem.hpp"
 #include "api/routes.hpp"
@@ -102,7 +103,18 @@ int serve(const Options& options, bool demo) {
     server.start();
     const std::string url = "http://" + host + ":" + std::to_string(server.port());
     spdlog::info("listening on {} ({} database)", url, database.embedded() ? "embedded" : "external");
-    if (demo) std::cout << "Riziki is serving at " << url << "\n" << std::flush;
+    if (demo) {
+        const int seeded = seed_demo(store, writer, 2026);
+        std::cout << "Riziki demo" << (seeded > 0 ? " (seeded " + std::to_string(seeded) +
+                                                        " entries)" : "")
+                  << "\n\nTokens (new each start; keep them secret):\n";
+        for (const auto& [role, token] : demo_tokens(store)) {
+            std::cout << "  " << role << std::string(9 - role.size(), ' ') << token << "\n";
+        }
+        std::cout << "\nServing at " << url << "   e.g.\n  curl -H \"Authorization: Bearer "
+                     "<auditor token>\" " << url << "/v1/audit/trial-balance\n"
+                  << "Stop with Ctrl-C.\n" << std::flush;
+    }
     int received = 0;
     sigwait(&signals, &received);
     spdlog::info("signal {}: draining requests in flight", received);
