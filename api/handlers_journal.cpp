@@ -92,11 +92,9 @@ std::optional<ledger::Posting> read_posting(const nlohmann::json& item, std::siz
 }
 
 Response create_entry(const Services& s, Call& call) {
-    auto key = idempotency_key(call);
-    if (auto* answer = std::get_if<Response>(&key)) return std::move(*answer);
-    auto parsed = parse_json_object(call.request, call.context);
-    if (auto* answer = std::get_if<Response>(&parsed)) return std::move(*answer);
-    const auto& body = std::get<nlohmann::json>(parsed);
+    auto read = read_money_request(call);
+    if (auto* answer = std::get_if<Response>(&read)) return std::move(*answer);
+    const auto& [key, body] = std::get<MoneyRequest>(read);
     std::vector<FieldError> errors;
     FieldReader reader(body, "", errors);
     reader.only({"effective_on", "memo", "postings"});
@@ -116,7 +114,7 @@ Response create_entry(const Services& s, Call& call) {
     draft.memo = *memo;
     draft.event = "manual";
     draft.recorded_by = call.principal->actor();
-    return write_entry(*s.writer, call, std::get<std::string>(key), body, std::move(draft));
+    return write_entry(*s.writer, call, key, body, std::move(draft));
 }
 
 Response list_entries(const Services& s, Call& call) {
@@ -142,11 +140,9 @@ Response get_entry(const Services& s, Call& call) {
 }
 
 Response reverse_entry(const Services& s, Call& call) {
-    auto key = idempotency_key(call);
-    if (auto* answer = std::get_if<Response>(&key)) return std::move(*answer);
-    auto parsed = parse_json_object(call.request, call.context);
-    if (auto* answer = std::get_if<Response>(&parsed)) return std::move(*answer);
-    const auto& body = std::get<nlohmann::json>(parsed);
+    auto read = read_money_request(call);
+    if (auto* answer = std::get_if<Response>(&read)) return std::move(*answer);
+    const auto& [key, body] = std::get<MoneyRequest>(read);
     std::vector<FieldError> errors;
     FieldReader reader(body, "", errors);
     reader.only({"effective_on", "memo"});
@@ -166,7 +162,7 @@ Response reverse_entry(const Services& s, Call& call) {
                                  call.context, "effective_on");
     }
     auto draft = ledger::reversal_of(*original, *effective_on, *memo, call.principal->actor());
-    return write_entry(*s.writer, call, std::get<std::string>(key), body, std::move(draft));
+    return write_entry(*s.writer, call, key, body, std::move(draft));
 }
 
 Response close_period(const Services& s, Call& call) {

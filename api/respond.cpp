@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "api/body.hpp"
 #include "api/problem.hpp"
 #include "db/hash.hpp"
 
@@ -95,6 +96,15 @@ std::variant<std::string, Response> idempotency_key(const Call& call) {
                        call.context);
     }
     return key;
+}
+
+std::variant<MoneyRequest, Response> read_money_request(const Call& call) {
+    auto key = idempotency_key(call);
+    if (auto* answer = std::get_if<Response>(&key)) return std::move(*answer);
+    auto parsed = parse_json_object(call.request, call.context);
+    if (auto* answer = std::get_if<Response>(&parsed)) return std::move(*answer);
+    return MoneyRequest{std::move(std::get<std::string>(key)),
+                        std::move(std::get<nlohmann::json>(parsed))};
 }
 
 Response write_entry(db::JournalWriter& writer, const Call& call, const std::string& key,

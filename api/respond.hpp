@@ -27,6 +27,15 @@ Response rejection_problem(ledger::Rejection reason, const std::string& detail,
 /// The Idempotency-Key header, or the answer when it is missing (428) or malformed (400).
 std::variant<std::string, Response> idempotency_key(const Call& call);
 
+/// A money-moving POST: its Idempotency-Key and its JSON object body.
+struct MoneyRequest {
+    std::string key;
+    nlohmann::json body;
+};
+
+/// Reads the key, then the body; or the answer for whichever is missing or malformed.
+std::variant<MoneyRequest, Response> read_money_request(const Call& call);
+
 /// Queues `draft` with an idempotency claim on `key` and answers: 201 with the rendered
 /// entry (first time), the stored response with Idempotent-Replayed: true (replay), or a
 /// problem (rejected, or 409 idempotency_key_reused).
