@@ -175,6 +175,52 @@ std::optional<ledger::Amount> FieldReader::amount(const char* field,
     return parsed.minor;
 }
 
+std::optional<int> FieldReader::integer(const char* field, bool required, int min, int max,
+                                        int fallback) {
+    const auto* value = find(field, required);
+    if (value == nullptr) return required ? std::nullopt : std::optional(fallback);
+    if (!value->is_number_integer() || value->get<long long>() < min ||
+        value->get<long long>() > max) {
+        error(path(field), "invalid_integer",
+              "Expected a whole number from " + std::to_string(min) + " to " +
+                  std::to_string(max) + ".");
+        return std::nullopt;
+    }
+    return static_cast<int>(value->get<long long>());
+}
+
+std::optional<std::string> FieldReader::choice(const char* field,
+                                               std::initializer_list<std::string_view> allowed) {
+    const auto* value = find(field, false);
+    if (value == nullptr) return std::string(*allowed.begin());
+    if (value->is_string()) {
+        const auto& text = value->get_ref<const std::string&>();
+        if (std::find(allowed.begin(), allowed.end(), text) != allowed.end()) return text;
+    }
+    std::string list;
+    for (auto option : allowed) list += (list.empty() ? "" : ", ") + std::string(option);
+    error(path(field), "invalid_choice", "Expected one of: " + list + ".");
+    return std::nullopt;
+}
+
+std::optional<ledger::Decimal> FieldReader::rate(const char* field) {
+    const auto* value = find(field, true);
+    if (value == nullptr) return std::nullopt;
+    auto parsed = value->is_string() ? ledger::parse_rate(value->get_ref<const std::string&>())
+                                     : std::nullopt;
+    if (!parsed) error(path(field), "invalid_rate", "Rates are decimal strings, e.g. \"24\".");
+    return parsed;
+}
+
+const nlohmann::json* FieldReader::object(const char* field, bool required) {
+    const auto* value = find(field, required);
+    if (value != nullptr && !value->is_object()) {
+        error(path(field), "invalid_type", "Expected an object.");
+        return nullptr;
+    }
+    return value;
+}
+
 const nlohmann::json* FieldReader::array(const char* field, std::size_t max_items) {
     const auto* value = find(field, true);
     if (value == nullptr) return nullptr;

@@ -40,6 +40,15 @@ public:
     /// zero and negative amounts are refused.
     std::optional<ledger::Amount> amount(const char* field, const ledger::Currency& currency,
                                          bool positive);
+    /// A JSON integer in min..max; `fallback` when absent and not required.
+    std::optional<int> integer(const char* field, bool required, int min, int max, int fallback);
+    /// One of `allowed` (a string); the first is the default when absent.
+    std::optional<std::string> choice(const char* field,
+                                      std::initializer_list<std::string_view> allowed);
+    /// A non-negative decimal string such as "24" or "9.4822".
+    std::optional<ledger::Decimal> rate(const char* field);
+    /// A JSON object (e.g. nested terms); errors when required and absent.
+    const nlohmann::json* object(const char* field, bool required);
     /// A JSON array of 1..max_items elements.
     const nlohmann::json* array(const char* field, std::size_t max_items);
     /// Fields not in `known` are errors (`unknown_field`): typos never pass silently.

@@ -5,7 +5,9 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <csignal>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -16,6 +18,7 @@
 #include "api/config.hpp"
 #include "api/demo.hpp"
 #include "api/export_journal.hpp"
+#include "api/loan_terms.hpp"
 #include "api/problem.hpp"
 #include "api/routes.hpp"
 #include "db/database.hpp"
@@ -176,6 +179,61 @@ int export_command(const Options& options) {
     return out ? 0 : 1;
 }
 
+/// riziki schedule --amount A --currency C --disbursed-on D --rate R [--per year|month]
+///   --installments N [--method declining_balance|flat] [--amortization ...] [--every N]
+///   [--unit months|weeks|days] [--first-due-on D] [--grace-principal N] [--grace-interest N]
+/// Builds the same request as POST /v1/schedules/preview and prints the schedule.
+int schedule_command(const Options& options) {
+    nlohmann::json loan;
+    nlohmann::json body;
+    const auto text = [&](const char* name) { return options.has(name) ? options.value(name) : ""; };
+    const auto number = [&](const char* name) -> nlohmann::json {
+        if (!options.has(name)) return nullptr;
+        const auto& value = options.value(name);
+        const bool digits = !value.empty() && value.size() < 9 &&
+                            std::all_of(value.begin(), value.end(), ::isdigit);
+        return digits ? nlohmann::json(std::stoi(value)) : nlohmann::json(value);
+    };
+    body["amount"] = text("amount");
+    body["currency"] = text("currency");
+    body["disbursed_on"] = text("disbursed-on");
+    loan["interest_rate"] = text("rate");
+    for (auto [flag, field] : {std::pair{"per", "interest_period"}, {"method", "interest_method"},
+                               {"amortization", "amortization"}, {"unit", "repayment_unit"},
+                               {"first-due-on", "first_due_on"}}) {
+        if (options.has(flag)) loan[field] = options.value(flag);
+    }
+    for (auto [flag, field] : {std::pair{"installments", "installments"}, {"every", "repayment_every"},
+                               {"grace-principal", "grace_on_principal"},
+                               {"grace-interest", "grace_on_interest"}}) {
+        if (options.has(flag)) loan[field] = number(flag);
+    }
+    body["loan"] = loan;
+    std::vector<FieldError> errors;
+    const auto request = read_schedule_preview(body, errors);
+    if (!request) {
+        for (const auto& e : errors) std::cerr << "riziki: " << e.field << ": " << e.message << "\n";
+        return 2;
+    }
+    const auto currency = *ledger::find_currency(request->currency);
+    const auto result =
+        ledger::generate_schedule(request->amount, currency, request->disbursed_on, request->terms);
+    if (!result.ok()) {
+        std::cerr << "riziki: cannot make a schedule: " << ledger::to_string(result.error) << "\n";
+        return 2;
+    }
+    std::printf("%4s  %-10s  %14s  %14s  %14s  %14s\n", "n", "due on", "principal", "interest",
+                "total", "balance");
+    const auto view = schedule_json(result.schedule, currency);
+    for (const auto& i : view["installments"]) {
+        std::printf("%4d  %-10s  %14s  %14s  %14s  %14s\n", i["n"].get<int>(),
+                    i["due_on"].get<std::string>().c_str(), i["principal"].get<std::string>().c_str(),
+                    i["interest"].get<std::string>().c_str(), i["total"].get<std::string>().c_str(),
+                    i["balance"].get<std::string>().c_str());
+    }
+    return 0;
+}
+
 int migrate_command(const Options& options) {
     const Config config = load_config(options);
     db::Database database(database_config(config));
@@ -222,6 +280,12 @@ int run_command(const std::vector<std::string>& args) {
     }
     if (command == "migrate") return migrate_command(parse_options(args, {}, {}));
     if (command == "verify") return verify_command(parse_options(args, {"json"}, {}));
+    if (command == "schedule") {
+        return schedule_command(parse_options(
+            args, {}, {"amount", "currency", "disbursed-on", "rate", "per", "method",
+                       "amortization", "installments", "every", "unit", "first-due-on",
+                       "grace-principal", "grace-interest"}));
+    }
     if (command == "export") {
         return export_command(parse_options(args, {}, {"format", "from", "to", "output"}));
     }

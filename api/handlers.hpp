@@ -21,6 +21,8 @@ struct Services {
 
 /// /healthz, /metrics, /v1/me.
 void add_system_routes(Router& router, const Services& services);
+/// POST /v1/schedules/preview.
+void add_schedule_routes(Router& router);
 /// Accounts, balances, entries, reversals, periods, trial balance.
 void add_journal_routes(Router& router, const Services& services);
 

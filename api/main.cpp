@@ -20,6 +20,10 @@ void usage(std::ostream& out) {
            "  verify [--json]  re-derive the journal's invariants; exit 0 only if all hold\n"
            "  export --format hledger|ledger|beancount|csv [--from D] [--to D] [--output FILE]\n"
            "                   the journal for an auditor's own tools, with balance assertions\n"
+           "  schedule --amount A --currency C --disbursed-on D --rate R [--per year|month]\n"
+           "           --installments N [--method flat] [--amortization equal_principal]\n"
+           "           [--every N] [--unit weeks|days] [--first-due-on D] [--grace-principal N]\n"
+           "                   preview a loan's repayment schedule (as POST /v1/schedules/preview)\n"
            "  token create --role admin|finance|field|donor|auditor [--fund CODE]... [--name N]\n"
            "                   print a new API token (shown once; only its hash is kept)\n"
            "options: --home DIR  --listen HOST:PORT  --database-url URL\n";

@@ -14,6 +14,7 @@ struct Api {
         const Services services{&store, &writer, &metrics, pool_size};
         add_system_routes(router, services);
         add_journal_routes(router, services);
+        add_schedule_routes(router);
     }
     Metrics metrics;
     Authenticator authenticator;
