@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <cctype>
 #include <stdexcept>
 
 #include "db/store.hpp"
@@ -67,8 +68,13 @@ ledger::Hash token_digest(std::string_view token) {
 }
 
 std::optional<Principal> Authenticator::authenticate(std::string_view authorization) {
-    constexpr std::string_view kBearer = "Bearer ";
-    if (!authorization.starts_with(kBearer)) return std::nullopt;
+    // The scheme name is case-insensitive (RFC 7235 §2.1).
+    constexpr std::string_view kBearer = "bearer ";
+    if (authorization.size() <= kBearer.size()) return std::nullopt;
+    for (std::size_t i = 0; i < kBearer.size(); ++i) {
+        const auto c = static_cast<unsigned char>(authorization[i]);
+        if (std::tolower(c) != kBearer[i]) return std::nullopt;
+    }
     const std::string_view token = authorization.substr(kBearer.size());
     if (!well_formed_token(token)) return std::nullopt;
     const auto digest = token_digest(token);

@@ -1,6 +1,7 @@
 #include "api/body.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include "api/router.hpp"
 
@@ -98,10 +99,33 @@ std::variant<nlohmann::json, Response> parse_json_object(const Request& request,
                        "The body nests deeper than " + std::to_string(kJsonDepthMax) + " levels.",
                        context);
     }
-    nlohmann::json body = nlohmann::json::parse(request.body(), nullptr, false);
+    // nlohmann's lexer stops at a NUL byte and would ignore what follows it.
+    if (request.body().find('\0') != std::string::npos) {
+        return problem(http::status::bad_request, "malformed_json",
+                       "The body holds a NUL byte.", context);
+    }
+    // A key given twice would silently take its last value; refuse it instead.
+    std::vector<std::set<std::string>> keys;
+    bool duplicate = false;
+    const nlohmann::json::parser_callback_t track = [&](int, nlohmann::json::parse_event_t event,
+                                                        nlohmann::json& parsed) {
+        using Event = nlohmann::json::parse_event_t;
+        if (event == Event::object_start) keys.emplace_back();
+        if (event == Event::object_end && !keys.empty()) keys.pop_back();
+        if (event == Event::key && !keys.empty() &&
+            !keys.back().insert(parsed.get<std::string>()).second) {
+            duplicate = true;
+        }
+        return true;
+    };
+    nlohmann::json body = nlohmann::json::parse(request.body(), track, false);
     if (body.is_discarded()) {
         return problem(http::status::bad_request, "malformed_json",
                        "The body is not valid JSON (UTF-8).", context);
+    }
+    if (duplicate) {
+        return problem(http::status::bad_request, "duplicate_key",
+                       "An object in the body names the same key twice.", context);
     }
     if (!body.is_object()) {
         return problem(http::status::unprocessable_entity, "body_not_object",

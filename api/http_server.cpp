@@ -169,6 +169,8 @@ asio::awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
         response.set("X-Request-Id", context.request_id);
         response.keep_alive(keep_alive);
         response.prepare_payload();
+        // A HEAD answer states the length it would have but carries no content.
+        if (!ec && parser.get().method() == http::verb::head) response.body().clear();
         co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
         if (ec || !keep_alive) break;
     }

@@ -389,9 +389,9 @@ std::set<std::int64_t> JournalWriter::Impl::load_reversed(const std::vector<Pend
     return reversed;
 }
 
-/// Decides, before anything is written, which items are refused (core rules, reused
-/// keys, double reversals), which replay a stored response, and which repeat a key another
-/// item of this batch claims (`followers`, answered from that item after the commit).
+/// Decides, before anything is written, which items replay a stored response or reuse a
+/// key, which repeat a key another item of this batch claims (`followers`, answered from
+/// that item after the commit), and which are refused (core rules, double reversals).
 void JournalWriter::Impl::screen(const std::vector<Pending*>& items,
                                  std::vector<std::optional<WriteOutcome>>& out,
                                  std::vector<std::size_t>& followers) {
@@ -400,11 +400,8 @@ void JournalWriter::Impl::screen(const std::vector<Pending*>& items,
     std::map<ClaimKey, std::size_t> claimed_here;
     for (std::size_t i = 0; i < items.size(); ++i) {
         const auto& request = items[i]->request;
-        const auto check = ledger::validate_entry(request.draft, context);
-        if (!check.ok()) {
-            out[i] = rejected(check.reason, check.posting);
-            continue;
-        }
+        // Keys first: a replay answers with what was stored even if the world has moved
+        // on since (its month closed), and a reused key is reported as that.
         if (request.idempotency) {
             const ClaimKey key{request.idempotency->actor, request.idempotency->key};
             if (auto it = stored.find(key); it != stored.end()) {
@@ -419,6 +416,11 @@ void JournalWriter::Impl::screen(const std::vector<Pending*>& items,
                 followers[i] = it->second;
                 continue;
             }
+        }
+        const auto check = ledger::validate_entry(request.draft, context);
+        if (!check.ok()) {
+            out[i] = rejected(check.reason, check.posting);
+            continue;
         }
         if (request.draft.reverses && !reversed.insert(*request.draft.reverses).second) {
             out[i] = rejected(ledger::Rejection::already_reversed);

@@ -1,0 +1,92 @@
+#pragma once
+/// A real `riziki serve` process on a fresh database, for black-box API tests: funds
+/// F-KES (KES), F-KES2 (KES) and F-USD (USD), and one token per role (the donor's scoped
+/// to F-KES). SharedServer shares one across the tests of a suite.
+
+#include <soci/soci.h>
+#include <sys/types.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tests/support/http_client.hpp"
+#include "tests/support/test_database.hpp"
+
+namespace riziki::testing {
+
+inline const std::vector<std::string> kRoles{"admin", "finance", "field", "donor", "auditor"};
+
+/// Runs `argv` (argv[0] a path) to completion; its stdout is returned, its stderr goes to
+/// `stderr_path`. Kills it and throws after `timeout`.
+struct CommandResult {
+    int exit_code = -1;  ///< the exit status, or -signal when killed by a signal
+    std::string out;
+};
+CommandResult run_command(const std::vector<std::string>& argv, const std::string& stderr_path,
+                          std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+class ApiServer {
+  public:
+    /// A fresh database with the three funds and five tokens, and a started server.
+    ApiServer();
+    /// Stops the server if it still runs (SIGTERM, then SIGKILL after a bound).
+    ~ApiServer();
+    ApiServer(const ApiServer&) = delete;
+    ApiServer& operator=(const ApiServer&) = delete;
+
+    /// Starts `riziki serve` and waits (at most 20 s) until /healthz answers 200.
+    void start();
+    /// Sends SIGTERM without waiting.
+    void terminate();
+    /// Waits (at most 30 s) for the process to end: its exit status, or -signal.
+    int wait_for_exit();
+    /// terminate() then wait_for_exit().
+    int stop();
+    bool running() const { return pid_ > 0; }
+
+    unsigned short port() const { return port_; }
+    HttpClient client() const { return HttpClient(port_); }
+    const TestDatabase& database() const { return database_; }
+    const std::string& home() const { return home_; }
+
+    /// The token of one of kRoles.
+    const std::string& token(const std::string& role) const { return tokens_.at(role); }
+    /// {"Authorization": "Bearer <token of role>"}.
+    HeaderList auth(const std::string& role) const;
+    /// A new token through `riziki token create`.
+    std::string create_token(const std::string& role, const std::vector<std::string>& funds = {},
+                             const std::string& name = "");
+
+    /// A session as the database owner, for SQL the API does not offer.
+    std::unique_ptr<soci::session> owner() const;
+    void create_fund(const std::string& code, const std::string& currency);
+    /// journal_seq from /healthz.
+    long long journal_seq() const;
+    /// Everything the server wrote to stdout and stderr so far.
+    std::string log() const;
+    /// What is wrong with the log: lines at level error or critical (a request that failed
+    /// inside the server), or a token in clear (SPEC §8). Empty when nothing is.
+    std::string log_problems() const;
+
+  private:
+    TestDatabase database_;
+    std::string home_;
+    std::string log_path_;
+    std::map<std::string, std::string> tokens_;
+    pid_t pid_ = -1;
+    unsigned short port_ = 0;
+};
+
+/// Boost.Test suite fixture: `BOOST_AUTO_TEST_SUITE(name, *utf::fixture<SharedServer>())`.
+/// One server for the whole suite; teardown asserts it stops cleanly (exit status 0) and
+/// that its log has no errors and no tokens.
+struct SharedServer {
+    void setup();
+    void teardown();
+    static ApiServer& get();
+};
+
+}  // namespace riziki::testing

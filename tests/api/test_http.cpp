@@ -1,0 +1,281 @@
+// HTTP/1.1 itself: size limits, malformed requests, request ids, keep-alive, pipelining,
+// chunked bodies and HEAD.
+
+#include <boost/test/unit_test.hpp>
+
+#include "tests/api/api_checks.hpp"
+
+namespace utf = boost::unit_test;
+using namespace riziki::testing;
+
+namespace {
+
+ApiServer& server() {
+    return SharedServer::get();
+}
+
+constexpr std::size_t kBodyLimit = 1 << 20;
+const std::regex kGeneratedId("[0-9a-f]{16}");
+
+/// Request head for a POST /v1/entries as finance, ending with the blank line.
+std::string entry_head(const std::string& framing) {
+    return "POST /v1/entries HTTP/1.1\r\nHost: riziki\r\nAuthorization: Bearer " +
+           server().token("finance") + "\r\nIdempotency-Key: " + fresh_key("raw") +
+           "\r\nContent-Type: application/json\r\n" + framing + "\r\n";
+}
+
+/// A valid entry padded with white space to exactly `size` bytes.
+std::string entry_of_size(std::size_t size, const std::string& memo) {
+    std::string body = receipt_body("F-KES", "1.00", "2026-07-01", memo);
+    BOOST_TEST_REQUIRE(body.size() <= size);
+    body.insert(body.size() - 1, size - body.size(), ' ');
+    return body;
+}
+
+/// The one response the server sent before closing the connection.
+HttpResponse sole_response(const RawReply& reply) {
+    const auto responses = parse_responses(reply.bytes);
+    BOOST_TEST(responses.size() == 1u, "raw reply: " << reply.bytes.substr(0, 300));
+    BOOST_TEST(reply.closed_by_server);
+    BOOST_TEST(!reply.timed_out);
+    return responses.empty() ? HttpResponse{} : responses.front();
+}
+
+void check_generated_id(const HttpResponse& response) {
+    BOOST_TEST(std::regex_match(response.header("X-Request-Id"), kGeneratedId),
+               "X-Request-Id " << response.header("X-Request-Id"));
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(http, *utf::fixture<SharedServer>())
+
+BOOST_AUTO_TEST_CASE(a_body_of_one_mebibyte_is_read_and_one_byte_more_is_413) {
+    const auto seq = server().journal_seq();
+    auto client = server().client();
+    const auto exact = client.post("/v1/entries", entry_of_size(kBodyLimit, "exactly 1 MiB"),
+                                   with(server().auth("finance"), "Idempotency-Key", fresh_key()));
+    BOOST_TEST(exact.status == 201, exact.body);
+    BOOST_TEST(server().journal_seq() == seq + 1);
+
+    const std::string over = entry_of_size(kBodyLimit + 1, "1 MiB and a byte");
+    const auto declared = sole_response(
+        exchange_raw(server().port(),
+                     entry_head("Content-Length: " + std::to_string(over.size()) + "\r\n") + over));
+    check_problem(declared, 413, "payload_too_large");
+    check_generated_id(declared);
+    BOOST_TEST(!declared.keep_alive);
+
+    // Chunked: the size is only known while reading.
+    std::string chunked = entry_head("Transfer-Encoding: chunked\r\n");
+    for (std::size_t sent = 0; sent < over.size(); sent += 4096) {
+        const auto piece = over.substr(sent, 4096);
+        char size[16];
+        std::snprintf(size, sizeof size, "%zx\r\n", piece.size());
+        chunked += size + piece + "\r\n";
+    }
+    chunked += "0\r\n\r\n";
+    check_problem(sole_response(exchange_raw(server().port(), chunked)), 413, "payload_too_large");
+
+    // Refused before any handler: nothing written, and no token needed to be told.
+    const auto anonymous = sole_response(
+        exchange_raw(server().port(),
+                     "POST /v1/entries HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\n"));
+    check_problem(anonymous, 413, "payload_too_large");
+    BOOST_TEST(server().journal_seq() == seq + 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_chunked_body_is_accepted) {
+    const std::string body = receipt_body("F-KES", "2.00", "2026-07-01", "chunked");
+    std::string request = entry_head("Transfer-Encoding: chunked\r\n");
+    for (std::size_t at = 0; at < body.size(); at += 7) {
+        const auto piece = body.substr(at, 7);
+        request += std::to_string(piece.size()) + "\r\n" + piece + "\r\n";  // sizes below 10
+    }
+    request += "0\r\n\r\n";
+    const auto responses = parse_responses(exchange_raw(server().port(), request).bytes);
+    BOOST_TEST_REQUIRE(responses.size() == 1u);
+    BOOST_TEST(responses[0].status == 201, responses[0].body);
+    BOOST_TEST(body_json(responses[0]).value("memo", "") == "chunked");
+}
+
+BOOST_AUTO_TEST_CASE(headers_over_16_kibibytes_are_431) {
+    const auto request = [](const std::string& headers) {
+        return "GET /healthz HTTP/1.1\r\nHost: x\r\n" + headers + "\r\n";
+    };
+    const auto big = sole_response(
+        exchange_raw(server().port(), request("X-Pad: " + std::string(17 * 1024, 'a') + "\r\n")));
+    check_problem(big, 431, "headers_too_large");
+    check_generated_id(big);
+    std::string many;
+    for (int i = 0; i < 400; ++i)
+        many += "X-Pad-" + std::to_string(i) + ": " + std::string(40, 'b') + "\r\n";
+    check_problem(sole_response(exchange_raw(server().port(), request(many))), 431,
+                  "headers_too_large");
+    // 15 KiB of headers are fine.
+    auto client = server().client();
+    const auto under = client.get("/healthz", {{"X-Pad", std::string(15 * 1024, 'c')}});
+    BOOST_TEST(under.status == 200);
+}
+
+BOOST_AUTO_TEST_CASE(malformed_requests_are_400_and_close_the_connection) {
+    const std::vector<std::pair<std::string, std::string>> cases{
+        {"garbage line", "GARBAGE\r\n\r\n"},
+        {"no version", "GET /healthz\r\n\r\n"},
+        {"extra token", "GET /healthz HTTP/1.1 extra\r\nHost: x\r\n\r\n"},
+        {"bad version", "GET /healthz HTTP/x.y\r\nHost: x\r\n\r\n"},
+        {"space in target", "GET /heal thz HTTP/1.1\r\nHost: x\r\n\r\n"},
+        {"NUL in target", std::string("GET /heal\0thz HTTP/1.1\r\nHost: x\r\n\r\n", 36)},
+        {"header without colon", "GET /healthz HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n"},
+        {"space before colon", "GET /healthz HTTP/1.1\r\nHost : x\r\n\r\n"},
+        {"bad content length",
+         "POST /v1/entries HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n"},
+        {"negative content length",
+         "POST /v1/entries HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n"},
+        {"two content lengths",
+         "POST /v1/entries HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: "
+         "2\r\n\r\nab"},
+        {"bad chunk size",
+         "POST /v1/entries HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"},
+        {"TLS client hello", std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11) +
+                                 std::string(64, 'x') + "\r\n\r\n"},
+        {"LF only after garbage", "\x01\x02\x03\n\n"},
+    };
+    for (const auto& [name, bytes] : cases) {
+        BOOST_TEST_CONTEXT(name) {
+            const auto response = sole_response(exchange_raw(server().port(), bytes));
+            check_problem(response, 400, "malformed_request");
+            check_generated_id(response);
+            BOOST_TEST(!response.keep_alive);
+        }
+    }
+}
+
+// Content-Length and chunked together is the classic request-smuggling shape (RFC 9112
+// §6.3): a server must refuse it, or at least never let the two framings disagree.
+BOOST_AUTO_TEST_CASE(content_length_with_chunked_is_refused) {
+    const auto seq = server().journal_seq();
+    const std::string body = receipt_body("F-KES", "3.00", "2026-07-01", "smuggled");
+    char hex[16];
+    std::snprintf(hex, sizeof hex, "%zx", body.size());
+    const std::string chunked = std::string(hex) + "\r\n" + body + "\r\n0\r\n\r\n";
+    const auto reply =
+        exchange_raw(server().port(),
+                     entry_head("Content-Length: 4\r\nTransfer-Encoding: chunked\r\n") + chunked);
+    const auto response = sole_response(reply);
+    check_problem(response, 400, "malformed_request");
+    BOOST_TEST(server().journal_seq() == seq);
+}
+
+BOOST_AUTO_TEST_CASE(request_ids_are_echoed_or_generated) {
+    auto client = server().client();
+    const auto id_of = [&](const HeaderList& headers, const std::string& target = "/healthz") {
+        const auto response = client.get(target, headers);
+        BOOST_TEST(response.header_count("X-Request-Id") == 1u);
+        return response;
+    };
+    for (const std::string& good :
+         {std::string("abc-123_XYZ"), std::string(64, 'a'), std::string("0")}) {
+        BOOST_TEST(id_of({{"X-Request-Id", good}}).header("X-Request-Id") == good);
+    }
+    for (const std::string& bad : {std::string(65, 'a'), std::string("bad id!"), std::string("a.b"),
+                                   std::string("\xc3\xbc"), std::string("x/y")}) {
+        BOOST_TEST_CONTEXT("given '" << bad << "'") {
+            const auto response = id_of({{"X-Request-Id", bad}});
+            check_generated_id(response);
+        }
+    }
+    const auto first = id_of({});
+    const auto second = id_of({});
+    check_generated_id(first);
+    check_generated_id(second);
+    BOOST_TEST(first.header("X-Request-Id") != second.header("X-Request-Id"));
+    // Problems carry the same id in the body.
+    const auto problem = id_of({{"X-Request-Id", "trace-42"}}, "/v1/nowhere");
+    BOOST_TEST(check_problem(problem, 404, "not_found").value("request_id", "") == "trace-42");
+    const auto refused = id_of({{"X-Request-Id", "trace-43"}}, "/v1/entries");
+    BOOST_TEST(check_problem(refused, 401, "unauthenticated").value("request_id", "") ==
+               "trace-43");
+}
+
+BOOST_AUTO_TEST_CASE(keep_alive_serves_many_requests_on_one_connection) {
+    auto client = server().client();
+    const auto finance = server().auth("finance");
+    std::vector<int> statuses;
+    statuses.push_back(client.get("/healthz").status);
+    statuses.push_back(client.get("/v1/me", finance).status);
+    statuses.push_back(client.get("/v1/nowhere").status);
+    statuses.push_back(
+        client.post("/v1/entries", "{}", with(finance, "Idempotency-Key", fresh_key())).status);
+    statuses.push_back(client
+                           .post("/v1/entries", receipt_body("F-KES", "1.00", "2026-07-02"),
+                                 with(finance, "Idempotency-Key", fresh_key()))
+                           .status);
+    statuses.push_back(client.get("/v1/entries?limit=1", finance).status);
+    statuses.push_back(client.request("DELETE", "/v1/entries", finance).status);
+    statuses.push_back(client.get("/v1/entries", {}).status);
+    statuses.push_back(client.get("/metrics").status);
+    statuses.push_back(client.get("/v1/audit/trial-balance?format=csv", finance).status);
+    BOOST_TEST(statuses == std::vector<int>({200, 200, 404, 422, 201, 200, 405, 401, 200, 200}),
+               boost::test_tools::per_element());
+    BOOST_TEST(client.connections_opened() == 1u);
+    BOOST_TEST(client.connected());
+}
+
+BOOST_AUTO_TEST_CASE(connection_close_and_http_1_0_end_the_connection) {
+    auto client = server().client();
+    const auto closing = client.get("/healthz", {{"Connection", "close"}});
+    BOOST_TEST(closing.status == 200);
+    BOOST_TEST(!closing.keep_alive);
+    BOOST_TEST(!client.connected());
+    const auto old = client.request("GET", "/healthz", {}, std::nullopt, 10);
+    BOOST_TEST(old.status == 200);
+    BOOST_TEST(old.version == 10u);
+    BOOST_TEST(!old.keep_alive);
+    const auto reopened = client.get("/healthz");
+    BOOST_TEST(reopened.status == 200);
+    BOOST_TEST(client.connections_opened() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(pipelined_requests_are_answered_in_order) {
+    const std::string requests =
+        "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Request-Id: one\r\n\r\n"
+        "GET /v1/nowhere HTTP/1.1\r\nHost: x\r\nX-Request-Id: two\r\n\r\n"
+        "GET /v1/me HTTP/1.1\r\nHost: x\r\nX-Request-Id: three\r\nAuthorization: Bearer " +
+        server().token("auditor") + "\r\nConnection: close\r\n\r\n";
+    const auto reply = exchange_raw(server().port(), requests, 3);
+    const auto responses = parse_responses(reply.bytes);
+    BOOST_TEST_REQUIRE(responses.size() == 3u);
+    BOOST_TEST(responses[0].status == 200);
+    BOOST_TEST(responses[0].header("X-Request-Id") == "one");
+    BOOST_TEST(responses[1].status == 404);
+    BOOST_TEST(responses[1].header("X-Request-Id") == "two");
+    BOOST_TEST(responses[2].status == 200);
+    BOOST_TEST(responses[2].header("X-Request-Id") == "three");
+    BOOST_TEST(body_json(responses[2]).value("role", "") == "auditor");
+}
+
+// RFC 9110 §9.3.2: a response to HEAD has no content. Body bytes after a HEAD answer are
+// read as the start of the next response on a keep-alive connection.
+BOOST_AUTO_TEST_CASE(a_head_answer_has_no_body) {
+    for (const char* target : {"/healthz", "/v1/nowhere", "/v1/entries"}) {
+        BOOST_TEST_CONTEXT("HEAD " << target) {
+            auto client = server().client();
+            const auto head = client.request("HEAD", target);
+            BOOST_TEST((head.status == 200 || head.status == 404 || head.status == 405),
+                       head.status);
+            try {
+                const auto next = client.get("/healthz", {{"X-Request-Id", "after-head"}});
+                BOOST_TEST(next.status == 200);
+                BOOST_TEST(next.header("X-Request-Id") == "after-head");
+            } catch (const HttpError& error) {
+                BOOST_ERROR(
+                    "the answer to HEAD carried a body, so the next response on the "
+                    "connection was unreadable: "
+                    << error.what());
+            }
+        }
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
