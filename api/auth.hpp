@@ -47,11 +47,11 @@ ledger::Hash token_digest(std::string_view token);
 /// Turns an Authorization header into a principal. Tokens found are cached (tokens are
 /// never changed once created); unknown ones are looked up each time.
 class Authenticator {
-public:
+  public:
     explicit Authenticator(db::Store& store) : store_(store) {}
     std::optional<Principal> authenticate(std::string_view authorization);
 
-private:
+  private:
     db::Store& store_;
     std::mutex mutex_;
     std::map<ledger::Hash, Principal> cache_;

@@ -10,12 +10,14 @@ namespace riziki::api {
 namespace {
 
 int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
     return -1;
 }
-
 
 /// Deepest nesting of arrays and objects, counted without parsing, so a hostile body
 /// cannot make the parser recurse; stops counting once past the limit.
@@ -39,7 +41,8 @@ int nesting_depth(std::string_view body) {
             in_string = true;
         } else if (c == '[' || c == '{') {
             deepest = std::max(deepest, ++depth);
-            if (deepest > kJsonDepthMax) return deepest;
+            if (deepest > kJsonDepthMax)
+                return deepest;
         } else if (c == ']' || c == '}') {
             --depth;
         }
@@ -52,7 +55,8 @@ bool is_json_content_type(std::string_view value) {
     std::string type(value.substr(0, semicolon));
     std::transform(type.begin(), type.end(), type.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    while (!type.empty() && type.back() == ' ') type.pop_back();
+    while (!type.empty() && type.back() == ' ')
+        type.pop_back();
     return type == "application/json";
 }
 
@@ -60,8 +64,10 @@ std::string_view amount_message(ledger::AmountError error) {
     switch (error) {
         case ledger::AmountError::too_many_decimals:
             return "more decimals than the currency has";
-        case ledger::AmountError::out_of_range: return "amount is too large";
-        default: return "amount must be a decimal string like \"1500.00\"";
+        case ledger::AmountError::out_of_range:
+            return "amount is too large";
+        default:
+            return "amount must be a decimal string like \"1500.00\"";
     }
 }
 
@@ -72,12 +78,15 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_is_sp
     out.reserve(text.size());
     for (std::size_t i = 0; i < text.size(); ++i) {
         if (text[i] == '%') {
-            if (i + 2 >= text.size()) return std::nullopt;
+            if (i + 2 >= text.size())
+                return std::nullopt;
             const int high = hex_value(text[i + 1]);
             const int low = hex_value(text[i + 2]);
-            if (high < 0 || low < 0) return std::nullopt;
+            if (high < 0 || low < 0)
+                return std::nullopt;
             const char decoded = static_cast<char>(high * 16 + low);
-            if (decoded == '\0') return std::nullopt;
+            if (decoded == '\0')
+                return std::nullopt;
             out += decoded;
             i += 2;
         } else {
@@ -88,7 +97,7 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_is_sp
 }
 
 std::variant<nlohmann::json, Response> parse_json_object(const Request& request,
-                                                          const RequestContext& context) {
+                                                         const RequestContext& context) {
     const auto content_type = request[http::field::content_type];
     if (!is_json_content_type({content_type.data(), content_type.size()})) {
         return problem(http::status::unsupported_media_type, "unsupported_media_type",
@@ -101,8 +110,8 @@ std::variant<nlohmann::json, Response> parse_json_object(const Request& request,
     }
     // nlohmann's lexer stops at a NUL byte and would ignore what follows it.
     if (request.body().find('\0') != std::string::npos) {
-        return problem(http::status::bad_request, "malformed_json",
-                       "The body holds a NUL byte.", context);
+        return problem(http::status::bad_request, "malformed_json", "The body holds a NUL byte.",
+                       context);
     }
     // A key given twice would silently take its last value; refuse it instead.
     std::vector<std::set<std::string>> keys;
@@ -110,8 +119,10 @@ std::variant<nlohmann::json, Response> parse_json_object(const Request& request,
     const nlohmann::json::parser_callback_t track = [&](int, nlohmann::json::parse_event_t event,
                                                         nlohmann::json& parsed) {
         using Event = nlohmann::json::parse_event_t;
-        if (event == Event::object_start) keys.emplace_back();
-        if (event == Event::object_end && !keys.empty()) keys.pop_back();
+        if (event == Event::object_start)
+            keys.emplace_back();
+        if (event == Event::object_end && !keys.empty())
+            keys.pop_back();
         if (event == Event::key && !keys.empty() &&
             !keys.back().insert(parsed.get<std::string>()).second) {
             duplicate = true;
@@ -137,7 +148,8 @@ std::variant<nlohmann::json, Response> parse_json_object(const Request& request,
 const nlohmann::json* FieldReader::find(const char* field, bool required) {
     const auto it = object_.find(field);
     if (it == object_.end() || it->is_null()) {
-        if (required) error(path(field), "required", "This field is required.");
+        if (required)
+            error(path(field), "required", "This field is required.");
         return nullptr;
     }
     return &*it;
@@ -151,7 +163,8 @@ void FieldReader::error(const std::string& field, const std::string& code,
 std::optional<std::string> FieldReader::text(const char* field, bool required,
                                              std::size_t max_bytes) {
     const auto* value = find(field, required);
-    if (value == nullptr) return std::nullopt;
+    if (value == nullptr)
+        return std::nullopt;
     if (!value->is_string()) {
         error(path(field), "invalid_type", "Expected a string.");
         return std::nullopt;
@@ -171,18 +184,21 @@ std::optional<std::string> FieldReader::text(const char* field, bool required,
 
 std::optional<ledger::Date> FieldReader::date(const char* field, bool required) {
     const auto* value = find(field, required);
-    if (value == nullptr) return std::nullopt;
-    const auto parsed = value->is_string() ? ledger::parse_date(value->get_ref<const std::string&>())
-                                           : std::nullopt;
-    if (!parsed) error(path(field), "invalid_date", "Expected a date YYYY-MM-DD.");
+    if (value == nullptr)
+        return std::nullopt;
+    const auto parsed = value->is_string()
+                            ? ledger::parse_date(value->get_ref<const std::string&>())
+                            : std::nullopt;
+    if (!parsed)
+        error(path(field), "invalid_date", "Expected a date YYYY-MM-DD.");
     return parsed;
 }
 
 std::optional<ledger::Amount> FieldReader::amount(const char* field,
-                                                  const ledger::Currency& currency,
-                                                  bool positive) {
+                                                  const ledger::Currency& currency, bool positive) {
     const auto* value = find(field, true);
-    if (value == nullptr) return std::nullopt;
+    if (value == nullptr)
+        return std::nullopt;
     if (!value->is_string()) {
         error(path(field), "invalid_amount", "Amounts are strings, e.g. \"1500.00\".");
         return std::nullopt;
@@ -202,12 +218,13 @@ std::optional<ledger::Amount> FieldReader::amount(const char* field,
 std::optional<int> FieldReader::integer(const char* field, bool required, int min, int max,
                                         int fallback) {
     const auto* value = find(field, required);
-    if (value == nullptr) return required ? std::nullopt : std::optional(fallback);
+    if (value == nullptr)
+        return required ? std::nullopt : std::optional(fallback);
     if (!value->is_number_integer() || value->get<long long>() < min ||
         value->get<long long>() > max) {
         error(path(field), "invalid_integer",
-              "Expected a whole number from " + std::to_string(min) + " to " +
-                  std::to_string(max) + ".");
+              "Expected a whole number from " + std::to_string(min) + " to " + std::to_string(max) +
+                  ".");
         return std::nullopt;
     }
     return static_cast<int>(value->get<long long>());
@@ -216,23 +233,28 @@ std::optional<int> FieldReader::integer(const char* field, bool required, int mi
 std::optional<std::string> FieldReader::choice(const char* field,
                                                std::initializer_list<std::string_view> allowed) {
     const auto* value = find(field, false);
-    if (value == nullptr) return std::string(*allowed.begin());
+    if (value == nullptr)
+        return std::string(*allowed.begin());
     if (value->is_string()) {
         const auto& text = value->get_ref<const std::string&>();
-        if (std::find(allowed.begin(), allowed.end(), text) != allowed.end()) return text;
+        if (std::find(allowed.begin(), allowed.end(), text) != allowed.end())
+            return text;
     }
     std::string list;
-    for (auto option : allowed) list += (list.empty() ? "" : ", ") + std::string(option);
+    for (auto option : allowed)
+        list += (list.empty() ? "" : ", ") + std::string(option);
     error(path(field), "invalid_choice", "Expected one of: " + list + ".");
     return std::nullopt;
 }
 
 std::optional<ledger::Decimal> FieldReader::rate(const char* field) {
     const auto* value = find(field, true);
-    if (value == nullptr) return std::nullopt;
+    if (value == nullptr)
+        return std::nullopt;
     auto parsed = value->is_string() ? ledger::parse_rate(value->get_ref<const std::string&>())
                                      : std::nullopt;
-    if (!parsed) error(path(field), "invalid_rate", "Rates are decimal strings, e.g. \"24\".");
+    if (!parsed)
+        error(path(field), "invalid_rate", "Rates are decimal strings, e.g. \"24\".");
     return parsed;
 }
 
@@ -247,7 +269,8 @@ const nlohmann::json* FieldReader::object(const char* field, bool required) {
 
 const nlohmann::json* FieldReader::array(const char* field, std::size_t max_items) {
     const auto* value = find(field, true);
-    if (value == nullptr) return nullptr;
+    if (value == nullptr)
+        return nullptr;
     if (!value->is_array()) {
         error(path(field), "invalid_type", "Expected an array.");
         return nullptr;
@@ -268,8 +291,7 @@ void FieldReader::only(std::initializer_list<std::string_view> known) {
     }
 }
 
-Response validation_problem(const std::vector<FieldError>& errors,
-                            const RequestContext& context) {
+Response validation_problem(const std::vector<FieldError>& errors, const RequestContext& context) {
     return problem(http::status::unprocessable_entity, "validation_failed",
                    "Some fields are missing or invalid; see errors.", context, errors);
 }
@@ -284,9 +306,11 @@ constexpr std::string_view kCursorPrefix = "c1.";
 
 std::optional<ledger::Date> QueryReader::date(const std::string& name) {
     const auto& text = call_.query_value(name);
-    if (text.empty()) return std::nullopt;
+    if (text.empty())
+        return std::nullopt;
     auto parsed = ledger::parse_date(text);
-    if (!parsed) errors_.push_back({name, "invalid_date", "Expected a date YYYY-MM-DD."});
+    if (!parsed)
+        errors_.push_back({name, "invalid_date", "Expected a date YYYY-MM-DD."});
     return parsed;
 }
 
@@ -301,12 +325,14 @@ std::string QueryReader::code(const std::string& name) {
 
 std::size_t QueryReader::limit() {
     const auto& text = call_.query_value("limit");
-    if (text.empty()) return kPageLimitDefault;
+    if (text.empty())
+        return kPageLimitDefault;
     std::size_t value = 0;
     const bool digits = text.size() <= 4 && std::all_of(text.begin(), text.end(), [](char c) {
                             return c >= '0' && c <= '9';
                         });
-    if (digits) value = std::stoul(text);
+    if (digits)
+        value = std::stoul(text);
     if (!digits || value < 1 || value > kPageLimitMax) {
         errors_.push_back({"limit", "invalid_limit", "Expected 1 to 1000."});
         return kPageLimitDefault;
@@ -316,13 +342,13 @@ std::size_t QueryReader::limit() {
 
 std::int64_t QueryReader::after() {
     const auto& text = call_.query_value("after");
-    if (text.empty()) return 0;
+    if (text.empty())
+        return 0;
     const std::string_view rest =
         text.starts_with(kCursorPrefix) ? std::string_view(text).substr(kCursorPrefix.size()) : "";
-    const bool digits = !rest.empty() && rest.size() <= 18 &&
-                        std::all_of(rest.begin(), rest.end(), [](char c) {
-                            return c >= '0' && c <= '9';
-                        });
+    const bool digits =
+        !rest.empty() && rest.size() <= 18 &&
+        std::all_of(rest.begin(), rest.end(), [](char c) { return c >= '0' && c <= '9'; });
     if (!digits) {
         errors_.push_back({"after", "invalid_cursor", "Use the `next` value of a previous page."});
         return 0;
@@ -333,7 +359,8 @@ std::int64_t QueryReader::after() {
 std::string QueryReader::choice(const std::string& name,
                                 std::initializer_list<std::string_view> allowed) {
     const auto& text = call_.query_value(name);
-    if (text.empty()) return std::string(*allowed.begin());
+    if (text.empty())
+        return std::string(*allowed.begin());
     if (std::find(allowed.begin(), allowed.end(), text) == allowed.end()) {
         errors_.push_back({name, "invalid_choice", "Not one of the accepted values."});
         return std::string(*allowed.begin());
@@ -342,11 +369,14 @@ std::string QueryReader::choice(const std::string& name,
 }
 
 std::optional<Response> QueryReader::problem_if_any() const {
-    if (errors_.empty()) return std::nullopt;
+    if (errors_.empty())
+        return std::nullopt;
     return problem(http::status::bad_request, "invalid_query",
                    "Some query parameters are invalid; see errors.", call_.context, errors_);
 }
 
-std::string cursor_after(std::int64_t seq) { return std::string(kCursorPrefix) + std::to_string(seq); }
+std::string cursor_after(std::int64_t seq) {
+    return std::string(kCursorPrefix) + std::to_string(seq);
+}
 
 }  // namespace riziki::api

@@ -25,11 +25,11 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_is_sp
 /// The body as a JSON object, or the problem answer for it (415, 400 malformed_json,
 /// 400 json_too_deep, 422 body_not_object).
 std::variant<nlohmann::json, Response> parse_json_object(const Request& request,
-                                                          const RequestContext& context);
+                                                         const RequestContext& context);
 
 /// Reads fields of one JSON object; each failed read adds a FieldError and returns empty.
 class FieldReader {
-public:
+  public:
     FieldReader(const nlohmann::json& object, std::string prefix, std::vector<FieldError>& errors)
         : object_(object), prefix_(std::move(prefix)), errors_(errors) {}
 
@@ -57,7 +57,7 @@ public:
     void error(const std::string& field, const std::string& code, const std::string& message);
     std::string path(const char* field) const { return prefix_ + field; }
 
-private:
+  private:
     const nlohmann::json* find(const char* field, bool required);
 
     const nlohmann::json& object_;
@@ -79,7 +79,7 @@ inline constexpr std::size_t kPageLimitDefault = 100;
 
 /// Reads query parameters the same way FieldReader reads body fields.
 class QueryReader {
-public:
+  public:
     explicit QueryReader(const Call& call) : call_(call) {}
     std::optional<ledger::Date> date(const std::string& name);
     /// A code (account, fund, survivor, award): 1-64 bytes, or "" when absent.
@@ -93,7 +93,7 @@ public:
     /// 400 invalid_query with every error, if any was found.
     std::optional<Response> problem_if_any() const;
 
-private:
+  private:
     const Call& call_;
     std::vector<FieldError> errors_;
 };

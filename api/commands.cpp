@@ -1,9 +1,9 @@
 #include "api/commands.hpp"
 
-#include <nlohmann/json.hpp>
 #include <pthread.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <csignal>
@@ -45,7 +45,8 @@ Options parse_options(const std::vector<std::string>& args, const std::set<std::
     Options options;
     for (std::size_t i = skip; i < args.size(); ++i) {
         const auto& arg = args[i];
-        if (!arg.starts_with("--")) throw UsageError("unexpected argument '" + arg + "'");
+        if (!arg.starts_with("--"))
+            throw UsageError("unexpected argument '" + arg + "'");
         const std::string name = arg.substr(2);
         if (flags.contains(name)) {
             options.values[name].push_back("");
@@ -62,9 +63,12 @@ Options parse_options(const std::vector<std::string>& args, const std::set<std::
 
 Config load_config(const Options& options) {
     Config config = config_from_environment();
-    if (options.has("home")) config.home = options.value("home");
-    if (options.has("listen")) config.listen = options.value("listen");
-    if (options.has("database-url")) config.database_url = options.value("database-url");
+    if (options.has("home"))
+        config.home = options.value("home");
+    if (options.has("listen"))
+        config.listen = options.value("listen");
+    if (options.has("database-url"))
+        config.database_url = options.value("database-url");
     // Logs go to stderr: stdout carries only what a command prints (tokens, reports).
     spdlog::set_default_logger(spdlog::stderr_logger_mt("riziki"));
     spdlog::set_level(spdlog::level::from_str(config.log_level));
@@ -98,25 +102,28 @@ int serve(const Options& options, bool demo) {
     server_options.address = host;
     server_options.port = port;
     server_options.io_threads = std::max(2u, std::thread::hardware_concurrency());
-    HttpServer server(server_options, make_api(store, writer, kPoolSize),
-                      [](http::status status, const std::string& code, const std::string& detail,
-                         const RequestContext& context) {
-                          return problem(status, code, detail, context);
-                      });
+    HttpServer server(
+        server_options, make_api(store, writer, kPoolSize),
+        [](http::status status, const std::string& code, const std::string& detail,
+           const RequestContext& context) { return problem(status, code, detail, context); });
     server.start();
     const std::string url = "http://" + host + ":" + std::to_string(server.port());
-    spdlog::info("listening on {} ({} database)", url, database.embedded() ? "embedded" : "external");
+    spdlog::info("listening on {} ({} database)", url,
+                 database.embedded() ? "embedded" : "external");
     if (demo) {
         const int seeded = seed_demo(store, writer, 2026);
-        std::cout << "Riziki demo" << (seeded > 0 ? " (seeded " + std::to_string(seeded) +
-                                                        " entries)" : "")
+        std::cout << "Riziki demo"
+                  << (seeded > 0 ? " (seeded " + std::to_string(seeded) + " entries)" : "")
                   << "\n\nTokens (new each start; keep them secret):\n";
         for (const auto& [role, token] : demo_tokens(store)) {
             std::cout << "  " << role << std::string(9 - role.size(), ' ') << token << "\n";
         }
-        std::cout << "\nServing at " << url << "   e.g.\n  curl -H \"Authorization: Bearer "
-                     "<auditor token>\" " << url << "/v1/audit/trial-balance\n"
-                  << "Stop with Ctrl-C.\n" << std::flush;
+        std::cout << "\nServing at " << url
+                  << "   e.g.\n  curl -H \"Authorization: Bearer "
+                     "<auditor token>\" "
+                  << url << "/v1/audit/trial-balance\n"
+                  << "Stop with Ctrl-C.\n"
+                  << std::flush;
     }
     int received = 0;
     sigwait(&signals, &received);
@@ -128,9 +135,11 @@ int serve(const Options& options, bool demo) {
 
 /// riziki token create --role R [--fund F]... [--name N]: prints only the token.
 int token_command(const Options& options) {
-    if (!options.has("role")) throw UsageError("token create needs --role");
+    if (!options.has("role"))
+        throw UsageError("token create needs --role");
     const auto role = parse_role(options.value("role"));
-    if (!role) throw UsageError("--role must be admin, finance, field, donor or auditor");
+    if (!role)
+        throw UsageError("--role must be admin, finance, field, donor or auditor");
     const std::vector<std::string> funds =
         options.has("fund") ? options.values.at("fund") : std::vector<std::string>{};
     if ((*role == Role::donor) != !funds.empty()) {
@@ -138,17 +147,19 @@ int token_command(const Options& options) {
     }
     const std::string name =
         options.has("name") ? options.value("name") : std::string(to_string(*role));
-    if (name.empty() || name.size() > 200) throw UsageError("--name must be 1-200 characters");
+    if (name.empty() || name.size() > 200)
+        throw UsageError("--name must be 1-200 characters");
     const Config config = load_config(options);
     db::Database database(database_config(config));
     db::Store store(database.app_conninfo(), 1);
     const auto context = store.context();
     for (const auto& fund : funds) {
-        if (!context.fund_currency.contains(fund)) throw UsageError("no fund " + fund);
+        if (!context.fund_currency.contains(fund))
+            throw UsageError("no fund " + fund);
     }
     const std::string token = generate_token();
-    const auto id = store.create_token(name, std::string(to_string(*role)), funds,
-                                       token_digest(token));
+    const auto id =
+        store.create_token(name, std::string(to_string(*role)), funds, token_digest(token));
     spdlog::info("created token {} for role {}", id, to_string(*role));
     std::cout << token << "\n";
     return 0;
@@ -158,12 +169,15 @@ int token_command(const Options& options) {
 int export_command(const Options& options) {
     const auto format =
         reports::parse_export_format(options.has("format") ? options.value("format") : "");
-    if (!format) throw UsageError("--format must be hledger, ledger, beancount or csv");
+    if (!format)
+        throw UsageError("--format must be hledger, ledger, beancount or csv");
     std::optional<ledger::Date> from, to;
     for (auto [name, date] : {std::pair{"from", &from}, std::pair{"to", &to}}) {
-        if (!options.has(name)) continue;
+        if (!options.has(name))
+            continue;
         *date = ledger::parse_date(options.value(name));
-        if (!*date) throw UsageError(std::string("--") + name + " must be YYYY-MM-DD");
+        if (!*date)
+            throw UsageError(std::string("--") + name + " must be YYYY-MM-DD");
     }
     const Config config = load_config(options);
     db::Database database(database_config(config));
@@ -171,7 +185,8 @@ int export_command(const Options& options) {
     std::ofstream file;
     if (options.has("output")) {
         file.open(options.value("output"), std::ios::binary | std::ios::trunc);
-        if (!file) throw std::runtime_error("cannot write " + options.value("output"));
+        if (!file)
+            throw std::runtime_error("cannot write " + options.value("output"));
     }
     std::ostream& out = options.has("output") ? file : std::cout;
     export_journal(store, *format, from, to, [&](const std::string& chunk) { out << chunk; });
@@ -186,9 +201,12 @@ int export_command(const Options& options) {
 int schedule_command(const Options& options) {
     nlohmann::json loan;
     nlohmann::json body;
-    const auto text = [&](const char* name) { return options.has(name) ? options.value(name) : ""; };
+    const auto text = [&](const char* name) {
+        return options.has(name) ? options.value(name) : "";
+    };
     const auto number = [&](const char* name) -> nlohmann::json {
-        if (!options.has(name)) return nullptr;
+        if (!options.has(name))
+            return nullptr;
         const auto& value = options.value(name);
         const bool digits = !value.empty() && value.size() < 9 &&
                             std::all_of(value.begin(), value.end(), ::isdigit);
@@ -198,21 +216,27 @@ int schedule_command(const Options& options) {
     body["currency"] = text("currency");
     body["disbursed_on"] = text("disbursed-on");
     loan["interest_rate"] = text("rate");
-    for (auto [flag, field] : {std::pair{"per", "interest_period"}, {"method", "interest_method"},
-                               {"amortization", "amortization"}, {"unit", "repayment_unit"},
+    for (auto [flag, field] : {std::pair{"per", "interest_period"},
+                               {"method", "interest_method"},
+                               {"amortization", "amortization"},
+                               {"unit", "repayment_unit"},
                                {"first-due-on", "first_due_on"}}) {
-        if (options.has(flag)) loan[field] = options.value(flag);
+        if (options.has(flag))
+            loan[field] = options.value(flag);
     }
-    for (auto [flag, field] : {std::pair{"installments", "installments"}, {"every", "repayment_every"},
+    for (auto [flag, field] : {std::pair{"installments", "installments"},
+                               {"every", "repayment_every"},
                                {"grace-principal", "grace_on_principal"},
                                {"grace-interest", "grace_on_interest"}}) {
-        if (options.has(flag)) loan[field] = number(flag);
+        if (options.has(flag))
+            loan[field] = number(flag);
     }
     body["loan"] = loan;
     std::vector<FieldError> errors;
     const auto request = read_schedule_preview(body, errors);
     if (!request) {
-        for (const auto& e : errors) std::cerr << "riziki: " << e.field << ": " << e.message << "\n";
+        for (const auto& e : errors)
+            std::cerr << "riziki: " << e.field << ": " << e.message << "\n";
         return 2;
     }
     const auto currency = *ledger::find_currency(request->currency);
@@ -227,7 +251,8 @@ int schedule_command(const Options& options) {
     const auto view = schedule_json(result.schedule, currency);
     for (const auto& i : view["installments"]) {
         std::printf("%4d  %-10s  %14s  %14s  %14s  %14s\n", i["n"].get<int>(),
-                    i["due_on"].get<std::string>().c_str(), i["principal"].get<std::string>().c_str(),
+                    i["due_on"].get<std::string>().c_str(),
+                    i["principal"].get<std::string>().c_str(),
                     i["interest"].get<std::string>().c_str(), i["total"].get<std::string>().c_str(),
                     i["balance"].get<std::string>().c_str());
     }
@@ -237,8 +262,10 @@ int schedule_command(const Options& options) {
 int migrate_command(const Options& options) {
     const Config config = load_config(options);
     db::Database database(database_config(config));
-    for (const auto& name : database.applied_migrations()) std::cout << "applied " << name << "\n";
-    if (database.applied_migrations().empty()) std::cout << "schema is up to date\n";
+    for (const auto& name : database.applied_migrations())
+        std::cout << "applied " << name << "\n";
+    if (database.applied_migrations().empty())
+        std::cout << "schema is up to date\n";
     return 0;
 }
 
@@ -249,20 +276,24 @@ int verify_command(const Options& options) {
     if (options.has("json")) {
         nlohmann::json checks = nlohmann::json::array();
         for (const auto& c : report.checks) {
-            nlohmann::json item{{"name", c.name}, {"ok", c.ok}, {"examined", c.examined},
-                                {"detail", c.detail}};
-            if (c.first_entry) item["first_entry"] = *c.first_entry;
+            nlohmann::json item{
+                {"name", c.name}, {"ok", c.ok}, {"examined", c.examined}, {"detail", c.detail}};
+            if (c.first_entry)
+                item["first_entry"] = *c.first_entry;
             checks.push_back(item);
         }
-        std::cout << nlohmann::json{{"ok", report.ok}, {"entries_checked", report.entries_checked},
-                                    {"head_hash", report.head_hash}, {"checks", checks}}
+        std::cout << nlohmann::json{{"ok", report.ok},
+                                    {"entries_checked", report.entries_checked},
+                                    {"head_hash", report.head_hash},
+                                    {"checks", checks}}
                          .dump(2)
                   << "\n";
     } else {
         for (const auto& c : report.checks) {
             std::cout << (c.ok ? "ok    " : "FAIL  ") << c.name << " (" << c.examined
                       << " examined)";
-            if (!c.ok) std::cout << ": " << c.detail;
+            if (!c.ok)
+                std::cout << ": " << c.detail;
             std::cout << "\n";
         }
         std::cout << (report.ok ? "journal verified: " : "journal FAILED verification: ")
@@ -278,19 +309,23 @@ int run_command(const std::vector<std::string>& args) {
     if (command == "serve" || command == "demo") {
         return serve(parse_options(args, {}, {}), command == "demo");
     }
-    if (command == "migrate") return migrate_command(parse_options(args, {}, {}));
-    if (command == "verify") return verify_command(parse_options(args, {"json"}, {}));
+    if (command == "migrate")
+        return migrate_command(parse_options(args, {}, {}));
+    if (command == "verify")
+        return verify_command(parse_options(args, {"json"}, {}));
     if (command == "schedule") {
-        return schedule_command(parse_options(
-            args, {}, {"amount", "currency", "disbursed-on", "rate", "per", "method",
-                       "amortization", "installments", "every", "unit", "first-due-on",
-                       "grace-principal", "grace-interest"}));
+        return schedule_command(
+            parse_options(args, {},
+                          {"amount", "currency", "disbursed-on", "rate", "per", "method",
+                           "amortization", "installments", "every", "unit", "first-due-on",
+                           "grace-principal", "grace-interest"}));
     }
     if (command == "export") {
         return export_command(parse_options(args, {}, {"format", "from", "to", "output"}));
     }
     if (command == "token") {
-        if (args.size() < 2 || args[1] != "create") throw UsageError("usage: token create ...");
+        if (args.size() < 2 || args[1] != "create")
+            throw UsageError("usage: token create ...");
         return token_command(parse_options(args, {}, {"role", "fund", "name"}, 2));
     }
     throw UsageError("unknown command '" + command + "'");

@@ -37,7 +37,8 @@ std::pair<std::string, unsigned short> parse_listen(const std::string& listen) {
         }
         port = port * 10 + (c - '0');
     }
-    if (port > 65535) throw std::invalid_argument("bad port in '" + listen + "'");
+    if (port > 65535)
+        throw std::invalid_argument("bad port in '" + listen + "'");
     return {listen.substr(0, colon), static_cast<unsigned short>(port)};
 }
 

@@ -27,16 +27,16 @@ ledger::EntryDraft entry(long day, const std::string& memo, const std::string& e
 
 /// One month of a fund: a donor receipt, a top-up of the M-Pesa float, grant payouts to
 /// survivors (by pseudonym) with M-Pesa charges.
-std::vector<ledger::EntryDraft> month(std::mt19937& random, const char* fund,
-                                      const char* currency, long first_day, int& survivor) {
+std::vector<ledger::EntryDraft> month(std::mt19937& random, const char* fund, const char* currency,
+                                      long first_day, int& survivor) {
     const bool kes = std::string(currency) == "KES";
     constexpr long long kCents = 100;  // both demo currencies have two digits
     const long long receipt = (kes ? 1'500'000 : 12'000) * kCents;
     std::uniform_int_distribution<long long> grant(kes ? 15'000 : 150, kes ? 60'000 : 500);
     std::vector<ledger::EntryDraft> out;
-    out.push_back(entry(first_day, "Donor tranche received", "receipt",
-                        {{"1010", fund, currency, receipt, "", ""},
-                         {"4100", fund, currency, -receipt, "", ""}}));
+    out.push_back(entry(
+        first_day, "Donor tranche received", "receipt",
+        {{"1010", fund, currency, receipt, "", ""}, {"4100", fund, currency, -receipt, "", ""}}));
     const long long float_top_up = receipt / 2;
     out.push_back(entry(first_day + 1, "Bank to M-Pesa float", "transfer",
                         {{"1020", fund, currency, float_top_up, "", ""},
@@ -52,8 +52,8 @@ std::vector<ledger::EntryDraft> month(std::mt19937& random, const char* fund,
             postings.push_back({"5300", fund, currency, fee, code, ""});
             postings.push_back({"1020", fund, currency, -fee, code, ""});
         }
-        out.push_back(entry(first_day + 3 + i * 3, "Start-up grant paid by M-Pesa",
-                            "disbursement", std::move(postings)));
+        out.push_back(entry(first_day + 3 + i * 3, "Start-up grant paid by M-Pesa", "disbursement",
+                            std::move(postings)));
     }
     return out;
 }
@@ -61,7 +61,8 @@ std::vector<ledger::EntryDraft> month(std::mt19937& random, const char* fund,
 }  // namespace
 
 int seed_demo(db::Store& store, db::JournalWriter& writer, unsigned seed) {
-    if (store.head().seq != 0) return 0;
+    if (store.head().seq != 0)
+        return 0;
     store.create_fund(kFundKes, "KES", "HAART Kenya livelihoods 2026");
     store.create_fund(kFundUsd, "USD", "CTIP partners microenterprise 2026");
     std::mt19937 random(seed);

@@ -41,7 +41,8 @@ void export_journal(db::Store& store, reports::ExportFormat format,
             last = std::max(last, entry.draft.effective_on);
         }
         sink(chunk);
-        if (entries.size() < kChunkEntries) break;
+        if (entries.size() < kChunkEntries)
+            break;
         after = entries.back().seq;
     }
     const ledger::Date as_of = to.value_or(last);

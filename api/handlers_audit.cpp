@@ -17,10 +17,12 @@ namespace {
 
 /// CSV field: quoted when it holds a comma, quote or line break.
 std::string csv_field(const std::string& text) {
-    if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+    if (text.find_first_of(",\"\r\n") == std::string::npos)
+        return text;
     std::string out = "\"";
     for (char c : text) {
-        if (c == '"') out += '"';
+        if (c == '"')
+            out += '"';
         out += c;
     }
     return out + "\"";
@@ -33,25 +35,31 @@ Response trial_balance(const Services& s, Call& call) {
     const auto as_of = query.date("as_of");
     const auto fund = query.code("fund");
     const auto format = query.choice("format", {"json", "csv"});
-    if (auto bad = query.problem_if_any()) return *bad;
+    if (auto bad = query.problem_if_any())
+        return *bad;
 
     std::map<std::string, ledger::Account> chart;
-    for (auto& account : s.store->accounts()) chart.emplace(account.code, account);
+    for (auto& account : s.store->accounts())
+        chart.emplace(account.code, account);
     std::map<std::string, std::pair<ledger::Amount, ledger::Amount>> totals;  // currency
     nlohmann::json rows = nlohmann::json::array();
     std::string csv = "account,name,type,fund,currency,debit,credit\r\n";
     for (const auto& row : s.store->balances(as_of, fund)) {
         const auto& account = chart.at(row.account);
         const ledger::Amount debit = row.balance > 0 ? row.balance : ledger::Amount(0);
-        const ledger::Amount credit = row.balance < 0 ? ledger::Amount(-row.balance) : ledger::Amount(0);
+        const ledger::Amount credit =
+            row.balance < 0 ? ledger::Amount(-row.balance) : ledger::Amount(0);
         auto& total = totals[row.currency];
         total.first += debit;
         total.second += credit;
         const auto debit_text = amount_text(debit, row.currency);
         const auto credit_text = amount_text(credit, row.currency);
-        rows.push_back({{"account", row.account}, {"name", account.name},
-                        {"type", ledger::to_string(account.type)}, {"fund", row.fund},
-                        {"currency", row.currency}, {"debit", debit_text},
+        rows.push_back({{"account", row.account},
+                        {"name", account.name},
+                        {"type", ledger::to_string(account.type)},
+                        {"fund", row.fund},
+                        {"currency", row.currency},
+                        {"debit", debit_text},
                         {"credit", credit_text}});
         csv += row.account + "," + csv_field(account.name) + "," +
                std::string(ledger::to_string(account.type)) + "," + csv_field(row.fund) + "," +
@@ -70,12 +78,11 @@ Response trial_balance(const Services& s, Call& call) {
                               {"credit", amount_text(sums.second, currency)},
                               {"balanced", sums.first == sums.second}});
     }
-    return json_response(
-        http::status::ok,
-        {{"as_of", as_of ? nlohmann::json(ledger::format_date(*as_of)) : nullptr},
-         {"fund", fund.empty() ? nlohmann::json(nullptr) : nlohmann::json(fund)},
-         {"rows", rows},
-         {"totals", total_rows}});
+    return json_response(http::status::ok,
+                         {{"as_of", as_of ? nlohmann::json(ledger::format_date(*as_of)) : nullptr},
+                          {"fund", fund.empty() ? nlohmann::json(nullptr) : nlohmann::json(fund)},
+                          {"rows", rows},
+                          {"totals", total_rows}});
 }
 
 Response audit_export(const Services& s, Call& call) {
@@ -83,7 +90,8 @@ Response audit_export(const Services& s, Call& call) {
     const auto from = query.date("from");
     const auto to = query.date("to");
     const auto format_text = query.choice("format", {"hledger", "beancount", "csv", "ledger"});
-    if (auto bad = query.problem_if_any()) return *bad;
+    if (auto bad = query.problem_if_any())
+        return *bad;
     const auto format = *reports::parse_export_format(format_text);
     Response response{http::status::ok, 11};
     response.set(http::field::content_type, std::string(reports::content_type(format)));

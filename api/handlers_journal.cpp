@@ -20,7 +20,8 @@ const std::vector<Role> kBooks{Role::finance, Role::auditor};
 const std::vector<Role> kAdmin{Role::admin};
 
 std::optional<std::int64_t> parse_seq(const std::string& text) {
-    if (text.empty() || text.size() > 18) return std::nullopt;
+    if (text.empty() || text.size() > 18)
+        return std::nullopt;
     if (!std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
         return std::nullopt;
     }
@@ -44,7 +45,8 @@ Response account_balance(const Services& s, Call& call) {
     QueryReader query(call);
     const auto as_of = query.date("as_of");
     const auto fund = query.code("fund");
-    if (auto bad = query.problem_if_any()) return *bad;
+    if (auto bad = query.problem_if_any())
+        return *bad;
     const auto& code = call.params[0];
     const auto accounts = s.store->accounts();
     if (std::none_of(accounts.begin(), accounts.end(),
@@ -53,8 +55,10 @@ Response account_balance(const Services& s, Call& call) {
     }
     nlohmann::json balances = nlohmann::json::array();
     for (const auto& row : s.store->balances(as_of, fund)) {
-        if (row.account != code) continue;
-        balances.push_back({{"fund", row.fund}, {"currency", row.currency},
+        if (row.account != code)
+            continue;
+        balances.push_back({{"fund", row.fund},
+                            {"currency", row.currency},
                             {"balance", amount_text(row.balance, row.currency)}});
     }
     return json_response(http::status::ok,
@@ -78,7 +82,8 @@ std::optional<ledger::Posting> read_posting(const nlohmann::json& item, std::siz
     auto fund = reader.text("fund", true, ledger::kCodeBytesMax);
     auto survivor = reader.text("survivor", false, ledger::kCodeBytesMax);
     auto award = reader.text("award", false, ledger::kCodeBytesMax);
-    if (!fund) return std::nullopt;
+    if (!fund)
+        return std::nullopt;
     const auto currency_code = store.fund_currency(*fund);
     if (!currency_code) {
         reader.error(prefix + "fund", "unknown_fund", "No fund has this code.");
@@ -86,14 +91,16 @@ std::optional<ledger::Posting> read_posting(const nlohmann::json& item, std::siz
     }
     const auto currency = ledger::find_currency(*currency_code);
     auto amount = reader.amount("amount", *currency, false);
-    if (!account || !amount) return std::nullopt;
-    return ledger::Posting{*account, *fund, *currency_code, *amount, survivor.value_or(""),
+    if (!account || !amount)
+        return std::nullopt;
+    return ledger::Posting{*account,          *fund, *currency_code, *amount, survivor.value_or(""),
                            award.value_or("")};
 }
 
 Response create_entry(const Services& s, Call& call) {
     auto read = read_money_request(call);
-    if (auto* answer = std::get_if<Response>(&read)) return std::move(*answer);
+    if (auto* answer = std::get_if<Response>(&read))
+        return std::move(*answer);
     const auto& [key, body] = std::get<MoneyRequest>(read);
     std::vector<FieldError> errors;
     FieldReader reader(body, "", errors);
@@ -109,7 +116,8 @@ Response create_entry(const Services& s, Call& call) {
             }
         }
     }
-    if (!errors.empty()) return validation_problem(errors, call.context);
+    if (!errors.empty())
+        return validation_problem(errors, call.context);
     draft.effective_on = *effective_on;
     draft.memo = *memo;
     draft.event = "manual";
@@ -119,36 +127,42 @@ Response create_entry(const Services& s, Call& call) {
 
 Response list_entries(const Services& s, Call& call) {
     QueryReader query(call);
-    db::EntryFilter filter{query.date("from"), query.date("to"), query.code("account"),
+    db::EntryFilter filter{query.date("from"), query.date("to"),       query.code("account"),
                            query.code("fund"), query.code("survivor"), query.code("award")};
     const auto limit = query.limit();
     const auto after = query.after();
-    if (auto bad = query.problem_if_any()) return *bad;
+    if (auto bad = query.problem_if_any())
+        return *bad;
     const auto entries = s.store->find_entries(filter, after, limit);
     nlohmann::json items = nlohmann::json::array();
-    for (const auto& entry : entries) items.push_back(entry_json(entry));
+    for (const auto& entry : entries)
+        items.push_back(entry_json(entry));
     nlohmann::json next = nullptr;
-    if (entries.size() == limit) next = cursor_after(entries.back().seq);
+    if (entries.size() == limit)
+        next = cursor_after(entries.back().seq);
     return json_response(http::status::ok, {{"items", items}, {"next", next}});
 }
 
 Response get_entry(const Services& s, Call& call) {
     const auto seq = parse_seq(call.params[0]);
     const auto entry = seq ? s.store->entry(*seq) : std::nullopt;
-    if (!entry) return not_found(call, "Entry " + call.params[0]);
+    if (!entry)
+        return not_found(call, "Entry " + call.params[0]);
     return json_response(http::status::ok, entry_json(*entry));
 }
 
 Response reverse_entry(const Services& s, Call& call) {
     auto read = read_money_request(call);
-    if (auto* answer = std::get_if<Response>(&read)) return std::move(*answer);
+    if (auto* answer = std::get_if<Response>(&read))
+        return std::move(*answer);
     const auto& [key, body] = std::get<MoneyRequest>(read);
     std::vector<FieldError> errors;
     FieldReader reader(body, "", errors);
     reader.only({"effective_on", "memo"});
     const auto effective_on = reader.date("effective_on", true);
     const auto memo = reader.text("memo", true, ledger::kMemoBytesMax);
-    if (!errors.empty()) return validation_problem(errors, call.context);
+    if (!errors.empty())
+        return validation_problem(errors, call.context);
     const auto seq = parse_seq(call.params[0]);
     const auto original = seq ? s.store->entry(*seq) : std::nullopt;
     if (!original) {
@@ -177,10 +191,12 @@ Response close_period(const Services& s, Call& call) {
                                  call.context);
     }
     for (const auto& p : s.store->periods()) {
-        if (p.period != call.params[0]) continue;
-        return json_response(http::status::created,
-                             {{"period", p.period}, {"closed_at", p.closed_at},
-                              {"closed_by", p.closed_by}, {"closed_after_seq", p.closed_after_seq}});
+        if (p.period != call.params[0])
+            continue;
+        return json_response(http::status::created, {{"period", p.period},
+                                                     {"closed_at", p.closed_at},
+                                                     {"closed_by", p.closed_by},
+                                                     {"closed_after_seq", p.closed_after_seq}});
     }
     throw std::runtime_error("closed period not found after closing");
 }
@@ -188,8 +204,10 @@ Response close_period(const Services& s, Call& call) {
 Response list_periods(const Services& s, Call&) {
     nlohmann::json items = nlohmann::json::array();
     for (const auto& p : s.store->periods()) {
-        items.push_back({{"period", p.period}, {"closed_at", p.closed_at},
-                         {"closed_by", p.closed_by}, {"closed_after_seq", p.closed_after_seq}});
+        items.push_back({{"period", p.period},
+                         {"closed_at", p.closed_at},
+                         {"closed_by", p.closed_by},
+                         {"closed_after_seq", p.closed_after_seq}});
     }
     return json_response(http::status::ok, {{"items", items}, {"next", nullptr}});
 }
@@ -211,7 +229,9 @@ void add_journal_routes(Router& router, const Services& s) {
     router.add({http::verb::post, "/v1/entries/{id}/reverse", kFinance, bind(reverse_entry)});
     router.add({http::verb::post, "/v1/periods/{period}/close", kAdmin, bind(close_period)});
     router.add({http::verb::get, "/v1/periods", kAdmin, bind(list_periods)});
-    router.add({http::verb::get, "/v1/audit/trial-balance", {Role::auditor, Role::finance},
+    router.add({http::verb::get,
+                "/v1/audit/trial-balance",
+                {Role::auditor, Role::finance},
                 bind(trial_balance)});
     router.add({http::verb::get, "/v1/audit/export", {Role::auditor}, bind(audit_export)});
 }

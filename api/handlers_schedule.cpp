@@ -10,10 +10,12 @@ namespace {
 
 Response preview(Call& call) {
     auto parsed = parse_json_object(call.request, call.context);
-    if (auto* answer = std::get_if<Response>(&parsed)) return std::move(*answer);
+    if (auto* answer = std::get_if<Response>(&parsed))
+        return std::move(*answer);
     std::vector<FieldError> errors;
     const auto request = read_schedule_preview(std::get<nlohmann::json>(parsed), errors);
-    if (!request) return validation_problem(errors, call.context);
+    if (!request)
+        return validation_problem(errors, call.context);
     const auto currency = *ledger::find_currency(request->currency);
     const auto result =
         ledger::generate_schedule(request->amount, currency, request->disbursed_on, request->terms);

@@ -29,19 +29,28 @@ Response metrics(const Services& services) {
     body +=
         "# HELP riziki_writer_batches_total Commits made by the journal writer.\n"
         "# TYPE riziki_writer_batches_total counter\n"
-        "riziki_writer_batches_total " + std::to_string(writer.batches) + "\n"
+        "riziki_writer_batches_total " +
+        std::to_string(writer.batches) +
+        "\n"
         "# HELP riziki_writer_entries_total Entries committed by the journal writer.\n"
         "# TYPE riziki_writer_entries_total counter\n"
-        "riziki_writer_entries_total " + std::to_string(writer.entries) + "\n"
+        "riziki_writer_entries_total " +
+        std::to_string(writer.entries) +
+        "\n"
         "# HELP riziki_writer_rejected_total Entries the writer refused.\n"
         "# TYPE riziki_writer_rejected_total counter\n"
-        "riziki_writer_rejected_total " + std::to_string(writer.rejected) + "\n"
+        "riziki_writer_rejected_total " +
+        std::to_string(writer.rejected) +
+        "\n"
         "# HELP riziki_writer_batch_size_max Largest batch committed at once.\n"
         "# TYPE riziki_writer_batch_size_max gauge\n"
-        "riziki_writer_batch_size_max " + std::to_string(writer.batch_size_max) + "\n"
+        "riziki_writer_batch_size_max " +
+        std::to_string(writer.batch_size_max) +
+        "\n"
         "# HELP riziki_db_pool_connections Connections in the read pool.\n"
         "# TYPE riziki_db_pool_connections gauge\n"
-        "riziki_db_pool_connections " + std::to_string(services.pool_size) + "\n";
+        "riziki_db_pool_connections " +
+        std::to_string(services.pool_size) + "\n";
     Response response{http::status::ok, 11};
     response.set(http::field::content_type, "text/plain; version=0.0.4");
     response.body() = std::move(body);
@@ -59,10 +68,13 @@ Response me(Call& call) {
 }  // namespace
 
 void add_system_routes(Router& router, const Services& services) {
-    router.add({http::verb::get, "/healthz", {},
-                [services](Call& call) { return healthz(services, call); }, true});
-    router.add({http::verb::get, "/metrics", {},
-                [services](Call&) { return metrics(services); }, true});
+    router.add({http::verb::get,
+                "/healthz",
+                {},
+                [services](Call& call) { return healthz(services, call); },
+                true});
+    router.add(
+        {http::verb::get, "/metrics", {}, [services](Call&) { return metrics(services); }, true});
     router.add({http::verb::get, "/v1/me",
                 std::vector<Role>(std::begin(kAllRoles), std::end(kAllRoles)),
                 [](Call& call) { return me(call); }});

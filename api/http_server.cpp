@@ -1,5 +1,6 @@
 #include "api/http_server.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -7,7 +8,6 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
-#include <spdlog/spdlog.h>
 
 #include <condition_variable>
 #include <mutex>
@@ -24,11 +24,13 @@ using asio::ip::tcp;
 namespace {
 
 bool valid_request_id(std::string_view id) {
-    if (id.empty() || id.size() > 64) return false;
+    if (id.empty() || id.size() > 64)
+        return false;
     for (char c : id) {
         const bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
                         (c >= 'A' && c <= 'Z') || c == '-' || c == '_';
-        if (!ok) return false;
+        if (!ok)
+            return false;
     }
     return true;
 }
@@ -83,14 +85,16 @@ struct HttpServer::Impl {
 
 bool HttpServer::Impl::enter() {
     std::lock_guard lock(mutex);
-    if (stopped) return false;
+    if (stopped)
+        return false;
     ++in_flight;
     return true;
 }
 
 void HttpServer::Impl::leave() {
     std::lock_guard lock(mutex);
-    if (--in_flight == 0) drained.notify_all();
+    if (--in_flight == 0)
+        drained.notify_all();
 }
 
 asio::awaitable<Response> HttpServer::Impl::respond(const Request& request,
@@ -122,7 +126,8 @@ asio::awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
         parser.header_limit(static_cast<std::uint32_t>(options.header_limit_bytes));
         stream.expires_after(options.read_timeout);
         beast::error_code ec;
-        co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+        co_await http::async_read(stream, buffer, parser,
+                                  asio::redirect_error(asio::use_awaitable, ec));
         const auto started = std::chrono::steady_clock::now();
         RequestContext context;
         Response response;
@@ -144,7 +149,8 @@ asio::awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
             response = on_error(http::status::bad_request, "malformed_request",
                                 "The request is not valid HTTP/1.1.", context);
         } else {
-            if (!enter()) break;
+            if (!enter())
+                break;
             const Request& request = parser.get();
             const auto header = request["X-Request-Id"];
             const std::string_view given(header.data(), header.size());
@@ -155,8 +161,7 @@ asio::awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
             spdlog::info("request_id={} method={} path={} status={} bytes={} us={}",
                          context.request_id, std::string(request.method_string()),
                          std::string(log_path({request.target().data(), request.target().size()})),
-                         response.result_int(),
-                         response.body().size(),
+                         response.result_int(), response.body().size(),
                          std::chrono::duration_cast<std::chrono::microseconds>(
                              std::chrono::steady_clock::now() - started)
                              .count());
@@ -170,9 +175,11 @@ asio::awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
         response.keep_alive(keep_alive);
         response.prepare_payload();
         // A HEAD answer states the length it would have but carries no content.
-        if (!ec && parser.get().method() == http::verb::head) response.body().clear();
+        if (!ec && parser.get().method() == http::verb::head)
+            response.body().clear();
         co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
-        if (ec || !keep_alive) break;
+        if (ec || !keep_alive)
+            break;
     }
     beast::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
@@ -182,9 +189,11 @@ asio::awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
 asio::awaitable<void> HttpServer::Impl::accept_loop() {
     for (;;) {
         beast::error_code ec;
-        tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+        tcp::socket socket =
+            co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
         if (ec) {
-            if (!acceptor.is_open()) co_return;
+            if (!acceptor.is_open())
+                co_return;
             continue;
         }
         if (connections.load() >= options.connections_max) {
@@ -221,7 +230,8 @@ void HttpServer::stop() {
     Impl* impl = impl_.get();
     {
         std::lock_guard lock(impl->mutex);
-        if (impl->stopping) return;
+        if (impl->stopping)
+            return;
         impl->stopping = true;
     }
     asio::post(impl->ioc, [impl] {
@@ -237,11 +247,14 @@ void HttpServer::stop() {
 
 void HttpServer::wait() {
     for (auto& thread : impl_->threads) {
-        if (thread.joinable()) thread.join();
+        if (thread.joinable())
+            thread.join();
     }
     impl_->handlers.join();
 }
 
-unsigned short HttpServer::port() const { return impl_->acceptor.local_endpoint().port(); }
+unsigned short HttpServer::port() const {
+    return impl_->acceptor.local_endpoint().port();
+}
 
 }  // namespace riziki::api

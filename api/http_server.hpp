@@ -38,11 +38,10 @@ using Handler = std::function<Response(const Request&, const RequestContext&)>;
 
 /// Builds the answer for a request refused before any handler ran (413, 400, 503...).
 using ErrorResponder = std::function<Response(http::status, const std::string& code,
-                                              const std::string& detail,
-                                              const RequestContext&)>;
+                                              const std::string& detail, const RequestContext&)>;
 
 class HttpServer {
-public:
+  public:
     HttpServer(ServerOptions options, Handler handler, ErrorResponder on_error);
     ~HttpServer();
     HttpServer(const HttpServer&) = delete;
@@ -57,7 +56,7 @@ public:
     void wait();
     unsigned short port() const;
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -12,8 +12,10 @@ std::string seconds(std::int64_t us) {
     std::snprintf(text, sizeof text, "%lld.%06lld", static_cast<long long>(us / 1000000),
                   static_cast<long long>(us % 1000000));
     std::string out(text);
-    while (out.back() == '0') out.pop_back();
-    if (out.back() == '.') out.pop_back();
+    while (out.back() == '0')
+        out.pop_back();
+    if (out.back() == '.')
+        out.pop_back();
     return out;
 }
 
@@ -26,7 +28,8 @@ void Metrics::observe(const std::string& route, int status, std::int64_t duratio
     ++histogram.count;
     histogram.sum_us += duration_us;
     for (std::size_t i = 0; i < kBucketsUs.size(); ++i) {
-        if (duration_us <= kBucketsUs[i]) ++histogram.buckets[i];
+        if (duration_us <= kBucketsUs[i])
+            ++histogram.buckets[i];
     }
 }
 
@@ -39,8 +42,9 @@ std::string Metrics::render() const {
         out += "riziki_http_requests_total{route=\"" + key.first + "\",status=\"" +
                std::to_string(key.second) + "\"} " + std::to_string(count) + "\n";
     }
-    out += "# HELP riziki_http_request_duration_seconds Request latency by route.\n"
-           "# TYPE riziki_http_request_duration_seconds histogram\n";
+    out +=
+        "# HELP riziki_http_request_duration_seconds Request latency by route.\n"
+        "# TYPE riziki_http_request_duration_seconds histogram\n";
     for (const auto& [route, h] : latency_) {
         const std::string labels = "route=\"" + route + "\"";
         for (std::size_t i = 0; i < kBucketsUs.size(); ++i) {
@@ -49,8 +53,8 @@ std::string Metrics::render() const {
         }
         out += "riziki_http_request_duration_seconds_bucket{" + labels + ",le=\"+Inf\"} " +
                std::to_string(h.count) + "\n";
-        out += "riziki_http_request_duration_seconds_sum{" + labels + "} " + seconds(h.sum_us) +
-               "\n";
+        out +=
+            "riziki_http_request_duration_seconds_sum{" + labels + "} " + seconds(h.sum_us) + "\n";
         out += "riziki_http_request_duration_seconds_count{" + labels + "} " +
                std::to_string(h.count) + "\n";
     }

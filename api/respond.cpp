@@ -32,7 +32,8 @@ nlohmann::json nullable(const std::string& text) {
 
 std::string amount_text(const ledger::Amount& minor, const std::string& currency) {
     const auto found = ledger::find_currency(currency);
-    if (!found) throw std::runtime_error("stored currency is not in the currency table");
+    if (!found)
+        throw std::runtime_error("stored currency is not in the currency table");
     return ledger::format_amount(minor, *found);
 }
 
@@ -63,12 +64,15 @@ nlohmann::json entry_json(const ledger::Entry& entry) {
 http::status status_for(ledger::Rejection reason) {
     using ledger::Rejection;
     switch (reason) {
-        case Rejection::entry_not_found: return http::status::not_found;
+        case Rejection::entry_not_found:
+            return http::status::not_found;
         case Rejection::period_closed:
         case Rejection::already_reversed:
         case Rejection::period_already_closed:
-        case Rejection::idempotency_key_reused: return http::status::conflict;
-        default: return http::status::unprocessable_entity;
+        case Rejection::idempotency_key_reused:
+            return http::status::conflict;
+        default:
+            return http::status::unprocessable_entity;
     }
 }
 
@@ -76,7 +80,8 @@ Response rejection_problem(ledger::Rejection reason, const std::string& detail,
                            const RequestContext& context, const std::string& field) {
     const std::string code(ledger::to_string(reason));
     std::vector<FieldError> errors;
-    if (!field.empty()) errors.push_back({field, code, detail});
+    if (!field.empty())
+        errors.push_back({field, code, detail});
     return problem(status_for(reason), code, detail, context, errors);
 }
 
@@ -87,22 +92,22 @@ std::variant<std::string, Response> idempotency_key(const Call& call) {
         return problem(http::status::precondition_required, "idempotency_key_required",
                        "This request moves money: send an Idempotency-Key header.", call.context);
     }
-    const bool printable = std::all_of(key.begin(), key.end(), [](char c) {
-        return c > ' ' && c < 127;
-    });
+    const bool printable =
+        std::all_of(key.begin(), key.end(), [](char c) { return c > ' ' && c < 127; });
     if (key.size() > kIdempotencyKeyBytesMax || !printable) {
         return problem(http::status::bad_request, "invalid_idempotency_key",
-                       "Idempotency-Key must be 1-255 printable ASCII characters.",
-                       call.context);
+                       "Idempotency-Key must be 1-255 printable ASCII characters.", call.context);
     }
     return key;
 }
 
 std::variant<MoneyRequest, Response> read_money_request(const Call& call) {
     auto key = idempotency_key(call);
-    if (auto* answer = std::get_if<Response>(&key)) return std::move(*answer);
+    if (auto* answer = std::get_if<Response>(&key))
+        return std::move(*answer);
     auto parsed = parse_json_object(call.request, call.context);
-    if (auto* answer = std::get_if<Response>(&parsed)) return std::move(*answer);
+    if (auto* answer = std::get_if<Response>(&parsed))
+        return std::move(*answer);
     return MoneyRequest{std::move(std::get<std::string>(key)),
                         std::move(std::get<nlohmann::json>(parsed))};
 }
@@ -124,14 +129,15 @@ Response write_entry(db::JournalWriter& writer, const Call& call, const std::str
         const bool per_posting = check.reason >= ledger::Rejection::invalid_reference &&
                                  check.reason <= ledger::Rejection::currency_mismatch;
         return rejection_problem(
-            check.reason, "The entry breaks the rule '" +
-                              std::string(ledger::to_string(check.reason)) + "'.",
+            check.reason,
+            "The entry breaks the rule '" + std::string(ledger::to_string(check.reason)) + "'.",
             call.context, per_posting ? "postings[" + std::to_string(check.posting) + "]" : "");
     }
     Response response{static_cast<http::status>(outcome.response.status), 11};
     response.set(http::field::content_type, "application/json");
     response.body() = outcome.response.body;
-    if (outcome.kind == Kind::replayed) response.set("Idempotent-Replayed", "true");
+    if (outcome.kind == Kind::replayed)
+        response.set("Idempotent-Replayed", "true");
     return response;
 }
 

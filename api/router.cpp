@@ -15,7 +15,8 @@ namespace {
 std::vector<std::string_view> split_path(std::string_view path) {
     std::vector<std::string_view> segments;
     while (!path.empty()) {
-        if (path.front() == '/') path.remove_prefix(1);
+        if (path.front() == '/')
+            path.remove_prefix(1);
         const auto slash = path.find('/');
         segments.push_back(path.substr(0, slash));
         path = slash == std::string_view::npos ? std::string_view{} : path.substr(slash);
@@ -27,11 +28,13 @@ std::vector<std::string_view> split_path(std::string_view path) {
 std::optional<std::vector<std::string_view>> match(const std::string& pattern,
                                                    const std::vector<std::string_view>& path) {
     const auto wanted = split_path(pattern);
-    if (wanted.size() != path.size()) return std::nullopt;
+    if (wanted.size() != path.size())
+        return std::nullopt;
     std::vector<std::string_view> params;
     for (std::size_t i = 0; i < wanted.size(); ++i) {
         if (wanted[i].starts_with('{')) {
-            if (path[i].empty()) return std::nullopt;
+            if (path[i].empty())
+                return std::nullopt;
             params.push_back(path[i]);
         } else if (wanted[i] != path[i]) {
             return std::nullopt;
@@ -46,11 +49,13 @@ std::optional<std::map<std::string, std::string>> parse_query(std::string_view q
         const auto amp = query.find('&');
         const auto pair = query.substr(0, amp);
         query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
-        if (pair.empty()) continue;
+        if (pair.empty())
+            continue;
         const auto eq = pair.find('=');
         auto key = percent_decode(pair.substr(0, eq), true);
         auto value = percent_decode(eq == std::string_view::npos ? "" : pair.substr(eq + 1), true);
-        if (!key || !value) return std::nullopt;
+        if (!key || !value)
+            return std::nullopt;
         out[*key] = *value;
     }
     return out;
@@ -58,7 +63,9 @@ std::optional<std::map<std::string, std::string>> parse_query(std::string_view q
 
 }  // namespace
 
-void Router::add(Route route) { routes_.push_back(std::move(route)); }
+void Router::add(Route route) {
+    routes_.push_back(std::move(route));
+}
 
 Response Router::dispatch(const Request& request, const RequestContext& context) {
     const auto started = std::chrono::steady_clock::now();
@@ -70,13 +77,15 @@ Response Router::dispatch(const Request& request, const RequestContext& context)
     std::string allowed;
     for (const auto& route : routes_) {
         auto params = match(route.pattern, segments);
-        if (!params) continue;
+        if (!params)
+            continue;
         if (route.method == request.method()) {
             found = &route;
             raw = std::move(*params);
             break;
         }
-        if (!allowed.empty()) allowed += ", ";
+        if (!allowed.empty())
+            allowed += ", ";
         allowed += std::string(http::to_string(route.method));
     }
     Response response;
@@ -89,14 +98,15 @@ Response Router::dispatch(const Request& request, const RequestContext& context)
         response = problem(http::status::not_found, "not_found", "No such route.", context);
     } else {
         label = found->pattern;
-        auto query = parse_query(question == std::string_view::npos ? ""
-                                                                    : target.substr(question + 1));
+        auto query =
+            parse_query(question == std::string_view::npos ? "" : target.substr(question + 1));
         Call call{request, context, nullptr, {}, {}};
         bool decoded = query.has_value();
         for (auto param : raw) {
             auto value = percent_decode(param, false);
             decoded = decoded && value.has_value();
-            if (value) call.params.push_back(std::move(*value));
+            if (value)
+                call.params.push_back(std::move(*value));
         }
         if (!decoded) {
             response = problem(http::status::bad_request, "malformed_request",
@@ -128,8 +138,8 @@ Response Router::dispatch_matched(const Route& route, Call& call) {
             const bool allowed = std::find(route.roles.begin(), route.roles.end(),
                                            principal->role) != route.roles.end();
             if (!allowed) {
-                return problem(http::status::forbidden, "forbidden",
-                               "Your role may not do this.", call.context);
+                return problem(http::status::forbidden, "forbidden", "Your role may not do this.",
+                               call.context);
             }
             call.principal = &*principal;
         }

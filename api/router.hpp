@@ -35,14 +35,14 @@ using RouteHandler = std::function<Response(Call&)>;
 
 struct Route {
     http::verb method;
-    std::string pattern;        ///< e.g. "/v1/entries/{id}/reverse"
-    std::vector<Role> roles;    ///< who may call it; empty with public_route: anyone
+    std::string pattern;      ///< e.g. "/v1/entries/{id}/reverse"
+    std::vector<Role> roles;  ///< who may call it; empty with public_route: anyone
     RouteHandler handler;
     bool public_route = false;  ///< no token needed (/healthz, /metrics)
 };
 
 class Router {
-public:
+  public:
     Router(Authenticator& authenticator, Metrics& metrics)
         : authenticator_(authenticator), metrics_(metrics) {}
     void add(Route route);
@@ -50,7 +50,7 @@ public:
     /// outage becomes 503.
     Response dispatch(const Request& request, const RequestContext& context);
 
-private:
+  private:
     Response dispatch_matched(const Route& route, Call& call);
     Authenticator& authenticator_;
     Metrics& metrics_;

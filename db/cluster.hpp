@@ -19,7 +19,7 @@ struct ClusterOptions {
 };
 
 class EmbeddedCluster {
-public:
+  public:
     explicit EmbeddedCluster(ClusterOptions options);
     ~EmbeddedCluster();  ///< stops the server if this object started it
     EmbeddedCluster(const EmbeddedCluster&) = delete;
@@ -41,7 +41,7 @@ public:
     int port() const { return port_; }
     const std::filesystem::path& root() const { return options_.root; }
 
-private:
+  private:
     std::filesystem::path data_dir() const { return options_.root / "data"; }
     std::filesystem::path socket_dir() const { return options_.root / "run"; }
     std::filesystem::path log_path() const { return options_.root / "postgres.log"; }

@@ -18,7 +18,8 @@ Database::Database(const DatabaseConfig& config) {
         owner_conninfo_ = config.url;
         app_conninfo_ = config.url;
     }
-    if (config.migrate) applied_ = migrate(owner_conninfo_);
+    if (config.migrate)
+        applied_ = migrate(owner_conninfo_);
 }
 
 Database::~Database() = default;

@@ -12,13 +12,13 @@ namespace riziki::db {
 class EmbeddedCluster;
 
 struct DatabaseConfig {
-    std::string url;              ///< external server; empty for the embedded cluster
-    std::filesystem::path home;   ///< $RIZIKI_HOME: the embedded cluster lives in home/pg
-    bool migrate = true;          ///< apply missing migrations on open
+    std::string url;             ///< external server; empty for the embedded cluster
+    std::filesystem::path home;  ///< $RIZIKI_HOME: the embedded cluster lives in home/pg
+    bool migrate = true;         ///< apply missing migrations on open
 };
 
 class Database {
-public:
+  public:
     explicit Database(const DatabaseConfig& config);
     ~Database();  ///< stops the embedded cluster if this object started it
     Database(const Database&) = delete;
@@ -33,7 +33,7 @@ public:
     /// Migrations this open applied (empty when the schema was up to date).
     const std::vector<std::string>& applied_migrations() const { return applied_; }
 
-private:
+  private:
     std::unique_ptr<EmbeddedCluster> cluster_;
     std::string app_conninfo_;
     std::string owner_conninfo_;

@@ -30,12 +30,12 @@ ORDER BY entry_seq, line)";
 void load_headers(soci::session& sql, long long from, long long to, const std::string& only,
                   std::vector<ledger::Entry>& out) {
     std::vector<long long> seq(kFetchRows), at(kFetchRows), reverses(kFetchRows);
-    std::vector<std::string> day(kFetchRows), memo(kFetchRows), event(kFetchRows),
-        by(kFetchRows), prev(kFetchRows), hash(kFetchRows);
-    soci::statement st = (sql.prepare << kSelectEntries, soci::into(seq), soci::into(day),
-                          soci::into(memo), soci::into(event), soci::into(by), soci::into(at),
-                          soci::into(reverses), soci::into(prev), soci::into(hash),
-                          soci::use(from), soci::use(to), soci::use(only), soci::use(only));
+    std::vector<std::string> day(kFetchRows), memo(kFetchRows), event(kFetchRows), by(kFetchRows),
+        prev(kFetchRows), hash(kFetchRows);
+    soci::statement st =
+        (sql.prepare << kSelectEntries, soci::into(seq), soci::into(day), soci::into(memo),
+         soci::into(event), soci::into(by), soci::into(at), soci::into(reverses), soci::into(prev),
+         soci::into(hash), soci::use(from), soci::use(to), soci::use(only), soci::use(only));
     st.execute();
     while (st.fetch()) {
         for (std::size_t i = 0; i < seq.size(); ++i) {
@@ -43,18 +43,22 @@ void load_headers(soci::session& sql, long long from, long long to, const std::s
             entry.seq = seq[i];
             entry.recorded_at_us = at[i];
             const auto date = ledger::parse_date(day[i]);
-            if (!date) throw std::runtime_error("stored entry has an invalid date");
+            if (!date)
+                throw std::runtime_error("stored entry has an invalid date");
             entry.draft.effective_on = *date;
             entry.draft.memo = std::move(memo[i]);
             entry.draft.event = std::move(event[i]);
             entry.draft.recorded_by = std::move(by[i]);
-            if (reverses[i] != 0) entry.draft.reverses = reverses[i];
+            if (reverses[i] != 0)
+                entry.draft.reverses = reverses[i];
             entry.prev_hash = hash_from_bytea(prev[i]);
             entry.hash = hash_from_bytea(hash[i]);
             out.push_back(std::move(entry));
         }
-        for (auto* v : {&seq, &at, &reverses}) v->resize(kFetchRows);
-        for (auto* v : {&day, &memo, &event, &by, &prev, &hash}) v->resize(kFetchRows);
+        for (auto* v : {&seq, &at, &reverses})
+            v->resize(kFetchRows);
+        for (auto* v : {&day, &memo, &event, &by, &prev, &hash})
+            v->resize(kFetchRows);
     }
 }
 
@@ -67,25 +71,28 @@ std::vector<ledger::Entry> load(soci::session& sql, long long from, long long to
                                 const std::string& only) {
     std::vector<ledger::Entry> entries;
     load_headers(sql, from, to, only, entries);
-    if (entries.empty()) return entries;
+    if (entries.empty())
+        return entries;
 
     std::vector<long long> seq(kFetchRows);
     std::vector<std::string> account(kFetchRows), fund(kFetchRows), currency(kFetchRows),
         amount(kFetchRows), survivor(kFetchRows), award(kFetchRows);
-    soci::statement st = (sql.prepare << kSelectPostings, soci::into(seq), soci::into(account),
-                          soci::into(fund), soci::into(currency), soci::into(amount),
-                          soci::into(survivor), soci::into(award), soci::use(from),
-                          soci::use(to), soci::use(only), soci::use(only));
+    soci::statement st =
+        (sql.prepare << kSelectPostings, soci::into(seq), soci::into(account), soci::into(fund),
+         soci::into(currency), soci::into(amount), soci::into(survivor), soci::into(award),
+         soci::use(from), soci::use(to), soci::use(only), soci::use(only));
     st.execute();
     std::size_t at = 0;  // entries and postings both ascend by seq: walk them together
     while (st.fetch()) {
         for (std::size_t i = 0; i < seq.size(); ++i) {
-            while (at < entries.size() && entries[at].seq < seq[i]) ++at;
+            while (at < entries.size() && entries[at].seq < seq[i])
+                ++at;
             if (at == entries.size() || entries[at].seq != seq[i]) {
                 throw std::runtime_error("posting without its entry");
             }
             const auto value = ledger::from_decimal_string(amount[i]);
-            if (!value) throw std::runtime_error("stored amount is out of range");
+            if (!value)
+                throw std::runtime_error("stored amount is out of range");
             entries[at].draft.postings.push_back({std::move(account[i]), std::move(fund[i]),
                                                   std::move(currency[i]), *value,
                                                   std::move(survivor[i]), std::move(award[i])});
@@ -105,11 +112,12 @@ std::vector<ledger::Entry> load_entries(soci::session& sql, std::int64_t from_se
     return load(sql, from_seq, to_seq, "");
 }
 
-std::vector<ledger::Entry> load_entries(soci::session& sql,
-                                        const std::vector<std::int64_t>& seqs) {
-    if (seqs.empty()) return {};
+std::vector<ledger::Entry> load_entries(soci::session& sql, const std::vector<std::int64_t>& seqs) {
+    if (seqs.empty())
+        return {};
     ArrayLiteral only;
-    for (auto seq : seqs) only.add(static_cast<long long>(seq));
+    for (auto seq : seqs)
+        only.add(static_cast<long long>(seq));
     const auto [low, high] = std::minmax_element(seqs.begin(), seqs.end());
     return load(sql, *low - 1, *high, std::move(only).finish());
 }

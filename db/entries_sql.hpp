@@ -16,7 +16,6 @@ std::vector<ledger::Entry> load_entries(soci::session& sql, std::int64_t from_se
                                         std::int64_t to_seq);
 
 /// The entries with these seqs (ascending), skipping any that do not exist.
-std::vector<ledger::Entry> load_entries(soci::session& sql,
-                                        const std::vector<std::int64_t>& seqs);
+std::vector<ledger::Entry> load_entries(soci::session& sql, const std::vector<std::int64_t>& seqs);
 
 }  // namespace riziki::db

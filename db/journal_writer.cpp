@@ -138,7 +138,8 @@ void BatchColumns::add_claim(const IdempotencyClaim& claim, const StoredResponse
 }
 
 void BatchColumns::insert(soci::session& sql) && {
-    if (seq.empty()) return;
+    if (seq.empty())
+        return;
     const std::string e[] = {std::move(seq).finish(),         std::move(effective_on).finish(),
                              std::move(memo).finish(),        std::move(event).finish(),
                              std::move(recorded_by).finish(), std::move(recorded_at).finish(),
@@ -153,9 +154,10 @@ void BatchColumns::insert(soci::session& sql) && {
                              std::move(p_survivor).finish(), std::move(p_award).finish()};
     sql << kInsertPostings, soci::use(p[0]), soci::use(p[1]), soci::use(p[2]), soci::use(p[3]),
         soci::use(p[4]), soci::use(p[5]), soci::use(p[6]), soci::use(p[7]);
-    if (c_actor.empty()) return;
-    const std::string c[] = {std::move(c_actor).finish(),  std::move(c_key).finish(),
-                             std::move(c_hash).finish(),   std::move(c_status).finish(),
+    if (c_actor.empty())
+        return;
+    const std::string c[] = {std::move(c_actor).finish(),    std::move(c_key).finish(),
+                             std::move(c_hash).finish(),     std::move(c_status).finish(),
                              std::move(c_response).finish(), std::move(c_seq).finish()};
     sql << kInsertClaims, soci::use(c[0]), soci::use(c[1]), soci::use(c[2]), soci::use(c[3]),
         soci::use(c[4]), soci::use(c[5]);
@@ -169,7 +171,8 @@ WriteOutcome follow(const Pending& item, const Pending& leader, const WriteOutco
     if (item.request.idempotency->request_hash != leader.request.idempotency->request_hash) {
         return rejected(ledger::Rejection::idempotency_key_reused);
     }
-    if (led.kind != WriteOutcome::Kind::committed) return led;
+    if (led.kind != WriteOutcome::Kind::committed)
+        return led;
     return WriteOutcome{WriteOutcome::Kind::replayed, {}, {}, led.response};
 }
 
@@ -217,7 +220,8 @@ JournalWriter::JournalWriter(std::string conninfo, WriterOptions options)
     : impl_(std::make_unique<Impl>()) {
     impl_->conninfo = std::move(conninfo);
     impl_->options = options;
-    if (impl_->options.batch_max == 0) impl_->options.batch_max = 1;
+    if (impl_->options.batch_max == 0)
+        impl_->options.batch_max = 1;
     impl_->thread = std::thread([impl = impl_.get()] { impl->run(); });
 }
 
@@ -253,7 +257,8 @@ void JournalWriter::Impl::run() {
         {
             std::unique_lock lock(mutex);
             ready.wait(lock, [&] { return stopping || !queue.empty(); });
-            if (queue.empty()) return;  // stopping with nothing left to answer
+            if (queue.empty())
+                return;  // stopping with nothing left to answer
             const std::size_t take = std::min(queue.size(), options.batch_max);
             for (std::size_t i = 0; i < take; ++i) {
                 batch.push_back(std::move(queue.front()));
@@ -266,7 +271,8 @@ void JournalWriter::Impl::run() {
 }
 
 void JournalWriter::Impl::ensure_connected() {
-    if (connected) return;
+    if (connected)
+        return;
     sql.close();  // drops a dead backend, if any, so the session can open again
     open_session(sql, conninfo);
     connected = true;
@@ -275,7 +281,8 @@ void JournalWriter::Impl::ensure_connected() {
 
 void JournalWriter::Impl::process(std::vector<Pending>& batch) {
     std::vector<Pending*> items;
-    for (auto& pending : batch) items.push_back(&pending);
+    for (auto& pending : batch)
+        items.push_back(&pending);
     std::vector<WriteOutcome> outcomes;
     try {
         ensure_connected();
@@ -308,7 +315,8 @@ void JournalWriter::Impl::process(std::vector<Pending>& batch) {
         }
     }
     record(outcomes);
-    for (std::size_t i = 0; i < items.size(); ++i) items[i]->promise.set_value(outcomes[i]);
+    for (std::size_t i = 0; i < items.size(); ++i)
+        items[i]->promise.set_value(outcomes[i]);
 }
 
 void JournalWriter::Impl::record(const std::vector<WriteOutcome>& outcomes) {
@@ -325,12 +333,14 @@ void JournalWriter::Impl::record(const std::vector<WriteOutcome>& outcomes) {
 
 void JournalWriter::Impl::fail_all(std::vector<Pending*>& items, const std::exception& error) {
     const auto failure = std::make_exception_ptr(DatabaseUnavailable(error.what()));
-    for (auto* item : items) item->promise.set_exception(failure);
+    for (auto* item : items)
+        item->promise.set_exception(failure);
 }
 
 std::optional<std::vector<WriteOutcome>> JournalWriter::Impl::confirm_in_doubt() {
     connected = false;
-    if (!in_doubt) return std::nullopt;  // failed before COMMIT: the server rolled it back
+    if (!in_doubt)
+        return std::nullopt;  // failed before COMMIT: the server rolled it back
     in_doubt = false;
     try {
         ensure_connected();
@@ -353,13 +363,15 @@ std::map<ClaimKey, StoredClaim> JournalWriter::Impl::load_claims(
     ArrayLiteral actors, keys;
     bool any = false;
     for (const auto* item : items) {
-        if (!item->request.idempotency) continue;
+        if (!item->request.idempotency)
+            continue;
         actors.add(item->request.idempotency->actor);
         keys.add(item->request.idempotency->key);
         any = true;
     }
     std::map<ClaimKey, StoredClaim> found;
-    if (!any) return found;
+    if (!any)
+        return found;
     const std::string actor_array = std::move(actors).finish();
     const std::string key_array = std::move(keys).finish();
     soci::rowset<soci::row> rows =
@@ -367,8 +379,7 @@ std::map<ClaimKey, StoredClaim> JournalWriter::Impl::load_claims(
     for (const auto& row : rows) {
         StoredClaim claim{hash_from_bytea(row.get<std::string>(2)),
                           {row.get<int>(3), row.get<std::string>(4)}};
-        found.emplace(ClaimKey{row.get<std::string>(0), row.get<std::string>(1)},
-                      std::move(claim));
+        found.emplace(ClaimKey{row.get<std::string>(0), row.get<std::string>(1)}, std::move(claim));
     }
     return found;
 }
@@ -377,15 +388,18 @@ std::set<std::int64_t> JournalWriter::Impl::load_reversed(const std::vector<Pend
     ArrayLiteral targets;
     bool any = false;
     for (const auto* item : items) {
-        if (!item->request.draft.reverses) continue;
+        if (!item->request.draft.reverses)
+            continue;
         targets.add(static_cast<long long>(*item->request.draft.reverses));
         any = true;
     }
     std::set<std::int64_t> reversed;
-    if (!any) return reversed;
+    if (!any)
+        return reversed;
     const std::string array = std::move(targets).finish();
     soci::rowset<long long> rows = (sql.prepare << kSelectReversed, soci::use(array));
-    for (long long seq : rows) reversed.insert(seq);
+    for (long long seq : rows)
+        reversed.insert(seq);
     return reversed;
 }
 
@@ -408,7 +422,8 @@ void JournalWriter::Impl::screen(const std::vector<Pending*>& items,
                 if (it->second.request_hash != request.idempotency->request_hash) {
                     out[i] = rejected(ledger::Rejection::idempotency_key_reused);
                 } else {
-                    out[i] = WriteOutcome{WriteOutcome::Kind::replayed, {}, {}, it->second.response};
+                    out[i] =
+                        WriteOutcome{WriteOutcome::Kind::replayed, {}, {}, it->second.response};
                 }
                 continue;
             }
@@ -448,7 +463,8 @@ std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*
     ledger::Hash prev = hash_from_bytea(head_hash);
     const std::int64_t recorded_at = now_us();
     for (std::size_t i = 0; i < items.size(); ++i) {
-        if (out[i] || followers[i] != kNoLeader) continue;
+        if (out[i] || followers[i] != kNoLeader)
+            continue;
         const auto& request = items[i]->request;
         WriteOutcome outcome{WriteOutcome::Kind::committed, {}, {}, {}};
         outcome.entry = ledger::Entry{++head_seq, recorded_at, request.draft, prev, {}};

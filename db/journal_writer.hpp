@@ -57,7 +57,7 @@ struct WriterStats {
 };
 
 class JournalWriter {
-public:
+  public:
     explicit JournalWriter(std::string conninfo, WriterOptions options = {});
     ~JournalWriter();  ///< answers everything queued, then stops
     JournalWriter(const JournalWriter&) = delete;
@@ -71,7 +71,7 @@ public:
 
     WriterStats stats() const;
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -1,8 +1,8 @@
 #include "db/migrate.hpp"
 
+#include <libpq-fe.h>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
-#include <libpq-fe.h>
 
 #include <stdexcept>
 

@@ -5,7 +5,8 @@
 namespace riziki::db {
 
 void ArrayLiteral::add_raw(std::string_view raw) {
-    if (!empty_) out_ += ',';
+    if (!empty_)
+        out_ += ',';
     out_ += raw;
     empty_ = false;
 }
@@ -13,14 +14,17 @@ void ArrayLiteral::add_raw(std::string_view raw) {
 void ArrayLiteral::add(std::string_view text) {
     std::string quoted = "\"";
     for (char c : text) {
-        if (c == '"' || c == '\\') quoted += '\\';
+        if (c == '"' || c == '\\')
+            quoted += '\\';
         quoted += c;
     }
     quoted += '"';
     add_raw(quoted);
 }
 
-void ArrayLiteral::add_null() { add_raw("NULL"); }
+void ArrayLiteral::add_null() {
+    add_raw("NULL");
+}
 
 std::string ArrayLiteral::finish() && {
     out_ += '}';
@@ -28,13 +32,17 @@ std::string ArrayLiteral::finish() && {
 }
 
 ledger::Hash hash_from_bytea(std::string_view text) {
-    if (text.starts_with("\\x")) text.remove_prefix(2);
+    if (text.starts_with("\\x"))
+        text.remove_prefix(2);
     auto hash = ledger::hash_from_hex(text);
-    if (!hash) throw std::runtime_error("stored hash is not 32 bytes of hex");
+    if (!hash)
+        throw std::runtime_error("stored hash is not 32 bytes of hex");
     return *hash;
 }
 
-std::string bytea_literal(const ledger::Hash& hash) { return "\\x" + ledger::to_hex(hash); }
+std::string bytea_literal(const ledger::Hash& hash) {
+    return "\\x" + ledger::to_hex(hash);
+}
 
 std::optional<ledger::Rejection> rejection_from_error(const soci::soci_error& error) {
     using ledger::Rejection;
@@ -44,12 +52,18 @@ std::optional<ledger::Rejection> rejection_from_error(const soci::soci_error& er
         const auto start = marker + 7;
         const auto end = message.find_first_of(" \n", start);
         const std::string code = message.substr(start, end - start);
-        if (code == "period_closed") return Rejection::period_closed;
-        if (code == "unknown_account") return Rejection::unknown_account;
-        if (code == "unknown_fund") return Rejection::unknown_fund;
-        if (code == "currency_mismatch") return Rejection::currency_mismatch;
-        if (code == "unbalanced_entry") return Rejection::unbalanced_entry;
-        if (code == "unbalanced_fund") return Rejection::unbalanced_fund;
+        if (code == "period_closed")
+            return Rejection::period_closed;
+        if (code == "unknown_account")
+            return Rejection::unknown_account;
+        if (code == "unknown_fund")
+            return Rejection::unknown_fund;
+        if (code == "currency_mismatch")
+            return Rejection::currency_mismatch;
+        if (code == "unbalanced_entry")
+            return Rejection::unbalanced_entry;
+        if (code == "unbalanced_fund")
+            return Rejection::unbalanced_fund;
         return std::nullopt;
     }
     if (message.find("entries_reverses_key") != std::string::npos) {
@@ -61,14 +75,16 @@ std::optional<ledger::Rejection> rejection_from_error(const soci::soci_error& er
 ledger::LedgerContext load_context(soci::session& sql) {
     ledger::LedgerContext context;
     soci::rowset<std::string> accounts = (sql.prepare << "SELECT code FROM accounts");
-    for (const auto& code : accounts) context.accounts.insert(code);
+    for (const auto& code : accounts)
+        context.accounts.insert(code);
     soci::rowset<soci::row> funds = (sql.prepare << "SELECT code, currency FROM funds");
     for (const auto& row : funds) {
         context.fund_currency.emplace(row.get<std::string>(0), row.get<std::string>(1));
     }
     soci::rowset<std::string> periods = (sql.prepare << "SELECT period FROM periods");
     for (const auto& text : periods) {
-        if (auto period = ledger::parse_period(text)) context.closed_periods.insert(*period);
+        if (auto period = ledger::parse_period(text))
+            context.closed_periods.insert(*period);
     }
     return context;
 }

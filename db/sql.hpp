@@ -18,14 +18,14 @@ namespace riziki::db {
 /// Builds a PostgreSQL array literal ('{"a","b"}') to pass a whole column as one
 /// parameter, so a batch inserts with one statement per table (unnest).
 class ArrayLiteral {
-public:
+  public:
     void add(std::string_view text);
     void add_null();
     void add(long long value) { add_raw(std::to_string(value)); }
     std::string finish() &&;
     bool empty() const { return empty_; }
 
-private:
+  private:
     void add_raw(std::string_view raw);
     std::string out_ = "{";
     bool empty_ = true;

@@ -56,7 +56,8 @@ constexpr const char* kFarFuture = "9999-12-31";
 
 ledger::Amount parse_stored_amount(const std::string& text) {
     const auto value = ledger::from_decimal_string(text);
-    if (!value) throw std::runtime_error("stored balance is out of range");
+    if (!value)
+        throw std::runtime_error("stored balance is out of range");
     return *value;
 }
 
@@ -77,7 +78,8 @@ struct Store::Impl {
         try {
             return work(sql);
         } catch (const soci::soci_error& error) {
-            if (sql.is_connected()) throw;
+            if (sql.is_connected())
+                throw;
             try {
                 sql.reconnect();
             } catch (const soci::soci_error&) {
@@ -85,12 +87,14 @@ struct Store::Impl {
             }
             // A write may have reached the server before the connection dropped: only
             // reads are repeated.
-            if (!read_only) throw DatabaseUnavailable(error.what());
+            if (!read_only)
+                throw DatabaseUnavailable(error.what());
         }
         try {
             return work(sql);
         } catch (const soci::soci_error& error) {
-            if (sql.is_connected()) throw;
+            if (sql.is_connected())
+                throw;
             throw DatabaseUnavailable(error.what());
         }
     }
@@ -98,7 +102,8 @@ struct Store::Impl {
 
 Store::Store(std::string conninfo, std::size_t pool_size)
     : impl_(std::make_unique<Impl>(pool_size)) {
-    for (std::size_t i = 0; i < pool_size; ++i) open_session(impl_->pool.at(i), conninfo);
+    for (std::size_t i = 0; i < pool_size; ++i)
+        open_session(impl_->pool.at(i), conninfo);
 }
 
 Store::~Store() = default;
@@ -116,7 +121,8 @@ JournalHead Store::head() {
 std::optional<ledger::Entry> Store::entry(std::int64_t seq) {
     return impl_->with_session([&](soci::session& sql) -> std::optional<ledger::Entry> {
         auto entries = load_entries(sql, seq - 1, seq);
-        if (entries.empty()) return std::nullopt;
+        if (entries.empty())
+            return std::nullopt;
         return std::move(entries.front());
     });
 }
@@ -142,7 +148,8 @@ std::vector<ledger::Entry> Store::find_entries(const EntryFilter& filter, std::i
              soci::use(filter.account), soci::use(filter.fund), soci::use(filter.fund),
              soci::use(filter.survivor), soci::use(filter.survivor), soci::use(filter.award),
              soci::use(filter.award), soci::use(count));
-        for (long long seq : rows) seqs.push_back(seq);
+        for (long long seq : rows)
+            seqs.push_back(seq);
         return load_entries(sql, seqs);
     });
 }
@@ -152,8 +159,7 @@ ledger::Amount Store::balance(const std::string& account, const std::string& fun
     return impl_->with_session([&](soci::session& sql) {
         const std::string day = as_of ? ledger::format_date(*as_of) : kFarFuture;
         std::string text;
-        sql << kBalanceAsOf, soci::use(account), soci::use(fund), soci::use(day),
-            soci::into(text);
+        sql << kBalanceAsOf, soci::use(account), soci::use(fund), soci::use(day), soci::into(text);
         return parse_stored_amount(text);
     });
 }
@@ -167,8 +173,7 @@ std::vector<BalanceRow> Store::balances(const std::optional<ledger::Date>& as_of
             (sql.prepare << kBalancesAsOf, soci::use(day), soci::use(fund), soci::use(fund));
         for (const auto& row : rows) {
             out.push_back({row.get<std::string>(0), row.get<std::string>(1),
-                           row.get<std::string>(2),
-                           parse_stored_amount(row.get<std::string>(3))});
+                           row.get<std::string>(2), parse_stored_amount(row.get<std::string>(3))});
         }
         return out;
     });
@@ -188,7 +193,8 @@ std::optional<std::string> Store::fund_currency(const std::string& fund) {
     auto currency = impl_->with_session([&](soci::session& sql) -> std::optional<std::string> {
         std::string found;
         sql << "SELECT currency FROM funds WHERE code = :c", soci::use(fund), soci::into(found);
-        if (!sql.got_data()) return std::nullopt;
+        if (!sql.got_data())
+            return std::nullopt;
         return found;
     });
     if (currency) {
@@ -205,7 +211,8 @@ std::vector<ledger::Account> Store::accounts() {
             (sql.prepare << "SELECT code, name, type FROM accounts ORDER BY code");
         for (const auto& row : rows) {
             const auto type = ledger::parse_account_type(row.get<std::string>(2));
-            if (!type) throw std::runtime_error("stored account has an unknown type");
+            if (!type)
+                throw std::runtime_error("stored account has an unknown type");
             out.push_back({row.get<std::string>(0), row.get<std::string>(1), *type});
         }
         return out;
@@ -229,42 +236,49 @@ std::vector<PeriodRecord> Store::periods() {
 
 bool Store::create_fund(const std::string& code, const std::string& currency,
                         const std::string& name) {
-    return impl_->with_session([&](soci::session& sql) {
-        int inserted = 0;
-        sql << "WITH i AS (INSERT INTO funds (code, currency, name) VALUES (:c, :cur, :n) "
-               "ON CONFLICT (code) DO NOTHING RETURNING 1) SELECT count(*) FROM i",
-            soci::use(code), soci::use(currency), soci::use(name), soci::into(inserted);
-        return inserted == 1;
-    }, false);
+    return impl_->with_session(
+        [&](soci::session& sql) {
+            int inserted = 0;
+            sql << "WITH i AS (INSERT INTO funds (code, currency, name) VALUES (:c, :cur, :n) "
+                   "ON CONFLICT (code) DO NOTHING RETURNING 1) SELECT count(*) FROM i",
+                soci::use(code), soci::use(currency), soci::use(name), soci::into(inserted);
+            return inserted == 1;
+        },
+        false);
 }
 
 ledger::Rejection Store::close_period(const ledger::Period& period, const std::string& actor) {
-    return impl_->with_session([&](soci::session& sql) {
-        const std::string text = ledger::format_period(period);
-        int inserted = 0;
-        sql << "WITH i AS (INSERT INTO periods (period, closed_by, closed_after_seq) "
-               "VALUES (:p, :a, 0) ON CONFLICT (period) DO NOTHING RETURNING 1) "
-               "SELECT count(*) FROM i",
-            soci::use(text), soci::use(actor), soci::into(inserted);
-        return inserted == 1 ? ledger::Rejection::none
-                             : ledger::Rejection::period_already_closed;
-    }, false);
+    return impl_->with_session(
+        [&](soci::session& sql) {
+            const std::string text = ledger::format_period(period);
+            int inserted = 0;
+            sql << "WITH i AS (INSERT INTO periods (period, closed_by, closed_after_seq) "
+                   "VALUES (:p, :a, 0) ON CONFLICT (period) DO NOTHING RETURNING 1) "
+                   "SELECT count(*) FROM i",
+                soci::use(text), soci::use(actor), soci::into(inserted);
+            return inserted == 1 ? ledger::Rejection::none
+                                 : ledger::Rejection::period_already_closed;
+        },
+        false);
 }
 
 std::int64_t Store::create_token(const std::string& name, const std::string& role,
                                  const std::vector<std::string>& funds,
                                  const ledger::Hash& token_sha256) {
-    return impl_->with_session([&](soci::session& sql) {
-        ArrayLiteral fund_array;
-        for (const auto& fund : funds) fund_array.add(fund);
-        const std::string array = std::move(fund_array).finish();
-        const std::string hash = ledger::to_hex(token_sha256);
-        long long id = 0;
-        sql << "INSERT INTO tokens (name, role, funds, token_sha256) "
-               "VALUES (:n, :r, CAST(:f AS text[]), decode(:h, 'hex')) RETURNING id",
-            soci::use(name), soci::use(role), soci::use(array), soci::use(hash), soci::into(id);
-        return static_cast<std::int64_t>(id);
-    }, false);
+    return impl_->with_session(
+        [&](soci::session& sql) {
+            ArrayLiteral fund_array;
+            for (const auto& fund : funds)
+                fund_array.add(fund);
+            const std::string array = std::move(fund_array).finish();
+            const std::string hash = ledger::to_hex(token_sha256);
+            long long id = 0;
+            sql << "INSERT INTO tokens (name, role, funds, token_sha256) "
+                   "VALUES (:n, :r, CAST(:f AS text[]), decode(:h, 'hex')) RETURNING id",
+                soci::use(name), soci::use(role), soci::use(array), soci::use(hash), soci::into(id);
+            return static_cast<std::int64_t>(id);
+        },
+        false);
 }
 
 std::optional<TokenRecord> Store::find_token(const ledger::Hash& token_sha256) {
@@ -278,10 +292,11 @@ std::optional<TokenRecord> Store::find_token(const ledger::Hash& token_sha256) {
         std::optional<TokenRecord> token;
         for (const auto& row : rows) {
             if (!token) {
-                token = TokenRecord{row.get<long long>(0), row.get<std::string>(1),
-                                    row.get<std::string>(2), {}};
+                token = TokenRecord{
+                    row.get<long long>(0), row.get<std::string>(1), row.get<std::string>(2), {}};
             }
-            if (row.get_indicator(3) == soci::i_ok) token->funds.push_back(row.get<std::string>(3));
+            if (row.get_indicator(3) == soci::i_ok)
+                token->funds.push_back(row.get<std::string>(3));
         }
         return token;
     });

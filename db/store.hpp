@@ -50,7 +50,7 @@ struct EntryFilter {
 };
 
 class Store {
-public:
+  public:
     Store(std::string conninfo, std::size_t pool_size);
     ~Store();
     Store(const Store&) = delete;
@@ -84,13 +84,12 @@ public:
     std::optional<TokenRecord> find_token(const ledger::Hash& token_sha256);
 
     /// Creates a fund (a donor agreement in one currency). False if the code exists.
-    bool create_fund(const std::string& code, const std::string& currency,
-                     const std::string& name);
+    bool create_fund(const std::string& code, const std::string& currency, const std::string& name);
     /// Closes a month to new entries; period_already_closed if it was.
     [[nodiscard]] ledger::Rejection close_period(const ledger::Period& period,
                                                  const std::string& actor);
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

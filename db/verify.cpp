@@ -28,7 +28,8 @@ struct Checks {
     CheckResult balances = named("stored_balances");
 
     static void fail(CheckResult& check, std::int64_t seq, std::string detail) {
-        if (!check.ok) return;  // keep the first offender
+        if (!check.ok)
+            return;  // keep the first offender
         check.ok = false;
         check.first_entry = seq;
         check.detail = std::move(detail);
@@ -37,9 +38,11 @@ struct Checks {
 
 bool sums_to_zero(const std::vector<ledger::Posting>& postings, bool by_fund) {
     std::map<std::string, ledger::Amount> sums;
-    for (const auto& p : postings) sums[by_fund ? p.fund : p.currency] += p.amount;
+    for (const auto& p : postings)
+        sums[by_fund ? p.fund : p.currency] += p.amount;
     for (const auto& [key, sum] : sums) {
-        if (sum != 0) return false;
+        if (sum != 0)
+            return false;
     }
     return true;
 }
@@ -48,9 +51,9 @@ void check_entry(const ledger::Entry& entry, std::int64_t expected_seq, const le
                  Checks& checks) {
     const auto seq = entry.seq;
     if (seq != expected_seq) {
-        Checks::fail(checks.sequence, seq,
-                     "expected entry " + std::to_string(expected_seq) + ", found " +
-                         std::to_string(seq));
+        Checks::fail(
+            checks.sequence, seq,
+            "expected entry " + std::to_string(expected_seq) + ", found " + std::to_string(seq));
     }
     if (entry.prev_hash != prev) {
         Checks::fail(checks.chain, seq, "prev_hash does not match the previous entry's hash");
@@ -90,8 +93,8 @@ void check_balances(soci::session& sql, const std::map<BalanceKey, ledger::Amoun
         total += delta;
         const auto it = stored.find(key);
         if (it == stored.end() || it->second.first != delta || it->second.second != total) {
-            Checks::fail(checks.balances, 0, "balance of " + describe(key) +
-                                                 " differs from the sum of its postings");
+            Checks::fail(checks.balances, 0,
+                         "balance of " + describe(key) + " differs from the sum of its postings");
             return;
         }
         stored.erase(it);
@@ -133,8 +136,9 @@ VerifyReport verify_journal(const std::string& conninfo) {
     }
     const std::int64_t count = expected - 1;
     if (head_seq != count || hash_from_bytea(head_hex) != prev) {
-        Checks::fail(checks.head, head_seq, "journal head is " + std::to_string(head_seq) +
-                                                " but the chain ends at " + std::to_string(count));
+        Checks::fail(checks.head, head_seq,
+                     "journal head is " + std::to_string(head_seq) + " but the chain ends at " +
+                         std::to_string(count));
     }
     check_balances(sql, deltas, checks);
     tx.commit();
@@ -145,9 +149,9 @@ VerifyReport verify_journal(const std::string& conninfo) {
     for (auto* check : {&checks.sequence, &checks.chain, &checks.head, &checks.balanced}) {
         check->examined = count;
     }
-    report.checks = {checks.sequence, checks.chain, checks.head, checks.balanced,
-                     checks.balances};
-    for (const auto& check : report.checks) report.ok = report.ok && check.ok;
+    report.checks = {checks.sequence, checks.chain, checks.head, checks.balanced, checks.balances};
+    for (const auto& check : report.checks)
+        report.ok = report.ok && check.ok;
     return report;
 }
 

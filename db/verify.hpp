@@ -12,7 +12,7 @@ namespace riziki::db {
 struct CheckResult {
     std::string name;
     bool ok = true;
-    std::int64_t examined = 0;               ///< how many rows or entries the check looked at
+    std::int64_t examined = 0;                ///< how many rows or entries the check looked at
     std::optional<std::int64_t> first_entry;  ///< first offending entry's seq, when there is one
     std::string detail;
 };

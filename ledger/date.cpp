@@ -9,7 +9,8 @@ namespace {
 std::optional<int> parse_fixed_digits(std::string_view text) {
     int value = 0;
     for (char c : text) {
-        if (c < '0' || c > '9') return std::nullopt;
+        if (c < '0' || c > '9')
+            return std::nullopt;
         value = value * 10 + (c - '0');
     }
     return value;
@@ -18,14 +19,17 @@ std::optional<int> parse_fixed_digits(std::string_view text) {
 }  // namespace
 
 std::optional<Date> parse_date(std::string_view text) {
-    if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+    if (text.size() != 10 || text[4] != '-' || text[7] != '-')
+        return std::nullopt;
     const auto year = parse_fixed_digits(text.substr(0, 4));
     const auto month = parse_fixed_digits(text.substr(5, 2));
     const auto day = parse_fixed_digits(text.substr(8, 2));
-    if (!year || !month || !day || *year < 1900) return std::nullopt;
+    if (!year || !month || !day || *year < 1900)
+        return std::nullopt;
     const Date date{std::chrono::year(*year), std::chrono::month(static_cast<unsigned>(*month)),
                     std::chrono::day(static_cast<unsigned>(*day))};
-    if (!date.ok()) return std::nullopt;
+    if (!date.ok())
+        return std::nullopt;
     return date;
 }
 
@@ -41,10 +45,12 @@ Period period_of(const Date& date) {
 }
 
 std::optional<Period> parse_period(std::string_view text) {
-    if (text.size() != 7 || text[4] != '-') return std::nullopt;
+    if (text.size() != 7 || text[4] != '-')
+        return std::nullopt;
     const auto year = parse_fixed_digits(text.substr(0, 4));
     const auto month = parse_fixed_digits(text.substr(5, 2));
-    if (!year || !month || *year < 1900 || *month < 1 || *month > 12) return std::nullopt;
+    if (!year || !month || *year < 1900 || *month < 1 || *month > 12)
+        return std::nullopt;
     return Period{*year, static_cast<unsigned>(*month)};
 }
 

@@ -11,44 +11,56 @@ bool valid_text(std::string_view text) {
     std::size_t i = 0;
     while (i < text.size()) {
         const auto lead = static_cast<unsigned char>(text[i]);
-        const std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xe ? 3
-                                   : (lead >> 3) == 0x1e ? 4 : 0;
-        if (lead == 0 || length == 0 || i + length > text.size()) return false;
+        const std::size_t length = lead < 0x80           ? 1
+                                   : (lead >> 5) == 0x6  ? 2
+                                   : (lead >> 4) == 0xe  ? 3
+                                   : (lead >> 3) == 0x1e ? 4
+                                                         : 0;
+        if (lead == 0 || length == 0 || i + length > text.size())
+            return false;
         std::uint32_t code = length == 1 ? lead : lead & (0x7f >> length);
         for (std::size_t k = 1; k < length; ++k) {
             const auto next = static_cast<unsigned char>(text[i + k]);
-            if ((next >> 6) != 0x2) return false;
+            if ((next >> 6) != 0x2)
+                return false;
             code = (code << 6) | (next & 0x3f);
         }
         const bool overlong = (length == 2 && code < 0x80) || (length == 3 && code < 0x800) ||
                               (length == 4 && code < 0x10000);
-        if (overlong || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return false;
+        if (overlong || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff))
+            return false;
         i += length;
     }
     return true;
 }
 
 bool valid_code(std::string_view code, bool optional) {
-    if (code.empty()) return optional;
+    if (code.empty())
+        return optional;
     return code.size() <= kCodeBytesMax;
 }
 
-EntryCheck check_posting(const Posting& posting, std::size_t index,
-                         const LedgerContext& context) {
+EntryCheck check_posting(const Posting& posting, std::size_t index, const LedgerContext& context) {
     const auto fail = [index](Rejection reason) { return EntryCheck{reason, index}; };
     if (!valid_code(posting.account, false) || !valid_code(posting.fund, false) ||
         !valid_code(posting.survivor, true) || !valid_code(posting.award, true)) {
         return fail(Rejection::invalid_reference);
     }
     for (const auto* text : {&posting.account, &posting.fund, &posting.survivor, &posting.award}) {
-        if (!valid_text(*text)) return fail(Rejection::invalid_text);
+        if (!valid_text(*text))
+            return fail(Rejection::invalid_text);
     }
-    if (posting.amount == 0) return fail(Rejection::zero_posting);
-    if (abs(posting.amount) > amount_limit()) return fail(Rejection::invalid_amount);
-    if (!context.accounts.contains(posting.account)) return fail(Rejection::unknown_account);
+    if (posting.amount == 0)
+        return fail(Rejection::zero_posting);
+    if (abs(posting.amount) > amount_limit())
+        return fail(Rejection::invalid_amount);
+    if (!context.accounts.contains(posting.account))
+        return fail(Rejection::unknown_account);
     const auto fund = context.fund_currency.find(posting.fund);
-    if (fund == context.fund_currency.end()) return fail(Rejection::unknown_fund);
-    if (fund->second != posting.currency) return fail(Rejection::currency_mismatch);
+    if (fund == context.fund_currency.end())
+        return fail(Rejection::unknown_fund);
+    if (fund->second != posting.currency)
+        return fail(Rejection::currency_mismatch);
     return {};
 }
 
@@ -63,7 +75,8 @@ std::optional<std::size_t> first_unbalanced(const std::vector<Posting>& postings
     }
     std::optional<std::size_t> first;
     for (const auto& [name, sum] : sums) {
-        if (sum.first != 0 && (!first || sum.second < *first)) first = sum.second;
+        if (sum.first != 0 && (!first || sum.second < *first))
+            first = sum.second;
     }
     return first;
 }
@@ -81,11 +94,16 @@ void append_field(std::string& out, std::string_view name, std::string_view valu
 
 std::string_view to_string(AccountType type) {
     switch (type) {
-        case AccountType::asset: return "asset";
-        case AccountType::liability: return "liability";
-        case AccountType::net_assets: return "net_assets";
-        case AccountType::revenue: return "revenue";
-        case AccountType::expense: return "expense";
+        case AccountType::asset:
+            return "asset";
+        case AccountType::liability:
+            return "liability";
+        case AccountType::net_assets:
+            return "net_assets";
+        case AccountType::revenue:
+            return "revenue";
+        case AccountType::expense:
+            return "expense";
     }
     return "asset";
 }
@@ -93,7 +111,8 @@ std::string_view to_string(AccountType type) {
 std::optional<AccountType> parse_account_type(std::string_view text) {
     for (auto type : {AccountType::asset, AccountType::liability, AccountType::net_assets,
                       AccountType::revenue, AccountType::expense}) {
-        if (to_string(type) == text) return type;
+        if (to_string(type) == text)
+            return type;
     }
     return std::nullopt;
 }
@@ -126,20 +145,26 @@ bool is_known_event(std::string_view event) {
 }
 
 EntryCheck validate_entry(const EntryDraft& draft, const LedgerContext& context) {
-    if (draft.postings.size() < 2) return {Rejection::postings_too_few, 0};
-    if (draft.postings.size() > kPostingsPerEntryMax) return {Rejection::postings_too_many, 0};
-    if (draft.memo.size() > kMemoBytesMax) return {Rejection::memo_too_long, 0};
-    if (!is_known_event(draft.event)) return {Rejection::invalid_event, 0};
+    if (draft.postings.size() < 2)
+        return {Rejection::postings_too_few, 0};
+    if (draft.postings.size() > kPostingsPerEntryMax)
+        return {Rejection::postings_too_many, 0};
+    if (draft.memo.size() > kMemoBytesMax)
+        return {Rejection::memo_too_long, 0};
+    if (!is_known_event(draft.event))
+        return {Rejection::invalid_event, 0};
     // A reversal and only a reversal names the entry it reverses.
     if (draft.reverses.has_value() != (draft.event == "reversal")) {
         return {Rejection::invalid_event, 0};
     }
-    if (!valid_code(draft.recorded_by, false)) return {Rejection::invalid_reference, 0};
+    if (!valid_code(draft.recorded_by, false))
+        return {Rejection::invalid_reference, 0};
     if (!valid_text(draft.memo) || !valid_text(draft.recorded_by)) {
         return {Rejection::invalid_text, 0};
     }
     for (std::size_t i = 0; i < draft.postings.size(); ++i) {
-        if (auto check = check_posting(draft.postings[i], i, context); !check.ok()) return check;
+        if (auto check = check_posting(draft.postings[i], i, context); !check.ok())
+            return check;
     }
     if (context.closed_periods.contains(period_of(draft.effective_on))) {
         return {Rejection::period_closed, 0};
@@ -162,14 +187,16 @@ EntryDraft reversal_of(const Entry& original, const Date& effective_on, std::str
     draft.recorded_by = std::move(recorded_by);
     draft.reverses = original.seq;
     draft.postings = original.draft.postings;
-    for (auto& posting : draft.postings) posting.amount = -posting.amount;
+    for (auto& posting : draft.postings)
+        posting.amount = -posting.amount;
     return draft;
 }
 
-Rejection check_reversal(const Entry& original, const Date& effective_on,
-                         bool already_reversed) {
-    if (already_reversed) return Rejection::already_reversed;
-    if (effective_on < original.draft.effective_on) return Rejection::reversal_before_original;
+Rejection check_reversal(const Entry& original, const Date& effective_on, bool already_reversed) {
+    if (already_reversed)
+        return Rejection::already_reversed;
+    if (effective_on < original.draft.effective_on)
+        return Rejection::reversal_before_original;
     return Rejection::none;
 }
 
@@ -213,17 +240,21 @@ std::string to_hex(const Hash& hash) {
 }
 
 std::optional<Hash> hash_from_hex(std::string_view hex) {
-    if (hex.size() != 64) return std::nullopt;
+    if (hex.size() != 64)
+        return std::nullopt;
     const auto nibble = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= '0' && c <= '9')
+            return c - '0';
+        if (c >= 'a' && c <= 'f')
+            return c - 'a' + 10;
         return -1;
     };
     Hash hash{};
     for (std::size_t i = 0; i < hash.size(); ++i) {
         const int high = nibble(hex[2 * i]);
         const int low = nibble(hex[2 * i + 1]);
-        if (high < 0 || low < 0) return std::nullopt;
+        if (high < 0 || low < 0)
+            return std::nullopt;
         hash[i] = static_cast<unsigned char>(high * 16 + low);
     }
     return hash;

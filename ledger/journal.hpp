@@ -36,7 +36,7 @@ const std::vector<Account>& default_chart();
 
 /// Events that cause entries; the set is closed so reports can rely on it.
 inline constexpr std::array<std::string_view, 10> kEvents{
-    "manual",     "receipt",   "disbursement", "repayment", "write_off",
+    "manual",      "receipt",  "disbursement", "repayment", "write_off",
     "forgiveness", "recovery", "reversal",     "transfer",  "opening_balance"};
 bool is_known_event(std::string_view event);
 

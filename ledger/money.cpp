@@ -8,11 +8,14 @@ namespace riziki::ledger {
 
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 Amount pow10(int exponent) {
     Amount result = 1;
-    for (int i = 0; i < exponent; ++i) result *= 10;
+    for (int i = 0; i < exponent; ++i)
+        result *= 10;
     return result;
 }
 
@@ -21,7 +24,8 @@ std::optional<Amount> accumulate_digits(std::string_view digits, const Amount& l
     Amount value = 0;
     for (char c : digits) {
         value = value * 10 + (c - '0');
-        if (value > limit) return std::nullopt;
+        if (value > limit)
+            return std::nullopt;
     }
     return value;
 }
@@ -34,9 +38,11 @@ Amount amount_limit() {
 }
 
 std::optional<Currency> find_currency(std::string_view code) {
-    auto it = std::lower_bound(kCurrencies.begin(), kCurrencies.end(), code,
-                               [](const CurrencyInfo& c, std::string_view k) { return c.code < k; });
-    if (it == kCurrencies.end() || it->code != code) return std::nullopt;
+    auto it =
+        std::lower_bound(kCurrencies.begin(), kCurrencies.end(), code,
+                         [](const CurrencyInfo& c, std::string_view k) { return c.code < k; });
+    if (it == kCurrencies.end() || it->code != code)
+        return std::nullopt;
     return Currency(&*it);
 }
 
@@ -51,7 +57,8 @@ ParsedAmount parse_amount(std::string_view text, const Currency& currency) {
     const std::string_view fraction =
         dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
     const bool has_dot = dot != std::string_view::npos;
-    if (whole.empty() || (has_dot && fraction.empty())) return {0, AmountError::malformed};
+    if (whole.empty() || (has_dot && fraction.empty()))
+        return {0, AmountError::malformed};
     if (!std::all_of(whole.begin(), whole.end(), is_digit) ||
         !std::all_of(fraction.begin(), fraction.end(), is_digit)) {
         return {0, AmountError::malformed};
@@ -65,11 +72,14 @@ ParsedAmount parse_amount(std::string_view text, const Currency& currency) {
     std::string all(whole);
     all += padded;
     auto value = accumulate_digits(all, amount_limit());
-    if (!value) return {0, AmountError::out_of_range};
+    if (!value)
+        return {0, AmountError::out_of_range};
     return {negative ? Amount(-*value) : *value, AmountError::none};
 }
 
-std::string to_decimal_string(const Amount& value) { return value.str(); }
+std::string to_decimal_string(const Amount& value) {
+    return value.str();
+}
 
 std::optional<Amount> from_decimal_string(std::string_view text) {
     bool negative = false;
@@ -84,7 +94,8 @@ std::optional<Amount> from_decimal_string(std::string_view text) {
     Amount value = 0;
     for (char c : text) {
         const int digit = c - '0';
-        if (value > (max - digit) / 10) return std::nullopt;
+        if (value > (max - digit) / 10)
+            return std::nullopt;
         value = value * 10 + digit;
     }
     return negative ? Amount(-value) : value;
@@ -94,15 +105,18 @@ std::string format_amount(const Amount& minor, const Currency& currency) {
     const bool negative = minor < 0;
     std::string digits = (negative ? Amount(-minor) : minor).str();
     const auto scale = static_cast<std::size_t>(currency.digits());
-    if (digits.size() <= scale) digits.insert(0, scale + 1 - digits.size(), '0');
-    if (scale > 0) digits.insert(digits.size() - scale, ".");
+    if (digits.size() <= scale)
+        digits.insert(0, scale + 1 - digits.size(), '0');
+    if (scale > 0)
+        digits.insert(digits.size() - scale, ".");
     return negative ? "-" + digits : digits;
 }
 
 Amount divide_half_even(const Amount& numerator, const Amount& denominator) {
     Amount quotient = numerator / denominator;  // truncates toward zero
     const Amount remainder = numerator % denominator;
-    if (remainder == 0) return quotient;
+    if (remainder == 0)
+        return quotient;
     // Compare |r| with |d| - |r| rather than 2|r| with |d|: 2|r| can overflow.
     const Amount rest = abs(remainder);
     const Amount other = abs(denominator) - rest;
@@ -117,13 +131,15 @@ Amount round_half_even(const Decimal& value) {
     const Decimal floor_value = floor(value);
     const Decimal fraction = value - floor_value;
     const Decimal limit(std::numeric_limits<Amount>::max().str());
-    if (abs(floor_value) > limit) throw std::overflow_error("decimal beyond 128-bit range");
+    if (abs(floor_value) > limit)
+        throw std::overflow_error("decimal beyond 128-bit range");
     // str(0, fixed) still prints trailing ".000…"; the integer parser accepts digits only.
     std::string whole = floor_value.str(0, std::ios_base::fixed);
     whole.erase(std::min(whole.find('.'), whole.size()));
     Amount result(whole);
     const Decimal half("0.5");
-    if (fraction > half || (fraction == half && result % 2 != 0)) result += 1;
+    if (fraction > half || (fraction == half && result % 2 != 0))
+        result += 1;
     return result;
 }
 
@@ -136,8 +152,10 @@ std::optional<Decimal> parse_rate(std::string_view text) {
     const std::string_view whole = text.substr(0, dot);
     const std::string_view fraction =
         dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
-    if (whole.empty() || whole.size() > 6 || fraction.size() > 12) return std::nullopt;
-    if (dot != std::string_view::npos && fraction.empty()) return std::nullopt;
+    if (whole.empty() || whole.size() > 6 || fraction.size() > 12)
+        return std::nullopt;
+    if (dot != std::string_view::npos && fraction.empty())
+        return std::nullopt;
     if (!std::all_of(whole.begin(), whole.end(), is_digit) ||
         !std::all_of(fraction.begin(), fraction.end(), is_digit)) {
         return std::nullopt;

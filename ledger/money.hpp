@@ -42,11 +42,15 @@ inline constexpr std::array<CurrencyInfo, 20> kCurrencies{{
 consteval bool currencies_well_formed() {
     for (std::size_t i = 0; i < kCurrencies.size(); ++i) {
         const auto& c = kCurrencies[i];
-        if (c.code.size() != 3) return false;
+        if (c.code.size() != 3)
+            return false;
         for (char ch : c.code)
-            if (ch < 'A' || ch > 'Z') return false;
-        if (c.digits < 0 || c.digits > 3) return false;
-        if (i > 0 && !(kCurrencies[i - 1].code < c.code)) return false;  // sorted, unique
+            if (ch < 'A' || ch > 'Z')
+                return false;
+        if (c.digits < 0 || c.digits > 3)
+            return false;
+        if (i > 0 && !(kCurrencies[i - 1].code < c.code))
+            return false;  // sorted, unique
     }
     return true;
 }
@@ -54,12 +58,12 @@ static_assert(currencies_well_formed(), "currency table must be sorted, unique, 
 
 /// A currency known to Riziki. Only obtainable through find_currency().
 class Currency {
-public:
+  public:
     std::string_view code() const { return info_->code; }
     int digits() const { return info_->digits; }
     friend bool operator==(const Currency& a, const Currency& b) { return a.info_ == b.info_; }
 
-private:
+  private:
     explicit Currency(const CurrencyInfo* info) : info_(info) {}
     friend std::optional<Currency> find_currency(std::string_view code);
     const CurrencyInfo* info_;
@@ -70,9 +74,9 @@ std::optional<Currency> find_currency(std::string_view code);
 
 enum class AmountError : std::uint8_t {
     none = 0,
-    malformed = 1,         // not a plain decimal string: blanks, exponents, signs in the middle
-    too_many_decimals = 2, // more decimals than the currency has
-    out_of_range = 3,      // magnitude above amount_limit()
+    malformed = 1,          // not a plain decimal string: blanks, exponents, signs in the middle
+    too_many_decimals = 2,  // more decimals than the currency has
+    out_of_range = 3,       // magnitude above amount_limit()
 };
 
 struct ParsedAmount {

@@ -4,26 +4,46 @@ namespace riziki::ledger {
 
 std::string_view to_string(Rejection reason) {
     switch (reason) {
-        case Rejection::none: return "none";
-        case Rejection::postings_too_few: return "postings_too_few";
-        case Rejection::postings_too_many: return "postings_too_many";
-        case Rejection::memo_too_long: return "memo_too_long";
-        case Rejection::invalid_event: return "invalid_event";
-        case Rejection::invalid_reference: return "invalid_reference";
-        case Rejection::zero_posting: return "zero_posting";
-        case Rejection::invalid_amount: return "invalid_amount";
-        case Rejection::unknown_account: return "unknown_account";
-        case Rejection::unknown_fund: return "unknown_fund";
-        case Rejection::currency_mismatch: return "currency_mismatch";
-        case Rejection::period_closed: return "period_closed";
-        case Rejection::unbalanced_entry: return "unbalanced_entry";
-        case Rejection::unbalanced_fund: return "unbalanced_fund";
-        case Rejection::invalid_text: return "invalid_text";
-        case Rejection::entry_not_found: return "entry_not_found";
-        case Rejection::already_reversed: return "already_reversed";
-        case Rejection::reversal_before_original: return "reversal_before_original";
-        case Rejection::period_already_closed: return "period_already_closed";
-        case Rejection::idempotency_key_reused: return "idempotency_key_reused";
+        case Rejection::none:
+            return "none";
+        case Rejection::postings_too_few:
+            return "postings_too_few";
+        case Rejection::postings_too_many:
+            return "postings_too_many";
+        case Rejection::memo_too_long:
+            return "memo_too_long";
+        case Rejection::invalid_event:
+            return "invalid_event";
+        case Rejection::invalid_reference:
+            return "invalid_reference";
+        case Rejection::zero_posting:
+            return "zero_posting";
+        case Rejection::invalid_amount:
+            return "invalid_amount";
+        case Rejection::unknown_account:
+            return "unknown_account";
+        case Rejection::unknown_fund:
+            return "unknown_fund";
+        case Rejection::currency_mismatch:
+            return "currency_mismatch";
+        case Rejection::period_closed:
+            return "period_closed";
+        case Rejection::unbalanced_entry:
+            return "unbalanced_entry";
+        case Rejection::unbalanced_fund:
+            return "unbalanced_fund";
+        case Rejection::invalid_text:
+            return "invalid_text";
+        case Rejection::entry_not_found:
+            return "entry_not_found";
+        case Rejection::already_reversed:
+            return "already_reversed";
+        case Rejection::reversal_before_original:
+            return "reversal_before_original";
+        case Rejection::period_already_closed:
+            return "period_already_closed";
+        case Rejection::idempotency_key_reused:
+            return "idempotency_key_reused";
     }
     return "unknown_rejection";
 }

@@ -16,7 +16,7 @@ enum class Rejection : std::uint16_t {
     invalid_event = 4,
     invalid_reference = 5,  // account, fund, survivor or award code empty/too long
     zero_posting = 6,
-    invalid_amount = 7,     // a posting amount beyond amount_limit()
+    invalid_amount = 7,  // a posting amount beyond amount_limit()
     unknown_account = 8,
     unknown_fund = 9,
     currency_mismatch = 10,

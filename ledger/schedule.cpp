@@ -12,18 +12,22 @@ namespace {
 // large balances rounding as Fineract rounds them rather than exactly.
 constexpr int kSignificantDigits = 12;
 
-Decimal to_decimal(const Amount& value) { return Decimal(value.str()); }
+Decimal to_decimal(const Amount& value) {
+    return Decimal(value.str());
+}
 
 Decimal power_of_ten(int exponent) {
     Decimal result = 1;
-    for (int i = 0; i < exponent; ++i) result *= 10;
+    for (int i = 0; i < exponent; ++i)
+        result *= 10;
     return result;
 }
 
 /// `value` rounded HALF_EVEN to kSignificantDigits significant digits (BigDecimal with a
 /// MathContext). Scaling by ten is exact in a decimal type, so only the rounding rounds.
 Decimal round_significant(const Decimal& value) {
-    if (value == 0) return value;
+    if (value == 0)
+        return value;
     static const Decimal lower = power_of_ten(kSignificantDigits - 1);
     static const Decimal upper = lower * 10;
     Decimal scaled = abs(value);
@@ -37,8 +41,10 @@ Decimal round_significant(const Decimal& value) {
         ++shift;
     }
     Decimal result = to_decimal(round_half_even(scaled));
-    for (; shift > 0; --shift) result /= 10;
-    for (; shift < 0; ++shift) result *= 10;
+    for (; shift > 0; --shift)
+        result /= 10;
+    for (; shift < 0; ++shift)
+        result *= 10;
     return value < 0 ? Decimal(-result) : result;
 }
 
@@ -46,7 +52,8 @@ Decimal round_significant(const Decimal& value) {
 /// nearest multiple of the currency multiple, a tie to the larger one (Money.roundToMultiplesOf
 /// on doubles, not HALF_EVEN); everything else goes HALF_EVEN to the minor unit.
 Amount money_of(const Decimal& minor, const std::optional<Amount>& currency_multiple) {
-    if (!currency_multiple || minor <= 0) return round_half_even(minor);
+    if (!currency_multiple || minor <= 0)
+        return round_half_even(minor);
     const Decimal multiple = to_decimal(*currency_multiple);
     const Decimal quotient = minor / multiple;
     const Decimal below = floor(quotient) * multiple;
@@ -61,10 +68,10 @@ struct Plan {
     int grace_on_interest = 0;
     InterestMethod method = InterestMethod::declining_balance;
     Amortization amortization = Amortization::equal_installments;
-    Decimal rate = 0;               // per repayment period, as a fraction
-    Amount flat_interest = 0;       // flat loans: interest over the whole term
-    Amount equal_installment = 0;   // declining, equal installments: the EMI
-    Amount equal_principal = 0;     // principal per installment that carries principal
+    Decimal rate = 0;              // per repayment period, as a fraction
+    Amount flat_interest = 0;      // flat loans: interest over the whole term
+    Amount equal_installment = 0;  // declining, equal installments: the EMI
+    Amount equal_principal = 0;    // principal per installment that carries principal
     std::optional<Amount> installment_multiple;
     std::optional<Amount> currency_multiple;
 };
@@ -77,7 +84,8 @@ Amount multiply_money(const Amount& minor, const Decimal& factor, const Plan& pl
 
 /// Money.dividedBy: the quotient to 12 digits, then Money.of. Dividing by one is a no-op.
 Amount divide_money(const Amount& minor, int divisor, const Plan& plan) {
-    if (divisor == 1) return minor;
+    if (divisor == 1)
+        return minor;
     return money_of(round_significant(to_decimal(minor) / divisor), plan.currency_multiple);
 }
 
@@ -93,15 +101,18 @@ Decimal rate_per_unit(const LoanTerms& terms) {
                                ? Decimal(terms.interest_rate * 12)
                                : terms.interest_rate;
     int periods_per_year = 12;
-    if (terms.repayment_unit == RepaymentUnit::weeks) periods_per_year = 52;
-    if (terms.repayment_unit == RepaymentUnit::days) periods_per_year = 365;
+    if (terms.repayment_unit == RepaymentUnit::weeks)
+        periods_per_year = 52;
+    if (terms.repayment_unit == RepaymentUnit::days)
+        periods_per_year = 365;
     return round_significant(round_significant(annual / periods_per_year) / 100);
 }
 
 Decimal power(Decimal base, int exponent) {
     Decimal result = 1;
     for (; exponent > 0; exponent /= 2) {
-        if (exponent % 2 == 1) result *= base;
+        if (exponent % 2 == 1)
+            result *= base;
         base *= base;
     }
     return result;
@@ -171,7 +182,8 @@ Date next_due(const Date& previous, const LoanTerms& terms, const Date& seed) {
         return date_from_days(days_since_epoch(previous) + 7L * terms.repayment_every);
     }
     const Date next = add_months(previous, terms.repayment_every);
-    if (seed.day() <= day(28) || next.day() < day(28)) return next;
+    if (seed.day() <= day(28) || next.day() < day(28))
+        return next;
     const day last = year_month_day_last(next.year(), month_day_last(next.month())).day();
     return Date(next.year(), next.month(), std::min(last, seed.day()));
 }
@@ -183,8 +195,10 @@ std::optional<std::vector<Date>> due_dates(const Date& disbursed_on, const LoanT
     dates.reserve(static_cast<std::size_t>(terms.installments));
     Date due = terms.first_due_on ? *terms.first_due_on : next_due(disbursed_on, terms, seed);
     for (int i = 0; i < terms.installments; ++i) {
-        if (i > 0) due = next_due(due, terms, seed);
-        if (due.year() > std::chrono::year(9999)) return std::nullopt;
+        if (i > 0)
+            due = next_due(due, terms, seed);
+        if (due.year() > std::chrono::year(9999))
+            return std::nullopt;
         dates.push_back(due);
     }
     return dates;
@@ -200,10 +214,13 @@ ScheduleError validate_multiples(const Amount& principal, const Currency& curren
     if (terms.installment_multiple && !in_range(*terms.installment_multiple)) {
         return ScheduleError::installment_multiple_out_of_range;
     }
-    if (!terms.currency_multiple) return ScheduleError::none;
-    if (!in_range(*terms.currency_multiple)) return ScheduleError::currency_multiple_out_of_range;
+    if (!terms.currency_multiple)
+        return ScheduleError::none;
+    if (!in_range(*terms.currency_multiple))
+        return ScheduleError::currency_multiple_out_of_range;
     // Fineract applies a currency multiple only to currencies without minor digits.
-    if (currency.digits() != 0) return ScheduleError::currency_multiple_needs_whole_units;
+    if (currency.digits() != 0)
+        return ScheduleError::currency_multiple_needs_whole_units;
     // Fineract would round the principal silently; Riziki refuses to.
     if (principal % *terms.currency_multiple != 0) {
         return ScheduleError::principal_not_currency_multiple;
@@ -213,7 +230,8 @@ ScheduleError validate_multiples(const Amount& principal, const Currency& curren
 
 ScheduleError validate_terms(const Amount& principal, const Currency& currency,
                              const Date& disbursed_on, const LoanTerms& terms) {
-    if (principal <= 0 || principal > amount_limit()) return ScheduleError::principal_out_of_range;
+    if (principal <= 0 || principal > amount_limit())
+        return ScheduleError::principal_out_of_range;
     if (terms.installments < 1 || terms.installments > kInstallmentsMax) {
         return ScheduleError::installments_out_of_range;
     }
@@ -269,15 +287,18 @@ std::optional<Portions> declining_period(const Plan& plan, Running& running, int
     }
     const bool equal_installments = plan.amortization == Amortization::equal_installments;
     // Fineract refuses an EMI below the interest it must carry.
-    if (equal_installments && plan.equal_installment < portions.interest) return std::nullopt;
-    if (number <= plan.grace_on_principal) return portions;
+    if (equal_installments && plan.equal_installment < portions.interest)
+        return std::nullopt;
+    if (number <= plan.grace_on_principal)
+        return portions;
     if (!equal_installments) {
         portions.principal = plan.equal_principal;
         return portions;
     }
     // Below the period's own interest the principal would be negative; Fineract would let
     // the balance grow, Riziki refuses such terms.
-    if (plan.equal_installment < own) return std::nullopt;
+    if (plan.equal_installment < own)
+        return std::nullopt;
     portions.principal = plan.equal_installment - own;
     return portions;
 }
@@ -288,7 +309,8 @@ std::optional<Portions> declining_period(const Plan& plan, Running& running, int
 Amount flat_interest(const Plan& plan, Running& running, int number) {
     const int grace = plan.grace_on_interest;
     if (plan.amortization == Amortization::equal_installments) {
-        if (number <= grace) return 0;
+        if (number <= grace)
+            return 0;
         return divide_money(plan.flat_interest, plan.installments - grace, plan);
     }
     const Amount share = divide_money(plan.flat_interest, plan.installments, plan);
@@ -296,7 +318,8 @@ Amount flat_interest(const Plan& plan, Running& running, int number) {
         running.deferred_interest += share;
         return 0;
     }
-    if (number > grace + 1) return share;
+    if (number > grace + 1)
+        return share;
     const Amount charged = running.deferred_interest + share;
     running.deferred_interest = 0;
     return charged;
@@ -308,12 +331,14 @@ Amount flat_interest(const Plan& plan, Running& running, int number) {
 std::optional<Portions> flat_period(const Plan& plan, Running& running, int number) {
     Portions portions;
     portions.interest = flat_interest(plan, running, number);
-    if (number > plan.grace_on_principal) portions.principal = plan.equal_principal;
+    if (number > plan.grace_on_principal)
+        portions.principal = plan.equal_principal;
     if (plan.installment_multiple) {
         portions.principal = round_to_installment_multiple(portions.principal, plan) +
                              round_to_installment_multiple(portions.interest, plan) -
                              portions.interest;
-        if (portions.principal < 0) return std::nullopt;
+        if (portions.principal < 0)
+            return std::nullopt;
     }
     return portions;
 }
@@ -323,11 +348,13 @@ std::optional<Portions> flat_period(const Plan& plan, Running& running, int numb
 void settle(const Plan& plan, Running& running, int number, Portions& portions) {
     const bool last = number == plan.installments;
     const Amount principal_left = plan.principal - running.paid_principal - portions.principal;
-    if (principal_left < 0 || last) portions.principal += principal_left;
+    if (principal_left < 0 || last)
+        portions.principal += principal_left;
     if (plan.method == InterestMethod::flat) {
         const Amount interest_left =
             plan.flat_interest - running.charged_interest - portions.interest;
-        if (interest_left < 0 || last) portions.interest += interest_left;
+        if (interest_left < 0 || last)
+            portions.interest += interest_left;
     }
     running.paid_principal += portions.principal;
     running.charged_interest += portions.interest;
@@ -345,7 +372,8 @@ ScheduleResult build_schedule(const Plan& plan, const std::vector<Date>& dues) {
         auto portions = plan.method == InterestMethod::flat
                             ? flat_period(plan, running, number)
                             : declining_period(plan, running, number);
-        if (!portions) return {{}, ScheduleError::installment_below_interest};
+        if (!portions)
+            return {{}, ScheduleError::installment_below_interest};
         settle(plan, running, number, *portions);
         installments.push_back({number, dues[static_cast<std::size_t>(number - 1)],
                                 portions->principal, portions->interest,
@@ -366,23 +394,34 @@ ScheduleResult build_schedule(const Plan& plan, const std::vector<Date>& dues) {
 
 std::string_view to_string(ScheduleError error) {
     switch (error) {
-        case ScheduleError::none: return "none";
-        case ScheduleError::principal_out_of_range: return "principal_out_of_range";
-        case ScheduleError::installments_out_of_range: return "installments_out_of_range";
-        case ScheduleError::repayment_every_out_of_range: return "repayment_every_out_of_range";
-        case ScheduleError::interest_rate_out_of_range: return "interest_rate_out_of_range";
-        case ScheduleError::grace_out_of_range: return "grace_out_of_range";
+        case ScheduleError::none:
+            return "none";
+        case ScheduleError::principal_out_of_range:
+            return "principal_out_of_range";
+        case ScheduleError::installments_out_of_range:
+            return "installments_out_of_range";
+        case ScheduleError::repayment_every_out_of_range:
+            return "repayment_every_out_of_range";
+        case ScheduleError::interest_rate_out_of_range:
+            return "interest_rate_out_of_range";
+        case ScheduleError::grace_out_of_range:
+            return "grace_out_of_range";
         case ScheduleError::installment_multiple_out_of_range:
             return "installment_multiple_out_of_range";
-        case ScheduleError::currency_multiple_out_of_range: return "currency_multiple_out_of_range";
+        case ScheduleError::currency_multiple_out_of_range:
+            return "currency_multiple_out_of_range";
         case ScheduleError::currency_multiple_needs_whole_units:
             return "currency_multiple_needs_whole_units";
         case ScheduleError::principal_not_currency_multiple:
             return "principal_not_currency_multiple";
-        case ScheduleError::invalid_date: return "invalid_date";
-        case ScheduleError::first_due_before_disbursement: return "first_due_before_disbursement";
-        case ScheduleError::schedule_beyond_calendar: return "schedule_beyond_calendar";
-        case ScheduleError::installment_below_interest: return "installment_below_interest";
+        case ScheduleError::invalid_date:
+            return "invalid_date";
+        case ScheduleError::first_due_before_disbursement:
+            return "first_due_before_disbursement";
+        case ScheduleError::schedule_beyond_calendar:
+            return "schedule_beyond_calendar";
+        case ScheduleError::installment_below_interest:
+            return "installment_below_interest";
     }
     return "unknown";
 }
@@ -394,7 +433,8 @@ ScheduleResult generate_schedule(const Amount& principal, const Currency& curren
         return {{}, error};
     }
     const auto dues = due_dates(disbursed_on, terms);
-    if (!dues) return {{}, ScheduleError::schedule_beyond_calendar};
+    if (!dues)
+        return {{}, ScheduleError::schedule_beyond_calendar};
     // No amount can leave the 128-bit range within the limits: principal <= 10^30, a period
     // rate <= 3650 (1000 % a month, every 365 days) and a flat term factor <= ~10^6 (rate
     // times units to the 9999 calendar limit) keep every amount and sum below ~10^37.

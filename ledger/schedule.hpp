@@ -79,19 +79,19 @@ struct Schedule {
 /// reused; names are the stable problem codes.
 enum class ScheduleError : std::uint8_t {
     none = 0,
-    principal_out_of_range = 1,          // <= 0 or above amount_limit()
-    installments_out_of_range = 2,       // outside 1..kInstallmentsMax
-    repayment_every_out_of_range = 3,    // outside 1..kRepaymentEveryMax
-    interest_rate_out_of_range = 4,      // negative, not a number, or above the maximum
-    grace_out_of_range = 5,              // negative, or not fewer than the installments
-    installment_multiple_out_of_range = 6,  // <= 0 or above amount_limit()
-    currency_multiple_out_of_range = 7,     // <= 0 or above amount_limit()
+    principal_out_of_range = 1,               // <= 0 or above amount_limit()
+    installments_out_of_range = 2,            // outside 1..kInstallmentsMax
+    repayment_every_out_of_range = 3,         // outside 1..kRepaymentEveryMax
+    interest_rate_out_of_range = 4,           // negative, not a number, or above the maximum
+    grace_out_of_range = 5,                   // negative, or not fewer than the installments
+    installment_multiple_out_of_range = 6,    // <= 0 or above amount_limit()
+    currency_multiple_out_of_range = 7,       // <= 0 or above amount_limit()
     currency_multiple_needs_whole_units = 8,  // the currency has minor digits
     principal_not_currency_multiple = 9,
-    invalid_date = 10,                   // disbursement or first due date not a calendar date
+    invalid_date = 10,  // disbursement or first due date not a calendar date
     first_due_before_disbursement = 11,
-    schedule_beyond_calendar = 12,       // a due date after 9999-12-31
-    installment_below_interest = 13,     // a rounded installment cannot cover its interest
+    schedule_beyond_calendar = 12,    // a due date after 9999-12-31
+    installment_below_interest = 13,  // a rounded installment cannot cover its interest
 };
 
 std::string_view to_string(ScheduleError error);

@@ -10,22 +10,32 @@ namespace {
 
 std::string_view hledger_top(ledger::AccountType type) {
     switch (type) {
-        case ledger::AccountType::asset: return "assets";
-        case ledger::AccountType::liability: return "liabilities";
-        case ledger::AccountType::net_assets: return "equity";
-        case ledger::AccountType::revenue: return "revenues";
-        case ledger::AccountType::expense: return "expenses";
+        case ledger::AccountType::asset:
+            return "assets";
+        case ledger::AccountType::liability:
+            return "liabilities";
+        case ledger::AccountType::net_assets:
+            return "equity";
+        case ledger::AccountType::revenue:
+            return "revenues";
+        case ledger::AccountType::expense:
+            return "expenses";
     }
     return "assets";
 }
 
 std::string_view beancount_top(ledger::AccountType type) {
     switch (type) {
-        case ledger::AccountType::asset: return "Assets";
-        case ledger::AccountType::liability: return "Liabilities";
-        case ledger::AccountType::net_assets: return "Equity";
-        case ledger::AccountType::revenue: return "Income";
-        case ledger::AccountType::expense: return "Expenses";
+        case ledger::AccountType::asset:
+            return "Assets";
+        case ledger::AccountType::liability:
+            return "Liabilities";
+        case ledger::AccountType::net_assets:
+            return "Equity";
+        case ledger::AccountType::revenue:
+            return "Income";
+        case ledger::AccountType::expense:
+            return "Expenses";
     }
     return "Assets";
 }
@@ -57,17 +67,20 @@ std::string beancount_component(std::string_view text) {
 std::string bean_string(std::string_view text) {
     std::string out = "\"";
     for (char c : one_line(text)) {
-        if (c == '"' || c == '\\') out += '\\';
+        if (c == '"' || c == '\\')
+            out += '\\';
         out += c;
     }
     return out + "\"";
 }
 
 std::string csv_field(std::string_view text) {
-    if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
+    if (text.find_first_of(",\"\r\n") == std::string_view::npos)
+        return std::string(text);
     std::string out = "\"";
     for (char c : text) {
-        if (c == '"') out += '"';
+        if (c == '"')
+            out += '"';
         out += c;
     }
     return out + "\"";
@@ -76,7 +89,8 @@ std::string csv_field(std::string_view text) {
 /// "1500.00": the amount with its currency's digits, without the currency.
 std::string plain_amount(const ledger::Amount& minor, const std::string& currency) {
     const auto found = ledger::find_currency(currency);
-    if (!found) throw std::runtime_error("unknown currency in export");
+    if (!found)
+        throw std::runtime_error("unknown currency in export");
     return ledger::format_amount(minor, *found);
 }
 
@@ -87,9 +101,12 @@ ledger::Date next_day(const ledger::Date& date) {
 }  // namespace
 
 std::optional<ExportFormat> parse_export_format(std::string_view text) {
-    if (text == "hledger" || text == "ledger") return ExportFormat::hledger;
-    if (text == "beancount") return ExportFormat::beancount;
-    if (text == "csv") return ExportFormat::csv;
+    if (text == "hledger" || text == "ledger")
+        return ExportFormat::hledger;
+    if (text == "beancount")
+        return ExportFormat::beancount;
+    if (text == "csv")
+        return ExportFormat::csv;
     return std::nullopt;
 }
 
@@ -100,11 +117,11 @@ std::string_view content_type(ExportFormat format) {
 JournalExport::JournalExport(ExportFormat format, std::vector<ledger::Account> chart)
     : format_(format), chart_(std::move(chart)) {}
 
-std::string JournalExport::account_name(const std::string& account,
-                                        const std::string& fund) const {
+std::string JournalExport::account_name(const std::string& account, const std::string& fund) const {
     const auto it = std::find_if(chart_.begin(), chart_.end(),
                                  [&](const ledger::Account& a) { return a.code == account; });
-    if (it == chart_.end()) throw std::runtime_error("posting to an account not in the chart");
+    if (it == chart_.end())
+        throw std::runtime_error("posting to an account not in the chart");
     if (format_ == ExportFormat::beancount) {
         return std::string(beancount_top(it->type)) + ":" + beancount_component(account) + ":" +
                beancount_component(fund);
@@ -120,8 +137,11 @@ std::string JournalExport::amount(const ledger::Amount& minor, const std::string
 
 void JournalExport::remember(const std::string& account, const std::string& fund,
                              const std::string& currency) {
-    const auto same = [&](const StoredBalance& b) { return b.account == account && b.fund == fund; };
-    if (std::none_of(seen_.begin(), seen_.end(), same)) seen_.push_back({account, fund, currency, 0});
+    const auto same = [&](const StoredBalance& b) {
+        return b.account == account && b.fund == fund;
+    };
+    if (std::none_of(seen_.begin(), seen_.end(), same))
+        seen_.push_back({account, fund, currency, 0});
 }
 
 std::string JournalExport::header(const std::vector<StoredBalance>& opening,
@@ -135,7 +155,8 @@ std::string JournalExport::header(const std::vector<StoredBalance>& opening,
         // Currencies without minor units need no declaration (and hledger and ledger
         // disagree on how to write one).
         for (const auto& c : ledger::kCurrencies) {
-            if (c.digits == 0) continue;
+            if (c.digits == 0)
+                continue;
             out += "commodity " + std::string(c.code) + "\n    format 1000." +
                    std::string(static_cast<std::size_t>(c.digits), '0') + " " +
                    std::string(c.code) + "\n";
@@ -148,7 +169,8 @@ std::string JournalExport::header(const std::vector<StoredBalance>& opening,
         }
         out += "\n";
     }
-    if (opening.empty() || !opening_on || format_ == ExportFormat::csv) return out;
+    if (opening.empty() || !opening_on || format_ == ExportFormat::csv)
+        return out;
     // Mid-history export: the stored balances the day before become an opening entry.
     ledger::Entry entry;
     entry.draft.effective_on = *opening_on;
@@ -183,13 +205,17 @@ std::string JournalExport::entry(const ledger::Entry& entry) {
         out += "    " + account_name(p.account, p.fund) + "  " + amount(p.amount, p.currency);
         if (bean) {
             out += "\n      fund: " + bean_string(p.fund);
-            if (!p.survivor.empty()) out += "\n      survivor: " + bean_string(p.survivor);
-            if (!p.award.empty()) out += "\n      award: " + bean_string(p.award);
+            if (!p.survivor.empty())
+                out += "\n      survivor: " + bean_string(p.survivor);
+            if (!p.award.empty())
+                out += "\n      award: " + bean_string(p.award);
             out += "\n";
         } else {
             out += "  ; fund:" + one_line(p.fund);
-            if (!p.survivor.empty()) out += ", survivor:" + one_line(p.survivor);
-            if (!p.award.empty()) out += ", award:" + one_line(p.award);
+            if (!p.survivor.empty())
+                out += ", survivor:" + one_line(p.survivor);
+            if (!p.award.empty())
+                out += ", award:" + one_line(p.award);
             out += "\n";
         }
     }
@@ -198,10 +224,13 @@ std::string JournalExport::entry(const ledger::Entry& entry) {
 
 std::string JournalExport::finish(const std::vector<StoredBalance>& stored,
                                   const ledger::Date& as_of) {
-    if (format_ == ExportFormat::csv) return "";
-    for (const auto& b : stored) remember(b.account, b.fund, b.currency);
+    if (format_ == ExportFormat::csv)
+        return "";
+    for (const auto& b : stored)
+        remember(b.account, b.fund, b.currency);
     std::map<std::pair<std::string, std::string>, ledger::Amount> balances;
-    for (const auto& b : stored) balances[{b.account, b.fund}] = b.balance;
+    for (const auto& b : stored)
+        balances[{b.account, b.fund}] = b.balance;
     std::string out;
     if (format_ == ExportFormat::beancount) {
         // Checked at the start of the day after; "~ 0" so no tolerance hides a difference.
@@ -209,8 +238,8 @@ std::string JournalExport::finish(const std::vector<StoredBalance>& stored,
         for (const auto& s : seen_) {
             out += "1900-01-01 open " + account_name(s.account, s.fund) + "\n";
             out += day + " balance " + account_name(s.account, s.fund) + "  " +
-                   plain_amount(balances[{s.account, s.fund}], s.currency) + " ~ 0 " +
-                   s.currency + "\n";
+                   plain_amount(balances[{s.account, s.fund}], s.currency) + " ~ 0 " + s.currency +
+                   "\n";
         }
         return out;
     }

@@ -30,7 +30,7 @@ struct StoredBalance {
 /// Writes an export incrementally: header(), entry() for each entry in sequence order,
 /// then finish() with the stored balances as of `as_of` (the last day exported).
 class JournalExport {
-public:
+  public:
     JournalExport(ExportFormat format, std::vector<ledger::Account> chart);
     /// Commodity and account declarations; `opening` (stored balances the day before the
     /// first exported day) becomes an opening entry when the export starts mid-history.
@@ -40,11 +40,10 @@ public:
     /// Balance assertions for every account x fund seen, zero ones included.
     std::string finish(const std::vector<StoredBalance>& stored, const ledger::Date& as_of);
 
-private:
+  private:
     std::string account_name(const std::string& account, const std::string& fund) const;
     std::string amount(const ledger::Amount& minor, const std::string& currency) const;
-    void remember(const std::string& account, const std::string& fund,
-                  const std::string& currency);
+    void remember(const std::string& account, const std::string& fund, const std::string& currency);
 
     ExportFormat format_;
     std::vector<ledger::Account> chart_;

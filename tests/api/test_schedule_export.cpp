@@ -9,7 +9,9 @@ using namespace riziki::testing;
 
 namespace {
 
-ApiServer& server() { return SharedServer::get(); }
+ApiServer& server() {
+    return SharedServer::get();
+}
 
 const std::string kPreview = R"({"amount":"12000.00","currency":"USD","disbursed_on":"2011-09-20",
   "loan":{"interest_rate":"2","interest_period":"month","installments":4}})";
@@ -22,7 +24,8 @@ BOOST_AUTO_TEST_CASE(preview_matches_fineract_for_every_role) {
     auto client = server().client();
     for (const auto& role : kRoles) {
         BOOST_TEST_CONTEXT(role) {
-            const auto response = client.post("/v1/schedules/preview", kPreview, server().auth(role));
+            const auto response =
+                client.post("/v1/schedules/preview", kPreview, server().auth(role));
             BOOST_TEST_REQUIRE(response.status == 200, response.body);
             const auto body = body_json(response);
             const auto& rows = body.at("installments");
@@ -45,27 +48,27 @@ BOOST_AUTO_TEST_CASE(preview_matches_fineract_for_every_role) {
 BOOST_AUTO_TEST_CASE(preview_refuses_bad_terms_with_field_errors_or_a_reason) {
     auto client = server().client();
     const auto finance = server().auth("finance");
-    const auto fields = client.post(
-        "/v1/schedules/preview",
-        R"({"amount":"100.001","currency":"USD","disbursed_on":"2026-13-01",
+    const auto fields =
+        client.post("/v1/schedules/preview",
+                    R"({"amount":"100.001","currency":"USD","disbursed_on":"2026-13-01",
             "loan":{"interest_rate":24,"installments":0,"repayment_unit":"years"}})",
-        finance);
+                    finance);
     check_validation(fields, {{"disbursed_on", "invalid_date"},
                               {"amount", "invalid_amount"},
                               {"loan.interest_rate", "invalid_rate"},
                               {"loan.repayment_unit", "invalid_choice"},
                               {"loan.installments", "invalid_integer"}});
-    const auto grace = client.post(
-        "/v1/schedules/preview",
-        R"({"amount":"100.00","currency":"KES","disbursed_on":"2026-01-31",
+    const auto grace =
+        client.post("/v1/schedules/preview",
+                    R"({"amount":"100.00","currency":"KES","disbursed_on":"2026-01-31",
             "loan":{"interest_rate":"0","installments":3,"grace_on_principal":3}})",
-        finance);
+                    finance);
     check_problem(grace, 422, "grace_out_of_range");
-    const auto currency = client.post(
-        "/v1/schedules/preview",
-        R"({"amount":"100.00","currency":"XYZ","disbursed_on":"2026-01-31",
+    const auto currency =
+        client.post("/v1/schedules/preview",
+                    R"({"amount":"100.00","currency":"XYZ","disbursed_on":"2026-01-31",
             "loan":{"interest_rate":"0","installments":3}})",
-        finance);
+                    finance);
     check_validation(currency, {{"currency", "unknown_currency"}});
 }
 
@@ -80,8 +83,8 @@ BOOST_AUTO_TEST_CASE(export_is_for_auditors_and_asserts_stored_balances) {
     BOOST_TEST(hledger.body.find("assets:1010 Bank:F-USD  0 USD = ") != std::string::npos);
     BOOST_TEST(hledger.body.find("* balance assertions: balances stored by Riziki") !=
                std::string::npos);
-    const auto csv = client.get("/v1/audit/export?format=csv&to=2026-04-01",
-                                server().auth("auditor"));
+    const auto csv =
+        client.get("/v1/audit/export?format=csv&to=2026-04-01", server().auth("auditor"));
     BOOST_TEST(csv.status == 200);
     BOOST_TEST(csv.body.find(",1010,F-USD,USD,250.00,,,") != std::string::npos);
     check_problem(client.get("/v1/audit/export?format=xml", server().auth("auditor")), 400,

@@ -5,11 +5,11 @@
 //
 //   build/tests/bench/bench_api [--clients 32] [--entries 20000] [--pgbench-seconds 10]
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <thread>
@@ -31,13 +31,14 @@ namespace {
 
 std::string entry_body(int client, int i) {
     const int amount = 100 + (client * 7919 + i) % 50000;
-    const std::string a = std::to_string(amount / 100) + "." +
-                          (amount % 100 < 10 ? "0" : "") + std::to_string(amount % 100);
+    const std::string a = std::to_string(amount / 100) + "." + (amount % 100 < 10 ? "0" : "") +
+                          std::to_string(amount % 100);
     return R"({"effective_on":"2026-11-24","memo":"bench","postings":[)"
-           R"({"account":"5100","fund":"F-BENCH","amount":")" + a +
+           R"({"account":"5100","fund":"F-BENCH","amount":")" +
+           a +
            R"(","survivor":"SV-0001","award":"AW-0001"},)"
-           R"({"account":"1020","fund":"F-BENCH","amount":"-)" + a +
-           R"(","survivor":"SV-0001","award":"AW-0001"}]})";
+           R"({"account":"1020","fund":"F-BENCH","amount":"-)" +
+           a + R"(","survivor":"SV-0001","award":"AW-0001"}]})";
 }
 
 /// One keep-alive client: `count` POSTs, each timed from send to full response.
@@ -59,8 +60,10 @@ void client(unsigned short port, const std::string& token, int id, int count,
         http::write(stream, request);
         http::response<http::string_body> response;
         http::read(stream, buffer, response);
-        latencies.push_back(std::chrono::duration<double, std::milli>(Clock::now() - started).count());
-        if (response.result() != http::status::created) ++failures;
+        latencies.push_back(
+            std::chrono::duration<double, std::milli>(Clock::now() - started).count());
+        if (response.result() != http::status::created)
+            ++failures;
     }
 }
 
@@ -97,7 +100,8 @@ int main(int argc, char** argv) {
             client(server.port(), token, c, entries / clients, latencies[i], failures[i]);
         });
     }
-    for (auto& thread : threads) thread.join();
+    for (auto& thread : threads)
+        thread.join();
     const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
     server.stop();
     server.wait();
@@ -112,12 +116,13 @@ int main(int argc, char** argv) {
     const auto report = db::verify_journal(conninfo);
     std::printf("| path | clients | entries/s | p50 ms | p99 ms |\n|---|---|---|---|---|\n");
     std::printf("| bare PostgreSQL, one commit per entry (pgbench) | 16 | %.0f | | |\n", ceiling);
-    std::printf("| POST /v1/entries over HTTP, batched writer | %d | %.0f | %.2f | %.2f |\n", clients,
-                rate, all.percentile(0.50), all.percentile(0.99));
-    std::printf("\nAPI / ceiling: %.2fx; non-201 answers: %d; largest batch: %llu; verify: %s "
-                "over %lld entries\n",
-                ceiling > 0 ? rate / ceiling : 0.0, failed,
-                static_cast<unsigned long long>(writer.stats().batch_size_max),
-                report.ok ? "ok" : "FAILED", static_cast<long long>(report.entries_checked));
+    std::printf("| POST /v1/entries over HTTP, batched writer | %d | %.0f | %.2f | %.2f |\n",
+                clients, rate, all.percentile(0.50), all.percentile(0.99));
+    std::printf(
+        "\nAPI / ceiling: %.2fx; non-201 answers: %d; largest batch: %llu; verify: %s "
+        "over %lld entries\n",
+        ceiling > 0 ? rate / ceiling : 0.0, failed,
+        static_cast<unsigned long long>(writer.stats().batch_size_max), report.ok ? "ok" : "FAILED",
+        static_cast<long long>(report.entries_checked));
     return report.ok && failed == 0 ? 0 : 1;
 }

@@ -51,7 +51,8 @@ Result run(const std::string& name, const std::string& conninfo, std::size_t bat
            int connections, int producers, int entries) {
     std::vector<std::unique_ptr<db::JournalWriter>> writers;
     for (int c = 0; c < connections; ++c) {
-        writers.push_back(std::make_unique<db::JournalWriter>(conninfo, db::WriterOptions{batch_max}));
+        writers.push_back(
+            std::make_unique<db::JournalWriter>(conninfo, db::WriterOptions{batch_max}));
     }
     std::vector<std::vector<double>> latencies(static_cast<std::size_t>(producers));
     const int per_producer = entries / producers;
@@ -64,17 +65,22 @@ Result run(const std::string& name, const std::string& conninfo, std::size_t bat
             for (int i = 0; i < per_producer; ++i) {
                 const auto t0 = Clock::now();
                 const auto outcome = writer.write({disbursement(p, i), std::nullopt});
-                if (outcome.kind != db::WriteOutcome::Kind::committed) std::abort();
-                mine.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+                if (outcome.kind != db::WriteOutcome::Kind::committed)
+                    std::abort();
+                mine.push_back(
+                    std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
             }
         });
     }
-    for (auto& thread : threads) thread.join();
+    for (auto& thread : threads)
+        thread.join();
     const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
     bench::Latencies all;
-    for (const auto& mine : latencies) all.ms.insert(all.ms.end(), mine.begin(), mine.end());
+    for (const auto& mine : latencies)
+        all.ms.insert(all.ms.end(), mine.begin(), mine.end());
     std::uint64_t largest = 0;
-    for (const auto& w : writers) largest = std::max(largest, w->stats().batch_size_max);
+    for (const auto& w : writers)
+        largest = std::max(largest, w->stats().batch_size_max);
     return {name, static_cast<double>(all.ms.size()) / seconds, all.percentile(0.50),
             all.percentile(0.99), largest};
 }
@@ -93,10 +99,9 @@ int main(int argc, char** argv) {
     // producer (PostgreSQL's own group commit across connections).
     results.push_back(
         run("one commit per entry, 1 connection", conninfo, 1, 1, producers, entries / 4));
-    results.push_back(run("one commit per entry, 1 connection per producer", conninfo, 1,
-                          producers, producers, entries));
-    results.push_back(
-        run("batched writer, 1 connection", conninfo, 512, 1, producers, entries));
+    results.push_back(run("one commit per entry, 1 connection per producer", conninfo, 1, producers,
+                          producers, entries));
+    results.push_back(run("batched writer, 1 connection", conninfo, 512, 1, producers, entries));
     const auto report = db::verify_journal(conninfo);
 
     std::printf("| write path | producers | entries/s | p50 ms | p99 ms | largest batch |\n");

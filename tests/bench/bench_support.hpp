@@ -18,10 +18,11 @@ namespace riziki::bench {
 
 /// A fresh, migrated embedded cluster in a temporary directory, removed afterwards.
 class ScratchCluster {
-public:
+  public:
     ScratchCluster() {
         root_ = (std::filesystem::temp_directory_path() / "riziki-bench-XXXXXX").string();
-        if (mkdtemp(root_.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+        if (mkdtemp(root_.data()) == nullptr)
+            throw std::runtime_error("mkdtemp failed");
         cluster_ = std::make_unique<db::EmbeddedCluster>(db::ClusterOptions{root_ + "/pg", 0});
         cluster_->start();
         db::migrate(cluster_->superuser_conninfo());
@@ -33,7 +34,7 @@ public:
     db::EmbeddedCluster& cluster() { return *cluster_; }
     std::string app_conninfo() const { return cluster_->conninfo_for("riziki_app"); }
 
-private:
+  private:
     std::string root_;
     std::unique_ptr<db::EmbeddedCluster> cluster_;
 };
@@ -48,7 +49,8 @@ struct Latencies {
 
 inline int arg(int argc, char** argv, const std::string& name, int fallback) {
     for (int i = 1; i + 1 < argc; ++i) {
-        if (argv[i] == "--" + name) return std::stoi(argv[i + 1]);
+        if (argv[i] == "--" + name)
+            return std::stoi(argv[i + 1]);
     }
     return fallback;
 }
@@ -58,27 +60,33 @@ inline int arg(int argc, char** argv, const std::string& name, int fallback) {
 /// on this machine with one commit per entry. 0 if pgbench is missing.
 inline double pgbench_ceiling(db::EmbeddedCluster& cluster, int clients, int seconds) {
     const std::string bin = "/usr/lib/postgresql/15/bin/pgbench";
-    if (!std::filesystem::exists(bin)) return 0;
+    if (!std::filesystem::exists(bin))
+        return 0;
     const std::string script = (cluster.root() / "ceiling.sql").string();
     if (FILE* f = std::fopen(script.c_str(), "w")) {
-        std::fputs("BEGIN;\n"
-                   "INSERT INTO bench_postings VALUES (1, '5100', 100), (1, '1020', -100);\n"
-                   "COMMIT;\n", f);
+        std::fputs(
+            "BEGIN;\n"
+            "INSERT INTO bench_postings VALUES (1, '5100', 100), (1, '1020', -100);\n"
+            "COMMIT;\n",
+            f);
         std::fclose(f);
     }
     const std::string conninfo = cluster.superuser_conninfo();
     const std::string setup = "psql -q \"" + conninfo +
                               "\" -c 'CREATE TABLE IF NOT EXISTS bench_postings "
                               "(entry bigint, account text, amount numeric(39,0))' >/dev/null";
-    if (std::system(setup.c_str()) != 0) return 0;
+    if (std::system(setup.c_str()) != 0)
+        return 0;
     const std::string command = bin + " -n -c " + std::to_string(clients) + " -j 2 -T " +
                                 std::to_string(seconds) + " -f " + script + " \"" + conninfo +
                                 "\" 2>/dev/null | grep -E '^tps' | head -1";
     FILE* pipe = popen(command.c_str(), "r");
-    if (pipe == nullptr) return 0;
+    if (pipe == nullptr)
+        return 0;
     char line[256] = {0};
     double tps = 0;
-    if (std::fgets(line, sizeof line, pipe) != nullptr) std::sscanf(line, "tps = %lf", &tps);
+    if (std::fgets(line, sizeof line, pipe) != nullptr)
+        std::sscanf(line, "tps = %lf", &tps);
     pclose(pipe);
     return tps;
 }

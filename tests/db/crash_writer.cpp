@@ -30,5 +30,6 @@ int main(int argc, char** argv) {
             }
         });
     }
-    for (auto& thread : threads) thread.join();
+    for (auto& thread : threads)
+        thread.join();
 }

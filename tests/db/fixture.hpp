@@ -15,9 +15,12 @@
 namespace riziki::db {
 inline std::ostream& boost_test_print_type(std::ostream& out, const WriteOutcome::Kind& kind) {
     switch (kind) {
-        case WriteOutcome::Kind::committed: return out << "committed";
-        case WriteOutcome::Kind::replayed: return out << "replayed";
-        case WriteOutcome::Kind::rejected: return out << "rejected";
+        case WriteOutcome::Kind::committed:
+            return out << "committed";
+        case WriteOutcome::Kind::replayed:
+            return out << "replayed";
+        case WriteOutcome::Kind::rejected:
+            return out << "rejected";
     }
     return out << "Kind(" << static_cast<int>(kind) << ")";
 }
@@ -25,9 +28,13 @@ inline std::ostream& boost_test_print_type(std::ostream& out, const WriteOutcome
 
 namespace riziki::testing {
 
-inline ledger::Date day(const char* text) { return *ledger::parse_date(text); }
+inline ledger::Date day(const char* text) {
+    return *ledger::parse_date(text);
+}
 
-inline ledger::Amount minor(long long value) { return ledger::Amount(value); }
+inline ledger::Amount minor(long long value) {
+    return ledger::Amount(value);
+}
 
 inline ledger::Posting posting(const char* account, const char* fund, const char* currency,
                                long long amount) {
@@ -69,8 +76,7 @@ struct LedgerFixture {
                                                database.owner_conninfo);
     }
     std::unique_ptr<soci::session> app() const {
-        return std::make_unique<soci::session>(*soci::factory_postgresql(),
-                                               database.app_conninfo);
+        return std::make_unique<soci::session>(*soci::factory_postgresql(), database.app_conninfo);
     }
 };
 

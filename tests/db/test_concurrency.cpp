@@ -1,9 +1,9 @@
 // Many writers at once, and a writer killed mid-load: the journal stays whole.
 
-#include <boost/test/unit_test.hpp>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <boost/test/unit_test.hpp>
 
 #include <cstdio>
 #include <map>
@@ -32,17 +32,21 @@ BOOST_AUTO_TEST_CASE(eight_threads_of_random_entries_keep_every_invariant) {
             for (int i = 0; i < kEntries; ++i) {
                 auto draft = random_entry(random, "t" + std::to_string(t), i);
                 const auto outcome = f.writer->write({draft, std::nullopt});
-                if (outcome.kind != db::WriteOutcome::Kind::committed) continue;
-                for (const auto& p : draft.postings) sums[t][{p.account, p.fund}] += p.amount;
+                if (outcome.kind != db::WriteOutcome::Kind::committed)
+                    continue;
+                for (const auto& p : draft.postings)
+                    sums[t][{p.account, p.fund}] += p.amount;
             }
         });
     }
-    for (auto& thread : threads) thread.join();
+    for (auto& thread : threads)
+        thread.join();
 
     BOOST_TEST(f.store.head().seq == kThreads * kEntries);
     std::map<Key, ledger::Amount> expected;
     for (const auto& partial : sums) {
-        for (const auto& [key, amount] : partial) expected[key] += amount;
+        for (const auto& [key, amount] : partial)
+            expected[key] += amount;
     }
     std::erase_if(expected, [](const auto& item) { return item.second == 0; });
     std::map<Key, ledger::Amount> stored;
@@ -91,7 +95,8 @@ BOOST_AUTO_TEST_CASE(sigkill_mid_load_leaves_no_partial_entry_and_loses_no_ack) 
     while (acked.size() < 2000 && std::fgets(line, sizeof line, child.out) != nullptr) {
         long long seq = 0;
         char memo[128];
-        if (std::sscanf(line, "ack %lld %127s", &seq, memo) == 2) acked[seq] = memo;
+        if (std::sscanf(line, "ack %lld %127s", &seq, memo) == 2)
+            acked[seq] = memo;
     }
     kill(child.pid, SIGKILL);
     int status = 0;

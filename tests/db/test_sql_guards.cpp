@@ -15,7 +15,8 @@ namespace {
 std::string try_sql(soci::session& sql, const std::vector<std::string>& statements) {
     try {
         soci::transaction tx(sql);
-        for (const auto& statement : statements) sql << statement;
+        for (const auto& statement : statements)
+            sql << statement;
         tx.commit();
         return "";
     } catch (const soci::soci_error& error) {
@@ -33,8 +34,9 @@ std::string next_entry(int count) {
 }
 
 std::string posting_sql(int line, const char* account, const char* fund, const char* amount) {
-    return std::string("INSERT INTO postings (entry_seq, line, account, fund, currency, "
-                       "amount_minor) SELECT seq, ") +
+    return std::string(
+               "INSERT INTO postings (entry_seq, line, account, fund, currency, "
+               "amount_minor) SELECT seq, ") +
            std::to_string(line) + ", '" + account + "', '" + fund + "', 'KES', " + amount +
            " FROM journal_head";
 }
@@ -175,7 +177,8 @@ BOOST_AUTO_TEST_CASE(closed_period_is_enforced_by_the_database_too) {
 
 BOOST_AUTO_TEST_CASE(verify_names_the_entry_a_superuser_edited) {
     LedgerFixture f;
-    for (int i = 1; i <= 5; ++i) f.write(receipt("F-KES", "KES", 100 * i));
+    for (int i = 1; i <= 5; ++i)
+        f.write(receipt("F-KES", "KES", 100 * i));
     BOOST_TEST(db::verify_journal(f.database.app_conninfo).ok);
     auto owner = f.owner();
     BOOST_TEST(try_sql(*owner, {"ALTER TABLE postings DISABLE TRIGGER USER",
@@ -191,7 +194,8 @@ BOOST_AUTO_TEST_CASE(verify_names_the_entry_a_superuser_edited) {
             } else {
                 BOOST_TEST(check.ok);
             }
-            if (check.name == "hash_chain") BOOST_TEST(*check.first_entry == 3);
+            if (check.name == "hash_chain")
+                BOOST_TEST(*check.first_entry == 3);
         }
     }
 }

@@ -185,7 +185,8 @@ BOOST_AUTO_TEST_CASE(concurrent_identical_requests_write_once) {
 BOOST_AUTO_TEST_CASE(one_commit_per_entry_mode_behaves_the_same) {
     LedgerFixture f;
     f.writer = std::make_unique<db::JournalWriter>(f.database.app_conninfo, db::WriterOptions{1});
-    for (int i = 0; i < 20; ++i) f.writer->submit({receipt("F-USD", "USD", 1 + i), std::nullopt});
+    for (int i = 0; i < 20; ++i)
+        f.writer->submit({receipt("F-USD", "USD", 1 + i), std::nullopt});
     BOOST_TEST(f.write(receipt("F-USD", "USD", 1)).entry.seq == 21);
     BOOST_TEST(f.writer->stats().batch_size_max == 1u);
     BOOST_TEST(f.writer->stats().batches == 21u);

@@ -29,7 +29,8 @@ void read_fields(const nlohmann::json& object) {
     const auto ugx = *ledger::find_currency("UGX");
     if (const auto* postings = reader.array("postings", 500)) {
         for (const auto& item : *postings) {
-            if (!item.is_object()) continue;
+            if (!item.is_object())
+                continue;
             api::FieldReader posting(item, "p.", errors);
             (void)posting.amount("amount", kes, false);
             (void)posting.amount("amount", ugx, true);
@@ -55,7 +56,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     request.body() = bytes;
     const api::RequestContext context{"fuzz"};
     auto parsed = api::parse_json_object(request, context);
-    if (const auto* object = std::get_if<nlohmann::json>(&parsed)) read_fields(*object);
+    if (const auto* object = std::get_if<nlohmann::json>(&parsed))
+        read_fields(*object);
 
     (void)api::percent_decode(bytes, true);
     (void)ledger::parse_amount(bytes, *ledger::find_currency("BHD"));

@@ -12,7 +12,6 @@
 #include "ledger/date.hpp"
 #include "tests/support/print.hpp"
 
-
 namespace {
 
 namespace L = riziki::ledger;
@@ -89,7 +88,7 @@ BOOST_AUTO_TEST_CASE(parse_date_rejects_impossible_dates_and_other_shapes) {
         "2024-01--1",
         "2024-0a-01",
         "2024-01-0a",
-        "2O24-01-01",  // letter O
+        "2O24-01-01",                      // letter O
         "\xd9\xa2\xd9\xa0\xd9\xa2-01-01",  // Arabic-Indic digits (also wrong length)
         std::string_view("2024-01-0\0", 10),
     };
@@ -114,9 +113,9 @@ BOOST_AUTO_TEST_CASE(days_since_epoch_known_values) {
         long days;
     };
     const Known cases[] = {
-        {"1970-01-01", 0},      {"1970-01-02", 1},      {"1969-12-31", -1},
-        {"2000-01-01", 10957},  {"1900-01-01", -25567}, {"2024-02-29", 19782},
-        {"2024-03-01", 19783},  {"9999-12-31", 2932896},
+        {"1970-01-01", 0},     {"1970-01-02", 1},       {"1969-12-31", -1},
+        {"2000-01-01", 10957}, {"1900-01-01", -25567},  {"2024-02-29", 19782},
+        {"2024-03-01", 19783}, {"9999-12-31", 2932896},
     };
     for (const auto& c : cases) {
         BOOST_TEST_CONTEXT(c.text) {
@@ -156,8 +155,11 @@ BOOST_AUTO_TEST_CASE(parse_period_accepts_year_and_month) {
         int year;
         unsigned month;
     };
-    const Valid cases[] = {{"2024-02", 2024, 2}, {"2024-12", 2024, 12}, {"2024-01", 2024, 1},
-                           {"1900-01", 1900, 1}, {"9999-12", 9999, 12}};
+    const Valid cases[] = {{"2024-02", 2024, 2},
+                           {"2024-12", 2024, 12},
+                           {"2024-01", 2024, 1},
+                           {"1900-01", 1900, 1},
+                           {"9999-12", 9999, 12}};
     for (const auto& c : cases) {
         BOOST_TEST_CONTEXT("parse_period(\"" << c.text << "\")") {
             const auto parsed = L::parse_period(c.text);
@@ -170,9 +172,25 @@ BOOST_AUTO_TEST_CASE(parse_period_accepts_year_and_month) {
 
 BOOST_AUTO_TEST_CASE(parse_period_rejects_other_shapes) {
     const std::string_view rejected[] = {
-        "2024-13", "2024-00", "2024-2",  "2024-002", "2024-02-01", "1899-12", "0000-01",
-        "2024/02", "202402",  "",        "2024-",    "-02",        "2024-0x", " 2024-02",
-        "2024-02 ", "+024-02", "2024-+2", "2024--2", std::string_view("2024-0\0", 7),
+        "2024-13",
+        "2024-00",
+        "2024-2",
+        "2024-002",
+        "2024-02-01",
+        "1899-12",
+        "0000-01",
+        "2024/02",
+        "202402",
+        "",
+        "2024-",
+        "-02",
+        "2024-0x",
+        " 2024-02",
+        "2024-02 ",
+        "+024-02",
+        "2024-+2",
+        "2024--2",
+        std::string_view("2024-0\0", 7),
     };
     for (const auto text : rejected) {
         BOOST_TEST_CONTEXT("parse_period(\"" << text << "\")") {
@@ -194,7 +212,8 @@ BOOST_AUTO_TEST_CASE(format_period_and_period_of) {
     for (long days = L::days_since_epoch(ymd(2024, 1, 1));
          days <= L::days_since_epoch(ymd(2024, 12, 31)); ++days) {
         const Date date = L::date_from_days(days);
-        if (L::format_period(L::period_of(date)) != L::format_date(date).substr(0, 7)) ++mismatches;
+        if (L::format_period(L::period_of(date)) != L::format_date(date).substr(0, 7))
+            ++mismatches;
     }
     BOOST_TEST(mismatches == 0);
 }
@@ -210,7 +229,8 @@ BOOST_AUTO_TEST_CASE(periods_order_by_year_then_month) {
 
     const std::set<Period> closed{{2024, 10}, {2023, 12}, {2024, 2}, {2024, 1}, {2024, 2}};
     std::vector<std::string> names;
-    for (const auto& p : closed) names.push_back(L::format_period(p));
+    for (const auto& p : closed)
+        names.push_back(L::format_period(p));
     const std::vector<std::string> expected{"2023-12", "2024-01", "2024-02", "2024-10"};
     BOOST_TEST(names == expected, boost::test_tools::per_element());
 

@@ -20,7 +20,6 @@
 #include "ledger/journal.hpp"
 #include "tests/support/print.hpp"
 
-
 namespace {
 
 namespace L = riziki::ledger;
@@ -39,15 +38,16 @@ Date ymd(int y, unsigned m, unsigned d) {
 
 Posting posting(std::string account, std::string fund, std::string currency, Amount amount,
                 std::string survivor = "", std::string award = "") {
-    return Posting{std::move(account), std::move(fund),     std::move(currency),
-                   amount,             std::move(survivor), std::move(award)};
+    return Posting{std::move(account),  std::move(fund), std::move(currency), amount,
+                   std::move(survivor), std::move(award)};
 }
 
 /// Every default account; FUND-KE and FUND-KE2 keep KES, FUND-US keeps USD;
 /// December 2023 and January 2024 are closed.
 LedgerContext make_context() {
     LedgerContext context;
-    for (const auto& account : L::default_chart()) context.accounts.insert(account.code);
+    for (const auto& account : L::default_chart())
+        context.accounts.insert(account.code);
     context.fund_currency = {{"FUND-KE", "KES"}, {"FUND-KE2", "KES"}, {"FUND-US", "USD"}};
     context.closed_periods = {L::Period{2023, 12}, L::Period{2024, 1}};
     return context;
@@ -136,7 +136,8 @@ BOOST_AUTO_TEST_CASE(every_validate_entry_rejection_with_its_posting_index) {
         {"memo of 334 three-byte characters (1002 bytes)",
          [](EntryDraft& d, LedgerContext&) {
              d.memo.clear();
-             for (int i = 0; i < 334; ++i) d.memo += "\xe2\x82\xac";  // U+20AC EURO SIGN
+             for (int i = 0; i < 334; ++i)
+                 d.memo += "\xe2\x82\xac";  // U+20AC EURO SIGN
          },
          Rejection::memo_too_long, 0},
         {"unknown event", [](EntryDraft& d, LedgerContext&) { d.event = "payout"; },
@@ -150,8 +151,7 @@ BOOST_AUTO_TEST_CASE(every_validate_entry_rejection_with_its_posting_index) {
         {"reverses without the reversal event",
          [](EntryDraft& d, LedgerContext&) { d.reverses = 7; }, Rejection::invalid_event, 0},
         {"reversal event without reverses",
-         [](EntryDraft& d, LedgerContext&) { d.event = "reversal"; }, Rejection::invalid_event,
-         0},
+         [](EntryDraft& d, LedgerContext&) { d.event = "reversal"; }, Rejection::invalid_event, 0},
         {"empty recorded_by", [](EntryDraft& d, LedgerContext&) { d.recorded_by.clear(); },
          Rejection::invalid_reference, 0},
         {"65-byte recorded_by",
@@ -162,14 +162,14 @@ BOOST_AUTO_TEST_CASE(every_validate_entry_rejection_with_its_posting_index) {
          Rejection::invalid_text, 0},
         {"memo with a lone continuation byte",
          [](EntryDraft& d, LedgerContext&) { d.memo = "caf\xa9"; }, Rejection::invalid_text, 0},
-        {"memo with an overlong slash",
-         [](EntryDraft& d, LedgerContext&) { d.memo = "\xc0\xaf"; }, Rejection::invalid_text, 0},
+        {"memo with an overlong slash", [](EntryDraft& d, LedgerContext&) { d.memo = "\xc0\xaf"; },
+         Rejection::invalid_text, 0},
         {"memo with a UTF-16 surrogate",
-         [](EntryDraft& d, LedgerContext&) { d.memo = "\xed\xa0\x80"; },
-         Rejection::invalid_text, 0},
+         [](EntryDraft& d, LedgerContext&) { d.memo = "\xed\xa0\x80"; }, Rejection::invalid_text,
+         0},
         {"truncated four-byte sequence",
-         [](EntryDraft& d, LedgerContext&) { d.memo = "\xf0\x9f\x98"; },
-         Rejection::invalid_text, 0},
+         [](EntryDraft& d, LedgerContext&) { d.memo = "\xf0\x9f\x98"; }, Rejection::invalid_text,
+         0},
         {"award code with invalid UTF-8",
          [](EntryDraft& d, LedgerContext&) { d.postings[1].award = "AW-\xff"; },
          Rejection::invalid_text, 1},
@@ -248,23 +248,23 @@ BOOST_AUTO_TEST_CASE(every_validate_entry_rejection_with_its_posting_index) {
          Rejection::unbalanced_fund, 0},
         {"only the second fund group is off",
          [](EntryDraft& d, LedgerContext&) {
-             d.postings = {posting("1010", "FUND-US", "USD", 2500),
-                           posting("4100", "FUND-US", "USD", -2500),
-                           posting("1010", "FUND-KE2", "KES", 700),
-                           posting("4100", "FUND-KE", "KES", -700)};
+             d.postings = {
+                 posting("1010", "FUND-US", "USD", 2500), posting("4100", "FUND-US", "USD", -2500),
+                 posting("1010", "FUND-KE2", "KES", 700), posting("4100", "FUND-KE", "KES", -700)};
          },
          Rejection::unbalanced_fund, 2},
     };
-    for (const auto& c : cases) check_case(c);
+    for (const auto& c : cases)
+        check_case(c);
 }
 
 BOOST_AUTO_TEST_CASE(the_table_covers_every_validate_entry_rejection) {
     // If validate_entry gains a rejection, the table above must gain a case for it.
     const std::set<Rejection> validate_reasons{
-        Rejection::postings_too_few, Rejection::postings_too_many, Rejection::memo_too_long,
-        Rejection::invalid_event,    Rejection::invalid_reference, Rejection::zero_posting,
-        Rejection::invalid_amount,   Rejection::unknown_account,   Rejection::unknown_fund,
-        Rejection::currency_mismatch, Rejection::period_closed,    Rejection::unbalanced_entry,
+        Rejection::postings_too_few,  Rejection::postings_too_many, Rejection::memo_too_long,
+        Rejection::invalid_event,     Rejection::invalid_reference, Rejection::zero_posting,
+        Rejection::invalid_amount,    Rejection::unknown_account,   Rejection::unknown_fund,
+        Rejection::currency_mismatch, Rejection::period_closed,     Rejection::unbalanced_entry,
         Rejection::unbalanced_fund};
     BOOST_TEST(validate_reasons.size() == 13u);
     for (const auto reason : validate_reasons) {
@@ -275,8 +275,8 @@ BOOST_AUTO_TEST_CASE(the_table_covers_every_validate_entry_rejection) {
 
 BOOST_AUTO_TEST_CASE(boundaries_that_are_still_valid) {
     const RejectionCase cases[] = {
-        {"exactly 2 postings",
-         [](EntryDraft& d, LedgerContext&) { d.postings.resize(2); }, Rejection::none, 0},
+        {"exactly 2 postings", [](EntryDraft& d, LedgerContext&) { d.postings.resize(2); },
+         Rejection::none, 0},
         {"exactly 500 postings",
          [](EntryDraft& d, LedgerContext&) { d.postings = many_postings(250); }, Rejection::none,
          0},
@@ -305,11 +305,10 @@ BOOST_AUTO_TEST_CASE(boundaries_that_are_still_valid) {
          [](EntryDraft& d, LedgerContext&) { d.effective_on = ymd(2024, 2, 1); }, Rejection::none,
          0},
         {"day before the first closed period",
-         [](EntryDraft& d, LedgerContext&) { d.effective_on = ymd(2023, 11, 30); },
-         Rejection::none, 0},
-        {"same account debited and credited",
-         [](EntryDraft& d, LedgerContext&) { d.postings[1].account = "1010"; }, Rejection::none,
+         [](EntryDraft& d, LedgerContext&) { d.effective_on = ymd(2023, 11, 30); }, Rejection::none,
          0},
+        {"same account debited and credited",
+         [](EntryDraft& d, LedgerContext&) { d.postings[1].account = "1010"; }, Rejection::none, 0},
         {"survivor and award on a grant disbursement",
          [](EntryDraft& d, LedgerContext&) {
              d.event = "disbursement";
@@ -318,7 +317,8 @@ BOOST_AUTO_TEST_CASE(boundaries_that_are_still_valid) {
          },
          Rejection::none, 0},
     };
-    for (const auto& c : cases) check_case(c);
+    for (const auto& c : cases)
+        check_case(c);
 }
 
 BOOST_AUTO_TEST_CASE(every_known_event_is_accepted) {
@@ -328,7 +328,8 @@ BOOST_AUTO_TEST_CASE(every_known_event_is_accepted) {
             BOOST_TEST(L::is_known_event(event));
             EntryDraft draft = make_draft();
             draft.event = std::string(event);
-            if (event == "reversal") draft.reverses = 1;  // a reversal names its original
+            if (event == "reversal")
+                draft.reverses = 1;  // a reversal names its original
             BOOST_TEST(L::validate_entry(draft, make_context()).reason == Rejection::none);
         }
     }
@@ -425,12 +426,13 @@ BOOST_AUTO_TEST_CASE(the_earlier_rule_wins_when_two_are_broken) {
          Rejection::period_closed, 0},
         {"unbalanced per currency and per fund",
          [](EntryDraft& d, LedgerContext&) {
-             d.postings[2].amount = 2600;  // USD and FUND-US both off
+             d.postings[2].amount = 2600;      // USD and FUND-US both off
              d.postings[1].fund = "FUND-KE2";  // KES funds off too
          },
          Rejection::unbalanced_entry, 2},
     };
-    for (const auto& c : cases) check_case(c);
+    for (const auto& c : cases)
+        check_case(c);
 }
 
 BOOST_AUTO_TEST_CASE(unbalanced_group_reported_by_its_first_posting_not_by_name) {
@@ -438,9 +440,9 @@ BOOST_AUTO_TEST_CASE(unbalanced_group_reported_by_its_first_posting_not_by_name)
     // Currencies interleaved: USD (first seen at 1) is off, KES balances.
     {
         EntryDraft draft = make_draft();
-        draft.postings = {posting("1010", "FUND-KE", "KES", 100), posting("1010", "FUND-US", "USD", 5),
-                          posting("4100", "FUND-KE", "KES", -100),
-                          posting("4100", "FUND-US", "USD", -4)};
+        draft.postings = {
+            posting("1010", "FUND-KE", "KES", 100), posting("1010", "FUND-US", "USD", 5),
+            posting("4100", "FUND-KE", "KES", -100), posting("4100", "FUND-US", "USD", -4)};
         const auto check = L::validate_entry(draft, base);
         BOOST_TEST(check.reason == Rejection::unbalanced_entry);
         BOOST_TEST(check.posting == 1u);
@@ -461,7 +463,8 @@ BOOST_AUTO_TEST_CASE(unbalanced_group_reported_by_its_first_posting_not_by_name)
     // Both currencies off; "USD" appears before "KES".
     {
         EntryDraft draft = make_draft();
-        draft.postings = {posting("1010", "FUND-US", "USD", 5), posting("1010", "FUND-KE", "KES", 9),
+        draft.postings = {posting("1010", "FUND-US", "USD", 5),
+                          posting("1010", "FUND-KE", "KES", 9),
                           posting("4100", "FUND-KE", "KES", -10)};
         const auto check = L::validate_entry(draft, base);
         BOOST_TEST(check.reason == Rejection::unbalanced_entry);
@@ -487,24 +490,31 @@ BOOST_AUTO_TEST_CASE(random_balanced_entries_validate_and_any_single_change_unba
         for (std::size_t i = 0; i < pairs; ++i) {
             const auto& [fund, currency] = funds[pick_fund(rng)];
             const Amount amount = pick_amount(rng);
-            draft.postings.push_back(posting(chart[pick_account(rng)].code, fund, currency, amount));
-            draft.postings.push_back(posting(chart[pick_account(rng)].code, fund, currency, -amount));
+            draft.postings.push_back(
+                posting(chart[pick_account(rng)].code, fund, currency, amount));
+            draft.postings.push_back(
+                posting(chart[pick_account(rng)].code, fund, currency, -amount));
         }
         std::shuffle(draft.postings.begin(), draft.postings.end(), rng);
         const auto check = L::validate_entry(draft, context);
-        if (!check.ok()) ++failures;
+        if (!check.ok())
+            ++failures;
 
         // The reversal is valid too and cancels the original per account and fund.
         Entry original;
         original.seq = iteration + 1;
         original.draft = draft;
         const EntryDraft reversal = L::reversal_of(original, draft.effective_on, "undo", "bot");
-        if (!L::validate_entry(reversal, context).ok()) ++failures;
+        if (!L::validate_entry(reversal, context).ok())
+            ++failures;
         std::map<std::pair<std::string, std::string>, Amount> net;
-        for (const auto& p : draft.postings) net[{p.account, p.fund}] += p.amount;
-        for (const auto& p : reversal.postings) net[{p.account, p.fund}] += p.amount;
+        for (const auto& p : draft.postings)
+            net[{p.account, p.fund}] += p.amount;
+        for (const auto& p : reversal.postings)
+            net[{p.account, p.fund}] += p.amount;
         for (const auto& [key, sum] : net)
-            if (sum != 0) ++failures;
+            if (sum != 0)
+                ++failures;
 
         // Nudging any one posting by one minor unit unbalances its currency, reported at
         // the first posting in that currency.
@@ -517,7 +527,7 @@ BOOST_AUTO_TEST_CASE(random_balanced_entries_validate_and_any_single_change_unba
         const auto broken = L::validate_entry(draft, context);
         if (broken.reason != Rejection::unbalanced_entry || broken.posting != first_in_currency) {
             BOOST_TEST_MESSAGE("iteration " << iteration << ": got " << L::to_string(broken.reason)
-                                        << " at " << broken.posting);
+                                            << " at " << broken.posting);
             ++failures;
         }
     }
@@ -583,11 +593,9 @@ BOOST_AUTO_TEST_CASE(check_reversal_outcomes) {
                Rejection::reversal_before_original);
     BOOST_TEST(L::check_reversal(original, ymd(2023, 12, 31), false) ==
                Rejection::reversal_before_original);
-    BOOST_TEST(L::check_reversal(original, ymd(2024, 3, 16), true) ==
-               Rejection::already_reversed);
+    BOOST_TEST(L::check_reversal(original, ymd(2024, 3, 16), true) == Rejection::already_reversed);
     // Both broken: already_reversed is checked first.
-    BOOST_TEST(L::check_reversal(original, ymd(2024, 3, 14), true) ==
-               Rejection::already_reversed);
+    BOOST_TEST(L::check_reversal(original, ymd(2024, 3, 14), true) == Rejection::already_reversed);
 }
 
 // ---------------------------------------------------------------- canonical bytes
@@ -641,7 +649,8 @@ BOOST_AUTO_TEST_CASE(canonical_bytes_v1_golden) {
     reversal.seq = -1;  // nonsense, but it must still encode unambiguously
     reversal.draft.reverses = 3;
     reversal.draft.memo = "";
-    reversal.draft.postings = {posting("1010", "FUND-KE", "KES", -1), posting("4100", "FUND-KE", "KES", 1)};
+    reversal.draft.postings = {posting("1010", "FUND-KE", "KES", -1),
+                               posting("4100", "FUND-KE", "KES", 1)};
     const std::string expected_reversal =
         "riziki.entry.v1\n"
         "seq:2:-1\n"
@@ -702,9 +711,11 @@ BOOST_AUTO_TEST_CASE(canonical_bytes_change_with_every_field) {
     };
     for (std::size_t i = 0; i < 2; ++i) {
         const std::string of = " of posting " + std::to_string(i);
-        changes.push_back({"account" + of, [i](Entry& e) { e.draft.postings[i].account = "1020"; }});
+        changes.push_back(
+            {"account" + of, [i](Entry& e) { e.draft.postings[i].account = "1020"; }});
         changes.push_back({"fund" + of, [i](Entry& e) { e.draft.postings[i].fund = "FUND-KE2"; }});
-        changes.push_back({"currency" + of, [i](Entry& e) { e.draft.postings[i].currency = "USD"; }});
+        changes.push_back(
+            {"currency" + of, [i](Entry& e) { e.draft.postings[i].currency = "USD"; }});
         changes.push_back({"amount" + of, [i](Entry& e) { e.draft.postings[i].amount += 1; }});
         changes.push_back({"amount sign" + of, [i](Entry& e) {
                                e.draft.postings[i].amount = -e.draft.postings[i].amount;
@@ -740,7 +751,7 @@ BOOST_AUTO_TEST_CASE(length_prefixes_stop_bytes_moving_between_fields) {
     const auto naive = [](const Entry& e) {
         return "recorded_by:" + e.draft.recorded_by + "\nmemo:" + e.draft.memo + "\n";
     };
-    BOOST_TEST(naive(a) == naive(b));  // the ambiguity is real...
+    BOOST_TEST(naive(a) == naive(b));                            // the ambiguity is real...
     BOOST_TEST(L::canonical_bytes(a) != L::canonical_bytes(b));  // ...and prevented
     BOOST_TEST(L::canonical_bytes(a).find("recorded_by:13:alice\nmemo:hi\nmemo:0:\n") !=
                std::string::npos);
@@ -815,8 +826,9 @@ BOOST_AUTO_TEST_CASE(hash_from_hex_rejects_anything_but_64_lower_hex_digits) {
     const std::string good = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
     BOOST_TEST(L::hash_from_hex(good).has_value());
     std::string upper = good;
-    std::transform(upper.begin(), upper.end(), upper.begin(),
-                   [](char ch) { return ch >= 'a' && ch <= 'f' ? static_cast<char>(ch - 32) : ch; });
+    std::transform(upper.begin(), upper.end(), upper.begin(), [](char ch) {
+        return ch >= 'a' && ch <= 'f' ? static_cast<char>(ch - 32) : ch;
+    });
     BOOST_TEST(upper == "000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F");
     std::string one_upper = good;
     one_upper[63] = 'F';
@@ -942,7 +954,8 @@ BOOST_AUTO_TEST_CASE(rejection_names_are_stable_unique_snake_case) {
             const std::string_view s = L::to_string(reason);
             bool snake = !s.empty() && s.front() != '_' && s.back() != '_' &&
                          s.find("__") == std::string_view::npos;
-            for (char ch : s) snake = snake && ((ch >= 'a' && ch <= 'z') || ch == '_');
+            for (char ch : s)
+                snake = snake && ((ch >= 'a' && ch <= 'z') || ch == '_');
             BOOST_TEST(snake);
         }
         ++i;

@@ -13,7 +13,6 @@
 #include "ledger/money.hpp"
 #include "tests/support/print.hpp"
 
-
 namespace {
 
 using riziki::ledger::Amount;
@@ -24,11 +23,14 @@ namespace L = riziki::ledger;
 
 Currency currency(std::string_view code) {
     const auto found = L::find_currency(code);
-    if (!found) throw std::logic_error("test uses unknown currency " + std::string(code));
+    if (!found)
+        throw std::logic_error("test uses unknown currency " + std::string(code));
     return *found;
 }
 
-Amount max_amount() { return std::numeric_limits<Amount>::max(); }
+Amount max_amount() {
+    return std::numeric_limits<Amount>::max();
+}
 
 // 2^128 - 1: checked_int128_t is sign-magnitude, so its range is symmetric.
 constexpr std::string_view kMaxDigits = "340282366920938463463374607431768211455";
@@ -70,8 +72,24 @@ BOOST_AUTO_TEST_CASE(find_currency_finds_every_table_entry) {
 
 BOOST_AUTO_TEST_CASE(find_currency_rejects_unknown_and_non_canonical_codes) {
     const std::string_view rejected[] = {
-        "",     "K",    "KE",   "KESS", "kes",  "Kes",  "kES",  "usd", " KES", "KES ",
-        "XXX",  "KSH",  "AAA",  "ZZZ",  "ZZZZ", "USD\n", "U$D", "123",
+        "",
+        "K",
+        "KE",
+        "KESS",
+        "kes",
+        "Kes",
+        "kES",
+        "usd",
+        " KES",
+        "KES ",
+        "XXX",
+        "KSH",
+        "AAA",
+        "ZZZ",
+        "ZZZZ",
+        "USD\n",
+        "U$D",
+        "123",
         std::string_view("KES\0", 4),  // embedded NUL must not be truncated away
     };
     for (const auto code : rejected) {
@@ -141,23 +159,21 @@ BOOST_AUTO_TEST_CASE(parse_amount_accepts_plain_decimals_per_currency_digits) {
         {"0.001", "BHD", ok, 1},
         {"-0.001", "BHD", ok, -1},
     };
-    for (const auto& c : cases) check_parse(c);
+    for (const auto& c : cases)
+        check_parse(c);
 }
 
 BOOST_AUTO_TEST_CASE(parse_amount_rejects_more_decimals_than_the_currency_has) {
     constexpr auto too_many = AmountError::too_many_decimals;
     const ParseCase cases[] = {
-        {"1.001", "KES", too_many, 0},
-        {"-1.001", "KES", too_many, 0},
+        {"1.001", "KES", too_many, 0},  {"-1.001", "KES", too_many, 0},
         {"1.000", "KES", too_many, 0},  // even trailing zeros: the text claims precision we lack
-        {"0.001", "KES", too_many, 0},
-        {"1.5", "UGX", too_many, 0},
-        {"1.0", "UGX", too_many, 0},
-        {"-1.5", "UGX", too_many, 0},
-        {"1.0001", "BHD", too_many, 0},
-        {"0.0005", "BHD", too_many, 0},
+        {"0.001", "KES", too_many, 0},  {"1.5", "UGX", too_many, 0},
+        {"1.0", "UGX", too_many, 0},    {"-1.5", "UGX", too_many, 0},
+        {"1.0001", "BHD", too_many, 0}, {"0.0005", "BHD", too_many, 0},
     };
-    for (const auto& c : cases) check_parse(c);
+    for (const auto& c : cases)
+        check_parse(c);
 }
 
 BOOST_AUTO_TEST_CASE(parse_amount_rejects_malformed_text_in_every_currency) {
@@ -196,9 +212,9 @@ BOOST_AUTO_TEST_CASE(parse_amount_rejects_malformed_text_in_every_currency) {
         "1-1",
         "1.2.3",
         "1..2",
-        "\xd9\xa3",          // U+0663 ARABIC-INDIC DIGIT THREE
-        "1\xd9\xa3",         // a real digit followed by a Unicode digit
-        "\xef\xbc\x91",      // U+FF11 FULLWIDTH DIGIT ONE
+        "\xd9\xa3",      // U+0663 ARABIC-INDIC DIGIT THREE
+        "1\xd9\xa3",     // a real digit followed by a Unicode digit
+        "\xef\xbc\x91",  // U+FF11 FULLWIDTH DIGIT ONE
         "0x10",
         "0b1",
         "1a",
@@ -210,7 +226,8 @@ BOOST_AUTO_TEST_CASE(parse_amount_rejects_malformed_text_in_every_currency) {
         std::string_view("\0", 1),
     };
     for (const auto code : {"KES", "UGX", "BHD"}) {
-        for (const auto text : malformed) check_parse({text, code, AmountError::malformed, 0});
+        for (const auto text : malformed)
+            check_parse({text, code, AmountError::malformed, 0});
     }
 }
 
@@ -299,14 +316,29 @@ BOOST_AUTO_TEST_CASE(format_amount_writes_exactly_the_currency_digits) {
         std::string_view text;
     };
     const FormatCase cases[] = {
-        {150000, "KES", "1500.00"}, {150050, "KES", "1500.50"}, {-150050, "KES", "-1500.50"},
-        {0, "KES", "0.00"},         {5, "KES", "0.05"},         {-5, "KES", "-0.05"},
-        {50, "KES", "0.50"},        {-50, "KES", "-0.50"},      {99, "KES", "0.99"},
-        {100, "KES", "1.00"},       {-100, "KES", "-1.00"},     {1, "USD", "0.01"},
-        {1500, "UGX", "1500"},      {0, "UGX", "0"},            {-7, "UGX", "-7"},
-        {1, "RWF", "1"},            {1500500, "BHD", "1500.500"}, {1, "BHD", "0.001"},
-        {-1, "BHD", "-0.001"},      {0, "BHD", "0.000"},        {10, "BHD", "0.010"},
-        {1000, "BHD", "1.000"},     {-123456, "BHD", "-123.456"},
+        {150000, "KES", "1500.00"},
+        {150050, "KES", "1500.50"},
+        {-150050, "KES", "-1500.50"},
+        {0, "KES", "0.00"},
+        {5, "KES", "0.05"},
+        {-5, "KES", "-0.05"},
+        {50, "KES", "0.50"},
+        {-50, "KES", "-0.50"},
+        {99, "KES", "0.99"},
+        {100, "KES", "1.00"},
+        {-100, "KES", "-1.00"},
+        {1, "USD", "0.01"},
+        {1500, "UGX", "1500"},
+        {0, "UGX", "0"},
+        {-7, "UGX", "-7"},
+        {1, "RWF", "1"},
+        {1500500, "BHD", "1500.500"},
+        {1, "BHD", "0.001"},
+        {-1, "BHD", "-0.001"},
+        {0, "BHD", "0.000"},
+        {10, "BHD", "0.010"},
+        {1000, "BHD", "1.000"},
+        {-123456, "BHD", "-123.456"},
     };
     for (const auto& c : cases) {
         BOOST_TEST_CONTEXT("format_amount(" << c.minor << ", " << c.currency << ")") {
@@ -324,10 +356,26 @@ BOOST_AUTO_TEST_CASE(format_amount_writes_exactly_the_currency_digits) {
 }
 
 BOOST_AUTO_TEST_CASE(format_then_parse_round_trips) {
-    const std::vector<Amount> values{
-        0, 1, -1, 5, -5, 9, 10, -10, 99, 100, 101, -101, 150000, -150050, 1000000007,
-        Amount("123456789012345678901234567890") % L::amount_limit(),
-        L::amount_limit(), -L::amount_limit(), L::amount_limit() - 1, -L::amount_limit() + 1};
+    const std::vector<Amount> values{0,
+                                     1,
+                                     -1,
+                                     5,
+                                     -5,
+                                     9,
+                                     10,
+                                     -10,
+                                     99,
+                                     100,
+                                     101,
+                                     -101,
+                                     150000,
+                                     -150050,
+                                     1000000007,
+                                     Amount("123456789012345678901234567890") % L::amount_limit(),
+                                     L::amount_limit(),
+                                     -L::amount_limit(),
+                                     L::amount_limit() - 1,
+                                     -L::amount_limit() + 1};
     for (const auto& info : L::kCurrencies) {
         const Currency c = currency(info.code);
         for (const auto& value : values) {
@@ -386,7 +434,7 @@ BOOST_AUTO_TEST_CASE(from_decimal_string_rejects_overflow_and_junk) {
         "-" + max_plus_one,
         "340282366920938463463374607431768211460",
         "999999999999999999999999999999999999999",  // 39 digits, above 2^128 - 1
-        "1" + std::string(39, '0'),                   // 40 digits
+        "1" + std::string(39, '0'),                 // 40 digits
         std::string(60, '9'),
         "",
         "-",
@@ -420,18 +468,50 @@ BOOST_AUTO_TEST_CASE(divide_half_even_table) {
     };
     const DivideCase cases[] = {
         // ties go to the even neighbour
-        {5, 2, 2},     {7, 2, 4},     {-5, 2, -2},   {-7, 2, -4},   {1, 2, 0},
-        {3, 2, 2},     {-1, 2, 0},    {-3, 2, -2},   {25, 10, 2},   {35, 10, 4},
-        {-25, 10, -2}, {-35, 10, -4}, {45, 10, 4},   {10, 4, 2},    {14, 4, 4},
+        {5, 2, 2},
+        {7, 2, 4},
+        {-5, 2, -2},
+        {-7, 2, -4},
+        {1, 2, 0},
+        {3, 2, 2},
+        {-1, 2, 0},
+        {-3, 2, -2},
+        {25, 10, 2},
+        {35, 10, 4},
+        {-25, 10, -2},
+        {-35, 10, -4},
+        {45, 10, 4},
+        {10, 4, 2},
+        {14, 4, 4},
         // negative denominators
-        {5, -2, -2},   {7, -2, -4},   {-5, -2, 2},   {-7, -2, 4},   {1, -3, 0},
-        {2, -3, -1},   {-2, -3, 1},
+        {5, -2, -2},
+        {7, -2, -4},
+        {-5, -2, 2},
+        {-7, -2, 4},
+        {1, -3, 0},
+        {2, -3, -1},
+        {-2, -3, 1},
         // non-ties round to nearest
-        {1, 3, 0},     {2, 3, 1},     {-1, 3, 0},    {-2, 3, -1},   {26, 10, 3},
-        {24, 10, 2},   {-26, 10, -3}, {-24, 10, -2}, {149, 100, 1}, {151, 100, 2},
+        {1, 3, 0},
+        {2, 3, 1},
+        {-1, 3, 0},
+        {-2, 3, -1},
+        {26, 10, 3},
+        {24, 10, 2},
+        {-26, 10, -3},
+        {-24, 10, -2},
+        {149, 100, 1},
+        {151, 100, 2},
         // exact division
-        {10, 5, 2},    {-10, 5, -2},  {10, -5, -2},  {0, 7, 0},     {0, -7, 0},
-        {150000, 3, 50000}, {7, 1, 7}, {-7, 1, -7},   {7, -1, -7},
+        {10, 5, 2},
+        {-10, 5, -2},
+        {10, -5, -2},
+        {0, 7, 0},
+        {0, -7, 0},
+        {150000, 3, 50000},
+        {7, 1, 7},
+        {-7, 1, -7},
+        {7, -1, -7},
     };
     for (const auto& c : cases) {
         BOOST_TEST_CONTEXT(c.numerator << " / " << c.denominator) {
@@ -441,7 +521,7 @@ BOOST_AUTO_TEST_CASE(divide_half_even_table) {
 }
 
 BOOST_AUTO_TEST_CASE(divide_half_even_is_exact_near_the_128_bit_limit) {
-    const Amount max = max_amount();      // 2^128 - 1, odd
+    const Amount max = max_amount();         // 2^128 - 1, odd
     const Amount half_down = (max - 1) / 2;  // 2^127 - 1: just under max / 2
     const Amount two_127("170141183460469231731687303715884105728");
     BOOST_TEST(half_down + 1 == two_127);
@@ -570,7 +650,7 @@ BOOST_AUTO_TEST_CASE(parse_rate_accepts_plain_non_negative_decimals) {
         {"9.4822", "9.4822"},
         {"0.5", "0.5"},
         {"0.000000000001", "1e-12"},  // 12 decimals: the most accepted
-        {"999999", "999999"},          // 6 integer digits: the most accepted
+        {"999999", "999999"},         // 6 integer digits: the most accepted
         {"999999.999999999999", "999999.999999999999"},
         {"1.10", "1.1"},
         {"100", "100"},
@@ -593,12 +673,33 @@ BOOST_AUTO_TEST_CASE(parse_rate_accepts_plain_non_negative_decimals) {
 
 BOOST_AUTO_TEST_CASE(parse_rate_rejects_everything_else) {
     const std::string_view rejected[] = {
-        "",         ".",        ".5",          "5.",       "-1",        "-0.5",   "+1",
-        "1e3",      "1E3",      "1e-2",        " 1",       "1 ",        "1. 5",   "NaN",
-        "nan",      "inf",      "Infinity",    "1,5",      "1,000",     "1.2.3",  "0x1",
-        "1a",       "12%",      "\xd9\xa3",    "\xef\xbc\x91",
-        "1234567",              // 7 integer digits
-        "1.0000000000001",      // 13 decimals
+        "",
+        ".",
+        ".5",
+        "5.",
+        "-1",
+        "-0.5",
+        "+1",
+        "1e3",
+        "1E3",
+        "1e-2",
+        " 1",
+        "1 ",
+        "1. 5",
+        "NaN",
+        "nan",
+        "inf",
+        "Infinity",
+        "1,5",
+        "1,000",
+        "1.2.3",
+        "0x1",
+        "1a",
+        "12%",
+        "\xd9\xa3",
+        "\xef\xbc\x91",
+        "1234567",          // 7 integer digits
+        "1.0000000000001",  // 13 decimals
         std::string_view("1\0", 2),
     };
     for (const auto text : rejected) {

@@ -39,25 +39,29 @@ using L::RepaymentUnit;
 
 L::Currency currency_of(std::string_view code) {
     const auto found = L::find_currency(code);
-    if (!found) throw std::logic_error("test uses unknown currency " + std::string(code));
+    if (!found)
+        throw std::logic_error("test uses unknown currency " + std::string(code));
     return *found;
 }
 
 L::Amount amount(std::string_view text, const L::Currency& currency) {
     const auto parsed = L::parse_amount(text, currency);
-    if (!parsed.ok()) throw std::logic_error("test amount malformed: " + std::string(text));
+    if (!parsed.ok())
+        throw std::logic_error("test amount malformed: " + std::string(text));
     return parsed.minor;
 }
 
 L::Date date(std::string_view text) {
     const auto parsed = L::parse_date(text);
-    if (!parsed) throw std::logic_error("test date malformed: " + std::string(text));
+    if (!parsed)
+        throw std::logic_error("test date malformed: " + std::string(text));
     return *parsed;
 }
 
 L::Decimal rate(std::string_view text) {
     const auto parsed = L::parse_rate(text);
-    if (!parsed) throw std::logic_error("test rate malformed: " + std::string(text));
+    if (!parsed)
+        throw std::logic_error("test rate malformed: " + std::string(text));
     return *parsed;
 }
 
@@ -76,7 +80,8 @@ std::vector<Row> parse_rows(std::string_view text) {
     while (std::getline(lines, line)) {
         std::istringstream fields(line);
         Row row;
-        if (!(fields >> row.due)) continue;  // blank line
+        if (!(fields >> row.due))
+            continue;  // blank line
         if (!(fields >> row.principal >> row.interest >> row.balance)) {
             throw std::logic_error("test row malformed: " + line);
         }
@@ -171,32 +176,40 @@ BOOST_AUTO_TEST_SUITE(schedule)
 // ClientLoanIntegrationTest.java, verifyLoanRepaymentSchedule: 12,000 at 2 % a month,
 // 4 monthly installments, declining balance, equal installments, disbursed 20 Sep 2011.
 BOOST_AUTO_TEST_CASE(fineract_client_loan_declining_equal_installments) {
-    check({"USD", "12000.00", "2011-09-20",
-           {.interest_rate = rate("2"), .interest_period = InterestPeriod::month,
-            .installments = 4},
-           R"(
+    check(
+        {"USD",
+         "12000.00",
+         "2011-09-20",
+         {.interest_rate = rate("2"), .interest_period = InterestPeriod::month, .installments = 4},
+         R"(
 2011-10-20 2911.49 240.00 9088.51
 2011-11-20 2969.72 181.77 6118.79
 2011-12-20 3029.11 122.38 3089.68
 2012-01-20 3089.68 61.79 0.00
 )",
-           "12000.00", "605.94"});
+         "12000.00",
+         "605.94"});
 }
 
 // ClientLoanIntegrationTest.java, the interest-recalculation tests' schedule before any
 // transaction ("2482.76", "46.15", ...): 10,000 at 2 % a month, 4 weekly installments. The
 // test dates its loan relative to the day it runs; any start date gives these amounts.
 BOOST_AUTO_TEST_CASE(fineract_client_loan_weekly) {
-    check({"USD", "10000.00", "2023-01-02",
-           {.interest_rate = rate("2"), .interest_period = InterestPeriod::month,
-            .installments = 4, .repayment_unit = RepaymentUnit::weeks},
+    check({"USD",
+           "10000.00",
+           "2023-01-02",
+           {.interest_rate = rate("2"),
+            .interest_period = InterestPeriod::month,
+            .installments = 4,
+            .repayment_unit = RepaymentUnit::weeks},
            R"(
 2023-01-09 2482.76 46.15 7517.24
 2023-01-16 2494.22 34.69 5023.02
 2023-01-23 2505.73 23.18 2517.29
 2023-01-30 2517.29 11.62 0.00
 )",
-           "10000.00", "115.64"});
+           "10000.00",
+           "115.64"});
 }
 
 // fineract-e2e-tests-runner/src/test/resources/features/LoanRepayment.feature, C2490 "RS01":
@@ -352,22 +365,29 @@ BOOST_AUTO_TEST_CASE(fineract_rs07_grace_on_interest_is_deferred) {
 // flat, installment multiple 1. Principal 312.50 and interest 15.625 are rounded apart
 // (312 and 15.62; the interest 15.62 -> 16), so principal is 312 + 16 - 15.62 = 312.38.
 BOOST_AUTO_TEST_CASE(fineract_c2961_flat_installment_multiple) {
-    check({"EUR", "1250.00", "2023-09-01",
-           {.interest_rate = rate("15"), .interest_method = InterestMethod::flat,
-            .installments = 4, .installment_multiple = kWholeUnit},
+    check({"EUR",
+           "1250.00",
+           "2023-09-01",
+           {.interest_rate = rate("15"),
+            .interest_method = InterestMethod::flat,
+            .installments = 4,
+            .installment_multiple = kWholeUnit},
            R"(
 2023-10-01 312.38 15.62 937.62
 2023-11-01 312.38 15.62 625.24
 2023-12-01 312.38 15.62 312.86
 2024-01-01 312.86 15.64 0.00
 )",
-           "1250.00", "62.50"});
+           "1250.00",
+           "62.50"});
 }
 
 // LoanRepayment-Part3.feature, C2962: declining balance, EMI 322.33 -> 322 by the
 // installment multiple; 15.625 of interest rounds HALF_EVEN to 15.62.
 BOOST_AUTO_TEST_CASE(fineract_c2962_declining_installment_multiple) {
-    check({"EUR", "1250.00", "2023-09-01",
+    check({"EUR",
+           "1250.00",
+           "2023-09-01",
            {.interest_rate = rate("15"), .installments = 4, .installment_multiple = kWholeUnit},
            R"(
 2023-10-01 306.38 15.62 943.62
@@ -375,7 +395,8 @@ BOOST_AUTO_TEST_CASE(fineract_c2962_declining_installment_multiple) {
 2023-12-01 314.08 7.92 319.34
 2024-01-01 319.34 3.99 0.00
 )",
-           "1250.00", "39.33"});
+           "1250.00",
+           "39.33"});
 }
 
 // LoanRepayment-Part3.feature, C3129 "installment due date logic for monthly installments -
@@ -383,16 +404,21 @@ BOOST_AUTO_TEST_CASE(fineract_c2962_declining_installment_multiple) {
 // down payment. Fineract schedules the remaining 750 as an ordinary loan; the down payment
 // row is left out here. 187.50 rounds HALF_EVEN to 188; dates keep the 31st where they can.
 BOOST_AUTO_TEST_CASE(fineract_c3129_month_end_zero_interest) {
-    check({"EUR", "750.00", "2024-01-31",
-           {.interest_rate = rate("0"), .interest_method = InterestMethod::flat,
-            .installments = 4, .installment_multiple = kWholeUnit},
+    check({"EUR",
+           "750.00",
+           "2024-01-31",
+           {.interest_rate = rate("0"),
+            .interest_method = InterestMethod::flat,
+            .installments = 4,
+            .installment_multiple = kWholeUnit},
            R"(
 2024-02-29 188.00 0.00 562.00
 2024-03-31 188.00 0.00 374.00
 2024-04-30 188.00 0.00 186.00
 2024-05-31 186.00 0.00 0.00
 )",
-           "750.00", "0.00"});
+           "750.00",
+           "0.00"});
 }
 
 // mifosng-provider/src/test/java/org/mifosplatform/portfolio/loanaccount/
@@ -400,31 +426,43 @@ BOOST_AUTO_TEST_CASE(fineract_c3129_month_end_zero_interest) {
 // the test is commented out there, its figures still hold): 200,000 at 2 % a month, repaid
 // every 3 months, 4 installments, disbursed 11 Jan 2011, first due 1 May 2011.
 BOOST_AUTO_TEST_CASE(fineract_legacy_quarterly_equal_installments) {
-    check({"USD", "200000.00", "2011-01-11",
-           {.interest_rate = rate("2"), .interest_period = InterestPeriod::month,
-            .installments = 4, .repayment_every = 3, .first_due_on = date("2011-05-01")},
+    check({"USD",
+           "200000.00",
+           "2011-01-11",
+           {.interest_rate = rate("2"),
+            .interest_period = InterestPeriod::month,
+            .installments = 4,
+            .repayment_every = 3,
+            .first_due_on = date("2011-05-01")},
            R"(
 2011-05-01 45718.30 12000.00 154281.70
 2011-08-01 48461.40 9256.90 105820.30
 2011-11-01 51369.08 6349.22 54451.22
 2012-02-01 54451.22 3267.07 0.00
 )",
-           "200000.00", "30873.19"});
+           "200000.00",
+           "30873.19"});
 }
 
 // The same legacy test, equal principal payments.
 BOOST_AUTO_TEST_CASE(fineract_legacy_quarterly_equal_principal) {
-    check({"USD", "200000.00", "2011-01-11",
-           {.interest_rate = rate("2"), .interest_period = InterestPeriod::month,
-            .amortization = Amortization::equal_principal, .installments = 4,
-            .repayment_every = 3, .first_due_on = date("2011-05-01")},
+    check({"USD",
+           "200000.00",
+           "2011-01-11",
+           {.interest_rate = rate("2"),
+            .interest_period = InterestPeriod::month,
+            .amortization = Amortization::equal_principal,
+            .installments = 4,
+            .repayment_every = 3,
+            .first_due_on = date("2011-05-01")},
            R"(
 2011-05-01 50000.00 12000.00 150000.00
 2011-08-01 50000.00 9000.00 100000.00
 2011-11-01 50000.00 6000.00 50000.00
 2012-02-01 50000.00 3000.00 0.00
 )",
-           "200000.00", "30000.00"});
+           "200000.00",
+           "30000.00"});
 }
 
 // ------------------------------------------------------------------ derived from the code
@@ -433,96 +471,124 @@ BOOST_AUTO_TEST_CASE(fineract_legacy_quarterly_equal_principal) {
 // separately, so the installment is 333.33 + 10.33 = 343.66, not round(1031/3) = 343.67.
 // 12.4 % / 12 is 1.03333333333 to 12 digits; over 3 months the interest is 31.00.
 BOOST_AUTO_TEST_CASE(derived_flat_shares_are_rounded_separately) {
-    check({"USD", "1000.00", "2024-01-15",
-           {.interest_rate = rate("12.4"), .interest_method = InterestMethod::flat,
+    check({"USD",
+           "1000.00",
+           "2024-01-15",
+           {.interest_rate = rate("12.4"),
+            .interest_method = InterestMethod::flat,
             .installments = 3},
            R"(
 2024-02-15 333.33 10.33 666.67
 2024-03-15 333.33 10.33 333.34
 2024-04-15 333.34 10.34 0.00
 )",
-           "1000.00", "31.00"});
+           "1000.00",
+           "31.00"});
 }
 
 // Derived: a currency multiple of 100 UGX (Money.of). EMI 346,754.67 -> 346,800; interest
 // 13,464 -> 13,500 and 6,798 -> 6,800, each to the nearest multiple.
 BOOST_AUTO_TEST_CASE(derived_currency_multiple) {
-    check({"UGX", "1000000", "2024-03-10",
-           {.interest_rate = rate("2"), .interest_period = InterestPeriod::month,
-            .installments = 3, .currency_multiple = L::Amount(100)},
+    check({"UGX",
+           "1000000",
+           "2024-03-10",
+           {.interest_rate = rate("2"),
+            .interest_period = InterestPeriod::month,
+            .installments = 3,
+            .currency_multiple = L::Amount(100)},
            R"(
 2024-04-10 326800 20000 673200
 2024-05-10 333300 13500 339900
 2024-06-10 339900 6800 0
 )",
-           "1000000", "40300"});
+           "1000000",
+           "40300"});
 }
 
 // Derived: Fineract sends a tie to the larger multiple (2,500 -> 3,000), not HALF_EVEN.
 BOOST_AUTO_TEST_CASE(derived_currency_multiple_tie_rounds_up) {
-    check({"UGX", "5000", "2024-03-10",
-           {.interest_rate = rate("0"), .installments = 2,
-            .currency_multiple = L::Amount(1000)},
+    check({"UGX",
+           "5000",
+           "2024-03-10",
+           {.interest_rate = rate("0"), .installments = 2, .currency_multiple = L::Amount(1000)},
            R"(
 2024-04-10 3000 0 2000
 2024-05-10 2000 0 0
 )",
-           "5000", "0"});
+           "5000",
+           "0"});
 }
 
 // Derived: every 7 days at 36.5 % a year is 0.1 % a day, 0.7 % a period; EMI 338.01.
 BOOST_AUTO_TEST_CASE(derived_daily_repayment) {
-    check({"USD", "1000.00", "2024-02-26",
-           {.interest_rate = rate("36.5"), .installments = 3, .repayment_every = 7,
+    check({"USD",
+           "1000.00",
+           "2024-02-26",
+           {.interest_rate = rate("36.5"),
+            .installments = 3,
+            .repayment_every = 7,
             .repayment_unit = RepaymentUnit::days},
            R"(
 2024-03-04 331.01 7.00 668.99
 2024-03-11 333.33 4.68 335.66
 2024-03-18 335.66 2.35 0.00
 )",
-           "1000.00", "14.03"});
+           "1000.00",
+           "14.03"});
 }
 
 // Derived: the terms of LoanTransactionAccrualActivityPostingTest's createLoanAccount (1000
 // at 0 %, flat, equal principal, 4 repayments every 15 days from 15 Feb 2023) -- the
 // interest-free loan most survivors get.
 BOOST_AUTO_TEST_CASE(derived_zero_interest_every_fifteen_days) {
-    check({"USD", "1000.00", "2023-02-15",
-           {.interest_rate = rate("0"), .interest_method = InterestMethod::flat,
-            .amortization = Amortization::equal_principal, .installments = 4,
-            .repayment_every = 15, .repayment_unit = RepaymentUnit::days},
+    check({"USD",
+           "1000.00",
+           "2023-02-15",
+           {.interest_rate = rate("0"),
+            .interest_method = InterestMethod::flat,
+            .amortization = Amortization::equal_principal,
+            .installments = 4,
+            .repayment_every = 15,
+            .repayment_unit = RepaymentUnit::days},
            R"(
 2023-03-02 250.00 0.00 750.00
 2023-03-17 250.00 0.00 500.00
 2023-04-01 250.00 0.00 250.00
 2023-04-16 250.00 0.00 0.00
 )",
-           "1000.00", "0.00"});
+           "1000.00",
+           "0.00"});
 }
 
 // Derived: an installment multiple that rounds the EMI up (333.33 -> 500) repays the loan
 // before the last installment; like Fineract's generator loop, the schedule stops there.
 BOOST_AUTO_TEST_CASE(derived_installment_multiple_ends_schedule_early) {
-    check({"USD", "1000.00", "2024-01-15",
-           {.interest_rate = rate("0"), .installments = 3,
-            .installment_multiple = L::Amount(50000)},
-           R"(
+    check(
+        {"USD",
+         "1000.00",
+         "2024-01-15",
+         {.interest_rate = rate("0"), .installments = 3, .installment_multiple = L::Amount(50000)},
+         R"(
 2024-02-15 500.00 0.00 500.00
 2024-03-15 500.00 0.00 0.00
 )",
-           "1000.00", "0.00"});
+         "1000.00",
+         "0.00"});
 }
 
 // Derived: a given first due date on the 31st sets the day for the months after it.
 BOOST_AUTO_TEST_CASE(derived_first_due_on_month_end) {
-    check({"KES", "3000.00", "2023-01-10",
+    check({"KES",
+           "3000.00",
+           "2023-01-10",
            {.interest_rate = rate("0"), .installments = 3, .first_due_on = date("2023-01-31")},
            R"(
 2023-01-31 1000.00 0.00 2000.00
 2023-02-28 1000.00 0.00 1000.00
 2023-03-31 1000.00 0.00 0.00
 )",
-           "3000.00", "0.00"});
+           "3000.00",
+           "0.00"});
 }
 
 // ------------------------------------------------------------------ rejections
@@ -556,10 +622,8 @@ BOOST_AUTO_TEST_CASE(every_rejection_reason_has_a_trigger) {
                E::interest_rate_out_of_range);
     BOOST_TEST(error_for(with([](auto& t) { t.grace_on_principal = 12; })) ==
                E::grace_out_of_range);
-    BOOST_TEST(error_for(with([](auto& t) { t.grace_on_interest = 12; })) ==
-               E::grace_out_of_range);
-    BOOST_TEST(error_for(with([](auto& t) { t.grace_on_interest = -1; })) ==
-               E::grace_out_of_range);
+    BOOST_TEST(error_for(with([](auto& t) { t.grace_on_interest = 12; })) == E::grace_out_of_range);
+    BOOST_TEST(error_for(with([](auto& t) { t.grace_on_interest = -1; })) == E::grace_out_of_range);
     BOOST_TEST(error_for(with([](auto& t) { t.installment_multiple = L::Amount(0); })) ==
                E::installment_multiple_out_of_range);
     BOOST_TEST(error_for(with([](auto& t) {
@@ -571,10 +635,8 @@ BOOST_AUTO_TEST_CASE(every_rejection_reason_has_a_trigger) {
                E::currency_multiple_needs_whole_units);
     BOOST_TEST(error_for(with([](auto& t) { t.currency_multiple = L::Amount(100); }), "1050",
                          "UGX") == E::principal_not_currency_multiple);
-    const L::Date not_a_date{std::chrono::year(2023), std::chrono::month(2),
-                             std::chrono::day(30)};
-    BOOST_TEST(error_for(with([&](auto& t) { t.first_due_on = not_a_date; })) ==
-               E::invalid_date);
+    const L::Date not_a_date{std::chrono::year(2023), std::chrono::month(2), std::chrono::day(30)};
+    BOOST_TEST(error_for(with([&](auto& t) { t.first_due_on = not_a_date; })) == E::invalid_date);
     BOOST_TEST(error_for(with([](auto& t) { t.first_due_on = date("2024-01-14"); })) ==
                E::first_due_before_disbursement);
     BOOST_TEST(error_for(with([](auto& t) { t.repayment_every = 365; }), "1000.00", "USD",

@@ -2,8 +2,8 @@
 // our journal and its balance assertions, and must refuse it when a stored balance is off
 // by a single minor unit.
 
-#include <boost/test/unit_test.hpp>
 #include <unistd.h>
+#include <boost/test/unit_test.hpp>
 
 #include <cstdio>
 #include <fstream>
@@ -31,7 +31,8 @@ Tool run(const std::string& command) {
     FILE* pipe = popen((command + " 2>&1").c_str(), "r");
     BOOST_TEST_REQUIRE(pipe != nullptr);
     char buffer[4096];
-    while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) tool.output += buffer;
+    while (std::fgets(buffer, sizeof buffer, pipe) != nullptr)
+        tool.output += buffer;
     const int raw = pclose(pipe);
     tool.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
     return tool;
@@ -149,14 +150,16 @@ BOOST_FIXTURE_TEST_CASE(a_date_range_starts_from_stored_opening_balances, Export
 BOOST_FIXTURE_TEST_CASE(csv_has_one_row_per_posting, ExportFixture) {
     const auto text = export_text(store, reports::ExportFormat::csv);
     std::size_t postings = 0;
-    for (const auto& entry : store.entries_after(0, 1000)) postings += entry.draft.postings.size();
+    for (const auto& entry : store.entries_after(0, 1000))
+        postings += entry.draft.postings.size();
     // Rows end in CRLF; the memo's own line break is quoted inside its field.
     std::size_t rows = 0;
     for (auto at = text.find("\r\n"); at != std::string::npos; at = text.find("\r\n", at + 2)) {
         ++rows;
     }
     BOOST_TEST(rows == postings + 1);
-    BOOST_TEST(text.find("\"semi;colon \"\"quoted\"\" back\\slash, new\nline") != std::string::npos);
+    BOOST_TEST(text.find("\"semi;colon \"\"quoted\"\" back\\slash, new\nline") !=
+               std::string::npos);
     BOOST_TEST(text.starts_with(
         "seq,effective_on,event,memo,account,fund,currency,amount,survivor,award,hash\r\n"));
     BOOST_TEST(text.find(",1010,F-UGX,UGX,1500000,SV-0007,AW-0003,") != std::string::npos);

@@ -21,10 +21,14 @@ inline std::ostream& boost_test_print_type(std::ostream& out, const Period& peri
 
 inline std::ostream& boost_test_print_type(std::ostream& out, const AmountError& error) {
     switch (error) {
-        case AmountError::none: return out << "none";
-        case AmountError::malformed: return out << "malformed";
-        case AmountError::too_many_decimals: return out << "too_many_decimals";
-        case AmountError::out_of_range: return out << "out_of_range";
+        case AmountError::none:
+            return out << "none";
+        case AmountError::malformed:
+            return out << "malformed";
+        case AmountError::too_many_decimals:
+            return out << "too_many_decimals";
+        case AmountError::out_of_range:
+            return out << "out_of_range";
     }
     return out << "AmountError(" << static_cast<int>(error) << ")";
 }

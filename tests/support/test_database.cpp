@@ -30,9 +30,11 @@ TestCluster& TestCluster::instance() {
 
 TestCluster::TestCluster() {
     std::string pattern = (std::filesystem::temp_directory_path() / "riziki-test-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    if (mkdtemp(pattern.data()) == nullptr)
+        throw std::runtime_error("mkdtemp failed");
     root_ = pattern;
-    cluster_ = std::make_unique<db::EmbeddedCluster>(db::ClusterOptions{root_ + "/pg", 0, kTemplate});
+    cluster_ =
+        std::make_unique<db::EmbeddedCluster>(db::ClusterOptions{root_ + "/pg", 0, kTemplate});
     cluster_->start();
     db::migrate(cluster_->superuser_conninfo());
 }

@@ -20,7 +20,7 @@ struct TestDatabase {
 };
 
 class TestCluster {
-public:
+  public:
     /// The process-wide cluster (started on first call).
     static TestCluster& instance();
     ~TestCluster();
@@ -29,7 +29,7 @@ public:
     TestDatabase fresh_database();
     db::EmbeddedCluster& cluster() { return *cluster_; }
 
-private:
+  private:
     TestCluster();
     std::string root_;
     std::unique_ptr<db::EmbeddedCluster> cluster_;
