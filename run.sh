@@ -49,7 +49,8 @@ case "$command" in
     demo)  install_missing; build; exec ./build/riziki demo "$@" ;;
     serve) install_missing; build; exec ./build/riziki serve "$@" ;;
     test)  install_missing; build; cd build && exec ctest --output-on-failure --timeout 900 "$@" ;;
-    bench) install_missing; build; ./build/tests/bench/bench_journal "$@"; exec ./build/tests/bench/bench_api ;;
+    bench) install_missing; build; cmake --build build --target bench_journal bench_api
+           ./build/tests/bench/bench_journal "$@"; exec ./build/tests/bench/bench_api ;;
     build) install_missing; build ;;
     *) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -10,25 +10,11 @@
 #include "api/problem.hpp"
 #include "api/respond.hpp"
 #include "db/store.hpp"
+#include "reports/csv.hpp"
 
 namespace riziki::api {
 
-namespace {
-
-/// CSV field: quoted when it holds a comma, quote or line break.
-std::string csv_field(const std::string& text) {
-    if (text.find_first_of(",\"\r\n") == std::string::npos)
-        return text;
-    std::string out = "\"";
-    for (char c : text) {
-        if (c == '"')
-            out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
-
-}  // namespace
+using reports::csv_field;
 
 Response trial_balance(const Services& s, Call& call) {
     QueryReader query(call);

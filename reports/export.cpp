@@ -1,4 +1,5 @@
 #include "reports/export.hpp"
+#include "reports/csv.hpp"
 
 #include <algorithm>
 #include <map>
@@ -69,18 +70,6 @@ std::string bean_string(std::string_view text) {
     for (char c : one_line(text)) {
         if (c == '"' || c == '\\')
             out += '\\';
-        out += c;
-    }
-    return out + "\"";
-}
-
-std::string csv_field(std::string_view text) {
-    if (text.find_first_of(",\"\r\n") == std::string_view::npos)
-        return std::string(text);
-    std::string out = "\"";
-    for (char c : text) {
-        if (c == '"')
-            out += '"';
         out += c;
     }
     return out + "\"";
