@@ -20,6 +20,7 @@
 #include "api/export_journal.hpp"
 #include "api/loan_terms.hpp"
 #include "api/problem.hpp"
+#include "api/respond.hpp"
 #include "api/routes.hpp"
 #include "db/database.hpp"
 #include "db/journal_writer.hpp"
@@ -103,7 +104,7 @@ int serve(const Options& options, bool demo) {
     server_options.port = port;
     server_options.io_threads = std::max(2u, std::thread::hardware_concurrency());
     HttpServer server(
-        server_options, make_api(store, writer, kPoolSize),
+        server_options, make_api(store, writer, database.app_conninfo(), kPoolSize),
         [](http::status status, const std::string& code, const std::string& detail,
            const RequestContext& context) { return problem(status, code, detail, context); });
     server.start();
@@ -274,20 +275,7 @@ int verify_command(const Options& options) {
     db::Database database(database_config(config));
     const auto report = db::verify_journal(database.app_conninfo());
     if (options.has("json")) {
-        nlohmann::json checks = nlohmann::json::array();
-        for (const auto& c : report.checks) {
-            nlohmann::json item{
-                {"name", c.name}, {"ok", c.ok}, {"examined", c.examined}, {"detail", c.detail}};
-            if (c.first_entry)
-                item["first_entry"] = *c.first_entry;
-            checks.push_back(item);
-        }
-        std::cout << nlohmann::json{{"ok", report.ok},
-                                    {"entries_checked", report.entries_checked},
-                                    {"head_hash", report.head_hash},
-                                    {"checks", checks}}
-                         .dump(2)
-                  << "\n";
+        std::cout << verify_json(report).dump(2) << "\n";
     } else {
         for (const auto& c : report.checks) {
             std::cout << (c.ok ? "ok    " : "FAIL  ") << c.name << " (" << c.examined

@@ -2,6 +2,7 @@
 /// Route registration, one function per area of the API.
 
 #include <cstddef>
+#include <string>
 
 #include "api/router.hpp"
 
@@ -17,6 +18,7 @@ struct Services {
     db::JournalWriter* writer = nullptr;
     Metrics* metrics = nullptr;
     std::size_t pool_size = 0;
+    std::string conninfo;  ///< for verify's own read-only snapshot
 };
 
 /// /healthz, /metrics, /v1/me.

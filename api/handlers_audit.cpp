@@ -71,6 +71,10 @@ Response trial_balance(const Services& s, Call& call) {
                           {"totals", total_rows}});
 }
 
+Response audit_verify(const Services& s, Call&) {
+    return json_response(http::status::ok, verify_json(db::verify_journal(s.conninfo)));
+}
+
 Response audit_export(const Services& s, Call& call) {
     QueryReader query(call);
     const auto from = query.date("from");

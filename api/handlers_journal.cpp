@@ -216,6 +216,7 @@ Response list_periods(const Services& s, Call&) {
 
 Response trial_balance(const Services& s, Call& call);
 Response audit_export(const Services& s, Call& call);
+Response audit_verify(const Services& s, Call& call);
 
 void add_journal_routes(Router& router, const Services& s) {
     const auto bind = [s](Response (*handler)(const Services&, Call&)) {
@@ -234,6 +235,7 @@ void add_journal_routes(Router& router, const Services& s) {
                 {Role::auditor, Role::finance},
                 bind(trial_balance)});
     router.add({http::verb::get, "/v1/audit/export", {Role::auditor}, bind(audit_export)});
+    router.add({http::verb::get, "/v1/audit/verify", {Role::auditor}, bind(audit_verify)});
 }
 
 }  // namespace riziki::api

@@ -61,6 +61,21 @@ nlohmann::json entry_json(const ledger::Entry& entry) {
             {"postings", postings}};
 }
 
+nlohmann::json verify_json(const db::VerifyReport& report) {
+    nlohmann::json checks = nlohmann::json::array();
+    for (const auto& c : report.checks) {
+        nlohmann::json item{
+            {"name", c.name}, {"ok", c.ok}, {"examined", c.examined}, {"detail", c.detail}};
+        if (c.first_entry)
+            item["first_entry"] = *c.first_entry;
+        checks.push_back(item);
+    }
+    return {{"ok", report.ok},
+            {"entries_checked", report.entries_checked},
+            {"head_hash", report.head_hash},
+            {"checks", checks}};
+}
+
 http::status status_for(ledger::Rejection reason) {
     using ledger::Rejection;
     switch (reason) {

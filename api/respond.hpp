@@ -10,6 +10,7 @@
 
 #include "api/router.hpp"
 #include "db/journal_writer.hpp"
+#include "db/verify.hpp"
 #include "ledger/journal.hpp"
 
 namespace riziki::api {
@@ -18,6 +19,10 @@ namespace riziki::api {
 std::string amount_text(const ledger::Amount& minor, const std::string& currency);
 
 nlohmann::json entry_json(const ledger::Entry& entry);
+
+/// {"ok","entries_checked","head_hash","checks":[{"name","ok","examined","detail",
+/// "first_entry"?}]}, as GET /v1/audit/verify and `riziki verify --json` answer.
+nlohmann::json verify_json(const db::VerifyReport& report);
 
 /// The HTTP status a rule the user broke is answered with.
 http::status status_for(ledger::Rejection reason);

@@ -9,9 +9,10 @@ namespace riziki::api {
 namespace {
 
 struct Api {
-    Api(db::Store& store, db::JournalWriter& writer, std::size_t pool_size)
+    Api(db::Store& store, db::JournalWriter& writer, const std::string& conninfo,
+        std::size_t pool_size)
         : authenticator(store), router(authenticator, metrics) {
-        const Services services{&store, &writer, &metrics, pool_size};
+        const Services services{&store, &writer, &metrics, pool_size, conninfo};
         add_system_routes(router, services);
         add_journal_routes(router, services);
         add_schedule_routes(router);
@@ -23,8 +24,9 @@ struct Api {
 
 }  // namespace
 
-Handler make_api(db::Store& store, db::JournalWriter& writer, std::size_t pool_size) {
-    auto api = std::make_shared<Api>(store, writer, pool_size);
+Handler make_api(db::Store& store, db::JournalWriter& writer, const std::string& conninfo,
+                 std::size_t pool_size) {
+    auto api = std::make_shared<Api>(store, writer, conninfo, pool_size);
     return [api](const Request& request, const RequestContext& context) {
         return api->router.dispatch(request, context);
     };

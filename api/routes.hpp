@@ -2,6 +2,7 @@
 /// The API: every route, with the roles that may call it.
 
 #include <cstddef>
+#include <string>
 
 #include "api/http_server.hpp"
 
@@ -13,6 +14,8 @@ class JournalWriter;
 namespace riziki::api {
 
 /// The handler for every route of the API (owns its router, metrics and token cache).
-Handler make_api(db::Store& store, db::JournalWriter& writer, std::size_t pool_size);
+/// `conninfo` is for verify, which reads the whole journal in one snapshot of its own.
+Handler make_api(db::Store& store, db::JournalWriter& writer, const std::string& conninfo,
+                 std::size_t pool_size);
 
 }  // namespace riziki::api

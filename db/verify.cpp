@@ -26,6 +26,7 @@ struct Checks {
     CheckResult head = named("head_matches");
     CheckResult balanced = named("entries_balance");
     CheckResult balances = named("stored_balances");
+    CheckResult closed = named("closed_periods_untouched");
 
     static void fail(CheckResult& check, std::int64_t seq, std::string detail) {
         if (!check.ok)
@@ -119,6 +120,17 @@ VerifyReport verify_journal(const std::string& conninfo) {
         soci::into(head_hex);
     sql << "SELECT COALESCE(max(seq), 0) FROM entries", soci::into(max_seq);
 
+    // Each closed month and the journal head when it closed: no entry dated in it may
+    // come later in the chain.
+    std::map<ledger::Period, long long> closed_after;
+    soci::rowset<soci::row> periods =
+        (sql.prepare << "SELECT period, closed_after_seq FROM periods");
+    for (const auto& row : periods) {
+        if (auto period = ledger::parse_period(row.get<std::string>(0))) {
+            closed_after[*period] = row.get<long long>(1);
+        }
+    }
+
     Checks checks;
     std::map<BalanceKey, ledger::Amount> deltas;
     ledger::Hash prev = ledger::kGenesisHash;
@@ -126,6 +138,13 @@ VerifyReport verify_journal(const std::string& conninfo) {
     for (std::int64_t from = 0; from < max_seq; from += kChunkEntries) {
         for (const auto& entry : load_entries(sql, from, from + kChunkEntries)) {
             check_entry(entry, expected, prev, checks);
+            const auto period = ledger::period_of(entry.draft.effective_on);
+            if (auto it = closed_after.find(period);
+                it != closed_after.end() && entry.seq > it->second) {
+                Checks::fail(checks.closed, entry.seq,
+                             "dated in " + ledger::format_period(period) +
+                                 ", which closed after entry " + std::to_string(it->second));
+            }
             expected = entry.seq + 1;
             prev = entry.hash;
             const long day = ledger::days_since_epoch(entry.draft.effective_on);
@@ -146,10 +165,12 @@ VerifyReport verify_journal(const std::string& conninfo) {
     VerifyReport report;
     report.entries_checked = count;
     report.head_hash = head_hex;
-    for (auto* check : {&checks.sequence, &checks.chain, &checks.head, &checks.balanced}) {
+    for (auto* check :
+         {&checks.sequence, &checks.chain, &checks.head, &checks.balanced, &checks.closed}) {
         check->examined = count;
     }
-    report.checks = {checks.sequence, checks.chain, checks.head, checks.balanced, checks.balances};
+    report.checks = {checks.sequence, checks.chain,    checks.head,
+                     checks.balanced, checks.balances, checks.closed};
     for (const auto& check : report.checks)
         report.ok = report.ok && check.ok;
     return report;

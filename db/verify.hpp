@@ -27,7 +27,8 @@ struct VerifyReport {
 /// Streams every entry in sequence order and checks: the sequence has no gaps; each
 /// entry's prev_hash and hash are right; the head matches the last entry; each entry
 /// balances per currency and per fund; every stored daily balance equals the running
-/// sum of its postings, and no balance exists without postings.
+/// sum of its postings, and no balance exists without postings; no entry dated in a closed
+/// month was added after the month closed.
 VerifyReport verify_journal(const std::string& conninfo);
 
 }  // namespace riziki::db

@@ -96,4 +96,31 @@ BOOST_AUTO_TEST_CASE(export_is_for_auditors_and_asserts_stored_balances) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(verify_endpoint_reports_every_check_to_auditors_only) {
+    auto client = server().client();
+    BOOST_TEST_REQUIRE(
+        post_entry(client, server(), receipt_body("F-KES", "5.00", "2026-05-01", "verify"))
+            .status == 201);
+    const auto response = client.get("/v1/audit/verify", server().auth("auditor"));
+    BOOST_TEST_REQUIRE(response.status == 200, response.body);
+    const auto body = body_json(response);
+    BOOST_TEST(body.at("ok") == true);
+    BOOST_TEST(body.at("entries_checked") == server().journal_seq());
+    BOOST_TEST(body.at("head_hash").get<std::string>().size() == 64u);
+    std::vector<std::string> names;
+    for (const auto& check : body.at("checks")) {
+        names.push_back(check.at("name"));
+        BOOST_TEST(check.at("ok") == true);
+    }
+    const std::vector<std::string> expected{"sequence_gap_free", "hash_chain",
+                                            "head_matches",      "entries_balance",
+                                            "stored_balances",   "closed_periods_untouched"};
+    BOOST_TEST(names == expected, "checks");
+    for (const char* role : {"finance", "admin", "field", "donor"}) {
+        BOOST_TEST_CONTEXT(role) {
+            check_problem(client.get("/v1/audit/verify", server().auth(role)), 403, "forbidden");
+        }
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
     db::JournalWriter writer(conninfo);
     api::ServerOptions options;
     options.port = 0;
-    api::HttpServer server(options, api::make_api(store, writer, 8),
+    api::HttpServer server(options, api::make_api(store, writer, conninfo, 8),
                            [](http::status, const std::string&, const std::string&,
                               const api::RequestContext&) { return api::Response{}; });
     server.start();

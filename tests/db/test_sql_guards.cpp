@@ -4,6 +4,8 @@
 #include <boost/test/unit_test.hpp>
 
 #include "db/verify.hpp"
+
+#include <map>
 #include "tests/db/fixture.hpp"
 
 using namespace riziki;
@@ -198,6 +200,77 @@ BOOST_AUTO_TEST_CASE(verify_names_the_entry_a_superuser_edited) {
                 BOOST_TEST(*check.first_entry == 3);
         }
     }
+}
+
+namespace {
+
+/// Five receipts dated 2026-01-15 (January then closed), then `statements` run by the
+/// superuser with every trigger off; returns what verify makes of it.
+db::VerifyReport tampered(LedgerFixture& f, const std::vector<std::string>& statements) {
+    for (int i = 1; i <= 5; ++i)
+        f.write(receipt("F-KES", "KES", 100 * i));
+    BOOST_TEST_REQUIRE(f.store.close_period(*ledger::parse_period("2026-01"), "admin") ==
+                       ledger::Rejection::none);
+    BOOST_TEST_REQUIRE(db::verify_journal(f.database.app_conninfo).ok);
+    std::vector<std::string> all{"SET session_replication_role = replica"};
+    all.insert(all.end(), statements.begin(), statements.end());
+    auto owner = f.owner();
+    BOOST_TEST_REQUIRE(try_sql(*owner, all) == "");
+    return db::verify_journal(f.database.app_conninfo);
+}
+
+/// The checks that failed, each with its first offending entry.
+std::map<std::string, std::int64_t> failures(const db::VerifyReport& report) {
+    std::map<std::string, std::int64_t> out;
+    for (const auto& check : report.checks) {
+        if (!check.ok)
+            out[check.name] = check.first_entry.value_or(-1);
+    }
+    return out;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(verify_names_a_deleted_posting) {
+    LedgerFixture f;
+    const auto report = tampered(f, {"DELETE FROM postings WHERE entry_seq = 3 AND line = 1"});
+    BOOST_TEST(!report.ok);
+    const auto failed = failures(report);
+    BOOST_TEST(failed.at("entries_balance") == 3);
+    BOOST_TEST(failed.at("hash_chain") == 3);
+    BOOST_TEST(failed.contains("stored_balances"));
+}
+
+BOOST_AUTO_TEST_CASE(verify_names_a_rewritten_hash) {
+    LedgerFixture f;
+    const auto report = tampered(f, {"UPDATE entries SET hash = sha256(hash) WHERE seq = 4"});
+    const auto failed = failures(report);
+    BOOST_TEST(failed.size() == 1u);
+    BOOST_TEST(failed.at("hash_chain") == 4);
+}
+
+BOOST_AUTO_TEST_CASE(verify_names_an_entry_slipped_into_a_closed_month) {
+    LedgerFixture f;
+    const auto report = tampered(
+        f, {"INSERT INTO entries (seq, effective_on, memo, event, recorded_by, recorded_at, "
+            "posting_count, prev_hash, hash) SELECT 6, DATE '2026-01-10', 'late', 'manual', "
+            "'x', now(), 2, hash, sha256(hash) FROM journal_head",
+            "INSERT INTO postings VALUES (6, 0, '1010', 'F-KES', 'KES', 1, NULL, NULL)",
+            "INSERT INTO postings VALUES (6, 1, '4100', 'F-KES', 'KES', -1, NULL, NULL)",
+            "UPDATE journal_head SET seq = 6, hash = (SELECT hash FROM entries WHERE seq = 6)"});
+    const auto failed = failures(report);
+    BOOST_TEST(failed.at("closed_periods_untouched") == 6);
+    BOOST_TEST(failed.at("hash_chain") == 6);
+    BOOST_TEST(!failed.contains("entries_balance"));
+    BOOST_TEST(!failed.contains("sequence_gap_free"));
+}
+
+BOOST_AUTO_TEST_CASE(an_untouched_ledger_passes_every_check) {
+    LedgerFixture f;
+    const auto report = tampered(f, {"SELECT 1"});
+    BOOST_TEST(report.ok);
+    BOOST_TEST(report.entries_checked == 5);
+    BOOST_TEST(report.checks.size() == 6u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
