@@ -72,6 +72,20 @@ BOOST_AUTO_TEST_CASE(preview_refuses_bad_terms_with_field_errors_or_a_reason) {
     check_validation(currency, {{"currency", "unknown_currency"}});
 }
 
+BOOST_AUTO_TEST_CASE(duplicate_keys_and_nul_bytes_have_their_own_codes) {
+    auto client = server().client();
+    const auto seq = server().journal_seq();
+    check_problem(post_entry(client, server(),
+                             R"({"effective_on":"2026-06-01","memo":"a","memo":"b",)"
+                             R"("postings":[]})"),
+                  400, "duplicate_key");
+    check_problem(post_entry(client, server(),
+                             receipt_body("F-KES", "1.00", "2026-06-01", "nul") +
+                                 std::string(1, '\0') + "{}"),
+                  400, "malformed_json");
+    BOOST_TEST(server().journal_seq() == seq);
+}
+
 BOOST_AUTO_TEST_CASE(export_is_for_auditors_and_asserts_stored_balances) {
     auto client = server().client();
     BOOST_TEST_REQUIRE(
