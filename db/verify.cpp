@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "db/entries_sql.hpp"
+#include "db/errors.hpp"
 #include "db/sql.hpp"
 
 namespace riziki::db {
@@ -110,7 +111,11 @@ void check_balances(soci::session& sql, const std::map<BalanceKey, ledger::Amoun
 
 VerifyReport verify_journal(const std::string& conninfo) {
     soci::session sql;
-    open_session(sql, conninfo);
+    try {
+        open_session(sql, conninfo);
+    } catch (const soci::soci_error& error) {
+        throw DatabaseUnavailable(error.what());
+    }
     // One snapshot for the whole check, so concurrent writers cannot make it inconsistent.
     soci::transaction tx(sql);
     sql << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";

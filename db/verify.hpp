@@ -29,6 +29,7 @@ struct VerifyReport {
 /// balances per currency and per fund; every stored daily balance equals the running
 /// sum of its postings, and no balance exists without postings; no entry dated in a closed
 /// month was added after the month closed.
+/// Throws DatabaseUnavailable when the database cannot be reached.
 VerifyReport verify_journal(const std::string& conninfo);
 
 }  // namespace riziki::db

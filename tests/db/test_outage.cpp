@@ -24,6 +24,7 @@ BOOST_AUTO_TEST_CASE(store_and_writer_report_unavailable_then_recover) {
     BOOST_CHECK_THROW(f.store.head(), db::DatabaseUnavailable);
     BOOST_CHECK_THROW(f.write(receipt("F-KES", "KES", 5)), db::DatabaseUnavailable);
     BOOST_CHECK_THROW(f.store.create_fund("F-NEW", "KES", "x"), db::DatabaseUnavailable);
+    BOOST_CHECK_THROW(db::verify_journal(f.database.app_conninfo), db::DatabaseUnavailable);
 
     cluster.start();
     // No call after the restart fails: dead pooled connections are re-opened on use.
