@@ -23,34 +23,25 @@ Response healthz(const Services& services, Call& call) {
     }
 }
 
+/// One Prometheus sample with its HELP and TYPE lines.
+std::string metric(const char* name, const char* type, const char* help, std::uint64_t value) {
+    return std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" +
+           name + " " + std::to_string(value) + "\n";
+}
+
 Response metrics(const Services& services) {
     const auto writer = services.writer->stats();
     std::string body = services.metrics->render();
-    body +=
-        "# HELP riziki_writer_batches_total Commits made by the journal writer.\n"
-        "# TYPE riziki_writer_batches_total counter\n"
-        "riziki_writer_batches_total " +
-        std::to_string(writer.batches) +
-        "\n"
-        "# HELP riziki_writer_entries_total Entries committed by the journal writer.\n"
-        "# TYPE riziki_writer_entries_total counter\n"
-        "riziki_writer_entries_total " +
-        std::to_string(writer.entries) +
-        "\n"
-        "# HELP riziki_writer_rejected_total Entries the writer refused.\n"
-        "# TYPE riziki_writer_rejected_total counter\n"
-        "riziki_writer_rejected_total " +
-        std::to_string(writer.rejected) +
-        "\n"
-        "# HELP riziki_writer_batch_size_max Largest batch committed at once.\n"
-        "# TYPE riziki_writer_batch_size_max gauge\n"
-        "riziki_writer_batch_size_max " +
-        std::to_string(writer.batch_size_max) +
-        "\n"
-        "# HELP riziki_db_pool_connections Connections in the read pool.\n"
-        "# TYPE riziki_db_pool_connections gauge\n"
-        "riziki_db_pool_connections " +
-        std::to_string(services.pool_size) + "\n";
+    body += metric("riziki_writer_batches_total", "counter", "Commits made by the journal writer.",
+                   writer.batches);
+    body += metric("riziki_writer_entries_total", "counter",
+                   "Entries committed by the journal writer.", writer.entries);
+    body += metric("riziki_writer_rejected_total", "counter", "Entries the writer refused.",
+                   writer.rejected);
+    body += metric("riziki_writer_batch_size_max", "gauge", "Largest batch committed at once.",
+                   writer.batch_size_max);
+    body += metric("riziki_db_pool_connections", "gauge", "Connections in the read pool.",
+                   services.pool_size);
     Response response{http::status::ok, 11};
     response.set(http::field::content_type, "text/plain; version=0.0.4");
     response.body() = std::move(body);
