@@ -44,6 +44,36 @@ std::string_view to_string(Rejection reason) {
             return "period_already_closed";
         case Rejection::idempotency_key_reused:
             return "idempotency_key_reused";
+        case Rejection::award_not_found:
+            return "award_not_found";
+        case Rejection::award_not_active:
+            return "award_not_active";
+        case Rejection::exceeds_award:
+            return "exceeds_award";
+        case Rejection::insufficient_fund_balance:
+            return "insufficient_fund_balance";
+        case Rejection::duplicate_reference:
+            return "duplicate_reference";
+        case Rejection::nothing_outstanding:
+            return "nothing_outstanding";
+        case Rejection::not_a_loan:
+            return "not_a_loan";
+        case Rejection::invalid_loan_terms:
+            return "invalid_loan_terms";
+        case Rejection::survivor_already_enrolled:
+            return "survivor_already_enrolled";
+        case Rejection::survivor_not_found:
+            return "survivor_not_found";
+        case Rejection::cohort_not_found:
+            return "cohort_not_found";
+        case Rejection::donor_not_found:
+            return "donor_not_found";
+        case Rejection::already_exists:
+            return "already_exists";
+        case Rejection::before_enrolment:
+            return "before_enrolment";
+        case Rejection::currency_unknown:
+            return "currency_unknown";
     }
     return "unknown_rejection";
 }

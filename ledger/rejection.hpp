@@ -32,6 +32,23 @@ enum class Rejection : std::uint16_t {
     period_already_closed = 30,
     // Idempotency.
     idempotency_key_reused = 40,
+    // Awards and money events (ledger/awards.hpp).
+    award_not_found = 50,
+    award_not_active = 51,
+    exceeds_award = 52,
+    insufficient_fund_balance = 53,
+    duplicate_reference = 54,
+    nothing_outstanding = 55,
+    not_a_loan = 56,
+    invalid_loan_terms = 57,  // the terms cannot make a schedule for this disbursement
+    // Program records (donors, funds, cohorts, survivors, outcomes).
+    survivor_already_enrolled = 60,
+    survivor_not_found = 61,
+    cohort_not_found = 62,
+    donor_not_found = 63,
+    already_exists = 64,
+    before_enrolment = 65,  // an award or outcome dated before the survivor enrolled
+    currency_unknown = 66,
 };
 
 std::string_view to_string(Rejection reason);

@@ -1,0 +1,472 @@
+#include "ledger/awards.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace riziki::ledger {
+
+namespace {
+
+/// Names of an enum's values, in order, for to_string and parse.
+template <typename E, std::size_t N>
+struct Names {
+    std::array<std::string_view, N> names;
+    std::string_view name(E value) const { return names.at(static_cast<std::size_t>(value)); }
+    std::optional<E> parse(std::string_view text) const {
+        for (std::size_t i = 0; i < N; ++i) {
+            if (names[i] == text)
+                return static_cast<E>(i);
+        }
+        return std::nullopt;
+    }
+};
+
+constexpr Names<AwardKind, 2> kKinds{{"grant", "loan"}};
+constexpr Names<AwardStatus, 6> kStatuses{
+    {"approved", "active", "repaid", "written_off", "forgiven", "closed"}};
+constexpr Names<Channel, 4> kChannels{{"mpesa", "bank", "cash", "in_kind"}};
+constexpr Names<InterestPeriod, 2> kPeriods{{"year", "month"}};
+constexpr Names<InterestMethod, 2> kMethods{{"declining_balance", "flat"}};
+constexpr Names<Amortization, 2> kAmortizations{{"equal_installments", "equal_principal"}};
+constexpr Names<RepaymentUnit, 3> kUnits{{"days", "weeks", "months"}};
+
+Planned refuse(Rejection reason, std::string field = "") {
+    Planned planned;
+    planned.check = {reason, 0};
+    planned.field = std::move(field);
+    return planned;
+}
+
+bool amount_valid(const Amount& amount) {
+    return amount > 0 && amount <= amount_limit();
+}
+
+Posting posting(std::string_view account, const Award& award, const Amount& amount) {
+    return Posting{std::string(account), award.fund,     award.currency,
+                   amount,               award.survivor, award.id};
+}
+
+/// Finishes a draft: the journal's own rules have the last word (period open, balance).
+Planned finish(EntryDraft draft, const LedgerContext& context, Allocation allocation = {}) {
+    Planned planned;
+    planned.check = validate_entry(draft, context);
+    planned.draft = std::move(draft);
+    planned.allocation = std::move(allocation);
+    return planned;
+}
+
+EntryDraft draft_for(const Date& on, std::string memo, std::string_view event,
+                     const std::string& recorded_by) {
+    EntryDraft draft;
+    draft.effective_on = on;
+    draft.memo = std::move(memo);
+    draft.event = std::string(event);
+    draft.recorded_by = recorded_by;
+    return draft;
+}
+
+std::string with_reference(std::string text, const std::string& reference) {
+    return reference.empty() ? text : text + " (" + reference + ")";
+}
+
+const Books::AwardBook* find_award(const Books& books, const std::string& id) {
+    const auto it = books.awards.find(id);
+    return it == books.awards.end() ? nullptr : &it->second;
+}
+
+Amount fund_cash(const Books& books, const std::string& fund) {
+    const auto it = books.fund_cash.find(fund);
+    return it == books.fund_cash.end() ? Amount(0) : it->second;
+}
+
+bool reference_used(const Books& books, Channel channel, const std::string& reference) {
+    return !reference.empty() && books.references.contains({channel, reference});
+}
+
+Planned plan_receipt(const Receipt& r, const Books& books, const LedgerContext& context,
+                     const std::string& by) {
+    const auto currency = context.fund_currency.find(r.fund);
+    if (currency == context.fund_currency.end())
+        return refuse(Rejection::unknown_fund, "fund");
+    if (!amount_valid(r.amount) || r.channel == Channel::in_kind) {
+        return refuse(r.channel == Channel::in_kind ? Rejection::invalid_reference
+                                                    : Rejection::invalid_amount,
+                      r.channel == Channel::in_kind ? "channel" : "amount");
+    }
+    if (reference_used(books, r.channel, r.reference))
+        return refuse(Rejection::duplicate_reference, "reference");
+    auto draft = draft_for(r.received_on, with_reference("Donor receipt", r.reference), "receipt",
+                           by);
+    draft.postings = {
+        Posting{std::string(channel_account(r.channel)), r.fund, currency->second, r.amount, "", ""},
+        Posting{std::string(chart::grant_revenue), r.fund, currency->second, -r.amount, "", ""}};
+    return finish(std::move(draft), context);
+}
+
+Planned plan_disbursement(const Disbursement& d, const Books& books,
+                          const LedgerContext& context, const std::string& by) {
+    const auto* book = find_award(books, d.award);
+    if (book == nullptr)
+        return refuse(Rejection::award_not_found, "award");
+    const auto& award = book->award;
+    if (award.status != AwardStatus::approved && award.status != AwardStatus::active)
+        return refuse(Rejection::award_not_active, "award");
+    if (!amount_valid(d.amount))
+        return refuse(Rejection::invalid_amount, "amount");
+    if (d.fee < 0 || d.fee > amount_limit() || (d.fee > 0 && d.channel == Channel::in_kind))
+        return refuse(Rejection::invalid_amount, "fee");
+    if (d.amount > award.approved - book->figures.disbursed)
+        return refuse(Rejection::exceeds_award, "amount");
+    const Amount cash_out = (d.channel == Channel::in_kind ? Amount(0) : d.amount) + d.fee;
+    if (cash_out > fund_cash(books, award.fund))
+        return refuse(Rejection::insufficient_fund_balance, "amount");
+    if (reference_used(books, d.channel, d.reference))
+        return refuse(Rejection::duplicate_reference, "reference");
+    if (award.kind == AwardKind::loan) {
+        // The schedule must still be possible from this date (a fixed first due date can
+        // fall before a late disbursement).
+        AwardFigures after = book->figures;
+        add_posting(after, chart::loans_receivable, "disbursement", d.amount, d.disbursed_on);
+        if (!award_schedule(award, after).ok())
+            return refuse(Rejection::invalid_loan_terms, "disbursed_on");
+    }
+    auto draft = draft_for(d.disbursed_on,
+                           with_reference(std::string(award.kind == AwardKind::loan ? "Loan"
+                                                                                    : "Grant") +
+                                              " disbursement " + award.id,
+                                          d.reference),
+                           "disbursement", by);
+    const bool in_kind = d.channel == Channel::in_kind;
+    const std::string_view debit = award.kind == AwardKind::loan ? chart::loans_receivable
+                                   : in_kind                     ? chart::in_kind_grants
+                                                                 : chart::grants;
+    draft.postings.push_back(posting(debit, award, d.amount));
+    draft.postings.push_back(posting(channel_account(d.channel), award, -d.amount));
+    if (d.fee > 0) {
+        draft.postings.push_back(posting(chart::charges, award, d.fee));
+        draft.postings.push_back(posting(channel_account(d.channel), award, -d.fee));
+    }
+    return finish(std::move(draft), context);
+}
+
+Planned plan_repayment(const Repayment& r, const Books& books, const LedgerContext& context,
+                       const std::string& by) {
+    const auto* book = find_award(books, r.award);
+    if (book == nullptr)
+        return refuse(Rejection::award_not_found, "award");
+    const auto& award = book->award;
+    const auto& figures = book->figures;
+    if (award.kind != AwardKind::loan)
+        return refuse(Rejection::not_a_loan, "award");
+    const bool recovery = award.status == AwardStatus::written_off;
+    if (award.status != AwardStatus::active && !recovery)
+        return refuse(Rejection::award_not_active, "award");
+    if (!amount_valid(r.amount) || r.channel == Channel::in_kind) {
+        return refuse(r.channel == Channel::in_kind ? Rejection::invalid_reference
+                                                    : Rejection::invalid_amount,
+                      r.channel == Channel::in_kind ? "channel" : "amount");
+    }
+    if (recovery && r.amount > figures.written_off - figures.recovered)
+        return refuse(Rejection::exceeds_award, "amount");
+    if (reference_used(books, r.channel, r.reference))
+        return refuse(Rejection::duplicate_reference, "reference");
+    const auto cash = channel_account(r.channel);
+    if (recovery) {
+        auto draft = draft_for(
+            r.paid_on, with_reference("Recovery on written-off loan " + award.id, r.reference),
+            "recovery", by);
+        draft.postings = {posting(cash, award, r.amount),
+                          posting(chart::recoveries, award, -r.amount)};
+        return finish(std::move(draft), context);
+    }
+    const auto schedule = award_schedule(award, figures);
+    if (!schedule.ok())
+        return refuse(Rejection::invalid_loan_terms, "award");
+    auto allocation = allocate_repayment(schedule.schedule, figures, r.amount);
+    auto draft = draft_for(r.paid_on, with_reference("Loan repayment " + award.id, r.reference),
+                           "repayment", by);
+    draft.postings.push_back(posting(cash, award, r.amount));
+    if (allocation.interest > 0)
+        draft.postings.push_back(posting(chart::interest_income, award, -allocation.interest));
+    if (allocation.principal > 0)
+        draft.postings.push_back(posting(chart::loans_receivable, award, -allocation.principal));
+    if (allocation.overpayment > 0)
+        draft.postings.push_back(posting(chart::overpayments, award, -allocation.overpayment));
+    return finish(std::move(draft), context, std::move(allocation));
+}
+
+Planned plan_closure(const Closure& c, const Books& books, const LedgerContext& context,
+                     const std::string& by) {
+    const auto* book = find_award(books, c.award);
+    if (book == nullptr)
+        return refuse(Rejection::award_not_found, "award");
+    const auto& award = book->award;
+    if (award.kind != AwardKind::loan)
+        return refuse(Rejection::not_a_loan, "award");
+    if (award.status != AwardStatus::active)
+        return refuse(Rejection::award_not_active, "award");
+    const Amount outstanding = book->figures.outstanding;
+    if (outstanding <= 0)
+        return refuse(Rejection::nothing_outstanding, "award");
+    const bool write_off = c.kind == Closure::Kind::write_off;
+    auto draft = draft_for(c.on,
+                           (write_off ? "Write-off of loan " : "Forgiveness of loan ") + award.id +
+                               (c.reason.empty() ? "" : ": " + c.reason),
+                           write_off ? "write_off" : "forgiveness", by);
+    draft.postings = {posting(write_off ? chart::loan_losses : chart::grants, award, outstanding),
+                      posting(chart::loans_receivable, award, -outstanding)};
+    return finish(std::move(draft), context);
+}
+
+}  // namespace
+
+std::string_view to_string(AwardKind kind) {
+    return kKinds.name(kind);
+}
+std::string_view to_string(AwardStatus status) {
+    return kStatuses.name(status);
+}
+std::string_view to_string(Channel channel) {
+    return kChannels.name(channel);
+}
+std::optional<AwardKind> parse_award_kind(std::string_view text) {
+    return kKinds.parse(text);
+}
+std::optional<AwardStatus> parse_award_status(std::string_view text) {
+    return kStatuses.parse(text);
+}
+std::optional<Channel> parse_channel(std::string_view text) {
+    return kChannels.parse(text);
+}
+std::string_view to_string(InterestPeriod value) {
+    return kPeriods.name(value);
+}
+std::string_view to_string(InterestMethod value) {
+    return kMethods.name(value);
+}
+std::string_view to_string(Amortization value) {
+    return kAmortizations.name(value);
+}
+std::string_view to_string(RepaymentUnit value) {
+    return kUnits.name(value);
+}
+std::optional<InterestPeriod> parse_interest_period(std::string_view text) {
+    return kPeriods.parse(text);
+}
+std::optional<InterestMethod> parse_interest_method(std::string_view text) {
+    return kMethods.parse(text);
+}
+std::optional<Amortization> parse_amortization(std::string_view text) {
+    return kAmortizations.parse(text);
+}
+std::optional<RepaymentUnit> parse_repayment_unit(std::string_view text) {
+    return kUnits.parse(text);
+}
+
+bool is_cash_account(std::string_view account) {
+    return std::find(std::begin(kCashAccounts), std::end(kCashAccounts), account) !=
+           std::end(kCashAccounts);
+}
+
+std::string_view channel_account(Channel channel) {
+    switch (channel) {
+        case Channel::mpesa:
+            return chart::mpesa;
+        case Channel::bank:
+            return chart::bank;
+        case Channel::cash:
+            return chart::cash;
+        case Channel::in_kind:
+            return chart::payable;
+    }
+    return chart::payable;
+}
+
+void add_posting(AwardFigures& f, std::string_view account, std::string_view event,
+                 const Amount& amount, const Date& effective_on) {
+    if (account == chart::loans_receivable)
+        f.outstanding += amount;
+    if (event == "disbursement") {
+        if (account == chart::loans_receivable || account == chart::grants ||
+            account == chart::in_kind_grants) {
+            f.disbursed += amount;
+            if (!f.first_disbursed_on || effective_on < *f.first_disbursed_on)
+                f.first_disbursed_on = effective_on;
+        } else if (account == chart::charges) {
+            f.fees += amount;
+        }
+    } else if (event == "repayment") {
+        if (account == chart::loans_receivable)
+            f.principal_repaid -= amount;
+        else if (account == chart::interest_income)
+            f.interest_paid -= amount;
+        else if (account == chart::overpayments)
+            f.overpaid -= amount;
+    } else if (event == "write_off" && account == chart::loan_losses) {
+        f.written_off += amount;
+    } else if (event == "forgiveness" && account == chart::grants) {
+        f.forgiven += amount;
+    } else if (event == "recovery" && account == chart::recoveries) {
+        f.recovered -= amount;
+    }
+    if (f.disbursed == 0)
+        f.first_disbursed_on.reset();
+}
+
+AwardStatus derive_status(const Award& award, const AwardFigures& f) {
+    if (f.written_off > 0)
+        return AwardStatus::written_off;
+    if (f.forgiven > 0)
+        return AwardStatus::forgiven;
+    if (f.disbursed <= 0)
+        return AwardStatus::approved;
+    if (award.kind == AwardKind::grant)
+        return f.disbursed >= award.approved ? AwardStatus::closed : AwardStatus::active;
+    return f.disbursed >= award.approved && f.outstanding <= 0 ? AwardStatus::repaid
+                                                               : AwardStatus::active;
+}
+
+ScheduleResult award_schedule(const Award& award, const AwardFigures& figures) {
+    ScheduleResult result;
+    const auto currency = find_currency(award.currency);
+    if (!award.terms || !currency) {
+        result.error = ScheduleError::principal_out_of_range;
+        return result;
+    }
+    const bool disbursed = figures.disbursed > 0 && figures.first_disbursed_on.has_value();
+    return generate_schedule(disbursed ? figures.disbursed : award.approved, *currency,
+                             disbursed ? *figures.first_disbursed_on : award.approved_on,
+                             *award.terms);
+}
+
+std::vector<InstallmentState> installment_states(const Schedule& schedule,
+                                                 const Amount& interest_paid,
+                                                 const Amount& principal_paid) {
+    std::vector<InstallmentState> states;
+    Amount interest_left = interest_paid;
+    Amount principal_left = principal_paid;
+    for (const auto& due : schedule.installments) {
+        InstallmentState state{due, 0, 0};
+        state.interest_paid = std::clamp(interest_left, Amount(0), due.interest);
+        interest_left -= state.interest_paid;
+        state.principal_paid = std::clamp(principal_left, Amount(0), due.principal);
+        principal_left -= state.principal_paid;
+        states.push_back(state);
+    }
+    return states;
+}
+
+Allocation allocate_repayment(const Schedule& schedule, const AwardFigures& figures,
+                              const Amount& amount) {
+    Allocation allocation;
+    Amount left = amount;
+    for (const auto& state :
+         installment_states(schedule, figures.interest_paid, figures.principal_repaid)) {
+        if (left <= 0)
+            break;
+        AllocationLine line{state.due.number, 0, 0};
+        line.interest = std::min(left, state.interest_left());
+        left -= line.interest;
+        line.principal = std::min(left, state.principal_left());
+        left -= line.principal;
+        if (line.interest > 0 || line.principal > 0) {
+            allocation.interest += line.interest;
+            allocation.principal += line.principal;
+            allocation.lines.push_back(line);
+        }
+    }
+    // Principal is never taken below zero outstanding, whatever the schedule says (a
+    // manual entry may have moved the sub-ledger).
+    const Amount excess_principal =
+        std::max(Amount(0), allocation.principal - std::max(Amount(0), figures.outstanding));
+    allocation.principal -= excess_principal;
+    allocation.overpayment = left + excess_principal;
+    return allocation;
+}
+
+Arrears arrears_as_of(const Schedule& schedule, const AwardFigures& figures, const Date& as_of) {
+    Arrears arrears;
+    for (const auto& state :
+         installment_states(schedule, figures.interest_paid, figures.principal_repaid)) {
+        if (as_of < state.due.due_on)
+            break;
+        const Amount interest = state.interest_left();
+        const Amount principal = state.principal_left();
+        if (interest <= 0 && principal <= 0)
+            continue;
+        if (!arrears.oldest_unpaid_due_on) {
+            arrears.oldest_unpaid_due_on = state.due.due_on;
+            arrears.days = days_since_epoch(as_of) - days_since_epoch(state.due.due_on);
+        }
+        arrears.interest_overdue += interest;
+        arrears.principal_overdue += principal;
+    }
+    return arrears;
+}
+
+std::string command_award(const Command& command) {
+    return std::visit(
+        [](const auto& c) -> std::string {
+            if constexpr (requires { c.award; })
+                return c.award;
+            else
+                return "";
+        },
+        command);
+}
+
+std::string command_fund(const Command& command) {
+    const auto* receipt = std::get_if<Receipt>(&command);
+    return receipt != nullptr ? receipt->fund : "";
+}
+
+std::optional<std::pair<Channel, std::string>> command_reference(const Command& command) {
+    return std::visit(
+        [](const auto& c) -> std::optional<std::pair<Channel, std::string>> {
+            if constexpr (requires { c.reference; }) {
+                if (!c.reference.empty())
+                    return std::pair{c.channel, c.reference};
+            }
+            return std::nullopt;
+        },
+        command);
+}
+
+void Books::apply(const EntryDraft& draft, std::string_view event) {
+    std::set<std::string> touched;
+    for (const auto& p : draft.postings) {
+        if (is_cash_account(p.account)) {
+            if (auto it = fund_cash.find(p.fund); it != fund_cash.end())
+                it->second += p.amount;
+        }
+        if (p.award.empty())
+            continue;
+        if (auto it = awards.find(p.award); it != awards.end()) {
+            add_posting(it->second.figures, p.account, event, p.amount, draft.effective_on);
+            touched.insert(p.award);
+        }
+    }
+    for (const auto& id : touched) {
+        auto& book = awards.at(id);
+        book.award.status = derive_status(book.award, book.figures);
+    }
+}
+
+Planned plan(const Command& command, const Books& books, const LedgerContext& context,
+             const std::string& recorded_by) {
+    return std::visit(
+        [&](const auto& c) -> Planned {
+            using T = std::decay_t<decltype(c)>;
+            if constexpr (std::is_same_v<T, Receipt>)
+                return plan_receipt(c, books, context, recorded_by);
+            else if constexpr (std::is_same_v<T, Disbursement>)
+                return plan_disbursement(c, books, context, recorded_by);
+            else if constexpr (std::is_same_v<T, Repayment>)
+                return plan_repayment(c, books, context, recorded_by);
+            else
+                return plan_closure(c, books, context, recorded_by);
+        },
+        command);
+}
+
+}  // namespace riziki::ledger

@@ -1,0 +1,235 @@
+#pragma once
+/// Awards, the money events on them, and the posting rules (SPEC §5, §6). Pure: the writer
+/// hands in the books as they stand (`Books`) and gets back the entry a command posts, or
+/// the first rule it breaks, in a documented order.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "ledger/date.hpp"
+#include "ledger/journal.hpp"
+#include "ledger/money.hpp"
+#include "ledger/schedule.hpp"
+
+namespace riziki::ledger {
+
+enum class AwardKind : std::uint8_t { grant, loan };
+enum class AwardStatus : std::uint8_t { approved, active, repaid, written_off, forgiven, closed };
+enum class Channel : std::uint8_t { mpesa, bank, cash, in_kind };
+
+std::string_view to_string(AwardKind kind);
+std::string_view to_string(AwardStatus status);
+std::string_view to_string(Channel channel);
+std::optional<AwardKind> parse_award_kind(std::string_view text);
+std::optional<AwardStatus> parse_award_status(std::string_view text);
+std::optional<Channel> parse_channel(std::string_view text);
+
+std::string_view to_string(InterestPeriod value);
+std::string_view to_string(InterestMethod value);
+std::string_view to_string(Amortization value);
+std::string_view to_string(RepaymentUnit value);
+std::optional<InterestPeriod> parse_interest_period(std::string_view text);
+std::optional<InterestMethod> parse_interest_method(std::string_view text);
+std::optional<Amortization> parse_amortization(std::string_view text);
+std::optional<RepaymentUnit> parse_repayment_unit(std::string_view text);
+
+/// Accounts of the default chart the posting rules use.
+namespace chart {
+inline constexpr std::string_view bank = "1010";
+inline constexpr std::string_view mpesa = "1020";
+inline constexpr std::string_view cash = "1030";
+inline constexpr std::string_view loans_receivable = "1100";
+inline constexpr std::string_view overpayments = "2100";
+inline constexpr std::string_view payable = "2200";
+inline constexpr std::string_view grant_revenue = "4100";
+inline constexpr std::string_view interest_income = "4200";
+inline constexpr std::string_view recoveries = "4300";
+inline constexpr std::string_view grants = "5100";
+inline constexpr std::string_view in_kind_grants = "5110";
+inline constexpr std::string_view loan_losses = "5200";
+inline constexpr std::string_view charges = "5300";
+}  // namespace chart
+
+/// The cash accounts whose sum is a fund's available cash.
+inline constexpr std::string_view kCashAccounts[] = {chart::bank, chart::mpesa, chart::cash};
+bool is_cash_account(std::string_view account);
+
+/// The account a channel pays from or into: bank 1010, mpesa 1020, cash 1030; in kind
+/// moves no cash and goes through accounts payable 2200.
+std::string_view channel_account(Channel channel);
+
+/// A grant or loan to one survivor from one fund, approved for an amount.
+struct Award {
+    std::string id;
+    std::string survivor;
+    std::string fund;
+    std::string currency;
+    AwardKind kind = AwardKind::grant;
+    Amount approved = 0;
+    Date approved_on;
+    std::optional<LoanTerms> terms;  ///< loans only
+    AwardStatus status = AwardStatus::approved;
+};
+
+/// What the ledger says about one award: sums of its postings by account and by the event
+/// that caused them. A reversal counts under the event of the entry it reverses, so a
+/// reversed disbursement un-disburses.
+struct AwardFigures {
+    Amount disbursed = 0;         ///< 1100 (loans) or 5100/5110 (grants) from disbursements
+    Amount fees = 0;              ///< 5300 from disbursements
+    Amount principal_repaid = 0;  ///< credits to 1100 from repayments
+    Amount interest_paid = 0;     ///< credits to 4200 from repayments
+    Amount overpaid = 0;          ///< credits to 2100 from repayments
+    Amount written_off = 0;       ///< 5200 from write-offs
+    Amount forgiven = 0;          ///< 5100 from forgiveness
+    Amount recovered = 0;         ///< credits to 4300 from recoveries
+    Amount outstanding = 0;       ///< balance of 1100: the loan sub-ledger
+    std::optional<Date> first_disbursed_on;
+};
+
+/// Adds one posting (its account, the event it counts under, its effective date).
+void add_posting(AwardFigures& figures, std::string_view account, std::string_view event,
+                 const Amount& amount, const Date& effective_on);
+
+/// The status the figures imply: written off or forgiven while those stand; approved until
+/// something is disbursed; a grant is closed once fully disbursed; a loan is repaid once
+/// fully disbursed and nothing is outstanding; otherwise active.
+AwardStatus derive_status(const Award& award, const AwardFigures& figures);
+
+/// The schedule a loan repays: the disbursed principal from the first disbursement, on the
+/// award's terms (the approved amount from the approval date before anything is disbursed).
+ScheduleResult award_schedule(const Award& award, const AwardFigures& figures);
+
+/// One installment with what has been paid of it, paying oldest first.
+struct InstallmentState {
+    Installment due;
+    Amount interest_paid = 0;
+    Amount principal_paid = 0;
+    Amount interest_left() const { return due.interest - interest_paid; }
+    Amount principal_left() const { return due.principal - principal_paid; }
+};
+
+/// Spreads what was paid (interest and principal separately) over the installments,
+/// oldest first.
+std::vector<InstallmentState> installment_states(const Schedule& schedule,
+                                                 const Amount& interest_paid,
+                                                 const Amount& principal_paid);
+
+struct AllocationLine {
+    int number = 0;
+    Amount interest = 0;
+    Amount principal = 0;
+};
+
+/// How a repayment splits: oldest installment first, interest before principal; what is
+/// beyond everything scheduled is an overpayment.
+struct Allocation {
+    std::vector<AllocationLine> lines;
+    Amount interest = 0;
+    Amount principal = 0;
+    Amount overpayment = 0;
+};
+Allocation allocate_repayment(const Schedule& schedule, const AwardFigures& figures,
+                              const Amount& amount);
+
+/// Arrears as of a date: days since the oldest installment due on or before it that is
+/// not fully paid, and what is overdue.
+struct Arrears {
+    long days = 0;
+    Amount principal_overdue = 0;
+    Amount interest_overdue = 0;
+    std::optional<Date> oldest_unpaid_due_on;
+};
+Arrears arrears_as_of(const Schedule& schedule, const AwardFigures& figures, const Date& as_of);
+
+// Commands: the money events a finance officer records.
+
+struct Receipt {
+    std::string fund;
+    Amount amount = 0;
+    Date received_on;
+    Channel channel = Channel::bank;
+    std::string reference;
+};
+
+struct Disbursement {
+    std::string award;
+    Amount amount = 0;
+    Date disbursed_on;
+    Channel channel = Channel::mpesa;
+    std::string reference;
+    Amount fee = 0;
+};
+
+struct Repayment {
+    std::string award;
+    Amount amount = 0;
+    Date paid_on;
+    Channel channel = Channel::mpesa;
+    std::string reference;
+};
+
+/// Write-off (loss) or forgiveness (loan becomes a grant) of what a loan has outstanding.
+struct Closure {
+    enum class Kind : std::uint8_t { write_off, forgiveness };
+    Kind kind = Kind::write_off;
+    std::string award;
+    Date on;
+    std::string reason;
+};
+
+using Command = std::variant<Receipt, Disbursement, Repayment, Closure>;
+
+/// The award and fund a command is about (empty when it names none).
+std::string command_award(const Command& command);
+std::string command_fund(const Command& command);
+/// The payment reference a command uses ("" for none), keyed by channel.
+std::optional<std::pair<Channel, std::string>> command_reference(const Command& command);
+
+/// The books a batch of commands is planned against: updated after each accepted entry,
+/// so later commands of the same batch see earlier ones.
+struct Books {
+    std::map<std::string, Amount, std::less<>> fund_cash;  ///< fund -> available cash
+    struct AwardBook {
+        Award award;
+        AwardFigures figures;
+    };
+    std::map<std::string, AwardBook, std::less<>> awards;
+    std::set<std::pair<Channel, std::string>> references;  ///< payment references used
+
+    /// Books an accepted entry: moves fund cash, award figures and statuses. `event` is the
+    /// event the entry counts under: its own, or for a reversal the reversed entry's.
+    void apply(const EntryDraft& draft, std::string_view event);
+};
+
+/// What a command posts, or why it cannot.
+struct Planned {
+    EntryCheck check;       ///< the first rule broken, if any
+    std::string field;      ///< the request field the rejection is about, if any
+    EntryDraft draft;       ///< the entry to write, when check.ok()
+    Allocation allocation;  ///< repayments: how the amount was applied
+};
+
+/// Plans `command` against `books` (not changed: call books.apply() once the entry is
+/// accepted). Checks, first failure wins:
+///  receipt: fund exists, amount positive, reference unused, then the journal rules
+///    (period open, ...);
+///  disbursement: award exists, is approved or active, amount and fee valid, within what
+///    remains of the award, within the fund's available cash (amount + fee), reference
+///    unused, then the journal rules;
+///  repayment: award exists, is a loan, is active (or written off: a recovery, up to what
+///    was written off and not yet recovered), amount positive, reference unused, then the
+///    journal rules;
+///  write-off / forgiveness: award exists, is a loan, is active, has principal
+///    outstanding, then the journal rules.
+Planned plan(const Command& command, const Books& books, const LedgerContext& context,
+             const std::string& recorded_by);
+
+}  // namespace riziki::ledger
