@@ -230,6 +230,17 @@ std::optional<int> FieldReader::integer(const char* field, bool required, int mi
     return static_cast<int>(value->get<long long>());
 }
 
+std::optional<bool> FieldReader::boolean(const char* field, bool required, bool fallback) {
+    const auto* value = find(field, required);
+    if (value == nullptr)
+        return required ? std::nullopt : std::optional(fallback);
+    if (!value->is_boolean()) {
+        error(path(field), "invalid_type", "Expected true or false.");
+        return std::nullopt;
+    }
+    return value->get<bool>();
+}
+
 std::optional<std::string> FieldReader::choice(const char* field,
                                                std::initializer_list<std::string_view> allowed) {
     const auto* value = find(field, false);

@@ -42,6 +42,8 @@ class FieldReader {
                                          bool positive);
     /// A JSON integer in min..max; `fallback` when absent and not required.
     std::optional<int> integer(const char* field, bool required, int min, int max, int fallback);
+    /// A JSON true or false; `fallback` when absent and not required.
+    std::optional<bool> boolean(const char* field, bool required, bool fallback);
     /// One of `allowed` (a string); the first is the default when absent.
     std::optional<std::string> choice(const char* field,
                                       std::initializer_list<std::string_view> allowed);

@@ -19,6 +19,7 @@
 #include "api/demo.hpp"
 #include "api/export_journal.hpp"
 #include "api/loan_terms.hpp"
+#include "api/pii_vault.hpp"
 #include "api/problem.hpp"
 #include "api/respond.hpp"
 #include "api/routes.hpp"
@@ -64,8 +65,11 @@ Options parse_options(const std::vector<std::string>& args, const std::set<std::
 
 Config load_config(const Options& options) {
     Config config = config_from_environment();
-    if (options.has("home"))
+    if (options.has("home")) {
         config.home = options.value("home");
+        if (std::getenv("RIZIKI_PII_KEY_FILE") == nullptr)
+            config.pii_key_file = config.home / "pii.key";
+    }
     if (options.has("listen"))
         config.listen = options.value("listen");
     if (options.has("database-url"))
@@ -97,6 +101,7 @@ int serve(const Options& options, bool demo) {
     const sigset_t signals = block_stop_signals();
     const auto [host, port] = parse_listen(config.listen);
     db::Database database(database_config(config));
+    const auto vault = PiiVault::open(config.pii_key_file);
     db::Store store(database.app_conninfo(), kPoolSize);
     db::JournalWriter writer(database.app_conninfo());
     ServerOptions server_options;
@@ -104,7 +109,7 @@ int serve(const Options& options, bool demo) {
     server_options.port = port;
     server_options.io_threads = std::max(2u, std::thread::hardware_concurrency());
     HttpServer server(
-        server_options, make_api(store, writer, database.app_conninfo(), kPoolSize),
+        server_options, make_api(store, writer, database.app_conninfo(), kPoolSize, vault),
         [](http::status status, const std::string& code, const std::string& detail,
            const RequestContext& context) { return problem(status, code, detail, context); });
     server.start();

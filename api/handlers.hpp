@@ -13,12 +13,15 @@ class JournalWriter;
 
 namespace riziki::api {
 
+class PiiVault;
+
 struct Services {
     db::Store* store = nullptr;
     db::JournalWriter* writer = nullptr;
     Metrics* metrics = nullptr;
     std::size_t pool_size = 0;
     std::string conninfo;  ///< for verify's own read-only snapshot
+    const PiiVault* vault = nullptr;
 };
 
 /// /healthz, /metrics, /v1/me.
@@ -27,5 +30,7 @@ void add_system_routes(Router& router, const Services& services);
 void add_schedule_routes(Router& router);
 /// Accounts, balances, entries, reversals, periods, trial balance.
 void add_journal_routes(Router& router, const Services& services);
+/// Donors, funds, receipts, cohorts, survivors, awards, money events, outcomes, audit log.
+void add_program_routes(Router& router, const Services& services);
 
 }  // namespace riziki::api

@@ -12,6 +12,31 @@ namespace {
 
 constexpr std::size_t kIdempotencyKeyBytesMax = 255;
 
+nlohmann::json nullable(const std::string& text) {
+    return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text);
+}
+
+/// The entry, and for a repayment how it was applied.
+db::StoredResponse render_entry(const ledger::Entry& entry, const ledger::Allocation& allocation) {
+    auto json = entry_json(entry);
+    if (entry.draft.event == "repayment" && !entry.draft.postings.empty()) {
+        const auto& currency = entry.draft.postings.front().currency;
+        nlohmann::json lines = nlohmann::json::array();
+        for (const auto& line : allocation.lines) {
+            lines.push_back({{"n", line.number},
+                             {"interest", amount_text(line.interest, currency)},
+                             {"principal", amount_text(line.principal, currency)}});
+        }
+        json["allocation"] = {{"interest", amount_text(allocation.interest, currency)},
+                              {"principal", amount_text(allocation.principal, currency)},
+                              {"overpayment", amount_text(allocation.overpayment, currency)},
+                              {"installments", lines}};
+    }
+    return {201, json.dump()};
+}
+
+}  // namespace
+
 std::string timestamp_text(std::int64_t us) {
     const auto seconds = std::chrono::sys_seconds(std::chrono::seconds(us / 1000000));
     const auto day = std::chrono::floor<std::chrono::days>(seconds);
@@ -23,12 +48,6 @@ std::string timestamp_text(std::int64_t us) {
                   static_cast<int>(time.seconds().count()), static_cast<int>(us % 1000000));
     return text;
 }
-
-nlohmann::json nullable(const std::string& text) {
-    return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text);
-}
-
-}  // namespace
 
 std::string amount_text(const ledger::Amount& minor, const std::string& currency) {
     const auto found = ledger::find_currency(currency);
@@ -80,11 +99,20 @@ http::status status_for(ledger::Rejection reason) {
     using ledger::Rejection;
     switch (reason) {
         case Rejection::entry_not_found:
+        case Rejection::award_not_found:
+        case Rejection::survivor_not_found:
+        case Rejection::cohort_not_found:
+        case Rejection::donor_not_found:
             return http::status::not_found;
         case Rejection::period_closed:
         case Rejection::already_reversed:
         case Rejection::period_already_closed:
         case Rejection::idempotency_key_reused:
+        case Rejection::award_not_active:
+        case Rejection::duplicate_reference:
+        case Rejection::survivor_already_enrolled:
+        case Rejection::already_exists:
+        case Rejection::nothing_outstanding:
             return http::status::conflict;
         default:
             return http::status::unprocessable_entity;
@@ -128,25 +156,27 @@ std::variant<MoneyRequest, Response> read_money_request(const Call& call) {
 }
 
 Response write_entry(db::JournalWriter& writer, const Call& call, const std::string& key,
-                     const nlohmann::json& body, ledger::EntryDraft draft) {
+                     const nlohmann::json& body, ledger::EntryDraft draft,
+                     std::optional<ledger::Command> command) {
     // The fingerprint covers method, path and the body as parsed (key order and white
     // space do not matter), so the same key with any other request is caught.
     const std::string fingerprint = std::string(call.request.method_string()) + " " +
                                     std::string(call.request.target()) + "\n" + body.dump();
-    db::IdempotencyClaim claim{call.principal->actor(), key, db::sha256(fingerprint),
-                               [](const ledger::Entry& entry) {
-                                   return db::StoredResponse{201, entry_json(entry).dump()};
-                               }};
-    const auto outcome = writer.write({std::move(draft), std::move(claim)});
+    db::IdempotencyClaim claim{call.principal->actor(), key, db::sha256(fingerprint), render_entry};
+    draft.recorded_by = call.principal->actor();
+    const auto outcome = writer.write({std::move(draft), std::move(claim), std::move(command)});
     using Kind = db::WriteOutcome::Kind;
     if (outcome.kind == Kind::rejected) {
         const auto& check = outcome.check;
         const bool per_posting = check.reason >= ledger::Rejection::invalid_reference &&
                                  check.reason <= ledger::Rejection::currency_mismatch;
+        std::string field = outcome.field;
+        if (field.empty() && per_posting && !command)
+            field = "postings[" + std::to_string(check.posting) + "]";
         return rejection_problem(
             check.reason,
-            "The entry breaks the rule '" + std::string(ledger::to_string(check.reason)) + "'.",
-            call.context, per_posting ? "postings[" + std::to_string(check.posting) + "]" : "");
+            "The request breaks the rule '" + std::string(ledger::to_string(check.reason)) + "'.",
+            call.context, field);
     }
     Response response{static_cast<http::status>(outcome.response.status), 11};
     response.set(http::field::content_type, "application/json");

@@ -41,10 +41,16 @@ struct MoneyRequest {
 /// Reads the key, then the body; or the answer for whichever is missing or malformed.
 std::variant<MoneyRequest, Response> read_money_request(const Call& call);
 
-/// Queues `draft` with an idempotency claim on `key` and answers: 201 with the rendered
-/// entry (first time), the stored response with Idempotent-Replayed: true (replay), or a
-/// problem (rejected, or 409 idempotency_key_reused).
+/// Queues `draft` (or the money event `command`, planned by the writer) with an
+/// idempotency claim on `key`, recorded by the caller, and answers: 201 with the rendered
+/// entry (a repayment adds its `allocation`) the first time, the stored response with
+/// Idempotent-Replayed: true on a replay, or a problem (rejected, or 409
+/// idempotency_key_reused).
 Response write_entry(db::JournalWriter& writer, const Call& call, const std::string& key,
-                     const nlohmann::json& body, ledger::EntryDraft draft);
+                     const nlohmann::json& body, ledger::EntryDraft draft,
+                     std::optional<ledger::Command> command = std::nullopt);
+
+/// An RFC 3339 UTC timestamp with microseconds.
+std::string timestamp_text(std::int64_t us);
 
 }  // namespace riziki::api

@@ -10,11 +10,12 @@ namespace {
 
 struct Api {
     Api(db::Store& store, db::JournalWriter& writer, const std::string& conninfo,
-        std::size_t pool_size)
+        std::size_t pool_size, const PiiVault& vault)
         : authenticator(store), router(authenticator, metrics) {
-        const Services services{&store, &writer, &metrics, pool_size, conninfo};
+        const Services services{&store, &writer, &metrics, pool_size, conninfo, &vault};
         add_system_routes(router, services);
         add_journal_routes(router, services);
+        add_program_routes(router, services);
         add_schedule_routes(router);
     }
     Metrics metrics;
@@ -25,8 +26,8 @@ struct Api {
 }  // namespace
 
 Handler make_api(db::Store& store, db::JournalWriter& writer, const std::string& conninfo,
-                 std::size_t pool_size) {
-    auto api = std::make_shared<Api>(store, writer, conninfo, pool_size);
+                 std::size_t pool_size, const PiiVault& vault) {
+    auto api = std::make_shared<Api>(store, writer, conninfo, pool_size, vault);
     return [api](const Request& request, const RequestContext& context) {
         return api->router.dispatch(request, context);
     };

@@ -13,9 +13,12 @@ class JournalWriter;
 
 namespace riziki::api {
 
+class PiiVault;
+
 /// The handler for every route of the API (owns its router, metrics and token cache).
 /// `conninfo` is for verify, which reads the whole journal in one snapshot of its own.
+/// `vault` seals and opens survivors' PII.
 Handler make_api(db::Store& store, db::JournalWriter& writer, const std::string& conninfo,
-                 std::size_t pool_size);
+                 std::size_t pool_size, const PiiVault& vault);
 
 }  // namespace riziki::api

@@ -8,6 +8,7 @@
 #include <set>
 #include <thread>
 
+#include "db/awards_sql.hpp"
 #include "db/errors.hpp"
 #include "db/sql.hpp"
 
@@ -69,12 +70,60 @@ std::int64_t now_us() {
     return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-WriteOutcome rejected(ledger::Rejection reason, std::size_t posting = 0) {
+WriteOutcome rejected(ledger::Rejection reason, std::size_t posting = 0, std::string field = "") {
     WriteOutcome outcome;
     outcome.kind = WriteOutcome::Kind::rejected;
     outcome.check = {reason, posting};
+    outcome.field = std::move(field);
     return outcome;
 }
+
+constexpr const char* kUpdateStatuses = R"(
+UPDATE awards a SET status = u.status
+FROM unnest(CAST(:ids AS text[]), CAST(:st AS text[])) AS u(id, status)
+WHERE a.id = u.id)";
+
+constexpr const char* kInsertReferences = R"(
+INSERT INTO payment_references (channel, reference, entry_seq)
+SELECT * FROM unnest(CAST(:c AS text[]), CAST(:r AS text[]), CAST(:s AS bigint[])))";
+
+/// The books a batch is planned against, and what it changes beside the journal.
+struct BatchBooks {
+    ledger::Books books;
+    std::map<std::string, ledger::AwardStatus> loaded_status;
+    std::map<std::int64_t, std::string> reversed_events;  ///< reversed seq -> its event
+    ArrayLiteral ref_channel, ref_text, ref_seq;
+
+    /// The event an entry counts under in the books.
+    std::string_view counts_as(const ledger::EntryDraft& draft) const {
+        if (draft.reverses) {
+            if (auto it = reversed_events.find(*draft.reverses); it != reversed_events.end())
+                return it->second;
+        }
+        return draft.event;
+    }
+
+    void write(soci::session& sql) && {
+        ArrayLiteral ids, statuses;
+        for (const auto& [id, book] : books.awards) {
+            if (book.award.status == loaded_status.at(id))
+                continue;
+            ids.add(id);
+            statuses.add(ledger::to_string(book.award.status));
+        }
+        if (!ids.empty()) {
+            const std::string i = std::move(ids).finish();
+            const std::string st = std::move(statuses).finish();
+            sql << kUpdateStatuses, soci::use(i), soci::use(st);
+        }
+        if (!ref_channel.empty()) {
+            const std::string c = std::move(ref_channel).finish();
+            const std::string r = std::move(ref_text).finish();
+            const std::string q = std::move(ref_seq).finish();
+            sql << kInsertReferences, soci::use(c), soci::use(r), soci::use(q);
+        }
+    }
+};
 
 /// Column arrays for one multi-row INSERT per table.
 struct BatchColumns {
@@ -173,7 +222,10 @@ WriteOutcome follow(const Pending& item, const Pending& leader, const WriteOutco
     }
     if (led.kind != WriteOutcome::Kind::committed)
         return led;
-    return WriteOutcome{WriteOutcome::Kind::replayed, {}, {}, led.response};
+    WriteOutcome replay;
+    replay.kind = WriteOutcome::Kind::replayed;
+    replay.response = led.response;
+    return replay;
 }
 
 }  // namespace
@@ -212,8 +264,9 @@ struct JournalWriter::Impl {
     void ensure_connected();
     std::map<ClaimKey, StoredClaim> load_claims(const std::vector<Pending*>& items);
     std::set<std::int64_t> load_reversed(const std::vector<Pending*>& items);
+    BatchBooks load_books(const std::vector<Pending*>& items);
     void screen(const std::vector<Pending*>& items, std::vector<std::optional<WriteOutcome>>& out,
-                std::vector<std::size_t>& followers);
+                std::vector<std::size_t>& followers, BatchBooks& books);
 };
 
 JournalWriter::JournalWriter(std::string conninfo, WriterOptions options)
@@ -403,17 +456,57 @@ std::set<std::int64_t> JournalWriter::Impl::load_reversed(const std::vector<Pend
     return reversed;
 }
 
+/// Loads what the batch's commands are planned against, and the awards its entries touch.
+BatchBooks JournalWriter::Impl::load_books(const std::vector<Pending*>& items) {
+    BatchBooks batch;
+    std::set<std::string> awards, funds;
+    std::set<std::pair<ledger::Channel, std::string>> references;
+    std::set<std::int64_t> reversed;
+    for (const auto* item : items) {
+        const auto& request = item->request;
+        if (request.command) {
+            if (auto award = ledger::command_award(*request.command); !award.empty())
+                awards.insert(award);
+            if (auto fund = ledger::command_fund(*request.command); !fund.empty())
+                funds.insert(fund);
+            if (auto reference = ledger::command_reference(*request.command))
+                references.insert(*reference);
+            continue;
+        }
+        for (const auto& p : request.draft.postings) {
+            if (!p.award.empty())
+                awards.insert(p.award);
+        }
+        if (request.draft.reverses)
+            reversed.insert(*request.draft.reverses);
+    }
+    if (awards.empty() && funds.empty() && references.empty())
+        return batch;  // plain entries touching no award: nothing to load
+    auto loaded = select_awards(sql, awards);
+    auto figures = select_award_figures(sql, awards);
+    for (auto& [id, award] : loaded) {
+        funds.insert(award.fund);
+        batch.loaded_status[id] = award.status;
+        batch.books.awards[id] = {std::move(award), figures[id]};
+    }
+    batch.books.fund_cash = select_fund_cash(sql, funds);
+    batch.books.references = select_used_references(sql, references);
+    batch.reversed_events = select_events(sql, reversed);
+    return batch;
+}
+
 /// Decides, before anything is written, which items replay a stored response or reuse a
 /// key, which repeat a key another item of this batch claims (`followers`, answered from
-/// that item after the commit), and which are refused (core rules, double reversals).
+/// that item after the commit), and which are refused (core rules, double reversals, the
+/// checks of a money event against the books as the items before it left them).
 void JournalWriter::Impl::screen(const std::vector<Pending*>& items,
                                  std::vector<std::optional<WriteOutcome>>& out,
-                                 std::vector<std::size_t>& followers) {
+                                 std::vector<std::size_t>& followers, BatchBooks& batch) {
     const auto stored = load_claims(items);
     auto reversed = load_reversed(items);
     std::map<ClaimKey, std::size_t> claimed_here;
     for (std::size_t i = 0; i < items.size(); ++i) {
-        const auto& request = items[i]->request;
+        auto& request = items[i]->request;
         // Keys first: a replay answers with what was stored even if the world has moved
         // on since (its month closed), and a reused key is reported as that.
         if (request.idempotency) {
@@ -422,8 +515,9 @@ void JournalWriter::Impl::screen(const std::vector<Pending*>& items,
                 if (it->second.request_hash != request.idempotency->request_hash) {
                     out[i] = rejected(ledger::Rejection::idempotency_key_reused);
                 } else {
-                    out[i] =
-                        WriteOutcome{WriteOutcome::Kind::replayed, {}, {}, it->second.response};
+                    out[i] = WriteOutcome{};
+                    out[i]->kind = WriteOutcome::Kind::replayed;
+                    out[i]->response = it->second.response;
                 }
                 continue;
             }
@@ -432,14 +526,31 @@ void JournalWriter::Impl::screen(const std::vector<Pending*>& items,
                 continue;
             }
         }
-        const auto check = ledger::validate_entry(request.draft, context);
-        if (!check.ok()) {
-            out[i] = rejected(check.reason, check.posting);
-            continue;
+        if (request.command) {
+            auto planned =
+                ledger::plan(*request.command, batch.books, context, request.draft.recorded_by);
+            if (!planned.check.ok()) {
+                out[i] = rejected(planned.check.reason, planned.check.posting, planned.field);
+                continue;
+            }
+            request.draft = std::move(planned.draft);
+            out[i] = WriteOutcome{};  // accepted: completed by commit()
+            out[i]->kind = WriteOutcome::Kind::committed;
+            out[i]->allocation = std::move(planned.allocation);
+            if (auto reference = ledger::command_reference(*request.command))
+                batch.books.references.insert(*reference);
+        } else {
+            const auto check = ledger::validate_entry(request.draft, context);
+            if (!check.ok()) {
+                out[i] = rejected(check.reason, check.posting);
+                continue;
+            }
+            if (request.draft.reverses && !reversed.insert(*request.draft.reverses).second) {
+                out[i] = rejected(ledger::Rejection::already_reversed);
+                continue;
+            }
         }
-        if (request.draft.reverses && !reversed.insert(*request.draft.reverses).second) {
-            out[i] = rejected(ledger::Rejection::already_reversed);
-        }
+        batch.books.apply(request.draft, batch.counts_as(request.draft));
     }
 }
 
@@ -455,7 +566,8 @@ std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*
     }
     std::vector<std::optional<WriteOutcome>> out(items.size());
     std::vector<std::size_t> followers(items.size(), kNoLeader);
-    screen(items, out, followers);
+    auto batch = load_books(items);
+    screen(items, out, followers, batch);
 
     // Chain what was accepted, in queue order, onto the head we hold locked.
     const long long first_seq = head_seq + 1;
@@ -463,21 +575,34 @@ std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*
     ledger::Hash prev = hash_from_bytea(head_hash);
     const std::int64_t recorded_at = now_us();
     for (std::size_t i = 0; i < items.size(); ++i) {
-        if (out[i] || followers[i] != kNoLeader)
+        const bool accepted_command =
+            out[i] && items[i]->request.command && out[i]->kind == WriteOutcome::Kind::committed;
+        if ((out[i] && !accepted_command) || followers[i] != kNoLeader)
             continue;
         const auto& request = items[i]->request;
-        WriteOutcome outcome{WriteOutcome::Kind::committed, {}, {}, {}};
+        WriteOutcome outcome;
+        outcome.kind = WriteOutcome::Kind::committed;
+        if (out[i])
+            outcome.allocation = std::move(out[i]->allocation);
         outcome.entry = ledger::Entry{++head_seq, recorded_at, request.draft, prev, {}};
         outcome.entry.hash = entry_hash(outcome.entry);
         prev = outcome.entry.hash;
         columns.add_entry(outcome.entry);
         if (request.idempotency) {
-            outcome.response = request.idempotency->render(outcome.entry);
+            outcome.response = request.idempotency->render(outcome.entry, outcome.allocation);
             columns.add_claim(*request.idempotency, outcome.response, outcome.entry.seq);
+        }
+        if (request.command) {
+            if (auto reference = ledger::command_reference(*request.command)) {
+                batch.ref_channel.add(ledger::to_string(reference->first));
+                batch.ref_text.add(reference->second);
+                batch.ref_seq.add(static_cast<long long>(outcome.entry.seq));
+            }
         }
         out[i] = std::move(outcome);
     }
     std::move(columns).insert(sql);
+    std::move(batch).write(sql);
 
     std::vector<WriteOutcome> outcomes(items.size());
     for (std::size_t i = 0; i < items.size(); ++i) {

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "ledger/awards.hpp"
 #include "ledger/journal.hpp"
 
 namespace riziki::db {
@@ -27,21 +28,30 @@ struct IdempotencyClaim {
     std::string actor;
     std::string key;
     ledger::Hash request_hash{};
-    /// Renders the response to store, given the entry as it will be committed.
-    std::function<StoredResponse(const ledger::Entry&)> render;
+    /// Renders the response to store, given the entry as it will be committed (and, for a
+    /// repayment, how it was allocated).
+    std::function<StoredResponse(const ledger::Entry&, const ledger::Allocation&)> render;
 };
 
+/// Either a ready entry (`draft`) or a money event (`command`) whose entry depends on the
+/// books as they stand when it is written: an award's remaining amount, a fund's cash, the
+/// references used. A command is planned inside its batch's transaction, after the entries
+/// queued before it, so concurrent disbursements cannot overdraw a fund. For a command,
+/// `draft.recorded_by` names who records it and the rest of `draft` is filled in.
 struct WriteRequest {
     ledger::EntryDraft draft;
     std::optional<IdempotencyClaim> idempotency;
+    std::optional<ledger::Command> command = std::nullopt;
 };
 
 struct WriteOutcome {
     enum class Kind : std::uint8_t { committed, replayed, rejected };
     Kind kind = Kind::rejected;
-    ledger::Entry entry;       ///< committed: the entry with its seq and hash
-    ledger::EntryCheck check;  ///< rejected: the first rule broken
-    StoredResponse response;   ///< committed with a claim, or replayed
+    ledger::Entry entry;            ///< committed: the entry with its seq and hash
+    ledger::EntryCheck check;       ///< rejected: the first rule broken
+    StoredResponse response;        ///< committed with a claim, or replayed
+    std::string field;              ///< rejected command: the request field at fault, if any
+    ledger::Allocation allocation;  ///< committed repayment: how it was applied
 };
 
 struct WriterOptions {

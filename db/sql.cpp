@@ -52,20 +52,13 @@ std::optional<ledger::Rejection> rejection_from_error(const soci::soci_error& er
         const auto start = marker + 7;
         const auto end = message.find_first_of(" \n", start);
         const std::string code = message.substr(start, end - start);
-        if (code == "period_closed")
-            return Rejection::period_closed;
-        if (code == "unknown_account")
-            return Rejection::unknown_account;
-        if (code == "unknown_fund")
-            return Rejection::unknown_fund;
-        if (code == "currency_mismatch")
-            return Rejection::currency_mismatch;
-        if (code == "unbalanced_entry")
-            return Rejection::unbalanced_entry;
-        if (code == "unbalanced_fund")
-            return Rejection::unbalanced_fund;
-        return std::nullopt;
+        return ledger::parse_rejection(code);
     }
+    // Unique keys the core checks first; a race with another process can still reach them.
+    if (message.find("payment_references_pkey") != std::string::npos)
+        return Rejection::duplicate_reference;
+    if (message.find("survivor_blind_index_pkey") != std::string::npos)
+        return Rejection::survivor_already_enrolled;
     if (message.find("entries_reverses_key") != std::string::npos) {
         return Rejection::already_reversed;
     }

@@ -8,6 +8,7 @@
 #include "db/entries_sql.hpp"
 #include "db/errors.hpp"
 #include "db/sql.hpp"
+#include "db/store_impl.hpp"
 
 namespace riziki::db {
 
@@ -62,43 +63,6 @@ ledger::Amount parse_stored_amount(const std::string& text) {
 }
 
 }  // namespace
-
-struct Store::Impl {
-    explicit Impl(std::size_t size) : pool(size) {}
-    soci::connection_pool pool;
-    std::mutex fund_mutex;
-    std::map<std::string, std::string, std::less<>> fund_currencies;
-
-    /// Runs `work` on a pooled session. A pooled connection that died while idle (the
-    /// server restarted) is re-opened and, for reads, the work retried once; a database
-    /// that is still down is reported as DatabaseUnavailable.
-    template <typename Work>
-    auto with_session(Work&& work, bool read_only = true) {
-        soci::session sql(pool);
-        try {
-            return work(sql);
-        } catch (const soci::soci_error& error) {
-            if (sql.is_connected())
-                throw;
-            try {
-                sql.reconnect();
-            } catch (const soci::soci_error&) {
-                throw DatabaseUnavailable(error.what());
-            }
-            // A write may have reached the server before the connection dropped: only
-            // reads are repeated.
-            if (!read_only)
-                throw DatabaseUnavailable(error.what());
-        }
-        try {
-            return work(sql);
-        } catch (const soci::soci_error& error) {
-            if (sql.is_connected())
-                throw;
-            throw DatabaseUnavailable(error.what());
-        }
-    }
-};
 
 Store::Store(std::string conninfo, std::size_t pool_size)
     : impl_(std::make_unique<Impl>(pool_size)) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "db/program.hpp"
 #include "ledger/journal.hpp"
 
 namespace riziki::db {
@@ -88,6 +89,37 @@ class Store {
     /// Closes a month to new entries; period_already_closed if it was.
     [[nodiscard]] ledger::Rejection close_period(const ledger::Period& period,
                                                  const std::string& actor);
+
+    // Program records (db/program_store.cpp). Each create answers none, or the rule the
+    // database found broken (already_exists, donor_not_found, ...).
+    [[nodiscard]] ledger::Rejection create_donor(const DonorRecord& donor);
+    [[nodiscard]] ledger::Rejection create_fund(const FundRecord& fund);
+    std::optional<FundRecord> fund(const std::string& code);
+    /// The fund's figures from its postings, effective on or before `as_of` when given.
+    ledger::FundFigures fund_figures(const std::string& code,
+                                     const std::optional<ledger::Date>& as_of);
+    [[nodiscard]] ledger::Rejection create_cohort(const CohortRecord& cohort);
+    /// Enrols a survivor with their sealed PII and blind indexes, in one transaction:
+    /// cohort_not_found, survivor_already_enrolled (a blind index matched), already_exists
+    /// (the code was taken: pick another).
+    [[nodiscard]] ledger::Rejection enrol_survivor(const SurvivorRecord& survivor,
+                                                   const SealedPii& pii,
+                                                   const std::vector<BlindIndex>& indexes);
+    std::optional<SurvivorRecord> survivor(const std::string& code);
+    std::optional<SealedPii> survivor_pii(const std::string& code);
+    /// survivor_not_found, unknown_fund, currency_mismatch, before_enrolment, already_exists.
+    [[nodiscard]] ledger::Rejection create_award(const AwardRecord& award);
+    std::optional<AwardRecord> award(const std::string& id);
+    ledger::AwardFigures award_figures(const std::string& id,
+                                       const std::optional<ledger::Date>& as_of);
+    /// survivor_not_found, before_enrolment; sets the record's id.
+    [[nodiscard]] ledger::Rejection record_outcome(OutcomeRecord& outcome);
+
+    /// Appends to the audit log (hash-chained by the database).
+    void audit(const AuditEvent& event);
+    /// Audit lines matching `filter` with seq > after_seq, ascending, at most `limit`.
+    std::vector<AuditRecord> audit_log(const AuditFilter& filter, std::int64_t after_seq,
+                                       std::size_t limit);
 
   private:
     struct Impl;

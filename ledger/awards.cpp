@@ -42,8 +42,8 @@ bool amount_valid(const Amount& amount) {
 }
 
 Posting posting(std::string_view account, const Award& award, const Amount& amount) {
-    return Posting{std::string(account), award.fund,     award.currency,
-                   amount,               award.survivor, award.id};
+    return Posting{std::string(account), award.fund, award.currency, amount,
+                   award.survivor,       award.id};
 }
 
 /// Finishes a draft: the journal's own rules have the last word (period open, balance).
@@ -95,16 +95,17 @@ Planned plan_receipt(const Receipt& r, const Books& books, const LedgerContext& 
     }
     if (reference_used(books, r.channel, r.reference))
         return refuse(Rejection::duplicate_reference, "reference");
-    auto draft = draft_for(r.received_on, with_reference("Donor receipt", r.reference), "receipt",
-                           by);
+    auto draft =
+        draft_for(r.received_on, with_reference("Donor receipt", r.reference), "receipt", by);
     draft.postings = {
-        Posting{std::string(channel_account(r.channel)), r.fund, currency->second, r.amount, "", ""},
+        Posting{std::string(channel_account(r.channel)), r.fund, currency->second, r.amount, "",
+                ""},
         Posting{std::string(chart::grant_revenue), r.fund, currency->second, -r.amount, "", ""}};
     return finish(std::move(draft), context);
 }
 
-Planned plan_disbursement(const Disbursement& d, const Books& books,
-                          const LedgerContext& context, const std::string& by) {
+Planned plan_disbursement(const Disbursement& d, const Books& books, const LedgerContext& context,
+                          const std::string& by) {
     const auto* book = find_award(books, d.award);
     if (book == nullptr)
         return refuse(Rejection::award_not_found, "award");
@@ -130,12 +131,12 @@ Planned plan_disbursement(const Disbursement& d, const Books& books,
         if (!award_schedule(award, after).ok())
             return refuse(Rejection::invalid_loan_terms, "disbursed_on");
     }
-    auto draft = draft_for(d.disbursed_on,
-                           with_reference(std::string(award.kind == AwardKind::loan ? "Loan"
-                                                                                    : "Grant") +
-                                              " disbursement " + award.id,
-                                          d.reference),
-                           "disbursement", by);
+    auto draft =
+        draft_for(d.disbursed_on,
+                  with_reference(std::string(award.kind == AwardKind::loan ? "Loan" : "Grant") +
+                                     " disbursement " + award.id,
+                                 d.reference),
+                  "disbursement", by);
     const bool in_kind = d.channel == Channel::in_kind;
     const std::string_view debit = award.kind == AwardKind::loan ? chart::loans_receivable
                                    : in_kind                     ? chart::in_kind_grants
@@ -311,6 +312,15 @@ void add_posting(AwardFigures& f, std::string_view account, std::string_view eve
     }
     if (f.disbursed == 0)
         f.first_disbursed_on.reset();
+}
+
+void add_posting(FundFigures& f, std::string_view account, std::string_view event,
+                 const Amount& amount, const Date& effective_on) {
+    add_posting(f.awards, account, event, amount, effective_on);
+    if (event == "receipt" && account == chart::grant_revenue)
+        f.received -= amount;
+    if (is_cash_account(account))
+        f.cash += amount;
 }
 
 AwardStatus derive_status(const Award& award, const AwardFigures& f) {

@@ -98,6 +98,15 @@ struct AwardFigures {
 void add_posting(AwardFigures& figures, std::string_view account, std::string_view event,
                  const Amount& amount, const Date& effective_on);
 
+/// A fund's figures: its awards' figures summed, what donors paid in, and its cash.
+struct FundFigures {
+    AwardFigures awards;
+    Amount received = 0;  ///< credits to 4100 from receipts
+    Amount cash = 0;      ///< available cash: the balance of its cash accounts
+};
+void add_posting(FundFigures& figures, std::string_view account, std::string_view event,
+                 const Amount& amount, const Date& effective_on);
+
 /// The status the figures imply: written off or forgiven while those stand; approved until
 /// something is disbursed; a grant is closed once fully disbursed; a loan is repaid once
 /// fully disbursed and nothing is outstanding; otherwise active.

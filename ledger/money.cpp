@@ -163,4 +163,14 @@ std::optional<Decimal> parse_rate(std::string_view text) {
     return Decimal(std::string(text));
 }
 
+std::string format_rate(const Decimal& rate) {
+    std::string text = rate.str(30, std::ios_base::fixed);
+    if (text.find('.') != std::string::npos) {
+        text.erase(text.find_last_not_of('0') + 1);
+        if (text.back() == '.')
+            text.pop_back();
+    }
+    return text;
+}
+
 }  // namespace riziki::ledger

@@ -112,4 +112,7 @@ Amount round_to_multiple_half_even(const Amount& minor, const Amount& multiple_m
 /// Parses a non-negative decimal rate string ("12", "9.4822") exactly. No exponents.
 std::optional<Decimal> parse_rate(std::string_view text);
 
+/// Writes a rate as parse_rate reads it: plain decimal, no exponent, no trailing zeros.
+std::string format_rate(const Decimal& rate);
+
 }  // namespace riziki::ledger

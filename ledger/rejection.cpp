@@ -78,4 +78,13 @@ std::string_view to_string(Rejection reason) {
     return "unknown_rejection";
 }
 
+std::optional<Rejection> parse_rejection(std::string_view code) {
+    for (std::uint16_t n = 1; n < 256; ++n) {
+        const auto reason = static_cast<Rejection>(n);
+        if (to_string(reason) == code)
+            return reason;
+    }
+    return std::nullopt;
+}
+
 }  // namespace riziki::ledger

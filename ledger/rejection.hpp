@@ -3,6 +3,7 @@
 /// is never reused, and its name is the stable problem `code` the API answers with.
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 namespace riziki::ledger {
@@ -52,5 +53,8 @@ enum class Rejection : std::uint16_t {
 };
 
 std::string_view to_string(Rejection reason);
+
+/// The rejection whose name is `code`, if any (the inverse of to_string).
+std::optional<Rejection> parse_rejection(std::string_view code);
 
 }  // namespace riziki::ledger

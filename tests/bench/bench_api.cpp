@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "api/auth.hpp"
+#include "api/pii_vault.hpp"
 #include "api/routes.hpp"
 #include "db/journal_writer.hpp"
 #include "db/store.hpp"
@@ -83,9 +84,12 @@ int main(int argc, char** argv) {
     const std::string token = api::generate_token();
     store.create_token("bench", "finance", {}, api::token_digest(token));
     db::JournalWriter writer(conninfo);
+    const auto vault = api::PiiVault::open(std::filesystem::temp_directory_path() /
+                                           ("riziki-bench-" + std::to_string(::getpid())) /
+                                           "pii.key");
     api::ServerOptions options;
     options.port = 0;
-    api::HttpServer server(options, api::make_api(store, writer, conninfo, 8),
+    api::HttpServer server(options, api::make_api(store, writer, conninfo, 8, vault),
                            [](http::status, const std::string&, const std::string&,
                               const api::RequestContext&) { return api::Response{}; });
     server.start();

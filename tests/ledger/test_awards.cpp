@@ -30,13 +30,27 @@ LoanTerms monthly(int installments, const char* rate = "0") {
 }
 
 Award loan(const std::string& id, Amount approved, LoanTerms terms = monthly(4)) {
-    return Award{id,       "SV-1", "F-KES", "KES", AwardKind::loan, approved, day(2026, 1, 10),
-                 terms,    AwardStatus::approved};
+    return Award{id,
+                 "SV-1",
+                 "F-KES",
+                 "KES",
+                 AwardKind::loan,
+                 approved,
+                 day(2026, 1, 10),
+                 terms,
+                 AwardStatus::approved};
 }
 
 Award grant(const std::string& id, Amount approved) {
-    return Award{id,           "SV-1", "F-KES", "KES", AwardKind::grant, approved,
-                 day(2026, 1, 10), std::nullopt, AwardStatus::approved};
+    return Award{id,
+                 "SV-1",
+                 "F-KES",
+                 "KES",
+                 AwardKind::grant,
+                 approved,
+                 day(2026, 1, 10),
+                 std::nullopt,
+                 AwardStatus::approved};
 }
 
 Books books_with(std::vector<Award> awards, Amount cash = 10'000'000) {
@@ -120,8 +134,8 @@ BOOST_AUTO_TEST_CASE(disbursements_by_kind_and_channel) {
         BOOST_TEST_CONTEXT("kind " << to_string(c.kind) << " channel " << to_string(c.channel)) {
             Award a = c.kind == AwardKind::loan ? loan("AW-1", 4000) : grant("AW-1", 4000);
             Books books = books_with({a});
-            const auto p = book(books, Disbursement{"AW-1", 1000, day(2026, 1, 15), c.channel,
-                                                    "R1", Amount(c.fee)});
+            const auto p = book(books, Disbursement{"AW-1", 1000, day(2026, 1, 15), c.channel, "R1",
+                                                    Amount(c.fee)});
             expect_postings(p, "disbursement", c.lines);
             for (const auto& posting : p.draft.postings) {
                 BOOST_TEST(posting.award == "AW-1");
@@ -137,14 +151,14 @@ BOOST_AUTO_TEST_CASE(repayment_splits_interest_principal_and_overpayment) {
     // 12,000.00 at 2% a month over 4 months: Fineract's 2911.49 + 240.00 first.
     Books books = books_with({loan("AW-1", 1'200'000, monthly(4, "2"))});
     book(books, Disbursement{"AW-1", 1'200'000, day(2011, 9, 20), Channel::bank, "B1", 0});
-    const auto first = book(books, Repayment{"AW-1", 315'149, day(2011, 10, 20), Channel::mpesa,
-                                             "M1"});
+    const auto first =
+        book(books, Repayment{"AW-1", 315'149, day(2011, 10, 20), Channel::mpesa, "M1"});
     expect_postings(first, "repayment", {{"1020", 315'149}, {"4200", -24'000}, {"1100", -291'149}});
     BOOST_TEST(first.allocation.lines.size() == 1u);
     // Everything else plus 5.00 too much: the rest of the schedule, then an overpayment.
     const Amount rest = Amount(296'972 + 18'177) + (302'911 + 12'238) + (308'968 + 6'179);
-    const auto last = book(books, Repayment{"AW-1", rest + 500, day(2011, 11, 2), Channel::mpesa,
-                                            "M2"});
+    const auto last =
+        book(books, Repayment{"AW-1", rest + 500, day(2011, 11, 2), Channel::mpesa, "M2"});
     expect_postings(last, "repayment",
                     {{"1020", static_cast<long long>(rest + 500)},
                      {"4200", -(18'177 + 12'238 + 6'179)},
@@ -234,8 +248,8 @@ BOOST_AUTO_TEST_CASE(tranches_up_to_the_award_then_closed) {
                                            0}) == "exceeds_award");
     book(books, Disbursement{"AW-1", 4'000, day(2026, 2, 15), Channel::mpesa, "T2", 0});
     BOOST_TEST(to_string(books.awards["AW-1"].award.status) == "closed");
-    BOOST_TEST(refusal(books, Disbursement{"AW-1", 1, day(2026, 2, 16), Channel::mpesa, "T3",
-                                           0}) == "award_not_active");
+    BOOST_TEST(refusal(books, Disbursement{"AW-1", 1, day(2026, 2, 16), Channel::mpesa, "T3", 0}) ==
+               "award_not_active");
     BOOST_TEST(books.fund_cash["F-KES"] == Amount(10'000'000 - 10'000));
 }
 
@@ -246,11 +260,11 @@ BOOST_AUTO_TEST_CASE(cash_is_shared_by_a_batch) {
         awards.push_back(grant("AW-" + std::to_string(i), 1'000));
     Books books = books_with(awards, 10'000);
     for (int i = 0; i < 10; ++i) {
-        book(books, Disbursement{"AW-" + std::to_string(i), 1'000, day(2026, 1, 15),
-                                 Channel::mpesa, "M" + std::to_string(i), 0});
+        book(books, Disbursement{"AW-" + std::to_string(i), 1'000, day(2026, 1, 15), Channel::mpesa,
+                                 "M" + std::to_string(i), 0});
     }
-    BOOST_TEST(refusal(books, Disbursement{"AW-10", 1'000, day(2026, 1, 15), Channel::mpesa,
-                                           "M10", 0}) == "insufficient_fund_balance");
+    BOOST_TEST(refusal(books, Disbursement{"AW-10", 1'000, day(2026, 1, 15), Channel::mpesa, "M10",
+                                           0}) == "insufficient_fund_balance");
     BOOST_TEST(books.fund_cash["F-KES"] == Amount(0));
 }
 

@@ -1,0 +1,53 @@
+#pragma once
+/// The PII vault (SPEC §8): survivors' name, phone and national id sealed with libsodium's
+/// XChaCha20-Poly1305 under a key file that never enters the database, and keyed blind
+/// indexes (HMAC-SHA-256 of the normalised phone and national id) that find a second
+/// enrolment of the same person without decrypting anything.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "db/program.hpp"
+
+namespace riziki::api {
+
+struct Pii {
+    std::string full_name;
+    std::string phone;
+    std::string national_id;
+};
+
+/// "0712 345 678", "+254712345678", "712345678" -> "254712345678"; other numbers keep
+/// their digits. Empty when nothing is left.
+std::string normalise_phone(std::string_view phone);
+/// Upper case, without spaces, dashes, dots or slashes.
+std::string normalise_national_id(std::string_view id);
+
+class PiiVault {
+  public:
+    /// Reads the 32-byte key (64 hex digits) from `key_file`, creating it with a fresh
+    /// random key and mode 0600 when absent. Throws std::runtime_error when the file is
+    /// unreadable, malformed, or readable by others.
+    static PiiVault open(const std::filesystem::path& key_file);
+
+    /// Seals `pii` for `survivor`: the code is the associated data, so sealed PII moved
+    /// onto another survivor's row does not open.
+    db::SealedPii seal(const std::string& survivor, const Pii& pii) const;
+    /// nullopt when the row was sealed under another key or was tampered with.
+    std::optional<Pii> unseal(const std::string& survivor, const db::SealedPii& sealed) const;
+    /// One index per non-empty normalised identifier.
+    std::vector<db::BlindIndex> blind_indexes(const Pii& pii) const;
+    /// 16 hex digits naming the key (not derived from it in a way that helps guess it).
+    const std::string& key_id() const { return key_id_; }
+
+  private:
+    PiiVault() = default;
+    std::string seal_key_;   // 32 bytes
+    std::string index_key_;  // 32 bytes
+    std::string key_id_;
+};
+
+}  // namespace riziki::api

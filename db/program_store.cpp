@@ -1,0 +1,427 @@
+// Program records: donors, funds, cohorts, survivors and their vault rows, awards, outcomes.
+
+#include <stdexcept>
+
+#include "db/awards_sql.hpp"
+#include "db/store_impl.hpp"
+
+namespace riziki::db {
+
+namespace {
+
+using ledger::Rejection;
+
+std::string optional_date(const std::optional<ledger::Date>& date) {
+    return date ? ledger::format_date(*date) : "";
+}
+
+std::optional<ledger::Date> date_or_null(const soci::row& row, std::size_t i) {
+    if (row.get_indicator(i) == soci::i_null)
+        return std::nullopt;
+    return ledger::parse_date(row.get<std::string>(i));
+}
+
+bool exists(soci::session& sql, const char* query, const std::string& key) {
+    int found = 0;
+    sql << query, soci::use(key), soci::into(found);
+    return found > 0;
+}
+
+/// Inserts with ON CONFLICT DO NOTHING: none, or already_exists.
+Rejection inserted_or_exists(int inserted) {
+    return inserted == 1 ? Rejection::none : Rejection::already_exists;
+}
+
+std::string hex_of(const std::string& bytes) {
+    static const char* digits = "0123456789abcdef";
+    std::string out;
+    for (unsigned char c : bytes) {
+        out += digits[c >> 4];
+        out += digits[c & 15];
+    }
+    return out;
+}
+
+std::string bytes_of_bytea(const std::string& text) {
+    // bytea output "\x0a1b..." -> raw bytes
+    std::string out;
+    const std::size_t start = text.rfind("\\x", 0) == 0 ? 2 : 0;
+    for (std::size_t i = start; i + 1 < text.size(); i += 2)
+        out += static_cast<char>(std::stoi(text.substr(i, 2), nullptr, 16));
+    return out;
+}
+
+Rejection enrol(soci::session& sql, const SurvivorRecord& s, const SealedPii& pii,
+                const std::vector<BlindIndex>& indexes);
+
+}  // namespace
+
+Rejection Store::create_donor(const DonorRecord& donor) {
+    return impl_->with_session(
+        [&](soci::session& sql) {
+            int inserted = 0;
+            sql << "WITH i AS (INSERT INTO donors (code, name) VALUES (:c, :n) "
+                   "ON CONFLICT (code) DO NOTHING RETURNING 1) SELECT count(*) FROM i",
+                soci::use(donor.code), soci::use(donor.name), soci::into(inserted);
+            return inserted_or_exists(inserted);
+        },
+        false);
+}
+
+Rejection Store::create_fund(const FundRecord& fund) {
+    return impl_->with_session(
+        [&](soci::session& sql) {
+            soci::transaction tx(sql);
+            if (!fund.donor.empty() &&
+                !exists(sql, "SELECT count(*) FROM donors WHERE code = :c", fund.donor)) {
+                return Rejection::donor_not_found;
+            }
+            const std::string starts = optional_date(fund.starts_on);
+            const std::string ends = optional_date(fund.ends_on);
+            const std::string committed =
+                fund.committed ? ledger::to_decimal_string(*fund.committed) : "";
+            const int restricted = fund.restricted ? 1 : 0;
+            int inserted = 0;
+            sql << "WITH i AS (INSERT INTO funds (code, currency, name, donor, restricted, "
+                   "starts_on, ends_on, committed_minor) VALUES (:c, :cur, :n, NULLIF(:d, ''), "
+                   ":r <> 0, CAST(NULLIF(:s, '') AS date), CAST(NULLIF(:e, '') AS date), "
+                   "CAST(NULLIF(:m, '') AS numeric)) ON CONFLICT (code) DO NOTHING RETURNING 1) "
+                   "SELECT count(*) FROM i",
+                soci::use(fund.code), soci::use(fund.currency), soci::use(fund.name),
+                soci::use(fund.donor), soci::use(restricted), soci::use(starts), soci::use(ends),
+                soci::use(committed), soci::into(inserted);
+            tx.commit();
+            return inserted_or_exists(inserted);
+        },
+        false);
+}
+
+std::optional<FundRecord> Store::fund(const std::string& code) {
+    return impl_->with_session([&](soci::session& sql) -> std::optional<FundRecord> {
+        soci::rowset<soci::row> rows =
+            (sql.prepare << "SELECT code, COALESCE(donor, ''), name, currency, "
+                            "CASE WHEN restricted THEN 1 ELSE 0 END, starts_on::text, "
+                            "ends_on::text, committed_minor::text FROM funds WHERE code = :c",
+             soci::use(code));
+        for (const auto& row : rows) {
+            FundRecord f;
+            f.code = row.get<std::string>(0);
+            f.donor = row.get<std::string>(1);
+            f.name = row.get<std::string>(2);
+            f.currency = row.get<std::string>(3);
+            f.restricted = row.get<int>(4) != 0;
+            f.starts_on = date_or_null(row, 5);
+            f.ends_on = date_or_null(row, 6);
+            if (row.get_indicator(7) != soci::i_null)
+                f.committed = amount_from_text(row.get<std::string>(7));
+            return f;
+        }
+        return std::nullopt;
+    });
+}
+
+ledger::FundFigures Store::fund_figures(const std::string& code,
+                                        const std::optional<ledger::Date>& as_of) {
+    return impl_->with_session([&](soci::session& sql) {
+        ledger::FundFigures figures;
+        const std::string until = as_of ? ledger::format_date(*as_of) : "infinity";
+        soci::rowset<soci::row> rows =
+            (sql.prepare << "SELECT p.account, COALESCE(o.event, e.event), "
+                            "min(e.effective_on)::text, sum(p.amount_minor)::text "
+                            "FROM postings p JOIN entries e ON e.seq = p.entry_seq "
+                            "LEFT JOIN entries o ON o.seq = e.reverses "
+                            "WHERE p.fund = :f AND e.effective_on <= CAST(:d AS date) "
+                            "GROUP BY 1, 2",
+             soci::use(code), soci::use(until));
+        for (const auto& row : rows) {
+            const auto first = ledger::parse_date(row.get<std::string>(2));
+            ledger::add_posting(figures, row.get<std::string>(0), row.get<std::string>(1),
+                                amount_from_text(row.get<std::string>(3)), *first);
+        }
+        return figures;
+    });
+}
+
+Rejection Store::create_cohort(const CohortRecord& cohort) {
+    return impl_->with_session(
+        [&](soci::session& sql) {
+            const std::string starts = ledger::format_date(cohort.starts_on);
+            int inserted = 0;
+            sql << "WITH i AS (INSERT INTO cohorts (code, name, county, starts_on) "
+                   "VALUES (:c, :n, :k, CAST(:s AS date)) ON CONFLICT (code) DO NOTHING "
+                   "RETURNING 1) SELECT count(*) FROM i",
+                soci::use(cohort.code), soci::use(cohort.name), soci::use(cohort.county),
+                soci::use(starts), soci::into(inserted);
+            return inserted_or_exists(inserted);
+        },
+        false);
+}
+
+Rejection Store::enrol_survivor(const SurvivorRecord& s, const SealedPii& pii,
+                                const std::vector<BlindIndex>& indexes) {
+    return impl_->with_session(
+        [&](soci::session& sql) {
+            try {
+                return enrol(sql, s, pii, indexes);
+            } catch (const soci::soci_error& error) {
+                // Two enrolments of one person at once: the blind index key stops the second.
+                if (sql.is_connected()) {
+                    if (auto rule = rejection_from_error(error))
+                        return *rule;
+                }
+                throw;
+            }
+        },
+        false);
+}
+
+namespace {
+
+Rejection enrol(soci::session& sql, const SurvivorRecord& s, const SealedPii& pii,
+                const std::vector<BlindIndex>& indexes) {
+    soci::transaction tx(sql);
+    if (!exists(sql, "SELECT count(*) FROM cohorts WHERE code = :c", s.cohort))
+        return Rejection::cohort_not_found;
+    for (const auto& index : indexes) {
+        int found = 0;
+        const std::string digest = hex_of(index.digest);
+        sql << "SELECT count(*) FROM survivor_blind_index WHERE kind = :k "
+               "AND digest = decode(:d, 'hex')",
+            soci::use(index.kind), soci::use(digest), soci::into(found);
+        if (found > 0)
+            return Rejection::survivor_already_enrolled;
+    }
+    const std::string enrolled = ledger::format_date(s.enrolled_on);
+    const int reporting = s.consent_donor_reporting ? 1 : 0;
+    const int follow_up = s.consent_follow_up ? 1 : 0;
+    int inserted = 0;
+    sql << "WITH i AS (INSERT INTO survivors (code, cohort, gender, birth_year, county, "
+           "enrolled_on, consent_donor_reporting, consent_follow_up, recorded_by) "
+           "VALUES (:c, :co, :g, :y, :k, CAST(:e AS date), :r <> 0, :f <> 0, :b) "
+           "ON CONFLICT (code) DO NOTHING RETURNING 1) SELECT count(*) FROM i",
+        soci::use(s.code), soci::use(s.cohort), soci::use(s.gender), soci::use(s.birth_year),
+        soci::use(s.county), soci::use(enrolled), soci::use(reporting), soci::use(follow_up),
+        soci::use(s.recorded_by), soci::into(inserted);
+    if (inserted != 1)
+        return Rejection::already_exists;
+    const std::string nonce = hex_of(pii.nonce);
+    const std::string cipher = hex_of(pii.ciphertext);
+    sql << "INSERT INTO survivor_pii (survivor, key_id, nonce, ciphertext) "
+           "VALUES (:s, :k, decode(:n, 'hex'), decode(:c, 'hex'))",
+        soci::use(s.code), soci::use(pii.key_id), soci::use(nonce), soci::use(cipher);
+    for (const auto& index : indexes) {
+        const std::string digest = hex_of(index.digest);
+        sql << "INSERT INTO survivor_blind_index (kind, digest, survivor, key_id) "
+               "VALUES (:k, decode(:d, 'hex'), :s, :i)",
+            soci::use(index.kind), soci::use(digest), soci::use(s.code), soci::use(index.key_id);
+    }
+    tx.commit();
+    return Rejection::none;
+}
+
+}  // namespace
+
+std::optional<SurvivorRecord> Store::survivor(const std::string& code) {
+    return impl_->with_session([&](soci::session& sql) -> std::optional<SurvivorRecord> {
+        soci::rowset<soci::row> rows =
+            (sql.prepare << "SELECT code, cohort, gender, birth_year, county, enrolled_on::text, "
+                            "CASE WHEN consent_donor_reporting THEN 1 ELSE 0 END, "
+                            "CASE WHEN consent_follow_up THEN 1 ELSE 0 END, recorded_by "
+                            "FROM survivors WHERE code = :c",
+             soci::use(code));
+        for (const auto& row : rows) {
+            SurvivorRecord s;
+            s.code = row.get<std::string>(0);
+            s.cohort = row.get<std::string>(1);
+            s.gender = row.get<std::string>(2);
+            s.birth_year = row.get<int>(3);
+            s.county = row.get<std::string>(4);
+            s.enrolled_on = *ledger::parse_date(row.get<std::string>(5));
+            s.consent_donor_reporting = row.get<int>(6) != 0;
+            s.consent_follow_up = row.get<int>(7) != 0;
+            s.recorded_by = row.get<std::string>(8);
+            return s;
+        }
+        return std::nullopt;
+    });
+}
+
+std::optional<SealedPii> Store::survivor_pii(const std::string& code) {
+    return impl_->with_session([&](soci::session& sql) -> std::optional<SealedPii> {
+        soci::rowset<soci::row> rows =
+            (sql.prepare << "SELECT key_id, encode(nonce, 'hex'), encode(ciphertext, 'hex') "
+                            "FROM survivor_pii WHERE survivor = :c",
+             soci::use(code));
+        for (const auto& row : rows) {
+            return SealedPii{row.get<std::string>(0), bytes_of_bytea(row.get<std::string>(1)),
+                             bytes_of_bytea(row.get<std::string>(2))};
+        }
+        return std::nullopt;
+    });
+}
+
+Rejection Store::create_award(const AwardRecord& record) {
+    return impl_->with_session(
+        [&](soci::session& sql) {
+            const auto& a = record.award;
+            soci::transaction tx(sql);
+            std::string enrolled;
+            soci::indicator found = soci::i_null;
+            sql << "SELECT enrolled_on::text FROM survivors WHERE code = :c", soci::use(a.survivor),
+                soci::into(enrolled, found);
+            if (!sql.got_data() || found != soci::i_ok)
+                return Rejection::survivor_not_found;
+            std::string currency;
+            sql << "SELECT currency FROM funds WHERE code = :c", soci::use(a.fund),
+                soci::into(currency);
+            if (!sql.got_data())
+                return Rejection::unknown_fund;
+            if (currency != a.currency)
+                return Rejection::currency_mismatch;
+            if (a.approved_on < *ledger::parse_date(enrolled))
+                return Rejection::before_enrolment;
+            const auto& t = a.terms;
+            const std::string approved = ledger::to_decimal_string(a.approved);
+            const std::string approved_on = ledger::format_date(a.approved_on);
+            const std::string kind(ledger::to_string(a.kind));
+            const std::string rate = t ? ledger::format_rate(t->interest_rate) : "";
+            const std::string period = t ? std::string(to_string(t->interest_period)) : "";
+            const std::string method = t ? std::string(to_string(t->interest_method)) : "";
+            const std::string amortization = t ? std::string(to_string(t->amortization)) : "";
+            const std::string unit = t ? std::string(to_string(t->repayment_unit)) : "";
+            const std::string first_due = t ? optional_date(t->first_due_on) : "";
+            const std::string installments = t ? std::to_string(t->installments) : "";
+            const std::string every = t ? std::to_string(t->repayment_every) : "";
+            const std::string grace_p = t ? std::to_string(t->grace_on_principal) : "";
+            const std::string grace_i = t ? std::to_string(t->grace_on_interest) : "";
+            const std::string inst_multiple =
+                t && t->installment_multiple ? ledger::to_decimal_string(*t->installment_multiple)
+                                             : "";
+            const std::string cur_multiple =
+                t && t->currency_multiple ? ledger::to_decimal_string(*t->currency_multiple) : "";
+            int inserted = 0;
+            sql << "WITH i AS (INSERT INTO awards (id, survivor, fund, currency, kind, "
+                   "approved_minor, approved_on, purpose, business_sector, interest_rate, "
+                   "interest_period, interest_method, amortization, installments, "
+                   "repayment_every, repayment_unit, first_due_on, grace_on_principal, "
+                   "grace_on_interest, installment_multiple_minor, currency_multiple_minor, "
+                   "recorded_by) VALUES (:id, :sv, :f, :cur, :k, CAST(:a AS numeric), "
+                   "CAST(:on AS date), :p, :bs, CAST(NULLIF(:r, '') AS numeric), "
+                   "NULLIF(:ip, ''), NULLIF(:im, ''), NULLIF(:am, ''), "
+                   "CAST(NULLIF(:n, '') AS integer), CAST(NULLIF(:ev, '') AS integer), "
+                   "NULLIF(:u, ''), CAST(NULLIF(:fd, '') AS date), "
+                   "CAST(NULLIF(:gp, '') AS integer), CAST(NULLIF(:gi, '') AS integer), "
+                   "CAST(NULLIF(:imu, '') AS numeric), CAST(NULLIF(:cmu, '') AS numeric), :by) "
+                   "ON CONFLICT (id) DO NOTHING RETURNING 1) SELECT count(*) FROM i",
+                soci::use(a.id), soci::use(a.survivor), soci::use(a.fund), soci::use(a.currency),
+                soci::use(kind), soci::use(approved), soci::use(approved_on),
+                soci::use(record.purpose), soci::use(record.business_sector), soci::use(rate),
+                soci::use(period), soci::use(method), soci::use(amortization),
+                soci::use(installments), soci::use(every), soci::use(unit), soci::use(first_due),
+                soci::use(grace_p), soci::use(grace_i), soci::use(inst_multiple),
+                soci::use(cur_multiple), soci::use(record.recorded_by), soci::into(inserted);
+            tx.commit();
+            return inserted_or_exists(inserted);
+        },
+        false);
+}
+
+std::optional<AwardRecord> Store::award(const std::string& id) {
+    return impl_->with_session([&](soci::session& sql) -> std::optional<AwardRecord> {
+        auto awards = select_awards(sql, {id});
+        if (awards.empty())
+            return std::nullopt;
+        AwardRecord record;
+        record.award = std::move(awards.begin()->second);
+        sql << "SELECT purpose, business_sector, recorded_by FROM awards WHERE id = :i",
+            soci::use(id), soci::into(record.purpose), soci::into(record.business_sector),
+            soci::into(record.recorded_by);
+        return record;
+    });
+}
+
+ledger::AwardFigures Store::award_figures(const std::string& id,
+                                          const std::optional<ledger::Date>& as_of) {
+    return impl_->with_session(
+        [&](soci::session& sql) { return select_award_figures(sql, {id}, as_of)[id]; });
+}
+
+Rejection Store::record_outcome(OutcomeRecord& o) {
+    return impl_->with_session(
+        [&](soci::session& sql) {
+            soci::transaction tx(sql);
+            std::string enrolled;
+            soci::indicator found = soci::i_null;
+            sql << "SELECT enrolled_on::text FROM survivors WHERE code = :c", soci::use(o.survivor),
+                soci::into(enrolled, found);
+            if (!sql.got_data() || found != soci::i_ok)
+                return Rejection::survivor_not_found;
+            if (o.observed_on < *ledger::parse_date(enrolled))
+                return Rejection::before_enrolment;
+            const std::string observed = ledger::format_date(o.observed_on);
+            const std::string revenue = ledger::to_decimal_string(o.monthly_revenue);
+            const std::string profit = ledger::to_decimal_string(o.monthly_profit);
+            const std::string household = ledger::to_decimal_string(o.household_income);
+            const std::string savings = ledger::to_decimal_string(o.savings);
+            long long id = 0;
+            sql << "INSERT INTO outcomes (survivor, observed_on, business_status, currency, "
+                   "monthly_revenue_minor, monthly_profit_minor, household_income_minor, "
+                   "savings_minor, jobs, recorded_by) VALUES (:s, CAST(:o AS date), :b, :c, "
+                   "CAST(:r AS numeric), CAST(:p AS numeric), CAST(:h AS numeric), "
+                   "CAST(:v AS numeric), :j, :by) RETURNING id",
+                soci::use(o.survivor), soci::use(observed), soci::use(o.business_status),
+                soci::use(o.currency), soci::use(revenue), soci::use(profit), soci::use(household),
+                soci::use(savings), soci::use(o.jobs), soci::use(o.recorded_by), soci::into(id);
+            tx.commit();
+            o.id = id;
+            return Rejection::none;
+        },
+        false);
+}
+
+void Store::audit(const AuditEvent& e) {
+    impl_->with_session(
+        [&](soci::session& sql) {
+            sql << "INSERT INTO audit_log (actor, request_id, action, subject, detail) "
+                   "VALUES (:a, :r, :x, :s, :d)",
+                soci::use(e.actor), soci::use(e.request_id), soci::use(e.action),
+                soci::use(e.subject), soci::use(e.detail);
+            return 0;
+        },
+        false);
+}
+
+std::vector<AuditRecord> Store::audit_log(const AuditFilter& filter, std::int64_t after_seq,
+                                          std::size_t limit) {
+    return impl_->with_session([&](soci::session& sql) {
+        const std::string from = optional_date(filter.from);
+        const std::string to = optional_date(filter.to);
+        const long long after = after_seq;
+        const long long max = static_cast<long long>(limit);
+        soci::rowset<soci::row> rows =
+            (sql.prepare << "SELECT seq, (extract(epoch FROM at) * 1000000)::bigint, "
+                            "actor, request_id, action, subject, detail, encode(prev_hash, 'hex'), "
+                            "encode(hash, 'hex') FROM audit_log WHERE seq > :after "
+                            "AND (:f = '' OR at >= CAST(NULLIF(:f, '') AS date)) "
+                            "AND (:t = '' OR at < CAST(NULLIF(:t, '') AS date) + 1) "
+                            "AND (:a = '' OR actor = :a) AND (:x = '' OR action = :x) "
+                            "ORDER BY seq LIMIT :lim",
+             soci::use(after), soci::use(from), soci::use(from), soci::use(to), soci::use(to),
+             soci::use(filter.actor), soci::use(filter.actor), soci::use(filter.action),
+             soci::use(filter.action), soci::use(max));
+        std::vector<AuditRecord> out;
+        for (const auto& row : rows) {
+            AuditRecord r;
+            r.seq = row.get<long long>(0);
+            r.at_us = row.get<long long>(1);
+            r.event = {row.get<std::string>(2), row.get<std::string>(3), row.get<std::string>(4),
+                       row.get<std::string>(5), row.get<std::string>(6)};
+            r.prev_hash = row.get<std::string>(7);
+            r.hash = row.get<std::string>(8);
+            out.push_back(std::move(r));
+        }
+        return out;
+    });
+}
+
+}  // namespace riziki::db
