@@ -117,9 +117,12 @@ int serve(const Options& options, bool demo) {
     spdlog::info("listening on {} ({} database)", url,
                  database.embedded() ? "embedded" : "external");
     if (demo) {
-        const int seeded = seed_demo(store, writer, 2026);
+        const auto seeded = seed_demo(store, writer, vault, 2026);
         std::cout << "Riziki demo"
-                  << (seeded > 0 ? " (seeded " + std::to_string(seeded) + " entries)" : "")
+                  << (seeded.entries > 0
+                          ? " (seeded " + std::to_string(seeded.survivors) + " survivors, " +
+                                std::to_string(seeded.entries) + " entries)"
+                          : "")
                   << "\n\nTokens (new each start; keep them secret):\n";
         for (const auto& [role, token] : demo_tokens(store)) {
             std::cout << "  " << role << std::string(9 - role.size(), ' ') << token << "\n";

@@ -1,12 +1,15 @@
 #pragma once
-/// `riziki demo`: a small, deterministic ledger to explore, and a fresh token per role.
-/// (The full programme — donors, survivors, awards, loans, outcomes — arrives with the
-/// domain endpoints; until then the demo books receipts, float top-ups, grant payouts
-/// by M-Pesa and their fees straight into the journal.)
+/// `riziki demo`: a realistic programme, the same for the same seed — 3 donors, 4 funds
+/// (KES and USD), 300 survivors in 6 cohorts across Kenyan counties, grants (some in two
+/// tranches, some in kind) and loans (0 %, flat, declining balance) paid by M-Pesa with
+/// fees, repayments (some late, a few loans written off and partly recovered), outcome
+/// follow-ups 3, 6 and 12 months after the first payment, and closed months.
 
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "ledger/date.hpp"
 
 namespace riziki::db {
 class Store;
@@ -15,11 +18,23 @@ class JournalWriter;
 
 namespace riziki::api {
 
-/// Seeds the demo ledger if the journal is empty (same seed, same ledger); returns the
-/// number of entries written.
-int seed_demo(db::Store& store, db::JournalWriter& writer, unsigned seed);
+class PiiVault;
 
-/// Creates one new token per role (the donor's scoped to the demo KES fund); returns
+struct DemoSummary {
+    int entries = 0;    ///< journal entries written
+    int refused = 0;    ///< money events the books refused (0 for a healthy seed)
+    int survivors = 0;  ///< survivors enrolled
+};
+
+/// The day the demo's history runs up to, fixed so that the same seed gives the same books.
+inline const ledger::Date kDemoToday{std::chrono::year(2026), std::chrono::month(11),
+                                     std::chrono::day(20)};
+
+/// Seeds the demo programme if the database holds none yet (same seed, same books).
+DemoSummary seed_demo(db::Store& store, db::JournalWriter& writer, const PiiVault& vault,
+                      unsigned seed, const ledger::Date& today = kDemoToday);
+
+/// Creates one new token per role (the donor's scoped to the demo's first fund); returns
 /// (role, token) pairs to print.
 std::vector<std::pair<std::string, std::string>> demo_tokens(db::Store& store);
 
