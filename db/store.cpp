@@ -200,15 +200,11 @@ std::vector<PeriodRecord> Store::periods() {
 
 bool Store::create_fund(const std::string& code, const std::string& currency,
                         const std::string& name) {
-    return impl_->with_session(
-        [&](soci::session& sql) {
-            int inserted = 0;
-            sql << "WITH i AS (INSERT INTO funds (code, currency, name) VALUES (:c, :cur, :n) "
-                   "ON CONFLICT (code) DO NOTHING RETURNING 1) SELECT count(*) FROM i",
-                soci::use(code), soci::use(currency), soci::use(name), soci::into(inserted);
-            return inserted == 1;
-        },
-        false);
+    FundRecord fund;
+    fund.code = code;
+    fund.name = name;
+    fund.currency = currency;
+    return create_fund(fund) == ledger::Rejection::none;
 }
 
 ledger::Rejection Store::close_period(const ledger::Period& period, const std::string& actor) {

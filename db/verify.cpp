@@ -1,8 +1,11 @@
 #include "db/verify.hpp"
 
+#include <algorithm>
 #include <map>
+#include <set>
 #include <tuple>
 
+#include "db/awards_sql.hpp"
 #include "db/entries_sql.hpp"
 #include "db/errors.hpp"
 #include "db/sql.hpp"
@@ -28,6 +31,9 @@ struct Checks {
     CheckResult balanced = named("entries_balance");
     CheckResult balances = named("stored_balances");
     CheckResult closed = named("closed_periods_untouched");
+    CheckResult subledger = named("loan_subledger");
+    CheckResult within_award = named("disbursements_within_awards");
+    CheckResult statuses = named("award_statuses");
 
     static void fail(CheckResult& check, std::int64_t seq, std::string detail) {
         if (!check.ok)
@@ -107,6 +113,80 @@ void check_balances(soci::session& sql, const std::map<BalanceKey, ledger::Amoun
     }
 }
 
+/// The award sub-ledger re-derived from the postings: every posting to loans receivable
+/// (1100) names a loan award of its fund; no award is disbursed beyond its approval; each
+/// award's stored status is the one its postings imply.
+class AwardLedger {
+  public:
+    explicit AwardLedger(soci::session& sql) {
+        std::set<std::string> ids;
+        soci::rowset<std::string> rows = (sql.prepare << "SELECT id FROM awards");
+        for (const auto& id : rows)
+            ids.insert(id);
+        awards_ = select_awards(sql, ids);
+    }
+
+    void add(const ledger::Entry& entry, Checks& checks) {
+        const auto& d = entry.draft;
+        const auto event_index = [](std::string_view event) {
+            const auto it = std::find(ledger::kEvents.begin(), ledger::kEvents.end(), event);
+            return static_cast<std::uint8_t>(it - ledger::kEvents.begin());
+        };
+        if (events_.size() <= static_cast<std::size_t>(entry.seq))
+            events_.resize(static_cast<std::size_t>(entry.seq) + 1, 0);
+        events_[static_cast<std::size_t>(entry.seq)] = event_index(d.event);
+        // A reversal counts under the event it reverses.
+        std::string_view counts_as = d.event;
+        if (d.reverses && *d.reverses > 0 &&
+            static_cast<std::size_t>(*d.reverses) < events_.size()) {
+            const auto index = events_[static_cast<std::size_t>(*d.reverses)];
+            if (index < ledger::kEvents.size())
+                counts_as = ledger::kEvents[index];
+        }
+        for (const auto& p : d.postings) {
+            const auto award = awards_.find(p.award);
+            if (p.account == ledger::chart::loans_receivable) {
+                ++loan_postings_;
+                if (award == awards_.end() || award->second.kind != ledger::AwardKind::loan ||
+                    award->second.fund != p.fund) {
+                    Checks::fail(checks.subledger, entry.seq,
+                                 "a posting to 1100 names no loan award of its fund");
+                }
+            }
+            if (award == awards_.end())
+                continue;
+            auto& figures = figures_[p.award];
+            ledger::add_posting(figures, p.account, counts_as, p.amount, d.effective_on);
+            if (figures.disbursed > award->second.approved) {
+                Checks::fail(checks.within_award, entry.seq,
+                             "award " + p.award + " is disbursed beyond its approved amount");
+            }
+        }
+    }
+
+    void finish(Checks& checks) {
+        checks.subledger.examined = loan_postings_;
+        checks.within_award.examined = static_cast<std::int64_t>(awards_.size());
+        checks.statuses.examined = static_cast<std::int64_t>(awards_.size());
+        for (const auto& [id, award] : awards_) {
+            const auto derived = ledger::derive_status(award, figures_[id]);
+            if (derived != award.status) {
+                Checks::fail(checks.statuses, 0,
+                             "award " + id + " is stored as " +
+                                 std::string(ledger::to_string(award.status)) +
+                                 " but its postings make it " +
+                                 std::string(ledger::to_string(derived)));
+            }
+        }
+    }
+
+  private:
+    std::map<std::string, ledger::Award> awards_;
+    std::map<std::string, ledger::AwardFigures> figures_;
+    std::vector<std::uint8_t> events_;  ///< by seq: index into ledger::kEvents
+    std::int64_t loan_postings_ = 0;
+};
+
 }  // namespace
 
 VerifyReport verify_journal(const std::string& conninfo) {
@@ -137,6 +217,7 @@ VerifyReport verify_journal(const std::string& conninfo) {
     }
 
     Checks checks;
+    AwardLedger awards(sql);
     std::map<BalanceKey, ledger::Amount> deltas;
     ledger::Hash prev = ledger::kGenesisHash;
     std::int64_t expected = 1;
@@ -150,6 +231,7 @@ VerifyReport verify_journal(const std::string& conninfo) {
                              "dated in " + ledger::format_period(period) +
                                  ", which closed after entry " + std::to_string(it->second));
             }
+            awards.add(entry, checks);
             expected = entry.seq + 1;
             prev = entry.hash;
             const long day = ledger::days_since_epoch(entry.draft.effective_on);
@@ -165,6 +247,7 @@ VerifyReport verify_journal(const std::string& conninfo) {
                          std::to_string(count));
     }
     check_balances(sql, deltas, checks);
+    awards.finish(checks);
     tx.commit();
 
     VerifyReport report;
@@ -174,8 +257,9 @@ VerifyReport verify_journal(const std::string& conninfo) {
          {&checks.sequence, &checks.chain, &checks.head, &checks.balanced, &checks.closed}) {
         check->examined = count;
     }
-    report.checks = {checks.sequence, checks.chain,    checks.head,
-                     checks.balanced, checks.balances, checks.closed};
+    report.checks = {checks.sequence,  checks.chain,        checks.head,
+                     checks.balanced,  checks.balances,     checks.closed,
+                     checks.subledger, checks.within_award, checks.statuses};
     for (const auto& check : report.checks)
         report.ok = report.ok && check.ok;
     return report;

@@ -28,7 +28,10 @@ struct VerifyReport {
 /// entry's prev_hash and hash are right; the head matches the last entry; each entry
 /// balances per currency and per fund; every stored daily balance equals the running
 /// sum of its postings, and no balance exists without postings; no entry dated in a closed
-/// month was added after the month closed.
+/// month was added after the month closed; every posting to loans receivable (1100) names
+/// a loan award of its fund (the sub-ledger by award adds up to 1100); no award is
+/// disbursed beyond its approved amount; each award's stored status is the one its
+/// postings imply.
 /// Throws DatabaseUnavailable when the database cannot be reached.
 VerifyReport verify_journal(const std::string& conninfo);
 

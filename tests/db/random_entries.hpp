@@ -12,7 +12,7 @@ namespace riziki::testing {
 /// entry in ten is back-dated by up to three weeks (which shifts later daily balances).
 inline ledger::EntryDraft random_entry(std::mt19937_64& random, const std::string& memo,
                                        long index = 0) {
-    static const char* kAccounts[] = {"1010", "1020", "1030", "1100", "4100", "5100", "5300"};
+    static const char* kAccounts[] = {"1010", "1020", "1030", "1900", "4100", "5100", "5300"};
     static const std::pair<const char*, const char*> kFunds[] = {
         {"F-KES", "KES"}, {"F-KES2", "KES"}, {"F-USD", "USD"}};
     std::uniform_int_distribution<int> account(0, 6), fund(0, 2), amount(1, 5'000'000), funds(1, 2),

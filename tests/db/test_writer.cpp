@@ -144,7 +144,8 @@ BOOST_AUTO_TEST_CASE(reversal_negates_and_cannot_repeat) {
 }
 
 db::IdempotencyClaim claim(const std::string& key, const std::string& body) {
-    return {"finance-1", key, db::sha256(body), [](const ledger::Entry& e, const ledger::Allocation&) {
+    return {"finance-1", key, db::sha256(body),
+            [](const ledger::Entry& e, const ledger::Allocation&) {
                 return db::StoredResponse{201, "{\"seq\":" + std::to_string(e.seq) + "}"};
             }};
 }

@@ -1,0 +1,233 @@
+// Money events through the writer against a real PostgreSQL: commands are planned against
+// the books inside each batch, the database re-checks the award rules on its own, and
+// verify re-derives the award sub-ledger from the postings.
+
+#include <boost/test/unit_test.hpp>
+
+#include <future>
+#include <map>
+
+#include "db/verify.hpp"
+#include "tests/db/fixture.hpp"
+
+using namespace riziki;
+using namespace riziki::testing;
+using Kind = db::WriteOutcome::Kind;
+
+namespace {
+
+/// A cohort, a survivor (with a stand-in vault row) and awards of F-KES.
+struct ProgramFixture : LedgerFixture {
+    ProgramFixture() {
+        BOOST_TEST_REQUIRE(store.create_cohort({"C1", "Cohort", "Mombasa", day("2026-01-01")}) ==
+                           ledger::Rejection::none);
+        db::SurvivorRecord s;
+        s.code = "SV-AAAAAAAA";
+        s.cohort = "C1";
+        s.gender = "female";
+        s.birth_year = 1999;
+        s.county = "Mombasa";
+        s.enrolled_on = day("2026-01-02");
+        s.recorded_by = "test";
+        const db::SealedPii pii{"0123456789abcdef", std::string(24, 'n'), std::string(40, 'c')};
+        BOOST_TEST_REQUIRE(store.enrol_survivor(s, pii, {}) == ledger::Rejection::none);
+    }
+
+    std::string award(const char* id, ledger::AwardKind kind, long long amount) {
+        db::AwardRecord r;
+        r.award = {id,
+                   "SV-AAAAAAAA",
+                   "F-KES",
+                   "KES",
+                   kind,
+                   minor(amount),
+                   day("2026-01-10"),
+                   std::nullopt,
+                   ledger::AwardStatus::approved};
+        if (kind == ledger::AwardKind::loan) {
+            ledger::LoanTerms t;
+            t.installments = 2;
+            r.award.terms = t;
+        }
+        r.purpose = "kiosk";
+        r.business_sector = "retail";
+        r.recorded_by = "test";
+        BOOST_TEST_REQUIRE(store.create_award(r) == ledger::Rejection::none);
+        return id;
+    }
+
+    db::WriteOutcome run(ledger::Command command) {
+        db::WriteRequest request;
+        request.draft.recorded_by = "test";
+        request.command = std::move(command);
+        return writer->write(std::move(request));
+    }
+
+    std::future<db::WriteOutcome> queue(ledger::Command command) {
+        db::WriteRequest request;
+        request.draft.recorded_by = "test";
+        request.command = std::move(command);
+        return writer->submit(std::move(request));
+    }
+
+    std::string status(const std::string& id) {
+        return std::string(to_string(store.award(id)->award.status));
+    }
+};
+
+ledger::Disbursement pay(const std::string& award, long long amount, const std::string& ref) {
+    return {award, minor(amount), day("2026-01-20"), ledger::Channel::mpesa, ref, minor(0)};
+}
+
+std::string try_sql(soci::session& sql, const std::vector<std::string>& statements) {
+    try {
+        soci::transaction tx(sql);
+        for (const auto& statement : statements)
+            sql << statement;
+        tx.commit();
+        return "";
+    } catch (const soci::soci_error& error) {
+        return error.what();
+    }
+}
+
+std::map<std::string, std::int64_t> failures(const db::VerifyReport& report) {
+    std::map<std::string, std::int64_t> out;
+    for (const auto& check : report.checks) {
+        if (!check.ok)
+            out[check.name] = check.first_entry.value_or(-1);
+    }
+    return out;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(award_commands)
+
+BOOST_AUTO_TEST_CASE(a_batch_of_disbursements_cannot_overdraw_the_fund) {
+    ProgramFixture f;
+    f.write(receipt("F-KES", "KES", 10'000));
+    for (int i = 0; i < 16; ++i)
+        f.award(("AW-A000000" + std::string(1, static_cast<char>('A' + i))).c_str(),
+                ledger::AwardKind::grant, 1'000);
+    // All queued at once: they land in one or a few batches and share the fund's cash.
+    std::vector<std::future<db::WriteOutcome>> futures;
+    for (int i = 0; i < 16; ++i) {
+        futures.push_back(f.queue(pay("AW-A000000" + std::string(1, static_cast<char>('A' + i)),
+                                      1'000, "R" + std::to_string(i))));
+    }
+    int committed = 0, refused = 0;
+    for (auto& future : futures) {
+        const auto outcome = future.get();
+        committed += outcome.kind == Kind::committed;
+        if (outcome.kind == Kind::rejected) {
+            ++refused;
+            BOOST_TEST(to_string(outcome.check.reason) == "insufficient_fund_balance");
+            BOOST_TEST(outcome.field == "amount");
+        }
+    }
+    BOOST_TEST(committed == 10);
+    BOOST_TEST(refused == 6);
+    BOOST_TEST(f.store.fund_figures("F-KES", std::nullopt).cash == minor(0));
+    BOOST_TEST(db::verify_journal(f.database.app_conninfo).ok);
+}
+
+BOOST_AUTO_TEST_CASE(statuses_follow_the_ledger_and_references_pay_once) {
+    ProgramFixture f;
+    f.write(receipt("F-KES", "KES", 100'000));
+    const auto loan = f.award("AW-L0000000", ledger::AwardKind::loan, 2'000);
+    BOOST_TEST(f.status(loan) == "approved");
+    BOOST_TEST(f.run(pay(loan, 2'000, "QK1")).kind == Kind::committed);
+    BOOST_TEST(f.status(loan) == "active");
+    const auto again = f.run(pay(loan, 1, "QK1"));
+    BOOST_TEST(to_string(again.check.reason) == "exceeds_award");  // fully disbursed
+    const auto grant = f.award("AW-G0000000", ledger::AwardKind::grant, 500);
+    BOOST_TEST(to_string(f.run(pay(grant, 100, "QK1")).check.reason) == "duplicate_reference");
+    BOOST_TEST(f.run(ledger::Repayment{loan, minor(2'000), day("2026-02-20"),
+                                       ledger::Channel::mpesa, "QR1"})
+                   .kind == Kind::committed);
+    BOOST_TEST(f.status(loan) == "repaid");
+    // Reversing the repayment (a bounced payment) makes the loan active again.
+    const auto last = f.store.head().seq;
+    const auto reversal =
+        ledger::reversal_of(*f.store.entry(last), day("2026-02-21"), "bounced", "t");
+    BOOST_TEST(f.write(reversal).kind == Kind::committed);
+    BOOST_TEST(f.status(loan) == "active");
+    BOOST_TEST(db::verify_journal(f.database.app_conninfo).ok);
+}
+
+BOOST_AUTO_TEST_CASE(the_database_refuses_what_the_core_would_have) {
+    ProgramFixture f;
+    f.write(receipt("F-KES", "KES", 1'000));
+    const auto grant = f.award("AW-G0000000", ledger::AwardKind::grant, 500);
+    auto app = f.app();
+    const auto entry = [](int seq, const char* event) {
+        return "INSERT INTO entries (seq, effective_on, memo, event, recorded_by, recorded_at, "
+               "posting_count, prev_hash, hash) SELECT " +
+               std::to_string(seq) + ", DATE '2026-01-20', 'raw', '" + event +
+               "', 'x', now(), 2, hash, sha256(hash) FROM journal_head";
+    };
+    const auto line = [](int seq, int n, const char* account, long long amount, const char* award) {
+        return "INSERT INTO postings VALUES (" + std::to_string(seq) + ", " + std::to_string(n) +
+               ", '" + account + "', 'F-KES', 'KES', " + std::to_string(amount) + ", " +
+               (award ? "'SV-AAAAAAAA', '" + std::string(award) + "'" : "NULL, NULL") + ")";
+    };
+    // Beyond the award.
+    BOOST_TEST(try_sql(*app, {entry(2, "disbursement"), line(2, 0, "5100", 600, grant.c_str()),
+                              line(2, 1, "1020", -600, grant.c_str())})
+                   .find("riziki:exceeds_award") != std::string::npos);
+    // Beyond the fund's cash.
+    const auto big = f.award("AW-G0000001", ledger::AwardKind::grant, 5'000);
+    BOOST_TEST(try_sql(*app, {entry(2, "disbursement"), line(2, 0, "5100", 2'000, big.c_str()),
+                              line(2, 1, "1020", -2'000, big.c_str())})
+                   .find("riziki:insufficient_fund_balance") != std::string::npos);
+    // An award event naming no award.
+    BOOST_TEST(try_sql(*app, {entry(2, "disbursement"), line(2, 0, "5100", 10, "AW-NOPE0000"),
+                              line(2, 1, "1020", -10, "AW-NOPE0000")})
+                   .find("riziki:award_not_found") != std::string::npos);
+    // Awards change only their status, and only along the lifecycle.
+    BOOST_TEST(try_sql(*app, {"UPDATE awards SET approved_minor = 1 WHERE id = '" + grant + "'"})
+                   .find("permission denied") != std::string::npos);
+    BOOST_TEST(try_sql(*app, {"UPDATE awards SET status = 'repaid' WHERE id = '" + grant + "'"})
+                   .find("riziki:award_not_active") != std::string::npos);
+    // A payment reference used twice.
+    BOOST_TEST(f.run(pay(grant, 100, "QK9")).kind == Kind::committed);
+    BOOST_TEST(try_sql(*app, {"INSERT INTO payment_references VALUES ('mpesa', 'QK9', 2)"})
+                   .find("payment_references_pkey") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(verify_rederives_the_award_subledger) {
+    ProgramFixture f;
+    f.write(receipt("F-KES", "KES", 100'000));
+    const auto grant = f.award("AW-G0000000", ledger::AwardKind::grant, 500);
+    BOOST_TEST(f.run(pay(grant, 500, "QK1")).kind == Kind::committed);  // seq 2
+    f.write(receipt("F-KES", "KES", 1));                                // seq 3
+    BOOST_TEST_REQUIRE(db::verify_journal(f.database.app_conninfo).ok);
+    auto owner = f.owner();
+    // A superuser doubles the disbursement behind the writer's back.
+    BOOST_TEST_REQUIRE(try_sql(*owner, {"SET session_replication_role = replica",
+                                        "UPDATE postings SET amount_minor = amount_minor * 2 "
+                                        "WHERE entry_seq = 2"}) == "");
+    auto failed = failures(db::verify_journal(f.database.app_conninfo));
+    BOOST_TEST(failed.at("disbursements_within_awards") == 2);
+    BOOST_TEST(failed.at("hash_chain") == 2);
+    // ... and marks another award repaid.
+    const auto other = f.award("AW-G0000001", ledger::AwardKind::grant, 500);
+    BOOST_TEST_REQUIRE(
+        try_sql(*owner, {"SET session_replication_role = replica",
+                         "UPDATE awards SET status = 'closed' WHERE id = '" + other + "'"}) == "");
+    failed = failures(db::verify_journal(f.database.app_conninfo));
+    BOOST_TEST(failed.contains("award_statuses"));
+    // ... and books loans receivable without a loan award.
+    f.write(ledger::EntryDraft{
+        day("2026-01-20"),
+        "stray",
+        "manual",
+        "test",
+        std::nullopt,
+        {posting("1100", "F-KES", "KES", 5), posting("1010", "F-KES", "KES", -5)}});
+    failed = failures(db::verify_journal(f.database.app_conninfo));
+    BOOST_TEST(failed.at("loan_subledger") == f.store.head().seq);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
