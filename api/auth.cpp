@@ -75,6 +75,11 @@ ledger::Hash token_digest(std::string_view token) {
     return out;
 }
 
+void Authenticator::record_failure(const std::string& request_id, bool had_credentials) {
+    store_.audit({"anonymous", request_id, "auth.failed", "",
+                  had_credentials ? "unknown or malformed token" : "no token"});
+}
+
 std::optional<Principal> Authenticator::authenticate(std::string_view authorization) {
     // The scheme name is case-insensitive (RFC 7235 §2.1).
     constexpr std::string_view kBearer = "bearer ";

@@ -50,6 +50,8 @@ class Authenticator {
   public:
     explicit Authenticator(db::Store& store) : store_(store) {}
     std::optional<Principal> authenticate(std::string_view authorization);
+    /// Records a refused request in the audit log (never the token it carried).
+    void record_failure(const std::string& request_id, bool had_credentials);
 
   private:
     db::Store& store_;

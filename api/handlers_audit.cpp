@@ -24,6 +24,7 @@ Response trial_balance(const Services& s, Call& call) {
     if (auto bad = query.problem_if_any())
         return *bad;
 
+    audit(s, call, "report.trial_balance", fund, "format=" + format);
     std::map<std::string, ledger::Account> chart;
     for (auto& account : s.store->accounts())
         chart.emplace(account.code, account);
@@ -71,7 +72,8 @@ Response trial_balance(const Services& s, Call& call) {
                           {"totals", total_rows}});
 }
 
-Response audit_verify(const Services& s, Call&) {
+Response audit_verify(const Services& s, Call& call) {
+    audit(s, call, "audit.verify", "");
     return json_response(http::status::ok, verify_json(db::verify_journal(s.conninfo)));
 }
 
@@ -83,6 +85,7 @@ Response audit_export(const Services& s, Call& call) {
     if (auto bad = query.problem_if_any())
         return *bad;
     const auto format = *reports::parse_export_format(format_text);
+    audit(s, call, "report.export", "", "format=" + format_text);
     Response response{http::status::ok, 11};
     response.set(http::field::content_type, std::string(reports::content_type(format)));
     export_journal(*s.store, format, from, to,

@@ -106,11 +106,6 @@ nlohmann::json date_or_null(const std::optional<ledger::Date>& date) {
     return date ? nlohmann::json(ledger::format_date(*date)) : nlohmann::json(nullptr);
 }
 
-void audit(const Services& s, const Call& call, const std::string& action,
-           const std::string& subject, const std::string& detail = "") {
-    s.store->audit({call.principal->actor(), call.context.request_id, action, subject, detail});
-}
-
 // Donors and funds.
 
 Response create_donor(const Services& s, Call& call) {
@@ -753,7 +748,7 @@ Response list_audit_log(const Services& s, Call& call) {
     nlohmann::json items = nlohmann::json::array();
     for (const auto& r : records) {
         items.push_back({{"seq", r.seq},
-                         {"at", timestamp_text(r.at_us)},
+                         {"at", ledger::format_timestamp_us(r.at_us)},
                          {"actor", r.event.actor},
                          {"request_id", r.event.request_id},
                          {"action", r.event.action},
@@ -769,6 +764,11 @@ Response list_audit_log(const Services& s, Call& call) {
 }
 
 }  // namespace
+
+void audit(const Services& s, const Call& call, const std::string& action,
+           const std::string& subject, const std::string& detail) {
+    s.store->audit({call.principal->actor(), call.context.request_id, action, subject, detail});
+}
 
 void add_program_routes(Router& router, const Services& s) {
     const auto bind = [s](Response (*handler)(const Services&, Call&)) {

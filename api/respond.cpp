@@ -37,18 +37,6 @@ db::StoredResponse render_entry(const ledger::Entry& entry, const ledger::Alloca
 
 }  // namespace
 
-std::string timestamp_text(std::int64_t us) {
-    const auto seconds = std::chrono::sys_seconds(std::chrono::seconds(us / 1000000));
-    const auto day = std::chrono::floor<std::chrono::days>(seconds);
-    const std::chrono::hh_mm_ss time(seconds - day);
-    char text[48];
-    std::snprintf(text, sizeof text, "%sT%02d:%02d:%02d.%06dZ",
-                  ledger::format_date(ledger::Date(day)).c_str(),
-                  static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
-                  static_cast<int>(time.seconds().count()), static_cast<int>(us % 1000000));
-    return text;
-}
-
 std::string amount_text(const ledger::Amount& minor, const std::string& currency) {
     const auto found = ledger::find_currency(currency);
     if (!found)
@@ -73,7 +61,7 @@ nlohmann::json entry_json(const ledger::Entry& entry) {
             {"memo", d.memo},
             {"event", d.event},
             {"recorded_by", d.recorded_by},
-            {"recorded_at", timestamp_text(entry.recorded_at_us)},
+            {"recorded_at", ledger::format_timestamp_us(entry.recorded_at_us)},
             {"reverses", d.reverses ? nlohmann::json(std::to_string(*d.reverses)) : nullptr},
             {"prev_hash", ledger::to_hex(entry.prev_hash)},
             {"hash", ledger::to_hex(entry.hash)},
@@ -164,7 +152,8 @@ Response write_entry(db::JournalWriter& writer, const Call& call, const std::str
                                     std::string(call.request.target()) + "\n" + body.dump();
     db::IdempotencyClaim claim{call.principal->actor(), key, db::sha256(fingerprint), render_entry};
     draft.recorded_by = call.principal->actor();
-    const auto outcome = writer.write({std::move(draft), std::move(claim), std::move(command)});
+    const auto outcome = writer.write(
+        {std::move(draft), std::move(claim), std::move(command), call.context.request_id});
     using Kind = db::WriteOutcome::Kind;
     if (outcome.kind == Kind::rejected) {
         const auto& check = outcome.check;

@@ -50,7 +50,4 @@ Response write_entry(db::JournalWriter& writer, const Call& call, const std::str
                      const nlohmann::json& body, ledger::EntryDraft draft,
                      std::optional<ledger::Command> command = std::nullopt);
 
-/// An RFC 3339 UTC timestamp with microseconds.
-std::string timestamp_text(std::int64_t us);
-
 }  // namespace riziki::api

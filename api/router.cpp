@@ -130,6 +130,7 @@ Response Router::dispatch_matched(const Route& route, Call& call) {
             const auto header = call.request[http::field::authorization];
             principal = authenticator_.authenticate({header.data(), header.size()});
             if (!principal) {
+                authenticator_.record_failure(call.context.request_id, !header.empty());
                 auto response = problem(http::status::unauthorized, "unauthenticated",
                                         "A valid bearer token is required.", call.context);
                 response.set(http::field::www_authenticate, "Bearer");

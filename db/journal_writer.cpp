@@ -83,6 +83,13 @@ UPDATE awards a SET status = u.status
 FROM unnest(CAST(:ids AS text[]), CAST(:st AS text[])) AS u(id, status)
 WHERE a.id = u.id)";
 
+constexpr const char* kInsertAudit = R"(
+INSERT INTO audit_log (actor, request_id, action, subject, detail)
+SELECT a, r, 'entry.write', s, d
+FROM unnest(CAST(:a AS text[]), CAST(:r AS text[]), CAST(:s AS text[]), CAST(:d AS text[]))
+     WITH ORDINALITY AS u(a, r, s, d, n)
+ORDER BY n)";
+
 constexpr const char* kInsertReferences = R"(
 INSERT INTO payment_references (channel, reference, entry_seq)
 SELECT * FROM unnest(CAST(:c AS text[]), CAST(:r AS text[]), CAST(:s AS bigint[])))";
@@ -93,6 +100,7 @@ struct BatchBooks {
     std::map<std::string, ledger::AwardStatus> loaded_status;
     std::map<std::int64_t, std::string> reversed_events;  ///< reversed seq -> its event
     ArrayLiteral ref_channel, ref_text, ref_seq;
+    ArrayLiteral audit_actor, audit_request, audit_subject, audit_detail;
 
     /// The event an entry counts under in the books.
     std::string_view counts_as(const ledger::EntryDraft& draft) const {
@@ -115,6 +123,13 @@ struct BatchBooks {
             const std::string i = std::move(ids).finish();
             const std::string st = std::move(statuses).finish();
             sql << kUpdateStatuses, soci::use(i), soci::use(st);
+        }
+        if (!audit_actor.empty()) {
+            const std::string a = std::move(audit_actor).finish();
+            const std::string r = std::move(audit_request).finish();
+            const std::string sj = std::move(audit_subject).finish();
+            const std::string d = std::move(audit_detail).finish();
+            sql << kInsertAudit, soci::use(a), soci::use(r), soci::use(sj), soci::use(d);
         }
         if (!ref_channel.empty()) {
             const std::string c = std::move(ref_channel).finish();
@@ -591,6 +606,10 @@ std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*
         if (request.idempotency) {
             outcome.response = request.idempotency->render(outcome.entry, outcome.allocation);
             columns.add_claim(*request.idempotency, outcome.response, outcome.entry.seq);
+            batch.audit_actor.add(request.idempotency->actor);
+            batch.audit_request.add(request.request_id);
+            batch.audit_subject.add("entry:" + std::to_string(outcome.entry.seq));
+            batch.audit_detail.add(request.draft.event);
         }
         if (request.command) {
             if (auto reference = ledger::command_reference(*request.command)) {

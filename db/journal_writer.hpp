@@ -42,6 +42,9 @@ struct WriteRequest {
     ledger::EntryDraft draft;
     std::optional<IdempotencyClaim> idempotency;
     std::optional<ledger::Command> command = std::nullopt;
+    /// The API request that asked for it; with an idempotency claim, the committed entry is
+    /// recorded in the audit log (actor, request id, entry) in the same transaction.
+    std::string request_id = {};
 };
 
 struct WriteOutcome {

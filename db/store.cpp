@@ -233,9 +233,15 @@ std::int64_t Store::create_token(const std::string& name, const std::string& rol
             const std::string array = std::move(fund_array).finish();
             const std::string hash = ledger::to_hex(token_sha256);
             long long id = 0;
+            soci::transaction tx(sql);
             sql << "INSERT INTO tokens (name, role, funds, token_sha256) "
                    "VALUES (:n, :r, CAST(:f AS text[]), decode(:h, 'hex')) RETURNING id",
                 soci::use(name), soci::use(role), soci::use(array), soci::use(hash), soci::into(id);
+            const std::string subject = "token:" + std::to_string(id);
+            sql << "INSERT INTO audit_log (actor, request_id, action, subject, detail) "
+                   "VALUES ('cli', '', 'token.create', :s, :r)",
+                soci::use(subject), soci::use(role);
+            tx.commit();
             return static_cast<std::int64_t>(id);
         },
         false);

@@ -8,6 +8,7 @@
 #include "db/awards_sql.hpp"
 #include "db/entries_sql.hpp"
 #include "db/errors.hpp"
+#include "db/hash.hpp"
 #include "db/sql.hpp"
 
 namespace riziki::db {
@@ -34,6 +35,7 @@ struct Checks {
     CheckResult subledger = named("loan_subledger");
     CheckResult within_award = named("disbursements_within_awards");
     CheckResult statuses = named("award_statuses");
+    CheckResult audit = named("audit_log_chain");
 
     static void fail(CheckResult& check, std::int64_t seq, std::string detail) {
         if (!check.ok)
@@ -187,6 +189,45 @@ class AwardLedger {
     std::int64_t loan_postings_ = 0;
 };
 
+/// Characters (not bytes) in UTF-8 text, as PostgreSQL's length() counts them.
+std::size_t characters(const std::string& text) {
+    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    }));
+}
+
+/// Re-derives the audit log's chain: each row's hash is SHA-256(previous hash ‖ its fields,
+/// length-prefixed), computed here rather than trusted to the database's function.
+void check_audit_log(soci::session& sql, Checks& checks) {
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT seq, (extract(epoch FROM at) * 1000000)::bigint, actor, "
+                        "request_id, action, subject, detail, encode(prev_hash, 'hex'), "
+                        "encode(hash, 'hex') FROM audit_log ORDER BY seq");
+    ledger::Hash prev = ledger::kGenesisHash;
+    std::int64_t expected = 1;
+    for (const auto& row : rows) {
+        const auto seq = static_cast<std::int64_t>(row.get<long long>(0));
+        std::string bytes = "riziki.audit.v1|" + std::to_string(seq) + "|" +
+                            ledger::format_timestamp_us(row.get<long long>(1));
+        for (std::size_t i = 2; i <= 6; ++i) {
+            const auto field = row.get<std::string>(i);
+            bytes += "|" + std::to_string(characters(field)) + "|" + field;
+        }
+        const auto stored_prev = hash_from_bytea(row.get<std::string>(7));
+        const auto stored = hash_from_bytea(row.get<std::string>(8));
+        std::string input(prev.begin(), prev.end());
+        if (seq != expected) {
+            Checks::fail(checks.audit, seq,
+                         "audit line " + std::to_string(expected) + " is missing");
+        } else if (stored_prev != prev || sha256(input + bytes) != stored) {
+            Checks::fail(checks.audit, seq, "audit line hash does not match its contents");
+        }
+        prev = stored;
+        expected = seq + 1;
+        ++checks.audit.examined;
+    }
+}
+
 }  // namespace
 
 VerifyReport verify_journal(const std::string& conninfo) {
@@ -248,6 +289,7 @@ VerifyReport verify_journal(const std::string& conninfo) {
     }
     check_balances(sql, deltas, checks);
     awards.finish(checks);
+    check_audit_log(sql, checks);
     tx.commit();
 
     VerifyReport report;
@@ -257,9 +299,9 @@ VerifyReport verify_journal(const std::string& conninfo) {
          {&checks.sequence, &checks.chain, &checks.head, &checks.balanced, &checks.closed}) {
         check->examined = count;
     }
-    report.checks = {checks.sequence,  checks.chain,        checks.head,
-                     checks.balanced,  checks.balances,     checks.closed,
-                     checks.subledger, checks.within_award, checks.statuses};
+    report.checks = {checks.sequence, checks.chain,  checks.head,      checks.balanced,
+                     checks.balances, checks.closed, checks.subledger, checks.within_award,
+                     checks.statuses, checks.audit};
     for (const auto& check : report.checks)
         report.ok = report.ok && check.ok;
     return report;

@@ -60,4 +60,15 @@ std::string format_period(const Period& period) {
     return buffer;
 }
 
+std::string format_timestamp_us(std::int64_t us) {
+    const auto seconds = std::chrono::sys_seconds(std::chrono::seconds(us / 1000000));
+    const auto day = std::chrono::floor<std::chrono::days>(seconds);
+    const std::chrono::hh_mm_ss time(seconds - day);
+    char text[48];
+    std::snprintf(text, sizeof text, "%sT%02d:%02d:%02d.%06dZ", format_date(Date(day)).c_str(),
+                  static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
+                  static_cast<int>(time.seconds().count()), static_cast<int>(us % 1000000));
+    return text;
+}
+
 }  // namespace riziki::ledger

@@ -2,6 +2,7 @@
 /// Calendar dates (no time zone, no clock): the core receives "today" as an argument.
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,9 @@ inline long days_since_epoch(const Date& date) {
 inline Date date_from_days(long days) {
     return Date(std::chrono::sys_days(std::chrono::days(days)));
 }
+
+/// "2026-11-25T16:34:12.420205Z": microseconds since the Unix epoch (>= 0) as RFC 3339 UTC.
+std::string format_timestamp_us(std::int64_t us);
 
 /// An accounting period: a calendar month, written "YYYY-MM".
 struct Period {

@@ -230,4 +230,34 @@ BOOST_AUTO_TEST_CASE(verify_rederives_the_award_subledger) {
     BOOST_TEST(failed.at("loan_subledger") == f.store.head().seq);
 }
 
+BOOST_AUTO_TEST_CASE(the_audit_log_is_append_only_and_chained) {
+    ProgramFixture f;
+    for (int i = 0; i < 3; ++i)
+        f.store.audit({"token:1", "req-" + std::to_string(i), "survivor.pii_read", "SV-AAAAAAAA",
+                       "Ünïcode détail"});
+    BOOST_TEST_REQUIRE(db::verify_journal(f.database.app_conninfo).ok);
+    const auto lines = f.store.audit_log({}, 0, 10);
+    BOOST_TEST_REQUIRE(lines.size() == 3u);
+    BOOST_TEST(lines[1].prev_hash == lines[0].hash);
+    BOOST_TEST(lines[2].event.request_id == "req-2");
+    auto app = f.app();
+    BOOST_TEST(try_sql(*app, {"UPDATE audit_log SET detail = 'x'"}).find("permission denied") !=
+               std::string::npos);
+    BOOST_TEST(try_sql(*app, {"DELETE FROM audit_log"}).find("permission denied") !=
+               std::string::npos);
+    // A forged seq or hash is overwritten by the chain trigger.
+    BOOST_TEST(try_sql(*app, {"INSERT INTO audit_log (seq, actor, request_id, action, subject, "
+                              "detail) VALUES (99, 'x', '', 'a', '', '')"})
+                   .find("permission denied") != std::string::npos);
+    auto owner = f.owner();
+    BOOST_TEST(try_sql(*owner, {"UPDATE audit_log SET detail = 'x'"}).find("riziki:append_only") !=
+               std::string::npos);
+    BOOST_TEST_REQUIRE(
+        try_sql(*owner, {"SET session_replication_role = replica",
+                         "UPDATE audit_log SET actor = 'someone else' WHERE seq = 2"}) == "");
+    const auto failed = failures(db::verify_journal(f.database.app_conninfo));
+    BOOST_TEST(failed.size() == 1u);
+    BOOST_TEST(failed.at("audit_log_chain") == 2);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
