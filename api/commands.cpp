@@ -84,6 +84,26 @@ db::DatabaseConfig database_config(const Config& config) {
     return {config.database_url, config.home, true};
 }
 
+/// The PII key, checked against the vault: a server whose key file went missing or was
+/// swapped must not start quietly with a fresh key, unable to open or deduplicate what is
+/// stored. A new key is made only while the vault is empty.
+PiiVault open_vault(const Config& config, db::Store& store) {
+    const auto stored = store.vault_key_ids();
+    if (!stored.empty() && !std::filesystem::exists(config.pii_key_file)) {
+        throw std::runtime_error("the PII key file " + config.pii_key_file.string() +
+                                 " is missing but the vault holds sealed PII: restore the key "
+                                 "file (RIZIKI_PII_KEY_FILE) from its backup");
+    }
+    auto vault = PiiVault::open(config.pii_key_file);
+    if (!stored.empty() &&
+        std::find(stored.begin(), stored.end(), vault.key_id()) == stored.end()) {
+        throw std::runtime_error("the PII key file " + config.pii_key_file.string() +
+                                 " is not the key the vault was sealed with (key id " +
+                                 vault.key_id() + ", vault has " + stored.front() + ")");
+    }
+    return vault;
+}
+
 /// Blocks SIGINT and SIGTERM in every thread started after this, so one thread can wait.
 constexpr std::size_t kPoolSize = 8;
 
@@ -101,8 +121,8 @@ int serve(const Options& options, bool demo) {
     const sigset_t signals = block_stop_signals();
     const auto [host, port] = parse_listen(config.listen);
     db::Database database(database_config(config));
-    const auto vault = PiiVault::open(config.pii_key_file);
     db::Store store(database.app_conninfo(), kPoolSize);
+    const auto vault = open_vault(config, store);
     db::JournalWriter writer(database.app_conninfo());
     ServerOptions server_options;
     server_options.address = host;

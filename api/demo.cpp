@@ -167,7 +167,7 @@ void Demo::enrol(const DemoCohort& cohort, int index) {
     s.recorded_by = kActor;
     std::string phone;
     do {
-        phone = "07" + std::to_string(between(10'000'000, 99'999'999));
+        phone = "070000" + std::to_string(between(1'000, 9'999));  // a fictitious range
     } while (!phones_.insert(phone).second);
     const Pii pii{std::string(kGivenNames[between(0, 14)]) + " " + kFamilyNames[between(0, 14)],
                   phone, std::to_string(20'000'000 + index * 7919 + between(0, 7000))};

@@ -155,7 +155,7 @@ Response create_fund(const Services& s, Call& call) {
     fund.ends_on = reader.date("ends_on", false);
     const auto currency = currency_code ? ledger::find_currency(*currency_code) : std::nullopt;
     if (currency_code && !currency)
-        reader.error("currency", "currency_unknown", "Not an ISO 4217 currency Riziki knows.");
+        reader.error("currency", "unknown_currency", "Not an ISO 4217 currency Riziki knows.");
     if (currency && body.contains("committed_amount") && !body["committed_amount"].is_null()) {
         fund.committed = reader.amount("committed_amount", *currency, false);
         if (fund.committed && *fund.committed < 0) {
@@ -566,7 +566,7 @@ Response get_award(const Services& s, Call& call) {
                                  {"paid", st.interest_left() == 0 && st.principal_left() == 0}});
             }
             json["schedule"] = items;
-            const bool counting = a.status == ledger::AwardStatus::active;
+            const bool counting = ledger::derive_status(a, f) == ledger::AwardStatus::active;
             if (counting) {
                 const auto arrears = ledger::arrears_as_of(schedule.schedule, f, on);
                 json["days_in_arrears"] = arrears.days;
@@ -683,7 +683,7 @@ Response record_outcome(const Services& s, Call& call) {
     const auto currency_code = reader.text("currency", false, 3).value_or("KES");
     const auto currency = ledger::find_currency(currency_code);
     if (!currency)
-        reader.error("currency", "currency_unknown", "Not an ISO 4217 currency Riziki knows.");
+        reader.error("currency", "unknown_currency", "Not an ISO 4217 currency Riziki knows.");
     const auto money = [&](const char* field) -> std::optional<ledger::Amount> {
         if (!currency)
             return std::nullopt;

@@ -260,6 +260,17 @@ std::optional<SealedPii> Store::survivor_pii(const std::string& code) {
     });
 }
 
+std::vector<std::string> Store::vault_key_ids() {
+    return impl_->with_session([](soci::session& sql) {
+        std::vector<std::string> ids;
+        soci::rowset<std::string> rows =
+            (sql.prepare << "SELECT DISTINCT key_id FROM survivor_pii ORDER BY 1");
+        for (const auto& id : rows)
+            ids.push_back(id);
+        return ids;
+    });
+}
+
 Rejection Store::create_award(const AwardRecord& record) {
     return impl_->with_session(
         [&](soci::session& sql) {

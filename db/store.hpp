@@ -107,6 +107,8 @@ class Store {
                                                    const std::vector<BlindIndex>& indexes);
     std::optional<SurvivorRecord> survivor(const std::string& code);
     std::optional<SealedPii> survivor_pii(const std::string& code);
+    /// The ids of the keys the vault's rows are sealed under.
+    std::vector<std::string> vault_key_ids();
     /// survivor_not_found, unknown_fund, currency_mismatch, before_enrolment, already_exists.
     [[nodiscard]] ledger::Rejection create_award(const AwardRecord& award);
     std::optional<AwardRecord> award(const std::string& id);

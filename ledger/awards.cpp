@@ -88,11 +88,10 @@ Planned plan_receipt(const Receipt& r, const Books& books, const LedgerContext& 
     const auto currency = context.fund_currency.find(r.fund);
     if (currency == context.fund_currency.end())
         return refuse(Rejection::unknown_fund, "fund");
-    if (!amount_valid(r.amount) || r.channel == Channel::in_kind) {
-        return refuse(r.channel == Channel::in_kind ? Rejection::invalid_reference
-                                                    : Rejection::invalid_amount,
-                      r.channel == Channel::in_kind ? "channel" : "amount");
-    }
+    if (r.channel == Channel::in_kind)
+        return refuse(Rejection::invalid_channel, "channel");
+    if (!amount_valid(r.amount))
+        return refuse(Rejection::invalid_amount, "amount");
     if (reference_used(books, r.channel, r.reference))
         return refuse(Rejection::duplicate_reference, "reference");
     auto draft =
@@ -162,11 +161,10 @@ Planned plan_repayment(const Repayment& r, const Books& books, const LedgerConte
     const bool recovery = award.status == AwardStatus::written_off;
     if (award.status != AwardStatus::active && !recovery)
         return refuse(Rejection::award_not_active, "award");
-    if (!amount_valid(r.amount) || r.channel == Channel::in_kind) {
-        return refuse(r.channel == Channel::in_kind ? Rejection::invalid_reference
-                                                    : Rejection::invalid_amount,
-                      r.channel == Channel::in_kind ? "channel" : "amount");
-    }
+    if (r.channel == Channel::in_kind)
+        return refuse(Rejection::invalid_channel, "channel");
+    if (!amount_valid(r.amount))
+        return refuse(Rejection::invalid_amount, "amount");
     if (recovery && r.amount > figures.written_off - figures.recovered)
         return refuse(Rejection::exceeds_award, "amount");
     if (reference_used(books, r.channel, r.reference))

@@ -72,8 +72,8 @@ std::string_view to_string(Rejection reason) {
             return "already_exists";
         case Rejection::before_enrolment:
             return "before_enrolment";
-        case Rejection::currency_unknown:
-            return "currency_unknown";
+        case Rejection::invalid_channel:
+            return "invalid_channel";
     }
     return "unknown_rejection";
 }

@@ -42,6 +42,7 @@ enum class Rejection : std::uint16_t {
     nothing_outstanding = 55,
     not_a_loan = 56,
     invalid_loan_terms = 57,  // the terms cannot make a schedule for this disbursement
+    invalid_channel = 58,     // e.g. a receipt or repayment "in kind"
     // Program records (donors, funds, cohorts, survivors, outcomes).
     survivor_already_enrolled = 60,
     survivor_not_found = 61,
@@ -49,7 +50,6 @@ enum class Rejection : std::uint16_t {
     donor_not_found = 63,
     already_exists = 64,
     before_enrolment = 65,  // an award or outcome dated before the survivor enrolled
-    currency_unknown = 66,
 };
 
 std::string_view to_string(Rejection reason);
