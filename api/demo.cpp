@@ -272,7 +272,7 @@ void Demo::pay_loan(const ledger::Award& a, long day) {
         if (defaults && n > 2)
             break;
         const long on =
-            ledger::days_since_epoch(due.due_on) + (late ? between(20, 75) : between(-3, 2));
+            ledger::days_since_epoch(due.due_on) + (late ? between(20, 75) : between(-3, 0));
         if (on >= today_)
             break;
         const Amount amount = late && n % 3 == 0 ? due.total / 2 : due.total;

@@ -30,6 +30,9 @@ void add_system_routes(Router& router, const Services& services);
 void add_schedule_routes(Router& router);
 /// Accounts, balances, entries, reversals, periods, trial balance.
 void add_journal_routes(Router& router, const Services& services);
+/// GET /v1/reports/donor (and the portfolio and IATI reports).
+void add_report_routes(Router& router, const Services& services);
+
 /// Appends to the audit log as the caller, under the request's id. Never pass PII.
 void audit(const Services& s, const Call& call, const std::string& action,
            const std::string& subject, const std::string& detail = "");

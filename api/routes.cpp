@@ -16,6 +16,7 @@ struct Api {
         add_system_routes(router, services);
         add_journal_routes(router, services);
         add_program_routes(router, services);
+        add_report_routes(router, services);
         add_schedule_routes(router);
     }
     Metrics metrics;

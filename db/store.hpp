@@ -11,6 +11,7 @@
 
 #include "db/program.hpp"
 #include "ledger/journal.hpp"
+#include "reports/donor_report.hpp"
 
 namespace riziki::db {
 
@@ -116,6 +117,12 @@ class Store {
                                        const std::optional<ledger::Date>& as_of);
     /// survivor_not_found, before_enrolment; sets the record's id.
     [[nodiscard]] ledger::Rejection record_outcome(OutcomeRecord& outcome);
+
+    /// Everything the donor report of `fund` for from..to needs, read in one snapshot;
+    /// nullopt when there is no such fund.
+    std::optional<reports::DonorReportInput> donor_report_input(const std::string& fund,
+                                                                const ledger::Date& from,
+                                                                const ledger::Date& to);
 
     /// Appends to the audit log (hash-chained by the database).
     void audit(const AuditEvent& event);

@@ -1,0 +1,93 @@
+// Donor, portfolio and IATI reports (SPEC §9). Every download is audit-logged.
+
+#include <chrono>
+
+#include "api/body.hpp"
+#include "api/handlers.hpp"
+#include "api/problem.hpp"
+#include "db/store.hpp"
+#include "reports/donor_report.hpp"
+
+namespace riziki::api {
+
+namespace {
+
+const std::vector<Role> kDonorReaders{Role::finance, Role::auditor, Role::donor};
+
+Response document(std::string body, const char* content_type, const std::string& filename) {
+    Response response{http::status::ok, 11};
+    response.set(http::field::content_type, content_type);
+    response.set(http::field::content_disposition, "attachment; filename=\"" + filename + "\"");
+    response.body() = std::move(body);
+    return response;
+}
+
+/// fund, from, to: the fund must be one the caller may see; from..to defaults to the
+/// calendar year to date.
+struct ReportScope {
+    std::string fund;
+    ledger::Date from;
+    ledger::Date to;
+};
+
+std::variant<ReportScope, Response> read_scope(const Call& call, QueryReader& query) {
+    const auto fund = query.code("fund");
+    const auto from = query.date("from");
+    const auto to = query.date("to");
+    if (auto bad = query.problem_if_any())
+        return *bad;
+    if (fund.empty()) {
+        return problem(http::status::bad_request, "invalid_query", "The fund is required.",
+                       call.context, {{"fund", "required", "This parameter is required."}});
+    }
+    if (!call.principal->may_see_fund(fund)) {
+        return problem(http::status::forbidden, "forbidden", "This token does not cover that fund.",
+                       call.context);
+    }
+    const auto today =
+        ledger::Date(std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()));
+    ReportScope scope{
+        fund, from.value_or(ledger::Date(today.year(), std::chrono::January, std::chrono::day(1))),
+        to.value_or(today)};
+    if (scope.to < scope.from) {
+        return problem(http::status::bad_request, "invalid_query", "`to` is before `from`.",
+                       call.context, {{"to", "invalid_date", "Must not be before `from`."}});
+    }
+    return scope;
+}
+
+Response donor_report(const Services& s, Call& call) {
+    QueryReader query(call);
+    const auto format = query.choice("format", {"json", "csv"});
+    auto scoped = read_scope(call, query);
+    if (auto* answer = std::get_if<Response>(&scoped))
+        return std::move(*answer);
+    const auto& scope = std::get<ReportScope>(scoped);
+    const auto input = s.store->donor_report_input(scope.fund, scope.from, scope.to);
+    if (!input) {
+        return problem(http::status::not_found, "not_found",
+                       "Fund " + scope.fund + " does not exist.", call.context);
+    }
+    audit(s, call, "report.donor", scope.fund,
+          "format=" + format + " from=" + ledger::format_date(scope.from) +
+              " to=" + ledger::format_date(scope.to));
+    const auto report = reports::build_donor_report(*input);
+    const std::string name = "donor-report-" + scope.fund + "-" + ledger::format_date(scope.from) +
+                             "-" + ledger::format_date(scope.to);
+    if (format == "csv")
+        return document(reports::donor_report_csv(report), "text/csv; charset=utf-8",
+                        name + ".csv");
+    Response response{http::status::ok, 11};
+    response.set(http::field::content_type, "application/json");
+    response.body() = reports::donor_report_json(report);
+    return response;
+}
+
+}  // namespace
+
+void add_report_routes(Router& router, const Services& s) {
+    router.add({http::verb::get, "/v1/reports/donor", kDonorReaders,
+                [s](Call& call) { return donor_report(s, call); }});
+}
+
+}  // namespace riziki::api

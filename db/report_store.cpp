@@ -1,0 +1,103 @@
+// What reports read: one query set per report, in one snapshot.
+
+#include "db/awards_sql.hpp"
+#include "db/store_impl.hpp"
+
+namespace riziki::db {
+
+namespace {
+
+// A reversal counts under the event of the entry it reverses.
+constexpr const char* kFundDaySums = R"(
+SELECT e.effective_on::text, p.account, COALESCE(o.event, e.event), sum(p.amount_minor)::text
+FROM postings p JOIN entries e ON e.seq = p.entry_seq
+LEFT JOIN entries o ON o.seq = e.reverses
+WHERE p.fund = :f AND e.effective_on <= CAST(:to AS date)
+GROUP BY 1, 2, 3)";
+
+constexpr const char* kAwardPostings = R"(
+SELECT p.award, e.effective_on::text, p.account, COALESCE(o.event, e.event),
+       sum(p.amount_minor)::text
+FROM postings p JOIN entries e ON e.seq = p.entry_seq
+LEFT JOIN entries o ON o.seq = e.reverses
+WHERE p.fund = :f AND p.award IS NOT NULL AND e.effective_on <= CAST(:to AS date)
+GROUP BY 1, 2, 3, 4)";
+
+constexpr const char* kSurvivors = R"(
+SELECT a.id, s.code, s.gender, s.birth_year, s.county, s.cohort,
+       CASE WHEN s.consent_donor_reporting THEN 1 ELSE 0 END
+FROM awards a JOIN survivors s ON s.code = a.survivor
+WHERE a.fund = :f AND a.approved_on <= CAST(:to AS date))";
+
+constexpr const char* kOutcomes = R"(
+SELECT o.survivor, o.observed_on::text, o.business_status, o.monthly_profit_minor::text,
+       o.currency, o.jobs
+FROM outcomes o
+WHERE o.survivor IN (SELECT survivor FROM awards WHERE fund = :f)
+  AND o.observed_on <= CAST(:to AS date))";
+
+ledger::Date date_of(const soci::row& row, std::size_t i) {
+    return *ledger::parse_date(row.get<std::string>(i));
+}
+
+}  // namespace
+
+std::optional<reports::DonorReportInput> Store::donor_report_input(const std::string& fund_code,
+                                                                   const ledger::Date& from,
+                                                                   const ledger::Date& to) {
+    const auto fund_record = fund(fund_code);
+    if (!fund_record)
+        return std::nullopt;
+    return impl_->with_session([&](soci::session& sql) {
+        soci::transaction tx(sql);
+        sql << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+        reports::DonorReportInput in;
+        in.fund = fund_record->code;
+        in.fund_name = fund_record->name;
+        in.donor = fund_record->donor;
+        in.currency = fund_record->currency;
+        in.from = from;
+        in.to = to;
+        const std::string until = ledger::format_date(to);
+        soci::rowset<soci::row> sums =
+            (sql.prepare << kFundDaySums, soci::use(fund_code), soci::use(until));
+        for (const auto& row : sums) {
+            in.fund_sums.push_back({date_of(row, 0), row.get<std::string>(1),
+                                    row.get<std::string>(2),
+                                    amount_from_text(row.get<std::string>(3))});
+        }
+        std::map<std::string, reports::SurvivorFacts> people;  // by award id
+        soci::rowset<soci::row> survivors =
+            (sql.prepare << kSurvivors, soci::use(fund_code), soci::use(until));
+        std::set<std::string> ids;
+        for (const auto& row : survivors) {
+            const auto id = row.get<std::string>(0);
+            ids.insert(id);
+            people[id] = {row.get<std::string>(1), row.get<std::string>(2), row.get<int>(3),
+                          row.get<std::string>(4), row.get<std::string>(5), row.get<int>(6) != 0};
+        }
+        std::map<std::string, std::vector<reports::AwardPosting>> postings;
+        soci::rowset<soci::row> award_rows =
+            (sql.prepare << kAwardPostings, soci::use(fund_code), soci::use(until));
+        for (const auto& row : award_rows) {
+            postings[row.get<std::string>(0)].push_back(
+                {date_of(row, 1), row.get<std::string>(2), row.get<std::string>(3),
+                 amount_from_text(row.get<std::string>(4))});
+        }
+        for (auto& [id, award] : select_awards(sql, ids)) {
+            in.awards.push_back({std::move(award), people[id], std::move(postings[id])});
+        }
+        soci::rowset<soci::row> outcomes =
+            (sql.prepare << kOutcomes, soci::use(fund_code), soci::use(until));
+        for (const auto& row : outcomes) {
+            in.outcomes.push_back({row.get<std::string>(0), date_of(row, 1),
+                                   row.get<std::string>(2),
+                                   amount_from_text(row.get<std::string>(3)),
+                                   row.get<std::string>(4), row.get<int>(5)});
+        }
+        tx.commit();
+        return std::optional(std::move(in));
+    });
+}
+
+}  // namespace riziki::db

@@ -1,0 +1,551 @@
+#include "reports/donor_report.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <numeric>
+#include <set>
+
+#include "reports/csv.hpp"
+
+namespace riziki::reports {
+
+namespace {
+
+using ledger::Amount;
+using ledger::Date;
+
+constexpr long kSmallestShown = 5;
+constexpr long kFollowUpWindowDays = 45;
+
+Count count_of(long value) {
+    return Count{value, value > 0 && value < kSmallestShown};
+}
+
+long day_number(const Date& date) {
+    return ledger::days_since_epoch(date);
+}
+
+Date add_months(const Date& date, int months) {
+    const auto ym =
+        std::chrono::year_month(date.year(), date.month()) + std::chrono::months(months);
+    const auto last =
+        std::chrono::year_month_day_last(ym.year(), std::chrono::month_day_last(ym.month()));
+    return Date(ym.year(), ym.month(), std::min(date.day(), last.day()));
+}
+
+/// numerator / denominator as a percentage with `decimals` decimals, HALF_EVEN.
+std::string percent(const Amount& numerator, const Amount& denominator, int decimals) {
+    if (denominator <= 0)
+        return "";
+    Amount scale = 100;
+    for (int i = 0; i < decimals; ++i)
+        scale *= 10;
+    const Amount scaled = ledger::divide_half_even(numerator * scale, denominator);
+    std::string digits = ledger::to_decimal_string(scaled);
+    if (decimals == 0)
+        return digits;
+    while (digits.size() <= static_cast<std::size_t>(decimals))
+        digits.insert(0, "0");
+    digits.insert(digits.size() - static_cast<std::size_t>(decimals), ".");
+    return digits;
+}
+
+/// The median of amounts, HALF_EVEN between the two middle ones.
+std::optional<Amount> median(std::vector<Amount> values) {
+    if (values.empty())
+        return std::nullopt;
+    std::sort(values.begin(), values.end());
+    const auto n = values.size();
+    if (n % 2 == 1)
+        return values[n / 2];
+    return ledger::divide_half_even(values[n / 2 - 1] + values[n / 2], 2);
+}
+
+ledger::AwardFigures figures_until(const AwardFacts& a, const Date& until) {
+    ledger::AwardFigures f;
+    for (const auto& p : a.postings) {
+        if (p.day <= until)
+            ledger::add_posting(f, p.account, p.event, p.amount, p.day);
+    }
+    return f;
+}
+
+bool in_period(const Date& day, const DonorReportInput& in) {
+    return in.from <= day && day <= in.to;
+}
+
+void statement_of(const DonorReportInput& in, DonorReport& r) {
+    auto& s = r.statement;
+    // Cash moved per day and event, netted over the cash accounts (a bank-to-M-Pesa
+    // transfer moves none).
+    std::map<std::pair<long, std::string>, Amount> cash_moved;
+    for (const auto& d : in.fund_sums) {
+        const bool cash = ledger::is_cash_account(d.account);
+        if (d.account == ledger::chart::loans_receivable && d.day <= in.to)
+            s.loans_outstanding += d.amount;
+        if (d.day < in.from) {
+            if (cash)
+                s.opening_cash += d.amount;
+            continue;
+        }
+        if (d.day > in.to)
+            continue;
+        if (cash) {
+            s.closing_cash += d.amount;  // the period's movement; opening added below
+            cash_moved[{day_number(d.day), d.event}] += d.amount;
+        }
+        const auto& a = d.account;
+        const auto& e = d.event;
+        if (e == "receipt" && a == ledger::chart::grant_revenue)
+            s.receipts -= d.amount;
+        else if (e == "disbursement" && a == ledger::chart::grants)
+            s.grants_paid += d.amount;
+        else if (e == "disbursement" && a == ledger::chart::in_kind_grants)
+            s.grants_in_kind += d.amount;
+        else if (e == "disbursement" && a == ledger::chart::loans_receivable)
+            s.loans_disbursed += d.amount;
+        else if (e == "disbursement" && a == ledger::chart::charges)
+            s.fees += d.amount;
+        else if (e == "repayment" && a == ledger::chart::loans_receivable)
+            s.principal_repaid -= d.amount;
+        else if (e == "repayment" && a == ledger::chart::interest_income)
+            s.interest_received -= d.amount;
+        else if (e == "repayment" && a == ledger::chart::overpayments)
+            s.overpayments_received -= d.amount;
+        else if (e == "recovery" && a == ledger::chart::recoveries)
+            s.recoveries -= d.amount;
+    }
+    std::map<std::string, MonthFlow> months;
+    for (const auto& [key, amount] : cash_moved) {
+        auto& month =
+            months[ledger::format_period(ledger::period_of(ledger::date_from_days(key.first)))];
+        if (amount > 0)
+            month.money_in += amount;
+        else
+            month.money_out -= amount;
+    }
+    const Amount movement = s.closing_cash;
+    s.closing_cash += s.opening_cash;
+    const Amount explained = s.receipts - s.grants_paid - s.loans_disbursed - s.fees +
+                             s.principal_repaid + s.interest_received + s.overpayments_received +
+                             s.recoveries;
+    s.other_cash_movements = movement - explained;
+    for (auto& [month, flow] : months) {
+        flow.month = month;
+        r.months.push_back(flow);
+    }
+}
+
+/// Installment amounts that fell due in the period, and what of them was paid by its
+/// due date.
+void on_time(const AwardFacts& a, const ledger::Schedule& schedule, const DonorReportInput& in,
+             Amount& due, Amount& paid_on_time) {
+    for (const auto& installment : schedule.installments) {
+        if (!in_period(installment.due_on, in))
+            continue;
+        const auto by_then = figures_until(a, installment.due_on);
+        const auto states =
+            ledger::installment_states(schedule, by_then.interest_paid, by_then.principal_repaid);
+        const auto& st = states.at(static_cast<std::size_t>(installment.number - 1));
+        due += installment.total;
+        paid_on_time += st.interest_paid + st.principal_paid;
+    }
+}
+
+void awards_and_loans(const DonorReportInput& in, DonorReport& r,
+                      std::map<std::string, Date>& funded_first) {
+    std::set<std::string> reached;
+    std::map<std::string, const SurvivorFacts*> people;
+    long approved = 0, active = 0, written_off_count = 0;
+    std::vector<Amount> grants;
+    Amount due = 0, paid_on_time = 0;
+    for (const auto& a : in.awards) {
+        const bool counted = a.survivor.consent_donor_reporting;
+        bool disbursed_in_period = false;
+        for (const auto& p : a.postings) {
+            if (p.event != "disbursement" || !in_period(p.day, in))
+                continue;
+            if (p.account == ledger::chart::loans_receivable ||
+                p.account == ledger::chart::grants || p.account == ledger::chart::in_kind_grants) {
+                r.amount_disbursed += p.amount;
+                disbursed_in_period = true;
+            }
+        }
+        const auto at_end = figures_until(a, in.to);
+        if (at_end.first_disbursed_on && counted) {
+            auto& first = funded_first[a.survivor.code];
+            if (first == Date{} || *at_end.first_disbursed_on < first)
+                first = *at_end.first_disbursed_on;
+            people[a.survivor.code] = &a.survivor;
+        }
+        if (disbursed_in_period && counted)
+            reached.insert(a.survivor.code);
+        if (in_period(a.award.approved_on, in)) {
+            r.amount_approved += a.award.approved;
+            if (counted) {
+                ++approved;
+                if (a.award.kind == ledger::AwardKind::grant)
+                    grants.push_back(a.award.approved);
+            }
+        }
+        for (const auto& p : a.postings) {
+            if (p.event == "write_off" && p.account == ledger::chart::loan_losses &&
+                in_period(p.day, in)) {
+                r.written_off += p.amount;
+            }
+        }
+        if (a.award.kind != ledger::AwardKind::loan)
+            continue;
+        const auto status = ledger::derive_status(a.award, at_end);
+        if (status == ledger::AwardStatus::written_off && at_end.written_off > 0 && counted) {
+            const bool in_this_period =
+                std::any_of(a.postings.begin(), a.postings.end(), [&](const AwardPosting& p) {
+                    return p.event == "write_off" && in_period(p.day, in);
+                });
+            written_off_count += in_this_period ? 1 : 0;
+        }
+        r.loans_outstanding += at_end.outstanding;
+        const auto schedule = ledger::award_schedule(a.award, at_end);
+        if (!schedule.ok())
+            continue;
+        if (status == ledger::AwardStatus::active) {
+            active += counted ? 1 : 0;
+            const auto arrears = ledger::arrears_as_of(schedule.schedule, at_end, in.to);
+            if (arrears.days >= 30)
+                r.par30_outstanding += at_end.outstanding;
+        }
+        if (at_end.disbursed > 0)
+            on_time(a, schedule.schedule, in, due, paid_on_time);
+    }
+    r.awards_approved = count_of(approved);
+    r.active_loans = count_of(active);
+    r.loans_written_off = count_of(written_off_count);
+    if (grants.size() >= static_cast<std::size_t>(kSmallestShown))
+        r.median_grant = median(grants);
+    r.par30 = percent(r.par30_outstanding, r.loans_outstanding, 2);
+    r.on_time_repayment_rate = percent(paid_on_time, due, 1);
+
+    // Reach, disaggregated.
+    r.survivors_reached = count_of(static_cast<long>(reached.size()));
+    std::map<std::string, std::map<std::string, long>> by;
+    for (const auto& code : reached) {
+        const auto* s = people.count(code) ? people.at(code) : nullptr;
+        if (s == nullptr)
+            continue;
+        ++by["gender"][s->gender];
+        ++by["age_band"][age_band(s->birth_year, in.to)];
+        ++by["county"][s->county];
+    }
+    for (const char* dimension : {"gender", "age_band", "county"}) {
+        Breakdown b{dimension, {}};
+        for (const auto& [key, n] : by[dimension])
+            b.cells.emplace_back(key, Count{n, false});
+        Count total{static_cast<long>(reached.size()), false};
+        suppress(b.cells, total);
+        r.reach.push_back(std::move(b));
+    }
+}
+
+/// The observation nearest `target` within the follow-up window, if any.
+const OutcomeFacts* follow_up(const std::vector<const OutcomeFacts*>& seen, const Date& target) {
+    const OutcomeFacts* best = nullptr;
+    long best_distance = kFollowUpWindowDays + 1;
+    for (const auto* o : seen) {
+        const long distance = std::labs(day_number(o->observed_on) - day_number(target));
+        if (distance < best_distance) {
+            best = o;
+            best_distance = distance;
+        }
+    }
+    return best;
+}
+
+Share share_of(long numerator, long denominator) {
+    return Share{numerator, denominator, denominator > 0 && denominator < kSmallestShown};
+}
+
+void outcomes(const DonorReportInput& in, DonorReport& r,
+              const std::map<std::string, Date>& funded_first) {
+    std::map<std::string, std::vector<const OutcomeFacts*>> seen;
+    for (const auto& o : in.outcomes) {
+        if (o.observed_on <= in.to && funded_first.contains(o.survivor))
+            seen[o.survivor].push_back(&o);
+    }
+    long operating6 = 0, observed6 = 0, operating12 = 0, observed12 = 0, jobs = 0;
+    std::vector<Amount> first_profit, latest_profit;
+    for (auto& [survivor, list] : seen) {
+        std::sort(list.begin(), list.end(), [](const OutcomeFacts* a, const OutcomeFacts* b) {
+            return a->observed_on < b->observed_on;
+        });
+        const Date first = funded_first.at(survivor);
+        if (const auto* o = follow_up(list, add_months(first, 6))) {
+            ++observed6;
+            operating6 += o->business_status == "operating";
+        }
+        if (const auto* o = follow_up(list, add_months(first, 12))) {
+            ++observed12;
+            operating12 += o->business_status == "operating";
+        }
+        if (r.profit_currency.empty())
+            r.profit_currency = list.front()->currency;
+        if (list.front()->currency == r.profit_currency) {
+            first_profit.push_back(list.front()->monthly_profit);
+            latest_profit.push_back(list.back()->monthly_profit);
+        }
+        jobs += list.back()->jobs;
+    }
+    r.operating_6_months = share_of(operating6, observed6);
+    r.operating_12_months = share_of(operating12, observed12);
+    if (first_profit.size() >= static_cast<std::size_t>(kSmallestShown)) {
+        r.median_profit_first = median(first_profit);
+        r.median_profit_latest = median(latest_profit);
+    }
+    r.jobs_latest = Count{jobs, seen.size() < static_cast<std::size_t>(kSmallestShown) && jobs > 0};
+}
+
+std::string money(const Amount& amount, const std::string& currency) {
+    return ledger::format_amount(amount, *ledger::find_currency(currency));
+}
+
+nlohmann::json count_json(const Count& c) {
+    return c.suppressed ? nlohmann::json(c.text()) : nlohmann::json(c.value);
+}
+
+nlohmann::json optional_money(const std::optional<Amount>& a, const std::string& currency) {
+    return a ? nlohmann::json(money(*a, currency)) : nlohmann::json(nullptr);
+}
+
+nlohmann::json text_or_null(const std::string& text) {
+    return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text);
+}
+
+}  // namespace
+
+std::string Share::text() const {
+    if (suppressed || denominator <= 0)
+        return "";
+    return percent(numerator, denominator, 1);
+}
+
+std::string age_band(int birth_year, const Date& on) {
+    const int age = static_cast<int>(on.year()) - birth_year;
+    if (age < 18)
+        return "under_18";
+    if (age <= 24)
+        return "18-24";
+    if (age <= 34)
+        return "25-34";
+    if (age <= 44)
+        return "35-44";
+    return "45+";
+}
+
+namespace {
+
+/// Whether a reader who knows the total (when shown), the shown cells, and that each hidden
+/// cell is 1-4 ("<5") or at least 5 ("suppressed") can pin down some hidden cell.
+bool recoverable(const std::vector<std::pair<std::string, Count>>& cells, const Count& total) {
+    if (total.suppressed)
+        return false;
+    long hidden = total.value;
+    std::vector<const Count*> hidden_cells;
+    for (const auto& [key, c] : cells) {
+        if (c.suppressed)
+            hidden_cells.push_back(&c);
+        else
+            hidden -= c.value;
+    }
+    const auto low = [](const Count* c) { return c->value < kSmallestShown ? 1L : kSmallestShown; };
+    const auto high = [&](const Count* c) {
+        return c->value < kSmallestShown ? kSmallestShown - 1 : hidden;
+    };
+    for (const auto* c : hidden_cells) {
+        long others_low = 0, others_high = 0;
+        for (const auto* o : hidden_cells) {
+            if (o == c)
+                continue;
+            others_low += low(o);
+            others_high += high(o);
+        }
+        const long lo = std::max(low(c), hidden - others_high);
+        const long hi = std::min(high(c), hidden - others_low);
+        if (lo >= hi)
+            return true;
+    }
+    return false;
+}
+
+}  // namespace
+
+void suppress(std::vector<std::pair<std::string, Count>>& cells, Count& total) {
+    for (auto& [key, c] : cells)
+        c.suppressed = c.value > 0 && c.value < kSmallestShown;
+    total.suppressed = total.value > 0 && total.value < kSmallestShown;
+    if (total.suppressed) {
+        for (auto& [key, c] : cells)
+            c.suppressed = c.value > 0;
+        return;
+    }
+    while (recoverable(cells, total)) {
+        std::pair<std::string, Count>* smallest = nullptr;
+        for (auto& cell : cells) {
+            if (!cell.second.suppressed && cell.second.value > 0 &&
+                (smallest == nullptr || cell.second.value < smallest->second.value)) {
+                smallest = &cell;
+            }
+        }
+        if (smallest == nullptr) {
+            total.suppressed = true;  // hiding every cell was not enough
+            break;
+        }
+        smallest->second.suppressed = true;
+    }
+}
+
+DonorReport build_donor_report(const DonorReportInput& in) {
+    DonorReport r;
+    r.fund = in.fund;
+    r.fund_name = in.fund_name;
+    r.donor = in.donor;
+    r.currency = in.currency;
+    r.from = in.from;
+    r.to = in.to;
+    statement_of(in, r);
+    std::map<std::string, Date> funded_first;
+    awards_and_loans(in, r, funded_first);
+    outcomes(in, r, funded_first);
+    r.notes = {
+        "Money figures include every posting of the fund and reconcile to the ledger.",
+        "Counts of people include only survivors who consented to donor reporting.",
+        "Any count of 1 to 4 survivors is shown as <5; further cells are hidden so that no "
+        "hidden count can be worked out from a total; no percentage or median is shown where "
+        "its count is hidden.",
+        "Business survival uses the follow-up nearest 6 and 12 months after the survivor's "
+        "first disbursement from this fund (within 45 days)."};
+    return r;
+}
+
+std::string donor_report_json(const DonorReport& r) {
+    const auto& c = r.currency;
+    const auto& s = r.statement;
+    nlohmann::json reach = nlohmann::json::object();
+    for (const auto& b : r.reach) {
+        nlohmann::json cells = nlohmann::json::object();
+        for (const auto& [key, count] : b.cells)
+            cells[key] = count_json(count);
+        reach[b.dimension] = cells;
+    }
+    nlohmann::json months = nlohmann::json::array();
+    for (const auto& m : r.months)
+        months.push_back(
+            {{"month", m.month}, {"in", money(m.money_in, c)}, {"out", money(m.money_out, c)}});
+    nlohmann::json json = {
+        {"fund", r.fund},
+        {"fund_name", r.fund_name},
+        {"donor", text_or_null(r.donor)},
+        {"currency", c},
+        {"from", ledger::format_date(r.from)},
+        {"to", ledger::format_date(r.to)},
+        {"fund_statement",
+         {{"opening_cash", money(s.opening_cash, c)},
+          {"receipts", money(s.receipts, c)},
+          {"grants_paid", money(s.grants_paid, c)},
+          {"grants_in_kind", money(s.grants_in_kind, c)},
+          {"loans_disbursed", money(s.loans_disbursed, c)},
+          {"principal_repaid", money(s.principal_repaid, c)},
+          {"interest_received", money(s.interest_received, c)},
+          {"overpayments_received", money(s.overpayments_received, c)},
+          {"recoveries", money(s.recoveries, c)},
+          {"fees", money(s.fees, c)},
+          {"other_cash_movements", money(s.other_cash_movements, c)},
+          {"closing_cash", money(s.closing_cash, c)},
+          {"loans_outstanding", money(s.loans_outstanding, c)}}},
+        {"money_by_month", months},
+        {"reach", {{"survivors", count_json(r.survivors_reached)}, {"by", reach}}},
+        {"awards",
+         {{"approved", count_json(r.awards_approved)},
+          {"amount_approved", money(r.amount_approved, c)},
+          {"amount_disbursed", money(r.amount_disbursed, c)},
+          {"median_grant", optional_money(r.median_grant, c)}}},
+        {"loans",
+         {{"active", count_json(r.active_loans)},
+          {"outstanding", money(r.loans_outstanding, c)},
+          {"par30_outstanding", money(r.par30_outstanding, c)},
+          {"par30_percent", text_or_null(r.par30)},
+          {"on_time_repayment_percent", text_or_null(r.on_time_repayment_rate)},
+          {"written_off_count", count_json(r.loans_written_off)},
+          {"written_off", money(r.written_off, c)}}},
+        {"outcomes",
+         {{"operating_6_months_percent", text_or_null(r.operating_6_months.text())},
+          {"observed_6_months", count_json(count_of(r.operating_6_months.denominator))},
+          {"operating_12_months_percent", text_or_null(r.operating_12_months.text())},
+          {"observed_12_months", count_json(count_of(r.operating_12_months.denominator))},
+          {"median_monthly_profit_first",
+           r.profit_currency.empty() ? nlohmann::json(nullptr)
+                                     : optional_money(r.median_profit_first, r.profit_currency)},
+          {"median_monthly_profit_latest",
+           r.profit_currency.empty() ? nlohmann::json(nullptr)
+                                     : optional_money(r.median_profit_latest, r.profit_currency)},
+          {"profit_currency", text_or_null(r.profit_currency)},
+          {"jobs", count_json(r.jobs_latest)}}},
+        {"notes", r.notes}};
+    return json.dump();
+}
+
+std::string donor_report_csv(const DonorReport& r) {
+    std::string out = "section,metric,dimension,value\r\n";
+    const auto row = [&](const std::string& section, const std::string& metric,
+                         const std::string& dimension, const std::string& value) {
+        out += csv_field(section) + "," + csv_field(metric) + "," + csv_field(dimension) + "," +
+               csv_field(value) + "\r\n";
+    };
+    const auto& c = r.currency;
+    const auto& s = r.statement;
+    const std::pair<const char*, Amount> statement[] = {
+        {"opening_cash", s.opening_cash},
+        {"receipts", s.receipts},
+        {"grants_paid", s.grants_paid},
+        {"grants_in_kind", s.grants_in_kind},
+        {"loans_disbursed", s.loans_disbursed},
+        {"principal_repaid", s.principal_repaid},
+        {"interest_received", s.interest_received},
+        {"overpayments_received", s.overpayments_received},
+        {"recoveries", s.recoveries},
+        {"fees", s.fees},
+        {"other_cash_movements", s.other_cash_movements},
+        {"closing_cash", s.closing_cash},
+        {"loans_outstanding", s.loans_outstanding}};
+    for (const auto& [metric, amount] : statement)
+        row("fund_statement", metric, c, money(amount, c));
+    for (const auto& m : r.months) {
+        row("money_by_month", "in", m.month, money(m.money_in, c));
+        row("money_by_month", "out", m.month, money(m.money_out, c));
+    }
+    row("reach", "survivors", "", r.survivors_reached.text());
+    for (const auto& b : r.reach) {
+        for (const auto& [key, count] : b.cells)
+            row("reach", "survivors", b.dimension + "=" + key, count.text());
+    }
+    row("awards", "approved", "", r.awards_approved.text());
+    row("awards", "amount_approved", c, money(r.amount_approved, c));
+    row("awards", "amount_disbursed", c, money(r.amount_disbursed, c));
+    row("awards", "median_grant", c, r.median_grant ? money(*r.median_grant, c) : "");
+    row("loans", "active", "", r.active_loans.text());
+    row("loans", "outstanding", c, money(r.loans_outstanding, c));
+    row("loans", "par30_percent", "", r.par30);
+    row("loans", "on_time_repayment_percent", "", r.on_time_repayment_rate);
+    row("loans", "written_off_count", "", r.loans_written_off.text());
+    row("loans", "written_off", c, money(r.written_off, c));
+    row("outcomes", "operating_6_months_percent", "", r.operating_6_months.text());
+    row("outcomes", "operating_12_months_percent", "", r.operating_12_months.text());
+    const auto& pc = r.profit_currency;
+    row("outcomes", "median_monthly_profit_first", pc,
+        r.median_profit_first && !pc.empty() ? money(*r.median_profit_first, pc) : "");
+    row("outcomes", "median_monthly_profit_latest", pc,
+        r.median_profit_latest && !pc.empty() ? money(*r.median_profit_latest, pc) : "");
+    row("outcomes", "jobs", "", r.jobs_latest.text());
+    return out;
+}
+
+}  // namespace riziki::reports

@@ -1,0 +1,170 @@
+#pragma once
+/// The donor report (SPEC §9): what a fund's money did in a period. Pure computation from
+/// data db/ hands over in one query set; renderers (JSON, CSV, HTML, ...) read the model.
+///
+/// Money figures cover every posting of the fund, so the statement reconciles to the
+/// ledger. Counts of people (reach, awards, loans, outcomes) cover only survivors who
+/// consented to donor reporting, and small counts are suppressed (see Suppressed).
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ledger/awards.hpp"
+
+namespace riziki::reports {
+
+// ---- Input: what db/ reads for one fund and period. ----
+
+struct SurvivorFacts {
+    std::string code;
+    std::string gender;
+    int birth_year = 0;
+    std::string county;
+    std::string cohort;
+    bool consent_donor_reporting = false;
+};
+
+/// One posting of an award, under the event it counts as (a reversal: the reversed one).
+struct AwardPosting {
+    ledger::Date day;
+    std::string account;
+    std::string event;
+    ledger::Amount amount = 0;
+};
+
+struct AwardFacts {
+    ledger::Award award;
+    SurvivorFacts survivor;
+    std::vector<AwardPosting> postings;  ///< effective on or before the period's end
+};
+
+/// The fund's postings summed per day, account and event (up to the period's end).
+struct FundDaySum {
+    ledger::Date day;
+    std::string account;
+    std::string event;
+    ledger::Amount amount = 0;
+};
+
+struct OutcomeFacts {
+    std::string survivor;
+    ledger::Date observed_on;
+    std::string business_status;
+    ledger::Amount monthly_profit = 0;
+    std::string currency;
+    int jobs = 0;
+};
+
+struct DonorReportInput {
+    std::string fund;
+    std::string fund_name;
+    std::string donor;
+    std::string currency;
+    ledger::Date from;
+    ledger::Date to;
+    std::vector<FundDaySum> fund_sums;
+    std::vector<AwardFacts> awards;
+    std::vector<OutcomeFacts> outcomes;  ///< of survivors funded by this fund
+};
+
+// ---- Output. ----
+
+/// A count of people as published: a small count (1-4) shows as "<5"; a larger count
+/// hidden so that a small one cannot be worked out from the total shows as "suppressed".
+struct Count {
+    long value = 0;
+    bool suppressed = false;
+    std::string text() const {
+        return !suppressed ? std::to_string(value) : value < 5 ? "<5" : "suppressed";
+    }
+};
+
+/// A share (0..1) as a percentage with one decimal, or hidden when its count is.
+struct Share {
+    long numerator = 0;
+    long denominator = 0;
+    bool suppressed = false;
+    std::string text() const;  ///< "83.3" or "" (suppressed or no denominator)
+};
+
+struct Breakdown {
+    std::string dimension;  ///< gender, age_band, county
+    std::vector<std::pair<std::string, Count>> cells;
+};
+
+struct FundStatement {
+    ledger::Amount opening_cash = 0;
+    ledger::Amount receipts = 0;
+    ledger::Amount grants_paid = 0;     ///< grants paid in cash
+    ledger::Amount grants_in_kind = 0;  ///< goods handed over (no cash)
+    ledger::Amount loans_disbursed = 0;
+    ledger::Amount principal_repaid = 0;
+    ledger::Amount interest_received = 0;
+    ledger::Amount overpayments_received = 0;
+    ledger::Amount recoveries = 0;
+    ledger::Amount fees = 0;
+    ledger::Amount other_cash_movements = 0;  ///< manual entries, transfers between funds
+    ledger::Amount closing_cash = 0;
+    ledger::Amount loans_outstanding = 0;
+};
+
+struct MonthFlow {
+    std::string month;  ///< YYYY-MM
+    ledger::Amount money_in = 0;
+    ledger::Amount money_out = 0;
+};
+
+struct DonorReport {
+    std::string fund;
+    std::string fund_name;
+    std::string donor;
+    std::string currency;
+    ledger::Date from;
+    ledger::Date to;
+    FundStatement statement;
+    std::vector<MonthFlow> months;
+    // Reach: survivors with a disbursement from this fund in the period.
+    Count survivors_reached;
+    std::vector<Breakdown> reach;
+    // Awards approved in the period.
+    Count awards_approved;
+    ledger::Amount amount_approved = 0;
+    ledger::Amount amount_disbursed = 0;
+    std::optional<ledger::Amount> median_grant;  ///< absent when suppressed or no grants
+    // Loans as at the period's end.
+    Count active_loans;
+    ledger::Amount loans_outstanding = 0;
+    ledger::Amount par30_outstanding = 0;
+    std::string par30;                   ///< percent with two decimals, "" without a portfolio
+    std::string on_time_repayment_rate;  ///< percent, "" when nothing fell due
+    Count loans_written_off;
+    ledger::Amount written_off = 0;
+    // Outcomes of the businesses this fund financed.
+    Share operating_6_months;
+    Share operating_12_months;
+    std::optional<ledger::Amount> median_profit_first;
+    std::optional<ledger::Amount> median_profit_latest;
+    std::string profit_currency;
+    Count jobs_latest;
+    std::vector<std::string> notes;  ///< the suppression rule and the consent rule, stated
+};
+
+DonorReport build_donor_report(const DonorReportInput& input);
+
+/// Hides small cells (1-4 -> "<5"), then the smallest shown cells, one at a time, until no
+/// hidden cell's value is pinned down by the published total and what a reader knows (a
+/// "<5" cell is 1-4, a "suppressed" one 5 or more); if even hiding every cell does not
+/// achieve that, the total is hidden too. Exposed for tests.
+void suppress(std::vector<std::pair<std::string, Count>>& cells, Count& total);
+
+/// The age band a birth year falls in at the end of `on`'s year: under_18, 18-24, 25-34,
+/// 35-44, 45+.
+std::string age_band(int birth_year, const ledger::Date& on);
+
+std::string donor_report_json(const DonorReport& report);
+/// Tidy CSV: section,metric,dimension,value.
+std::string donor_report_csv(const DonorReport& report);
+
+}  // namespace riziki::reports
