@@ -58,7 +58,7 @@ std::variant<ReportScope, Response> read_scope(const Call& call, QueryReader& qu
 
 Response donor_report(const Services& s, Call& call) {
     QueryReader query(call);
-    const auto format = query.choice("format", {"json", "csv"});
+    const auto format = query.choice("format", {"json", "csv", "html"});
     auto scoped = read_scope(call, query);
     if (auto* answer = std::get_if<Response>(&scoped))
         return std::move(*answer);
@@ -74,6 +74,12 @@ Response donor_report(const Services& s, Call& call) {
     const auto report = reports::build_donor_report(*input);
     const std::string name = "donor-report-" + scope.fund + "-" + ledger::format_date(scope.from) +
                              "-" + ledger::format_date(scope.to);
+    if (format == "html") {
+        Response response{http::status::ok, 11};
+        response.set(http::field::content_type, "text/html; charset=utf-8");
+        response.body() = reports::donor_report_html(report);
+        return response;
+    }
     if (format == "csv")
         return document(reports::donor_report_csv(report), "text/csv; charset=utf-8",
                         name + ".csv");

@@ -153,6 +153,32 @@ void on_time(const AwardFacts& a, const ledger::Schedule& schedule, const DonorR
     }
 }
 
+/// Outstanding loans and PAR30 at each month's end of the period (the last at `to`).
+void loan_trend(const DonorReportInput& in, DonorReport& r) {
+    Date end = in.from;
+    while (end <= in.to) {
+        const Date month_end =
+            std::min(in.to, Date(std::chrono::year_month_day_last(
+                                end.year(), std::chrono::month_day_last(end.month()))));
+        LoanPoint point{ledger::format_period(ledger::period_of(month_end)), 0, 0};
+        for (const auto& a : in.awards) {
+            if (a.award.kind != ledger::AwardKind::loan)
+                continue;
+            const auto f = figures_until(a, month_end);
+            if (f.outstanding <= 0)
+                continue;
+            point.outstanding += f.outstanding;
+            if (ledger::derive_status(a.award, f) != ledger::AwardStatus::active)
+                continue;
+            const auto schedule = ledger::award_schedule(a.award, f);
+            if (schedule.ok() && ledger::arrears_as_of(schedule.schedule, f, month_end).days >= 30)
+                point.par30_outstanding += f.outstanding;
+        }
+        r.loan_trend.push_back(point);
+        end = add_months(Date(end.year(), end.month(), std::chrono::day(1)), 1);
+    }
+}
+
 void awards_and_loans(const DonorReportInput& in, DonorReport& r,
                       std::map<std::string, Date>& funded_first) {
     std::set<std::string> reached;
@@ -218,6 +244,7 @@ void awards_and_loans(const DonorReportInput& in, DonorReport& r,
         if (at_end.disbursed > 0)
             on_time(a, schedule.schedule, in, due, paid_on_time);
     }
+    loan_trend(in, r);
     r.awards_approved = count_of(approved);
     r.active_loans = count_of(active);
     r.loans_written_off = count_of(written_off_count);
@@ -440,6 +467,12 @@ std::string donor_report_json(const DonorReport& r) {
     for (const auto& m : r.months)
         months.push_back(
             {{"month", m.month}, {"in", money(m.money_in, c)}, {"out", money(m.money_out, c)}});
+    nlohmann::json trend = nlohmann::json::array();
+    for (const auto& p : r.loan_trend) {
+        trend.push_back({{"month", p.month},
+                         {"outstanding", money(p.outstanding, c)},
+                         {"par30_outstanding", money(p.par30_outstanding, c)}});
+    }
     nlohmann::json json = {
         {"fund", r.fund},
         {"fund_name", r.fund_name},
@@ -462,6 +495,7 @@ std::string donor_report_json(const DonorReport& r) {
           {"closing_cash", money(s.closing_cash, c)},
           {"loans_outstanding", money(s.loans_outstanding, c)}}},
         {"money_by_month", months},
+        {"loan_trend", trend},
         {"reach", {{"survivors", count_json(r.survivors_reached)}, {"by", reach}}},
         {"awards",
          {{"approved", count_json(r.awards_approved)},

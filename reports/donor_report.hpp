@@ -116,6 +116,13 @@ struct MonthFlow {
     ledger::Amount money_out = 0;
 };
 
+/// The loan book at a month's end.
+struct LoanPoint {
+    std::string month;  ///< YYYY-MM
+    ledger::Amount outstanding = 0;
+    ledger::Amount par30_outstanding = 0;
+};
+
 struct DonorReport {
     std::string fund;
     std::string fund_name;
@@ -139,6 +146,7 @@ struct DonorReport {
     ledger::Amount par30_outstanding = 0;
     std::string par30;                   ///< percent with two decimals, "" without a portfolio
     std::string on_time_repayment_rate;  ///< percent, "" when nothing fell due
+    std::vector<LoanPoint> loan_trend;   ///< at each month's end in the period
     Count loans_written_off;
     ledger::Amount written_off = 0;
     // Outcomes of the businesses this fund financed.
@@ -164,6 +172,8 @@ void suppress(std::vector<std::pair<std::string, Count>>& cells, Count& total);
 std::string age_band(int birth_year, const ledger::Date& on);
 
 std::string donor_report_json(const DonorReport& report);
+/// A self-contained HTML page (inline CSS and SVG charts, print styles).
+std::string donor_report_html(const DonorReport& report);
 /// Tidy CSV: section,metric,dimension,value.
 std::string donor_report_csv(const DonorReport& report);
 

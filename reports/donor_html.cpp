@@ -1,0 +1,286 @@
+// The donor report as one self-contained HTML page: no scripts, no external resources,
+// inline SVG charts, and print styles for A4.
+
+#include <algorithm>
+#include <sstream>
+
+#include "reports/donor_report.hpp"
+
+namespace riziki::reports {
+
+namespace {
+
+using ledger::Amount;
+
+std::string escape(const std::string& text) {
+    std::string out;
+    for (char c : text) {
+        switch (c) {
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += c;
+        }
+    }
+    return out;
+}
+
+std::string money(const Amount& amount, const std::string& currency) {
+    return ledger::format_amount(amount, *ledger::find_currency(currency));
+}
+
+/// A value scaled to 0..extent (pixels), from minor units; no floating point near money.
+long scaled(const Amount& value, const Amount& max, long extent) {
+    if (max <= 0 || value <= 0)
+        return 0;
+    return static_cast<long>(ledger::divide_half_even(value * extent, max));
+}
+
+std::string rect(long x, long y, long w, long h, const char* css_class, const std::string& title) {
+    std::ostringstream out;
+    out << "<rect class=\"" << css_class << "\" x=\"" << x << "\" y=\"" << y << "\" width=\"" << w
+        << "\" height=\"" << h << "\"><title>" << escape(title) << "</title></rect>";
+    return out.str();
+}
+
+std::string text(long x, long y, const std::string& content, const char* anchor = "start") {
+    std::ostringstream out;
+    out << "<text x=\"" << x << "\" y=\"" << y << "\" text-anchor=\"" << anchor << "\">"
+        << escape(content) << "</text>";
+    return out.str();
+}
+
+/// Money in and out by month: paired bars.
+std::string money_chart(const DonorReport& r) {
+    if (r.months.empty())
+        return "<p class=\"empty\">No cash moved in this period.</p>";
+    Amount max = 1;
+    for (const auto& m : r.months)
+        max = std::max({max, m.money_in, m.money_out});
+    const long step = 36, height = 160, top = 20;
+    const long width = 60 + step * static_cast<long>(r.months.size());
+    std::ostringstream svg;
+    svg << "<svg role=\"img\" aria-label=\"Money in and out by month\" viewBox=\"0 0 " << width
+        << " " << (height + 60) << "\" width=\"100%\">";
+    svg << text(0, 12, "max " + money(max, r.currency) + " " + r.currency);
+    long x = 50;
+    for (const auto& m : r.months) {
+        const long in = scaled(m.money_in, max, height);
+        const long out = scaled(m.money_out, max, height);
+        svg << rect(x, top + height - in, 14, in, "in",
+                    m.month + " in " + money(m.money_in, r.currency));
+        svg << rect(x + 15, top + height - out, 14, out, "out",
+                    m.month + " out " + money(m.money_out, r.currency));
+        svg << "<text class=\"tick\" x=\"" << (x + 14) << "\" y=\"" << (top + height + 14)
+            << "\" text-anchor=\"middle\">" << escape(m.month.substr(2)) << "</text>";
+        x += step;
+    }
+    svg << "<line x1=\"45\" x2=\"" << x << "\" y1=\"" << (top + height) << "\" y2=\""
+        << (top + height) << "\" class=\"axis\"/>";
+    svg << rect(50, top + height + 30, 12, 12, "in", "money in")
+        << text(66, top + height + 41, "in")
+        << rect(100, top + height + 30, 12, 12, "out", "money out")
+        << text(116, top + height + 41, "out") << "</svg>";
+    return svg.str();
+}
+
+/// Horizontal bars of a breakdown; hidden cells get a label and no bar.
+std::string breakdown_chart(const Breakdown& b, const char* label) {
+    if (b.cells.empty())
+        return "<p class=\"empty\">No survivors reached in this period.</p>";
+    long max = 1;
+    for (const auto& [key, c] : b.cells)
+        max = std::max(max, c.suppressed ? 0L : c.value);
+    const long row = 22;
+    const long height = row * static_cast<long>(b.cells.size()) + 10;
+    std::ostringstream svg;
+    svg << "<svg role=\"img\" aria-label=\"" << label << "\" viewBox=\"0 0 520 " << height
+        << "\" width=\"100%\">";
+    long y = 4;
+    for (const auto& [key, c] : b.cells) {
+        svg << text(0, y + 14, key);
+        if (c.suppressed) {
+            svg << text(130, y + 14, c.text());
+        } else {
+            const long w = max > 0 ? c.value * 320 / max : 0;
+            svg << rect(130, y + 2, std::max(w, 1L), 16, "bar", key + ": " + c.text())
+                << text(136 + w, y + 14, c.text());
+        }
+        y += row;
+    }
+    svg << "</svg>";
+    return svg.str();
+}
+
+/// Outstanding loans and PAR30 at each month's end: bars and a line of PAR30 %.
+std::string loan_chart(const DonorReport& r) {
+    if (std::none_of(r.loan_trend.begin(), r.loan_trend.end(),
+                     [](const LoanPoint& p) { return p.outstanding > 0; })) {
+        return "<p class=\"empty\">This fund had no loans outstanding in the period.</p>";
+    }
+    Amount max = 1;
+    for (const auto& p : r.loan_trend)
+        max = std::max(max, p.outstanding);
+    const long step = 36, height = 160, top = 20;
+    const long width = 60 + step * static_cast<long>(r.loan_trend.size());
+    std::ostringstream svg, line;
+    svg << "<svg role=\"img\" aria-label=\"Loans outstanding and PAR30\" viewBox=\"0 0 " << width
+        << " " << (height + 60) << "\" width=\"100%\">";
+    svg << text(0, 12, "max " + money(max, r.currency) + " " + r.currency);
+    long x = 50;
+    for (const auto& p : r.loan_trend) {
+        const long all = scaled(p.outstanding, max, height);
+        const long late = scaled(p.par30_outstanding, max, height);
+        svg << rect(x, top + height - all, 28, all, "bar",
+                    p.month + " outstanding " + money(p.outstanding, r.currency));
+        svg << rect(x, top + height - late, 28, late, "late",
+                    p.month + " 30+ days late " + money(p.par30_outstanding, r.currency));
+        const long par = p.outstanding > 0 ? scaled(p.par30_outstanding, p.outstanding, height) : 0;
+        line << (line.tellp() > 0 ? " " : "") << (x + 14) << "," << (top + height - par);
+        svg << "<text class=\"tick\" x=\"" << (x + 14) << "\" y=\"" << (top + height + 14)
+            << "\" text-anchor=\"middle\">" << escape(p.month.substr(2)) << "</text>";
+        x += step;
+    }
+    svg << "<polyline class=\"par\" points=\"" << line.str() << "\"/>";
+    svg << rect(50, top + height + 30, 12, 12, "bar", "outstanding")
+        << text(66, top + height + 41, "outstanding")
+        << rect(160, top + height + 30, 12, 12, "late", "30+ days late")
+        << text(176, top + height + 41, "30+ days late (PAR30 line: 0-100 %)") << "</svg>";
+    return svg.str();
+}
+
+/// Share of businesses operating 6 and 12 months after the first disbursement.
+std::string survival_chart(const DonorReport& r) {
+    std::ostringstream svg;
+    svg << "<svg role=\"img\" aria-label=\"Business survival\" viewBox=\"0 0 520 70\" "
+           "width=\"100%\">";
+    long y = 4;
+    for (const auto& [label, share] : {std::pair{"6 months", r.operating_6_months},
+                                       std::pair{"12 months", r.operating_12_months}}) {
+        svg << text(0, y + 14, label);
+        const auto shown = share.text();
+        if (shown.empty()) {
+            svg << text(130, y + 14,
+                        share.suppressed ? "fewer than 5 observed" : "not yet observed");
+        } else {
+            const long w = share.numerator * 320 / share.denominator;
+            svg << rect(130, y + 2, 320, 16, "track", "100 %")
+                << rect(130, y + 2, w, 16, "bar", label + std::string(": ") + shown + " %")
+                << text(456, y + 14, shown + " %");
+        }
+        y += 28;
+    }
+    svg << "</svg>";
+    return svg.str();
+}
+
+std::string row(const std::string& label, const std::string& value, const char* css = "") {
+    return "<tr" + std::string(*css ? " class=\"" + std::string(css) + "\"" : "") + "><th>" +
+           escape(label) + "</th><td>" + escape(value) + "</td></tr>";
+}
+
+constexpr const char* kStyle = R"(
+body{font-family:"DejaVu Sans",Arial,sans-serif;color:#1d2733;max-width:960px;margin:2em auto;padding:0 1em;line-height:1.4}
+h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;border-bottom:2px solid #1f6f5c;padding-bottom:.2em;margin-top:1.6em}
+.meta{color:#4a5a6a}table{border-collapse:collapse;width:100%;margin:.5em 0}
+th,td{text-align:left;padding:.3em .6em;border-bottom:1px solid #dde3ea}td{text-align:right;font-variant-numeric:tabular-nums}
+tr.total th,tr.total td{font-weight:bold;border-top:2px solid #1d2733}
+.grid{display:grid;grid-template-columns:1fr 1fr;gap:1.5em}
+svg text{font-size:11px;fill:#1d2733}svg .tick{font-size:9px}.axis{stroke:#8896a5}
+rect.in{fill:#1f6f5c}rect.out{fill:#c8553d}rect.bar{fill:#3a7ca5}rect.late{fill:#c8553d}rect.track{fill:#e6ecf1}
+polyline.par{fill:none;stroke:#1d2733;stroke-width:2}
+.notes{font-size:.85em;color:#4a5a6a}.empty{color:#4a5a6a;font-style:italic}
+@page{size:A4;margin:16mm}
+@media print{body{margin:0;max-width:none}h2{break-after:avoid}.chart,table{break-inside:avoid}.grid{display:block}}
+)";
+
+}  // namespace
+
+std::string donor_report_html(const DonorReport& r) {
+    const auto& c = r.currency;
+    const auto& s = r.statement;
+    const std::string period = ledger::format_date(r.from) + " to " + ledger::format_date(r.to);
+    std::ostringstream html;
+    html << "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+         << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+         << "<title>Donor report " << escape(r.fund) << " " << escape(period) << "</title><style>"
+         << kStyle << "</style></head><body>";
+    html << "<h1>" << escape(r.fund_name.empty() ? r.fund : r.fund_name) << "</h1>"
+         << "<p class=\"meta\">Fund " << escape(r.fund)
+         << (r.donor.empty() ? "" : " &middot; donor " + escape(r.donor)) << " &middot; "
+         << escape(period) << " &middot; amounts in " << escape(c) << "</p>";
+
+    html << "<h2>Fund statement</h2><table>" << row("Opening cash", money(s.opening_cash, c))
+         << row("Donor receipts", money(s.receipts, c))
+         << row("Grants paid", "-" + money(s.grants_paid, c))
+         << row("Loans disbursed", "-" + money(s.loans_disbursed, c))
+         << row("Transfer and M-Pesa fees", "-" + money(s.fees, c))
+         << row("Loan principal repaid", money(s.principal_repaid, c))
+         << row("Loan interest received", money(s.interest_received, c))
+         << row("Overpayments received", money(s.overpayments_received, c))
+         << row("Recoveries on written-off loans", money(s.recoveries, c))
+         << row("Other cash movements", money(s.other_cash_movements, c))
+         << row("Closing cash", money(s.closing_cash, c), "total")
+         << row("Grants given in kind (no cash)", money(s.grants_in_kind, c))
+         << row("Loans outstanding at period end", money(s.loans_outstanding, c)) << "</table>";
+    html << "<div class=\"chart\"><h3>Money in and out by month</h3>" << money_chart(r) << "</div>";
+
+    html << "<h2>Reach</h2><p>Survivors who received money from this fund in the period: <b>"
+         << escape(r.survivors_reached.text()) << "</b></p><div class=\"grid\">";
+    for (const auto& b : r.reach) {
+        html << "<div class=\"chart\"><h3>By "
+             << escape(b.dimension == "age_band" ? "age band" : b.dimension) << "</h3>"
+             << breakdown_chart(b, b.dimension.c_str()) << "</div>";
+    }
+    html << "</div>";
+
+    html << "<h2>Awards</h2><table>"
+         << row("Awards approved in the period", r.awards_approved.text())
+         << row("Amount approved", money(r.amount_approved, c))
+         << row("Amount disbursed", money(r.amount_disbursed, c))
+         << row("Median grant", r.median_grant ? money(*r.median_grant, c) : "not shown")
+         << "</table>";
+
+    html << "<h2>Loans</h2><table>" << row("Active loans at period end", r.active_loans.text())
+         << row("Outstanding principal", money(r.loans_outstanding, c))
+         << row("Portfolio at risk > 30 days (PAR30)", r.par30.empty() ? "-" : r.par30 + " %")
+         << row("On-time repayment (paid by due date / fallen due)",
+                r.on_time_repayment_rate.empty() ? "-" : r.on_time_repayment_rate + " %")
+         << row("Loans written off in the period", r.loans_written_off.text())
+         << row("Amount written off", money(r.written_off, c)) << "</table>";
+    html << "<div class=\"chart\"><h3>Loans outstanding and PAR30 by month</h3>" << loan_chart(r)
+         << "</div>";
+
+    html << "<h2>Outcomes</h2><div class=\"chart\"><h3>Businesses operating</h3>"
+         << survival_chart(r) << "</div><table>";
+    const auto& pc = r.profit_currency;
+    html << row("Median monthly profit, first follow-up",
+                r.median_profit_first && !pc.empty() ? money(*r.median_profit_first, pc) + " " + pc
+                                                     : "not shown")
+         << row("Median monthly profit, latest follow-up",
+                r.median_profit_latest && !pc.empty()
+                    ? money(*r.median_profit_latest, pc) + " " + pc
+                    : "not shown")
+         << row("Jobs in the businesses (latest follow-up)", r.jobs_latest.text()) << "</table>";
+
+    html << "<h2>How to read this report</h2><ul class=\"notes\">";
+    for (const auto& note : r.notes)
+        html << "<li>" << escape(note) << "</li>";
+    html << "</ul></body></html>\n";
+    return html.str();
+}
+
+}  // namespace riziki::reports
