@@ -267,15 +267,18 @@ void Demo::pay_loan(const ledger::Award& a, long day) {
     const bool late = profile >= 70 && profile < 90;
     const bool defaults = profile >= 90;
     int n = 0;
+    Amount carried = 0;
     for (const auto& due : schedule.schedule.installments) {
         ++n;
         if (defaults && n > 2)
             break;
         const long on =
-            ledger::days_since_epoch(due.due_on) + (late ? between(20, 75) : between(-3, 0));
+            ledger::days_since_epoch(due.due_on) + (late ? between(5, 40) : between(-3, 0));
         if (on >= today_)
             break;
-        const Amount amount = late && n % 3 == 0 ? due.total / 2 : due.total;
+        // Late payers sometimes pay half, and make it up with the next installment.
+        const Amount amount = (late && n % 3 == 0 ? due.total / 2 : due.total) + carried;
+        carried = due.total + carried - amount;
         if (amount <= 0)
             continue;  // an interest-free grace period: nothing falls due
         events_.push_back(command(

@@ -7,6 +7,7 @@
 #include "api/problem.hpp"
 #include "db/store.hpp"
 #include "reports/donor_report.hpp"
+#include "reports/portfolio.hpp"
 
 namespace riziki::api {
 
@@ -89,11 +90,36 @@ Response donor_report(const Services& s, Call& call) {
     return response;
 }
 
+Response portfolio_report(const Services& s, Call& call) {
+    QueryReader query(call);
+    const auto as_of = query.date("as_of");
+    const auto format = query.choice("format", {"json", "csv"});
+    if (auto bad = query.problem_if_any())
+        return *bad;
+    const auto on = as_of.value_or(
+        ledger::Date(std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())));
+    audit(s, call, "report.portfolio", "",
+          "format=" + format + " as_of=" + ledger::format_date(on));
+    const auto report = reports::build_portfolio(s.store->portfolio_input(on));
+    if (format == "csv") {
+        return document(reports::portfolio_csv(report), "text/csv; charset=utf-8",
+                        "portfolio-" + ledger::format_date(on) + ".csv");
+    }
+    Response response{http::status::ok, 11};
+    response.set(http::field::content_type, "application/json");
+    response.body() = reports::portfolio_json(report);
+    return response;
+}
+
 }  // namespace
 
 void add_report_routes(Router& router, const Services& s) {
     router.add({http::verb::get, "/v1/reports/donor", kDonorReaders,
                 [s](Call& call) { return donor_report(s, call); }});
+    router.add(
+        {http::verb::get, "/v1/reports/portfolio", {Role::finance, Role::auditor}, [s](Call& call) {
+             return portfolio_report(s, call);
+         }});
 }
 
 }  // namespace riziki::api

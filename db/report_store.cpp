@@ -15,19 +15,21 @@ LEFT JOIN entries o ON o.seq = e.reverses
 WHERE p.fund = :f AND e.effective_on <= CAST(:to AS date)
 GROUP BY 1, 2, 3)";
 
+// Awards of one fund (:f), or every loan (:f empty), with their postings.
 constexpr const char* kAwardPostings = R"(
 SELECT p.award, e.effective_on::text, p.account, COALESCE(o.event, e.event),
        sum(p.amount_minor)::text
-FROM postings p JOIN entries e ON e.seq = p.entry_seq
+FROM awards a JOIN postings p ON p.award = a.id
+JOIN entries e ON e.seq = p.entry_seq
 LEFT JOIN entries o ON o.seq = e.reverses
-WHERE p.fund = :f AND p.award IS NOT NULL AND e.effective_on <= CAST(:to AS date)
+WHERE (a.fund = :f OR (:f = '' AND a.kind = 'loan')) AND e.effective_on <= CAST(:to AS date)
 GROUP BY 1, 2, 3, 4)";
 
 constexpr const char* kSurvivors = R"(
 SELECT a.id, s.code, s.gender, s.birth_year, s.county, s.cohort,
        CASE WHEN s.consent_donor_reporting THEN 1 ELSE 0 END
 FROM awards a JOIN survivors s ON s.code = a.survivor
-WHERE a.fund = :f AND a.approved_on <= CAST(:to AS date))";
+WHERE (a.fund = :f OR (:f = '' AND a.kind = 'loan')) AND a.approved_on <= CAST(:to AS date))";
 
 constexpr const char* kOutcomes = R"(
 SELECT o.survivor, o.observed_on::text, o.business_status, o.monthly_profit_minor::text,
@@ -38,6 +40,34 @@ WHERE o.survivor IN (SELECT survivor FROM awards WHERE fund = :f)
 
 ledger::Date date_of(const soci::row& row, std::size_t i) {
     return *ledger::parse_date(row.get<std::string>(i));
+}
+
+/// The awards of `fund` (or every loan when it is empty) approved by `until`, each with its
+/// survivor's facts and its postings up to `until`.
+std::vector<reports::AwardFacts> award_facts(soci::session& sql, const std::string& fund,
+                                             const std::string& until) {
+    std::map<std::string, reports::SurvivorFacts> people;  // by award id
+    std::set<std::string> ids;
+    soci::rowset<soci::row> survivors =
+        (sql.prepare << kSurvivors, soci::use(fund), soci::use(fund), soci::use(until));
+    for (const auto& row : survivors) {
+        const auto id = row.get<std::string>(0);
+        ids.insert(id);
+        people[id] = {row.get<std::string>(1), row.get<std::string>(2), row.get<int>(3),
+                      row.get<std::string>(4), row.get<std::string>(5), row.get<int>(6) != 0};
+    }
+    std::map<std::string, std::vector<reports::AwardPosting>> postings;
+    soci::rowset<soci::row> rows =
+        (sql.prepare << kAwardPostings, soci::use(fund), soci::use(fund), soci::use(until));
+    for (const auto& row : rows) {
+        postings[row.get<std::string>(0)].push_back({date_of(row, 1), row.get<std::string>(2),
+                                                     row.get<std::string>(3),
+                                                     amount_from_text(row.get<std::string>(4))});
+    }
+    std::vector<reports::AwardFacts> facts;
+    for (auto& [id, award] : select_awards(sql, ids))
+        facts.push_back({std::move(award), people[id], std::move(postings[id])});
+    return facts;
 }
 
 }  // namespace
@@ -66,27 +96,7 @@ std::optional<reports::DonorReportInput> Store::donor_report_input(const std::st
                                     row.get<std::string>(2),
                                     amount_from_text(row.get<std::string>(3))});
         }
-        std::map<std::string, reports::SurvivorFacts> people;  // by award id
-        soci::rowset<soci::row> survivors =
-            (sql.prepare << kSurvivors, soci::use(fund_code), soci::use(until));
-        std::set<std::string> ids;
-        for (const auto& row : survivors) {
-            const auto id = row.get<std::string>(0);
-            ids.insert(id);
-            people[id] = {row.get<std::string>(1), row.get<std::string>(2), row.get<int>(3),
-                          row.get<std::string>(4), row.get<std::string>(5), row.get<int>(6) != 0};
-        }
-        std::map<std::string, std::vector<reports::AwardPosting>> postings;
-        soci::rowset<soci::row> award_rows =
-            (sql.prepare << kAwardPostings, soci::use(fund_code), soci::use(until));
-        for (const auto& row : award_rows) {
-            postings[row.get<std::string>(0)].push_back(
-                {date_of(row, 1), row.get<std::string>(2), row.get<std::string>(3),
-                 amount_from_text(row.get<std::string>(4))});
-        }
-        for (auto& [id, award] : select_awards(sql, ids)) {
-            in.awards.push_back({std::move(award), people[id], std::move(postings[id])});
-        }
+        in.awards = award_facts(sql, fund_code, until);
         soci::rowset<soci::row> outcomes =
             (sql.prepare << kOutcomes, soci::use(fund_code), soci::use(until));
         for (const auto& row : outcomes) {
@@ -97,6 +107,16 @@ std::optional<reports::DonorReportInput> Store::donor_report_input(const std::st
         }
         tx.commit();
         return std::optional(std::move(in));
+    });
+}
+
+reports::PortfolioInput Store::portfolio_input(const ledger::Date& as_of) {
+    return impl_->with_session([&](soci::session& sql) {
+        soci::transaction tx(sql);
+        sql << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+        reports::PortfolioInput in{as_of, award_facts(sql, "", ledger::format_date(as_of))};
+        tx.commit();
+        return in;
     });
 }
 

@@ -12,6 +12,7 @@
 #include "db/program.hpp"
 #include "ledger/journal.hpp"
 #include "reports/donor_report.hpp"
+#include "reports/portfolio.hpp"
 
 namespace riziki::db {
 
@@ -123,6 +124,9 @@ class Store {
     std::optional<reports::DonorReportInput> donor_report_input(const std::string& fund,
                                                                 const ledger::Date& from,
                                                                 const ledger::Date& to);
+
+    /// Every loan award with its postings up to `as_of`, in one snapshot.
+    reports::PortfolioInput portfolio_input(const ledger::Date& as_of);
 
     /// Appends to the audit log (hash-chained by the database).
     void audit(const AuditEvent& event);

@@ -38,8 +38,27 @@ std::string escape(const std::string& text) {
     return out;
 }
 
+/// An amount with thousands separators for reading: "1,234,567.00".
 std::string money(const Amount& amount, const std::string& currency) {
-    return ledger::format_amount(amount, *ledger::find_currency(currency));
+    const std::string plain = ledger::format_amount(amount, *ledger::find_currency(currency));
+    const bool negative = !plain.empty() && plain[0] == '-';
+    const auto point = plain.find('.');
+    const std::string whole =
+        plain.substr(negative ? 1 : 0,
+                     point == std::string::npos ? std::string::npos : point - (negative ? 1 : 0));
+    std::string grouped;
+    for (std::size_t i = 0; i < whole.size(); ++i) {
+        if (i > 0 && (whole.size() - i) % 3 == 0)
+            grouped += ',';
+        grouped += whole[i];
+    }
+    return (negative ? "-" : "") + grouped +
+           (point == std::string::npos ? "" : plain.substr(point));
+}
+
+/// An outflow: shown with a minus sign unless it is zero.
+std::string outflow(const Amount& amount, const std::string& currency) {
+    return amount == 0 ? money(amount, currency) : "-" + money(amount, currency);
 }
 
 /// A value scaled to 0..extent (pixels), from minor units; no floating point near money.
@@ -74,7 +93,7 @@ std::string money_chart(const DonorReport& r) {
     const long width = 60 + step * static_cast<long>(r.months.size());
     std::ostringstream svg;
     svg << "<svg role=\"img\" aria-label=\"Money in and out by month\" viewBox=\"0 0 " << width
-        << " " << (height + 60) << "\" width=\"100%\">";
+        << " " << (height + 64) << "\" width=\"100%\">";
     svg << text(0, 12, "max " + money(max, r.currency) + " " + r.currency);
     long x = 50;
     for (const auto& m : r.months) {
@@ -108,7 +127,7 @@ std::string breakdown_chart(const Breakdown& b, const char* label) {
     const long height = row * static_cast<long>(b.cells.size()) + 10;
     std::ostringstream svg;
     svg << "<svg role=\"img\" aria-label=\"" << label << "\" viewBox=\"0 0 520 " << height
-        << "\" width=\"100%\">";
+        << "\" width=\"520\" style=\"max-width:100%\">";
     long y = 4;
     for (const auto& [key, c] : b.cells) {
         svg << text(0, y + 14, key);
@@ -138,7 +157,7 @@ std::string loan_chart(const DonorReport& r) {
     const long width = 60 + step * static_cast<long>(r.loan_trend.size());
     std::ostringstream svg, line;
     svg << "<svg role=\"img\" aria-label=\"Loans outstanding and PAR30\" viewBox=\"0 0 " << width
-        << " " << (height + 60) << "\" width=\"100%\">";
+        << " " << (height + 64) << "\" width=\"100%\">";
     svg << text(0, 12, "max " + money(max, r.currency) + " " + r.currency);
     long x = 50;
     for (const auto& p : r.loan_trend) {
@@ -166,7 +185,7 @@ std::string loan_chart(const DonorReport& r) {
 std::string survival_chart(const DonorReport& r) {
     std::ostringstream svg;
     svg << "<svg role=\"img\" aria-label=\"Business survival\" viewBox=\"0 0 520 70\" "
-           "width=\"100%\">";
+           "width=\"520\" style=\"max-width:100%\">";
     long y = 4;
     for (const auto& [label, share] : {std::pair{"6 months", r.operating_6_months},
                                        std::pair{"12 months", r.operating_12_months}}) {
@@ -225,9 +244,9 @@ std::string donor_report_html(const DonorReport& r) {
 
     html << "<h2>Fund statement</h2><table>" << row("Opening cash", money(s.opening_cash, c))
          << row("Donor receipts", money(s.receipts, c))
-         << row("Grants paid", "-" + money(s.grants_paid, c))
-         << row("Loans disbursed", "-" + money(s.loans_disbursed, c))
-         << row("Transfer and M-Pesa fees", "-" + money(s.fees, c))
+         << row("Grants paid", outflow(s.grants_paid, c))
+         << row("Loans disbursed", outflow(s.loans_disbursed, c))
+         << row("Transfer and M-Pesa fees", outflow(s.fees, c))
          << row("Loan principal repaid", money(s.principal_repaid, c))
          << row("Loan interest received", money(s.interest_received, c))
          << row("Overpayments received", money(s.overpayments_received, c))

@@ -34,23 +34,6 @@ Date add_months(const Date& date, int months) {
     return Date(ym.year(), ym.month(), std::min(date.day(), last.day()));
 }
 
-/// numerator / denominator as a percentage with `decimals` decimals, HALF_EVEN.
-std::string percent(const Amount& numerator, const Amount& denominator, int decimals) {
-    if (denominator <= 0)
-        return "";
-    Amount scale = 100;
-    for (int i = 0; i < decimals; ++i)
-        scale *= 10;
-    const Amount scaled = ledger::divide_half_even(numerator * scale, denominator);
-    std::string digits = ledger::to_decimal_string(scaled);
-    if (decimals == 0)
-        return digits;
-    while (digits.size() <= static_cast<std::size_t>(decimals))
-        digits.insert(0, "0");
-    digits.insert(digits.size() - static_cast<std::size_t>(decimals), ".");
-    return digits;
-}
-
 /// The median of amounts, HALF_EVEN between the two middle ones.
 std::optional<Amount> median(std::vector<Amount> values) {
     if (values.empty())
@@ -250,8 +233,8 @@ void awards_and_loans(const DonorReportInput& in, DonorReport& r,
     r.loans_written_off = count_of(written_off_count);
     if (grants.size() >= static_cast<std::size_t>(kSmallestShown))
         r.median_grant = median(grants);
-    r.par30 = percent(r.par30_outstanding, r.loans_outstanding, 2);
-    r.on_time_repayment_rate = percent(paid_on_time, due, 1);
+    r.par30 = percent_text(r.par30_outstanding, r.loans_outstanding, 2);
+    r.on_time_repayment_rate = percent_text(paid_on_time, due, 1);
 
     // Reach, disaggregated.
     r.survivors_reached = count_of(static_cast<long>(reached.size()));
@@ -349,10 +332,27 @@ nlohmann::json text_or_null(const std::string& text) {
 
 }  // namespace
 
+std::string percent_text(const Amount& numerator, const Amount& denominator, int decimals) {
+    if (denominator <= 0)
+        return "";
+    Amount scale = 100;
+    for (int i = 0; i < decimals; ++i)
+        scale *= 10;
+    std::string digits =
+        ledger::to_decimal_string(ledger::divide_half_even(numerator * scale, denominator));
+    if (decimals == 0)
+        return digits;
+    const auto width = static_cast<std::size_t>(decimals) + 1;
+    if (digits.size() < width)
+        digits = std::string(width - digits.size(), '0') + digits;
+    return digits.substr(0, digits.size() - width + 1) + "." +
+           digits.substr(digits.size() - width + 1);
+}
+
 std::string Share::text() const {
     if (suppressed || denominator <= 0)
         return "";
-    return percent(numerator, denominator, 1);
+    return percent_text(numerator, denominator, 1);
 }
 
 std::string age_band(int birth_year, const Date& on) {

@@ -171,6 +171,11 @@ void suppress(std::vector<std::pair<std::string, Count>>& cells, Count& total);
 /// 35-44, 45+.
 std::string age_band(int birth_year, const ledger::Date& on);
 
+/// numerator / denominator as a percentage with `decimals` decimals, HALF_EVEN ("12.34");
+/// "" when the denominator is not positive.
+std::string percent_text(const ledger::Amount& numerator, const ledger::Amount& denominator,
+                         int decimals);
+
 std::string donor_report_json(const DonorReport& report);
 /// A self-contained HTML page (inline CSS and SVG charts, print styles).
 std::string donor_report_html(const DonorReport& report);
