@@ -21,14 +21,70 @@ struct RouteCase {
     std::set<std::string> roles;  ///< who may call it; empty: public
     int success;                  ///< status of an allowed call
     bool needs_key = false;       ///< money-moving POST: send an Idempotency-Key
-    std::string body = "";
+    std::string body = "";        ///< "{role}" is replaced by the caller's role
 };
 
 const std::string kEntry = receipt_body("F-KES", "10.00", "2026-02-01", "matrix");
 
-std::vector<RouteCase> routes() {
+/// Program records the routes name. The placeholders serve the tests that never get past
+/// authentication; every_route_by_every_role makes real ones.
+struct Records {
+    std::string survivor = "SV-22222222";
+    std::string grant = "AW-22222222";        ///< approved: the disbursement route pays it
+    std::string loan_repaid = "AW-33333333";  ///< disbursed: the repayment route repays it
+    std::string loan_written_off = "AW-44444444";
+    std::string loan_forgiven = "AW-55555555";
+};
+
+std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+    for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+        text.replace(at, from.size(), to);
+    return text;
+}
+
+json survivor_json(const std::string& cohort) {
+    return {{"cohort", cohort},
+            {"gender", "male"},
+            {"birth_year", 1990},
+            {"county", "Kwale"},
+            {"enrolled_on", "2026-01-10"},
+            {"consent", {{"donor_reporting", true}}},
+            {"pii", {{"full_name", "Matrix Survivor"}}}};
+}
+
+json grant_json(const std::string& survivor, const std::string& fund, const std::string& kind,
+                const std::string& amount) {
+    json body{{"survivor", survivor},
+              {"fund", fund},
+              {"kind", kind},
+              {"amount", amount},
+              {"approved_on", "2026-01-15"},
+              {"purpose", "Matrix"},
+              {"business_sector", "retail"}};
+    if (kind == "loan") {
+        body["loan"] = {{"interest_rate", "0"},
+                        {"interest_period", "year"},
+                        {"interest_method", "declining_balance"},
+                        {"amortization", "equal_installments"},
+                        {"installments", 2},
+                        {"repayment_unit", "months"}};
+    }
+    return body;
+}
+
+json money_json(const std::string& award, const std::string& amount, const char* date_field,
+                const std::string& reference) {
+    return {{"award", award},
+            {"amount", amount},
+            {date_field, "2026-02-01"},
+            {"channel", "mpesa"},
+            {"reference", reference}};
+}
+
+std::vector<RouteCase> routes(const Records& r = {}) {
     const std::set<std::string> books{"finance", "auditor"};
     const std::set<std::string> all(kRoles.begin(), kRoles.end());
+    const std::string closure = R"({"on":"2026-03-01","reason":"matrix"})";
     return {
         {"GET", "/healthz", {}, 200},
         {"GET", "/metrics", {}, 200},
@@ -48,15 +104,131 @@ std::vector<RouteCase> routes() {
         {"GET", "/v1/periods", {"admin"}, 200},
         {"GET", "/v1/audit/trial-balance", books, 200},
         {"GET", "/v1/audit/trial-balance?format=csv", books, 200},
+        // Program records (SPEC §7); the donor's token covers F-KES only.
+        {"POST",
+         "/v1/donors",
+         {"finance"},
+         201,
+         false,
+         R"({"code":"D-MATRIX","name":"Matrix donor"})"},
+        {"POST",
+         "/v1/funds",
+         {"finance"},
+         201,
+         false,
+         R"({"code":"F-MATRIX","donor":"D-MATRIX","name":"Matrix","currency":"KES"})"},
+        {"GET", "/v1/funds/F-KES", {"finance", "auditor", "donor"}, 200},
+        {"GET", "/v1/funds/F-KES2?as_of=2026-12-31", books, 200},
+        {"POST",
+         "/v1/funds/F-KES2/receipts",
+         {"finance"},
+         201,
+         true,
+         R"({"amount":"5.00","received_on":"2026-02-01","channel":"bank","reference":"MX-IN"})"},
+        {"POST",
+         "/v1/cohorts",
+         {"field", "finance"},
+         201,
+         false,
+         R"({"code":"C-MX-{role}","name":"Matrix","county":"Kwale","starts_on":"2026-01-01"})"},
+        {"POST",
+         "/v1/survivors",
+         {"field", "finance"},
+         201,
+         false,
+         survivor_json("C-MATRIX").dump()},
+        {"GET", "/v1/survivors/" + r.survivor, {"field", "finance", "auditor", "admin"}, 200},
+        {"GET", "/v1/survivors/" + r.survivor + "?include=pii", {"field", "admin"}, 200},
+        {"POST",
+         "/v1/awards",
+         {"finance"},
+         201,
+         false,
+         grant_json(r.survivor, "F-KES2", "grant", "50.00").dump()},
+        {"GET", "/v1/awards/" + r.grant, books, 200},
+        {"GET", "/v1/awards/" + r.loan_repaid + "?as_of=2026-03-01", books, 200},
+        {"POST",
+         "/v1/disbursements",
+         {"finance"},
+         201,
+         true,
+         money_json(r.grant, "100.00", "disbursed_on", "MX-D").dump()},
+        {"POST",
+         "/v1/repayments",
+         {"finance"},
+         201,
+         true,
+         money_json(r.loan_repaid, "10.00", "paid_on", "MX-R").dump()},
+        {"POST",
+         "/v1/awards/" + r.loan_written_off + "/write-off",
+         {"finance"},
+         201,
+         true,
+         closure},
+        {"POST", "/v1/awards/" + r.loan_forgiven + "/forgive", {"finance"}, 201, true, closure},
+        {"POST",
+         "/v1/outcomes",
+         {"field"},
+         201,
+         false,
+         json({{"survivor", r.survivor},
+               {"observed_on", "2026-03-01"},
+               {"business_status", "operating"},
+               {"monthly_revenue", "100.00"},
+               {"monthly_profit", "10.00"},
+               {"household_income", "50.00"},
+               {"savings", "0.00"},
+               {"jobs", 1}})
+             .dump()},
+        {"GET", "/v1/audit/log?limit=10", {"auditor", "admin"}, 200},
     };
 }
 
-HttpResponse call(HttpClient& client, const RouteCase& route, HeaderList headers) {
+/// The records the program routes name, made through the API (finance and field).
+Records make_records(const ApiServer& s) {
+    auto client = s.client();
+    const auto created = [](const HttpResponse& response) {
+        BOOST_TEST_REQUIRE(response.status == 201, response.body);
+        return json::parse(response.body);
+    };
+    const auto money = [&](const std::string& target, const json& body) {
+        return created(client.post(target, body.dump(),
+                                   with(s.auth("finance"), "Idempotency-Key", fresh_key("mx"))));
+    };
+    created(client.post(
+        "/v1/cohorts",
+        R"({"code":"C-MATRIX","name":"Matrix","county":"Kwale","starts_on":"2026-01-01"})",
+        s.auth("field")));
+    Records r;
+    r.survivor =
+        created(client.post("/v1/survivors", survivor_json("C-MATRIX").dump(), s.auth("field")))
+            .at("code");
+    const auto award = [&](const std::string& kind) -> std::string {
+        return created(client.post("/v1/awards",
+                                   grant_json(r.survivor, "F-KES2", kind, "500.00").dump(),
+                                   s.auth("finance")))
+            .at("id");
+    };
+    money("/v1/funds/F-KES2/receipts", {{"amount", "5000.00"},
+                                        {"received_on", "2026-01-20"},
+                                        {"channel", "mpesa"},
+                                        {"reference", "MX-SETUP"}});
+    r.grant = award("grant");
+    r.loan_repaid = award("loan");
+    r.loan_written_off = award("loan");
+    r.loan_forgiven = award("loan");
+    for (const auto* id : {&r.loan_repaid, &r.loan_written_off, &r.loan_forgiven})
+        money("/v1/disbursements", money_json(*id, "500.00", "disbursed_on", "MX-" + *id));
+    return r;
+}
+
+HttpResponse call(HttpClient& client, const RouteCase& route, HeaderList headers,
+                  const std::string& role = "none") {
     if (route.needs_key)
         headers.emplace_back("Idempotency-Key", fresh_key("matrix"));
     if (route.method == "GET")
         return client.get(route.target, headers);
-    return client.post(route.target, route.body, headers);
+    return client.post(route.target, replace_all(route.body, "{role}", role), headers);
 }
 
 /// Authorization headers that must all be refused with 401.
@@ -87,13 +259,15 @@ BOOST_AUTO_TEST_SUITE(roles, *utf::fixture<SharedServer>())
 
 BOOST_AUTO_TEST_CASE(every_route_by_every_role) {
     auto client = server().client();
-    // Entry 1 exists for the routes that name it.
+    // Entry 1 exists for the routes that name it, and so do a survivor and awards.
     BOOST_TEST_REQUIRE(post_entry(client, server(), kEntry).status == 201);
-    long long expected_seq = 1;
-    for (const auto& route : routes()) {
+    const auto records = make_records(server());
+    long long expected_seq = server().journal_seq();
+    BOOST_TEST_REQUIRE(expected_seq == 5);
+    for (const auto& route : routes(records)) {
         for (const auto& role : kRoles) {
             BOOST_TEST_CONTEXT(route.method << " " << route.target << " as " << role) {
-                const auto response = call(client, route, server().auth(role));
+                const auto response = call(client, route, server().auth(role), role);
                 const bool allowed = route.roles.empty() || route.roles.contains(role);
                 if (allowed) {
                     BOOST_TEST(response.status == route.success, response.body);
