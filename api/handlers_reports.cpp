@@ -1,12 +1,14 @@
 // Donor, portfolio and IATI reports (SPEC §9). Every download is audit-logged.
 
 #include <chrono>
+#include <cstdlib>
 
 #include "api/body.hpp"
 #include "api/handlers.hpp"
 #include "api/problem.hpp"
 #include "db/store.hpp"
 #include "reports/donor_report.hpp"
+#include "reports/iati.hpp"
 #include "reports/portfolio.hpp"
 
 namespace riziki::api {
@@ -111,9 +113,55 @@ Response portfolio_report(const Services& s, Call& call) {
     return response;
 }
 
+/// The reporting organisation's IATI identifier and name (RIZIKI_IATI_ORG_REF and
+/// RIZIKI_IATI_ORG_NAME; placeholders until an organisation sets its own).
+std::pair<std::string, std::string> reporting_org() {
+    const char* ref = std::getenv("RIZIKI_IATI_ORG_REF");
+    const char* name = std::getenv("RIZIKI_IATI_ORG_NAME");
+    return {ref != nullptr && *ref != 0 ? ref : "XX-RIZIKI-UNSET",
+            name != nullptr && *name != 0 ? name : "Riziki reporting organisation"};
+}
+
+Response iati_report(const Services& s, Call& call) {
+    QueryReader query(call);
+    auto scoped = read_scope(call, query);
+    if (auto* answer = std::get_if<Response>(&scoped))
+        return std::move(*answer);
+    const auto& scope = std::get<ReportScope>(scoped);
+    const auto fund = s.store->fund(scope.fund);
+    if (!fund) {
+        return problem(http::status::not_found, "not_found",
+                       "Fund " + scope.fund + " does not exist.", call.context);
+    }
+    audit(s, call, "report.iati", scope.fund,
+          "from=" + ledger::format_date(scope.from) + " to=" + ledger::format_date(scope.to));
+    const auto [ref, name] = reporting_org();
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    reports::IatiInput in{ref,
+                          name,
+                          fund->code,
+                          fund->name,
+                          fund->donor,
+                          fund->donor.empty() ? "" : s.store->donor_name(fund->donor),
+                          fund->currency,
+                          fund->starts_on,
+                          fund->ends_on,
+                          scope.from,
+                          scope.to,
+                          ledger::format_timestamp_us(now * 1000000).substr(0, 19) + "Z",
+                          s.store->fund_day_sums(fund->code, scope.to)};
+    return document(reports::iati_activities_xml(in), "application/xml; charset=utf-8",
+                    "iati-" + fund->code + ".xml");
+}
+
 }  // namespace
 
 void add_report_routes(Router& router, const Services& s) {
+    router.add({http::verb::get, "/v1/reports/iati", {Role::finance, Role::donor}, [s](Call& call) {
+                    return iati_report(s, call);
+                }});
     router.add({http::verb::get, "/v1/reports/donor", kDonorReaders,
                 [s](Call& call) { return donor_report(s, call); }});
     router.add(

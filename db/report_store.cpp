@@ -42,6 +42,17 @@ ledger::Date date_of(const soci::row& row, std::size_t i) {
     return *ledger::parse_date(row.get<std::string>(i));
 }
 
+std::vector<reports::FundDaySum> fund_day_sums(soci::session& sql, const std::string& fund,
+                                               const std::string& until) {
+    std::vector<reports::FundDaySum> sums;
+    soci::rowset<soci::row> rows = (sql.prepare << kFundDaySums, soci::use(fund), soci::use(until));
+    for (const auto& row : rows) {
+        sums.push_back({date_of(row, 0), row.get<std::string>(1), row.get<std::string>(2),
+                        amount_from_text(row.get<std::string>(3))});
+    }
+    return sums;
+}
+
 /// The awards of `fund` (or every loan when it is empty) approved by `until`, each with its
 /// survivor's facts and its postings up to `until`.
 std::vector<reports::AwardFacts> award_facts(soci::session& sql, const std::string& fund,
@@ -89,13 +100,7 @@ std::optional<reports::DonorReportInput> Store::donor_report_input(const std::st
         in.from = from;
         in.to = to;
         const std::string until = ledger::format_date(to);
-        soci::rowset<soci::row> sums =
-            (sql.prepare << kFundDaySums, soci::use(fund_code), soci::use(until));
-        for (const auto& row : sums) {
-            in.fund_sums.push_back({date_of(row, 0), row.get<std::string>(1),
-                                    row.get<std::string>(2),
-                                    amount_from_text(row.get<std::string>(3))});
-        }
+        in.fund_sums = db::fund_day_sums(sql, fund_code, until);
         in.awards = award_facts(sql, fund_code, until);
         soci::rowset<soci::row> outcomes =
             (sql.prepare << kOutcomes, soci::use(fund_code), soci::use(until));
@@ -117,6 +122,20 @@ reports::PortfolioInput Store::portfolio_input(const ledger::Date& as_of) {
         reports::PortfolioInput in{as_of, award_facts(sql, "", ledger::format_date(as_of))};
         tx.commit();
         return in;
+    });
+}
+
+std::vector<reports::FundDaySum> Store::fund_day_sums(const std::string& fund,
+                                                      const ledger::Date& to) {
+    return impl_->with_session(
+        [&](soci::session& sql) { return db::fund_day_sums(sql, fund, ledger::format_date(to)); });
+}
+
+std::string Store::donor_name(const std::string& code) {
+    return impl_->with_session([&](soci::session& sql) {
+        std::string name;
+        sql << "SELECT name FROM donors WHERE code = :c", soci::use(code), soci::into(name);
+        return sql.got_data() ? name : std::string();
     });
 }
 

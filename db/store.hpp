@@ -125,6 +125,11 @@ class Store {
                                                                 const ledger::Date& from,
                                                                 const ledger::Date& to);
 
+    /// The fund's postings summed per day, account and event, up to `to`.
+    std::vector<reports::FundDaySum> fund_day_sums(const std::string& fund, const ledger::Date& to);
+    /// The donor's name, or "" when there is no such donor.
+    std::string donor_name(const std::string& code);
+
     /// Every loan award with its postings up to `as_of`, in one snapshot.
     reports::PortfolioInput portfolio_input(const ledger::Date& as_of);
 
