@@ -111,6 +111,8 @@ Planned plan_disbursement(const Disbursement& d, const Books& books, const Ledge
     const auto& award = book->award;
     if (award.status != AwardStatus::approved && award.status != AwardStatus::active)
         return refuse(Rejection::award_not_active, "award");
+    if (d.disbursed_on < award.approved_on)
+        return refuse(Rejection::dated_before_award, "disbursed_on");
     if (!amount_valid(d.amount))
         return refuse(Rejection::invalid_amount, "amount");
     if (d.fee < 0 || d.fee > amount_limit() || (d.fee > 0 && d.channel == Channel::in_kind))
@@ -161,6 +163,8 @@ Planned plan_repayment(const Repayment& r, const Books& books, const LedgerConte
     const bool recovery = award.status == AwardStatus::written_off;
     if (award.status != AwardStatus::active && !recovery)
         return refuse(Rejection::award_not_active, "award");
+    if (figures.first_disbursed_on && r.paid_on < *figures.first_disbursed_on)
+        return refuse(Rejection::dated_before_award, "paid_on");
     if (r.channel == Channel::in_kind)
         return refuse(Rejection::invalid_channel, "channel");
     if (!amount_valid(r.amount))
@@ -204,6 +208,9 @@ Planned plan_closure(const Closure& c, const Books& books, const LedgerContext& 
         return refuse(Rejection::not_a_loan, "award");
     if (award.status != AwardStatus::active)
         return refuse(Rejection::award_not_active, "award");
+    const auto& first = book->figures.first_disbursed_on;
+    if (first && c.on < *first)
+        return refuse(Rejection::dated_before_award, "on");
     const Amount outstanding = book->figures.outstanding;
     if (outstanding <= 0)
         return refuse(Rejection::nothing_outstanding, "award");

@@ -230,14 +230,15 @@ struct Planned {
 /// accepted). Checks, first failure wins:
 ///  receipt: fund exists, amount positive, reference unused, then the journal rules
 ///    (period open, ...);
-///  disbursement: award exists, is approved or active, amount and fee valid, within what
+///  disbursement: award exists, is approved or active, not dated before its approval,
+///    amount and fee valid, within what
 ///    remains of the award, within the fund's available cash (amount + fee), reference
 ///    unused, then the journal rules;
 ///  repayment: award exists, is a loan, is active (or written off: a recovery, up to what
-///    was written off and not yet recovered), amount positive, reference unused, then the
-///    journal rules;
-///  write-off / forgiveness: award exists, is a loan, is active, has principal
-///    outstanding, then the journal rules.
+///    was written off and not yet recovered), not dated before the first disbursement,
+///    channel not in kind, amount positive, reference unused, then the journal rules;
+///  write-off / forgiveness: award exists, is a loan, is active, not dated before the
+///    first disbursement, has principal outstanding, then the journal rules.
 Planned plan(const Command& command, const Books& books, const LedgerContext& context,
              const std::string& recorded_by);
 

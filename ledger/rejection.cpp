@@ -74,6 +74,8 @@ std::string_view to_string(Rejection reason) {
             return "before_enrolment";
         case Rejection::invalid_channel:
             return "invalid_channel";
+        case Rejection::dated_before_award:
+            return "dated_before_award";
     }
     return "unknown_rejection";
 }

@@ -43,6 +43,7 @@ enum class Rejection : std::uint16_t {
     not_a_loan = 56,
     invalid_loan_terms = 57,  // the terms cannot make a schedule for this disbursement
     invalid_channel = 58,     // e.g. a receipt or repayment "in kind"
+    dated_before_award = 59,  // paid before approval, repaid or closed before disbursement
     // Program records (donors, funds, cohorts, survivors, outcomes).
     survivor_already_enrolled = 60,
     survivor_not_found = 61,

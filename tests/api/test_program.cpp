@@ -1123,9 +1123,15 @@ BOOST_AUTO_TEST_CASE(period_closed, *utf::depends_on(kRejSetup)) {
                             receipt_json("5.00", "2025-12-31", "bank", "PC-2")),
                   409, "period_closed");
     journal.unchanged();
+    // The award's own rules come first: this loan was disbursed in 2026.
     check_refused(api.money("/v1/awards/" + g_books.loan_part + "/write-off",
                             {{"on", "2025-12-31"}, {"reason", "x"}}),
-                  409, "nothing_outstanding", "award");  // the award's rules come first
+                  422, "dated_before_award", "on");
+    journal.unchanged();
+    // Paid out before it was approved.
+    check_refused(api.money("/v1/disbursements",
+                            disbursement_body(grant, "100.00", "2025-11-04", "mpesa", "PC-0")),
+                  422, "dated_before_award", "disbursed_on");
     journal.unchanged();
     // The first of the next month is open.
     api.disburse(disbursement_body(grant, "100.00", "2026-01-01", "mpesa", "PC-1"));

@@ -41,6 +41,13 @@ Award loan(const std::string& id, Amount approved, LoanTerms terms = monthly(4))
                  AwardStatus::approved};
 }
 
+/// Fineract's 12,000.00 at 2 % a month over 4 months, approved on its disbursement day.
+Award fineract_loan() {
+    Award a = loan("AW-1", 1'200'000, monthly(4, "2"));
+    a.approved_on = day(2011, 9, 20);
+    return a;
+}
+
 Award grant(const std::string& id, Amount approved) {
     return Award{id,
                  "SV-1",
@@ -149,7 +156,7 @@ BOOST_AUTO_TEST_CASE(disbursements_by_kind_and_channel) {
 
 BOOST_AUTO_TEST_CASE(repayment_splits_interest_principal_and_overpayment) {
     // 12,000.00 at 2% a month over 4 months: Fineract's 2911.49 + 240.00 first.
-    Books books = books_with({loan("AW-1", 1'200'000, monthly(4, "2"))});
+    Books books = books_with({fineract_loan()});
     book(books, Disbursement{"AW-1", 1'200'000, day(2011, 9, 20), Channel::bank, "B1", 0});
     const auto first =
         book(books, Repayment{"AW-1", 315'149, day(2011, 10, 20), Channel::mpesa, "M1"});
@@ -172,7 +179,7 @@ BOOST_AUTO_TEST_CASE(repayment_splits_interest_principal_and_overpayment) {
 }
 
 BOOST_AUTO_TEST_CASE(allocation_is_oldest_installment_first_interest_before_principal) {
-    Books books = books_with({loan("AW-1", 1'200'000, monthly(4, "2"))});
+    Books books = books_with({fineract_loan()});
     book(books, Disbursement{"AW-1", 1'200'000, day(2011, 9, 20), Channel::bank, "B1", 0});
     // 300.00 covers installment 1's interest (240.00) and 60.00 of its principal.
     const auto p = book(books, Repayment{"AW-1", 30'000, day(2011, 10, 1), Channel::cash, "C1"});
@@ -283,6 +290,19 @@ BOOST_AUTO_TEST_CASE(repayment_and_closure_checks) {
                "invalid_amount");
     BOOST_TEST(refusal(books, Repayment{"AW-L", 10, day(2026, 2, 1), Channel::mpesa, "D"}) ==
                "duplicate_reference");
+}
+
+BOOST_AUTO_TEST_CASE(events_cannot_be_dated_before_the_award_allows) {
+    Books books = books_with({loan("AW-1", 1'000)});  // approved 2026-01-10
+    BOOST_TEST(refusal(books, Disbursement{"AW-1", 1'000, day(2026, 1, 9), Channel::mpesa, "D",
+                                           0}) == "dated_before_award");
+    book(books, Disbursement{"AW-1", 1'000, day(2026, 1, 15), Channel::mpesa, "D", 0});
+    BOOST_TEST(refusal(books, Repayment{"AW-1", 10, day(2026, 1, 14), Channel::mpesa, "R"}) ==
+               "dated_before_award");
+    BOOST_TEST(refusal(books, Closure{Closure::Kind::write_off, "AW-1", day(2026, 1, 14), ""}) ==
+               "dated_before_award");
+    BOOST_TEST(refusal(books, Repayment{"AW-1", 10, day(2026, 1, 15), Channel::mpesa, "R"}) ==
+               "none");
 }
 
 BOOST_AUTO_TEST_CASE(late_disbursement_past_a_fixed_first_due_date_is_refused) {
