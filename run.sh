@@ -18,6 +18,8 @@ PACKAGES=(
     curl                                    # used by the API tests
     clang libclang-rt-14-dev                # libFuzzer + sanitizers for the fuzz target
     hledger ledger beancount                # auditors' tools the export tests run
+    libxml2-utils                           # xmllint: the IATI export test validates with it
+    chromium                                # the HTML report test renders the page headless
 )
 
 install_missing() {
