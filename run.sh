@@ -18,6 +18,10 @@ PACKAGES=(
     curl                                    # used by the API tests
     clang libclang-rt-14-dev                # libFuzzer + sanitizers for the fuzz target
     hledger ledger beancount                # auditors' tools the export tests run
+    libcairo2-dev libpango1.0-dev           # the donor report as PDF: cairo draws, pango sets text
+    fonts-dejavu-core                       # DejaVu Sans, the PDF's font
+    libxlsxwriter-dev zlib1g-dev            # the donor report as XLSX (its .pc file links -lz)
+    poppler-utils unzip                     # the PDF and XLSX tests read the documents back
     libxml2-utils                           # xmllint: the IATI export test validates with it
     chromium                                # the HTML report test renders the page headless
 )

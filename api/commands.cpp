@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -27,6 +28,7 @@
 #include "db/journal_writer.hpp"
 #include "db/store.hpp"
 #include "db/verify.hpp"
+#include "reports/donor_report.hpp"
 
 namespace riziki::api {
 
@@ -223,6 +225,58 @@ int export_command(const Options& options) {
     return out ? 0 : 1;
 }
 
+/// riziki report donor --fund F [--from D] [--to D] --format json|csv|html|pdf|xlsx -o FILE
+/// Writes the donor report (as GET /v1/reports/donor) to FILE and prints nothing; the period
+/// defaults to the calendar year to date. The download is audit-logged like the API's.
+int report_command(const Options& options) {
+    static const std::set<std::string> kFormats{"json", "csv", "html", "pdf", "xlsx"};
+    const std::string format = options.has("format") ? options.value("format") : "";
+    if (!kFormats.contains(format))
+        throw UsageError("--format must be json, csv, html, pdf or xlsx");
+    if (!options.has("fund") || options.value("fund").empty())
+        throw UsageError("report donor needs --fund");
+    if (!options.has("output") || options.value("output").empty())
+        throw UsageError("report donor needs -o FILE");
+    const auto today =
+        ledger::Date(std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()));
+    ledger::Date from(today.year(), std::chrono::January, std::chrono::day(1)), to = today;
+    for (auto [name, date] : {std::pair{"from", &from}, std::pair{"to", &to}}) {
+        if (!options.has(name))
+            continue;
+        const auto parsed = ledger::parse_date(options.value(name));
+        if (!parsed)
+            throw UsageError(std::string("--") + name + " must be YYYY-MM-DD");
+        *date = *parsed;
+    }
+    if (to < from)
+        throw UsageError("--to is before --from");
+    const auto& fund = options.value("fund");
+    const Config config = load_config(options);
+    db::Database database(database_config(config));
+    db::Store store(database.app_conninfo(), 1);
+    const auto input = store.donor_report_input(fund, from, to);
+    if (!input) {
+        std::cerr << "riziki: fund " << fund << " does not exist\n";
+        return 2;
+    }
+    store.audit({"cli", "", "report.donor", fund,
+                 "format=" + format + " from=" + ledger::format_date(from) +
+                     " to=" + ledger::format_date(to)});
+    const auto report = reports::build_donor_report(*input);
+    const std::string body = format == "pdf"    ? reports::donor_report_pdf(report)
+                             : format == "xlsx" ? reports::donor_report_xlsx(report)
+                             : format == "html" ? reports::donor_report_html(report)
+                             : format == "csv"  ? reports::donor_report_csv(report)
+                                                : reports::donor_report_json(report);
+    const auto& path = options.value("output");
+    std::ofstream file(path, std::ios::binary | std::ios::trunc);
+    file << body;
+    file.close();
+    if (!file)
+        throw std::runtime_error("cannot write " + path);
+    return 0;
+}
+
 /// riziki schedule --amount A --currency C --disbursed-on D --rate R [--per year|month]
 ///   --installments N [--method declining_balance|flat] [--amortization ...] [--every N]
 ///   [--unit months|weeks|days] [--first-due-on D] [--grace-principal N] [--grace-interest N]
@@ -338,6 +392,18 @@ int run_command(const std::vector<std::string>& args) {
     }
     if (command == "export") {
         return export_command(parse_options(args, {}, {"format", "from", "to", "output"}));
+    }
+    if (command == "report") {
+        if (args.size() < 2 || args[1] != "donor")
+            throw UsageError("usage: report donor ...");
+        // -o FILE is the short form of --output FILE (where an option name may stand).
+        std::vector<std::string> spelled = args;
+        for (std::size_t i = 2; i < spelled.size(); i += 2) {
+            if (spelled[i] == "-o")
+                spelled[i] = "--output";
+        }
+        return report_command(
+            parse_options(spelled, {}, {"fund", "from", "to", "format", "output"}, 2));
     }
     if (command == "token") {
         if (args.size() < 2 || args[1] != "create")

@@ -61,7 +61,7 @@ std::variant<ReportScope, Response> read_scope(const Call& call, QueryReader& qu
 
 Response donor_report(const Services& s, Call& call) {
     QueryReader query(call);
-    const auto format = query.choice("format", {"json", "csv", "html"});
+    const auto format = query.choice("format", {"json", "csv", "html", "pdf", "xlsx"});
     auto scoped = read_scope(call, query);
     if (auto* answer = std::get_if<Response>(&scoped))
         return std::move(*answer);
@@ -86,6 +86,13 @@ Response donor_report(const Services& s, Call& call) {
     if (format == "csv")
         return document(reports::donor_report_csv(report), "text/csv; charset=utf-8",
                         name + ".csv");
+    if (format == "pdf")
+        return document(reports::donor_report_pdf(report), "application/pdf", name + ".pdf");
+    if (format == "xlsx") {
+        return document(reports::donor_report_xlsx(report),
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        name + ".xlsx");
+    }
     Response response{http::status::ok, 11};
     response.set(http::field::content_type, "application/json");
     response.body() = reports::donor_report_json(report);

@@ -20,6 +20,8 @@ void usage(std::ostream& out) {
            "  verify [--json]  re-derive the journal's invariants; exit 0 only if all hold\n"
            "  export --format hledger|ledger|beancount|csv [--from D] [--to D] [--output FILE]\n"
            "                   the journal for an auditor's own tools, with balance assertions\n"
+           "  report donor --fund F [--from D] [--to D] --format json|csv|html|pdf|xlsx -o FILE\n"
+           "                   write the donor report to FILE (the period defaults to the year)\n"
            "  schedule --amount A --currency C --disbursed-on D --rate R [--per year|month]\n"
            "           --installments N [--method flat] [--amortization equal_principal]\n"
            "           [--every N] [--unit weeks|days] [--first-due-on D] [--grace-principal N]\n"

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "reports/display.hpp"
 #include "reports/donor_report.hpp"
 
 namespace riziki::reports {
@@ -38,35 +39,9 @@ std::string escape(const std::string& text) {
     return out;
 }
 
-/// An amount with thousands separators for reading: "1,234,567.00".
-std::string money(const Amount& amount, const std::string& currency) {
-    const std::string plain = ledger::format_amount(amount, *ledger::find_currency(currency));
-    const bool negative = !plain.empty() && plain[0] == '-';
-    const auto point = plain.find('.');
-    const std::string whole =
-        plain.substr(negative ? 1 : 0,
-                     point == std::string::npos ? std::string::npos : point - (negative ? 1 : 0));
-    std::string grouped;
-    for (std::size_t i = 0; i < whole.size(); ++i) {
-        if (i > 0 && (whole.size() - i) % 3 == 0)
-            grouped += ',';
-        grouped += whole[i];
-    }
-    return (negative ? "-" : "") + grouped +
-           (point == std::string::npos ? "" : plain.substr(point));
-}
-
-/// An outflow: shown with a minus sign unless it is zero.
-std::string outflow(const Amount& amount, const std::string& currency) {
-    return amount == 0 ? money(amount, currency) : "-" + money(amount, currency);
-}
-
-/// A value scaled to 0..extent (pixels), from minor units; no floating point near money.
-long scaled(const Amount& value, const Amount& max, long extent) {
-    if (max <= 0 || value <= 0)
-        return 0;
-    return static_cast<long>(ledger::divide_half_even(value * extent, max));
-}
+using display::money;
+using display::outflow;
+using display::scaled;
 
 std::string rect(long x, long y, long w, long h, const char* css_class, const std::string& title) {
     std::ostringstream out;

@@ -1,6 +1,6 @@
 #pragma once
 /// The donor report (SPEC §9): what a fund's money did in a period. Pure computation from
-/// data db/ hands over in one query set; renderers (JSON, CSV, HTML, ...) read the model.
+/// data db/ hands over in one query set; renderers (JSON, CSV, HTML, PDF, XLSX) read the model.
 ///
 /// Money figures cover every posting of the fund, so the statement reconciles to the
 /// ledger. Counts of people (reach, awards, loans, outcomes) cover only survivors who
@@ -181,5 +181,12 @@ std::string donor_report_json(const DonorReport& report);
 std::string donor_report_html(const DonorReport& report);
 /// Tidy CSV: section,metric,dimension,value.
 std::string donor_report_csv(const DonorReport& report);
+/// An A4 PDF with the HTML page's sections and charts; the fund, the period and "page N of
+/// M" in every page's footer. Throws std::runtime_error when cairo fails.
+std::string donor_report_pdf(const DonorReport& report);
+/// An XLSX workbook with a sheet per section; figures are numeric cells in the currency's
+/// number format, hidden counts the text "<5" or "suppressed". Throws std::runtime_error when
+/// the workbook cannot be written.
+std::string donor_report_xlsx(const DonorReport& report);
 
 }  // namespace riziki::reports

@@ -1,0 +1,463 @@
+// The donor report as PDF and XLSX, read back the way a reader's tools would: poppler's
+// pdftotext and pdfinfo for the PDF, the zip's XML for the workbook. On the seeded demo, on
+// constructed reports (a currency without minor units, hidden cells, a report long enough
+// for several pages), and through `riziki report donor`.
+
+#include <boost/test/unit_test.hpp>
+
+#include <sys/wait.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
+
+#include "api/demo.hpp"
+#include "api/pii_vault.hpp"
+#include "reports/display.hpp"
+#include "reports/donor_report.hpp"
+#include "tests/db/fixture.hpp"
+
+using namespace riziki;
+using namespace riziki::testing;
+using reports::Count;
+
+namespace {
+
+struct Run {
+    int exit_code = -1;
+    std::string out;
+};
+
+/// Runs `command` under sh; its stdout and exit status.
+Run run(const std::string& command) {
+    Run result;
+    FILE* pipe = ::popen(command.c_str(), "r");
+    BOOST_TEST_REQUIRE(pipe != nullptr);
+    char buffer[4096];
+    std::size_t n = 0;
+    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0)
+        result.out.append(buffer, n);
+    const int status = ::pclose(pipe);
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return result;
+}
+
+std::string shell_quoted(const std::string& text) {
+    std::string out = "'";
+    for (char c : text)
+        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+std::string read_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    return bytes.str();
+}
+
+/// A directory for one test's files, removed afterwards.
+struct Scratch {
+    std::filesystem::path dir;
+    explicit Scratch(const std::string& name)
+        : dir(std::filesystem::temp_directory_path() /
+              ("riziki-" + name + "-" + std::to_string(::getpid()))) {
+        std::filesystem::create_directories(dir);
+    }
+    ~Scratch() { std::filesystem::remove_all(dir); }
+    std::filesystem::path write(const std::string& name, const std::string& bytes) const {
+        std::ofstream(dir / name, std::ios::binary) << bytes;
+        return dir / name;
+    }
+};
+
+/// pdftotext -layout of one page (or all when page is 0).
+std::string pdf_text(const std::filesystem::path& pdf, int page = 0) {
+    const std::string pages =
+        page > 0 ? " -f " + std::to_string(page) + " -l " + std::to_string(page) : "";
+    const auto result = run("pdftotext -layout" + pages + " " + shell_quoted(pdf.string()) + " -");
+    BOOST_TEST_REQUIRE(result.exit_code == 0);
+    return result.out;
+}
+
+/// The page count pdfinfo reads (0 when it cannot read the file).
+int pdf_pages(const std::filesystem::path& pdf) {
+    const auto info = run("pdfinfo " + shell_quoted(pdf.string()) + " 2>&1");
+    std::smatch match;
+    if (info.exit_code != 0 || !std::regex_search(info.out, match, std::regex(R"(Pages:\s+(\d+))")))
+        return 0;
+    return std::stoi(match[1]);
+}
+
+std::string xml_text(std::string text) {
+    for (const auto& [entity, plain] : {std::pair{"&lt;", "<"}, std::pair{"&gt;", ">"},
+                                        std::pair{"&quot;", "\""}, std::pair{"&amp;", "&"}}) {
+        for (auto at = text.find(entity); at != std::string::npos; at = text.find(entity, at))
+            text.replace(at, std::string(entity).size(), plain);
+    }
+    return text;
+}
+
+/// A cell as stored: the text of a string cell, or the literal of a numeric one.
+struct XlsxCell {
+    bool numeric = false;
+    std::string value;
+    int style = 0;
+};
+
+/// Just enough of an XLSX reader for these tests: sheets by name, cells by reference.
+struct Xlsx {
+    std::filesystem::path file;
+    std::vector<std::string> sheet_names;
+    std::map<std::string, std::map<std::string, XlsxCell>> sheets;
+    std::string styles;
+
+    explicit Xlsx(std::filesystem::path path) : file(std::move(path)) {
+        const auto workbook = entry("xl/workbook.xml");
+        const std::regex sheet_tag(R"re(<sheet name="([^"]+)")re");
+        for (std::sregex_iterator i(workbook.begin(), workbook.end(), sheet_tag), end; i != end;
+             ++i) {
+            sheet_names.push_back(xml_text((*i)[1]));
+        }
+        std::vector<std::string> strings;
+        const auto shared = entry("xl/sharedStrings.xml");
+        const std::regex string_tag(R"(<si><t[^>]*>([^<]*)</t></si>)");
+        for (std::sregex_iterator i(shared.begin(), shared.end(), string_tag), end; i != end; ++i)
+            strings.push_back(xml_text((*i)[1]));
+        const std::regex cell_tag(
+            R"re(<c r="([A-Z]+[0-9]+)"(?: s="([0-9]+)")?( t="s")?><v>([^<]*)</v></c>)re");
+        for (std::size_t n = 0; n < sheet_names.size(); ++n) {
+            const auto xml = entry("xl/worksheets/sheet" + std::to_string(n + 1) + ".xml");
+            auto& cells = sheets[sheet_names[n]];
+            for (std::sregex_iterator i(xml.begin(), xml.end(), cell_tag), end; i != end; ++i) {
+                const auto& m = *i;
+                const bool shared_string = m[3].matched;
+                cells[m[1]] = {!shared_string,
+                               shared_string ? strings.at(std::stoul(m[4])) : m[4].str(),
+                               m[2].matched ? std::stoi(m[2]) : 0};
+            }
+        }
+        styles = entry("xl/styles.xml");
+    }
+
+    std::string entry(const std::string& name) const {
+        const auto result = run("unzip -p " + shell_quoted(file.string()) + " " + name);
+        BOOST_TEST_REQUIRE(result.exit_code == 0, "unzip " << name << " failed");
+        return result.out;
+    }
+
+    const XlsxCell& cell(const std::string& sheet, const std::string& reference) const {
+        return sheets.at(sheet).at(reference);
+    }
+
+    /// The row of the sheet whose column A says `label`, as the reference of column B.
+    std::string value_of(const std::string& sheet, const std::string& label) const {
+        for (const auto& [reference, c] : sheets.at(sheet)) {
+            if (reference[0] == 'A' && !c.numeric && c.value == label)
+                return "B" + reference.substr(1);
+        }
+        BOOST_FAIL("no row " << label << " in sheet " << sheet);
+        return "";
+    }
+};
+
+/// The exact amount a numeric cell holds, in minor units of `currency`.
+ledger::Amount cell_amount(const XlsxCell& cell, const char* currency) {
+    BOOST_TEST_REQUIRE(cell.numeric, "'" << cell.value << "' is not a number");
+    const auto parsed = ledger::parse_amount(cell.value, *ledger::find_currency(currency));
+    BOOST_TEST_REQUIRE(parsed.ok(), "'" << cell.value << "' is not an exact amount");
+    return parsed.minor;
+}
+
+/// A report in a currency without minor units, with hidden counts and no loans.
+reports::DonorReport ugx_report() {
+    reports::DonorReport r;
+    r.fund = "GULU-UGX-2026";
+    r.fund_name = "Gulu survivor enterprise grants";
+    r.donor = "NORTH-TRUST";
+    r.currency = "UGX";
+    r.from = day("2026-01-01");
+    r.to = day("2026-06-30");
+    r.statement.opening_cash = 4'000'000;
+    r.statement.receipts = 120'000'000;
+    r.statement.grants_paid = 37'500'000;
+    r.statement.fees = 112'500;
+    r.statement.closing_cash = 86'387'500;
+    r.months = {{"2026-01", 120'000'000, 20'000'000}, {"2026-03", 0, 17'612'500}};
+    r.loan_trend = {{"2026-01", 0, 0}, {"2026-02", 0, 0}};
+    r.survivors_reached = {15, false};
+    r.reach = {{"gender", {{"female", {13, false}}, {"male", {2, true}}}},
+               {"county", {{"Gulu", {9, true}}, {"Amuru", {3, true}}, {"Kitgum", {0, false}}}}};
+    r.awards_approved = {15, false};
+    r.amount_approved = 37'500'000;
+    r.amount_disbursed = 37'500'000;
+    r.median_grant = 2'500'000;
+    r.operating_6_months = {3, 4, true};
+    r.jobs_latest = {2, true};
+    r.notes = {"Counts of 1 to 4 show as <5."};
+    return r;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(donor_documents)
+
+BOOST_AUTO_TEST_CASE(xlsx_amounts_are_numbers_in_the_currency_digits_and_hidden_cells_text) {
+    Scratch scratch("xlsx-ugx");
+    const auto r = ugx_report();
+    const Xlsx book(scratch.write("r.xlsx", reports::donor_report_xlsx(r)));
+    BOOST_TEST(book.sheet_names ==
+                   (std::vector<std::string>{"Statement", "Money by month", "Reach", "Awards",
+                                             "Loans", "Loans by month", "Outcomes", "Notes"}),
+               boost::test_tools::per_element());
+    const auto closing = book.cell("Statement", book.value_of("Statement", "Closing cash"));
+    BOOST_TEST(closing.value == "86387500");
+    BOOST_TEST(cell_amount(closing, "UGX") == r.statement.closing_cash);
+    // Outflows are negative so that the statement sums to the closing cash.
+    BOOST_TEST(book.cell("Statement", book.value_of("Statement", "Grants paid")).value ==
+               "-37500000");
+    BOOST_TEST(book.styles.find(R"(formatCode="#,##0 &quot;UGX&quot;")") != std::string::npos);
+    BOOST_TEST(book.styles.find("#,##0.00") == std::string::npos);  // UGX has no cents
+    BOOST_TEST(book.cell("Money by month", "C5").value == "17612500");
+    // Reach: the total and shown cells are numbers; hidden ones say how they are hidden.
+    BOOST_TEST(book.cell("Reach", "C4").numeric);
+    BOOST_TEST(book.cell("Reach", "C4").value == "15");
+    BOOST_TEST(book.cell("Reach", "C5").value == "13");
+    BOOST_TEST(!book.cell("Reach", "C6").numeric);
+    BOOST_TEST(book.cell("Reach", "C6").value == "<5");
+    BOOST_TEST(book.cell("Reach", "C7").value == "suppressed");
+    BOOST_TEST(book.cell("Reach", "C9").value == "0");
+    BOOST_TEST(book.cell("Outcomes", "B4").value == "suppressed");  // the 6-month share
+    BOOST_TEST(book.cell("Outcomes", "B5").value == "<5");          // businesses observed
+    BOOST_TEST(book.cell("Outcomes", "B6").value == "not yet observed");
+    BOOST_TEST(book.cell("Outcomes", "B10").value == "<5");  // jobs
+    BOOST_TEST(book.cell("Loans", "B7").value == "-");       // no PAR30 without a portfolio
+    BOOST_TEST(book.cell("Statement", "B8").numeric);        // From: a date serial
+    BOOST_TEST(book.cell("Statement", "B8").value == "46023");
+    BOOST_TEST(book.cell("Notes", "A4").value == "Counts of 1 to 4 show as <5.");
+}
+
+BOOST_AUTO_TEST_CASE(xlsx_percentages_keep_their_decimals_and_long_amounts_stay_exact) {
+    Scratch scratch("xlsx-kes");
+    reports::DonorReport r = ugx_report();
+    r.currency = "KES";
+    r.par30 = "12.34";
+    r.on_time_repayment_rate = "87.5";
+    r.loans_outstanding = 123'456'789'012'345;  // 15 digits: a double holds it
+    // 19 significant digits: a double would round it, so the cell is the exact text.
+    r.statement.receipts = ledger::Amount(1'234'567'890'123'456'789LL);
+    const Xlsx book(scratch.write("r.xlsx", reports::donor_report_xlsx(r)));
+    const auto par30 =
+        book.cell("Loans", book.value_of("Loans", "Portfolio at risk > 30 days (PAR30)"));
+    BOOST_TEST(par30.numeric);
+    BOOST_TEST(par30.value == "12.34");
+    BOOST_TEST(book.styles.find(R"(formatCode="0.00&quot; %&quot;")") != std::string::npos);
+    BOOST_TEST(book.styles.find(R"(formatCode="0.0&quot; %&quot;")") != std::string::npos);
+    BOOST_TEST(book.styles.find(R"(formatCode="#,##0.00 &quot;KES&quot;")") != std::string::npos);
+    const auto outstanding = book.cell("Loans", book.value_of("Loans", "Outstanding principal"));
+    BOOST_TEST(cell_amount(outstanding, "KES") == r.loans_outstanding);
+    const auto receipts = book.cell("Statement", book.value_of("Statement", "Donor receipts"));
+    BOOST_TEST(!receipts.numeric);
+    BOOST_TEST(receipts.value == "12345678901234567.89");
+}
+
+BOOST_AUTO_TEST_CASE(every_page_of_a_long_pdf_names_the_fund_the_period_and_its_number) {
+    Scratch scratch("pdf-long");
+    reports::DonorReport r = ugx_report();
+    reports::Breakdown counties{"county", {}};
+    for (int i = 0; i < 90; ++i)
+        counties.cells.push_back({"County " + std::to_string(i), {10 + i, false}});
+    r.reach = {counties};
+    const auto pdf = scratch.write("r.pdf", reports::donor_report_pdf(r));
+    const int pages = pdf_pages(pdf);
+    BOOST_TEST(pages >= 4);
+    for (int page = 1; page <= pages; ++page) {
+        BOOST_TEST_CONTEXT("page " << page) {
+            const auto text = pdf_text(pdf, page);
+            BOOST_TEST(text.find("page " + std::to_string(page) + " of " + std::to_string(pages)) !=
+                       std::string::npos);
+            BOOST_TEST(text.find("GULU-UGX-2026") != std::string::npos);
+            BOOST_TEST(text.find("2026-01-01 to 2026-06-30") != std::string::npos);
+        }
+    }
+    const auto text = pdf_text(pdf);
+    BOOST_TEST(text.find("County 0") != std::string::npos);
+    BOOST_TEST(text.find("County 89") != std::string::npos);
+    // UGX has no minor units: whole shillings, grouped.
+    BOOST_TEST(text.find("86,387,500") != std::string::npos);
+    BOOST_TEST(text.find("86,387,500.") == std::string::npos);
+    BOOST_TEST(text.find("-37,500,000") != std::string::npos);  // grants paid, an outflow
+    BOOST_TEST(text.find("fewer than 5 observed") != std::string::npos);
+    BOOST_TEST(text.find("This fund had no loans outstanding in the period.") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+namespace {
+
+/// The seeded demo programme, once for the suite (seeding takes a while).
+struct SeededDemo {
+    LedgerFixture ledger;
+    db::Store& store = ledger.store;
+    Scratch scratch{"documents-demo"};
+
+    SeededDemo() {
+        const auto vault = api::PiiVault::open(scratch.dir / "pii.key");
+        const auto seeded = api::seed_demo(store, *ledger.writer, vault, 2026);
+        BOOST_TEST_REQUIRE(seeded.refused == 0);
+    }
+
+    static SeededDemo& get() {
+        static SeededDemo demo;
+        return demo;
+    }
+
+    reports::DonorReport report(const std::string& fund) {
+        return reports::build_donor_report(
+            *store.donor_report_input(fund, day("2025-01-01"), day("2026-10-31")));
+    }
+};
+
+constexpr const char* kPeriod = "2025-01-01 to 2026-10-31";
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(donor_documents_on_the_demo)
+
+BOOST_AUTO_TEST_CASE(the_pdf_reads_back_with_the_statement_and_a_footer_on_every_page) {
+    auto& demo = SeededDemo::get();
+    for (const char* fund : {"HAART-KES-2026", "TRUST-KES-LOANS"}) {
+        BOOST_TEST_CONTEXT(fund) {
+            const auto report = demo.report(fund);
+            const auto started = std::chrono::steady_clock::now();
+            const auto bytes = reports::donor_report_pdf(report);
+            const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::steady_clock::now() - started);
+            BOOST_TEST_MESSAGE(fund << ": PDF of " << bytes.size() << " bytes in " << took.count()
+                                    << " ms");
+            BOOST_TEST(bytes.starts_with("%PDF-"));
+            const auto pdf = demo.scratch.write(std::string(fund) + ".pdf", bytes);
+            const int pages = pdf_pages(pdf);
+            BOOST_TEST(pages >= 2);
+            for (int page = 1; page <= pages; ++page) {
+                const auto text = pdf_text(pdf, page);
+                BOOST_TEST(text.find("page " + std::to_string(page) + " of " +
+                                     std::to_string(pages)) != std::string::npos);
+                BOOST_TEST(text.find(fund) != std::string::npos);
+                BOOST_TEST(text.find(kPeriod) != std::string::npos);
+            }
+            const auto text = pdf_text(pdf);
+            const auto& s = report.statement;
+            const std::regex closing("Closing cash +" +
+                                     reports::display::money(s.closing_cash, "KES") + "\n");
+            BOOST_TEST(std::regex_search(text, closing), "no closing cash line in\n" << text);
+            BOOST_TEST(text.find(reports::display::money(s.receipts, "KES")) != std::string::npos);
+            for (const char* heading :
+                 {"Fund statement", "Money in and out by month", "Reach", "By gender",
+                  "By age band", "By county", "Awards", "Loans outstanding and PAR30 by month",
+                  "Outcomes", "Businesses operating", "How to read this report"}) {
+                BOOST_TEST(text.find(heading) != std::string::npos, heading);
+            }
+            // The money chart's scale: the largest monthly flow.
+            ledger::Amount max = 1;
+            for (const auto& m : report.months)
+                max = std::max({max, m.money_in, m.money_out});
+            BOOST_TEST(text.find("max " + reports::display::money(max, "KES") + " KES") !=
+                       std::string::npos);
+            if (!report.par30.empty())
+                BOOST_TEST(text.find(report.par30 + " %") != std::string::npos);
+            const auto fonts = run("pdffonts " + shell_quoted(pdf.string()));
+            BOOST_TEST(fonts.out.find("DejaVuSans") != std::string::npos, fonts.out);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(the_xlsx_has_a_sheet_per_section_and_the_closing_cash_as_a_number) {
+    auto& demo = SeededDemo::get();
+    const auto report = demo.report("TRUST-KES-LOANS");
+    const auto bytes = reports::donor_report_xlsx(report);
+    BOOST_TEST(bytes.starts_with("PK\x03\x04"));
+    const auto file = demo.scratch.write("TRUST-KES-LOANS.xlsx", bytes);
+    BOOST_TEST(run("unzip -tq " + shell_quoted(file.string())).exit_code == 0);
+    const Xlsx book(file);
+    BOOST_TEST(book.sheet_names.size() == 8u);
+    const auto& s = report.statement;
+    const auto closing = book.cell("Statement", book.value_of("Statement", "Closing cash"));
+    BOOST_TEST(cell_amount(closing, "KES") == s.closing_cash);
+    BOOST_TEST(s.closing_cash > 0);
+    BOOST_TEST(cell_amount(book.cell("Statement", book.value_of("Statement", "Opening cash")),
+                           "KES") == s.opening_cash);
+    BOOST_TEST(cell_amount(book.cell("Loans", book.value_of("Loans", "Outstanding principal")),
+                           "KES") == report.loans_outstanding);
+    // One row per month, amounts exact.
+    BOOST_TEST_REQUIRE(!report.months.empty());
+    for (std::size_t i = 0; i < report.months.size(); ++i) {
+        const auto row = std::to_string(i + 4);
+        BOOST_TEST(book.cell("Money by month", "A" + row).value == report.months[i].month);
+        BOOST_TEST(cell_amount(book.cell("Money by month", "B" + row), "KES") ==
+                   report.months[i].money_in);
+        BOOST_TEST(cell_amount(book.cell("Money by month", "C" + row), "KES") ==
+                   report.months[i].money_out);
+    }
+    BOOST_TEST(
+        book.sheets.at("Money by month").count("A" + std::to_string(report.months.size() + 4)) ==
+        0u);
+    BOOST_TEST(book.sheets.at("Loans by month").size() ==
+               4 * report.loan_trend.size() + 5);  // title + 4 headers + 4 cells a month
+}
+
+BOOST_AUTO_TEST_CASE(the_cli_writes_each_format_prints_nothing_and_audits_the_download) {
+    auto& demo = SeededDemo::get();
+    const std::string fund = "HAART-KES-2026";
+    const auto report = demo.report(fund);
+    const auto& dir = demo.scratch.dir;
+    const auto riziki = [&](const std::string& arguments) {
+        return run(std::string(RIZIKI_BINARY) + " report donor " + arguments + " --database-url " +
+                   shell_quoted(demo.ledger.database.owner_conninfo) + " --home " +
+                   shell_quoted(dir.string()) + " 2>" + shell_quoted((dir / "stderr").string()));
+    };
+    for (const char* format : {"csv", "json", "pdf", "xlsx"}) {
+        BOOST_TEST_CONTEXT(format) {
+            const auto out = dir / (std::string("cli.") + format);
+            const auto result =
+                riziki("--fund " + fund + " --from 2025-01-01 --to 2026-10-31 --format " + format +
+                       " -o " + shell_quoted(out.string()));
+            BOOST_TEST(result.exit_code == 0, read_file(dir / "stderr"));
+            BOOST_TEST(result.out == "");
+            BOOST_TEST(std::filesystem::exists(out));
+        }
+    }
+    BOOST_TEST(read_file(dir / "cli.csv") == reports::donor_report_csv(report));
+    BOOST_TEST(read_file(dir / "cli.json") == reports::donor_report_json(report));
+    BOOST_TEST(pdf_text(dir / "cli.pdf")
+                   .find(reports::display::money(report.statement.closing_cash, "KES")) !=
+               std::string::npos);
+    const Xlsx book(dir / "cli.xlsx");
+    BOOST_TEST(cell_amount(book.cell("Statement", book.value_of("Statement", "Closing cash")),
+                           "KES") == report.statement.closing_cash);
+    const auto audited =
+        demo.store.audit_log({std::nullopt, std::nullopt, "cli", "report.donor"}, 0, 100);
+    BOOST_TEST_REQUIRE(audited.size() == 4u);
+    BOOST_TEST(audited[0].event.subject == fund);
+    BOOST_TEST(audited[0].event.detail == "format=csv from=2025-01-01 to=2026-10-31");
+    BOOST_TEST(audited[3].event.detail == "format=xlsx from=2025-01-01 to=2026-10-31");
+
+    const auto unknown =
+        riziki("--fund NO-SUCH-FUND --format pdf -o " + shell_quoted((dir / "none.pdf").string()));
+    BOOST_TEST(unknown.exit_code == 2);
+    BOOST_TEST(unknown.out == "");
+    BOOST_TEST(read_file(dir / "stderr").find("fund NO-SUCH-FUND does not exist") !=
+               std::string::npos);
+    BOOST_TEST(!std::filesystem::exists(dir / "none.pdf"));
+    const auto no_file = riziki("--fund " + fund + " --format pdf");
+    BOOST_TEST(no_file.exit_code == 2);
+    BOOST_TEST(read_file(dir / "stderr").find("needs -o FILE") != std::string::npos);
+    const auto bad_format = riziki("--fund " + fund + " --format docx -o x.docx");
+    BOOST_TEST(bad_format.exit_code == 2);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
