@@ -1,0 +1,272 @@
+// Reports over HTTP on the seeded demo programme: donor report formats, the portfolio, the
+// IATI file checked by xmllint and the codelists, the HTML page rendered by Chromium, and
+// a donor token kept to its own funds.
+
+#include <unistd.h>
+#include <boost/test/unit_test.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "api/demo.hpp"
+#include "api/pii_vault.hpp"
+#include "db/journal_writer.hpp"
+#include "db/store.hpp"
+#include "tests/api/api_checks.hpp"
+
+namespace utf = boost::unit_test;
+using namespace riziki;
+using namespace riziki::testing;
+
+namespace {
+
+const char* const kGrantFund = "HAART-KES-2026";
+const char* const kLoanFund = "TRUST-KES-LOANS";
+const std::string kPeriod = "from=2025-01-01&to=2026-10-31";
+
+/// One server for the suite, with the demo programme seeded into its database through the
+/// same writer commands the API uses, sealed with the server's own PII key.
+struct DemoServer {
+    DemoServer() {
+        auto& s = SharedServer::get();
+        const auto vault = api::PiiVault::open(std::filesystem::path(s.home()) / "pii.key");
+        db::Store store(s.database().app_conninfo, 2);
+        db::JournalWriter writer(s.database().app_conninfo);
+        const auto seeded = api::seed_demo(store, writer, vault, 2026);
+        BOOST_TEST_REQUIRE(seeded.entries > 1000);
+        BOOST_TEST_REQUIRE(seeded.refused == 0);
+    }
+};
+
+ApiServer& server() {
+    return SharedServer::get();
+}
+
+struct Tool {
+    int status = -1;
+    std::string output;
+};
+
+Tool run(const std::string& command) {
+    Tool tool;
+    FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+    BOOST_TEST_REQUIRE(pipe != nullptr);
+    char buffer[4096];
+    while (std::fgets(buffer, sizeof buffer, pipe) != nullptr)
+        tool.output += buffer;
+    const int raw = pclose(pipe);
+    tool.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    return tool;
+}
+
+std::string write_temp(const std::string& text, const std::string& suffix) {
+    std::string path = "/tmp/riziki-report-XXXXXX" + suffix;
+    const int fd = mkstemps(path.data(), static_cast<int>(suffix.size()));
+    BOOST_TEST_REQUIRE(fd >= 0);
+    close(fd);
+    std::ofstream(path, std::ios::binary) << text;
+    return path;
+}
+
+/// The codes a codelist file defines.
+std::set<std::string> codelist(const std::string& name) {
+    std::ifstream in(std::string(RIZIKI_IATI_DIR) + "/codelists/" + name + ".xml");
+    std::stringstream text;
+    text << in.rdbuf();
+    std::set<std::string> codes;
+    static const std::regex kCode("<code>([^<]+)</code>");
+    const auto body = text.str();
+    for (std::sregex_iterator it(body.begin(), body.end(), kCode), end; it != end; ++it)
+        codes.insert((*it)[1]);
+    return codes;
+}
+
+/// Every value of `attribute` on `element` in the document.
+std::vector<std::string> attribute_values(const std::string& xml, const std::string& element,
+                                          const std::string& attribute) {
+    std::vector<std::string> out;
+    const std::regex pattern("<" + element + "\\b[^>]*\\b" + attribute + "=\"([^\"]*)\"");
+    for (std::sregex_iterator it(xml.begin(), xml.end(), pattern), end; it != end; ++it)
+        out.push_back((*it)[1]);
+    return out;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(reports_over_http, *utf::fixture<SharedServer>() * utf::fixture<DemoServer>())
+
+BOOST_AUTO_TEST_CASE(donor_report_json_reconciles_with_the_trial_balance) {
+    auto client = server().client();
+    const auto response =
+        client.get(std::string("/v1/reports/donor?fund=") + kLoanFund + "&" + kPeriod,
+                   server().auth("finance"));
+    BOOST_TEST_REQUIRE(response.status == 200, response.body);
+    const auto report = body_json(response);
+    const auto tb = body_json(
+        client.get(std::string("/v1/audit/trial-balance?as_of=2026-10-31&fund=") + kLoanFund,
+                   server().auth("auditor")));
+    // Closing cash = the fund's cash accounts; loans outstanding = account 1100.
+    long long cash = 0, loans = 0;
+    const auto minor = [](const std::string& text) {
+        return std::stoll(text.substr(0, text.find('.'))) * 100 +
+               std::stoll(text.substr(text.find('.') + 1));
+    };
+    for (const auto& row : tb.at("rows")) {
+        const auto account = row.at("account").get<std::string>();
+        const long long balance = minor(row.at("debit")) - minor(row.at("credit"));
+        if (account == "1010" || account == "1020" || account == "1030")
+            cash += balance;
+        if (account == "1100")
+            loans += balance;
+    }
+    const auto& statement = report.at("fund_statement");
+    BOOST_TEST(minor(statement.at("closing_cash")) == cash);
+    BOOST_TEST(minor(statement.at("loans_outstanding")) == loans);
+    BOOST_TEST(minor(report.at("loans").at("outstanding")) == loans);
+    // Every disaggregated count is a number of at least 5, or hidden.
+    for (const auto& [dimension, cells] : report.at("reach").at("by").items()) {
+        for (const auto& [key, value] : cells.items()) {
+            BOOST_TEST_CONTEXT(dimension << "=" << key) {
+                BOOST_TEST((value.is_string() ? value == "<5" || value == "suppressed"
+                                              : value.get<long>() >= 5 || value.get<long>() == 0));
+            }
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(csv_is_tidy_and_html_renders_in_chromium) {
+    auto client = server().client();
+    const auto base = std::string("/v1/reports/donor?fund=") + kGrantFund + "&" + kPeriod;
+    const auto csv = client.get(base + "&format=csv", server().auth("auditor"));
+    BOOST_TEST_REQUIRE(csv.status == 200);
+    BOOST_TEST(csv.header("Content-Type") == "text/csv; charset=utf-8");
+    BOOST_TEST(csv.body.rfind("section,metric,dimension,value\r\n", 0) == 0u);
+    std::istringstream lines(csv.body);
+    for (std::string line; std::getline(lines, line);)
+        BOOST_TEST(std::count(line.begin(), line.end(), ',') >= 3);
+    const auto pdf = client.get(base + "&format=pdf", server().auth("finance"));
+    BOOST_TEST_REQUIRE(pdf.status == 200);
+    BOOST_TEST(pdf.header("Content-Type") == "application/pdf");
+    BOOST_TEST(pdf.body.rfind("%PDF-", 0) == 0u);
+    const auto xlsx = client.get(base + "&format=xlsx", server().auth("auditor"));
+    BOOST_TEST_REQUIRE(xlsx.status == 200);
+    BOOST_TEST(xlsx.header("Content-Type") ==
+               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    BOOST_TEST(xlsx.body.rfind("PK", 0) == 0u);  // a zip
+    const auto html = client.get(base + "&format=html", server().auth("finance"));
+    BOOST_TEST_REQUIRE(html.status == 200);
+    BOOST_TEST(html.header("Content-Type") == "text/html; charset=utf-8");
+    BOOST_TEST(html.body.find("<script") == std::string::npos);  // self-contained, no scripts
+    BOOST_TEST(html.body.find("http://") == std::string::npos);
+    BOOST_TEST(html.body.find("<svg") != std::string::npos);
+    BOOST_TEST(html.body.find("@media print") != std::string::npos);
+    if (run("command -v chromium").status != 0) {
+        BOOST_TEST_MESSAGE("chromium is not installed: skipping the render check");
+        return;
+    }
+    const auto page = write_temp(html.body, ".html");
+    const auto shot = page + ".png";
+    const auto chromium =
+        run("timeout 120 chromium --headless --no-sandbox --disable-gpu "
+            "--enable-logging=stderr --v=0 --window-size=1000,3000 "
+            "--screenshot=" +
+            shot + " file://" + page);
+    BOOST_TEST(chromium.status == 0, chromium.output);
+    BOOST_TEST(std::filesystem::file_size(shot) > 20'000u);
+    BOOST_TEST(chromium.output.find("CONSOLE") == std::string::npos, chromium.output);
+    std::filesystem::remove(page);
+    std::filesystem::remove(shot);
+}
+
+BOOST_AUTO_TEST_CASE(iati_file_validates_and_uses_codelist_codes) {
+    auto client = server().client();
+    const auto response =
+        client.get(std::string("/v1/reports/iati?fund=") + kLoanFund + "&" + kPeriod,
+                   server().auth("finance"));
+    BOOST_TEST_REQUIRE(response.status == 200, response.body);
+    const auto& xml = response.body;
+    const auto path = write_temp(xml, ".xml");
+    const auto lint = run("xmllint --noout --schema " + std::string(RIZIKI_IATI_DIR) +
+                          "/iati-activities-schema.xsd " + path);
+    BOOST_TEST(lint.status == 0, lint.output);
+    std::filesystem::remove(path);
+    const auto types = codelist("TransactionType");
+    const auto used = attribute_values(xml, "transaction-type", "code");
+    BOOST_TEST(used.size() > 20u);
+    std::set<std::string> kinds;
+    for (const auto& code : used) {
+        BOOST_TEST(types.contains(code), code);
+        kinds.insert(code);
+    }
+    BOOST_TEST((kinds == std::set<std::string>{"1", "3", "5", "6"}));
+    for (const auto& code : attribute_values(xml, "activity-status", "code"))
+        BOOST_TEST(codelist("ActivityStatus").contains(code));
+    for (const auto& code : attribute_values(xml, "activity-date", "type"))
+        BOOST_TEST(codelist("ActivityDateType").contains(code));
+    for (const auto& code : attribute_values(xml, "participating-org", "role"))
+        BOOST_TEST(codelist("OrganisationRole").contains(code));
+    // Monthly totals of the fund only: no survivor or award appears.
+    BOOST_TEST(xml.find("SV-") == std::string::npos);
+    BOOST_TEST(xml.find("AW-") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(portfolio_buckets_add_up) {
+    auto client = server().client();
+    const auto response =
+        client.get("/v1/reports/portfolio?as_of=2026-06-30", server().auth("auditor"));
+    BOOST_TEST_REQUIRE(response.status == 200, response.body);
+    const auto body = body_json(response);
+    const auto minor = [](const std::string& text) {
+        return std::stoll(text.substr(0, text.find('.'))) * 100 +
+               std::stoll(text.substr(text.find('.') + 1));
+    };
+    BOOST_TEST_REQUIRE(body.at("books").size() == 1u);  // the demo lends in KES only
+    for (const auto& group : body.at("books")) {
+        long long aged = 0;
+        for (const auto& bucket : group.at("aging"))
+            aged += minor(bucket.at("outstanding"));
+        BOOST_TEST(aged == minor(group.at("par1_outstanding")));
+        BOOST_TEST(minor(group.at("par30_outstanding")) <= minor(group.at("par1_outstanding")));
+        BOOST_TEST(minor(group.at("par90_outstanding")) <= minor(group.at("par30_outstanding")));
+        BOOST_TEST(minor(group.at("par1_outstanding")) <= minor(group.at("gross_portfolio")));
+        BOOST_TEST(minor(group.at("gross_portfolio")) > 0);
+    }
+    long long cohort_gross = 0;
+    for (const auto& group : body.at("cohorts"))
+        cohort_gross += minor(group.at("gross_portfolio"));
+    BOOST_TEST(cohort_gross == minor(body.at("books")[0].at("gross_portfolio")));
+    check_problem(client.get("/v1/reports/portfolio", server().auth("donor")), 403, "forbidden");
+}
+
+BOOST_AUTO_TEST_CASE(a_donor_reads_only_its_own_funds_reports) {
+    auto client = server().client();
+    const auto token = server().create_token("donor", {kGrantFund});
+    const HeaderList donor{{"Authorization", "Bearer " + token}};
+    const auto own =
+        client.get(std::string("/v1/reports/donor?fund=") + kGrantFund + "&" + kPeriod, donor);
+    BOOST_TEST(own.status == 200);
+    for (const auto& path :
+         {std::string("/v1/reports/donor?fund=") + kLoanFund + "&" + kPeriod,
+          std::string("/v1/reports/donor?fund=") + kLoanFund + "&format=html",
+          std::string("/v1/reports/iati?fund=") + kLoanFund,
+          std::string("/v1/reports/iati?fund=NOPE"), std::string("/v1/funds/") + kLoanFund}) {
+        BOOST_TEST_CONTEXT(path) {
+            const auto answer = check_problem(client.get(path, donor), 403, "forbidden");
+            BOOST_TEST(answer.dump().find("closing_cash") == std::string::npos);
+        }
+    }
+    check_problem(client.get("/v1/reports/donor", server().auth("finance")), 400, "invalid_query");
+    // Each download is in the audit log, with who asked.
+    const auto log = body_json(
+        client.get("/v1/audit/log?action=report.donor&limit=1000", server().auth("auditor")));
+    bool found = false;
+    for (const auto& line : log.at("items"))
+        found = found || (line.at("subject") == kGrantFund && line.at("actor") != "anonymous");
+    BOOST_TEST(found);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
