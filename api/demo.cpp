@@ -80,14 +80,6 @@ long day_of(const char* text) {
     return ledger::days_since_epoch(*ledger::parse_date(text));
 }
 
-Date add_months(const Date& date, int months) {
-    const auto ym =
-        std::chrono::year_month(date.year(), date.month()) + std::chrono::months(months);
-    const auto last =
-        std::chrono::year_month_day_last(ym.year(), std::chrono::month_day_last(ym.month()));
-    return Date(ym.year(), ym.month(), std::min(date.day(), last.day()));
-}
-
 /// A demo M-Pesa business payment tariff (not Safaricom's schedule).
 Amount mpesa_fee(const Amount& amount) {
     if (amount <= 10'000 * kCents)
@@ -312,7 +304,7 @@ void Demo::observe(const db::SurvivorRecord& survivor, long first_disbursed) {
     bool operating = chance() < 94;
     long long revenue = between(6, 40) * 1000;
     for (int months : {3, 6, 12}) {
-        const Date on = add_months(ledger::date_from_days(first_disbursed), months);
+        const Date on = ledger::add_months(ledger::date_from_days(first_disbursed), months);
         if (ledger::days_since_epoch(on) >= today_)
             return;
         operating = operating && chance() < 93;
@@ -436,10 +428,10 @@ DemoSummary seed_demo(db::Store& store, db::JournalWriter& writer, const PiiVaul
             ++summary.refused;
     }
     // Months that ended before the last two are closed, as a finance officer would.
-    const auto last_closed = add_months(today, -2);
+    const auto last_closed = ledger::add_months(today, -2);
     for (Date month(std::chrono::year(2025), std::chrono::month(1), std::chrono::day(1));
          month < Date(last_closed.year(), last_closed.month(), std::chrono::day(1));
-         month = add_months(month, 1)) {
+         month = ledger::add_months(month, 1)) {
         (void)store.close_period(ledger::period_of(month), kActor);
     }
     summary.survivors = static_cast<int>(std::size(kCohorts)) * kSurvivorsPerCohort;

@@ -1,5 +1,6 @@
 #include "ledger/date.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace riziki::ledger {
@@ -58,6 +59,13 @@ std::string format_period(const Period& period) {
     char buffer[16];
     std::snprintf(buffer, sizeof buffer, "%04d-%02u", period.year, period.month);
     return buffer;
+}
+
+Date add_months(const Date& date, int months) {
+    using namespace std::chrono;
+    const year_month target = year_month(date.year(), date.month()) + std::chrono::months(months);
+    const day last = year_month_day_last(target.year(), month_day_last(target.month())).day();
+    return Date(target.year(), target.month(), std::min(date.day(), last));
 }
 
 std::string format_timestamp_us(std::int64_t us) {

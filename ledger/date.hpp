@@ -23,6 +23,10 @@ inline Date date_from_days(long days) {
     return Date(std::chrono::sys_days(std::chrono::days(days)));
 }
 
+/// The same day `months` months later (or earlier), clamped to the target month's last day
+/// (Java's LocalDate.plusMonths): 31 Jan + 1 -> 28 Feb.
+Date add_months(const Date& date, int months);
+
 /// "2026-11-25T16:34:12.420205Z": microseconds since the Unix epoch (>= 0) as RFC 3339 UTC.
 std::string format_timestamp_us(std::int64_t us);
 

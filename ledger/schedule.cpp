@@ -163,14 +163,6 @@ Plan make_plan(const Amount& principal, const LoanTerms& terms) {
 
 // ------------------------------------------------------------------------- due dates
 
-/// Java's LocalDate.plusMonths: the same day, clamped to the target month's last day.
-Date add_months(const Date& date, int count) {
-    using namespace std::chrono;
-    const year_month target = year_month(date.year(), date.month()) + months(count);
-    const day last = year_month_day_last(target.year(), month_day_last(target.month())).day();
-    return Date(target.year(), target.month(), std::min(date.day(), last));
-}
-
 /// The due date after `previous`. Monthly dates get back the seed's day (29-31) that a
 /// shorter month clamped away, as Fineract's adjustDate does: 31 Jan, 28 Feb, 31 Mar.
 Date next_due(const Date& previous, const LoanTerms& terms, const Date& seed) {

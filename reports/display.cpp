@@ -29,4 +29,31 @@ long scaled(const ledger::Amount& value, const ledger::Amount& max, long extent)
     return static_cast<long>(ledger::divide_half_even(value * extent, max));
 }
 
+std::string markup_escape(const std::string& text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        switch (c) {
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += c;
+        }
+    }
+    return out;
+}
+
 }  // namespace riziki::reports::display

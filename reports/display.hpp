@@ -11,6 +11,9 @@ namespace riziki::reports::display {
 /// An amount with thousands separators for reading: "1,234,567.00" (the currency's digits).
 std::string money(const ledger::Amount& amount, const std::string& currency);
 
+/// Text made safe inside XML or HTML text and attribute values (& < > " ').
+std::string markup_escape(const std::string& text);
+
 /// An outflow: shown with a minus sign unless it is zero.
 std::string outflow(const ledger::Amount& amount, const std::string& currency);
 

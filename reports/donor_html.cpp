@@ -13,32 +13,6 @@ namespace {
 
 using ledger::Amount;
 
-std::string escape(const std::string& text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
-
 using display::money;
 using display::outflow;
 using display::scaled;
@@ -46,14 +20,15 @@ using display::scaled;
 std::string rect(long x, long y, long w, long h, const char* css_class, const std::string& title) {
     std::ostringstream out;
     out << "<rect class=\"" << css_class << "\" x=\"" << x << "\" y=\"" << y << "\" width=\"" << w
-        << "\" height=\"" << h << "\"><title>" << escape(title) << "</title></rect>";
+        << "\" height=\"" << h << "\"><title>" << display::markup_escape(title)
+        << "</title></rect>";
     return out.str();
 }
 
 std::string text(long x, long y, const std::string& content, const char* anchor = "start") {
     std::ostringstream out;
     out << "<text x=\"" << x << "\" y=\"" << y << "\" text-anchor=\"" << anchor << "\">"
-        << escape(content) << "</text>";
+        << display::markup_escape(content) << "</text>";
     return out.str();
 }
 
@@ -79,7 +54,8 @@ std::string money_chart(const DonorReport& r) {
         svg << rect(x + 15, top + height - out, 14, out, "out",
                     m.month + " out " + money(m.money_out, r.currency));
         svg << "<text class=\"tick\" x=\"" << (x + 14) << "\" y=\"" << (top + height + 14)
-            << "\" text-anchor=\"middle\">" << escape(m.month.substr(2)) << "</text>";
+            << "\" text-anchor=\"middle\">" << display::markup_escape(m.month.substr(2))
+            << "</text>";
         x += step;
     }
     svg << "<line x1=\"45\" x2=\"" << x << "\" y1=\"" << (top + height) << "\" y2=\""
@@ -145,7 +121,8 @@ std::string loan_chart(const DonorReport& r) {
         const long par = p.outstanding > 0 ? scaled(p.par30_outstanding, p.outstanding, height) : 0;
         line << (line.tellp() > 0 ? " " : "") << (x + 14) << "," << (top + height - par);
         svg << "<text class=\"tick\" x=\"" << (x + 14) << "\" y=\"" << (top + height + 14)
-            << "\" text-anchor=\"middle\">" << escape(p.month.substr(2)) << "</text>";
+            << "\" text-anchor=\"middle\">" << display::markup_escape(p.month.substr(2))
+            << "</text>";
         x += step;
     }
     svg << "<polyline class=\"par\" points=\"" << line.str() << "\"/>";
@@ -183,7 +160,8 @@ std::string survival_chart(const DonorReport& r) {
 
 std::string row(const std::string& label, const std::string& value, const char* css = "") {
     return "<tr" + std::string(*css ? " class=\"" + std::string(css) + "\"" : "") + "><th>" +
-           escape(label) + "</th><td>" + escape(value) + "</td></tr>";
+           display::markup_escape(label) + "</th><td>" + display::markup_escape(value) +
+           "</td></tr>";
 }
 
 constexpr const char* kStyle = R"(
@@ -210,12 +188,14 @@ std::string donor_report_html(const DonorReport& r) {
     std::ostringstream html;
     html << "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
          << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-         << "<title>Donor report " << escape(r.fund) << " " << escape(period) << "</title><style>"
-         << kStyle << "</style></head><body>";
-    html << "<h1>" << escape(r.fund_name.empty() ? r.fund : r.fund_name) << "</h1>"
-         << "<p class=\"meta\">Fund " << escape(r.fund)
-         << (r.donor.empty() ? "" : " &middot; donor " + escape(r.donor)) << " &middot; "
-         << escape(period) << " &middot; amounts in " << escape(c) << "</p>";
+         << "<title>Donor report " << display::markup_escape(r.fund) << " "
+         << display::markup_escape(period) << "</title><style>" << kStyle
+         << "</style></head><body>";
+    html << "<h1>" << display::markup_escape(r.fund_name.empty() ? r.fund : r.fund_name) << "</h1>"
+         << "<p class=\"meta\">Fund " << display::markup_escape(r.fund)
+         << (r.donor.empty() ? "" : " &middot; donor " + display::markup_escape(r.donor))
+         << " &middot; " << display::markup_escape(period) << " &middot; amounts in "
+         << display::markup_escape(c) << "</p>";
 
     html << "<h2>Fund statement</h2><table>" << row("Opening cash", money(s.opening_cash, c))
          << row("Donor receipts", money(s.receipts, c))
@@ -233,11 +213,11 @@ std::string donor_report_html(const DonorReport& r) {
     html << "<div class=\"chart\"><h3>Money in and out by month</h3>" << money_chart(r) << "</div>";
 
     html << "<h2>Reach</h2><p>Survivors who received money from this fund in the period: <b>"
-         << escape(r.survivors_reached.text()) << "</b></p><div class=\"grid\">";
+         << display::markup_escape(r.survivors_reached.text()) << "</b></p><div class=\"grid\">";
     for (const auto& b : r.reach) {
         html << "<div class=\"chart\"><h3>By "
-             << escape(b.dimension == "age_band" ? "age band" : b.dimension) << "</h3>"
-             << breakdown_chart(b, b.dimension.c_str()) << "</div>";
+             << display::markup_escape(b.dimension == "age_band" ? "age band" : b.dimension)
+             << "</h3>" << breakdown_chart(b, b.dimension.c_str()) << "</div>";
     }
     html << "</div>";
 
@@ -272,7 +252,7 @@ std::string donor_report_html(const DonorReport& r) {
 
     html << "<h2>How to read this report</h2><ul class=\"notes\">";
     for (const auto& note : r.notes)
-        html << "<li>" << escape(note) << "</li>";
+        html << "<li>" << display::markup_escape(note) << "</li>";
     html << "</ul></body></html>\n";
     return html.str();
 }

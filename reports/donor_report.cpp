@@ -26,14 +26,6 @@ long day_number(const Date& date) {
     return ledger::days_since_epoch(date);
 }
 
-Date add_months(const Date& date, int months) {
-    const auto ym =
-        std::chrono::year_month(date.year(), date.month()) + std::chrono::months(months);
-    const auto last =
-        std::chrono::year_month_day_last(ym.year(), std::chrono::month_day_last(ym.month()));
-    return Date(ym.year(), ym.month(), std::min(date.day(), last.day()));
-}
-
 /// The median of amounts, HALF_EVEN between the two middle ones.
 std::optional<Amount> median(std::vector<Amount> values) {
     if (values.empty())
@@ -158,7 +150,7 @@ void loan_trend(const DonorReportInput& in, DonorReport& r) {
                 point.par30_outstanding += f.outstanding;
         }
         r.loan_trend.push_back(point);
-        end = add_months(Date(end.year(), end.month(), std::chrono::day(1)), 1);
+        end = ledger::add_months(Date(end.year(), end.month(), std::chrono::day(1)), 1);
     }
 }
 
@@ -289,11 +281,11 @@ void outcomes(const DonorReportInput& in, DonorReport& r,
             return a->observed_on < b->observed_on;
         });
         const Date first = funded_first.at(survivor);
-        if (const auto* o = follow_up(list, add_months(first, 6))) {
+        if (const auto* o = follow_up(list, ledger::add_months(first, 6))) {
             ++observed6;
             operating6 += o->business_status == "operating";
         }
-        if (const auto* o = follow_up(list, add_months(first, 12))) {
+        if (const auto* o = follow_up(list, ledger::add_months(first, 12))) {
             ++observed12;
             operating12 += o->business_status == "operating";
         }

@@ -1,36 +1,15 @@
 #include "reports/iati.hpp"
 
+#include "reports/display.hpp"
+
 #include <map>
 
 namespace riziki::reports {
 
 namespace {
 
-std::string xml_escape(const std::string& text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
-
 std::string narrative(const std::string& text) {
-    return "<narrative>" + xml_escape(text) + "</narrative>";
+    return "<narrative>" + display::markup_escape(text) + "</narrative>";
 }
 
 /// The IATI transaction type a posting feeds, or 0: money in from donors (1), grants and
@@ -91,9 +70,9 @@ std::string iati_activities_xml(const IatiInput& in) {
          "\" xml:lang=\"en\" "
          "default-currency=\"" +
          in.currency + "\">\n";
-    x += "  <iati-identifier>" + xml_escape(identifier) + "</iati-identifier>\n";
-    x += "  <reporting-org ref=\"" + xml_escape(in.reporting_org_ref) + "\" type=\"22\">" +
-         narrative(in.reporting_org_name) + "</reporting-org>\n";
+    x += "  <iati-identifier>" + display::markup_escape(identifier) + "</iati-identifier>\n";
+    x += "  <reporting-org ref=\"" + display::markup_escape(in.reporting_org_ref) +
+         "\" type=\"22\">" + narrative(in.reporting_org_name) + "</reporting-org>\n";
     x += "  <title>" + narrative(in.fund_name.empty() ? in.fund : in.fund_name) + "</title>\n";
     x += "  <description type=\"1\">" +
          narrative(
@@ -102,11 +81,11 @@ std::string iati_activities_xml(const IatiInput& in) {
              in.fund + ". Monthly totals only; no individual is identifiable.") +
          "</description>\n";
     if (!in.donor.empty()) {
-        x += "  <participating-org ref=\"" + xml_escape(in.donor) + "\" role=\"1\">" +
+        x += "  <participating-org ref=\"" + display::markup_escape(in.donor) + "\" role=\"1\">" +
              narrative(in.donor_name.empty() ? in.donor : in.donor_name) + "</participating-org>\n";
     }
-    x += "  <participating-org ref=\"" + xml_escape(in.reporting_org_ref) + "\" role=\"4\">" +
-         narrative(in.reporting_org_name) + "</participating-org>\n";
+    x += "  <participating-org ref=\"" + display::markup_escape(in.reporting_org_ref) +
+         "\" role=\"4\">" + narrative(in.reporting_org_name) + "</participating-org>\n";
     x += "  <activity-status code=\"" + status + "\"/>\n";
     x += "  <activity-date type=\"1\" iso-date=\"" +
          ledger::format_date(in.starts_on.value_or(in.from)) + "\"/>\n";

@@ -17,6 +17,7 @@
 #include "db/journal_writer.hpp"
 #include "db/store.hpp"
 #include "tests/api/api_checks.hpp"
+#include "tests/support/shell.hpp"
 
 namespace utf = boost::unit_test;
 using namespace riziki;
@@ -46,21 +47,9 @@ ApiServer& server() {
     return SharedServer::get();
 }
 
-struct Tool {
-    int status = -1;
-    std::string output;
-};
-
-Tool run(const std::string& command) {
-    Tool tool;
-    FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-    BOOST_TEST_REQUIRE(pipe != nullptr);
-    char buffer[4096];
-    while (std::fgets(buffer, sizeof buffer, pipe) != nullptr)
-        tool.output += buffer;
-    const int raw = pclose(pipe);
-    tool.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    return tool;
+/// Runs a shell command, capturing stdout and stderr.
+ShellResult run(const std::string& command) {
+    return shell(command);
 }
 
 std::string write_temp(const std::string& text, const std::string& suffix) {

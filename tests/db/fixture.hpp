@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "db/journal_writer.hpp"
 #include "db/store.hpp"
@@ -52,6 +53,19 @@ inline ledger::EntryDraft receipt(const char* fund, const char* currency, long l
     draft.postings = {posting("1010", fund, currency, amount),
                       posting("4100", fund, currency, -amount)};
     return draft;
+}
+
+/// Runs `statements` in one transaction; returns the error text, or "" if it committed.
+inline std::string try_sql(soci::session& sql, const std::vector<std::string>& statements) {
+    try {
+        soci::transaction tx(sql);
+        for (const auto& statement : statements)
+            sql << statement;
+        tx.commit();
+        return "";
+    } catch (const soci::soci_error& error) {
+        return error.what();
+    }
 }
 
 struct LedgerFixture {

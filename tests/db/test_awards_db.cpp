@@ -79,18 +79,6 @@ ledger::Disbursement pay(const std::string& award, long long amount, const std::
     return {award, minor(amount), day("2026-01-20"), ledger::Channel::mpesa, ref, minor(0)};
 }
 
-std::string try_sql(soci::session& sql, const std::vector<std::string>& statements) {
-    try {
-        soci::transaction tx(sql);
-        for (const auto& statement : statements)
-            sql << statement;
-        tx.commit();
-        return "";
-    } catch (const soci::soci_error& error) {
-        return error.what();
-    }
-}
-
 std::map<std::string, std::int64_t> failures(const db::VerifyReport& report) {
     std::map<std::string, std::int64_t> out;
     for (const auto& check : report.checks) {

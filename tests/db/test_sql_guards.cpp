@@ -13,20 +13,6 @@ using namespace riziki::testing;
 
 namespace {
 
-/// Runs `statements` in one transaction; returns the error text, or "" if it committed.
-std::string try_sql(soci::session& sql, const std::vector<std::string>& statements) {
-    try {
-        soci::transaction tx(sql);
-        for (const auto& statement : statements)
-            sql << statement;
-        tx.commit();
-        return "";
-    } catch (const soci::soci_error& error) {
-        BOOST_TEST_MESSAGE("refused: " << error.what());
-        return error.what();
-    }
-}
-
 /// An INSERT of the next entry, linked correctly to the head, with `count` postings.
 std::string next_entry(int count) {
     return "INSERT INTO entries (seq, effective_on, memo, event, recorded_by, recorded_at, "

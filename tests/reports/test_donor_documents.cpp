@@ -20,6 +20,7 @@
 #include "reports/display.hpp"
 #include "reports/donor_report.hpp"
 #include "tests/db/fixture.hpp"
+#include "tests/support/shell.hpp"
 
 using namespace riziki;
 using namespace riziki::testing;
@@ -27,23 +28,9 @@ using reports::Count;
 
 namespace {
 
-struct Run {
-    int exit_code = -1;
-    std::string out;
-};
-
 /// Runs `command` under sh; its stdout and exit status.
-Run run(const std::string& command) {
-    Run result;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    BOOST_TEST_REQUIRE(pipe != nullptr);
-    char buffer[4096];
-    std::size_t n = 0;
-    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0)
-        result.out.append(buffer, n);
-    const int status = ::pclose(pipe);
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return result;
+ShellResult run(const std::string& command) {
+    return shell(command, false);
 }
 
 std::string shell_quoted(const std::string& text) {
@@ -80,15 +67,15 @@ std::string pdf_text(const std::filesystem::path& pdf, int page = 0) {
     const std::string pages =
         page > 0 ? " -f " + std::to_string(page) + " -l " + std::to_string(page) : "";
     const auto result = run("pdftotext -layout" + pages + " " + shell_quoted(pdf.string()) + " -");
-    BOOST_TEST_REQUIRE(result.exit_code == 0);
-    return result.out;
+    BOOST_TEST_REQUIRE(result.status == 0);
+    return result.output;
 }
 
 /// The page count pdfinfo reads (0 when it cannot read the file).
 int pdf_pages(const std::filesystem::path& pdf) {
     const auto info = run("pdfinfo " + shell_quoted(pdf.string()) + " 2>&1");
     std::smatch match;
-    if (info.exit_code != 0 || !std::regex_search(info.out, match, std::regex(R"(Pages:\s+(\d+))")))
+    if (info.status != 0 || !std::regex_search(info.output, match, std::regex(R"(Pages:\s+(\d+))")))
         return 0;
     return std::stoi(match[1]);
 }
@@ -146,8 +133,8 @@ struct Xlsx {
 
     std::string entry(const std::string& name) const {
         const auto result = run("unzip -p " + shell_quoted(file.string()) + " " + name);
-        BOOST_TEST_REQUIRE(result.exit_code == 0, "unzip " << name << " failed");
-        return result.out;
+        BOOST_TEST_REQUIRE(result.status == 0, "unzip " << name << " failed");
+        return result.output;
     }
 
     const XlsxCell& cell(const std::string& sheet, const std::string& reference) const {
@@ -371,7 +358,7 @@ BOOST_AUTO_TEST_CASE(the_pdf_reads_back_with_the_statement_and_a_footer_on_every
             if (!report.par30.empty())
                 BOOST_TEST(text.find(report.par30 + " %") != std::string::npos);
             const auto fonts = run("pdffonts " + shell_quoted(pdf.string()));
-            BOOST_TEST(fonts.out.find("DejaVuSans") != std::string::npos, fonts.out);
+            BOOST_TEST(fonts.output.find("DejaVuSans") != std::string::npos, fonts.output);
         }
     }
 }
@@ -382,7 +369,7 @@ BOOST_AUTO_TEST_CASE(the_xlsx_has_a_sheet_per_section_and_the_closing_cash_as_a_
     const auto bytes = reports::donor_report_xlsx(report);
     BOOST_TEST(bytes.starts_with("PK\x03\x04"));
     const auto file = demo.scratch.write("TRUST-KES-LOANS.xlsx", bytes);
-    BOOST_TEST(run("unzip -tq " + shell_quoted(file.string())).exit_code == 0);
+    BOOST_TEST(run("unzip -tq " + shell_quoted(file.string())).status == 0);
     const Xlsx book(file);
     BOOST_TEST(book.sheet_names.size() == 8u);
     const auto& s = report.statement;
@@ -426,8 +413,8 @@ BOOST_AUTO_TEST_CASE(the_cli_writes_each_format_prints_nothing_and_audits_the_do
             const auto result =
                 riziki("--fund " + fund + " --from 2025-01-01 --to 2026-10-31 --format " + format +
                        " -o " + shell_quoted(out.string()));
-            BOOST_TEST(result.exit_code == 0, read_file(dir / "stderr"));
-            BOOST_TEST(result.out == "");
+            BOOST_TEST(result.status == 0, read_file(dir / "stderr"));
+            BOOST_TEST(result.output == "");
             BOOST_TEST(std::filesystem::exists(out));
         }
     }
@@ -448,16 +435,16 @@ BOOST_AUTO_TEST_CASE(the_cli_writes_each_format_prints_nothing_and_audits_the_do
 
     const auto unknown =
         riziki("--fund NO-SUCH-FUND --format pdf -o " + shell_quoted((dir / "none.pdf").string()));
-    BOOST_TEST(unknown.exit_code == 2);
-    BOOST_TEST(unknown.out == "");
+    BOOST_TEST(unknown.status == 2);
+    BOOST_TEST(unknown.output == "");
     BOOST_TEST(read_file(dir / "stderr").find("fund NO-SUCH-FUND does not exist") !=
                std::string::npos);
     BOOST_TEST(!std::filesystem::exists(dir / "none.pdf"));
     const auto no_file = riziki("--fund " + fund + " --format pdf");
-    BOOST_TEST(no_file.exit_code == 2);
+    BOOST_TEST(no_file.status == 2);
     BOOST_TEST(read_file(dir / "stderr").find("needs -o FILE") != std::string::npos);
     const auto bad_format = riziki("--fund " + fund + " --format docx -o x.docx");
-    BOOST_TEST(bad_format.exit_code == 2);
+    BOOST_TEST(bad_format.status == 2);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

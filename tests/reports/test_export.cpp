@@ -14,28 +14,16 @@
 #include "api/export_journal.hpp"
 #include "tests/db/fixture.hpp"
 #include "tests/db/random_entries.hpp"
+#include "tests/support/shell.hpp"
 
 using namespace riziki;
 using namespace riziki::testing;
 
 namespace {
 
-struct Tool {
-    int status = -1;
-    std::string output;
-};
-
 /// Runs a shell command, capturing stdout and stderr.
-Tool run(const std::string& command) {
-    Tool tool;
-    FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-    BOOST_TEST_REQUIRE(pipe != nullptr);
-    char buffer[4096];
-    while (std::fgets(buffer, sizeof buffer, pipe) != nullptr)
-        tool.output += buffer;
-    const int raw = pclose(pipe);
-    tool.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    return tool;
+ShellResult run(const std::string& command) {
+    return shell(command);
 }
 
 std::string export_text(db::Store& store, reports::ExportFormat format,

@@ -1,0 +1,32 @@
+#pragma once
+/// Runs shell commands from tests (the auditors' tools, xmllint, chromium, pdftotext).
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <stdexcept>
+#include <string>
+
+namespace riziki::testing {
+
+struct ShellResult {
+    int status = -1;     ///< exit status, -1 when killed by a signal
+    std::string output;  ///< stdout, and stderr too when asked for
+};
+
+/// Runs `command` under sh; with `with_stderr`, stderr is captured along with stdout.
+inline ShellResult shell(const std::string& command, bool with_stderr = true) {
+    ShellResult result;
+    FILE* pipe = ::popen((with_stderr ? command + " 2>&1" : command).c_str(), "r");
+    if (pipe == nullptr)
+        throw std::runtime_error("popen failed: " + command);
+    char buffer[4096];
+    std::size_t n = 0;
+    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0)
+        result.output.append(buffer, n);
+    const int raw = ::pclose(pipe);
+    result.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    return result;
+}
+
+}  // namespace riziki::testing
