@@ -11,31 +11,67 @@ namespace {
 
 constexpr std::size_t kFetchRows = 4096;
 
-constexpr const char* kSelectEntries = R"(
+// Two forms of each query, a range and a list of seqs, rather than one with an optional
+// filter: a prepared statement's generic plan for "(:s = '' OR seq = ANY(...))" scans the
+// whole table, which made every chunk of verify cost the size of the journal.
+constexpr const char* kSelectEntriesRange = R"(
 SELECT seq, to_char(effective_on, 'YYYY-MM-DD'), memo, event, recorded_by,
        (extract(epoch FROM recorded_at) * 1000000)::bigint, COALESCE(reverses, 0),
        encode(prev_hash, 'hex'), encode(hash, 'hex')
 FROM entries
-WHERE seq > :a AND seq <= :b AND (:s = '' OR seq = ANY(CAST(NULLIF(:s, '') AS bigint[])))
+WHERE seq > :a AND seq <= :b
 ORDER BY seq)";
 
-constexpr const char* kSelectPostings = R"(
+constexpr const char* kSelectEntriesListed = R"(
+SELECT seq, to_char(effective_on, 'YYYY-MM-DD'), memo, event, recorded_by,
+       (extract(epoch FROM recorded_at) * 1000000)::bigint, COALESCE(reverses, 0),
+       encode(prev_hash, 'hex'), encode(hash, 'hex')
+FROM entries
+WHERE seq > :a AND seq <= :b AND seq = ANY(CAST(:s AS bigint[]))
+ORDER BY seq)";
+
+constexpr const char* kSelectPostingsRange = R"(
 SELECT entry_seq, account, fund, currency, amount_minor::text, COALESCE(survivor, ''),
        COALESCE(award, '')
 FROM postings
 WHERE entry_seq > :a AND entry_seq <= :b
-  AND (:s = '' OR entry_seq = ANY(CAST(NULLIF(:s, '') AS bigint[])))
 ORDER BY entry_seq, line)";
+
+constexpr const char* kSelectPostingsListed = R"(
+SELECT entry_seq, account, fund, currency, amount_minor::text, COALESCE(survivor, ''),
+       COALESCE(award, '')
+FROM postings
+WHERE entry_seq > :a AND entry_seq <= :b AND entry_seq = ANY(CAST(:s AS bigint[]))
+ORDER BY entry_seq, line)";
+
+/// Binds (from, to) and, for a list, the seqs.
+template <typename Statement>
+void bind_range(Statement& st, long long& from, long long& to, const std::string& only) {
+    st.exchange(soci::use(from));
+    st.exchange(soci::use(to));
+    if (!only.empty())
+        st.exchange(soci::use(only));
+}
 
 void load_headers(soci::session& sql, long long from, long long to, const std::string& only,
                   std::vector<ledger::Entry>& out) {
     std::vector<long long> seq(kFetchRows), at(kFetchRows), reverses(kFetchRows);
     std::vector<std::string> day(kFetchRows), memo(kFetchRows), event(kFetchRows), by(kFetchRows),
         prev(kFetchRows), hash(kFetchRows);
-    soci::statement st =
-        (sql.prepare << kSelectEntries, soci::into(seq), soci::into(day), soci::into(memo),
-         soci::into(event), soci::into(by), soci::into(at), soci::into(reverses), soci::into(prev),
-         soci::into(hash), soci::use(from), soci::use(to), soci::use(only), soci::use(only));
+    soci::statement st(sql);
+    st.alloc();
+    st.prepare(only.empty() ? kSelectEntriesRange : kSelectEntriesListed);
+    st.exchange(soci::into(seq));
+    st.exchange(soci::into(day));
+    st.exchange(soci::into(memo));
+    st.exchange(soci::into(event));
+    st.exchange(soci::into(by));
+    st.exchange(soci::into(at));
+    st.exchange(soci::into(reverses));
+    st.exchange(soci::into(prev));
+    st.exchange(soci::into(hash));
+    bind_range(st, from, to, only);
+    st.define_and_bind();
     st.execute();
     while (st.fetch()) {
         for (std::size_t i = 0; i < seq.size(); ++i) {
@@ -77,10 +113,18 @@ std::vector<ledger::Entry> load(soci::session& sql, long long from, long long to
     std::vector<long long> seq(kFetchRows);
     std::vector<std::string> account(kFetchRows), fund(kFetchRows), currency(kFetchRows),
         amount(kFetchRows), survivor(kFetchRows), award(kFetchRows);
-    soci::statement st =
-        (sql.prepare << kSelectPostings, soci::into(seq), soci::into(account), soci::into(fund),
-         soci::into(currency), soci::into(amount), soci::into(survivor), soci::into(award),
-         soci::use(from), soci::use(to), soci::use(only), soci::use(only));
+    soci::statement st(sql);
+    st.alloc();
+    st.prepare(only.empty() ? kSelectPostingsRange : kSelectPostingsListed);
+    st.exchange(soci::into(seq));
+    st.exchange(soci::into(account));
+    st.exchange(soci::into(fund));
+    st.exchange(soci::into(currency));
+    st.exchange(soci::into(amount));
+    st.exchange(soci::into(survivor));
+    st.exchange(soci::into(award));
+    bind_range(st, from, to, only);
+    st.define_and_bind();
     st.execute();
     std::size_t at = 0;  // entries and postings both ascend by seq: walk them together
     while (st.fetch()) {

@@ -1,8 +1,14 @@
 #include "db/verify.hpp"
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <exception>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <set>
+#include <thread>
 #include <tuple>
 
 #include "db/awards_sql.hpp"
@@ -228,6 +234,79 @@ void check_audit_log(soci::session& sql, Checks& checks) {
     }
 }
 
+/// Loads the journal's chunks on a second connection that shares the verifying
+/// transaction's snapshot, one chunk ahead, so PostgreSQL reads the next chunk while this
+/// process checks the current one.
+class ChunkReader {
+  public:
+    ChunkReader(const std::string& conninfo, const std::string& snapshot, std::int64_t max_seq)
+        : max_seq_(max_seq) {
+        open_session(sql_, conninfo);
+        sql_ << "BEGIN";
+        sql_ << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+        sql_ << "SET TRANSACTION SNAPSHOT '" + snapshot + "'";
+        thread_ = std::thread([this] { run(); });
+    }
+    ~ChunkReader() {
+        {
+            std::lock_guard lock(mutex_);
+            stopping_ = true;
+        }
+        changed_.notify_all();
+        thread_.join();
+    }
+    ChunkReader(const ChunkReader&) = delete;
+    ChunkReader& operator=(const ChunkReader&) = delete;
+
+    /// The next chunk in sequence order; empty after the last. Rethrows the reader's error.
+    std::vector<ledger::Entry> next() {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return !ready_.empty() || done_; });
+        if (!ready_.empty()) {
+            auto chunk = std::move(ready_.front());
+            ready_.pop_front();
+            changed_.notify_all();
+            return chunk;
+        }
+        if (error_)
+            std::rethrow_exception(error_);
+        return {};
+    }
+
+  private:
+    void run() {
+        try {
+            for (std::int64_t from = 0; from < max_seq_; from += kChunkEntries) {
+                auto chunk = load_entries(sql_, from, from + kChunkEntries);
+                std::unique_lock lock(mutex_);
+                changed_.wait(lock, [&] { return ready_.size() < 2 || stopping_; });
+                if (stopping_)
+                    break;
+                if (!chunk.empty())
+                    ready_.push_back(std::move(chunk));
+                changed_.notify_all();
+            }
+            sql_ << "COMMIT";
+        } catch (...) {
+            std::lock_guard lock(mutex_);
+            error_ = std::current_exception();
+        }
+        std::lock_guard lock(mutex_);
+        done_ = true;
+        changed_.notify_all();
+    }
+
+    soci::session sql_;
+    std::int64_t max_seq_;
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::deque<std::vector<ledger::Entry>> ready_;
+    bool done_ = false;
+    bool stopping_ = false;
+    std::exception_ptr error_;
+    std::thread thread_;
+};
+
 }  // namespace
 
 VerifyReport verify_journal(const std::string& conninfo) {
@@ -257,13 +336,22 @@ VerifyReport verify_journal(const std::string& conninfo) {
         }
     }
 
+    std::string snapshot;
+    sql << "SELECT pg_export_snapshot()", soci::into(snapshot);
+
     Checks checks;
     AwardLedger awards(sql);
     std::map<BalanceKey, ledger::Amount> deltas;
     ledger::Hash prev = ledger::kGenesisHash;
     std::int64_t expected = 1;
-    for (std::int64_t from = 0; from < max_seq; from += kChunkEntries) {
-        for (const auto& entry : load_entries(sql, from, from + kChunkEntries)) {
+    std::optional<ChunkReader> reader;
+    try {
+        reader.emplace(conninfo, snapshot, max_seq);
+    } catch (const soci::soci_error& error) {
+        throw DatabaseUnavailable(error.what());
+    }
+    for (auto chunk = reader->next(); !chunk.empty(); chunk = reader->next()) {
+        for (const auto& entry : chunk) {
             check_entry(entry, expected, prev, checks);
             const auto period = ledger::period_of(entry.draft.effective_on);
             if (auto it = closed_after.find(period);

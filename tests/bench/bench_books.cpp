@@ -32,6 +32,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 int main(int argc, char** argv) {
     const int entries = bench::arg(argc, argv, "entries", 1'000'000);
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);  // each figure as soon as it is known
     bench::ScratchCluster scratch;
     const std::string conninfo = scratch.app_conninfo();
     db::Store store(conninfo, 2);
