@@ -55,7 +55,6 @@ constexpr DemoCohort kCohorts[] = {
     {"KWL-2025B", "Kwale", "2025-05-12"},   {"NBI-2025B", "Nairobi", "2025-08-11"},
     {"BSA-2025C", "Busia", "2025-10-13"},   {"KSM-2026A", "Kisumu", "2026-01-12"},
 };
-constexpr int kSurvivorsPerCohort = 50;
 
 constexpr const char* kGivenNames[] = {"Amina",  "Wanjiru", "Achieng", "Fatuma", "Mercy",
                                        "Zawadi", "Halima",  "Nafula",  "Grace",  "Rehema",
@@ -119,8 +118,8 @@ Event command(long day, int order, ledger::Command c) {
 
 class Demo {
   public:
-    Demo(db::Store& store, const PiiVault& vault, unsigned seed, long today)
-        : store_(store), vault_(vault), random_(seed), today_(today) {}
+    Demo(db::Store& store, const PiiVault& vault, unsigned seed, long today, int per_cohort)
+        : store_(store), vault_(vault), random_(seed), today_(today), per_cohort_(per_cohort) {}
 
     std::vector<Event> build();
 
@@ -140,6 +139,7 @@ class Demo {
     const PiiVault& vault_;
     std::mt19937 random_;
     long today_;
+    int per_cohort_;
     std::set<std::string> phones_;
     std::vector<Event> events_;
     int reference_ = 0;
@@ -159,7 +159,7 @@ void Demo::enrol(const DemoCohort& cohort, int index) {
     s.recorded_by = kActor;
     std::string phone;
     do {
-        phone = "070000" + std::to_string(between(1'000, 9'999));  // a fictitious range
+        phone = "0700" + std::to_string(between(100'000, 999'999));  // a fictitious range
     } while (!phones_.insert(phone).second);
     const Pii pii{std::string(kGivenNames[between(0, 14)]) + " " + kFamilyNames[between(0, 14)],
                   phone, std::to_string(20'000'000 + index * 7919 + between(0, 7000))};
@@ -395,7 +395,7 @@ std::vector<Event> Demo::build() {
                                   *ledger::parse_date(c.starts_on)}) != ledger::Rejection::none) {
             throw std::runtime_error("demo: cohort refused");
         }
-        for (int i = 0; i < kSurvivorsPerCohort; ++i)
+        for (int i = 0; i < per_cohort_; ++i)
             enrol(c, ++index);
     }
     fund_the_books();
@@ -408,11 +408,11 @@ std::vector<Event> Demo::build() {
 }  // namespace
 
 DemoSummary seed_demo(db::Store& store, db::JournalWriter& writer, const PiiVault& vault,
-                      unsigned seed, const ledger::Date& today) {
+                      unsigned seed, const ledger::Date& today, int survivors_per_cohort) {
     DemoSummary summary;
     if (store.head().seq != 0 || store.fund(kFunds[0].code))
         return summary;
-    Demo demo(store, vault, seed, ledger::days_since_epoch(today));
+    Demo demo(store, vault, seed, ledger::days_since_epoch(today), survivors_per_cohort);
     auto events = demo.build();
     // Queued in date order, booked in batches; each command is checked against the books
     // as the ones before it left them, exactly as over HTTP.
@@ -434,7 +434,7 @@ DemoSummary seed_demo(db::Store& store, db::JournalWriter& writer, const PiiVaul
          month = ledger::add_months(month, 1)) {
         (void)store.close_period(ledger::period_of(month), kActor);
     }
-    summary.survivors = static_cast<int>(std::size(kCohorts)) * kSurvivorsPerCohort;
+    summary.survivors = static_cast<int>(std::size(kCohorts)) * survivors_per_cohort;
     return summary;
 }
 

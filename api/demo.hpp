@@ -30,9 +30,11 @@ struct DemoSummary {
 inline const ledger::Date kDemoToday{std::chrono::year(2026), std::chrono::month(11),
                                      std::chrono::day(20)};
 
-/// Seeds the demo programme if the database holds none yet (same seed, same books).
+/// Seeds the demo programme if the database holds none yet (same seed, same books). Six
+/// cohorts of `survivors_per_cohort` (the benchmark seeds 100,000 survivors this way).
 DemoSummary seed_demo(db::Store& store, db::JournalWriter& writer, const PiiVault& vault,
-                      unsigned seed, const ledger::Date& today = kDemoToday);
+                      unsigned seed, const ledger::Date& today = kDemoToday,
+                      int survivors_per_cohort = 50);
 
 /// Creates one new token per role (the donor's scoped to the demo's first fund); returns
 /// (role, token) pairs to print.

@@ -128,29 +128,50 @@ void on_time(const AwardFacts& a, const ledger::Schedule& schedule, const DonorR
     }
 }
 
+/// A loan's schedule, computed again only when what it depends on (the amount disbursed
+/// and the first disbursement's date) changes: schedules cost decimal arithmetic.
+class ScheduleCache {
+  public:
+    const ledger::ScheduleResult& get(const ledger::Award& award, const ledger::AwardFigures& f) {
+        if (!result_ || disbursed_ != f.disbursed || first_ != f.first_disbursed_on) {
+            result_ = ledger::award_schedule(award, f);
+            disbursed_ = f.disbursed;
+            first_ = f.first_disbursed_on;
+        }
+        return *result_;
+    }
+
+  private:
+    std::optional<ledger::ScheduleResult> result_;
+    Amount disbursed_ = 0;
+    std::optional<Date> first_;
+};
+
 /// Outstanding loans and PAR30 at each month's end of the period (the last at `to`).
 void loan_trend(const DonorReportInput& in, DonorReport& r) {
-    Date end = in.from;
-    while (end <= in.to) {
-        const Date month_end =
-            std::min(in.to, Date(std::chrono::year_month_day_last(
-                                end.year(), std::chrono::month_day_last(end.month()))));
-        LoanPoint point{ledger::format_period(ledger::period_of(month_end)), 0, 0};
-        for (const auto& a : in.awards) {
-            if (a.award.kind != ledger::AwardKind::loan)
-                continue;
-            const auto f = figures_until(a, month_end);
+    std::vector<Date> ends;
+    for (Date end = in.from; end <= in.to;
+         end = ledger::add_months(Date(end.year(), end.month(), std::chrono::day(1)), 1)) {
+        ends.push_back(std::min(in.to, Date(std::chrono::year_month_day_last(
+                                           end.year(), std::chrono::month_day_last(end.month())))));
+        r.loan_trend.push_back({ledger::format_period(ledger::period_of(ends.back())), 0, 0});
+    }
+    for (const auto& a : in.awards) {
+        if (a.award.kind != ledger::AwardKind::loan)
+            continue;
+        ScheduleCache schedules;
+        for (std::size_t m = 0; m < ends.size(); ++m) {
+            const auto f = figures_until(a, ends[m]);
             if (f.outstanding <= 0)
                 continue;
+            auto& point = r.loan_trend[m];
             point.outstanding += f.outstanding;
             if (ledger::derive_status(a.award, f) != ledger::AwardStatus::active)
                 continue;
-            const auto schedule = ledger::award_schedule(a.award, f);
-            if (schedule.ok() && ledger::arrears_as_of(schedule.schedule, f, month_end).days >= 30)
+            const auto& schedule = schedules.get(a.award, f);
+            if (schedule.ok() && ledger::arrears_as_of(schedule.schedule, f, ends[m]).days >= 30)
                 point.par30_outstanding += f.outstanding;
         }
-        r.loan_trend.push_back(point);
-        end = ledger::add_months(Date(end.year(), end.month(), std::chrono::day(1)), 1);
     }
 }
 

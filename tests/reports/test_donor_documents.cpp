@@ -7,8 +7,10 @@
 
 #include <sys/wait.h>
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -152,10 +154,20 @@ struct Xlsx {
     }
 };
 
-/// The exact amount a numeric cell holds, in minor units of `currency`.
+/// The amount a numeric cell holds, in minor units of `currency`. A spreadsheet cell is a
+/// binary double: the writer may print it with 17 significant digits ("86868.49000000001");
+/// it must be exactly the double nearest to an amount with the currency's digits.
 ledger::Amount cell_amount(const XlsxCell& cell, const char* currency) {
     BOOST_TEST_REQUIRE(cell.numeric, "'" << cell.value << "' is not a number");
-    const auto parsed = ledger::parse_amount(cell.value, *ledger::find_currency(currency));
+    const auto found = *ledger::find_currency(currency);
+    double stored = 0;
+    std::from_chars(cell.value.data(), cell.value.data() + cell.value.size(), stored);
+    char text[64];
+    std::snprintf(text, sizeof text, "%.*f", found.digits(), stored);
+    double nearest = 0;
+    std::from_chars(text, text + std::strlen(text), nearest);
+    BOOST_TEST_REQUIRE(nearest == stored, "'" << cell.value << "' is not an exact amount");
+    const auto parsed = ledger::parse_amount(text, found);
     BOOST_TEST_REQUIRE(parsed.ok(), "'" << cell.value << "' is not an exact amount");
     return parsed.minor;
 }

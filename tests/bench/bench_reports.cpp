@@ -1,0 +1,101 @@
+// The donor report at programme size (issue: 100,000 survivors and 2,000,000 entries; JSON
+// within 1 s, PDF within 3 s).
+//
+//   ./build/tests/bench/bench_reports --per-cohort 16667 --entries 2000000
+//
+// Seeds the demo programme scaled up (six cohorts of `per-cohort` survivors, each with an
+// award, payments, repayments and follow-ups, all through the writer), tops the journal up
+// with random entries in three other funds to `entries`, then times each fund's donor
+// report end to end (snapshot reads + computation + rendering) as JSON, HTML and PDF.
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <future>
+#include <random>
+
+#include "api/demo.hpp"
+#include "api/pii_vault.hpp"
+#include "db/journal_writer.hpp"
+#include "db/store.hpp"
+#include "reports/donor_report.hpp"
+#include "tests/bench/bench_support.hpp"
+#include "tests/db/random_entries.hpp"
+
+using namespace riziki;
+
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);
+    const int per_cohort = bench::arg(argc, argv, "per-cohort", 16'667);
+    const int entries = bench::arg(argc, argv, "entries", 2'000'000);
+    bench::ScratchCluster scratch;
+    const std::string conninfo = scratch.app_conninfo();
+    db::Store store(conninfo, 2);
+    const auto key_dir = std::filesystem::temp_directory_path() /
+                         ("riziki-bench-reports-" + std::to_string(::getpid()));
+    const auto vault = api::PiiVault::open(key_dir / "pii.key");
+
+    auto start = std::chrono::steady_clock::now();
+    long long written = 0;
+    {
+        db::JournalWriter writer(conninfo, db::WriterOptions{2048, 16384});
+        const auto seeded = api::seed_demo(store, writer, vault, 2026, api::kDemoToday, per_cohort);
+        written = seeded.entries;
+        std::printf("seeded %d survivors, %d entries (%d refused) in %.1f s\n", seeded.survivors,
+                    seeded.entries, seeded.refused, seconds_since(start));
+        for (const auto& [code, currency] :
+             {std::pair{"F-KES", "KES"}, std::pair{"F-KES2", "KES"}, std::pair{"F-USD", "USD"}}) {
+            store.create_fund(code, currency, code);
+        }
+        start = std::chrono::steady_clock::now();
+        std::mt19937_64 random(7);
+        std::vector<std::future<db::WriteOutcome>> pending;
+        for (long long i = written; i < entries; ++i) {
+            pending.push_back(writer.submit(
+                {testing::random_entry(random, "filler", static_cast<long>(i % 20000)),
+                 std::nullopt}));
+            if (pending.size() >= 16384) {
+                for (auto& f : pending)
+                    f.get();
+                pending.clear();
+            }
+        }
+        for (auto& f : pending)
+            f.get();
+        std::printf("topped up to %lld entries in %.1f s\n",
+                    static_cast<long long>(store.head().seq), seconds_since(start));
+    }
+
+    const auto from = *ledger::parse_date("2025-01-01");
+    const auto to = *ledger::parse_date("2026-10-31");
+    std::printf("| fund | awards | read ms | JSON ms | HTML ms | PDF ms | PDF bytes |\n");
+    std::printf("|---|---|---|---|---|---|---|\n");
+    for (const char* fund :
+         {"HAART-KES-2026", "CTIP-USD-2026", "TRUST-KES-LOANS", "CTIP-KES-LOANS"}) {
+        start = std::chrono::steady_clock::now();
+        const auto input = store.donor_report_input(fund, from, to);
+        const double read = seconds_since(start) * 1000;
+        auto t = std::chrono::steady_clock::now();
+        const auto report = reports::build_donor_report(*input);
+        const auto json = reports::donor_report_json(report);
+        const double json_ms = read + seconds_since(t) * 1000;
+        t = std::chrono::steady_clock::now();
+        const auto html = reports::donor_report_html(report);
+        const double html_ms = read + seconds_since(t) * 1000;
+        t = std::chrono::steady_clock::now();
+        const auto pdf = reports::donor_report_pdf(report);
+        const double pdf_ms = read + seconds_since(t) * 1000;
+        std::printf("| %s | %zu | %.0f | %.0f | %.0f | %.0f | %zu |\n", fund, input->awards.size(),
+                    read, json_ms, html_ms, pdf_ms, pdf.size());
+    }
+    std::filesystem::remove_all(key_dir);
+    return 0;
+}
