@@ -29,10 +29,12 @@ SELECT f.fund, COALESCE((SELECT sum(last.closing_minor) FROM (
            ORDER BY b.account, b.day DESC) last), 0)::text
 FROM unnest(CAST(:funds AS text[])) AS f(fund))";
 
+// In use: not given back by a reversal of the entry that used it.
 constexpr const char* kSelectReferences = R"(
 SELECT r.channel, r.reference FROM payment_references r
 JOIN unnest(CAST(:channels AS text[]), CAST(:refs AS text[])) AS u(c, ref)
-  ON r.channel = u.c AND r.reference = u.ref)";
+  ON r.channel = u.c AND r.reference = u.ref
+WHERE NOT EXISTS (SELECT 1 FROM entries x WHERE x.reverses = r.entry_seq))";
 
 std::string id_array(const std::set<std::string>& ids) {
     ArrayLiteral array;

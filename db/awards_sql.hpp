@@ -26,7 +26,7 @@ std::map<std::string, ledger::AwardFigures> select_award_figures(
 std::map<std::string, ledger::Amount, std::less<>> select_fund_cash(
     soci::session& sql, const std::set<std::string>& funds);
 
-/// Which of these payment references were used before.
+/// Which of these payment references are in use (used, and not given back by a reversal).
 std::set<std::pair<ledger::Channel, std::string>> select_used_references(
     soci::session& sql, const std::set<std::pair<ledger::Channel, std::string>>& references);
 
