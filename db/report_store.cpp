@@ -67,13 +67,22 @@ std::vector<reports::AwardFacts> award_facts(soci::session& sql, const std::stri
         people[id] = {row.get<std::string>(1), row.get<std::string>(2), row.get<int>(3),
                       row.get<std::string>(4), row.get<std::string>(5), row.get<int>(6) != 0};
     }
+    // Fetched a block of rows at a time into columns: the largest read of a report.
     std::map<std::string, std::vector<reports::AwardPosting>> postings;
-    soci::rowset<soci::row> rows =
-        (sql.prepare << kAwardPostings, soci::use(fund), soci::use(fund), soci::use(until));
-    for (const auto& row : rows) {
-        postings[row.get<std::string>(0)].push_back({date_of(row, 1), row.get<std::string>(2),
-                                                     row.get<std::string>(3),
-                                                     amount_from_text(row.get<std::string>(4))});
+    constexpr std::size_t kBlock = 4096;
+    std::vector<std::string> award_id(kBlock), day(kBlock), account(kBlock), event(kBlock),
+        amount(kBlock);
+    soci::statement st =
+        (sql.prepare << kAwardPostings, soci::into(award_id), soci::into(day), soci::into(account),
+         soci::into(event), soci::into(amount), soci::use(fund), soci::use(fund), soci::use(until));
+    st.execute();
+    while (st.fetch()) {
+        for (std::size_t i = 0; i < award_id.size(); ++i) {
+            postings[award_id[i]].push_back({*ledger::parse_date(day[i]), std::move(account[i]),
+                                             std::move(event[i]), amount_from_text(amount[i])});
+        }
+        for (auto* column : {&award_id, &day, &account, &event, &amount})
+            column->resize(kBlock);
     }
     std::vector<reports::AwardFacts> facts;
     for (auto& [id, award] : select_awards(sql, ids))

@@ -37,6 +37,30 @@ std::optional<Amount> median(std::vector<Amount> values) {
     return ledger::divide_half_even(values[n / 2 - 1] + values[n / 2], 2);
 }
 
+/// An award's figures as of a sequence of non-decreasing dates, each step adding only the
+/// postings since the last: one pass over the postings however many dates are asked for.
+class FiguresWalk {
+  public:
+    explicit FiguresWalk(const AwardFacts& a) {
+        for (const auto& p : a.postings)
+            postings_.push_back(&p);
+        std::sort(postings_.begin(), postings_.end(),
+                  [](const AwardPosting* x, const AwardPosting* y) { return x->day < y->day; });
+    }
+    const ledger::AwardFigures& until(const Date& day) {
+        while (next_ < postings_.size() && postings_[next_]->day <= day) {
+            const auto& p = *postings_[next_++];
+            ledger::add_posting(figures_, p.account, p.event, p.amount, p.day);
+        }
+        return figures_;
+    }
+
+  private:
+    std::vector<const AwardPosting*> postings_;
+    std::size_t next_ = 0;
+    ledger::AwardFigures figures_;
+};
+
 ledger::AwardFigures figures_until(const AwardFacts& a, const Date& until) {
     ledger::AwardFigures f;
     for (const auto& p : a.postings) {
@@ -116,10 +140,11 @@ void statement_of(const DonorReportInput& in, DonorReport& r) {
 /// due date.
 void on_time(const AwardFacts& a, const ledger::Schedule& schedule, const DonorReportInput& in,
              Amount& due, Amount& paid_on_time) {
+    FiguresWalk walk(a);
     for (const auto& installment : schedule.installments) {
         if (!in_period(installment.due_on, in))
             continue;
-        const auto by_then = figures_until(a, installment.due_on);
+        const auto& by_then = walk.until(installment.due_on);
         const auto states =
             ledger::installment_states(schedule, by_then.interest_paid, by_then.principal_repaid);
         const auto& st = states.at(static_cast<std::size_t>(installment.number - 1));
@@ -160,8 +185,9 @@ void loan_trend(const DonorReportInput& in, DonorReport& r) {
         if (a.award.kind != ledger::AwardKind::loan)
             continue;
         ScheduleCache schedules;
+        FiguresWalk walk(a);
         for (std::size_t m = 0; m < ends.size(); ++m) {
-            const auto f = figures_until(a, ends[m]);
+            const auto& f = walk.until(ends[m]);
             if (f.outstanding <= 0)
                 continue;
             auto& point = r.loan_trend[m];
