@@ -76,8 +76,10 @@ int main(int argc, char** argv) {
 
     const auto from = *ledger::parse_date("2025-01-01");
     const auto to = *ledger::parse_date("2026-10-31");
-    std::printf("| fund | awards | read ms | JSON ms | HTML ms | PDF ms | PDF bytes |\n");
-    std::printf("|---|---|---|---|---|---|---|\n");
+    // Each format's figure is the whole request's work: read + build + render.
+    std::printf(
+        "| fund | awards | read ms | build ms | JSON ms | HTML ms | PDF ms | PDF bytes |\n");
+    std::printf("|---|---|---|---|---|---|---|---|\n");
     for (const char* fund :
          {"HAART-KES-2026", "CTIP-USD-2026", "TRUST-KES-LOANS", "CTIP-KES-LOANS"}) {
         start = std::chrono::steady_clock::now();
@@ -85,16 +87,18 @@ int main(int argc, char** argv) {
         const double read = seconds_since(start) * 1000;
         auto t = std::chrono::steady_clock::now();
         const auto report = reports::build_donor_report(*input);
+        const double build = seconds_since(t) * 1000;
+        t = std::chrono::steady_clock::now();
         const auto json = reports::donor_report_json(report);
-        const double json_ms = read + seconds_since(t) * 1000;
+        const double json_ms = read + build + seconds_since(t) * 1000;
         t = std::chrono::steady_clock::now();
         const auto html = reports::donor_report_html(report);
-        const double html_ms = read + seconds_since(t) * 1000;
+        const double html_ms = read + build + seconds_since(t) * 1000;
         t = std::chrono::steady_clock::now();
         const auto pdf = reports::donor_report_pdf(report);
-        const double pdf_ms = read + seconds_since(t) * 1000;
-        std::printf("| %s | %zu | %.0f | %.0f | %.0f | %.0f | %zu |\n", fund, input->awards.size(),
-                    read, json_ms, html_ms, pdf_ms, pdf.size());
+        const double pdf_ms = read + build + seconds_since(t) * 1000;
+        std::printf("| %s | %zu | %.0f | %.0f | %.0f | %.0f | %.0f | %zu |\n", fund,
+                    input->awards.size(), read, build, json_ms, html_ms, pdf_ms, pdf.size());
     }
     std::filesystem::remove_all(key_dir);
     return 0;
