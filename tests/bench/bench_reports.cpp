@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <future>
+#include <map>
 #include <random>
 
 #include "api/demo.hpp"
@@ -58,20 +59,28 @@ int main(int argc, char** argv) {
         start = std::chrono::steady_clock::now();
         std::mt19937_64 random(7);
         std::vector<std::future<db::WriteOutcome>> pending;
+        std::map<std::string, long> refused;
+        const auto settle = [&] {
+            for (auto& f : pending) {
+                const auto outcome = f.get();
+                if (outcome.kind == db::WriteOutcome::Kind::rejected)
+                    ++refused[std::string(ledger::to_string(outcome.check.reason))];
+            }
+            pending.clear();
+        };
+        // Filler is dated from late November 2026 on, after the demo's closed months.
         for (long long i = written; i < entries; ++i) {
             pending.push_back(writer.submit(
-                {testing::random_entry(random, "filler", static_cast<long>(i % 20000)),
+                {testing::random_entry(random, "filler", 12'000 + static_cast<long>(i % 20'000)),
                  std::nullopt}));
-            if (pending.size() >= 16384) {
-                for (auto& f : pending)
-                    f.get();
-                pending.clear();
-            }
+            if (pending.size() >= 16384)
+                settle();
         }
-        for (auto& f : pending)
-            f.get();
+        settle();
         std::printf("topped up to %lld entries in %.1f s\n",
                     static_cast<long long>(store.head().seq), seconds_since(start));
+        for (const auto& [reason, count] : refused)
+            std::printf("  filler refused: %ld x %s\n", count, reason.c_str());
     }
 
     const auto from = *ledger::parse_date("2025-01-01");
