@@ -173,7 +173,7 @@ class ScheduleCache {
 };
 
 /// Outstanding loans and PAR30 at each month's end of the period (the last at `to`).
-void loan_trend(const DonorReportInput& in, DonorReport& r) {
+void loan_trend(const DonorReportInput& in, DonorReport& r, std::vector<ScheduleCache>& caches) {
     std::vector<Date> ends;
     for (Date end = in.from; end <= in.to;
          end = ledger::add_months(Date(end.year(), end.month(), std::chrono::day(1)), 1)) {
@@ -181,10 +181,11 @@ void loan_trend(const DonorReportInput& in, DonorReport& r) {
                                            end.year(), std::chrono::month_day_last(end.month())))));
         r.loan_trend.push_back({ledger::format_period(ledger::period_of(ends.back())), 0, 0});
     }
-    for (const auto& a : in.awards) {
+    for (std::size_t i = 0; i < in.awards.size(); ++i) {
+        const auto& a = in.awards[i];
         if (a.award.kind != ledger::AwardKind::loan)
             continue;
-        ScheduleCache schedules;
+        auto& schedules = caches[i];
         FiguresWalk walk(a);
         for (std::size_t m = 0; m < ends.size(); ++m) {
             const auto& f = walk.until(ends[m]);
@@ -208,7 +209,11 @@ void awards_and_loans(const DonorReportInput& in, DonorReport& r,
     long approved = 0, active = 0, written_off_count = 0;
     std::vector<Amount> grants;
     Amount due = 0, paid_on_time = 0;
-    for (const auto& a : in.awards) {
+    // One schedule cache per award, shared with the loan trend: a schedule is decimal
+    // arithmetic, and a loan's rarely changes after its last tranche.
+    std::vector<ScheduleCache> caches(in.awards.size());
+    for (std::size_t index = 0; index < in.awards.size(); ++index) {
+        const auto& a = in.awards[index];
         const bool counted = a.survivor.consent_donor_reporting;
         bool disbursed_in_period = false;
         for (const auto& p : a.postings) {
@@ -254,7 +259,7 @@ void awards_and_loans(const DonorReportInput& in, DonorReport& r,
             written_off_count += in_this_period ? 1 : 0;
         }
         r.loans_outstanding += at_end.outstanding;
-        const auto schedule = ledger::award_schedule(a.award, at_end);
+        const auto& schedule = caches[index].get(a.award, at_end);
         if (!schedule.ok())
             continue;
         if (status == ledger::AwardStatus::active) {
@@ -266,7 +271,7 @@ void awards_and_loans(const DonorReportInput& in, DonorReport& r,
         if (at_end.disbursed > 0)
             on_time(a, schedule.schedule, in, due, paid_on_time);
     }
-    loan_trend(in, r);
+    loan_trend(in, r, caches);
     r.awards_approved = count_of(approved);
     r.active_loans = count_of(active);
     r.loans_written_off = count_of(written_off_count);
