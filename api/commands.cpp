@@ -19,6 +19,7 @@
 #include "api/config.hpp"
 #include "api/demo.hpp"
 #include "api/export_journal.hpp"
+#include "api/handlers.hpp"
 #include "api/loan_terms.hpp"
 #include "api/pii_vault.hpp"
 #include "api/problem.hpp"
@@ -237,8 +238,7 @@ int report_command(const Options& options) {
         throw UsageError("report donor needs --fund");
     if (!options.has("output") || options.value("output").empty())
         throw UsageError("report donor needs -o FILE");
-    const auto today =
-        ledger::Date(std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()));
+    const auto today = today_utc();
     ledger::Date from(today.year(), std::chrono::January, std::chrono::day(1)), to = today;
     for (auto [name, date] : {std::pair{"from", &from}, std::pair{"to", &to}}) {
         if (!options.has(name))

@@ -1,10 +1,12 @@
 #pragma once
 /// Route registration, one function per area of the API.
 
+#include <chrono>
 #include <cstddef>
 #include <string>
 
 #include "api/router.hpp"
+#include "ledger/date.hpp"
 
 namespace riziki::db {
 class Store;
@@ -32,6 +34,16 @@ void add_schedule_routes(Router& router);
 void add_journal_routes(Router& router, const Services& services);
 /// GET /v1/reports/donor (and the portfolio and IATI reports).
 void add_report_routes(Router& router, const Services& services);
+
+/// A route handler of the form `Response f(const Services&, Call&)` bound to `s`.
+inline RouteHandler bind_handler(const Services& s, Response (*handler)(const Services&, Call&)) {
+    return [s, handler](Call& call) { return handler(s, call); };
+}
+
+/// Today's date, UTC (the API's clock; the core takes dates as arguments).
+inline ledger::Date today_utc() {
+    return ledger::Date(std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()));
+}
 
 /// Appends to the audit log as the caller, under the request's id. Never pass PII.
 void audit(const Services& s, const Call& call, const std::string& action,

@@ -219,23 +219,25 @@ Response audit_export(const Services& s, Call& call);
 Response audit_verify(const Services& s, Call& call);
 
 void add_journal_routes(Router& router, const Services& s) {
-    const auto bind = [s](Response (*handler)(const Services&, Call&)) {
-        return [s, handler](Call& call) { return handler(s, call); };
-    };
-    router.add({http::verb::get, "/v1/accounts", kBooks, bind(list_accounts)});
-    router.add({http::verb::get, "/v1/accounts/{code}/balance", kBooks, bind(account_balance)});
-    router.add({http::verb::post, "/v1/entries", kFinance, bind(create_entry)});
-    router.add({http::verb::get, "/v1/entries", kBooks, bind(list_entries)});
-    router.add({http::verb::get, "/v1/entries/{id}", kBooks, bind(get_entry)});
-    router.add({http::verb::post, "/v1/entries/{id}/reverse", kFinance, bind(reverse_entry)});
-    router.add({http::verb::post, "/v1/periods/{period}/close", kAdmin, bind(close_period)});
-    router.add({http::verb::get, "/v1/periods", kAdmin, bind(list_periods)});
+    router.add({http::verb::get, "/v1/accounts", kBooks, bind_handler(s, list_accounts)});
+    router.add(
+        {http::verb::get, "/v1/accounts/{code}/balance", kBooks, bind_handler(s, account_balance)});
+    router.add({http::verb::post, "/v1/entries", kFinance, bind_handler(s, create_entry)});
+    router.add({http::verb::get, "/v1/entries", kBooks, bind_handler(s, list_entries)});
+    router.add({http::verb::get, "/v1/entries/{id}", kBooks, bind_handler(s, get_entry)});
+    router.add(
+        {http::verb::post, "/v1/entries/{id}/reverse", kFinance, bind_handler(s, reverse_entry)});
+    router.add(
+        {http::verb::post, "/v1/periods/{period}/close", kAdmin, bind_handler(s, close_period)});
+    router.add({http::verb::get, "/v1/periods", kAdmin, bind_handler(s, list_periods)});
     router.add({http::verb::get,
                 "/v1/audit/trial-balance",
                 {Role::auditor, Role::finance},
-                bind(trial_balance)});
-    router.add({http::verb::get, "/v1/audit/export", {Role::auditor}, bind(audit_export)});
-    router.add({http::verb::get, "/v1/audit/verify", {Role::auditor}, bind(audit_verify)});
+                bind_handler(s, trial_balance)});
+    router.add(
+        {http::verb::get, "/v1/audit/export", {Role::auditor}, bind_handler(s, audit_export)});
+    router.add(
+        {http::verb::get, "/v1/audit/verify", {Role::auditor}, bind_handler(s, audit_verify)});
 }
 
 }  // namespace riziki::api

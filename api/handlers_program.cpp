@@ -47,10 +47,6 @@ std::string random_code(const char* prefix) {
     return code;
 }
 
-ledger::Date today() {
-    return ledger::Date(std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()));
-}
-
 Response created(const nlohmann::json& body) {
     return json_response(http::status::created, body);
 }
@@ -338,7 +334,7 @@ Response enrol_survivor(const Services& s, Call& call) {
         if (national_id && normalise_national_id(*national_id).empty())
             p.error("pii.national_id", "invalid_text", "Expected an identity number.");
     }
-    if (enrolled_on && *enrolled_on > today())
+    if (enrolled_on && *enrolled_on > today_utc())
         reader.error("enrolled_on", "invalid_date", "Enrolment cannot be in the future.");
     if (!errors.empty())
         return validation_problem(errors, call.context);
@@ -528,7 +524,7 @@ Response get_award(const Services& s, Call& call) {
     const auto& a = record->award;
     const auto& c = a.currency;
     const auto f = s.store->award_figures(a.id, as_of);
-    const auto on = as_of.value_or(today());
+    const auto on = as_of.value_or(today_utc());
     auto json = award_json(*record);
     if (as_of)
         json["status"] = ledger::to_string(ledger::derive_status(a, f));
@@ -699,7 +695,7 @@ Response record_outcome(const Services& s, Call& call) {
     const auto household = money("household_income");
     const auto savings = money("savings");
     const auto jobs = reader.integer("jobs", true, 0, 100000, 0);
-    if (observed_on && *observed_on > today())
+    if (observed_on && *observed_on > today_utc())
         reader.error("observed_on", "invalid_date", "An observation cannot be in the future.");
     if (!errors.empty())
         return validation_problem(errors, call.context);
@@ -771,29 +767,31 @@ void audit(const Services& s, const Call& call, const std::string& action,
 }
 
 void add_program_routes(Router& router, const Services& s) {
-    const auto bind = [s](Response (*handler)(const Services&, Call&)) {
-        return [s, handler](Call& call) { return handler(s, call); };
-    };
-    router.add({http::verb::post, "/v1/donors", kFinance, bind(create_donor)});
-    router.add({http::verb::post, "/v1/funds", kFinance, bind(create_fund)});
-    router.add({http::verb::get, "/v1/funds/{code}", kFundReaders, bind(get_fund)});
-    router.add({http::verb::post, "/v1/funds/{code}/receipts", kFinance, bind(create_receipt)});
-    router.add({http::verb::post, "/v1/cohorts", kFieldFinance, bind(create_cohort)});
-    router.add({http::verb::post, "/v1/survivors", kFieldFinance, bind(enrol_survivor)});
-    router.add({http::verb::get, "/v1/survivors/{code}", kSurvivorReaders, bind(get_survivor)});
-    router.add({http::verb::post, "/v1/awards", kFinance, bind(create_award)});
-    router.add({http::verb::get, "/v1/awards/{id}", kBooks, bind(get_award)});
-    router.add({http::verb::post, "/v1/disbursements", kFinance, bind(create_disbursement)});
-    router.add({http::verb::post, "/v1/repayments", kFinance, bind(create_repayment)});
+    router.add({http::verb::post, "/v1/donors", kFinance, bind_handler(s, create_donor)});
+    router.add({http::verb::post, "/v1/funds", kFinance, bind_handler(s, create_fund)});
+    router.add({http::verb::get, "/v1/funds/{code}", kFundReaders, bind_handler(s, get_fund)});
+    router.add(
+        {http::verb::post, "/v1/funds/{code}/receipts", kFinance, bind_handler(s, create_receipt)});
+    router.add({http::verb::post, "/v1/cohorts", kFieldFinance, bind_handler(s, create_cohort)});
+    router.add({http::verb::post, "/v1/survivors", kFieldFinance, bind_handler(s, enrol_survivor)});
+    router.add(
+        {http::verb::get, "/v1/survivors/{code}", kSurvivorReaders, bind_handler(s, get_survivor)});
+    router.add({http::verb::post, "/v1/awards", kFinance, bind_handler(s, create_award)});
+    router.add({http::verb::get, "/v1/awards/{id}", kBooks, bind_handler(s, get_award)});
+    router.add(
+        {http::verb::post, "/v1/disbursements", kFinance, bind_handler(s, create_disbursement)});
+    router.add({http::verb::post, "/v1/repayments", kFinance, bind_handler(s, create_repayment)});
     router.add({http::verb::post, "/v1/awards/{id}/write-off", kFinance, [s](Call& call) {
                     return close_award(s, call, ledger::Closure::Kind::write_off);
                 }});
     router.add({http::verb::post, "/v1/awards/{id}/forgive", kFinance, [s](Call& call) {
                     return close_award(s, call, ledger::Closure::Kind::forgiveness);
                 }});
-    router.add({http::verb::post, "/v1/outcomes", kField, bind(record_outcome)});
-    router.add(
-        {http::verb::get, "/v1/audit/log", {Role::auditor, Role::admin}, bind(list_audit_log)});
+    router.add({http::verb::post, "/v1/outcomes", kField, bind_handler(s, record_outcome)});
+    router.add({http::verb::get,
+                "/v1/audit/log",
+                {Role::auditor, Role::admin},
+                bind_handler(s, list_audit_log)});
 }
 
 }  // namespace riziki::api

@@ -47,8 +47,7 @@ std::variant<ReportScope, Response> read_scope(const Call& call, QueryReader& qu
         return problem(http::status::forbidden, "forbidden", "This token does not cover that fund.",
                        call.context);
     }
-    const auto today =
-        ledger::Date(std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()));
+    const auto today = today_utc();
     ReportScope scope{
         fund, from.value_or(ledger::Date(today.year(), std::chrono::January, std::chrono::day(1))),
         to.value_or(today)};
@@ -105,8 +104,7 @@ Response portfolio_report(const Services& s, Call& call) {
     const auto format = query.choice("format", {"json", "csv"});
     if (auto bad = query.problem_if_any())
         return *bad;
-    const auto on = as_of.value_or(
-        ledger::Date(std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now())));
+    const auto on = as_of.value_or(today_utc());
     audit(s, call, "report.portfolio", "",
           "format=" + format + " as_of=" + ledger::format_date(on));
     const auto report = reports::build_portfolio(s.store->portfolio_input(on));

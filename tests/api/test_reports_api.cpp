@@ -259,3 +259,43 @@ BOOST_AUTO_TEST_CASE(a_donor_reads_only_its_own_funds_reports) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(program_codes_not_met_elsewhere, *utf::fixture<SharedServer>())
+
+BOOST_AUTO_TEST_CASE(codes_and_currencies_are_checked) {
+    auto client = server().client();
+    const auto finance = server().auth("finance");
+    check_validation(client.post("/v1/donors", R"({"code":"bad code!","name":"Donor"})", finance),
+                     {{"code", "invalid_code"}});
+    check_validation(
+        client.post("/v1/funds", R"({"code":"F-XYZ","donor":"D-1","name":"Fund","currency":"XYZ"})",
+                    finance),
+        {{"currency", "unknown_currency"}});
+}
+
+BOOST_AUTO_TEST_CASE(pii_that_does_not_open_is_pii_unavailable) {
+    auto client = server().client();
+    const auto field = server().auth("field");
+    BOOST_TEST_REQUIRE(client
+                           .post("/v1/cohorts",
+                                 R"({"code":"C-PII","name":"Cohort","county":"Kwale",
+                                     "starts_on":"2026-01-01"})",
+                                 field)
+                           .status == 201);
+    const auto enrolled = client.post("/v1/survivors", R"({"cohort":"C-PII","gender":"female",
+        "birth_year":1994,"county":"Kwale","enrolled_on":"2026-01-05",
+        "consent":{"donor_reporting":true},"pii":{"full_name":"Test Person","phone":"0700000777"}})",
+                                      field);
+    BOOST_TEST_REQUIRE(enrolled.status == 201, enrolled.body);
+    const auto code = body_json(enrolled).at("code").get<std::string>();
+    const auto path = "/v1/survivors/" + code + "?include=pii";
+    BOOST_TEST_REQUIRE(client.get(path, field).status == 200);
+    // The superuser swaps the nonce: the ciphertext no longer authenticates.
+    auto owner = server().owner();
+    *owner << "UPDATE survivor_pii SET nonce = decode(repeat('00', 24), 'hex') WHERE survivor = '" +
+                  code + "'";
+    const auto answer = check_problem(client.get(path, field), 409, "pii_unavailable");
+    BOOST_TEST(answer.dump().find("Test Person") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -305,6 +305,15 @@ BOOST_AUTO_TEST_CASE(events_cannot_be_dated_before_the_award_allows) {
                "none");
 }
 
+BOOST_AUTO_TEST_CASE(receipts_and_repayments_are_never_in_kind) {
+    Books books = books_with({loan("AW-1", 1'000)});
+    BOOST_TEST(refusal(books, Receipt{"F-KES", 100, day(2026, 1, 2), Channel::in_kind, "G"}) ==
+               "invalid_channel");
+    book(books, Disbursement{"AW-1", 1'000, day(2026, 1, 15), Channel::mpesa, "D", 0});
+    BOOST_TEST(refusal(books, Repayment{"AW-1", 10, day(2026, 2, 1), Channel::in_kind, "R"}) ==
+               "invalid_channel");
+}
+
 BOOST_AUTO_TEST_CASE(late_disbursement_past_a_fixed_first_due_date_is_refused) {
     LoanTerms terms = monthly(3);
     terms.first_due_on = day(2026, 2, 10);
