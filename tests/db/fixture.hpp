@@ -4,12 +4,14 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "db/journal_writer.hpp"
 #include "db/store.hpp"
+#include "db/verify.hpp"
 #include "tests/support/print.hpp"
 #include "tests/support/test_database.hpp"
 
@@ -66,6 +68,16 @@ inline std::string try_sql(soci::session& sql, const std::vector<std::string>& s
     } catch (const soci::soci_error& error) {
         return error.what();
     }
+}
+
+/// The verify checks that failed, each with its first offending entry (-1 when none).
+inline std::map<std::string, std::int64_t> failures(const db::VerifyReport& report) {
+    std::map<std::string, std::int64_t> out;
+    for (const auto& check : report.checks) {
+        if (!check.ok)
+            out[check.name] = check.first_entry.value_or(-1);
+    }
+    return out;
 }
 
 struct LedgerFixture {

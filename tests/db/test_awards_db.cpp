@@ -79,15 +79,6 @@ ledger::Disbursement pay(const std::string& award, long long amount, const std::
     return {award, minor(amount), day("2026-01-20"), ledger::Channel::mpesa, ref, minor(0)};
 }
 
-std::map<std::string, std::int64_t> failures(const db::VerifyReport& report) {
-    std::map<std::string, std::int64_t> out;
-    for (const auto& check : report.checks) {
-        if (!check.ok)
-            out[check.name] = check.first_entry.value_or(-1);
-    }
-    return out;
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(award_commands)

@@ -205,16 +205,6 @@ db::VerifyReport tampered(LedgerFixture& f, const std::vector<std::string>& stat
     return db::verify_journal(f.database.app_conninfo);
 }
 
-/// The checks that failed, each with its first offending entry.
-std::map<std::string, std::int64_t> failures(const db::VerifyReport& report) {
-    std::map<std::string, std::int64_t> out;
-    for (const auto& check : report.checks) {
-        if (!check.ok)
-            out[check.name] = check.first_entry.value_or(-1);
-    }
-    return out;
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(verify_names_a_deleted_posting) {
