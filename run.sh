@@ -13,6 +13,7 @@ PACKAGES=(
     build-essential cmake ninja-build pkg-config git ca-certificates
     libboost-dev libboost-test-dev          # Multiprecision, Beast/Asio, Boost.Test
     libsoci-dev libpq-dev                   # SOCI 4 with its PostgreSQL backend
+    libssl-dev                              # OpenSSL: SHA-256 for the hash chains
     postgresql-15                           # initdb, pg_ctl, postgres for the embedded store
     libspdlog-dev nlohmann-json3-dev libsodium-dev
     curl                                    # used by the API tests

@@ -11,7 +11,7 @@
 namespace riziki::db {
 
 /// Entries with from_seq < seq <= to_seq, ascending, postings in line order. Fetches in
-/// bulk (vectors of rows), one query per table.
+/// bulk: one binary COPY per table.
 std::vector<ledger::Entry> load_entries(soci::session& sql, std::int64_t from_seq,
                                         std::int64_t to_seq);
 

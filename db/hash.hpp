@@ -1,5 +1,5 @@
 #pragma once
-/// SHA-256 (libsodium) for the journal's hash chain and for request fingerprints.
+/// SHA-256 (OpenSSL) for the journal's hash chain and for request fingerprints.
 
 #include <string>
 #include <string_view>

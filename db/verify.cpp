@@ -1,17 +1,19 @@
 #include "db/verify.hpp"
 
 #include <algorithm>
+#include <array>
 #include <condition_variable>
-#include <deque>
 #include <exception>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <thread>
-#include <tuple>
+#include <unordered_map>
 
 #include "db/awards_sql.hpp"
+#include "db/copy_stream.hpp"
 #include "db/entries_sql.hpp"
 #include "db/errors.hpp"
 #include "db/hash.hpp"
@@ -22,8 +24,6 @@ namespace riziki::db {
 namespace {
 
 constexpr std::int64_t kChunkEntries = 20000;
-
-using BalanceKey = std::tuple<std::string, std::string, std::string, long>;  // acc, fund, cur, day
 
 CheckResult named(std::string name) {
     CheckResult check;
@@ -52,19 +52,36 @@ struct Checks {
     }
 };
 
-bool sums_to_zero(const std::vector<ledger::Posting>& postings, bool by_fund) {
+bool sums_to_zero_slow(const std::vector<ledger::Posting>& postings, bool by_fund) {
     std::map<std::string, ledger::Amount> sums;
     for (const auto& p : postings)
         sums[by_fund ? p.fund : p.currency] += p.amount;
-    for (const auto& [key, sum] : sums) {
-        if (sum != 0)
-            return false;
-    }
-    return true;
+    return std::all_of(sums.begin(), sums.end(), [](const auto& sum) { return sum.second == 0; });
 }
 
-void check_entry(const ledger::Entry& entry, std::int64_t expected_seq, const ledger::Hash& prev,
-                 Checks& checks) {
+/// Whether the postings sum to zero per fund (or per currency). An entry has a handful of
+/// funds and currencies: a linear list beats a map and allocates nothing.
+bool sums_to_zero(const std::vector<ledger::Posting>& postings, bool by_fund) {
+    constexpr std::size_t kInline = 8;
+    std::array<std::pair<std::string_view, ledger::Amount>, kInline> sums;
+    std::size_t used = 0;
+    for (const auto& p : postings) {
+        const std::string_view key = by_fund ? p.fund : p.currency;
+        std::size_t i = 0;
+        while (i < used && sums[i].first != key)
+            ++i;
+        if (i == kInline)  // more funds than that in one entry: rare, take the slow road
+            return sums_to_zero_slow(postings, by_fund);
+        if (i == used)
+            sums[used++] = {key, 0};
+        sums[i].second += p.amount;
+    }
+    return std::all_of(sums.begin(), sums.begin() + static_cast<long>(used),
+                       [](const auto& sum) { return sum.second == 0; });
+}
+
+void check_entry(const ledger::Entry& entry, bool hash_ok, std::int64_t expected_seq,
+                 const ledger::Hash& prev, Checks& checks) {
     const auto seq = entry.seq;
     if (seq != expected_seq) {
         Checks::fail(
@@ -73,7 +90,7 @@ void check_entry(const ledger::Entry& entry, std::int64_t expected_seq, const le
     }
     if (entry.prev_hash != prev) {
         Checks::fail(checks.chain, seq, "prev_hash does not match the previous entry's hash");
-    } else if (entry_hash(entry) != entry.hash) {
+    } else if (!hash_ok) {
         Checks::fail(checks.chain, seq, "hash does not match the entry's contents");
     }
     if (entry.draft.postings.size() < 2) {
@@ -85,41 +102,102 @@ void check_entry(const ledger::Entry& entry, std::int64_t expected_seq, const le
     }
 }
 
-/// Compares stored daily rows with the running sums derived from postings.
-void check_balances(soci::session& sql, const std::map<BalanceKey, ledger::Amount>& deltas,
-                    Checks& checks) {
-    std::map<BalanceKey, std::pair<ledger::Amount, ledger::Amount>> stored;  // delta, closing
-    soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT account, fund, currency, day - DATE '1970-01-01', "
-                        "delta_minor::text, closing_minor::text FROM daily_balances");
-    for (const auto& row : rows) {
-        BalanceKey key{row.get<std::string>(0), row.get<std::string>(1), row.get<std::string>(2),
-                       row.get<int>(3)};
-        stored[key] = {ledger::from_decimal_string(row.get<std::string>(4)).value_or(-1),
-                       ledger::from_decimal_string(row.get<std::string>(5)).value_or(-1)};
+/// Each account x fund x currency's movement per day, summed from the postings, then
+/// compared with the stored daily rows. Keys are interned to small numbers; each keeps its
+/// days in order, and since nearly every entry is dated on or after the one before it, a
+/// posting almost always lands on the key's last day or starts a new one.
+class DailyDeltas {
+  public:
+    void add(const ledger::Posting& p, long day) {
+        key_.assign(p.account).append(1, '\0').append(p.fund).append(1, '\0').append(p.currency);
+        auto [it, added] = ids_.try_emplace(key_, static_cast<std::uint32_t>(keys_.size()));
+        if (added)
+            keys_.push_back({p.account, p.fund, {}});
+        auto& days = keys_[it->second].days;
+        auto at = days.end();
+        while (at != days.begin() && std::prev(at)->day > day)
+            --at;  // a back-dated entry: walk back to its day
+        if (at == days.begin() || std::prev(at)->day != day)
+            at = std::next(days.insert(at, Day{day}));
+        std::prev(at)->derived += p.amount;
     }
-    checks.balances.examined = static_cast<std::int64_t>(stored.size());
-    const auto describe = [](const BalanceKey& k) {
-        return std::get<0>(k) + "/" + std::get<1>(k) + " on " +
-               ledger::format_date(ledger::date_from_days(std::get<3>(k)));
-    };
-    std::map<std::tuple<std::string, std::string, std::string>, ledger::Amount> running;
-    for (const auto& [key, delta] : deltas) {
-        auto& total = running[{std::get<0>(key), std::get<1>(key), std::get<2>(key)}];
-        total += delta;
-        const auto it = stored.find(key);
-        if (it == stored.end() || it->second.first != delta || it->second.second != total) {
-            Checks::fail(checks.balances, 0,
-                         "balance of " + describe(key) + " differs from the sum of its postings");
-            return;
+
+    /// Reads every stored daily row and checks it against the derived movement and its
+    /// running total; then that every derived day has its row.
+    void check(soci::session& sql, Checks& checks) {
+        for (auto& key : keys_) {
+            ledger::Amount running = 0;
+            for (auto& d : key.days)
+                d.closing = running += d.derived;
         }
-        stored.erase(it);
+        // Unordered: in the table's own order PostgreSQL reads it several times faster.
+        CopyStream rows(sql,
+                        "SELECT account, fund, currency, day, delta_minor, closing_minor "
+                        "FROM daily_balances");
+        std::int64_t examined = 0;
+        while (rows.next()) {
+            ++examined;
+            key_.assign(rows.bytes(0)).append(1, '\0').append(rows.bytes(1)).append(1, '\0');
+            key_.append(rows.bytes(2));
+            const auto id = ids_.find(key_);
+            const long day = rows.days(3);
+            Day* found = nullptr;
+            if (id != ids_.end()) {
+                auto& days = keys_[id->second].days;
+                const auto at =
+                    std::lower_bound(days.begin(), days.end(), day,
+                                     [](const Day& d, long wanted) { return d.day < wanted; });
+                if (at != days.end() && at->day == day && !at->stored)
+                    found = &*at;
+            }
+            if (found == nullptr) {
+                fail(checks, std::string(rows.bytes(0)), std::string(rows.bytes(1)), day,
+                     "has no postings");
+                return;
+            }
+            found->stored = true;
+            if (rows.amount(4) != found->derived || rows.amount(5) != found->closing) {
+                fail(checks, found, id->second, "differs from the sum of its postings");
+                return;
+            }
+        }
+        checks.balances.examined = examined;
+        for (std::uint32_t id = 0; id < keys_.size(); ++id) {
+            for (const auto& d : keys_[id].days) {
+                if (!d.stored) {
+                    fail(checks, &d, id, "is missing though postings move it");
+                    return;
+                }
+            }
+        }
     }
-    if (!stored.empty()) {
+
+  private:
+    struct Day {
+        long day = 0;
+        ledger::Amount derived = 0;
+        ledger::Amount closing = 0;  ///< running total of derived, once check() starts
+        bool stored = false;         ///< a stored row matched it
+    };
+    struct Key {
+        std::string account, fund;
+        std::vector<Day> days;
+    };
+
+    void fail(Checks& checks, const Day* d, std::uint32_t id, const std::string& what) const {
+        fail(checks, keys_[id].account, keys_[id].fund, d->day, what);
+    }
+    static void fail(Checks& checks, const std::string& account, const std::string& fund, long day,
+                     const std::string& what) {
         Checks::fail(checks.balances, 0,
-                     "balance of " + describe(stored.begin()->first) + " has no postings");
+                     "balance of " + account + "/" + fund + " on " +
+                         ledger::format_date(ledger::date_from_days(day)) + " " + what);
     }
-}
+
+    std::string key_;  ///< scratch: account NUL fund NUL currency
+    std::unordered_map<std::string, std::uint32_t> ids_;
+    std::vector<Key> keys_;
+};
 
 /// The award sub-ledger re-derived from the postings: every posting to loans receivable
 /// (1100) names a loan award of its fund; no award is disbursed beyond its approval; each
@@ -152,6 +230,8 @@ class AwardLedger {
                 counts_as = ledger::kEvents[index];
         }
         for (const auto& p : d.postings) {
+            if (p.award.empty() && p.account != ledger::chart::loans_receivable)
+                continue;
             const auto award = awards_.find(p.award);
             if (p.account == ledger::chart::loans_receivable) {
                 ++loan_postings_;
@@ -190,7 +270,7 @@ class AwardLedger {
 
   private:
     std::map<std::string, ledger::Award> awards_;
-    std::map<std::string, ledger::AwardFigures> figures_;
+    std::unordered_map<std::string, ledger::AwardFigures> figures_;
     std::vector<std::uint8_t> events_;  ///< by seq: index into ledger::kEvents
     std::int64_t loan_postings_ = 0;
 };
@@ -234,18 +314,31 @@ void check_audit_log(soci::session& sql, Checks& checks) {
     }
 }
 
-/// Loads the journal's chunks on a second connection that shares the verifying
-/// transaction's snapshot, one chunk ahead, so PostgreSQL reads the next chunk while this
-/// process checks the current one.
+/// A run of consecutive entries, with whether each one's hash matches its contents.
+struct Chunk {
+    std::vector<ledger::Entry> entries;
+    std::vector<bool> hash_ok;
+};
+
+/// Loads the journal in chunks on two more connections that share the verifying
+/// transaction's snapshot, each loader taking every other chunk and hashing its entries,
+/// so PostgreSQL reading, this process parsing and hashing, and the checks in sequence
+/// order all run at once. Each loader keeps at most one chunk waiting.
 class ChunkReader {
   public:
+    static constexpr std::size_t kLoaders = 2;
+
     ChunkReader(const std::string& conninfo, const std::string& snapshot, std::int64_t max_seq)
-        : max_seq_(max_seq) {
-        open_session(sql_, conninfo);
-        sql_ << "BEGIN";
-        sql_ << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
-        sql_ << "SET TRANSACTION SNAPSHOT '" + snapshot + "'";
-        thread_ = std::thread([this] { run(); });
+        : chunks_((max_seq + kChunkEntries - 1) / kChunkEntries) {
+        for (std::size_t i = 0; i < kLoaders; ++i) {
+            auto& loader = loaders_.emplace_back(std::make_unique<Loader>());
+            open_session(loader->sql, conninfo);
+            loader->sql << "BEGIN";
+            loader->sql << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+            loader->sql << "SET TRANSACTION SNAPSHOT '" + snapshot + "'";
+        }
+        for (std::size_t i = 0; i < kLoaders; ++i)
+            loaders_[i]->thread = std::thread([this, i] { run(i); });
     }
     ~ChunkReader() {
         {
@@ -253,58 +346,71 @@ class ChunkReader {
             stopping_ = true;
         }
         changed_.notify_all();
-        thread_.join();
+        for (auto& loader : loaders_)
+            loader->thread.join();
     }
     ChunkReader(const ChunkReader&) = delete;
     ChunkReader& operator=(const ChunkReader&) = delete;
 
-    /// The next chunk in sequence order; empty after the last. Rethrows the reader's error.
-    std::vector<ledger::Entry> next() {
+    /// The next chunk in sequence order (possibly empty: a gap); nullopt after the last.
+    /// Rethrows a loader's error.
+    std::optional<Chunk> next() {
         std::unique_lock lock(mutex_);
-        changed_.wait(lock, [&] { return !ready_.empty() || done_; });
-        if (!ready_.empty()) {
-            auto chunk = std::move(ready_.front());
-            ready_.pop_front();
-            changed_.notify_all();
-            return chunk;
-        }
+        changed_.wait(lock, [&] { return ready_.contains(next_) || error_ || next_ >= chunks_; });
         if (error_)
             std::rethrow_exception(error_);
-        return {};
+        if (next_ >= chunks_)
+            return std::nullopt;
+        auto chunk = std::move(ready_.at(next_));
+        ready_.erase(next_++);
+        changed_.notify_all();
+        return chunk;
     }
 
   private:
-    void run() {
+    struct Loader {
+        soci::session sql;
+        std::thread thread;
+    };
+
+    void run(std::size_t loader) {
+        auto& sql = loaders_[loader]->sql;
         try {
-            for (std::int64_t from = 0; from < max_seq_; from += kChunkEntries) {
-                auto chunk = load_entries(sql_, from, from + kChunkEntries);
+            for (auto index = static_cast<std::int64_t>(loader); index < chunks_;
+                 index += static_cast<std::int64_t>(kLoaders)) {
+                Chunk chunk;
+                chunk.entries =
+                    load_entries(sql, index * kChunkEntries, (index + 1) * kChunkEntries);
+                chunk.hash_ok.reserve(chunk.entries.size());
+                for (const auto& entry : chunk.entries)
+                    chunk.hash_ok.push_back(entry_hash(entry) == entry.hash);
                 std::unique_lock lock(mutex_);
-                changed_.wait(lock, [&] { return ready_.size() < 2 || stopping_; });
+                // Hand over only the chunk the checks reach next or the one after that.
+                changed_.wait(lock, [&] {
+                    return index < next_ + static_cast<std::int64_t>(kLoaders) || stopping_;
+                });
                 if (stopping_)
-                    break;
-                if (!chunk.empty())
-                    ready_.push_back(std::move(chunk));
+                    return;
+                ready_.emplace(index, std::move(chunk));
                 changed_.notify_all();
             }
-            sql_ << "COMMIT";
+            sql << "COMMIT";
         } catch (...) {
             std::lock_guard lock(mutex_);
-            error_ = std::current_exception();
+            if (!error_)
+                error_ = std::current_exception();
+            changed_.notify_all();
         }
-        std::lock_guard lock(mutex_);
-        done_ = true;
-        changed_.notify_all();
     }
 
-    soci::session sql_;
-    std::int64_t max_seq_;
+    const std::int64_t chunks_;
+    std::vector<std::unique_ptr<Loader>> loaders_;
     std::mutex mutex_;
     std::condition_variable changed_;
-    std::deque<std::vector<ledger::Entry>> ready_;
-    bool done_ = false;
+    std::map<std::int64_t, Chunk> ready_;
+    std::int64_t next_ = 0;
     bool stopping_ = false;
     std::exception_ptr error_;
-    std::thread thread_;
 };
 
 }  // namespace
@@ -341,7 +447,7 @@ VerifyReport verify_journal(const std::string& conninfo) {
 
     Checks checks;
     AwardLedger awards(sql);
-    std::map<BalanceKey, ledger::Amount> deltas;
+    DailyDeltas deltas;
     ledger::Hash prev = ledger::kGenesisHash;
     std::int64_t expected = 1;
     std::optional<ChunkReader> reader;
@@ -350,9 +456,10 @@ VerifyReport verify_journal(const std::string& conninfo) {
     } catch (const soci::soci_error& error) {
         throw DatabaseUnavailable(error.what());
     }
-    for (auto chunk = reader->next(); !chunk.empty(); chunk = reader->next()) {
-        for (const auto& entry : chunk) {
-            check_entry(entry, expected, prev, checks);
+    while (auto chunk = reader->next()) {
+        for (std::size_t i = 0; i < chunk->entries.size(); ++i) {
+            const auto& entry = chunk->entries[i];
+            check_entry(entry, chunk->hash_ok[i], expected, prev, checks);
             const auto period = ledger::period_of(entry.draft.effective_on);
             if (auto it = closed_after.find(period);
                 it != closed_after.end() && entry.seq > it->second) {
@@ -364,9 +471,8 @@ VerifyReport verify_journal(const std::string& conninfo) {
             expected = entry.seq + 1;
             prev = entry.hash;
             const long day = ledger::days_since_epoch(entry.draft.effective_on);
-            for (const auto& p : entry.draft.postings) {
-                deltas[{p.account, p.fund, p.currency, day}] += p.amount;
-            }
+            for (const auto& p : entry.draft.postings)
+                deltas.add(p, day);
         }
     }
     const std::int64_t count = expected - 1;
@@ -375,7 +481,7 @@ VerifyReport verify_journal(const std::string& conninfo) {
                      "journal head is " + std::to_string(head_seq) + " but the chain ends at " +
                          std::to_string(count));
     }
-    check_balances(sql, deltas, checks);
+    deltas.check(sql, checks);
     awards.finish(checks);
     check_audit_log(sql, checks);
     tx.commit();

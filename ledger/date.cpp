@@ -35,6 +35,21 @@ std::optional<Date> parse_date(std::string_view text) {
 }
 
 std::string format_date(const Date& date) {
+    const int year = static_cast<int>(date.year());
+    if (year >= 0 && year <= 9999 && date.ok()) {  // the usual case, without printf
+        const auto month = static_cast<unsigned>(date.month());
+        const auto day = static_cast<unsigned>(date.day());
+        std::string out = "0000-00-00";
+        out[0] = static_cast<char>('0' + year / 1000);
+        out[1] = static_cast<char>('0' + year / 100 % 10);
+        out[2] = static_cast<char>('0' + year / 10 % 10);
+        out[3] = static_cast<char>('0' + year % 10);
+        out[5] = static_cast<char>('0' + month / 10);
+        out[6] = static_cast<char>('0' + month % 10);
+        out[8] = static_cast<char>('0' + day / 10);
+        out[9] = static_cast<char>('0' + day % 10);
+        return out;
+    }
     char buffer[16];
     std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", static_cast<int>(date.year()),
                   static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));

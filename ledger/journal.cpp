@@ -1,6 +1,8 @@
 #include "ledger/journal.hpp"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 
 namespace riziki::ledger {
 
@@ -82,9 +84,11 @@ std::optional<std::size_t> first_unbalanced(const std::vector<Posting>& postings
 }
 
 void append_field(std::string& out, std::string_view name, std::string_view value) {
+    std::array<char, 24> size{};
+    const auto end = std::to_chars(size.data(), size.data() + size.size(), value.size()).ptr;
     out += name;
     out += ':';
-    out += std::to_string(value.size());
+    out.append(size.data(), end);
     out += ':';
     out += value;
     out += '\n';
@@ -200,9 +204,11 @@ Rejection check_reversal(const Entry& original, const Date& effective_on, bool a
     return Rejection::none;
 }
 
-std::string canonical_bytes(const Entry& entry) {
+namespace {
+
+void append_canonical(std::string& out, const Entry& entry) {
     const EntryDraft& d = entry.draft;
-    std::string out = "riziki.entry.v1\n";
+    out += "riziki.entry.v1\n";
     append_field(out, "seq", std::to_string(entry.seq));
     append_field(out, "recorded_at_us", std::to_string(entry.recorded_at_us));
     append_field(out, "effective_on", format_date(d.effective_on));
@@ -219,12 +225,27 @@ std::string canonical_bytes(const Entry& entry) {
         append_field(out, "survivor", p.survivor);
         append_field(out, "award", p.award);
     }
+}
+
+/// Room for the header fields and about 96 bytes a posting: one allocation per entry.
+std::size_t canonical_capacity(const Entry& entry) {
+    return 192 + entry.draft.memo.size() + 96 * entry.draft.postings.size();
+}
+
+}  // namespace
+
+std::string canonical_bytes(const Entry& entry) {
+    std::string out;
+    out.reserve(canonical_capacity(entry));
+    append_canonical(out, entry);
     return out;
 }
 
 std::string chain_input(const Entry& entry) {
-    std::string out(entry.prev_hash.begin(), entry.prev_hash.end());
-    out += canonical_bytes(entry);
+    std::string out;
+    out.reserve(entry.prev_hash.size() + canonical_capacity(entry));
+    out.assign(entry.prev_hash.begin(), entry.prev_hash.end());
+    append_canonical(out, entry);
     return out;
 }
 

@@ -1,6 +1,7 @@
 #include "ledger/money.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <limits>
 #include <stdexcept>
 
@@ -78,6 +79,17 @@ ParsedAmount parse_amount(std::string_view text, const Currency& currency) {
 }
 
 std::string to_decimal_string(const Amount& value) {
+    // Nearly every amount fits 64 bits, where to_chars is far cheaper than the
+    // multiprecision conversion (this runs for every posting that is hashed).
+    static const Amount low = std::numeric_limits<std::int64_t>::min();
+    static const Amount high = std::numeric_limits<std::int64_t>::max();
+    if (value >= low && value <= high) {
+        std::array<char, 24> digits{};
+        const auto end = std::to_chars(digits.data(), digits.data() + digits.size(),
+                                       value.convert_to<std::int64_t>())
+                             .ptr;
+        return std::string(digits.data(), end);
+    }
     return value.str();
 }
 

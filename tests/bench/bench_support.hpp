@@ -16,25 +16,34 @@
 
 namespace riziki::bench {
 
-/// A fresh, migrated embedded cluster in a temporary directory, removed afterwards.
+/// A migrated embedded cluster: fresh in a temporary directory and removed afterwards, or,
+/// given a directory, kept there and reused by the next run (to iterate on a read path
+/// without reloading millions of entries).
 class ScratchCluster {
   public:
-    ScratchCluster() {
-        root_ = (std::filesystem::temp_directory_path() / "riziki-bench-XXXXXX").string();
-        if (mkdtemp(root_.data()) == nullptr)
-            throw std::runtime_error("mkdtemp failed");
+    explicit ScratchCluster(const std::string& keep_in = "") : keep_(!keep_in.empty()) {
+        if (keep_) {
+            root_ = std::filesystem::absolute(keep_in).string();
+            std::filesystem::create_directories(root_);
+        } else {
+            root_ = (std::filesystem::temp_directory_path() / "riziki-bench-XXXXXX").string();
+            if (mkdtemp(root_.data()) == nullptr)
+                throw std::runtime_error("mkdtemp failed");
+        }
         cluster_ = std::make_unique<db::EmbeddedCluster>(db::ClusterOptions{root_ + "/pg", 0});
         cluster_->start();
         db::migrate(cluster_->superuser_conninfo());
     }
     ~ScratchCluster() {
         cluster_.reset();
-        std::filesystem::remove_all(root_);
+        if (!keep_)
+            std::filesystem::remove_all(root_);
     }
     db::EmbeddedCluster& cluster() { return *cluster_; }
     std::string app_conninfo() const { return cluster_->conninfo_for("riziki_app"); }
 
   private:
+    bool keep_;
     std::string root_;
     std::unique_ptr<db::EmbeddedCluster> cluster_;
 };
@@ -47,12 +56,18 @@ struct Latencies {
     }
 };
 
-inline int arg(int argc, char** argv, const std::string& name, int fallback) {
+inline std::string text_arg(int argc, char** argv, const std::string& name,
+                            const std::string& fallback = "") {
     for (int i = 1; i + 1 < argc; ++i) {
         if (argv[i] == "--" + name)
-            return std::stoi(argv[i + 1]);
+            return argv[i + 1];
     }
     return fallback;
+}
+
+inline int arg(int argc, char** argv, const std::string& name, int fallback) {
+    const auto text = text_arg(argc, argv, name);
+    return text.empty() ? fallback : std::stoi(text);
 }
 
 /// Transactions per second of pgbench inserting a two-row "entry" per transaction (one

@@ -3,6 +3,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>
+#include <cstdio>
 #include <ostream>
 #include <set>
 #include <string>
@@ -105,6 +106,19 @@ BOOST_AUTO_TEST_CASE(format_date_pads_to_fixed_width) {
     BOOST_TEST(L::format_date(ymd(1970, 1, 1)) == "1970-01-01");
     BOOST_TEST(L::format_date(ymd(9999, 12, 31)) == "9999-12-31");
     BOOST_TEST(L::format_date(ymd(5, 1, 2)) == "0005-01-02");
+    BOOST_TEST(L::format_date(ymd(10000, 1, 1)) == "10000-01-01");  // past the fast path
+}
+
+BOOST_AUTO_TEST_CASE(format_date_agrees_with_printf_on_every_kind_of_day) {
+    // Years 0001-9999 take a digit-by-digit path; printf is the reference.
+    for (long day = L::days_since_epoch(ymd(1, 1, 1));
+         day <= L::days_since_epoch(ymd(9999, 12, 31)); day += 37) {
+        const auto date = L::date_from_days(day);
+        char expected[16];
+        std::snprintf(expected, sizeof expected, "%04d-%02u-%02u", static_cast<int>(date.year()),
+                      static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
+        BOOST_TEST_REQUIRE(L::format_date(date) == expected);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(days_since_epoch_known_values) {

@@ -397,6 +397,11 @@ BOOST_AUTO_TEST_CASE(to_decimal_string_is_plain_digits) {
     BOOST_TEST(L::to_decimal_string(-7) == "-7");
     BOOST_TEST(L::to_decimal_string(150050) == "150050");
     BOOST_TEST(L::to_decimal_string(-150050) == "-150050");
+    // Both sides of the 64-bit fast path.
+    BOOST_TEST(L::to_decimal_string(L::Amount("9223372036854775807")) == "9223372036854775807");
+    BOOST_TEST(L::to_decimal_string(L::Amount("9223372036854775808")) == "9223372036854775808");
+    BOOST_TEST(L::to_decimal_string(L::Amount("-9223372036854775808")) == "-9223372036854775808");
+    BOOST_TEST(L::to_decimal_string(L::Amount("-9223372036854775809")) == "-9223372036854775809");
     BOOST_TEST(L::to_decimal_string(L::amount_limit()) == std::string(30, '9'));
     BOOST_TEST(L::to_decimal_string(max_amount()) == kMaxDigits);
     BOOST_TEST(L::to_decimal_string(-max_amount()) == "-" + std::string(kMaxDigits));
