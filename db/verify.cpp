@@ -336,6 +336,11 @@ class ChunkReader {
             loader->sql << "BEGIN";
             loader->sql << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
             loader->sql << "SET TRANSACTION SNAPSHOT '" + snapshot + "'";
+            // Each chunk is a range of the primary key read in its order, which the index
+            // gives for free. Left to itself the planner may pick a (parallel) bitmap scan
+            // and sort each chunk instead, at twice the cost on a large journal.
+            loader->sql << "SET LOCAL enable_bitmapscan = off";
+            loader->sql << "SET LOCAL max_parallel_workers_per_gather = 0";
         }
         for (std::size_t i = 0; i < kLoaders; ++i)
             loaders_[i]->thread = std::thread([this, i] { run(i); });
