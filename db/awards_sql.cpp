@@ -13,13 +13,19 @@ SELECT id, survivor, fund, currency, kind, approved_minor::text, approved_on::te
        grace_on_interest, installment_multiple_minor::text, currency_multiple_minor::text
 FROM awards WHERE id = ANY(CAST(:ids AS text[])))";
 
-// A reversal counts under the event of the entry it reverses.
+// A reversal counts under the event of the entry it reverses. Each award's postings, and
+// each posting's entry, by index: the LATERAL ... OFFSET 0 subqueries cannot be flattened
+// into a hash join over the whole journal (see migration 0006).
 constexpr const char* kSelectFigures = R"(
-SELECT p.award, p.account, COALESCE(o.event, e.event), e.effective_on::text,
+SELECT x.award, p.account, COALESCE(o.event, e.event), e.effective_on::text,
        sum(p.amount_minor)::text
-FROM postings p JOIN entries e ON e.seq = p.entry_seq
-LEFT JOIN entries o ON o.seq = e.reverses
-WHERE p.award = ANY(CAST(:ids AS text[])) AND e.effective_on <= CAST(:as_of AS date)
+FROM unnest(CAST(:ids AS text[])) AS x(award)
+CROSS JOIN LATERAL (SELECT q.account, q.amount_minor, q.entry_seq FROM postings q
+                    WHERE q.award = x.award OFFSET 0) p
+CROSS JOIN LATERAL (SELECT y.event, y.effective_on, y.reverses FROM entries y
+                    WHERE y.seq = p.entry_seq OFFSET 0) e
+LEFT JOIN LATERAL (SELECT z.event FROM entries z WHERE z.seq = e.reverses OFFSET 0) o ON true
+WHERE e.effective_on <= CAST(:as_of AS date)
 GROUP BY 1, 2, 3, 4)";
 
 constexpr const char* kSelectCash = R"(
@@ -31,9 +37,10 @@ FROM unnest(CAST(:funds AS text[])) AS f(fund))";
 
 // In use: not given back by a reversal of the entry that used it.
 constexpr const char* kSelectReferences = R"(
-SELECT r.channel, r.reference FROM payment_references r
-JOIN unnest(CAST(:channels AS text[]), CAST(:refs AS text[])) AS u(c, ref)
-  ON r.channel = u.c AND r.reference = u.ref
+SELECT r.channel, r.reference
+FROM unnest(CAST(:channels AS text[]), CAST(:refs AS text[])) AS u(c, ref)
+CROSS JOIN LATERAL (SELECT q.channel, q.reference, q.entry_seq FROM payment_references q
+                    WHERE q.channel = u.c AND q.reference = u.ref OFFSET 0) r
 WHERE NOT EXISTS (SELECT 1 FROM entries x WHERE x.reverses = r.entry_seq))";
 
 std::string id_array(const std::set<std::string>& ids) {

@@ -78,10 +78,11 @@ WriteOutcome rejected(ledger::Rejection reason, std::size_t posting = 0, std::st
     return outcome;
 }
 
+// By primary key (= ANY), never a join the planner could turn into a scan of all awards.
 constexpr const char* kUpdateStatuses = R"(
-UPDATE awards a SET status = u.status
-FROM unnest(CAST(:ids AS text[]), CAST(:st AS text[])) AS u(id, status)
-WHERE a.id = u.id)";
+UPDATE awards a
+SET status = (CAST(:st AS text[]))[array_position(CAST(:ids AS text[]), a.id)]
+WHERE a.id = ANY(CAST(:which AS text[])))";
 
 constexpr const char* kInsertAudit = R"(
 INSERT INTO audit_log (actor, request_id, action, subject, detail)
@@ -122,7 +123,7 @@ struct BatchBooks {
         if (!ids.empty()) {
             const std::string i = std::move(ids).finish();
             const std::string st = std::move(statuses).finish();
-            sql << kUpdateStatuses, soci::use(i), soci::use(st);
+            sql << kUpdateStatuses, soci::use(st), soci::use(i), soci::use(i);
         }
         if (!audit_actor.empty()) {
             const std::string a = std::move(audit_actor).finish();

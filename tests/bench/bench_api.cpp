@@ -1,18 +1,24 @@
-// HTTP API benchmark (issue: API). Starts its own embedded PostgreSQL and an in-process
-// `riziki` server on loopback; 32 keep-alive clients post two-posting entries with
-// idempotency keys as fast as they are answered. In the same run, pgbench measures the bare
-// PostgreSQL ceiling of one commit per two-row entry (16 clients). Prints Markdown.
+// HTTP API benchmark (SPEC §11, issue: API). Starts its own embedded PostgreSQL and an
+// in-process `riziki` server on loopback. 32 keep-alive clients each pay out their share of
+// the loans (one POST /v1/disbursements each) and post the loans' repayments (seven POST
+// /v1/repayments each), with idempotency keys and M-Pesa references, as fast as they are
+// answered. In the same run, pgbench measures the bare PostgreSQL ceiling: the same rows
+// (an entry and its two postings) into plain copies of the tables, one commit per entry,
+// from as many connections. Prints Markdown.
 //
-//   build/tests/bench/bench_api [--clients 32] [--entries 20000] [--pgbench-seconds 10]
+//   build/tests/bench/bench_api [--clients 32] [--requests 12800] [--pgbench-seconds 10]
 
 #include <spdlog/spdlog.h>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
 #include <chrono>
-#include <thread>
+#include <cstdio>
 
 #include "api/auth.hpp"
 #include "api/pii_vault.hpp"
@@ -23,48 +29,127 @@
 #include "tests/bench/bench_support.hpp"
 
 using namespace riziki;
+namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
-using tcp = boost::asio::ip::tcp;
+using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
 namespace {
 
-std::string entry_body(int client, int i) {
-    const int amount = 100 + (client * 7919 + i) % 50000;
-    const std::string a = std::to_string(amount / 100) + "." + (amount % 100 < 10 ? "0" : "") +
-                          std::to_string(amount % 100);
-    return R"({"effective_on":"2026-11-24","memo":"bench","postings":[)"
-           R"({"account":"5100","fund":"F-BENCH","amount":")" +
-           a +
-           R"(","survivor":"SV-0001","award":"AW-0001"},)"
-           R"({"account":"1020","fund":"F-BENCH","amount":"-)" +
-           a + R"(","survivor":"SV-0001","award":"AW-0001"}]})";
+constexpr int kRequestsPerLoan = 8;  // one disbursement, seven repayments
+constexpr long long kLoanCents = 80'000'00;
+constexpr long long kRepaymentCents = 10'000'00;
+
+std::string numbered(const char* prefix, int n) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%s%08d", prefix, n);
+    return text;
 }
 
-/// One keep-alive client: `count` POSTs, each timed from send to full response.
-void client(unsigned short port, const std::string& token, int id, int count,
-            std::vector<double>& latencies, int& failures) {
-    boost::asio::io_context ioc;
-    beast::tcp_stream stream(ioc);
-    stream.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
+/// A fund with cash, and `loans` survivors each with an approved 0 % loan of 80,000.00 KES
+/// in eight monthly installments: written through the same store and writer as the API's.
+void set_up(db::Store& store, db::JournalWriter& writer, const api::PiiVault& vault, int loans) {
+    if (store.create_fund({"F-BENCH", "", "Benchmark loan fund", "KES", true, std::nullopt,
+                           std::nullopt, std::nullopt}) != ledger::Rejection::none ||
+        store.create_cohort({"BENCH", "Benchmark cohort", "Mombasa",
+                             *ledger::parse_date("2026-01-01")}) != ledger::Rejection::none) {
+        throw std::runtime_error("bench: set-up refused");
+    }
+    db::WriteRequest receipt;
+    receipt.draft.recorded_by = "bench";
+    receipt.command =
+        ledger::Receipt{"F-BENCH", ledger::Amount(kLoanCents) * loans,
+                        *ledger::parse_date("2026-01-02"), ledger::Channel::bank, "TT-BENCH"};
+    if (writer.write(std::move(receipt)).kind != db::WriteOutcome::Kind::committed)
+        throw std::runtime_error("bench: receipt refused");
+    for (int i = 0; i < loans; ++i) {
+        db::SurvivorRecord s;
+        s.code = numbered("SV-", i);
+        s.cohort = "BENCH";
+        s.gender = "female";
+        s.birth_year = 1990;
+        s.county = "Mombasa";
+        s.enrolled_on = *ledger::parse_date("2026-01-03");
+        s.consent_donor_reporting = true;
+        s.recorded_by = "bench";
+        const api::Pii pii{"Bench Survivor", "0700" + std::to_string(100'000 + i),
+                           std::to_string(30'000'000 + i)};
+        db::AwardRecord record;
+        auto& a = record.award;
+        a.id = numbered("AW-", i);
+        a.survivor = s.code;
+        a.fund = "F-BENCH";
+        a.currency = "KES";
+        a.kind = ledger::AwardKind::loan;
+        a.approved_on = *ledger::parse_date("2026-01-05");
+        a.approved = kLoanCents;
+        ledger::LoanTerms terms;
+        terms.interest_period = ledger::InterestPeriod::month;
+        terms.installments = 8;
+        a.terms = terms;
+        record.purpose = "Benchmark";
+        record.business_sector = "retail";
+        record.recorded_by = "bench";
+        if (store.enrol_survivor(s, vault.seal(s.code, pii), vault.blind_indexes(pii)) !=
+                ledger::Rejection::none ||
+            store.create_award(record) != ledger::Rejection::none) {
+            throw std::runtime_error("bench: enrolment or award refused");
+        }
+    }
+}
+
+/// The n-th request of a loan: its disbursement, then its repayments a month apart.
+std::pair<std::string, std::string> loan_request(int loan, int n) {
+    const std::string award = numbered("AW-", loan);
+    const std::string reference = numbered("QB", loan * kRequestsPerLoan + n);
+    if (n == 0) {
+        return {"/v1/disbursements", R"({"award":")" + award +
+                                         R"(","amount":"80000.00","disbursed_on":"2026-01-10",)"
+                                         R"("channel":"mpesa","reference":")" +
+                                         reference + R"("})"};
+    }
+    const std::string paid_on = "2026-0" + std::to_string(1 + n) + "-10";  // n <= 7
+    return {"/v1/repayments", R"({"award":")" + award + R"(","amount":"10000.00","paid_on":")" +
+                                  paid_on + R"(","channel":"mpesa","reference":")" + reference +
+                                  R"("})"};
+}
+
+struct ClientResult {
+    std::vector<double> latencies_ms;
+    int failures = 0;
+};
+
+/// One keep-alive connection working through its loans in order; each request is timed
+/// from send to the full response.
+asio::awaitable<void> client(unsigned short port, const std::string& token, int first_loan,
+                             int loans, ClientResult& result) {
+    auto executor = co_await asio::this_coro::executor;
+    beast::tcp_stream stream(executor);
+    co_await stream.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
+                                  asio::use_awaitable);
     beast::flat_buffer buffer;
-    for (int i = 0; i < count; ++i) {
-        http::request<http::string_body> request{http::verb::post, "/v1/entries", 11};
-        request.set(http::field::host, "127.0.0.1");
-        request.set(http::field::authorization, "Bearer " + token);
-        request.set(http::field::content_type, "application/json");
-        request.set("Idempotency-Key", "bench-" + std::to_string(id) + "-" + std::to_string(i));
-        request.body() = entry_body(id, i);
-        request.prepare_payload();
-        const auto started = Clock::now();
-        http::write(stream, request);
-        http::response<http::string_body> response;
-        http::read(stream, buffer, response);
-        latencies.push_back(
-            std::chrono::duration<double, std::milli>(Clock::now() - started).count());
-        if (response.result() != http::status::created)
-            ++failures;
+    for (int loan = first_loan; loan < first_loan + loans; ++loan) {
+        for (int n = 0; n < kRequestsPerLoan; ++n) {
+            auto [target, body] = loan_request(loan, n);
+            http::request<http::string_body> request{http::verb::post, target, 11};
+            request.set(http::field::host, "127.0.0.1");
+            request.set(http::field::authorization, "Bearer " + token);
+            request.set(http::field::content_type, "application/json");
+            request.set("Idempotency-Key", numbered("bench-", loan * kRequestsPerLoan + n));
+            request.body() = std::move(body);
+            request.prepare_payload();
+            const auto started = Clock::now();
+            co_await http::async_write(stream, request, asio::use_awaitable);
+            http::response<http::string_body> response;
+            co_await http::async_read(stream, buffer, response, asio::use_awaitable);
+            result.latencies_ms.push_back(
+                std::chrono::duration<double, std::milli>(Clock::now() - started).count());
+            if (response.result() != http::status::created && ++result.failures == 1) {
+                std::fprintf(stderr, "bench: %s answered %d: %s\n", target.c_str(),
+                             response.result_int(), response.body().c_str());
+            }
+        }
     }
 }
 
@@ -72,21 +157,38 @@ void client(unsigned short port, const std::string& token, int id, int count,
 
 int main(int argc, char** argv) {
     const int clients = bench::arg(argc, argv, "clients", 32);
-    const int entries = bench::arg(argc, argv, "entries", 20000);
+    const int requests = bench::arg(argc, argv, "requests", 12800);
     const int pg_seconds = bench::arg(argc, argv, "pgbench-seconds", 10);
+    const int loans_per_client = std::max(1, requests / clients / kRequestsPerLoan);
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);
     spdlog::set_level(spdlog::level::warn);  // no access log lines in the measurement
-    bench::ScratchCluster scratch;
+    // --explain DIR keeps the cluster in DIR and logs the plan of every statement (nested
+    // ones too: the triggers') slower than 1 ms to DIR/pg/postgres.log.
+    const std::string explain = bench::text_arg(argc, argv, "explain");
+    bench::ScratchCluster scratch(explain);
+    if (!explain.empty()) {
+        const std::string settings =
+            "psql -q \"" + scratch.cluster().superuser_conninfo() +
+            "\" -c \"ALTER ROLE riziki_app SET session_preload_libraries = 'auto_explain'\" "
+            "-c \"ALTER ROLE riziki_app SET auto_explain.log_min_duration = '0ms'\" "
+            "-c \"ALTER ROLE riziki_app SET auto_explain.log_nested_statements = on\" "
+            "-c \"ALTER ROLE riziki_app SET auto_explain.log_analyze = off\"";
+        if (std::system(settings.c_str()) != 0)
+            throw std::runtime_error("bench: could not turn auto_explain on");
+    }
     const std::string conninfo = scratch.app_conninfo();
-    const double ceiling = bench::pgbench_ceiling(scratch.cluster(), 16, pg_seconds);
+    const double ceiling = bench::pgbench_ceiling(scratch.cluster(), clients, pg_seconds);
+    std::printf("pgbench, same rows, one commit per entry, %d clients: %.0f entries/s\n", clients,
+                ceiling);
 
     db::Store store(conninfo, 8);
-    store.create_fund("F-BENCH", "KES", "Benchmark fund");
+    db::JournalWriter writer(conninfo);
+    const auto vault =
+        api::PiiVault::open(std::filesystem::temp_directory_path() /
+                            ("riziki-bench-" + std::to_string(::getpid())) / "pii.key");
+    set_up(store, writer, vault, clients * loans_per_client);
     const std::string token = api::generate_token();
     store.create_token("bench", "finance", {}, api::token_digest(token));
-    db::JournalWriter writer(conninfo);
-    const auto vault = api::PiiVault::open(std::filesystem::temp_directory_path() /
-                                           ("riziki-bench-" + std::to_string(::getpid())) /
-                                           "pii.key");
     api::ServerOptions options;
     options.port = 0;
     api::HttpServer server(options, api::make_api(store, writer, conninfo, 8, vault),
@@ -94,39 +196,46 @@ int main(int argc, char** argv) {
                               const api::RequestContext&) { return api::Response{}; });
     server.start();
 
-    std::vector<std::vector<double>> latencies(static_cast<std::size_t>(clients));
-    std::vector<int> failures(static_cast<std::size_t>(clients), 0);
-    const auto started = Clock::now();
-    std::vector<std::thread> threads;
+    // The clients share one thread: 32 connections, not 32 more threads competing for the
+    // two cores with the server and PostgreSQL.
+    std::vector<ClientResult> results(static_cast<std::size_t>(clients));
+    asio::io_context ioc;
     for (int c = 0; c < clients; ++c) {
-        threads.emplace_back([&, c] {
-            const auto i = static_cast<std::size_t>(c);
-            client(server.port(), token, c, entries / clients, latencies[i], failures[i]);
-        });
+        asio::co_spawn(ioc,
+                       client(server.port(), token, c * loans_per_client, loans_per_client,
+                              results[static_cast<std::size_t>(c)]),
+                       [](std::exception_ptr error) {
+                           if (error)
+                               std::rethrow_exception(error);
+                       });
     }
-    for (auto& thread : threads)
-        thread.join();
+    const auto started = Clock::now();
+    ioc.run();
     const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
     server.stop();
     server.wait();
 
     bench::Latencies all;
     int failed = 0;
-    for (std::size_t c = 0; c < latencies.size(); ++c) {
-        all.ms.insert(all.ms.end(), latencies[c].begin(), latencies[c].end());
-        failed += failures[c];
+    for (const auto& result : results) {
+        all.ms.insert(all.ms.end(), result.latencies_ms.begin(), result.latencies_ms.end());
+        failed += result.failures;
     }
     const double rate = static_cast<double>(all.ms.size()) / seconds;
     const auto report = db::verify_journal(conninfo);
     std::printf("| path | clients | entries/s | p50 ms | p99 ms |\n|---|---|---|---|---|\n");
-    std::printf("| bare PostgreSQL, one commit per entry (pgbench) | 16 | %.0f | | |\n", ceiling);
-    std::printf("| POST /v1/entries over HTTP, batched writer | %d | %.0f | %.2f | %.2f |\n",
-                clients, rate, all.percentile(0.50), all.percentile(0.99));
+    std::printf("| bare PostgreSQL, same rows, one commit per entry (pgbench) | %d | %.0f | | |\n",
+                clients, ceiling);
     std::printf(
-        "\nAPI / ceiling: %.2fx; non-201 answers: %d; largest batch: %llu; verify: %s "
-        "over %lld entries\n",
-        ceiling > 0 ? rate / ceiling : 0.0, failed,
-        static_cast<unsigned long long>(writer.stats().batch_size_max), report.ok ? "ok" : "FAILED",
+        "| POST /v1/disbursements and /v1/repayments over HTTP | %d | %.0f | %.2f | %.2f |\n",
+        clients, rate, all.percentile(0.50), all.percentile(0.99));
+    const auto stats = writer.stats();
+    std::printf(
+        "\nAPI / ceiling: %.2fx; requests: %zu; non-201 answers: %d; batches: %llu, largest "
+        "%llu; verify: %s over %lld entries\n",
+        ceiling > 0 ? rate / ceiling : 0.0, all.ms.size(), failed,
+        static_cast<unsigned long long>(stats.batches),
+        static_cast<unsigned long long>(stats.batch_size_max), report.ok ? "ok" : "FAILED",
         static_cast<long long>(report.entries_checked));
     return report.ok && failed == 0 ? 0 : 1;
 }

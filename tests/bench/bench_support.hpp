@@ -70,26 +70,42 @@ inline int arg(int argc, char** argv, const std::string& name, int fallback) {
     return text.empty() ? fallback : std::stoi(text);
 }
 
-/// Transactions per second of pgbench inserting a two-row "entry" per transaction (one
-/// commit each) from `clients` connections for `seconds`: what PostgreSQL itself manages
-/// on this machine with one commit per entry. 0 if pgbench is missing.
+/// Transactions per second of pgbench writing the same rows an API repayment writes (an
+/// entry and its two postings, into plain copies of `entries` and `postings` with their
+/// columns, checks and indexes but none of Riziki's triggers), one commit per entry, from
+/// `clients` connections for `seconds`: what PostgreSQL itself manages on this machine
+/// when every entry is its own transaction. 0 if pgbench is missing.
 inline double pgbench_ceiling(db::EmbeddedCluster& cluster, int clients, int seconds) {
     const std::string bin = "/usr/lib/postgresql/15/bin/pgbench";
     if (!std::filesystem::exists(bin))
         return 0;
     const std::string script = (cluster.root() / "ceiling.sql").string();
+    const std::string hash = "'\\x" + std::string(64, 'a') + "'";
     if (FILE* f = std::fopen(script.c_str(), "w")) {
-        std::fputs(
+        const std::string text =
             "BEGIN;\n"
-            "INSERT INTO bench_postings VALUES (1, '5100', 100), (1, '1020', -100);\n"
-            "COMMIT;\n",
-            f);
+            "INSERT INTO bench_entries (seq, effective_on, memo, event, recorded_by, "
+            "recorded_at, posting_count, prev_hash, hash) VALUES (nextval('bench_seq'), "
+            "DATE '2026-11-24', 'Loan repayment AW-00000001 (QB00000001)', 'repayment', "
+            "'token:1', now(), 2, " +
+            hash + ", " + hash +
+            ");\n"
+            "INSERT INTO bench_postings (entry_seq, line, account, fund, currency, "
+            "amount_minor, survivor, award) VALUES "
+            "(currval('bench_seq'), 0, '1020', 'F-BENCH', 'KES', 100000, 'SV-00000001', "
+            "'AW-00000001'), "
+            "(currval('bench_seq'), 1, '1100', 'F-BENCH', 'KES', -100000, 'SV-00000001', "
+            "'AW-00000001');\n"
+            "COMMIT;\n";
+        std::fputs(text.c_str(), f);
         std::fclose(f);
     }
     const std::string conninfo = cluster.superuser_conninfo();
     const std::string setup = "psql -q \"" + conninfo +
-                              "\" -c 'CREATE TABLE IF NOT EXISTS bench_postings "
-                              "(entry bigint, account text, amount numeric(39,0))' >/dev/null";
+                              "\" -c 'CREATE TABLE IF NOT EXISTS bench_entries "
+                              "(LIKE entries INCLUDING ALL)' -c 'CREATE TABLE IF NOT EXISTS "
+                              "bench_postings (LIKE postings INCLUDING ALL)' -c 'CREATE "
+                              "SEQUENCE IF NOT EXISTS bench_seq' >/dev/null";
     if (std::system(setup.c_str()) != 0)
         return 0;
     const std::string command = bin + " -n -c " + std::to_string(clients) + " -j 2 -T " +

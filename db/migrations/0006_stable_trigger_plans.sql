@@ -1,0 +1,134 @@
+-- The statement triggers on postings look up each inserted posting's entry (and award) by
+-- primary key. Written as plain joins, the planner was free to hash-join against a
+-- sequential scan of the whole journal, and plpgsql keeps a trigger's plan for the life
+-- of the session: the writer's single connection then paid for a scan of every entry in
+-- every batch, a cost that grew with the journal. A LATERAL subquery with OFFSET 0 is not
+-- flattened into a join, so each lookup below can only be an index probe per posting.
+-- The rules checked are unchanged from 0001 and 0003.
+
+CREATE OR REPLACE FUNCTION riziki_postings_after() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+    bad record;
+BEGIN
+    SELECT i.entry_seq, i.line,
+           CASE WHEN e.seq IS NULL THEN 'unknown_entry'
+                WHEN i.line >= e.posting_count THEN 'posting_line_out_of_range'
+                WHEN a.code IS NULL THEN 'unknown_account'
+                WHEN f.code IS NULL THEN 'unknown_fund'
+                WHEN f.currency <> i.currency THEN 'currency_mismatch'
+           END AS reason
+    INTO bad
+    FROM inserted i
+    LEFT JOIN LATERAL (SELECT x.seq, x.posting_count FROM entries x
+                       WHERE x.seq = i.entry_seq OFFSET 0) e ON true
+    LEFT JOIN accounts a ON a.code = i.account
+    LEFT JOIN funds f ON f.code = i.fund
+    WHERE e.seq IS NULL OR i.line >= e.posting_count OR a.code IS NULL OR f.code IS NULL
+       OR f.currency <> i.currency
+    ORDER BY i.entry_seq, i.line LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'riziki:% entry % line %', bad.reason, bad.entry_seq, bad.line;
+    END IF;
+
+    WITH deltas AS (
+        SELECT i.account, i.fund, i.currency, e.effective_on AS day, sum(i.amount_minor) AS delta
+        FROM inserted i
+        CROSS JOIN LATERAL (SELECT x.effective_on FROM entries x
+                            WHERE x.seq = i.entry_seq OFFSET 0) e
+        GROUP BY i.account, i.fund, i.currency, e.effective_on)
+    UPDATE daily_balances b
+    SET closing_minor = b.closing_minor + s.through,
+        delta_minor = b.delta_minor + s.same_day
+    FROM (SELECT b2.account, b2.fund, b2.currency, b2.day, sum(d.delta) AS through,
+                 COALESCE(sum(d.delta) FILTER (WHERE d.day = b2.day), 0) AS same_day
+          FROM daily_balances b2
+          JOIN deltas d ON d.account = b2.account AND d.fund = b2.fund
+                       AND d.currency = b2.currency AND d.day <= b2.day
+          GROUP BY b2.account, b2.fund, b2.currency, b2.day) s
+    WHERE b.account = s.account AND b.fund = s.fund AND b.currency = s.currency
+      AND b.day = s.day;
+
+    -- A new day's closing: the latest earlier day's (already shifted above) plus this
+    -- statement's deltas after that day up to the new one, all of which fall on new days.
+    WITH deltas AS (
+        SELECT i.account, i.fund, i.currency, e.effective_on AS day, sum(i.amount_minor) AS delta
+        FROM inserted i
+        CROSS JOIN LATERAL (SELECT x.effective_on FROM entries x
+                            WHERE x.seq = i.entry_seq OFFSET 0) e
+        GROUP BY i.account, i.fund, i.currency, e.effective_on)
+    INSERT INTO daily_balances (account, fund, currency, day, delta_minor, closing_minor)
+    SELECT d.account, d.fund, d.currency, d.day, d.delta,
+           COALESCE(p.closing_minor, 0) +
+           (SELECT sum(d2.delta) FROM deltas d2
+            WHERE d2.account = d.account AND d2.fund = d.fund AND d2.currency = d.currency
+              AND d2.day <= d.day AND (p.day IS NULL OR d2.day > p.day))
+    FROM deltas d
+    LEFT JOIN LATERAL (
+        SELECT b.day, b.closing_minor FROM daily_balances b
+        WHERE b.account = d.account AND b.fund = d.fund AND b.currency = d.currency
+          AND b.day < d.day
+        ORDER BY b.day DESC LIMIT 1) p ON true
+    WHERE NOT EXISTS (
+        SELECT 1 FROM daily_balances b
+        WHERE b.account = d.account AND b.fund = d.fund AND b.currency = d.currency
+          AND b.day = d.day);
+    RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION riziki_award_limits() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+    bad record;
+BEGIN
+    SELECT i.entry_seq, i.line INTO bad
+    FROM inserted i
+    CROSS JOIN LATERAL (SELECT x.event FROM entries x WHERE x.seq = i.entry_seq OFFSET 0) e
+    LEFT JOIN LATERAL (SELECT y.id, y.fund, y.survivor FROM awards y
+                       WHERE y.id = i.award OFFSET 0) a ON true
+    WHERE e.event IN ('disbursement', 'repayment', 'write_off', 'forgiveness', 'recovery')
+      AND (a.id IS NULL OR a.fund <> i.fund OR a.survivor IS DISTINCT FROM i.survivor)
+      AND NOT (i.award IS NULL AND i.account = '5300')
+    ORDER BY i.entry_seq, i.line LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'riziki:award_not_found entry % line % names no award of its fund',
+            bad.entry_seq, bad.line;
+    END IF;
+
+    -- A reversal counts under the event of the entry it reverses.
+    SELECT d.award AS id INTO bad
+    FROM (SELECT DISTINCT i.award FROM inserted i
+          CROSS JOIN LATERAL (SELECT x.event FROM entries x
+                              WHERE x.seq = i.entry_seq OFFSET 0) e
+          WHERE e.event = 'disbursement' AND i.award IS NOT NULL) d
+    CROSS JOIN LATERAL (SELECT y.approved_minor FROM awards y WHERE y.id = d.award OFFSET 0) a
+    WHERE (SELECT COALESCE(sum(p.amount_minor), 0)
+           FROM postings p
+           CROSS JOIN LATERAL (SELECT x.event, x.reverses FROM entries x
+                               WHERE x.seq = p.entry_seq OFFSET 0) e
+           LEFT JOIN LATERAL (SELECT x.event FROM entries x
+                              WHERE x.seq = e.reverses OFFSET 0) o ON true
+           WHERE p.award = d.award AND p.account IN ('1100', '5100', '5110')
+             AND COALESCE(o.event, e.event) = 'disbursement') > a.approved_minor
+    LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'riziki:exceeds_award award % is disbursed beyond its approval', bad.id;
+    END IF;
+
+    SELECT f.fund INTO bad
+    FROM (SELECT DISTINCT i.fund FROM inserted i
+          CROSS JOIN LATERAL (SELECT x.event FROM entries x
+                              WHERE x.seq = i.entry_seq OFFSET 0) e
+          WHERE e.event = 'disbursement') f
+    WHERE (SELECT COALESCE(sum(last.closing_minor), 0) FROM (
+               SELECT DISTINCT ON (b.account) b.closing_minor
+               FROM daily_balances b
+               WHERE b.fund = f.fund AND b.account IN ('1010', '1020', '1030')
+               ORDER BY b.account, b.day DESC) last) < 0
+    LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'riziki:insufficient_fund_balance fund % would go below zero cash',
+            bad.fund;
+    END IF;
+    RETURN NULL;
+END $$;
