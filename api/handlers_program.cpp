@@ -581,10 +581,10 @@ std::optional<ledger::Currency> award_currency(const Services& s, const Call& ca
                                                const std::optional<std::string>& award) {
     if (!award)
         return std::nullopt;
-    const auto record = s.store->award(*award);
-    if (!record || !call.principal->may_see_fund(record->award.fund))
+    const auto place = s.store->award_place(*award);
+    if (!place || !call.principal->may_see_fund(place->fund))
         return std::nullopt;
-    return ledger::find_currency(record->award.currency);
+    return ledger::find_currency(place->currency);
 }
 
 Response award_not_found(const Call& call) {

@@ -66,6 +66,12 @@ struct AwardRecord {
     std::string recorded_by;
 };
 
+/// Where an award's money sits: its fund and that fund's currency.
+struct AwardPlace {
+    std::string fund;
+    std::string currency;
+};
+
 struct OutcomeRecord {
     std::int64_t id = 0;
     std::string survivor;

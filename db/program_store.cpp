@@ -351,6 +351,19 @@ std::optional<AwardRecord> Store::award(const std::string& id) {
     });
 }
 
+std::optional<AwardPlace> Store::award_place(const std::string& id) {
+    return impl_->award_places.get(id, [&] {
+        return impl_->with_session([&](soci::session& sql) -> std::optional<AwardPlace> {
+            AwardPlace place;
+            sql << "SELECT fund, currency FROM awards WHERE id = :i", soci::use(id),
+                soci::into(place.fund), soci::into(place.currency);
+            if (!sql.got_data())
+                return std::nullopt;
+            return place;
+        });
+    });
+}
+
 ledger::AwardFigures Store::award_figures(const std::string& id,
                                           const std::optional<ledger::Date>& as_of) {
     return impl_->with_session(

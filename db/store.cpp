@@ -148,24 +148,15 @@ ledger::LedgerContext Store::context() {
 }
 
 std::optional<std::string> Store::fund_currency(const std::string& fund) {
-    {
-        std::lock_guard lock(impl_->fund_mutex);
-        if (auto it = impl_->fund_currencies.find(fund); it != impl_->fund_currencies.end()) {
-            return it->second;
-        }
-    }
-    auto currency = impl_->with_session([&](soci::session& sql) -> std::optional<std::string> {
-        std::string found;
-        sql << "SELECT currency FROM funds WHERE code = :c", soci::use(fund), soci::into(found);
-        if (!sql.got_data())
-            return std::nullopt;
-        return found;
+    return impl_->fund_currencies.get(fund, [&] {
+        return impl_->with_session([&](soci::session& sql) -> std::optional<std::string> {
+            std::string found;
+            sql << "SELECT currency FROM funds WHERE code = :c", soci::use(fund), soci::into(found);
+            if (!sql.got_data())
+                return std::nullopt;
+            return found;
+        });
     });
-    if (currency) {
-        std::lock_guard lock(impl_->fund_mutex);
-        impl_->fund_currencies.emplace(fund, *currency);
-    }
-    return currency;
 }
 
 std::vector<ledger::Account> Store::accounts() {

@@ -114,6 +114,9 @@ class Store {
     /// survivor_not_found, unknown_fund, currency_mismatch, before_enrolment, already_exists.
     [[nodiscard]] ledger::Rejection create_award(const AwardRecord& award);
     std::optional<AwardRecord> award(const std::string& id);
+    /// The award's fund and currency (fixed once it is approved; cached after the first
+    /// read), or nullopt when there is no such award.
+    std::optional<AwardPlace> award_place(const std::string& id);
     ledger::AwardFigures award_figures(const std::string& id,
                                        const std::optional<ledger::Date>& as_of);
     /// survivor_not_found, before_enrolment; sets the record's id.

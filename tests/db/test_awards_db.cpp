@@ -83,6 +83,18 @@ ledger::Disbursement pay(const std::string& award, long long amount, const std::
 
 BOOST_AUTO_TEST_SUITE(award_commands)
 
+BOOST_AUTO_TEST_CASE(an_awards_place_is_read_once_and_an_unknown_award_is_not_remembered) {
+    ProgramFixture f;
+    BOOST_TEST(!f.store.award_place("AW-PLACE001"));  // not yet approved
+    f.award("AW-PLACE001", ledger::AwardKind::grant, 1'000);
+    const auto place = f.store.award_place("AW-PLACE001");
+    BOOST_TEST_REQUIRE(place.has_value());
+    BOOST_TEST(place->fund == "F-KES");
+    BOOST_TEST(place->currency == "KES");
+    BOOST_TEST(f.store.award_place("AW-PLACE001")->fund == "F-KES");  // from the cache
+    BOOST_TEST(!f.store.award_place("AW-NOSUCH01"));
+}
+
 BOOST_AUTO_TEST_CASE(a_batch_of_disbursements_cannot_overdraw_the_fund) {
     ProgramFixture f;
     f.write(receipt("F-KES", "KES", 10'000));
