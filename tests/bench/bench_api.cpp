@@ -191,6 +191,7 @@ int main(int argc, char** argv) {
     store.create_token("bench", "finance", {}, api::token_digest(token));
     api::ServerOptions options;
     options.port = 0;
+    options.io_threads = static_cast<std::size_t>(bench::arg(argc, argv, "io-threads", 2));
     api::HttpServer server(options, api::make_api(store, writer, conninfo, 8, vault),
                            [](http::status, const std::string&, const std::string&,
                               const api::RequestContext&) { return api::Response{}; });
