@@ -1,7 +1,6 @@
 #include "db/verify.hpp"
 
 #include <algorithm>
-#include <array>
 #include <condition_variable>
 #include <exception>
 #include <map>
@@ -52,36 +51,25 @@ struct Checks {
     }
 };
 
-bool sums_to_zero_slow(const std::vector<ledger::Posting>& postings, bool by_fund) {
-    std::map<std::string, ledger::Amount> sums;
-    for (const auto& p : postings)
-        sums[by_fund ? p.fund : p.currency] += p.amount;
+using Sums = std::vector<std::pair<std::string_view, ledger::Amount>>;
+
+/// Whether the postings sum to zero per fund (or per currency). An entry has a handful of
+/// funds and currencies: a linear list (reused, so nothing is allocated) beats a map.
+bool sums_to_zero(const std::vector<ledger::Posting>& postings, bool by_fund, Sums& sums) {
+    sums.clear();
+    for (const auto& p : postings) {
+        const std::string_view key = by_fund ? p.fund : p.currency;
+        auto it = std::find_if(sums.begin(), sums.end(),
+                               [&](const auto& sum) { return sum.first == key; });
+        if (it == sums.end())
+            it = sums.insert(sums.end(), {key, 0});
+        it->second += p.amount;
+    }
     return std::all_of(sums.begin(), sums.end(), [](const auto& sum) { return sum.second == 0; });
 }
 
-/// Whether the postings sum to zero per fund (or per currency). An entry has a handful of
-/// funds and currencies: a linear list beats a map and allocates nothing.
-bool sums_to_zero(const std::vector<ledger::Posting>& postings, bool by_fund) {
-    constexpr std::size_t kInline = 8;
-    std::array<std::pair<std::string_view, ledger::Amount>, kInline> sums;
-    std::size_t used = 0;
-    for (const auto& p : postings) {
-        const std::string_view key = by_fund ? p.fund : p.currency;
-        std::size_t i = 0;
-        while (i < used && sums[i].first != key)
-            ++i;
-        if (i == kInline)  // more funds than that in one entry: rare, take the slow road
-            return sums_to_zero_slow(postings, by_fund);
-        if (i == used)
-            sums[used++] = {key, 0};
-        sums[i].second += p.amount;
-    }
-    return std::all_of(sums.begin(), sums.begin() + static_cast<long>(used),
-                       [](const auto& sum) { return sum.second == 0; });
-}
-
 void check_entry(const ledger::Entry& entry, bool hash_ok, std::int64_t expected_seq,
-                 const ledger::Hash& prev, Checks& checks) {
+                 const ledger::Hash& prev, Checks& checks, Sums& sums) {
     const auto seq = entry.seq;
     if (seq != expected_seq) {
         Checks::fail(
@@ -95,9 +83,9 @@ void check_entry(const ledger::Entry& entry, bool hash_ok, std::int64_t expected
     }
     if (entry.draft.postings.size() < 2) {
         Checks::fail(checks.balanced, seq, "fewer than two postings");
-    } else if (!sums_to_zero(entry.draft.postings, false)) {
+    } else if (!sums_to_zero(entry.draft.postings, false, sums)) {
         Checks::fail(checks.balanced, seq, "does not sum to zero per currency");
-    } else if (!sums_to_zero(entry.draft.postings, true)) {
+    } else if (!sums_to_zero(entry.draft.postings, true, sums)) {
         Checks::fail(checks.balanced, seq, "does not sum to zero per fund");
     }
 }
@@ -453,6 +441,7 @@ VerifyReport verify_journal(const std::string& conninfo) {
     Checks checks;
     AwardLedger awards(sql);
     DailyDeltas deltas;
+    Sums sums;
     ledger::Hash prev = ledger::kGenesisHash;
     std::int64_t expected = 1;
     std::optional<ChunkReader> reader;
@@ -464,7 +453,7 @@ VerifyReport verify_journal(const std::string& conninfo) {
     while (auto chunk = reader->next()) {
         for (std::size_t i = 0; i < chunk->entries.size(); ++i) {
             const auto& entry = chunk->entries[i];
-            check_entry(entry, chunk->hash_ok[i], expected, prev, checks);
+            check_entry(entry, chunk->hash_ok[i], expected, prev, checks, sums);
             const auto period = ledger::period_of(entry.draft.effective_on);
             if (auto it = closed_after.find(period);
                 it != closed_after.end() && entry.seq > it->second) {
