@@ -86,6 +86,9 @@ void open_session(soci::session& sql, const std::string& conninfo) {
     sql.open(*soci::factory_postgresql(), conninfo);
     sql << "SET client_min_messages = warning";
     sql << "SET synchronous_commit = on";
+    // Short statements only: compiling a plan (which the size of a large journal can
+    // trigger in a batch's balance update) costs more than it could ever save.
+    sql << "SET jit = off";
 }
 
 }  // namespace riziki::db

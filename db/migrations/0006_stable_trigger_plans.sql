@@ -1,9 +1,10 @@
--- The statement triggers on postings look up each inserted posting's entry (and award) by
--- primary key. Written as plain joins, the planner was free to hash-join against a
--- sequential scan of the whole journal, and plpgsql keeps a trigger's plan for the life
--- of the session: the writer's single connection then paid for a scan of every entry in
--- every batch, a cost that grew with the journal. A LATERAL subquery with OFFSET 0 is not
--- flattened into a join, so each lookup below can only be an index probe per posting.
+-- The statement triggers on postings look up each inserted posting's entry (and award),
+-- and the stored daily balances each delta moves, by primary key. Written as plain joins,
+-- the planner was free to hash-join against a sequential scan of the whole journal (or
+-- merge over every stored day of every account), and plpgsql keeps a trigger's plan for
+-- the life of the session: the writer's single connection then paid, in every batch, for
+-- scans that grew with the journal. A LATERAL subquery with OFFSET 0 is not flattened
+-- into a join, so each lookup below can only be an index probe (or range) per row.
 -- The rules checked are unchanged from 0001 and 0003.
 
 CREATE OR REPLACE FUNCTION riziki_postings_after() RETURNS trigger
@@ -31,23 +32,27 @@ BEGIN
         RAISE EXCEPTION 'riziki:% entry % line %', bad.reason, bad.entry_seq, bad.line;
     END IF;
 
+    -- Each stored day on or after a delta's day, found by a range of the primary key per
+    -- delta and updated by its row id (ctid): never a scan of every stored balance.
     WITH deltas AS (
         SELECT i.account, i.fund, i.currency, e.effective_on AS day, sum(i.amount_minor) AS delta
         FROM inserted i
         CROSS JOIN LATERAL (SELECT x.effective_on FROM entries x
                             WHERE x.seq = i.entry_seq OFFSET 0) e
-        GROUP BY i.account, i.fund, i.currency, e.effective_on)
+        GROUP BY i.account, i.fund, i.currency, e.effective_on),
+    shifted AS (
+        SELECT b2.tid, sum(d.delta) AS through,
+               COALESCE(sum(d.delta) FILTER (WHERE d.day = b2.day), 0) AS same_day
+        FROM deltas d
+        CROSS JOIN LATERAL (SELECT x.ctid AS tid, x.day FROM daily_balances x
+                            WHERE x.account = d.account AND x.fund = d.fund
+                              AND x.currency = d.currency AND x.day >= d.day OFFSET 0) b2
+        GROUP BY b2.tid)
     UPDATE daily_balances b
     SET closing_minor = b.closing_minor + s.through,
         delta_minor = b.delta_minor + s.same_day
-    FROM (SELECT b2.account, b2.fund, b2.currency, b2.day, sum(d.delta) AS through,
-                 COALESCE(sum(d.delta) FILTER (WHERE d.day = b2.day), 0) AS same_day
-          FROM daily_balances b2
-          JOIN deltas d ON d.account = b2.account AND d.fund = b2.fund
-                       AND d.currency = b2.currency AND d.day <= b2.day
-          GROUP BY b2.account, b2.fund, b2.currency, b2.day) s
-    WHERE b.account = s.account AND b.fund = s.fund AND b.currency = s.currency
-      AND b.day = s.day;
+    FROM shifted s
+    WHERE b.ctid = s.tid;
 
     -- A new day's closing: the latest earlier day's (already shifted above) plus this
     -- statement's deltas after that day up to the new one, all of which fall on new days.
@@ -69,10 +74,11 @@ BEGIN
         WHERE b.account = d.account AND b.fund = d.fund AND b.currency = d.currency
           AND b.day < d.day
         ORDER BY b.day DESC LIMIT 1) p ON true
-    WHERE NOT EXISTS (
-        SELECT 1 FROM daily_balances b
+    LEFT JOIN LATERAL (
+        SELECT true AS stored FROM daily_balances b
         WHERE b.account = d.account AND b.fund = d.fund AND b.currency = d.currency
-          AND b.day = d.day);
+          AND b.day = d.day OFFSET 0) same ON true
+    WHERE same.stored IS NULL;
     RETURN NULL;
 END $$;
 
