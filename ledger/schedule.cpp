@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 
 namespace riziki::ledger {
 
@@ -13,6 +14,11 @@ namespace {
 constexpr int kSignificantDigits = 12;
 
 Decimal to_decimal(const Amount& value) {
+    // Most amounts fit a long long, which converts exactly without going through text.
+    static const Amount long_long_min = std::numeric_limits<long long>::min();
+    static const Amount long_long_max = std::numeric_limits<long long>::max();
+    if (long_long_min <= value && value <= long_long_max)
+        return Decimal(value.convert_to<long long>());
     return Decimal(value.str());
 }
 

@@ -576,6 +576,28 @@ BOOST_AUTO_TEST_CASE(derived_installment_multiple_ends_schedule_early) {
          "0.00"});
 }
 
+// Derived: amounts beyond the 64-bit range (10^22 minor units) go through the decimal
+// conversions' text path and still come out exact: flat 1 % a month on 10^20 USD is 10^18
+// a month.
+BOOST_AUTO_TEST_CASE(derived_principal_beyond_64_bits) {
+    check({"USD",
+           "100000000000000000000.00",
+           "2024-01-15",
+           {.interest_rate = rate("1"),
+            .interest_period = InterestPeriod::month,
+            .interest_method = InterestMethod::flat,
+            .amortization = Amortization::equal_principal,
+            .installments = 4},
+           R"(
+2024-02-15 25000000000000000000.00 1000000000000000000.00 75000000000000000000.00
+2024-03-15 25000000000000000000.00 1000000000000000000.00 50000000000000000000.00
+2024-04-15 25000000000000000000.00 1000000000000000000.00 25000000000000000000.00
+2024-05-15 25000000000000000000.00 1000000000000000000.00 0.00
+)",
+           "100000000000000000000.00",
+           "4000000000000000000.00"});
+}
+
 // Derived: a given first due date on the 31st sets the day for the months after it.
 BOOST_AUTO_TEST_CASE(derived_first_due_on_month_end) {
     check({"KES",
