@@ -354,21 +354,48 @@ ScheduleResult award_schedule(const Award& award, const AwardFigures& figures) {
                              *award.terms);
 }
 
+namespace {
+
+/// Pays what was paid into the installments oldest first, interest and principal
+/// separately, one installment at a time: callers that need one installment, or stop at a
+/// date, need not build them all.
+class PaymentSpread {
+  public:
+    PaymentSpread(const Amount& interest_paid, const Amount& principal_paid)
+        : interest_left_(interest_paid), principal_left_(principal_paid) {}
+    InstallmentState next(const Installment& due) {
+        InstallmentState state{due, 0, 0};
+        state.interest_paid = std::clamp(interest_left_, Amount(0), due.interest);
+        interest_left_ -= state.interest_paid;
+        state.principal_paid = std::clamp(principal_left_, Amount(0), due.principal);
+        principal_left_ -= state.principal_paid;
+        return state;
+    }
+
+  private:
+    Amount interest_left_;
+    Amount principal_left_;
+};
+
+}  // namespace
+
 std::vector<InstallmentState> installment_states(const Schedule& schedule,
                                                  const Amount& interest_paid,
                                                  const Amount& principal_paid) {
     std::vector<InstallmentState> states;
-    Amount interest_left = interest_paid;
-    Amount principal_left = principal_paid;
-    for (const auto& due : schedule.installments) {
-        InstallmentState state{due, 0, 0};
-        state.interest_paid = std::clamp(interest_left, Amount(0), due.interest);
-        interest_left -= state.interest_paid;
-        state.principal_paid = std::clamp(principal_left, Amount(0), due.principal);
-        principal_left -= state.principal_paid;
-        states.push_back(state);
-    }
+    states.reserve(schedule.installments.size());
+    PaymentSpread spread(interest_paid, principal_paid);
+    for (const auto& due : schedule.installments)
+        states.push_back(spread.next(due));
     return states;
+}
+
+InstallmentState installment_state(const Schedule& schedule, std::size_t index,
+                                   const Amount& interest_paid, const Amount& principal_paid) {
+    PaymentSpread spread(interest_paid, principal_paid);
+    for (std::size_t i = 0; i < index; ++i)
+        spread.next(schedule.installments.at(i));
+    return spread.next(schedule.installments.at(index));
 }
 
 Allocation allocate_repayment(const Schedule& schedule, const AwardFigures& figures,
@@ -401,10 +428,11 @@ Allocation allocate_repayment(const Schedule& schedule, const AwardFigures& figu
 
 Arrears arrears_as_of(const Schedule& schedule, const AwardFigures& figures, const Date& as_of) {
     Arrears arrears;
-    for (const auto& state :
-         installment_states(schedule, figures.interest_paid, figures.principal_repaid)) {
-        if (as_of < state.due.due_on)
+    PaymentSpread spread(figures.interest_paid, figures.principal_repaid);
+    for (const auto& due : schedule.installments) {
+        if (as_of < due.due_on)
             break;
+        const auto state = spread.next(due);
         const Amount interest = state.interest_left();
         const Amount principal = state.principal_left();
         if (interest <= 0 && principal <= 0)

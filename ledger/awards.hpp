@@ -131,6 +131,10 @@ std::vector<InstallmentState> installment_states(const Schedule& schedule,
                                                  const Amount& interest_paid,
                                                  const Amount& principal_paid);
 
+/// The state of the installment at `index` (0-based) alone, as installment_states gives it.
+InstallmentState installment_state(const Schedule& schedule, std::size_t index,
+                                   const Amount& interest_paid, const Amount& principal_paid);
+
 struct AllocationLine {
     int number = 0;
     Amount interest = 0;

@@ -145,9 +145,9 @@ void on_time(const AwardFacts& a, const ledger::Schedule& schedule, const DonorR
         if (!in_period(installment.due_on, in))
             continue;
         const auto& by_then = walk.until(installment.due_on);
-        const auto states =
-            ledger::installment_states(schedule, by_then.interest_paid, by_then.principal_repaid);
-        const auto& st = states.at(static_cast<std::size_t>(installment.number - 1));
+        const auto st =
+            ledger::installment_state(schedule, static_cast<std::size_t>(installment.number - 1),
+                                      by_then.interest_paid, by_then.principal_repaid);
         due += installment.total;
         paid_on_time += st.interest_paid + st.principal_paid;
     }

@@ -365,6 +365,28 @@ BOOST_AUTO_TEST_CASE(arrears_count_days_since_the_oldest_unpaid_installment) {
     BOOST_TEST(arrears_as_of(schedule, after, day(2026, 1, 1)).days == 0);
 }
 
+BOOST_AUTO_TEST_CASE(one_installment_state_agrees_with_all_of_them) {
+    Schedule schedule;
+    // Interest-free grace first, then unequal parts, so payments straddle installments.
+    const std::pair<int, int> parts[] = {{0, 0}, {700, 50}, {700, 0}, {1'000, 120}};
+    for (int i = 0; i < 4; ++i) {
+        const auto [principal, interest] = parts[i];
+        schedule.installments.push_back(
+            {i + 1, day(2026, 2 + i, 10), principal, interest, principal + interest, 0});
+    }
+    for (const Amount interest_paid : {-10, 0, 30, 50, 169, 170, 500}) {
+        for (const Amount principal_paid : {-5, 0, 699, 700, 1'400, 2'399, 2'400, 3'000}) {
+            const auto all = installment_states(schedule, interest_paid, principal_paid);
+            for (std::size_t i = 0; i < all.size(); ++i) {
+                const auto one = installment_state(schedule, i, interest_paid, principal_paid);
+                BOOST_TEST(one.due.number == all[i].due.number);
+                BOOST_TEST(one.interest_paid == all[i].interest_paid);
+                BOOST_TEST(one.principal_paid == all[i].principal_paid);
+            }
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(names_round_trip) {
     for (auto s : {AwardStatus::approved, AwardStatus::active, AwardStatus::repaid,
                    AwardStatus::written_off, AwardStatus::forgiven, AwardStatus::closed}) {
