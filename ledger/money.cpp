@@ -90,6 +90,13 @@ std::optional<Amount> from_decimal_string(std::string_view text) {
     if (text.empty() || text.size() > 39 || !std::all_of(text.begin(), text.end(), is_digit)) {
         return std::nullopt;
     }
+    if (text.size() <= 18) {
+        // Cannot pass a long long: the common case, without a 128-bit division per digit.
+        long long small = 0;
+        for (char c : text)
+            small = small * 10 + (c - '0');
+        return negative ? Amount(-small) : Amount(small);
+    }
     static const Amount max = std::numeric_limits<Amount>::max();
     Amount value = 0;
     for (char c : text) {

@@ -410,6 +410,10 @@ BOOST_AUTO_TEST_CASE(from_decimal_string_round_trips_including_extremes) {
                                      -1,
                                      42,
                                      -150050,
+                                     Amount(999'999'999'999'999'999),   // 18 digits
+                                     Amount(-999'999'999'999'999'999),  // 18 digits
+                                     Amount(1'000'000'000'000'000'000),
+                                     Amount(-1'000'000'000'000'000'000),
                                      L::amount_limit(),
                                      -L::amount_limit(),
                                      Amount(std::numeric_limits<long long>::max()) + 1,
