@@ -76,6 +76,7 @@ struct Plan {
     Amortization amortization = Amortization::equal_installments;
     Decimal rate = 0;              // per repayment period, as a fraction
     Amount flat_interest = 0;      // flat loans: interest over the whole term
+    Amount flat_share = 0;         // flat loans: an installment's share of it (flat_interest())
     Amount equal_installment = 0;  // declining, equal installments: the EMI
     Amount equal_principal = 0;    // principal per installment that carries principal
     std::optional<Amount> installment_multiple;
@@ -84,6 +85,8 @@ struct Plan {
 
 /// Money.multiplyRetainScale: the product to 12 digits, HALF_EVEN to the minor unit, Money.of.
 Amount multiply_money(const Amount& minor, const Decimal& factor, const Plan& plan) {
+    if (minor == 0 || factor == 0)
+        return 0;  // what the steps below give, without their decimal arithmetic
     const Decimal product = round_significant(to_decimal(minor) * factor);
     return money_of(to_decimal(round_half_even(product)), plan.currency_multiple);
 }
@@ -158,6 +161,12 @@ Plan make_plan(const Amount& principal, const LoanTerms& terms) {
     if (plan.method == InterestMethod::flat) {
         const int term_units = terms.installments * terms.repayment_every;
         plan.flat_interest = multiply_money(principal, unit_rate * term_units, plan);
+        // Equal installments spread the interest over the installments after the interest
+        // grace, equal principal over all of them (see flat_interest()).
+        const int sharing = plan.amortization == Amortization::equal_installments
+                                ? terms.installments - terms.grace_on_interest
+                                : terms.installments;
+        plan.flat_share = divide_money(plan.flat_interest, sharing, plan);
         plan.equal_principal = divide_money(principal, principal_periods, plan);
     } else if (plan.amortization == Amortization::equal_principal) {
         plan.equal_principal = divide_money(principal, principal_periods, plan);
@@ -309,9 +318,9 @@ Amount flat_interest(const Plan& plan, Running& running, int number) {
     if (plan.amortization == Amortization::equal_installments) {
         if (number <= grace)
             return 0;
-        return divide_money(plan.flat_interest, plan.installments - grace, plan);
+        return plan.flat_share;
     }
-    const Amount share = divide_money(plan.flat_interest, plan.installments, plan);
+    const Amount share = plan.flat_share;
     if (number <= grace) {
         running.deferred_interest += share;
         return 0;
