@@ -194,26 +194,70 @@ class DaySums {
     std::map<std::tuple<long, std::size_t, std::size_t>, ledger::Amount> sums_;
 };
 
-/// Sorts an award's postings by day, account and event, summing those that share all
-/// three: one posting per award, day, account and event, as the report expects.
-void group_postings(std::vector<reports::AwardPosting>& postings) {
-    const auto key = [](const reports::AwardPosting& p) {
-        return std::tie(p.day, p.account, p.event);
-    };
-    std::sort(postings.begin(), postings.end(),
-              [&](const auto& a, const auto& b) { return key(a) < key(b); });
-    std::size_t kept = 0;
-    for (std::size_t i = 0; i < postings.size(); ++i) {
-        if (kept > 0 && key(postings[kept - 1]) == key(postings[i])) {
-            postings[kept - 1].amount += postings[i].amount;
-        } else {
-            if (kept != i)
-                postings[kept] = std::move(postings[i]);
-            ++kept;
-        }
+/// Gives postings read in any order to their awards. They wait in one vector while rows
+/// arrive and move to their awards at the end, each award's vector allocated once: growing
+/// thousands of small vectors a posting at a time cost more than reading the postings.
+class AwardPostings {
+  public:
+    explicit AwardPostings(std::vector<reports::AwardFacts>& facts) : facts_(facts) {
+        index_.reserve(facts.size());
+        for (std::size_t i = 0; i < facts.size(); ++i)
+            index_.emplace(facts[i].award.id, i);
     }
-    postings.resize(kept);
-}
+    /// Keeps `posting` for `award` if it is one of the awards (else drops it).
+    void add(const std::string& award, reports::AwardPosting&& posting) {
+        // Rows come an entry at a time, so a row mostly names the award the last one did.
+        if (award != last_award_) {
+            const auto it = index_.find(award);
+            last_ = it == index_.end() ? kNone : it->second;
+            last_award_ = award;
+        }
+        if (last_ != kNone)
+            rows_.emplace_back(last_, std::move(posting));
+    }
+    /// Moves the postings to their awards, one per award, day, account and event.
+    void finish() && {
+        std::vector<std::size_t> counts(facts_.size());
+        for (const auto& row : rows_)
+            ++counts[row.first];
+        for (std::size_t i = 0; i < facts_.size(); ++i)
+            facts_[i].postings.reserve(facts_[i].postings.size() + counts[i]);
+        for (auto& [award, posting] : rows_)
+            facts_[award].postings.push_back(std::move(posting));
+        for (auto& f : facts_)
+            group(f.postings);
+    }
+
+  private:
+    static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+
+    /// Sorts an award's postings by day, account and event, summing those that share all
+    /// three: one posting per award, day, account and event, as the report expects.
+    static void group(std::vector<reports::AwardPosting>& postings) {
+        const auto key = [](const reports::AwardPosting& p) {
+            return std::tie(p.day, p.account, p.event);
+        };
+        std::sort(postings.begin(), postings.end(),
+                  [&](const auto& a, const auto& b) { return key(a) < key(b); });
+        std::size_t kept = 0;
+        for (std::size_t i = 0; i < postings.size(); ++i) {
+            if (kept > 0 && key(postings[kept - 1]) == key(postings[i])) {
+                postings[kept - 1].amount += postings[i].amount;
+            } else {
+                if (kept != i)
+                    postings[kept] = std::move(postings[i]);
+                ++kept;
+            }
+        }
+        postings.resize(kept);
+    }
+
+    std::vector<reports::AwardFacts>& facts_;
+    std::unordered_map<std::string, std::size_t> index_;
+    std::string last_award_;
+    std::size_t last_ = kNone;
+    std::vector<std::pair<std::size_t, reports::AwardPosting>> rows_;
+};
 
 /// The awards of `fund` (or every loan when it is empty) approved by `until`, in id order,
 /// each with its survivor's facts and, for now, no postings.
@@ -232,16 +276,6 @@ std::vector<reports::AwardFacts> awards_with_survivors(soci::session& sql, const
         },
         fund, fund, until);
     return facts;
-}
-
-/// Each award's place in `facts`, by id.
-std::unordered_map<std::string, std::size_t> index_of(
-    const std::vector<reports::AwardFacts>& facts) {
-    std::unordered_map<std::string, std::size_t> index;
-    index.reserve(facts.size());
-    for (std::size_t i = 0; i < facts.size(); ++i)
-        index.emplace(facts[i].award.id, i);
-    return index;
 }
 
 std::vector<reports::FundDaySum> fund_day_sums(soci::session& sql, const std::string& fund,
@@ -268,22 +302,19 @@ std::vector<reports::FundDaySum> fund_day_sums(soci::session& sql, const std::st
 /// count.
 void read_fund_postings(soci::session& sql, const std::string& fund, const std::string& until,
                         reports::DonorReportInput& in) {
-    const auto index = index_of(in.awards);
     DaySums sums;
+    AwardPostings postings(in.awards);
     PostingColumns c;
     fetch_rows(
         sql, kFundPostings, c,
         [&](std::size_t i) {
-            const auto award = c.award[i].empty() ? index.end() : index.find(c.award[i]);
             auto posting = c.take(i);
             sums.add(posting);
-            if (award != index.end())
-                in.awards[award->second].postings.push_back(std::move(posting));
+            postings.add(c.award[i], std::move(posting));
         },
         fund, until);
     in.fund_sums = std::move(sums).finish();
-    for (auto& a : in.awards)
-        group_postings(a.postings);
+    std::move(postings).finish();
 }
 
 std::vector<reports::OutcomeFacts> outcomes(soci::session& sql, const std::string& fund,
@@ -304,17 +335,11 @@ std::vector<reports::OutcomeFacts> outcomes(soci::session& sql, const std::strin
 /// Every loan approved by `until`, with its postings up to `until`.
 std::vector<reports::AwardFacts> loan_facts(soci::session& sql, const std::string& until) {
     auto facts = awards_with_survivors(sql, "", until);
-    const auto index = index_of(facts);
+    AwardPostings postings(facts);
     PostingColumns c;
     fetch_rows(
-        sql, kLoanPostings, c,
-        [&](std::size_t i) {
-            if (const auto it = index.find(c.award[i]); it != index.end())
-                facts[it->second].postings.push_back(c.take(i));
-        },
-        until);
-    for (auto& f : facts)
-        group_postings(f.postings);
+        sql, kLoanPostings, c, [&](std::size_t i) { postings.add(c.award[i], c.take(i)); }, until);
+    std::move(postings).finish();
     return facts;
 }
 
