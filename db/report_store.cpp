@@ -49,14 +49,13 @@ SELECT p.award, e.effective_on - DATE '1970-01-01', p.account,
 FROM awards a JOIN postings p ON p.award = a.id JOIN entries e ON e.seq = p.entry_seq
 WHERE a.kind = 'loan' AND e.effective_on <= CAST(:to AS date))";
 
-// After AwardColumns::kSelect: the awards with their survivors, in id order byte by byte
-// (the order a std::map of ids holds them in).
+// After AwardColumns::kSelect: the awards with their survivors, in no particular order
+// (the reports only sum over awards).
 constexpr const char* kAwardsWithSurvivors = R"(,
        s.gender, s.birth_year, s.county, s.cohort,
        CASE WHEN s.consent_donor_reporting THEN 1 ELSE 0 END
 FROM awards a JOIN survivors s ON s.code = a.survivor
-WHERE (a.fund = :f OR (:f = '' AND a.kind = 'loan')) AND a.approved_on <= CAST(:to AS date)
-ORDER BY a.id COLLATE "C")";
+WHERE (a.fund = :f OR (:f = '' AND a.kind = 'loan')) AND a.approved_on <= CAST(:to AS date))";
 
 constexpr const char* kOutcomes = R"(
 SELECT o.survivor, o.observed_on - DATE '1970-01-01', o.business_status,
@@ -259,8 +258,8 @@ class AwardPostings {
     std::vector<std::pair<std::size_t, reports::AwardPosting>> rows_;
 };
 
-/// The awards of `fund` (or every loan when it is empty) approved by `until`, in id order,
-/// each with its survivor's facts and, for now, no postings.
+/// The awards of `fund` (or every loan when it is empty) approved by `until`, each with its
+/// survivor's facts and, for now, no postings.
 std::vector<reports::AwardFacts> awards_with_survivors(soci::session& sql, const std::string& fund,
                                                        const std::string& until) {
     std::vector<reports::AwardFacts> facts;
