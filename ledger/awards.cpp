@@ -341,7 +341,11 @@ AwardStatus derive_status(const Award& award, const AwardFigures& f) {
                                                                : AwardStatus::active;
 }
 
-ScheduleResult award_schedule(const Award& award, const AwardFigures& figures) {
+namespace {
+
+/// Calls `generate(principal, currency, from, terms)` with what the award's schedule is of.
+template <typename Generate>
+ScheduleResult schedule_of(const Award& award, const AwardFigures& figures, Generate&& generate) {
     ScheduleResult result;
     const auto currency = find_currency(award.currency);
     if (!award.terms || !currency) {
@@ -349,9 +353,19 @@ ScheduleResult award_schedule(const Award& award, const AwardFigures& figures) {
         return result;
     }
     const bool disbursed = figures.disbursed > 0 && figures.first_disbursed_on.has_value();
-    return generate_schedule(disbursed ? figures.disbursed : award.approved, *currency,
-                             disbursed ? *figures.first_disbursed_on : award.approved_on,
-                             *award.terms);
+    return generate(disbursed ? figures.disbursed : award.approved, *currency,
+                    disbursed ? *figures.first_disbursed_on : award.approved_on, *award.terms);
+}
+
+}  // namespace
+
+ScheduleResult award_schedule(const Award& award, const AwardFigures& figures) {
+    return schedule_of(award, figures,
+                       [](const auto&... args) { return generate_schedule(args...); });
+}
+
+ScheduleResult award_schedule(const Award& award, const AwardFigures& figures, ScheduleMemo& memo) {
+    return schedule_of(award, figures, [&](const auto&... args) { return memo.generate(args...); });
 }
 
 namespace {

@@ -115,6 +115,8 @@ AwardStatus derive_status(const Award& award, const AwardFigures& figures);
 /// The schedule a loan repays: the disbursed principal from the first disbursement, on the
 /// award's terms (the approved amount from the approval date before anything is disbursed).
 ScheduleResult award_schedule(const Award& award, const AwardFigures& figures);
+/// The same, through `memo` (for reports over many loans).
+ScheduleResult award_schedule(const Award& award, const AwardFigures& figures, ScheduleMemo& memo);
 
 /// One installment with what has been paid of it, paying oldest first.
 struct InstallmentState {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <limits>
+#include <tuple>
 
 namespace riziki::ledger {
 
@@ -446,6 +447,39 @@ ScheduleResult generate_schedule(const Amount& principal, const Currency& curren
     // rate <= 3650 (1000 % a month, every 365 days) and a flat term factor <= ~10^6 (rate
     // times units to the 9999 calendar limit) keep every amount and sum below ~10^37.
     return build_schedule(make_plan(principal, terms), *dues);
+}
+
+bool ScheduleMemo::Key::operator<(const Key& o) const {
+    const auto tie = [](const Key& k) {
+        const auto& t = k.terms;
+        return std::tie(k.principal, t.interest_rate, t.interest_period, t.interest_method,
+                        t.amortization, t.installments, t.repayment_every, t.repayment_unit,
+                        t.grace_on_principal, t.grace_on_interest, t.installment_multiple,
+                        t.currency_multiple);
+    };
+    return tie(*this) < tie(o);
+}
+
+ScheduleResult ScheduleMemo::generate(const Amount& principal, const Currency& currency,
+                                      const Date& disbursed_on, const LoanTerms& terms) {
+    if (const auto error = validate_terms(principal, currency, disbursed_on, terms);
+        error != ScheduleError::none) {
+        return {{}, error};
+    }
+    const auto dues = due_dates(disbursed_on, terms);
+    if (!dues)
+        return {{}, ScheduleError::schedule_beyond_calendar};
+    // The key leaves out the first due date: like the disbursement date, it moves only the
+    // due dates, which are set below.
+    Key key{principal, terms};
+    key.terms.first_due_on.reset();
+    auto known = schedules_.find(key);
+    if (known == schedules_.end())
+        known = schedules_.emplace(key, build_schedule(make_plan(principal, terms), *dues)).first;
+    ScheduleResult result = known->second;
+    for (auto& installment : result.schedule.installments)
+        installment.due_on = (*dues)[static_cast<std::size_t>(installment.number - 1)];
+    return result;
 }
 
 }  // namespace riziki::ledger

@@ -154,12 +154,14 @@ void on_time(const AwardFacts& a, const ledger::Schedule& schedule, const DonorR
 }
 
 /// A loan's schedule, computed again only when what it depends on (the amount disbursed
-/// and the first disbursement's date) changes: schedules cost decimal arithmetic.
+/// and the first disbursement's date) changes: schedules cost decimal arithmetic, which
+/// `memo` (shared by the report's loans) does once per principal and terms.
 class ScheduleCache {
   public:
-    const ledger::ScheduleResult& get(const ledger::Award& award, const ledger::AwardFigures& f) {
+    const ledger::ScheduleResult& get(const ledger::Award& award, const ledger::AwardFigures& f,
+                                      ledger::ScheduleMemo& memo) {
         if (!result_ || disbursed_ != f.disbursed || first_ != f.first_disbursed_on) {
-            result_ = ledger::award_schedule(award, f);
+            result_ = ledger::award_schedule(award, f, memo);
             disbursed_ = f.disbursed;
             first_ = f.first_disbursed_on;
         }
@@ -173,7 +175,8 @@ class ScheduleCache {
 };
 
 /// Outstanding loans and PAR30 at each month's end of the period (the last at `to`).
-void loan_trend(const DonorReportInput& in, DonorReport& r, std::vector<ScheduleCache>& caches) {
+void loan_trend(const DonorReportInput& in, DonorReport& r, std::vector<ScheduleCache>& caches,
+                ledger::ScheduleMemo& memo) {
     std::vector<Date> ends;
     for (Date end = in.from; end <= in.to;
          end = ledger::add_months(Date(end.year(), end.month(), std::chrono::day(1)), 1)) {
@@ -195,7 +198,7 @@ void loan_trend(const DonorReportInput& in, DonorReport& r, std::vector<Schedule
             point.outstanding += f.outstanding;
             if (ledger::derive_status(a.award, f) != ledger::AwardStatus::active)
                 continue;
-            const auto& schedule = schedules.get(a.award, f);
+            const auto& schedule = schedules.get(a.award, f, memo);
             if (schedule.ok() && ledger::arrears_as_of(schedule.schedule, f, ends[m]).days >= 30)
                 point.par30_outstanding += f.outstanding;
         }
@@ -212,6 +215,7 @@ void awards_and_loans(const DonorReportInput& in, DonorReport& r,
     // One schedule cache per award, shared with the loan trend: a schedule is decimal
     // arithmetic, and a loan's rarely changes after its last tranche.
     std::vector<ScheduleCache> caches(in.awards.size());
+    ledger::ScheduleMemo memo;
     for (std::size_t index = 0; index < in.awards.size(); ++index) {
         const auto& a = in.awards[index];
         const bool counted = a.survivor.consent_donor_reporting;
@@ -259,7 +263,7 @@ void awards_and_loans(const DonorReportInput& in, DonorReport& r,
             written_off_count += in_this_period ? 1 : 0;
         }
         r.loans_outstanding += at_end.outstanding;
-        const auto& schedule = caches[index].get(a.award, at_end);
+        const auto& schedule = caches[index].get(a.award, at_end, memo);
         if (!schedule.ok())
             continue;
         if (status == ledger::AwardStatus::active) {
@@ -271,7 +275,7 @@ void awards_and_loans(const DonorReportInput& in, DonorReport& r,
         if (at_end.disbursed > 0)
             on_time(a, schedule.schedule, in, due, paid_on_time);
     }
-    loan_trend(in, r, caches);
+    loan_trend(in, r, caches, memo);
     r.awards_approved = count_of(approved);
     r.active_loans = count_of(active);
     r.loans_written_off = count_of(written_off_count);
