@@ -461,6 +461,54 @@ Arrears arrears_as_of(const Schedule& schedule, const AwardFigures& figures, con
     return arrears;
 }
 
+ScheduleProgress::ScheduleProgress(const Schedule& schedule) : schedule_(schedule) {
+    Amount interest = 0, principal = 0;
+    const Installment* previous = nullptr;
+    for (const auto& due : schedule.installments) {
+        if (due.interest < 0 || due.principal < 0 || (previous && due.due_on < previous->due_on))
+            regular_ = false;
+        interest += due.interest;
+        principal += due.principal;
+        interest_through_.push_back(interest);
+        principal_through_.push_back(principal);
+        previous = &due;
+    }
+}
+
+// Paying oldest first, installment i has received what was paid beyond the installments
+// before it, up to its own part: clamp(paid - due_before(i), 0, part(i)), the same running
+// subtraction installment_states does, in one step when no part is negative.
+
+InstallmentState ScheduleProgress::state(std::size_t index, const Amount& interest_paid,
+                                         const Amount& principal_paid) const {
+    if (!regular_)
+        return installment_state(schedule_, index, interest_paid, principal_paid);
+    const auto& due = schedule_.installments.at(index);
+    const Amount interest_before = interest_through_[index] - due.interest;
+    const Amount principal_before = principal_through_[index] - due.principal;
+    return {due, std::clamp(Amount(interest_paid - interest_before), Amount(0), due.interest),
+            std::clamp(Amount(principal_paid - principal_before), Amount(0), due.principal)};
+}
+
+long ScheduleProgress::days_late(const AwardFigures& figures, const Date& as_of) const {
+    if (!regular_)
+        return arrears_as_of(schedule_, figures, as_of).days;
+    // The first installment not fully paid is the first whose interest or principal due up
+    // to it exceeds what was paid (a part of zero is never unpaid, hence the max with 0).
+    // Due dates being in order, it is the oldest unpaid one due by `as_of` if any is.
+    const auto unpaid = [](const std::vector<Amount>& through, const Amount& paid) {
+        const Amount covered = std::max(paid, Amount(0));
+        return static_cast<std::size_t>(std::upper_bound(through.begin(), through.end(), covered) -
+                                        through.begin());
+    };
+    const std::size_t first = std::min(unpaid(interest_through_, figures.interest_paid),
+                                       unpaid(principal_through_, figures.principal_repaid));
+    if (first == schedule_.installments.size())
+        return 0;
+    const Date& due_on = schedule_.installments[first].due_on;
+    return due_on <= as_of ? days_since_epoch(as_of) - days_since_epoch(due_on) : 0;
+}
+
 std::string command_award(const Command& command) {
     return std::visit(
         [](const auto& c) -> std::string {

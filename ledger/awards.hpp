@@ -164,6 +164,28 @@ struct Arrears {
 };
 Arrears arrears_as_of(const Schedule& schedule, const AwardFigures& figures, const Date& as_of);
 
+/// installment_state and arrears_as_of(...).days for a schedule asked about many times (a
+/// report asks at every due date and month end of every loan): keeps the schedule's running
+/// totals so that each answer is a lookup instead of a walk over the installments.
+class ScheduleProgress {
+  public:
+    explicit ScheduleProgress(const Schedule& schedule);  ///< keeps a reference to it
+    const Schedule& schedule() const { return schedule_; }
+    /// installment_state(schedule, index, interest_paid, principal_paid).
+    InstallmentState state(std::size_t index, const Amount& interest_paid,
+                           const Amount& principal_paid) const;
+    /// arrears_as_of(schedule, figures, as_of).days.
+    long days_late(const AwardFigures& figures, const Date& as_of) const;
+
+  private:
+    const Schedule& schedule_;
+    /// Interest and principal due up to and including each installment.
+    std::vector<Amount> interest_through_, principal_through_;
+    /// Whether the lookups hold: every part non-negative and due dates in order (a schedule
+    /// from generate_schedule always is); otherwise the answers walk the installments.
+    bool regular_ = true;
+};
+
 // Commands: the money events a finance officer records.
 
 struct Receipt {
