@@ -6,9 +6,12 @@
 // looked up for reversals only instead of joining every posting to entries a second time.
 
 #include <algorithm>
+#include <functional>
+#include <future>
 #include <map>
 #include <tuple>
 #include <unordered_map>
+#include <utility>
 
 #include "db/awards_sql.hpp"
 #include "db/store_impl.hpp"
@@ -193,37 +196,41 @@ class DaySums {
     std::map<std::tuple<long, std::size_t, std::size_t>, ledger::Amount> sums_;
 };
 
-/// Gives postings read in any order to their awards. They wait in one vector while rows
-/// arrive and move to their awards at the end, each award's vector allocated once: growing
-/// thousands of small vectors a posting at a time cost more than reading the postings.
-class AwardPostings {
+/// Award postings read in any order, each kept with its award's id until the awards are
+/// known (they may be read meanwhile on another connection), then given to their awards in
+/// one go: each award's vector is allocated once instead of growing a posting at a time.
+class AwardPostingRows {
   public:
-    explicit AwardPostings(std::vector<reports::AwardFacts>& facts) : facts_(facts) {
-        index_.reserve(facts.size());
+    void add(std::string award, reports::AwardPosting&& posting) {
+        if (!award.empty())
+            rows_.push_back({std::move(award), std::move(posting)});
+    }
+    /// Gives each of `facts` its postings (dropping those of other awards), one per day,
+    /// account and event.
+    void give_to(std::vector<reports::AwardFacts>& facts) && {
+        std::unordered_map<std::string, std::size_t> index;
+        index.reserve(facts.size());
         for (std::size_t i = 0; i < facts.size(); ++i)
-            index_.emplace(facts[i].award.id, i);
-    }
-    /// Keeps `posting` for `award` if it is one of the awards (else drops it).
-    void add(const std::string& award, reports::AwardPosting&& posting) {
-        // Rows come an entry at a time, so a row mostly names the award the last one did.
-        if (award != last_award_) {
-            const auto it = index_.find(award);
-            last_ = it == index_.end() ? kNone : it->second;
-            last_award_ = award;
+            index.emplace(facts[i].award.id, i);
+        std::vector<std::size_t> award_of(rows_.size(), kNone);
+        std::vector<std::size_t> counts(facts.size());
+        for (std::size_t r = 0; r < rows_.size(); ++r) {
+            // Rows come an entry at a time: a row mostly names the award the one before did.
+            if (r > 0 && rows_[r].award == rows_[r - 1].award) {
+                award_of[r] = award_of[r - 1];
+            } else if (const auto it = index.find(rows_[r].award); it != index.end()) {
+                award_of[r] = it->second;
+            }
+            if (award_of[r] != kNone)
+                ++counts[award_of[r]];
         }
-        if (last_ != kNone)
-            rows_.emplace_back(last_, std::move(posting));
-    }
-    /// Moves the postings to their awards, one per award, day, account and event.
-    void finish() && {
-        std::vector<std::size_t> counts(facts_.size());
-        for (const auto& row : rows_)
-            ++counts[row.first];
-        for (std::size_t i = 0; i < facts_.size(); ++i)
-            facts_[i].postings.reserve(facts_[i].postings.size() + counts[i]);
-        for (auto& [award, posting] : rows_)
-            facts_[award].postings.push_back(std::move(posting));
-        for (auto& f : facts_)
+        for (std::size_t i = 0; i < facts.size(); ++i)
+            facts[i].postings.reserve(facts[i].postings.size() + counts[i]);
+        for (std::size_t r = 0; r < rows_.size(); ++r) {
+            if (award_of[r] != kNone)
+                facts[award_of[r]].postings.push_back(std::move(rows_[r].posting));
+        }
+        for (auto& f : facts)
             group(f.postings);
     }
 
@@ -251,11 +258,11 @@ class AwardPostings {
         postings.resize(kept);
     }
 
-    std::vector<reports::AwardFacts>& facts_;
-    std::unordered_map<std::string, std::size_t> index_;
-    std::string last_award_;
-    std::size_t last_ = kNone;
-    std::vector<std::pair<std::size_t, reports::AwardPosting>> rows_;
+    struct Row {
+        std::string award;
+        reports::AwardPosting posting;
+    };
+    std::vector<Row> rows_;
 };
 
 /// The awards of `fund` (or every loan when it is empty) approved by `until`, each with its
@@ -291,29 +298,29 @@ std::vector<reports::FundDaySum> fund_day_sums(soci::session& sql, const std::st
     return sums;
 }
 
-/// The fund's postings up to `until`: summed per day, account and event into `in.fund_sums`,
-/// and those naming one of `in.awards` given to that award. One pass serves both because
-/// every posting that can move an award's figures is in the award's own fund: a posting of
-/// an award event names an award of its fund (a trigger checks it; a reversal mirrors the
-/// entry it reverses), and a posting of any other event moves an award's figures only on
-/// loans receivable, where it must name a loan of its own fund (verify checks it). Reading
-/// postings by award as well would cost an index probe per award for postings that cannot
-/// count.
-void read_fund_postings(soci::session& sql, const std::string& fund, const std::string& until,
-                        reports::DonorReportInput& in) {
+/// The fund's postings up to `until`: summed per day, account and event into `sums`, and
+/// those naming an award kept for it. One pass serves both because every posting that can
+/// move an award's figures is in the award's own fund: a posting of an award event names
+/// an award of its fund (a trigger checks it; a reversal mirrors the entry it reverses),
+/// and a posting of any other event moves an award's figures only on loans receivable,
+/// where it must name a loan of its own fund (verify checks it). Reading postings by award
+/// as well would cost an index probe per award for postings that cannot count.
+AwardPostingRows read_fund_postings(soci::session& sql, const std::string& fund,
+                                    const std::string& until,
+                                    std::vector<reports::FundDaySum>& fund_sums) {
     DaySums sums;
-    AwardPostings postings(in.awards);
+    AwardPostingRows postings;
     PostingColumns c;
     fetch_rows(
         sql, kFundPostings, c,
         [&](std::size_t i) {
             auto posting = c.take(i);
             sums.add(posting);
-            postings.add(c.award[i], std::move(posting));
+            postings.add(std::move(c.award[i]), std::move(posting));
         },
         fund, until);
-    in.fund_sums = std::move(sums).finish();
-    std::move(postings).finish();
+    fund_sums = std::move(sums).finish();
+    return postings;
 }
 
 std::vector<reports::OutcomeFacts> outcomes(soci::session& sql, const std::string& fund,
@@ -334,17 +341,17 @@ std::vector<reports::OutcomeFacts> outcomes(soci::session& sql, const std::strin
 /// Every loan approved by `until`, with its postings up to `until`.
 std::vector<reports::AwardFacts> loan_facts(soci::session& sql, const std::string& until) {
     auto facts = awards_with_survivors(sql, "", until);
-    AwardPostings postings(facts);
+    AwardPostingRows postings;
     PostingColumns c;
     fetch_rows(
-        sql, kLoanPostings, c, [&](std::size_t i) { postings.add(c.award[i], c.take(i)); }, until);
-    std::move(postings).finish();
+        sql, kLoanPostings, c,
+        [&](std::size_t i) { postings.add(std::move(c.award[i]), c.take(i)); }, until);
+    std::move(postings).give_to(facts);
     return facts;
 }
 
-/// Starts the read-only snapshot a report reads in.
-void begin_report(soci::session& sql) {
-    sql << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+/// Settings for a report's reads.
+void tune_for_report(soci::session& sql) {
     // The planner prices these reads high enough to compile them, which costs more than it
     // saves on reads this short.
     sql << "SET LOCAL jit = off";
@@ -354,6 +361,82 @@ void begin_report(soci::session& sql) {
     // work_mem cut to match).
     sql << "SET LOCAL work_mem = '64MB'";
 }
+
+/// Starts the read-only snapshot a report reads in.
+void begin_report(soci::session& sql) {
+    sql << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+    tune_for_report(sql);
+}
+
+/// A connection leased from the pool, given back when the lease ends.
+class Lease {
+  public:
+    Lease(soci::connection_pool& pool, std::size_t pos) : pool_(&pool), pos_(pos) {}
+    Lease(Lease&& other) noexcept : pool_(std::exchange(other.pool_, nullptr)), pos_(other.pos_) {}
+    Lease& operator=(Lease&&) = delete;
+    ~Lease() {
+        if (pool_ != nullptr)
+            pool_->give_back(pos_);
+    }
+    soci::session& session() const { return pool_->at(pos_); }
+
+  private:
+    soci::connection_pool* pool_;
+    std::size_t pos_;
+};
+
+/// A read that runs beside the report's own: on a second pooled connection, in the same
+/// snapshot, on a thread of its own, so that the database works on two queries at once.
+/// Without an idle connection in the pool, or if the second connection fails, the read
+/// runs on the report's connection when its result is asked for.
+template <typename Result>
+class ReadBeside {
+  public:
+    ReadBeside(soci::connection_pool& pool, soci::session& sql,
+               std::function<Result(soci::session&)> read)
+        : sql_(sql), read_(std::move(read)) {
+        std::size_t pos = 0;
+        if (!pool.try_lease(pos, 0))
+            return;
+        Lease lease(pool, pos);
+        std::string snapshot;
+        sql << "SELECT pg_export_snapshot()", soci::into(snapshot);
+        beside_ = std::async(std::launch::async, [lease = std::move(lease), snapshot, this] {
+            soci::session& side = lease.session();
+            soci::transaction tx(side);
+            side << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+            side << "SET TRANSACTION SNAPSHOT '" + snapshot + "'";
+            tune_for_report(side);
+            Result result = read_(side);
+            tx.commit();
+            return result;
+        });
+    }
+    ReadBeside(const ReadBeside&) = delete;
+    ReadBeside& operator=(const ReadBeside&) = delete;
+    ~ReadBeside() {
+        if (beside_.valid())
+            beside_.wait();  // the thread uses this object
+    }
+
+    /// Call once, when the report's connection is free.
+    Result get() {
+        if (beside_.valid()) {
+            try {
+                return beside_.get();
+            } catch (const soci::soci_error&) {
+                // The second connection failed (it may have died while idle in the pool);
+                // the report's own connection reads in the same snapshot.
+            }
+        }
+        return read_(sql_);
+    }
+
+  private:
+    soci::session& sql_;
+    std::function<Result(soci::session&)> read_;
+    std::future<Result> beside_;
+};
 
 }  // namespace
 
@@ -374,9 +457,20 @@ std::optional<reports::DonorReportInput> Store::donor_report_input(const std::st
         in.from = from;
         in.to = to;
         const std::string until = ledger::format_date(to);
-        in.awards = awards_with_survivors(sql, fund_code, until);
-        read_fund_postings(sql, fund_code, until, in);
-        in.outcomes = outcomes(sql, fund_code, until);
+        // The awards and outcomes are read beside the fund's postings, the longest read.
+        struct AwardsAndOutcomes {
+            std::vector<reports::AwardFacts> awards;
+            std::vector<reports::OutcomeFacts> outcomes;
+        };
+        ReadBeside<AwardsAndOutcomes> beside(impl_->pool, sql, [&](soci::session& s) {
+            return AwardsAndOutcomes{awards_with_survivors(s, fund_code, until),
+                                     outcomes(s, fund_code, until)};
+        });
+        auto postings = read_fund_postings(sql, fund_code, until, in.fund_sums);
+        auto read_beside = beside.get();
+        in.awards = std::move(read_beside.awards);
+        in.outcomes = std::move(read_beside.outcomes);
+        std::move(postings).give_to(in.awards);
         tx.commit();
         return std::optional(std::move(in));
     });
