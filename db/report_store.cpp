@@ -22,17 +22,8 @@ namespace {
 
 constexpr std::size_t kBlock = 4096;
 
-// In the three posting reads below, a reversal counts under the event of the entry it
+// In the two posting reads below, a reversal counts under the event of the entry it
 // reverses.
-
-constexpr const char* kFundDaySums = R"(
-SELECT e.effective_on - DATE '1970-01-01', p.account,
-       CASE WHEN e.reverses IS NULL THEN e.event
-            ELSE (SELECT o.event FROM entries o WHERE o.seq = e.reverses) END,
-       sum(p.amount_minor)::text
-FROM postings p JOIN entries e ON e.seq = p.entry_seq
-WHERE p.fund = :f AND e.effective_on <= CAST(:to AS date)
-GROUP BY 1, 2, 3)";
 
 // Every posting of the fund, with the award it names ('' for none).
 constexpr const char* kFundPostings = R"(
@@ -110,21 +101,6 @@ struct PostingColumns {
         return {ledger::date_from_days(day[i]), std::move(account[i]), std::move(event[i]),
                 amount_from_text(amount[i])};
     }
-};
-
-struct DaySumColumns {
-    std::vector<int> day;
-    std::vector<std::string> account, event, amount;
-
-    DaySumColumns() { reset(); }
-    void bind(soci::statement& st) {
-        st.exchange(soci::into(day));
-        st.exchange(soci::into(account));
-        st.exchange(soci::into(event));
-        st.exchange(soci::into(amount));
-    }
-    std::size_t size() const { return day.size(); }
-    void reset() { resize_to_block(day, account, event, amount); }
 };
 
 struct AwardSurvivorColumns {
@@ -284,43 +260,29 @@ std::vector<reports::AwardFacts> awards_with_survivors(soci::session& sql, const
     return facts;
 }
 
-std::vector<reports::FundDaySum> fund_day_sums(soci::session& sql, const std::string& fund,
-                                               const std::string& until) {
-    std::vector<reports::FundDaySum> sums;
-    DaySumColumns c;
-    fetch_rows(
-        sql, kFundDaySums, c,
-        [&](std::size_t i) {
-            sums.push_back({ledger::date_from_days(c.day[i]), std::move(c.account[i]),
-                            std::move(c.event[i]), amount_from_text(c.amount[i])});
-        },
-        fund, until);
-    return sums;
-}
-
-/// The fund's postings up to `until`: summed per day, account and event into `sums`, and
-/// those naming an award kept for it. One pass serves both because every posting that can
-/// move an award's figures is in the award's own fund: a posting of an award event names
-/// an award of its fund (a trigger checks it; a reversal mirrors the entry it reverses),
-/// and a posting of any other event moves an award's figures only on loans receivable,
-/// where it must name a loan of its own fund (verify checks it). Reading postings by award
-/// as well would cost an index probe per award for postings that cannot count.
-AwardPostingRows read_fund_postings(soci::session& sql, const std::string& fund,
-                                    const std::string& until,
-                                    std::vector<reports::FundDaySum>& fund_sums) {
+/// The fund's postings up to `until`, summed per day, account and event; those naming an
+/// award are also kept in `awards` unless it is null. One pass serves both because every
+/// posting that can move an award's figures is in the award's own fund: a posting of an
+/// award event names an award of its fund (a trigger checks it; a reversal mirrors the
+/// entry it reverses), and a posting of any other event moves an award's figures only on
+/// loans receivable, where it must name a loan of its own fund (verify checks it). Reading
+/// postings by award as well would cost an index probe per award for postings that cannot
+/// count.
+std::vector<reports::FundDaySum> read_fund_postings(soci::session& sql, const std::string& fund,
+                                                    const std::string& until,
+                                                    AwardPostingRows* awards) {
     DaySums sums;
-    AwardPostingRows postings;
     PostingColumns c;
     fetch_rows(
         sql, kFundPostings, c,
         [&](std::size_t i) {
             auto posting = c.take(i);
             sums.add(posting);
-            postings.add(std::move(c.award[i]), std::move(posting));
+            if (awards != nullptr)
+                awards->add(std::move(c.award[i]), std::move(posting));
         },
         fund, until);
-    fund_sums = std::move(sums).finish();
-    return postings;
+    return std::move(sums).finish();
 }
 
 std::vector<reports::OutcomeFacts> outcomes(soci::session& sql, const std::string& fund,
@@ -466,7 +428,8 @@ std::optional<reports::DonorReportInput> Store::donor_report_input(const std::st
             return AwardsAndOutcomes{awards_with_survivors(s, fund_code, until),
                                      outcomes(s, fund_code, until)};
         });
-        auto postings = read_fund_postings(sql, fund_code, until, in.fund_sums);
+        AwardPostingRows postings;
+        in.fund_sums = read_fund_postings(sql, fund_code, until, &postings);
         auto read_beside = beside.get();
         in.awards = std::move(read_beside.awards);
         in.outcomes = std::move(read_beside.outcomes);
@@ -488,8 +451,13 @@ reports::PortfolioInput Store::portfolio_input(const ledger::Date& as_of) {
 
 std::vector<reports::FundDaySum> Store::fund_day_sums(const std::string& fund,
                                                       const ledger::Date& to) {
-    return impl_->with_session(
-        [&](soci::session& sql) { return db::fund_day_sums(sql, fund, ledger::format_date(to)); });
+    return impl_->with_session([&](soci::session& sql) {
+        soci::transaction tx(sql);
+        begin_report(sql);
+        auto sums = read_fund_postings(sql, fund, ledger::format_date(to), nullptr);
+        tx.commit();
+        return sums;
+    });
 }
 
 std::string Store::donor_name(const std::string& code) {
