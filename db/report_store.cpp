@@ -1,7 +1,7 @@
 // What reports read: one query set per report, in one snapshot.
 //
 // A report reads tens of thousands of rows, so every read here fetches a block of rows at
-// a time into column vectors (SOCI's generic row API cost more than the report itself),
+// a time into column vectors rather than a row at a time through SOCI's generic row API,
 // dates come as days since 1970 instead of text, and the event a reversal counts under is
 // looked up for reversals only instead of joining every posting to entries a second time.
 
