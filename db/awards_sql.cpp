@@ -1,5 +1,6 @@
 #include "db/awards_sql.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace riziki::db {
@@ -7,11 +8,7 @@ namespace riziki::db {
 namespace {
 
 constexpr const char* kSelectAwards = R"(
-SELECT id, survivor, fund, currency, kind, approved_minor::text, approved_on::text, status,
-       interest_rate::text, interest_period, interest_method, amortization, installments,
-       repayment_every, repayment_unit, first_due_on::text, grace_on_principal,
-       grace_on_interest, installment_multiple_minor::text, currency_multiple_minor::text
-FROM awards WHERE id = ANY(CAST(:ids AS text[])))";
+FROM awards a WHERE a.id = ANY(CAST(:ids AS text[])))";
 
 // A reversal counts under the event of the entry it reverses. Each award's postings, and
 // each posting's entry, by index: the LATERAL ... OFFSET 0 subqueries cannot be flattened
@@ -50,13 +47,6 @@ std::string id_array(const std::set<std::string>& ids) {
     return std::move(array).finish();
 }
 
-template <typename T>
-std::optional<T> optional_column(const soci::row& row, std::size_t i) {
-    if (row.get_indicator(i) == soci::i_null)
-        return std::nullopt;
-    return row.get<T>(i);
-}
-
 ledger::Date date_column(const soci::row& row, std::size_t i) {
     const auto date = ledger::parse_date(row.get<std::string>(i));
     if (!date)
@@ -64,34 +54,9 @@ ledger::Date date_column(const soci::row& row, std::size_t i) {
     return *date;
 }
 
-std::optional<ledger::LoanTerms> terms_from(const soci::row& row) {
-    const auto rate = optional_column<std::string>(row, 8);
-    if (!rate)
-        return std::nullopt;
-    ledger::LoanTerms t;
-    const auto parsed_rate = ledger::parse_rate(*rate);
-    const auto period = ledger::parse_interest_period(row.get<std::string>(9));
-    const auto method = ledger::parse_interest_method(row.get<std::string>(10));
-    const auto amortization = ledger::parse_amortization(row.get<std::string>(11));
-    const auto unit = ledger::parse_repayment_unit(row.get<std::string>(14));
-    if (!parsed_rate || !period || !method || !amortization || !unit)
-        throw std::runtime_error("stored loan terms are malformed");
-    t.interest_rate = *parsed_rate;
-    t.interest_period = *period;
-    t.interest_method = *method;
-    t.amortization = *amortization;
-    t.installments = row.get<int>(12);
-    t.repayment_every = row.get<int>(13);
-    t.repayment_unit = *unit;
-    if (row.get_indicator(15) != soci::i_null)
-        t.first_due_on = date_column(row, 15);
-    t.grace_on_principal = row.get<int>(16);
-    t.grace_on_interest = row.get<int>(17);
-    if (auto m = optional_column<std::string>(row, 18))
-        t.installment_multiple = amount_from_text(*m);
-    if (auto m = optional_column<std::string>(row, 19))
-        t.currency_multiple = amount_from_text(*m);
-    return t;
+/// Dates are read as days since 1970 (`day - DATE '1970-01-01'`): no text to parse.
+ledger::Date date_from(int days_since_1970) {
+    return ledger::date_from_days(days_since_1970);
 }
 
 }  // namespace
@@ -103,25 +68,131 @@ ledger::Amount amount_from_text(const std::string& text) {
     return *amount;
 }
 
+const char* const AwardColumns::kSelect = R"(
+SELECT a.id, a.survivor, a.fund, a.currency, a.kind, a.approved_minor::text,
+       a.approved_on - DATE '1970-01-01', a.status, a.interest_rate::text, a.interest_period,
+       a.interest_method, a.amortization, a.installments, a.repayment_every, a.repayment_unit,
+       a.first_due_on - DATE '1970-01-01', a.grace_on_principal, a.grace_on_interest,
+       a.installment_multiple_minor::text, a.currency_multiple_minor::text)";
+
+AwardColumns::AwardColumns(std::size_t rows) : rows_(rows) {
+    reset();
+}
+
+void AwardColumns::bind(soci::statement& st) {
+    st.exchange(soci::into(id_));
+    st.exchange(soci::into(survivor_));
+    st.exchange(soci::into(fund_));
+    st.exchange(soci::into(currency_));
+    st.exchange(soci::into(kind_));
+    st.exchange(soci::into(approved_));
+    st.exchange(soci::into(approved_on_));
+    st.exchange(soci::into(status_));
+    st.exchange(soci::into(rate_, rate_null_));
+    st.exchange(soci::into(period_, period_null_));
+    st.exchange(soci::into(method_, method_null_));
+    st.exchange(soci::into(amortization_, amortization_null_));
+    st.exchange(soci::into(installments_, installments_null_));
+    st.exchange(soci::into(every_, every_null_));
+    st.exchange(soci::into(unit_, unit_null_));
+    st.exchange(soci::into(first_due_on_, first_due_null_));
+    st.exchange(soci::into(grace_principal_, grace_principal_null_));
+    st.exchange(soci::into(grace_interest_, grace_interest_null_));
+    st.exchange(soci::into(installment_multiple_, installment_multiple_null_));
+    st.exchange(soci::into(currency_multiple_, currency_multiple_null_));
+}
+
+void AwardColumns::reset() {
+    for (auto* column :
+         {&id_, &survivor_, &fund_, &currency_, &kind_, &approved_, &status_, &rate_, &period_,
+          &method_, &amortization_, &unit_, &installment_multiple_, &currency_multiple_}) {
+        column->resize(rows_);
+    }
+    for (auto* column : {&approved_on_, &installments_, &every_, &first_due_on_, &grace_principal_,
+                         &grace_interest_}) {
+        column->resize(rows_);
+    }
+    for (auto* column :
+         {&rate_null_, &period_null_, &method_null_, &amortization_null_, &unit_null_,
+          &installments_null_, &every_null_, &first_due_null_, &grace_principal_null_,
+          &grace_interest_null_, &installment_multiple_null_, &currency_multiple_null_}) {
+        column->resize(rows_);
+    }
+}
+
+const ledger::Decimal& AwardColumns::rate(const std::string& text) const {
+    auto it = rates_.find(text);
+    if (it == rates_.end()) {
+        const auto parsed = ledger::parse_rate(text);
+        if (!parsed)
+            throw std::runtime_error("stored loan terms are malformed");
+        it = rates_.emplace(text, *parsed).first;
+    }
+    return it->second;
+}
+
+std::optional<ledger::LoanTerms> AwardColumns::terms(std::size_t i) const {
+    if (rate_null_[i] == soci::i_null)
+        return std::nullopt;
+    const auto period = ledger::parse_interest_period(period_[i]);
+    const auto method = ledger::parse_interest_method(method_[i]);
+    const auto amortization = ledger::parse_amortization(amortization_[i]);
+    const auto unit = ledger::parse_repayment_unit(unit_[i]);
+    if (!period || !method || !amortization || !unit)
+        throw std::runtime_error("stored loan terms are malformed");
+    ledger::LoanTerms t;
+    t.interest_rate = rate(rate_[i]);
+    t.interest_period = *period;
+    t.interest_method = *method;
+    t.amortization = *amortization;
+    t.installments = installments_[i];
+    t.repayment_every = every_[i];
+    t.repayment_unit = *unit;
+    if (first_due_null_[i] != soci::i_null)
+        t.first_due_on = date_from(first_due_on_[i]);
+    t.grace_on_principal = grace_principal_[i];
+    t.grace_on_interest = grace_interest_[i];
+    if (installment_multiple_null_[i] != soci::i_null)
+        t.installment_multiple = amount_from_text(installment_multiple_[i]);
+    if (currency_multiple_null_[i] != soci::i_null)
+        t.currency_multiple = amount_from_text(currency_multiple_[i]);
+    return t;
+}
+
+ledger::Award AwardColumns::take(std::size_t i) {
+    ledger::Award a;
+    a.id = std::move(id_[i]);
+    a.survivor = std::move(survivor_[i]);
+    a.fund = std::move(fund_[i]);
+    a.currency = std::move(currency_[i]);
+    a.kind = *ledger::parse_award_kind(kind_[i]);
+    a.approved = amount_from_text(approved_[i]);
+    a.approved_on = date_from(approved_on_[i]);
+    a.status = *ledger::parse_award_status(status_[i]);
+    a.terms = terms(i);
+    return a;
+}
+
 std::map<std::string, ledger::Award> select_awards(soci::session& sql,
                                                    const std::set<std::string>& ids) {
     std::map<std::string, ledger::Award> awards;
     if (ids.empty())
         return awards;
-    const std::string array = id_array(ids);
-    soci::rowset<soci::row> rows = (sql.prepare << kSelectAwards, soci::use(array));
-    for (const auto& row : rows) {
-        ledger::Award a;
-        a.id = row.get<std::string>(0);
-        a.survivor = row.get<std::string>(1);
-        a.fund = row.get<std::string>(2);
-        a.currency = row.get<std::string>(3);
-        a.kind = *ledger::parse_award_kind(row.get<std::string>(4));
-        a.approved = amount_from_text(row.get<std::string>(5));
-        a.approved_on = date_column(row, 6);
-        a.status = *ledger::parse_award_status(row.get<std::string>(7));
-        a.terms = terms_from(row);
-        awards.emplace(a.id, std::move(a));
+    std::string array = id_array(ids);
+    AwardColumns columns(std::min<std::size_t>(ids.size(), 1024));
+    soci::statement st(sql);
+    st.alloc();
+    st.prepare(std::string(AwardColumns::kSelect) + kSelectAwards);
+    columns.bind(st);
+    st.exchange(soci::use(array));
+    st.define_and_bind();
+    st.execute();
+    while (st.fetch()) {
+        for (std::size_t i = 0; i < columns.size(); ++i) {
+            auto award = columns.take(i);
+            awards.emplace(award.id, std::move(award));
+        }
+        columns.reset();
     }
     return awards;
 }

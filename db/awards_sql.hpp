@@ -13,6 +13,38 @@
 
 namespace riziki::db {
 
+/// Award rows fetched a block at a time into one vector per column (SOCI's bulk into): the
+/// generic row API cost more than the rest of a report's award read.
+class AwardColumns {
+  public:
+    /// What bind() expects the statement to select first, in order, from `awards a`.
+    static const char* const kSelect;
+    explicit AwardColumns(std::size_t rows);
+    /// Binds the columns to `st` (before any other into() of it).
+    void bind(soci::statement& st);
+    /// Rows fetched by the last fetch().
+    std::size_t size() const { return id_.size(); }
+    /// Row `i` of the last fetch (its strings are moved out).
+    ledger::Award take(std::size_t i);
+    /// Makes room for the next fetch (a fetch shrinks the vectors to the rows it got).
+    void reset();
+
+  private:
+    std::optional<ledger::LoanTerms> terms(std::size_t i) const;
+    const ledger::Decimal& rate(const std::string& text) const;
+
+    std::size_t rows_;
+    std::vector<std::string> id_, survivor_, fund_, currency_, kind_, approved_, status_, rate_,
+        period_, method_, amortization_, unit_, installment_multiple_, currency_multiple_;
+    std::vector<int> approved_on_, installments_, every_, first_due_on_, grace_principal_,
+        grace_interest_;
+    std::vector<soci::indicator> rate_null_, period_null_, method_null_, amortization_null_,
+        unit_null_, installments_null_, every_null_, first_due_null_, grace_principal_null_,
+        grace_interest_null_, installment_multiple_null_, currency_multiple_null_;
+    /// Loans share a handful of rates; parsing one into a decimal costs more than its loan.
+    mutable std::map<std::string, ledger::Decimal, std::less<>> rates_;
+};
+
 /// The awards with these ids (those that exist).
 std::map<std::string, ledger::Award> select_awards(soci::session& sql,
                                                    const std::set<std::string>& ids);

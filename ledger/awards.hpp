@@ -115,6 +115,8 @@ AwardStatus derive_status(const Award& award, const AwardFigures& figures);
 /// The schedule a loan repays: the disbursed principal from the first disbursement, on the
 /// award's terms (the approved amount from the approval date before anything is disbursed).
 ScheduleResult award_schedule(const Award& award, const AwardFigures& figures);
+/// The same, through `memo` (for reports over many loans).
+ScheduleResult award_schedule(const Award& award, const AwardFigures& figures, ScheduleMemo& memo);
 
 /// One installment with what has been paid of it, paying oldest first.
 struct InstallmentState {
@@ -130,6 +132,10 @@ struct InstallmentState {
 std::vector<InstallmentState> installment_states(const Schedule& schedule,
                                                  const Amount& interest_paid,
                                                  const Amount& principal_paid);
+
+/// The state of the installment at `index` (0-based) alone, as installment_states gives it.
+InstallmentState installment_state(const Schedule& schedule, std::size_t index,
+                                   const Amount& interest_paid, const Amount& principal_paid);
 
 struct AllocationLine {
     int number = 0;
@@ -157,6 +163,28 @@ struct Arrears {
     std::optional<Date> oldest_unpaid_due_on;
 };
 Arrears arrears_as_of(const Schedule& schedule, const AwardFigures& figures, const Date& as_of);
+
+/// installment_state and arrears_as_of(...).days for a schedule asked about many times (a
+/// report asks at every due date and month end of every loan): keeps the schedule's running
+/// totals so that each answer is a lookup instead of a walk over the installments.
+class ScheduleProgress {
+  public:
+    explicit ScheduleProgress(const Schedule& schedule);  ///< keeps a reference to it
+    const Schedule& schedule() const { return schedule_; }
+    /// installment_state(schedule, index, interest_paid, principal_paid).
+    InstallmentState state(std::size_t index, const Amount& interest_paid,
+                           const Amount& principal_paid) const;
+    /// arrears_as_of(schedule, figures, as_of).days.
+    long days_late(const AwardFigures& figures, const Date& as_of) const;
+
+  private:
+    const Schedule& schedule_;
+    /// Interest and principal due up to and including each installment.
+    std::vector<Amount> interest_through_, principal_through_;
+    /// Whether the lookups hold: every part non-negative and due dates in order (a schedule
+    /// from generate_schedule always is); otherwise the answers walk the installments.
+    bool regular_ = true;
+};
 
 // Commands: the money events a finance officer records.
 

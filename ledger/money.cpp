@@ -102,6 +102,13 @@ std::optional<Amount> from_decimal_string(std::string_view text) {
     if (text.empty() || text.size() > 39 || !std::all_of(text.begin(), text.end(), is_digit)) {
         return std::nullopt;
     }
+    if (text.size() <= 18) {
+        // Cannot pass a long long: the common case, without a 128-bit division per digit.
+        long long small = 0;
+        for (char c : text)
+            small = small * 10 + (c - '0');
+        return negative ? Amount(-small) : Amount(small);
+    }
     static const Amount max = std::numeric_limits<Amount>::max();
     Amount value = 0;
     for (char c : text) {
@@ -140,16 +147,24 @@ Amount divide_half_even(const Amount& numerator, const Amount& denominator) {
 }
 
 Amount round_half_even(const Decimal& value) {
+    static const Decimal limit(std::numeric_limits<Amount>::max().str());
+    static const Decimal long_long_limit(std::numeric_limits<long long>::max());
+    static const Decimal half("0.5");
     const Decimal floor_value = floor(value);
     const Decimal fraction = value - floor_value;
-    const Decimal limit(std::numeric_limits<Amount>::max().str());
     if (abs(floor_value) > limit)
         throw std::overflow_error("decimal beyond 128-bit range");
-    // str(0, fixed) still prints trailing ".000…"; the integer parser accepts digits only.
-    std::string whole = floor_value.str(0, std::ios_base::fixed);
-    whole.erase(std::min(whole.find('.'), whole.size()));
-    Amount result(whole);
-    const Decimal half("0.5");
+    Amount result;
+    if (abs(floor_value) <= long_long_limit) {
+        // An integer in long long range converts exactly, and far faster than through text
+        // (loan schedules round several times per installment).
+        result = floor_value.convert_to<long long>();
+    } else {
+        // str(0, fixed) still prints trailing ".000…"; the integer parser accepts digits only.
+        std::string whole = floor_value.str(0, std::ios_base::fixed);
+        whole.erase(std::min(whole.find('.'), whole.size()));
+        result = Amount(whole);
+    }
     if (fraction > half || (fraction == half && result % 2 != 0))
         result += 1;
     return result;

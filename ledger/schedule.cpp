@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
+#include <tuple>
 
 namespace riziki::ledger {
 
@@ -13,6 +15,11 @@ namespace {
 constexpr int kSignificantDigits = 12;
 
 Decimal to_decimal(const Amount& value) {
+    // Most amounts fit a long long, which converts exactly without going through text.
+    static const Amount long_long_min = std::numeric_limits<long long>::min();
+    static const Amount long_long_max = std::numeric_limits<long long>::max();
+    if (long_long_min <= value && value <= long_long_max)
+        return Decimal(value.convert_to<long long>());
     return Decimal(value.str());
 }
 
@@ -70,6 +77,7 @@ struct Plan {
     Amortization amortization = Amortization::equal_installments;
     Decimal rate = 0;              // per repayment period, as a fraction
     Amount flat_interest = 0;      // flat loans: interest over the whole term
+    Amount flat_share = 0;         // flat loans: an installment's share of it (flat_interest())
     Amount equal_installment = 0;  // declining, equal installments: the EMI
     Amount equal_principal = 0;    // principal per installment that carries principal
     std::optional<Amount> installment_multiple;
@@ -78,6 +86,8 @@ struct Plan {
 
 /// Money.multiplyRetainScale: the product to 12 digits, HALF_EVEN to the minor unit, Money.of.
 Amount multiply_money(const Amount& minor, const Decimal& factor, const Plan& plan) {
+    if (minor == 0 || factor == 0)
+        return 0;  // what the steps below give, without their decimal arithmetic
     const Decimal product = round_significant(to_decimal(minor) * factor);
     return money_of(to_decimal(round_half_even(product)), plan.currency_multiple);
 }
@@ -152,6 +162,12 @@ Plan make_plan(const Amount& principal, const LoanTerms& terms) {
     if (plan.method == InterestMethod::flat) {
         const int term_units = terms.installments * terms.repayment_every;
         plan.flat_interest = multiply_money(principal, unit_rate * term_units, plan);
+        // Equal installments spread the interest over the installments after the interest
+        // grace, equal principal over all of them (see flat_interest()).
+        const int sharing = plan.amortization == Amortization::equal_installments
+                                ? terms.installments - terms.grace_on_interest
+                                : terms.installments;
+        plan.flat_share = divide_money(plan.flat_interest, sharing, plan);
         plan.equal_principal = divide_money(principal, principal_periods, plan);
     } else if (plan.amortization == Amortization::equal_principal) {
         plan.equal_principal = divide_money(principal, principal_periods, plan);
@@ -303,9 +319,9 @@ Amount flat_interest(const Plan& plan, Running& running, int number) {
     if (plan.amortization == Amortization::equal_installments) {
         if (number <= grace)
             return 0;
-        return divide_money(plan.flat_interest, plan.installments - grace, plan);
+        return plan.flat_share;
     }
-    const Amount share = divide_money(plan.flat_interest, plan.installments, plan);
+    const Amount share = plan.flat_share;
     if (number <= grace) {
         running.deferred_interest += share;
         return 0;
@@ -431,6 +447,39 @@ ScheduleResult generate_schedule(const Amount& principal, const Currency& curren
     // rate <= 3650 (1000 % a month, every 365 days) and a flat term factor <= ~10^6 (rate
     // times units to the 9999 calendar limit) keep every amount and sum below ~10^37.
     return build_schedule(make_plan(principal, terms), *dues);
+}
+
+bool ScheduleMemo::Key::operator<(const Key& o) const {
+    const auto tie = [](const Key& k) {
+        const auto& t = k.terms;
+        return std::tie(k.principal, t.interest_rate, t.interest_period, t.interest_method,
+                        t.amortization, t.installments, t.repayment_every, t.repayment_unit,
+                        t.grace_on_principal, t.grace_on_interest, t.installment_multiple,
+                        t.currency_multiple);
+    };
+    return tie(*this) < tie(o);
+}
+
+ScheduleResult ScheduleMemo::generate(const Amount& principal, const Currency& currency,
+                                      const Date& disbursed_on, const LoanTerms& terms) {
+    if (const auto error = validate_terms(principal, currency, disbursed_on, terms);
+        error != ScheduleError::none) {
+        return {{}, error};
+    }
+    const auto dues = due_dates(disbursed_on, terms);
+    if (!dues)
+        return {{}, ScheduleError::schedule_beyond_calendar};
+    // The key leaves out the first due date: like the disbursement date, it moves only the
+    // due dates, which are set below.
+    Key key{principal, terms};
+    key.terms.first_due_on.reset();
+    auto known = schedules_.find(key);
+    if (known == schedules_.end())
+        known = schedules_.emplace(key, build_schedule(make_plan(principal, terms), *dues)).first;
+    ScheduleResult result = known->second;
+    for (auto& installment : result.schedule.installments)
+        installment.due_on = (*dues)[static_cast<std::size_t>(installment.number - 1)];
+    return result;
 }
 
 }  // namespace riziki::ledger

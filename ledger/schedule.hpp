@@ -6,6 +6,7 @@
 /// decimal (cpp_dec_float_50), amounts integer minor units; no binary floating point.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -116,5 +117,24 @@ struct ScheduleResult {
 ///    (flat + equal_installments instead spreads it over the remaining installments).
 [[nodiscard]] ScheduleResult generate_schedule(const Amount& principal, const Currency& currency,
                                                const Date& disbursed_on, const LoanTerms& terms);
+
+/// generate_schedule for many loans at once, e.g. a report's: a schedule's amounts depend
+/// only on the principal and the terms, never on the dates (every period charges a whole
+/// period's interest), and a programme lends a few standard amounts on a few products, so
+/// each principal and terms is computed once and later loans only get their own due dates.
+/// Remembers every schedule it made; use one per report, on one thread.
+class ScheduleMemo {
+  public:
+    [[nodiscard]] ScheduleResult generate(const Amount& principal, const Currency& currency,
+                                          const Date& disbursed_on, const LoanTerms& terms);
+
+  private:
+    struct Key {
+        Amount principal;
+        LoanTerms terms;  ///< without first_due_on
+        bool operator<(const Key& other) const;
+    };
+    std::map<Key, ScheduleResult> schedules_;
+};
 
 }  // namespace riziki::ledger

@@ -138,42 +138,53 @@ void statement_of(const DonorReportInput& in, DonorReport& r) {
 
 /// Installment amounts that fell due in the period, and what of them was paid by its
 /// due date.
-void on_time(const AwardFacts& a, const ledger::Schedule& schedule, const DonorReportInput& in,
-             Amount& due, Amount& paid_on_time) {
+void on_time(const AwardFacts& a, const ledger::ScheduleProgress& schedule,
+             const DonorReportInput& in, Amount& due, Amount& paid_on_time) {
     FiguresWalk walk(a);
-    for (const auto& installment : schedule.installments) {
+    const auto& installments = schedule.schedule().installments;
+    for (std::size_t i = 0; i < installments.size(); ++i) {
+        const auto& installment = installments[i];
         if (!in_period(installment.due_on, in))
             continue;
         const auto& by_then = walk.until(installment.due_on);
-        const auto states =
-            ledger::installment_states(schedule, by_then.interest_paid, by_then.principal_repaid);
-        const auto& st = states.at(static_cast<std::size_t>(installment.number - 1));
+        const auto st = schedule.state(i, by_then.interest_paid, by_then.principal_repaid);
         due += installment.total;
         paid_on_time += st.interest_paid + st.principal_paid;
     }
 }
 
-/// A loan's schedule, computed again only when what it depends on (the amount disbursed
-/// and the first disbursement's date) changes: schedules cost decimal arithmetic.
+/// A loan's schedule with its running totals, computed again only when what the schedule
+/// depends on (the amount disbursed and the first disbursement's date) changes: schedules
+/// cost decimal arithmetic, which `memo` (shared by the report's loans) does once per
+/// principal and terms.
 class ScheduleCache {
   public:
-    const ledger::ScheduleResult& get(const ledger::Award& award, const ledger::AwardFigures& f) {
+    ScheduleCache() = default;
+    ScheduleCache(const ScheduleCache&) = delete;  // progress_ refers into result_
+    ScheduleCache& operator=(const ScheduleCache&) = delete;
+
+    /// The schedule for figures `f`, or nullptr when the award's terms give none.
+    const ledger::ScheduleProgress* get(const ledger::Award& award, const ledger::AwardFigures& f,
+                                        ledger::ScheduleMemo& memo) {
         if (!result_ || disbursed_ != f.disbursed || first_ != f.first_disbursed_on) {
-            result_ = ledger::award_schedule(award, f);
+            result_ = ledger::award_schedule(award, f, memo);
+            progress_.emplace(result_->schedule);
             disbursed_ = f.disbursed;
             first_ = f.first_disbursed_on;
         }
-        return *result_;
+        return result_->ok() ? &*progress_ : nullptr;
     }
 
   private:
     std::optional<ledger::ScheduleResult> result_;
+    std::optional<ledger::ScheduleProgress> progress_;
     Amount disbursed_ = 0;
     std::optional<Date> first_;
 };
 
 /// Outstanding loans and PAR30 at each month's end of the period (the last at `to`).
-void loan_trend(const DonorReportInput& in, DonorReport& r, std::vector<ScheduleCache>& caches) {
+void loan_trend(const DonorReportInput& in, DonorReport& r, std::vector<ScheduleCache>& caches,
+                ledger::ScheduleMemo& memo) {
     std::vector<Date> ends;
     for (Date end = in.from; end <= in.to;
          end = ledger::add_months(Date(end.year(), end.month(), std::chrono::day(1)), 1)) {
@@ -195,8 +206,8 @@ void loan_trend(const DonorReportInput& in, DonorReport& r, std::vector<Schedule
             point.outstanding += f.outstanding;
             if (ledger::derive_status(a.award, f) != ledger::AwardStatus::active)
                 continue;
-            const auto& schedule = schedules.get(a.award, f);
-            if (schedule.ok() && ledger::arrears_as_of(schedule.schedule, f, ends[m]).days >= 30)
+            const auto* schedule = schedules.get(a.award, f, memo);
+            if (schedule && schedule->days_late(f, ends[m]) >= 30)
                 point.par30_outstanding += f.outstanding;
         }
     }
@@ -212,6 +223,7 @@ void awards_and_loans(const DonorReportInput& in, DonorReport& r,
     // One schedule cache per award, shared with the loan trend: a schedule is decimal
     // arithmetic, and a loan's rarely changes after its last tranche.
     std::vector<ScheduleCache> caches(in.awards.size());
+    ledger::ScheduleMemo memo;
     for (std::size_t index = 0; index < in.awards.size(); ++index) {
         const auto& a = in.awards[index];
         const bool counted = a.survivor.consent_donor_reporting;
@@ -259,19 +271,18 @@ void awards_and_loans(const DonorReportInput& in, DonorReport& r,
             written_off_count += in_this_period ? 1 : 0;
         }
         r.loans_outstanding += at_end.outstanding;
-        const auto& schedule = caches[index].get(a.award, at_end);
-        if (!schedule.ok())
+        const auto* schedule = caches[index].get(a.award, at_end, memo);
+        if (!schedule)
             continue;
         if (status == ledger::AwardStatus::active) {
             active += counted ? 1 : 0;
-            const auto arrears = ledger::arrears_as_of(schedule.schedule, at_end, in.to);
-            if (arrears.days >= 30)
+            if (schedule->days_late(at_end, in.to) >= 30)
                 r.par30_outstanding += at_end.outstanding;
         }
         if (at_end.disbursed > 0)
-            on_time(a, schedule.schedule, in, due, paid_on_time);
+            on_time(a, *schedule, in, due, paid_on_time);
     }
-    loan_trend(in, r, caches);
+    loan_trend(in, r, caches, memo);
     r.awards_approved = count_of(approved);
     r.active_loans = count_of(active);
     r.loans_written_off = count_of(written_off_count);

@@ -65,7 +65,7 @@ struct DonorReportInput {
     ledger::Date from;
     ledger::Date to;
     std::vector<FundDaySum> fund_sums;
-    std::vector<AwardFacts> awards;
+    std::vector<AwardFacts> awards;      ///< in no particular order
     std::vector<OutcomeFacts> outcomes;  ///< of survivors funded by this fund
 };
 

@@ -82,6 +82,7 @@ nlohmann::json group_json(const PortfolioGroup& g) {
 PortfolioReport build_portfolio(const PortfolioInput& in) {
     std::map<std::string, PortfolioGroup> books;
     std::map<std::pair<std::string, std::string>, PortfolioGroup> cohorts;
+    ledger::ScheduleMemo schedules;
     for (const auto& loan : in.loans) {
         ledger::AwardFigures f;
         for (const auto& p : loan.postings) {
@@ -90,7 +91,7 @@ PortfolioReport build_portfolio(const PortfolioInput& in) {
         }
         long days_late = 0;
         if (ledger::derive_status(loan.award, f) == ledger::AwardStatus::active) {
-            const auto schedule = ledger::award_schedule(loan.award, f);
+            const auto schedule = ledger::award_schedule(loan.award, f, schedules);
             if (schedule.ok())
                 days_late = ledger::arrears_as_of(schedule.schedule, f, in.as_of).days;
         }

@@ -12,7 +12,8 @@ namespace riziki::reports {
 
 struct PortfolioInput {
     ledger::Date as_of;
-    std::vector<AwardFacts> loans;  ///< every loan award, postings up to as_of
+    /// Every loan award, in no particular order, with its postings up to as_of.
+    std::vector<AwardFacts> loans;
 };
 
 struct AgingBucket {

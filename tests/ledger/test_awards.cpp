@@ -3,6 +3,9 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <initializer_list>
+#include <tuple>
+
 #include "ledger/awards.hpp"
 
 using namespace riziki::ledger;
@@ -363,6 +366,72 @@ BOOST_AUTO_TEST_CASE(arrears_count_days_since_the_oldest_unpaid_installment) {
     BOOST_TEST(a.days == 2);  // installment 2 (due 10 March) half paid
     BOOST_TEST(a.principal_overdue == Amount(500));
     BOOST_TEST(arrears_as_of(schedule, after, day(2026, 1, 1)).days == 0);
+}
+
+BOOST_AUTO_TEST_CASE(one_installment_state_agrees_with_all_of_them) {
+    Schedule schedule;
+    // Interest-free grace first, then unequal parts, so payments straddle installments.
+    const std::pair<int, int> parts[] = {{0, 0}, {700, 50}, {700, 0}, {1'000, 120}};
+    for (int i = 0; i < 4; ++i) {
+        const auto [principal, interest] = parts[i];
+        schedule.installments.push_back(
+            {i + 1, day(2026, 2 + i, 10), principal, interest, principal + interest, 0});
+    }
+    for (const Amount interest_paid : {-10, 0, 30, 50, 169, 170, 500}) {
+        for (const Amount principal_paid : {-5, 0, 699, 700, 1'400, 2'399, 2'400, 3'000}) {
+            const auto all = installment_states(schedule, interest_paid, principal_paid);
+            for (std::size_t i = 0; i < all.size(); ++i) {
+                const auto one = installment_state(schedule, i, interest_paid, principal_paid);
+                BOOST_TEST(one.due.number == all[i].due.number);
+                BOOST_TEST(one.interest_paid == all[i].interest_paid);
+                BOOST_TEST(one.principal_paid == all[i].principal_paid);
+            }
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(schedule_progress_agrees_with_walking_the_installments) {
+    const auto schedule_of = [](std::initializer_list<std::tuple<int, int, int>> parts) {
+        Schedule schedule;  // (day of March 2026 due, principal, interest) per installment
+        int number = 0;
+        for (const auto& [due, principal, interest] : parts) {
+            ++number;
+            schedule.installments.push_back(
+                {number, day(2026, 3, due), principal, interest, principal + interest, 0});
+        }
+        return schedule;
+    };
+    const Schedule schedules[] = {
+        schedule_of({{1, 0, 0}, {5, 700, 50}, {10, 700, 0}, {20, 1'000, 120}}),
+        schedule_of({{1, 0, 30}, {5, 0, 30}, {10, 500, 30}, {10, 500, 0}}),
+        schedule_of({}),
+        // Irregular: a negative part, dates out of order (answered by walking).
+        schedule_of({{1, 500, 10}, {5, -100, 10}, {10, 700, 10}}),
+        schedule_of({{10, 500, 10}, {5, 500, 10}, {20, 500, 10}}),
+    };
+    for (const auto& schedule : schedules) {
+        const ScheduleProgress progress(schedule);
+        for (const Amount interest_paid : {-10, 0, 10, 30, 50, 90, 169, 170, 500}) {
+            for (const Amount principal_paid : {-5, 0, 499, 500, 699, 700, 1'400, 2'400, 3'000}) {
+                const auto all = installment_states(schedule, interest_paid, principal_paid);
+                for (std::size_t i = 0; i < all.size(); ++i) {
+                    const auto one = progress.state(i, interest_paid, principal_paid);
+                    BOOST_TEST(one.due.number == all[i].due.number);
+                    BOOST_TEST(one.interest_paid == all[i].interest_paid);
+                    BOOST_TEST(one.principal_paid == all[i].principal_paid);
+                }
+                AwardFigures figures;
+                figures.interest_paid = interest_paid;
+                figures.principal_repaid = principal_paid;
+                for (int d = 1; d <= 31; d += 2) {
+                    BOOST_TEST(progress.days_late(figures, day(2026, 3, d)) ==
+                               arrears_as_of(schedule, figures, day(2026, 3, d)).days);
+                }
+                BOOST_TEST(progress.days_late(figures, day(2026, 6, 30)) ==
+                           arrears_as_of(schedule, figures, day(2026, 6, 30)).days);
+            }
+        }
+    }
 }
 
 BOOST_AUTO_TEST_CASE(names_round_trip) {

@@ -576,6 +576,28 @@ BOOST_AUTO_TEST_CASE(derived_installment_multiple_ends_schedule_early) {
          "0.00"});
 }
 
+// Derived: amounts beyond the 64-bit range (10^22 minor units) go through the decimal
+// conversions' text path and still come out exact: flat 1 % a month on 10^20 USD is 10^18
+// a month.
+BOOST_AUTO_TEST_CASE(derived_principal_beyond_64_bits) {
+    check({"USD",
+           "100000000000000000000.00",
+           "2024-01-15",
+           {.interest_rate = rate("1"),
+            .interest_period = InterestPeriod::month,
+            .interest_method = InterestMethod::flat,
+            .amortization = Amortization::equal_principal,
+            .installments = 4},
+           R"(
+2024-02-15 25000000000000000000.00 1000000000000000000.00 75000000000000000000.00
+2024-03-15 25000000000000000000.00 1000000000000000000.00 50000000000000000000.00
+2024-04-15 25000000000000000000.00 1000000000000000000.00 25000000000000000000.00
+2024-05-15 25000000000000000000.00 1000000000000000000.00 0.00
+)",
+           "100000000000000000000.00",
+           "4000000000000000000.00"});
+}
+
 // Derived: a given first due date on the 31st sets the day for the months after it.
 BOOST_AUTO_TEST_CASE(derived_first_due_on_month_end) {
     check({"KES",
@@ -658,6 +680,61 @@ BOOST_AUTO_TEST_CASE(rejects_installment_rounded_below_its_interest) {
                                 .installments = 12,
                                 .grace_on_interest = 11};
     BOOST_TEST(error_for(deferred) == L::ScheduleError::installment_below_interest);
+}
+
+// A memo gives every loan what generate_schedule gives it, whatever the memo already holds:
+// the same principal and terms on other dates (own due dates), another first due date,
+// other terms, and refusals that depend on the dates (checked for every loan) or on the
+// amounts (remembered).
+BOOST_AUTO_TEST_CASE(memo_agrees_with_generate_schedule) {
+    const auto usd = currency_of("USD");
+    const L::LoanTerms declining{.interest_rate = rate("2"),
+                                 .interest_period = InterestPeriod::month,
+                                 .installments = 6,
+                                 .grace_on_principal = 1};
+    const L::LoanTerms flat{.interest_rate = rate("1"),
+                            .interest_period = InterestPeriod::month,
+                            .interest_method = InterestMethod::flat,
+                            .installments = 9};
+    auto month_end = declining;
+    month_end.first_due_on = date("2024-01-31");
+    auto weekly = flat;
+    weekly.repayment_unit = RepaymentUnit::weeks;
+    auto every_year = flat;
+    every_year.repayment_every = 365;
+    every_year.repayment_unit = RepaymentUnit::days;
+    const L::LoanTerms below_interest{.interest_rate = rate("10"),
+                                      .interest_period = InterestPeriod::month,
+                                      .installments = 12,
+                                      .grace_on_interest = 11};
+    const std::pair<L::LoanTerms, std::string_view> loans[] = {
+        {declining, "2024-01-15"},      {declining, "2024-03-31"},  {month_end, "2024-01-10"},
+        {flat, "2024-01-15"},           {weekly, "2024-01-15"},     {flat, "2025-02-28"},
+        {every_year, "2024-01-15"},     {every_year, "9990-01-01"}, {below_interest, "2024-01-15"},
+        {below_interest, "2024-02-15"}, {declining, "2024-01-15"}};
+    L::ScheduleMemo memo;
+    for (const auto& principal : {L::Amount(100'000), L::Amount(250'050)}) {
+        for (const auto& [terms, disbursed] : loans) {
+            BOOST_TEST_CONTEXT(principal << " on " << disbursed) {
+                const auto expected = L::generate_schedule(principal, usd, date(disbursed), terms);
+                const auto got = memo.generate(principal, usd, date(disbursed), terms);
+                BOOST_TEST(got.error == expected.error);
+                const auto& want = expected.schedule.installments;
+                const auto& have = got.schedule.installments;
+                BOOST_TEST_REQUIRE(have.size() == want.size());
+                for (std::size_t i = 0; i < want.size(); ++i) {
+                    BOOST_TEST(have[i].number == want[i].number);
+                    BOOST_TEST((have[i].due_on == want[i].due_on));
+                    BOOST_TEST(have[i].principal == want[i].principal);
+                    BOOST_TEST(have[i].interest == want[i].interest);
+                    BOOST_TEST(have[i].total == want[i].total);
+                    BOOST_TEST(have[i].balance == want[i].balance);
+                }
+                BOOST_TEST(got.schedule.total == expected.schedule.total);
+                BOOST_TEST(got.schedule.total_interest == expected.schedule.total_interest);
+            }
+        }
+    }
 }
 
 BOOST_AUTO_TEST_CASE(rejection_names_are_stable_codes) {
