@@ -434,19 +434,37 @@ std::string_view to_string(ScheduleError error) {
     return "unknown";
 }
 
-ScheduleResult generate_schedule(const Amount& principal, const Currency& currency,
-                                 const Date& disbursed_on, const LoanTerms& terms) {
+namespace {
+
+/// What every schedule starts from: valid terms, then the due dates they give.
+struct DueDates {
+    std::optional<std::vector<Date>> dates;
+    ScheduleError error = ScheduleError::none;
+};
+
+DueDates checked_due_dates(const Amount& principal, const Currency& currency,
+                           const Date& disbursed_on, const LoanTerms& terms) {
     if (const auto error = validate_terms(principal, currency, disbursed_on, terms);
         error != ScheduleError::none) {
-        return {{}, error};
+        return {std::nullopt, error};
     }
-    const auto dues = due_dates(disbursed_on, terms);
-    if (!dues)
-        return {{}, ScheduleError::schedule_beyond_calendar};
+    auto dates = due_dates(disbursed_on, terms);
+    if (!dates)
+        return {std::nullopt, ScheduleError::schedule_beyond_calendar};
+    return {std::move(dates), ScheduleError::none};
+}
+
+}  // namespace
+
+ScheduleResult generate_schedule(const Amount& principal, const Currency& currency,
+                                 const Date& disbursed_on, const LoanTerms& terms) {
+    const auto dues = checked_due_dates(principal, currency, disbursed_on, terms);
+    if (!dues.dates)
+        return {{}, dues.error};
     // No amount can leave the 128-bit range within the limits: principal <= 10^30, a period
     // rate <= 3650 (1000 % a month, every 365 days) and a flat term factor <= ~10^6 (rate
     // times units to the 9999 calendar limit) keep every amount and sum below ~10^37.
-    return build_schedule(make_plan(principal, terms), *dues);
+    return build_schedule(make_plan(principal, terms), *dues.dates);
 }
 
 bool ScheduleMemo::Key::operator<(const Key& o) const {
@@ -462,23 +480,20 @@ bool ScheduleMemo::Key::operator<(const Key& o) const {
 
 ScheduleResult ScheduleMemo::generate(const Amount& principal, const Currency& currency,
                                       const Date& disbursed_on, const LoanTerms& terms) {
-    if (const auto error = validate_terms(principal, currency, disbursed_on, terms);
-        error != ScheduleError::none) {
-        return {{}, error};
-    }
-    const auto dues = due_dates(disbursed_on, terms);
-    if (!dues)
-        return {{}, ScheduleError::schedule_beyond_calendar};
+    const auto dues = checked_due_dates(principal, currency, disbursed_on, terms);
+    if (!dues.dates)
+        return {{}, dues.error};
     // The key leaves out the first due date: like the disbursement date, it moves only the
     // due dates, which are set below.
     Key key{principal, terms};
     key.terms.first_due_on.reset();
     auto known = schedules_.find(key);
     if (known == schedules_.end())
-        known = schedules_.emplace(key, build_schedule(make_plan(principal, terms), *dues)).first;
+        known =
+            schedules_.emplace(key, build_schedule(make_plan(principal, terms), *dues.dates)).first;
     ScheduleResult result = known->second;
     for (auto& installment : result.schedule.installments)
-        installment.due_on = (*dues)[static_cast<std::size_t>(installment.number - 1)];
+        installment.due_on = (*dues.dates)[static_cast<std::size_t>(installment.number - 1)];
     return result;
 }
 
