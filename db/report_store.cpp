@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "db/awards_sql.hpp"
+#include "db/copy_stream.hpp"
 #include "db/store_impl.hpp"
 
 namespace riziki::db {
@@ -23,25 +24,43 @@ namespace {
 constexpr std::size_t kBlock = 4096;
 
 // In the two posting reads below, a reversal counts under the event of the entry it
-// reverses.
+// reverses. Both are the largest reads of a report and go through binary COPY, which
+// takes no parameters: the values are spelt as quoted literals (sql_literal).
 
-// Every posting of the fund, with the award it names ('' for none).
+// Every posting of the fund (%1) up to a day (%2), with the award it names (NULL for none).
 constexpr const char* kFundPostings = R"(
-SELECT COALESCE(p.award, ''), e.effective_on - DATE '1970-01-01', p.account,
+SELECT p.award, e.effective_on, p.account,
        CASE WHEN e.reverses IS NULL THEN e.event
             ELSE (SELECT o.event FROM entries o WHERE o.seq = e.reverses) END,
-       p.amount_minor::text
+       p.amount_minor
 FROM postings p JOIN entries e ON e.seq = p.entry_seq
-WHERE p.fund = :f AND e.effective_on <= CAST(:to AS date))";
+WHERE p.fund = %1 AND e.effective_on <= CAST(%2 AS date))";
 
-// Every posting of every loan.
+// Every posting of every loan up to a day (%2).
 constexpr const char* kLoanPostings = R"(
-SELECT p.award, e.effective_on - DATE '1970-01-01', p.account,
+SELECT p.award, e.effective_on, p.account,
        CASE WHEN e.reverses IS NULL THEN e.event
             ELSE (SELECT o.event FROM entries o WHERE o.seq = e.reverses) END,
-       p.amount_minor::text
+       p.amount_minor
 FROM awards a JOIN postings p ON p.award = a.id JOIN entries e ON e.seq = p.entry_seq
-WHERE a.kind = 'loan' AND e.effective_on <= CAST(:to AS date))";
+WHERE a.kind = 'loan' AND e.effective_on <= CAST(%2 AS date))";
+
+/// Runs one of the posting reads above for `fund` and `until`, calling `row(award,
+/// posting)` for each posting (award empty when it names none).
+template <typename Row>
+void read_postings(soci::session& sql, std::string query, const std::string& fund,
+                   const std::string& until, const Row& row) {
+    for (const auto& [mark, value] : {std::pair{"%1", fund}, std::pair{"%2", until}}) {
+        if (const auto at = query.find(mark); at != std::string::npos)
+            query.replace(at, 2, sql_literal(value));
+    }
+    CopyStream rows(sql, query);
+    while (rows.next()) {
+        row(std::string(rows.bytes(0)),
+            reports::AwardPosting{rows.date(1), std::string(rows.bytes(2)),
+                                  std::string(rows.bytes(3)), rows.amount(4)});
+    }
+}
 
 // After AwardColumns::kSelect: the awards with their survivors, in no particular order
 // (the reports only sum over awards).
@@ -82,26 +101,6 @@ template <typename... Columns>
 void resize_to_block(Columns&... columns) {
     (columns.resize(kBlock), ...);
 }
-
-struct PostingColumns {
-    std::vector<std::string> award, account, event, amount;
-    std::vector<int> day;
-
-    PostingColumns() { reset(); }
-    void bind(soci::statement& st) {
-        st.exchange(soci::into(award));
-        st.exchange(soci::into(day));
-        st.exchange(soci::into(account));
-        st.exchange(soci::into(event));
-        st.exchange(soci::into(amount));
-    }
-    std::size_t size() const { return award.size(); }
-    void reset() { resize_to_block(award, day, account, event, amount); }
-    reports::AwardPosting take(std::size_t i) {
-        return {ledger::date_from_days(day[i]), std::move(account[i]), std::move(event[i]),
-                amount_from_text(amount[i])};
-    }
-};
 
 struct AwardSurvivorColumns {
     AwardColumns award{kBlock};
@@ -272,16 +271,12 @@ std::vector<reports::FundDaySum> read_fund_postings(soci::session& sql, const st
                                                     const std::string& until,
                                                     AwardPostingRows* awards) {
     DaySums sums;
-    PostingColumns c;
-    fetch_rows(
-        sql, kFundPostings, c,
-        [&](std::size_t i) {
-            auto posting = c.take(i);
-            sums.add(posting);
-            if (awards != nullptr)
-                awards->add(std::move(c.award[i]), std::move(posting));
-        },
-        fund, until);
+    read_postings(sql, kFundPostings, fund, until,
+                  [&](std::string award, reports::AwardPosting&& posting) {
+                      sums.add(posting);
+                      if (awards != nullptr)
+                          awards->add(std::move(award), std::move(posting));
+                  });
     return std::move(sums).finish();
 }
 
@@ -304,10 +299,10 @@ std::vector<reports::OutcomeFacts> outcomes(soci::session& sql, const std::strin
 std::vector<reports::AwardFacts> loan_facts(soci::session& sql, const std::string& until) {
     auto facts = awards_with_survivors(sql, "", until);
     AwardPostingRows postings;
-    PostingColumns c;
-    fetch_rows(
-        sql, kLoanPostings, c,
-        [&](std::size_t i) { postings.add(std::move(c.award[i]), c.take(i)); }, until);
+    read_postings(sql, kLoanPostings, "", until,
+                  [&](std::string award, reports::AwardPosting&& posting) {
+                      postings.add(std::move(award), std::move(posting));
+                  });
     std::move(postings).give_to(facts);
     return facts;
 }

@@ -31,6 +31,21 @@ std::string ArrayLiteral::finish() && {
     return std::move(out_);
 }
 
+std::string sql_literal(std::string_view text) {
+    // With standard_conforming_strings on (PostgreSQL's default, and set for every
+    // Riziki session) a backslash is an ordinary character: only quotes are doubled.
+    std::string out = "'";
+    for (char c : text) {
+        if (c == '\0')
+            throw std::invalid_argument("text with a NUL byte");
+        if (c == '\'')
+            out += '\'';
+        out += c;
+    }
+    out += '\'';
+    return out;
+}
+
 ledger::Hash hash_from_bytea(std::string_view text) {
     if (text.starts_with("\\x"))
         text.remove_prefix(2);
@@ -89,6 +104,7 @@ void open_session(soci::session& sql, const std::string& conninfo) {
     // Short statements only: compiling a plan (which the size of a large journal can
     // trigger in a batch's balance update) costs more than it could ever save.
     sql << "SET jit = off";
+    sql << "SET standard_conforming_strings = on";  // sql_literal relies on it
 }
 
 }  // namespace riziki::db

@@ -31,6 +31,10 @@ class ArrayLiteral {
     bool empty_ = true;
 };
 
+/// `text` as a quoted SQL string literal ('it''s'), for the statements that take no
+/// parameters (COPY). Throws std::invalid_argument on a NUL byte, which no text can hold.
+std::string sql_literal(std::string_view text);
+
 /// Parses bytea text output ("\x0a1b...") or plain hex into a hash.
 ledger::Hash hash_from_bytea(std::string_view text);
 

@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "db/copy_stream.hpp"
+#include "db/sql.hpp"
 #include "tests/db/fixture.hpp"
 
 using namespace riziki;
@@ -117,6 +118,20 @@ BOOST_AUTO_TEST_CASE(a_stream_left_early_gives_the_session_back) {
         sum += again.int4(0);
     BOOST_TEST(sum == 6);
     BOOST_TEST(!again.next());  // stays at the end
+}
+
+BOOST_AUTO_TEST_CASE(sql_literals_carry_any_text_back_unchanged) {
+    LedgerFixture f;
+    auto sql = f.app();
+    for (const std::string text : {"", "F-KES", "it's", "''; DROP TABLE entries; --",
+                                   "back\\slash\\'", "Mombasa – ünïcode", "2026-11-25"}) {
+        BOOST_TEST_CONTEXT(text) {
+            db::CopyStream rows(*sql, "SELECT " + db::sql_literal(text) + "::text");
+            BOOST_REQUIRE(rows.next());
+            BOOST_TEST(rows.bytes(0) == text);
+        }
+    }
+    BOOST_CHECK_THROW(db::sql_literal(std::string("a\0b", 3)), std::invalid_argument);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
