@@ -32,14 +32,14 @@ std::string ArrayLiteral::finish() && {
 }
 
 std::string sql_literal(std::string_view text) {
-    // With standard_conforming_strings on (PostgreSQL's default, and set for every
-    // Riziki session) a backslash is an ordinary character: only quotes are doubled.
-    std::string out = "'";
+    // An escape string (E'...') reads backslashes the same way whatever the server's
+    // standard_conforming_strings says, so doubling both quotes and backslashes is enough.
+    std::string out = "E'";
     for (char c : text) {
         if (c == '\0')
             throw std::invalid_argument("text with a NUL byte");
-        if (c == '\'')
-            out += '\'';
+        if (c == '\'' || c == '\\')
+            out += c;
         out += c;
     }
     out += '\'';
@@ -104,7 +104,6 @@ void open_session(soci::session& sql, const std::string& conninfo) {
     // Short statements only: compiling a plan (which the size of a large journal can
     // trigger in a batch's balance update) costs more than it could ever save.
     sql << "SET jit = off";
-    sql << "SET standard_conforming_strings = on";  // sql_literal relies on it
 }
 
 }  // namespace riziki::db

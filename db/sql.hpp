@@ -31,8 +31,9 @@ class ArrayLiteral {
     bool empty_ = true;
 };
 
-/// `text` as a quoted SQL string literal ('it''s'), for the statements that take no
-/// parameters (COPY). Throws std::invalid_argument on a NUL byte, which no text can hold.
+/// `text` as a quoted SQL escape-string literal (E'it''s'), for the statements that take
+/// no parameters (COPY); safe whatever standard_conforming_strings is. Throws
+/// std::invalid_argument on a NUL byte, which no text can hold.
 std::string sql_literal(std::string_view text);
 
 /// Parses bytea text output ("\x0a1b...") or plain hex into a hash.
