@@ -50,7 +50,8 @@ WHERE a.kind = 'loan' AND e.effective_on <= CAST(%2 AS date))";
 template <typename Row>
 void read_postings(soci::session& sql, std::string query, const std::string& fund,
                    const std::string& until, const Row& row) {
-    for (const auto& [mark, value] : {std::pair{"%1", fund}, std::pair{"%2", until}}) {
+    // The fund last: no later replacement may look inside the text it brings.
+    for (const auto& [mark, value] : {std::pair{"%2", until}, std::pair{"%1", fund}}) {
         if (const auto at = query.find(mark); at != std::string::npos)
             query.replace(at, 2, sql_literal(value));
     }
