@@ -158,10 +158,15 @@ bool CopyStream::next() {
     return false;
 }
 
-std::string_view CopyStream::field(std::size_t column, std::size_t expected_size) const {
+std::string_view CopyStream::present(std::size_t column) const {
     const auto f = fields_.at(column);
     if (f.data() == nullptr)
         throw std::runtime_error("unexpected NULL in a COPY stream");
+    return f;
+}
+
+std::string_view CopyStream::field(std::size_t column, std::size_t expected_size) const {
+    const auto f = present(column);
     if (f.size() != expected_size)
         malformed();
     return f;
@@ -190,9 +195,7 @@ std::int64_t CopyStream::timestamp_us(std::size_t column) const {
 ledger::Amount CopyStream::amount(std::size_t column) const {
     // ndigits, weight, sign, dscale, then ndigits base-10000 digits, most significant first;
     // digit i is worth 10000^(weight - i), and trailing zero digits are left out.
-    const auto bytes = fields_.at(column);
-    if (bytes.data() == nullptr)
-        throw std::runtime_error("unexpected NULL in a COPY stream");
+    const auto bytes = present(column);
     if (bytes.size() < 8)
         malformed();
     const auto word = [&](std::size_t i) { return big_endian(bytes.substr(2 * i, 2)); };

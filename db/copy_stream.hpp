@@ -45,6 +45,9 @@ class CopyStream {
     ledger::Amount amount(std::size_t column) const;
 
   private:
+    /// The column's bytes; throws on NULL.
+    std::string_view present(std::size_t column) const;
+    /// The column's bytes, which must be `expected_size` long; throws on NULL.
     std::string_view field(std::size_t column, std::size_t expected_size) const;
     /// Parses the tuple at the start of view_ if it is all there.
     bool take_tuple();

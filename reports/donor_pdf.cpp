@@ -309,17 +309,30 @@ MonthAxis month_axis(std::size_t months) {
     return axis;
 }
 
+/// A monthly chart's place on the page: its top, the baseline its bars stand on, its axis.
+struct MonthChart {
+    double top = 0;
+    double base = 0;
+    MonthAxis axis;
+};
+
+/// Reserves the room for a chart of `months` months where the page has got to.
+MonthChart begin_month_chart(PdfWriter& w, std::size_t months) {
+    w.room_for(kChartHeight);
+    const double top = w.y();
+    return {top, top + 16 + kPlotHeight, month_axis(months)};
+}
+
 /// The maximum label, tick labels (centred `center` after each month's x) and the axis line
 /// shared by the two monthly charts.
 template <typename Point>
-void month_frame(const PdfWriter& w, const std::vector<Point>& points, const MonthAxis& axis,
-                 const Amount& max, double top, double center) {
+void month_frame(const PdfWriter& w, const std::vector<Point>& points, const MonthChart& chart,
+                 const Amount& max, double center) {
     const auto& currency = w.report().currency;
-    w.label("max " + money(max, currency) + " " + currency, kSmall, kLeft, top);
-    const double base = top + 16 + kPlotHeight;
-    for (std::size_t i = 0; i < points.size(); i += axis.label_every)
-        w.label(points[i].month.substr(2), kTick, axis.x(i) + center, base + 3, 0.5);
-    w.line(kPlotLeft - 5, base, axis.x(points.size()), base, 0.75, kAxis);
+    w.label("max " + money(max, currency) + " " + currency, kSmall, kLeft, chart.top);
+    for (std::size_t i = 0; i < points.size(); i += chart.axis.label_every)
+        w.label(points[i].month.substr(2), kTick, chart.axis.x(i) + center, chart.base + 3, 0.5);
+    w.line(kPlotLeft - 5, chart.base, chart.axis.x(points.size()), chart.base, 0.75, kAxis);
 }
 
 void money_chart(PdfWriter& w) {
@@ -331,10 +344,9 @@ void money_chart(PdfWriter& w) {
     Amount max = 1;
     for (const auto& m : r.months)
         max = std::max({max, m.money_in, m.money_out});
-    w.room_for(kChartHeight);
-    const double top = w.y();
-    const double base = top + 16 + kPlotHeight;
-    const auto axis = month_axis(r.months.size());
+    const auto chart = begin_month_chart(w, r.months.size());
+    const auto& axis = chart.axis;
+    const double base = chart.base;
     const double bar = std::min(14.0, axis.step * 0.4);
     for (std::size_t i = 0; i < r.months.size(); ++i) {
         const auto in = static_cast<double>(scaled(r.months[i].money_in, max, kPlotHeight));
@@ -342,7 +354,7 @@ void money_chart(PdfWriter& w) {
         w.fill_rect(axis.x(i), base - in, bar, in, kMoneyIn);
         w.fill_rect(axis.x(i) + bar + 1, base - out, bar, out, kMoneyOut);
     }
-    month_frame(w, r.months, axis, max, top, bar + 0.5);
+    month_frame(w, r.months, chart, max, bar + 0.5);
     legend(w, kPlotLeft, base + 20, kMoneyIn, "in");
     legend(w, kPlotLeft + 50, base + 20, kMoneyOut, "out");
     w.advance(kChartHeight);
@@ -358,10 +370,9 @@ void loan_chart(PdfWriter& w) {
     Amount max = 1;
     for (const auto& p : r.loan_trend)
         max = std::max(max, p.outstanding);
-    w.room_for(kChartHeight);
-    const double top = w.y();
-    const double base = top + 16 + kPlotHeight;
-    const auto axis = month_axis(r.loan_trend.size());
+    const auto chart = begin_month_chart(w, r.loan_trend.size());
+    const auto& axis = chart.axis;
+    const double base = chart.base;
     const double bar = std::min(28.0, axis.step * 0.8);
     for (std::size_t i = 0; i < r.loan_trend.size(); ++i) {
         const auto& p = r.loan_trend[i];
@@ -381,7 +392,7 @@ void loan_chart(PdfWriter& w) {
         cairo_line_to(w.cairo(), axis.x(i) + bar / 2, base - par);
     }
     cairo_stroke(w.cairo());
-    month_frame(w, r.loan_trend, axis, max, top, bar / 2);
+    month_frame(w, r.loan_trend, chart, max, bar / 2);
     legend(w, kPlotLeft, base + 20, kBar, "outstanding");
     legend(w, kPlotLeft + 90, base + 20, kLate, "30+ days late (PAR30 line: 0-100 %)");
     w.advance(kChartHeight);
