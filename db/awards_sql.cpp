@@ -9,6 +9,8 @@ namespace {
 
 constexpr const char* kSelectAwards = R"(
 FROM awards a WHERE a.id = ANY(CAST(:ids AS text[])))";
+constexpr const char* kSelectAllAwards = R"(
+FROM awards a)";
 
 // A reversal counts under the event of the entry it reverses. Each award's postings, and
 // each posting's entry, by index: the LATERAL ... OFFSET 0 subqueries cannot be flattened
@@ -173,18 +175,19 @@ ledger::Award AwardColumns::take(std::size_t i) {
     return a;
 }
 
-std::map<std::string, ledger::Award> select_awards(soci::session& sql,
-                                                   const std::set<std::string>& ids) {
+namespace {
+
+/// The awards `where` selects (with `ids` bound to :ids when it names it), in blocks.
+std::map<std::string, ledger::Award> fetch_awards(soci::session& sql, const char* where,
+                                                  const std::string* ids, std::size_t expected) {
     std::map<std::string, ledger::Award> awards;
-    if (ids.empty())
-        return awards;
-    std::string array = id_array(ids);
-    AwardColumns columns(std::min<std::size_t>(ids.size(), 1024));
+    AwardColumns columns(std::clamp<std::size_t>(expected, 1, 1024));
     soci::statement st(sql);
     st.alloc();
-    st.prepare(std::string(AwardColumns::kSelect) + kSelectAwards);
+    st.prepare(std::string(AwardColumns::kSelect) + where);
     columns.bind(st);
-    st.exchange(soci::use(array));
+    if (ids != nullptr)
+        st.exchange(soci::use(*ids));
     st.define_and_bind();
     st.execute();
     while (st.fetch()) {
@@ -195,6 +198,20 @@ std::map<std::string, ledger::Award> select_awards(soci::session& sql,
         columns.reset();
     }
     return awards;
+}
+
+}  // namespace
+
+std::map<std::string, ledger::Award> select_awards(soci::session& sql,
+                                                   const std::set<std::string>& ids) {
+    if (ids.empty())
+        return {};
+    const std::string array = id_array(ids);
+    return fetch_awards(sql, kSelectAwards, &array, ids.size());
+}
+
+std::map<std::string, ledger::Award> select_all_awards(soci::session& sql) {
+    return fetch_awards(sql, kSelectAllAwards, nullptr, 1024);
 }
 
 std::map<std::string, ledger::AwardFigures> select_award_figures(

@@ -48,6 +48,8 @@ class AwardColumns {
 /// The awards with these ids (those that exist).
 std::map<std::string, ledger::Award> select_awards(soci::session& sql,
                                                    const std::set<std::string>& ids);
+/// Every award (verify's sub-ledger check).
+std::map<std::string, ledger::Award> select_all_awards(soci::session& sql);
 
 /// Each award's figures from its postings, effective on or before `as_of` when given.
 std::map<std::string, ledger::AwardFigures> select_award_figures(

@@ -7,7 +7,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <thread>
 #include <unordered_map>
 
@@ -192,13 +191,7 @@ class DailyDeltas {
 /// award's stored status is the one its postings imply.
 class AwardLedger {
   public:
-    explicit AwardLedger(soci::session& sql) {
-        std::set<std::string> ids;
-        soci::rowset<std::string> rows = (sql.prepare << "SELECT id FROM awards");
-        for (const auto& id : rows)
-            ids.insert(id);
-        awards_ = select_awards(sql, ids);
-    }
+    explicit AwardLedger(soci::session& sql) : awards_(select_all_awards(sql)) {}
 
     void add(const ledger::Entry& entry, Checks& checks) {
         const auto& d = entry.draft;
