@@ -12,19 +12,14 @@ FROM awards a WHERE a.id = ANY(CAST(:ids AS text[])))";
 constexpr const char* kSelectAllAwards = R"(
 FROM awards a)";
 
-// A reversal counts under the event of the entry it reverses. Each award's postings, and
-// each posting's entry, by index: the LATERAL ... OFFSET 0 subqueries cannot be flattened
-// into a hash join over the whole journal (see migration 0006).
+// Each award's postings by index, summed per account, event counted under and day: the
+// postings carry both (migration 0007), so no entry is looked up.
 constexpr const char* kSelectFigures = R"(
-SELECT x.award, p.account, COALESCE(o.event, e.event), e.effective_on::text,
-       sum(p.amount_minor)::text
+SELECT x.award, p.account, p.counts_as, p.effective_on::text, sum(p.amount_minor)::text
 FROM unnest(CAST(:ids AS text[])) AS x(award)
-CROSS JOIN LATERAL (SELECT q.account, q.amount_minor, q.entry_seq FROM postings q
-                    WHERE q.award = x.award OFFSET 0) p
-CROSS JOIN LATERAL (SELECT y.event, y.effective_on, y.reverses FROM entries y
-                    WHERE y.seq = p.entry_seq OFFSET 0) e
-LEFT JOIN LATERAL (SELECT z.event FROM entries z WHERE z.seq = e.reverses OFFSET 0) o ON true
-WHERE e.effective_on <= CAST(:as_of AS date)
+CROSS JOIN LATERAL (SELECT q.account, q.amount_minor, q.counts_as, q.effective_on
+                    FROM postings q WHERE q.award = x.award OFFSET 0) p
+WHERE p.effective_on <= CAST(:as_of AS date)
 GROUP BY 1, 2, 3, 4)";
 
 constexpr const char* kSelectCash = R"(

@@ -10,11 +10,25 @@ namespace riziki::db {
 
 namespace {
 
+/// Folds one posting's carried day (column 7) and event (column 8) into its entry's facts.
+void carry(const ledger::Entry& entry, const CopyStream& posting, CarriedFacts& facts) {
+    facts.days_match = facts.days_match && posting.date(7) == entry.draft.effective_on;
+    const auto event = posting.bytes(8);
+    const bool first = entry.draft.postings.size() == 1;
+    if (first) {
+        const auto known = std::find(ledger::kEvents.begin(), ledger::kEvents.end(), event);
+        facts.counts_as = known == ledger::kEvents.end() ? std::string_view() : *known;
+    } else if (facts.counts_as != event) {
+        facts.counts_as = {};
+    }
+}
+
 /// Entries in (from, to], restricted to the seqs in `only` ("{1,2,3}", digits and commas
 /// only, so it can be spelt as a literal: COPY takes no parameters) unless empty. One
 /// binary COPY per table; entries and postings both ascend by seq and are walked together.
+/// With `carried`, the postings' day and event are read too and compared with the entry's.
 std::vector<ledger::Entry> load(soci::session& sql, long long from, long long to,
-                                const std::string& only) {
+                                const std::string& only, std::vector<CarriedFacts>* carried) {
     const auto filter = [&](const std::string& column) {
         std::string out =
             column + " > " + std::to_string(from) + " AND " + column + " <= " + std::to_string(to);
@@ -52,10 +66,13 @@ std::vector<ledger::Entry> load(soci::session& sql, long long from, long long to
     if (entries.empty())
         return entries;
 
-    CopyStream postings(sql,
-                        "SELECT entry_seq, account, fund, currency, amount_minor, survivor, award "
-                        "FROM postings WHERE " +
-                            filter("entry_seq") + " ORDER BY entry_seq, line");
+    CopyStream postings(sql, std::string("SELECT entry_seq, account, fund, currency, amount_minor, "
+                                         "survivor, award") +
+                                 (carried ? ", effective_on, counts_as" : "") +
+                                 " FROM postings WHERE " + filter("entry_seq") +
+                                 " ORDER BY entry_seq, line");
+    if (carried)
+        carried->assign(entries.size(), {});
     std::size_t at = 0;
     while (postings.next()) {
         const auto seq = postings.int8(0);
@@ -67,6 +84,8 @@ std::vector<ledger::Entry> load(soci::session& sql, long long from, long long to
             {std::string(postings.bytes(1)), std::string(postings.bytes(2)),
              std::string(postings.bytes(3)), postings.amount(4), std::string(postings.bytes(5)),
              std::string(postings.bytes(6))});
+        if (carried)
+            carry(entries[at], postings, (*carried)[at]);
     }
     return entries;
 }
@@ -74,8 +93,8 @@ std::vector<ledger::Entry> load(soci::session& sql, long long from, long long to
 }  // namespace
 
 std::vector<ledger::Entry> load_entries(soci::session& sql, std::int64_t from_seq,
-                                        std::int64_t to_seq) {
-    return load(sql, from_seq, to_seq, "");
+                                        std::int64_t to_seq, std::vector<CarriedFacts>* carried) {
+    return load(sql, from_seq, to_seq, "", carried);
 }
 
 std::vector<ledger::Entry> load_entries(soci::session& sql, const std::vector<std::int64_t>& seqs) {
@@ -85,7 +104,7 @@ std::vector<ledger::Entry> load_entries(soci::session& sql, const std::vector<st
     for (auto seq : seqs)
         only.add(static_cast<long long>(seq));
     const auto [low, high] = std::minmax_element(seqs.begin(), seqs.end());
-    return load(sql, *low - 1, *high, std::move(only).finish());
+    return load(sql, *low - 1, *high, std::move(only).finish(), nullptr);
 }
 
 }  // namespace riziki::db

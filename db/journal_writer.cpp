@@ -43,10 +43,12 @@ FROM unnest(CAST(:seq AS bigint[]), CAST(:eff AS date[]), CAST(:memo AS text[]),
 ORDER BY n)";
 
 constexpr const char* kInsertPostings = R"(
-INSERT INTO postings (entry_seq, line, account, fund, currency, amount_minor, survivor, award)
+INSERT INTO postings (entry_seq, line, account, fund, currency, amount_minor, survivor, award,
+                      effective_on, counts_as)
 SELECT * FROM unnest(CAST(:seq AS bigint[]), CAST(:line AS integer[]), CAST(:acc AS text[]),
                      CAST(:fund AS text[]), CAST(:cur AS text[]), CAST(:amt AS numeric[]),
-                     CAST(:sv AS text[]), CAST(:aw AS text[])))";
+                     CAST(:sv AS text[]), CAST(:aw AS text[]), CAST(:eff AS date[]),
+                     CAST(:ev AS text[])))";
 
 constexpr const char* kInsertClaims = R"(
 INSERT INTO idempotency_keys (actor, key, request_hash, status, response, entry_seq)
@@ -103,13 +105,14 @@ struct BatchBooks {
     ArrayLiteral ref_channel, ref_text, ref_seq;
     ArrayLiteral audit_actor, audit_request, audit_subject, audit_detail;
 
-    /// The event an entry counts under in the books.
+    /// The event an entry counts under, in the books and on its postings.
     std::string_view counts_as(const ledger::EntryDraft& draft) const {
+        std::string_view reversed;
         if (draft.reverses) {
             if (auto it = reversed_events.find(*draft.reverses); it != reversed_events.end())
-                return it->second;
+                reversed = it->second;
         }
-        return draft.event;
+        return ledger::counts_as(draft, reversed);
     }
 
     void write(soci::session& sql) && {
@@ -145,10 +148,12 @@ struct BatchBooks {
 struct BatchColumns {
     ArrayLiteral seq, effective_on, memo, event, recorded_by, recorded_at, reverses, count,
         prev_hash, hash;
-    ArrayLiteral p_seq, p_line, p_account, p_fund, p_currency, p_amount, p_survivor, p_award;
+    ArrayLiteral p_seq, p_line, p_account, p_fund, p_currency, p_amount, p_survivor, p_award,
+        p_effective_on, p_counts_as;
     ArrayLiteral c_actor, c_key, c_hash, c_status, c_response, c_seq;
 
-    void add_entry(const ledger::Entry& entry);
+    /// `counts_as`: the event the entry's postings count under (ledger::counts_as).
+    void add_entry(const ledger::Entry& entry, std::string_view counts_as);
     /// Writes the batch: one INSERT per table, whatever the number of entries.
     void insert(soci::session& sql) &&;
     void add_claim(const IdempotencyClaim& claim, const StoredResponse& response,
@@ -163,10 +168,11 @@ void add_optional(ArrayLiteral& column, const std::string& text) {
     }
 }
 
-void BatchColumns::add_entry(const ledger::Entry& entry) {
+void BatchColumns::add_entry(const ledger::Entry& entry, std::string_view counts_as) {
     const auto& d = entry.draft;
+    const std::string day = ledger::format_date(d.effective_on);
     seq.add(entry.seq);
-    effective_on.add(ledger::format_date(d.effective_on));
+    effective_on.add(day);
     memo.add(d.memo);
     event.add(d.event);
     recorded_by.add(d.recorded_by);
@@ -189,6 +195,8 @@ void BatchColumns::add_entry(const ledger::Entry& entry) {
         p_amount.add(ledger::to_decimal_string(p.amount));
         add_optional(p_survivor, p.survivor);
         add_optional(p_award, p.award);
+        p_effective_on.add(day);
+        p_counts_as.add(counts_as);
     }
 }
 
@@ -213,12 +221,14 @@ void BatchColumns::insert(soci::session& sql) && {
     sql << kInsertEntries, soci::use(e[0]), soci::use(e[1]), soci::use(e[2]), soci::use(e[3]),
         soci::use(e[4]), soci::use(e[5]), soci::use(e[6]), soci::use(e[7]), soci::use(e[8]),
         soci::use(e[9]);
-    const std::string p[] = {std::move(p_seq).finish(),      std::move(p_line).finish(),
-                             std::move(p_account).finish(),  std::move(p_fund).finish(),
-                             std::move(p_currency).finish(), std::move(p_amount).finish(),
-                             std::move(p_survivor).finish(), std::move(p_award).finish()};
+    const std::string p[] = {std::move(p_seq).finish(),          std::move(p_line).finish(),
+                             std::move(p_account).finish(),      std::move(p_fund).finish(),
+                             std::move(p_currency).finish(),     std::move(p_amount).finish(),
+                             std::move(p_survivor).finish(),     std::move(p_award).finish(),
+                             std::move(p_effective_on).finish(), std::move(p_counts_as).finish()};
     sql << kInsertPostings, soci::use(p[0]), soci::use(p[1]), soci::use(p[2]), soci::use(p[3]),
-        soci::use(p[4]), soci::use(p[5]), soci::use(p[6]), soci::use(p[7]);
+        soci::use(p[4]), soci::use(p[5]), soci::use(p[6]), soci::use(p[7]), soci::use(p[8]),
+        soci::use(p[9]);
     if (c_actor.empty())
         return;
     const std::string c[] = {std::move(c_actor).finish(),    std::move(c_key).finish(),
@@ -496,8 +506,10 @@ BatchBooks JournalWriter::Impl::load_books(const std::vector<Pending*>& items) {
         if (request.draft.reverses)
             reversed.insert(*request.draft.reverses);
     }
+    // Every reversal's postings carry the event of the entry it reverses.
+    batch.reversed_events = select_events(sql, reversed);
     if (awards.empty() && funds.empty() && references.empty())
-        return batch;  // plain entries touching no award: nothing to load
+        return batch;  // plain entries touching no award: nothing more to load
     auto loaded = select_awards(sql, awards);
     auto figures = select_award_figures(sql, awards);
     for (auto& [id, award] : loaded) {
@@ -507,7 +519,6 @@ BatchBooks JournalWriter::Impl::load_books(const std::vector<Pending*>& items) {
     }
     batch.books.fund_cash = select_fund_cash(sql, funds);
     batch.books.references = select_used_references(sql, references);
-    batch.reversed_events = select_events(sql, reversed);
     return batch;
 }
 
@@ -603,7 +614,7 @@ std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*
         outcome.entry = ledger::Entry{++head_seq, recorded_at, request.draft, prev, {}};
         outcome.entry.hash = entry_hash(outcome.entry);
         prev = outcome.entry.hash;
-        columns.add_entry(outcome.entry);
+        columns.add_entry(outcome.entry, batch.counts_as(request.draft));
         if (request.idempotency) {
             outcome.response = request.idempotency->render(outcome.entry, outcome.allocation);
             columns.add_claim(*request.idempotency, outcome.response, outcome.entry.seq);

@@ -126,11 +126,9 @@ ledger::FundFigures Store::fund_figures(const std::string& code,
         ledger::FundFigures figures;
         const std::string until = as_of ? ledger::format_date(*as_of) : "infinity";
         soci::rowset<soci::row> rows =
-            (sql.prepare << "SELECT p.account, COALESCE(o.event, e.event), "
-                            "min(e.effective_on)::text, sum(p.amount_minor)::text "
-                            "FROM postings p JOIN entries e ON e.seq = p.entry_seq "
-                            "LEFT JOIN entries o ON o.seq = e.reverses "
-                            "WHERE p.fund = :f AND e.effective_on <= CAST(:d AS date) "
+            (sql.prepare << "SELECT account, counts_as, min(effective_on)::text, "
+                            "sum(amount_minor)::text FROM postings "
+                            "WHERE fund = :f AND effective_on <= CAST(:d AS date) "
                             "GROUP BY 1, 2",
              soci::use(code), soci::use(until));
         for (const auto& row : rows) {

@@ -2,8 +2,8 @@
 //
 // A report reads tens of thousands of rows, so every read here fetches a block of rows at
 // a time into column vectors rather than a row at a time through SOCI's generic row API,
-// dates come as days since 1970 instead of text, and the event a reversal counts under is
-// looked up for reversals only instead of joining every posting to entries a second time.
+// dates come as days since 1970 instead of text, and postings are read with the day and
+// event they carry, with no join to entries.
 
 #include <algorithm>
 #include <functional>
@@ -23,27 +23,21 @@ namespace {
 
 constexpr std::size_t kBlock = 4096;
 
-// In the two posting reads below, a reversal counts under the event of the entry it
-// reverses. Both are the largest reads of a report and go through binary COPY, which
-// takes no parameters: the values are spelt as quoted literals (sql_literal).
+// The two posting reads below are the largest of a report. Postings carry their day and
+// the event they count under (migration 0007), so neither looks up an entry. Both go
+// through binary COPY, which takes no parameters: the values are spelt as quoted literals
+// (sql_literal).
 
 // Every posting of the fund (%1) up to a day (%2), with the award it names (NULL for none).
 constexpr const char* kFundPostings = R"(
-SELECT p.award, e.effective_on, p.account,
-       CASE WHEN e.reverses IS NULL THEN e.event
-            ELSE (SELECT o.event FROM entries o WHERE o.seq = e.reverses) END,
-       p.amount_minor
-FROM postings p JOIN entries e ON e.seq = p.entry_seq
-WHERE p.fund = %1 AND e.effective_on <= CAST(%2 AS date))";
+SELECT award, effective_on, account, counts_as, amount_minor
+FROM postings WHERE fund = %1 AND effective_on <= CAST(%2 AS date))";
 
 // Every posting of every loan up to a day (%2).
 constexpr const char* kLoanPostings = R"(
-SELECT p.award, e.effective_on, p.account,
-       CASE WHEN e.reverses IS NULL THEN e.event
-            ELSE (SELECT o.event FROM entries o WHERE o.seq = e.reverses) END,
-       p.amount_minor
-FROM awards a JOIN postings p ON p.award = a.id JOIN entries e ON e.seq = p.entry_seq
-WHERE a.kind = 'loan' AND e.effective_on <= CAST(%2 AS date))";
+SELECT p.award, p.effective_on, p.account, p.counts_as, p.amount_minor
+FROM awards a JOIN postings p ON p.award = a.id
+WHERE a.kind = 'loan' AND p.effective_on <= CAST(%2 AS date))";
 
 /// Runs one of the posting reads above for `fund` and `until`, calling `row(award,
 /// posting)` for each posting (award empty when it names none).

@@ -34,6 +34,7 @@ struct Checks {
     CheckResult chain = named("hash_chain");
     CheckResult head = named("head_matches");
     CheckResult balanced = named("entries_balance");
+    CheckResult carried = named("postings_carry_entry");
     CheckResult balances = named("stored_balances");
     CheckResult closed = named("closed_periods_untouched");
     CheckResult subledger = named("loan_subledger");
@@ -193,23 +194,9 @@ class AwardLedger {
   public:
     explicit AwardLedger(soci::session& sql) : awards_(select_all_awards(sql)) {}
 
-    void add(const ledger::Entry& entry, Checks& checks) {
+    /// `counts_as`: the event the entry's postings count under.
+    void add(const ledger::Entry& entry, std::string_view counts_as, Checks& checks) {
         const auto& d = entry.draft;
-        const auto event_index = [](std::string_view event) {
-            const auto it = std::find(ledger::kEvents.begin(), ledger::kEvents.end(), event);
-            return static_cast<std::uint8_t>(it - ledger::kEvents.begin());
-        };
-        if (events_.size() <= static_cast<std::size_t>(entry.seq))
-            events_.resize(static_cast<std::size_t>(entry.seq) + 1, 0);
-        events_[static_cast<std::size_t>(entry.seq)] = event_index(d.event);
-        // A reversal counts under the event it reverses.
-        std::string_view counts_as = d.event;
-        if (d.reverses && *d.reverses > 0 &&
-            static_cast<std::size_t>(*d.reverses) < events_.size()) {
-            const auto index = events_[static_cast<std::size_t>(*d.reverses)];
-            if (index < ledger::kEvents.size())
-                counts_as = ledger::kEvents[index];
-        }
         for (const auto& p : d.postings) {
             if (p.award.empty() && p.account != ledger::chart::loans_receivable)
                 continue;
@@ -252,8 +239,33 @@ class AwardLedger {
   private:
     std::map<std::string, ledger::Award> awards_;
     std::unordered_map<std::string, ledger::AwardFigures> figures_;
-    std::vector<std::uint8_t> events_;  ///< by seq: index into ledger::kEvents
     std::int64_t loan_postings_ = 0;
+};
+
+/// Each entry's event by seq, for the event a reversal counts under.
+class EventsBySeq {
+  public:
+    /// Records `entry`'s event; returns the event its postings count under (empty for a
+    /// reversal of an entry not seen, or of an unknown event).
+    std::string_view add(const ledger::Entry& entry) {
+        const auto& d = entry.draft;
+        const auto seq = static_cast<std::size_t>(entry.seq);
+        if (events_.size() <= seq)
+            events_.resize(seq + 1, kUnknown);
+        const auto it = std::find(ledger::kEvents.begin(), ledger::kEvents.end(), d.event);
+        events_[seq] = static_cast<std::uint8_t>(it - ledger::kEvents.begin());
+        std::string_view reversed;
+        if (d.reverses && *d.reverses > 0 && static_cast<std::size_t>(*d.reverses) < seq) {
+            const auto index = events_[static_cast<std::size_t>(*d.reverses)];
+            if (index < ledger::kEvents.size())
+                reversed = ledger::kEvents[index];
+        }
+        return ledger::counts_as(d, reversed);
+    }
+
+  private:
+    static constexpr std::uint8_t kUnknown = ledger::kEvents.size();
+    std::vector<std::uint8_t> events_;  ///< by seq: index into ledger::kEvents
 };
 
 /// Characters (not bytes) in UTF-8 text, as PostgreSQL's length() counts them.
@@ -298,6 +310,7 @@ void check_audit_log(soci::session& sql, Checks& checks) {
 /// A run of consecutive entries, with whether each one's hash matches its contents.
 struct Chunk {
     std::vector<ledger::Entry> entries;
+    std::vector<CarriedFacts> carried;
     std::vector<bool> hash_ok;
 };
 
@@ -365,8 +378,8 @@ class ChunkReader {
             for (auto index = static_cast<std::int64_t>(loader); index < chunks_;
                  index += static_cast<std::int64_t>(kLoaders)) {
                 Chunk chunk;
-                chunk.entries =
-                    load_entries(sql, index * kChunkEntries, (index + 1) * kChunkEntries);
+                chunk.entries = load_entries(sql, index * kChunkEntries,
+                                             (index + 1) * kChunkEntries, &chunk.carried);
                 chunk.hash_ok.reserve(chunk.entries.size());
                 for (const auto& entry : chunk.entries)
                     chunk.hash_ok.push_back(entry_hash(entry) == entry.hash);
@@ -433,6 +446,7 @@ VerifyReport verify_journal(const std::string& conninfo) {
 
     Checks checks;
     AwardLedger awards(sql);
+    EventsBySeq events;
     DailyDeltas deltas;
     Sums sums;
     ledger::Hash prev = ledger::kGenesisHash;
@@ -454,7 +468,15 @@ VerifyReport verify_journal(const std::string& conninfo) {
                              "dated in " + ledger::format_period(period) +
                                  ", which closed after entry " + std::to_string(it->second));
             }
-            awards.add(entry, checks);
+            const auto counts_as = events.add(entry);
+            const auto& carried = chunk->carried[i];
+            if (!carried.days_match || carried.counts_as != counts_as) {
+                Checks::fail(checks.carried, entry.seq,
+                             "its postings do not all carry its day and the event it counts "
+                             "under (" +
+                                 std::string(counts_as) + ")");
+            }
+            awards.add(entry, counts_as, checks);
             expected = entry.seq + 1;
             prev = entry.hash;
             const long day = ledger::days_since_epoch(entry.draft.effective_on);
@@ -476,13 +498,13 @@ VerifyReport verify_journal(const std::string& conninfo) {
     VerifyReport report;
     report.entries_checked = count;
     report.head_hash = head_hex;
-    for (auto* check :
-         {&checks.sequence, &checks.chain, &checks.head, &checks.balanced, &checks.closed}) {
+    for (auto* check : {&checks.sequence, &checks.chain, &checks.head, &checks.balanced,
+                        &checks.carried, &checks.closed}) {
         check->examined = count;
     }
-    report.checks = {checks.sequence, checks.chain,  checks.head,      checks.balanced,
-                     checks.balances, checks.closed, checks.subledger, checks.within_award,
-                     checks.statuses, checks.audit};
+    report.checks = {checks.sequence,     checks.chain,    checks.head,   checks.balanced,
+                     checks.carried,      checks.balances, checks.closed, checks.subledger,
+                     checks.within_award, checks.statuses, checks.audit};
     for (const auto& check : report.checks)
         report.ok = report.ok && check.ok;
     return report;

@@ -26,7 +26,8 @@ struct VerifyReport {
 
 /// Streams every entry in sequence order and checks: the sequence has no gaps; each
 /// entry's prev_hash and hash are right; the head matches the last entry; each entry
-/// balances per currency and per fund; every stored daily balance equals the running
+/// balances per currency and per fund; every posting carries its entry's day and the event
+/// it counts under; every stored daily balance equals the running
 /// sum of its postings, and no balance exists without postings; no entry dated in a closed
 /// month was added after the month closed; every posting to loans receivable (1100) names
 /// a loan award of its fund (the sub-ledger by award adds up to 1100); no award is

@@ -196,6 +196,10 @@ EntryDraft reversal_of(const Entry& original, const Date& effective_on, std::str
     return draft;
 }
 
+std::string_view counts_as(const EntryDraft& draft, std::string_view reversed_event) {
+    return draft.reverses ? reversed_event : std::string_view(draft.event);
+}
+
 Rejection check_reversal(const Entry& original, const Date& effective_on, bool already_reversed) {
     if (already_reversed)
         return Rejection::already_reversed;

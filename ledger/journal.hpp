@@ -99,6 +99,11 @@ struct EntryCheck {
 EntryDraft reversal_of(const Entry& original, const Date& effective_on, std::string memo,
                        std::string recorded_by);
 
+/// The event an entry's postings count under: its own, or for a reversal the event of the
+/// entry it reverses (`reversed_event`), so that a reversed disbursement un-disburses.
+/// Every posting carries it, and reports and award figures sum by it.
+std::string_view counts_as(const EntryDraft& draft, std::string_view reversed_event);
+
 /// Rules for reversing: not twice, not dated before the original.
 [[nodiscard]] Rejection check_reversal(const Entry& original, const Date& effective_on,
                                        bool already_reversed);

@@ -91,11 +91,11 @@ inline double pgbench_ceiling(db::EmbeddedCluster& cluster, int clients, int sec
             hash + ", " + hash +
             ");\n"
             "INSERT INTO bench_postings (entry_seq, line, account, fund, currency, "
-            "amount_minor, survivor, award) VALUES "
+            "amount_minor, survivor, award, effective_on, counts_as) VALUES "
             "(currval('bench_seq'), 0, '1020', 'F-BENCH', 'KES', 100000, 'SV-00000001', "
-            "'AW-00000001'), "
+            "'AW-00000001', DATE '2026-11-24', 'repayment'), "
             "(currval('bench_seq'), 1, '1100', 'F-BENCH', 'KES', -100000, 'SV-00000001', "
-            "'AW-00000001');\n"
+            "'AW-00000001', DATE '2026-11-24', 'repayment');\n"
             "COMMIT;\n";
         std::fputs(text.c_str(), f);
         std::fclose(f);

@@ -181,7 +181,8 @@ BOOST_AUTO_TEST_CASE(the_database_refuses_what_the_core_would_have) {
     const auto line = [](int seq, int n, const char* account, long long amount, const char* award) {
         return "INSERT INTO postings VALUES (" + std::to_string(seq) + ", " + std::to_string(n) +
                ", '" + account + "', 'F-KES', 'KES', " + std::to_string(amount) + ", " +
-               (award ? "'SV-AAAAAAAA', '" + std::string(award) + "'" : "NULL, NULL") + ")";
+               (award ? "'SV-AAAAAAAA', '" + std::string(award) + "'" : "NULL, NULL") +
+               ", DATE '2026-01-20', 'disbursement')";
     };
     // Beyond the award.
     BOOST_TEST(try_sql(*app, {entry(2, "disbursement"), line(2, 0, "5100", 600, grant.c_str()),

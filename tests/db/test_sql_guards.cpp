@@ -21,12 +21,13 @@ std::string next_entry(int count) {
            std::to_string(count) + ", hash, sha256(hash) FROM journal_head";
 }
 
+/// A posting of the head entry, carrying the head entry's day and event.
 std::string posting_sql(int line, const char* account, const char* fund, const char* amount) {
     return std::string(
                "INSERT INTO postings (entry_seq, line, account, fund, currency, "
-               "amount_minor) SELECT seq, ") +
+               "amount_minor, effective_on, counts_as) SELECT h.seq, ") +
            std::to_string(line) + ", '" + account + "', '" + fund + "', 'KES', " + amount +
-           " FROM journal_head";
+           ", e.effective_on, e.event FROM journal_head h JOIN entries e ON e.seq = h.seq";
 }
 
 bool contains(const std::string& text, const std::string& part) {
@@ -97,14 +98,52 @@ BOOST_AUTO_TEST_CASE(postings_must_name_a_real_entry_account_and_fund) {
                                        posting_sql(1, "4100", "F-NONE", "-5")}),
                         "riziki:unknown_fund"));
     BOOST_TEST(contains(try_sql(*app, {"INSERT INTO postings (entry_seq, line, account, fund, "
-                                       "currency, amount_minor) VALUES (77, 0, '1010', "
-                                       "'F-KES', 'KES', 5)"}),
+                                       "currency, amount_minor, effective_on, counts_as) "
+                                       "VALUES (77, 0, '1010', 'F-KES', 'KES', 5, "
+                                       "DATE '2026-01-15', 'manual')"}),
                         "riziki:unknown_entry"));
     auto owner = f.owner();
     BOOST_TEST(contains(try_sql(*owner, {"DELETE FROM funds WHERE code = 'F-KES'"}),
                         "riziki:append_only"));
     BOOST_TEST(contains(try_sql(*owner, {"UPDATE funds SET currency = 'USD' WHERE code = 'F-KES'"}),
                         "riziki:append_only"));
+}
+
+BOOST_AUTO_TEST_CASE(postings_must_carry_their_entrys_day_and_event) {
+    LedgerFixture f;
+    auto app = f.app();
+    // A posting of the head entry carrying `day` and `event` (SQL expressions).
+    const auto carrying = [](int line, const char* account, const char* amount,
+                             const std::string& day, const std::string& event) {
+        return std::string(
+                   "INSERT INTO postings (entry_seq, line, account, fund, currency, "
+                   "amount_minor, effective_on, counts_as) SELECT seq, ") +
+               std::to_string(line) + ", '" + account + "', 'F-KES', 'KES', " + amount + ", " +
+               day + ", " + event + " FROM journal_head";
+    };
+    const std::string right_day = "DATE '2026-01-15'";
+    BOOST_TEST(contains(
+        try_sql(*app, {next_entry(2), carrying(0, "1010", "5", "DATE '2026-01-16'", "'manual'"),
+                       carrying(1, "4100", "-5", right_day, "'manual'")}),
+        "riziki:posting_entry_mismatch entry 1 line 0"));
+    BOOST_TEST(
+        contains(try_sql(*app, {next_entry(2), carrying(0, "1010", "5", right_day, "'manual'"),
+                                carrying(1, "4100", "-5", right_day, "'receipt'")}),
+                 "riziki:posting_entry_mismatch entry 1 line 1"));
+    BOOST_TEST(f.store.head().seq == 0);
+
+    // A reversal's postings carry the event of the entry it reverses, not "reversal".
+    BOOST_TEST_REQUIRE(f.write(receipt("F-KES", "KES", 5)).entry.seq == 1);
+    const std::string reversal =
+        "INSERT INTO entries (seq, effective_on, memo, event, recorded_by, recorded_at, "
+        "reverses, posting_count, prev_hash, hash) SELECT seq + 1, DATE '2026-01-15', 'raw', "
+        "'reversal', 'intruder', now(), 1, 2, hash, sha256(hash) FROM journal_head";
+    BOOST_TEST(contains(try_sql(*app, {reversal, carrying(0, "1010", "-5", right_day, "'reversal'"),
+                                       carrying(1, "4100", "5", right_day, "'reversal'")}),
+                        "riziki:posting_entry_mismatch entry 2 line 0"));
+    BOOST_TEST(try_sql(*app, {reversal, carrying(0, "1010", "-5", right_day, "'receipt'"),
+                              carrying(1, "4100", "5", right_day, "'receipt'")}) == "");
+    BOOST_TEST(f.store.head().seq == 2);
 }
 
 BOOST_AUTO_TEST_CASE(chain_and_sequence_cannot_be_forged) {
@@ -217,6 +256,21 @@ BOOST_AUTO_TEST_CASE(verify_names_a_deleted_posting) {
     BOOST_TEST(failed.contains("stored_balances"));
 }
 
+BOOST_AUTO_TEST_CASE(verify_names_a_posting_that_carries_another_day_or_event) {
+    for (const std::string change : {"counts_as = 'manual'", "effective_on = DATE '2026-01-16'"}) {
+        BOOST_TEST_CONTEXT(change) {
+            LedgerFixture f;
+            const auto report = tampered(
+                f, {"UPDATE postings SET " + change + " WHERE entry_seq = 2 AND line = 1"});
+            const auto failed = failures(report);
+            BOOST_TEST(failed.at("postings_carry_entry") == 2);
+            // The hash covers the entry, not what its postings repeat of it: only this
+            // check can see the change.
+            BOOST_TEST(failed.size() == 1u);
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(verify_names_a_rewritten_hash) {
     LedgerFixture f;
     const auto report = tampered(f, {"UPDATE entries SET hash = sha256(hash) WHERE seq = 4"});
@@ -231,8 +285,10 @@ BOOST_AUTO_TEST_CASE(verify_names_an_entry_slipped_into_a_closed_month) {
         f, {"INSERT INTO entries (seq, effective_on, memo, event, recorded_by, recorded_at, "
             "posting_count, prev_hash, hash) SELECT 6, DATE '2026-01-10', 'late', 'manual', "
             "'x', now(), 2, hash, sha256(hash) FROM journal_head",
-            "INSERT INTO postings VALUES (6, 0, '1010', 'F-KES', 'KES', 1, NULL, NULL)",
-            "INSERT INTO postings VALUES (6, 1, '4100', 'F-KES', 'KES', -1, NULL, NULL)",
+            "INSERT INTO postings VALUES (6, 0, '1010', 'F-KES', 'KES', 1, NULL, NULL, "
+            "DATE '2026-01-10', 'manual')",
+            "INSERT INTO postings VALUES (6, 1, '4100', 'F-KES', 'KES', -1, NULL, NULL, "
+            "DATE '2026-01-10', 'manual')",
             "UPDATE journal_head SET seq = 6, hash = (SELECT hash FROM entries WHERE seq = 6)"});
     const auto failed = failures(report);
     BOOST_TEST(failed.at("closed_periods_untouched") == 6);
@@ -246,7 +302,7 @@ BOOST_AUTO_TEST_CASE(an_untouched_ledger_passes_every_check) {
     const auto report = tampered(f, {"SELECT 1"});
     BOOST_TEST(report.ok);
     BOOST_TEST(report.entries_checked == 5);
-    BOOST_TEST(report.checks.size() == 10u);
+    BOOST_TEST(report.checks.size() == 11u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
