@@ -209,23 +209,32 @@ std::map<std::string, ledger::Award> select_all_awards(soci::session& sql) {
     return fetch_awards(sql, kSelectAllAwards, nullptr, 1024);
 }
 
-std::map<std::string, ledger::AwardFigures> select_award_figures(
+std::map<std::string, ledger::PostingSums> select_award_sums(
     soci::session& sql, const std::set<std::string>& ids,
     const std::optional<ledger::Date>& as_of) {
-    std::map<std::string, ledger::AwardFigures> figures;
+    std::map<std::string, ledger::PostingSums> sums;
     for (const auto& id : ids)
-        figures[id];
+        sums[id];
     if (ids.empty())
-        return figures;
+        return sums;
     const std::string array = id_array(ids);
     const std::string until = as_of ? ledger::format_date(*as_of) : "infinity";
     soci::rowset<soci::row> rows =
         (sql.prepare << kSelectFigures, soci::use(array), soci::use(until));
     for (const auto& row : rows) {
-        ledger::add_posting(figures[row.get<std::string>(0)], row.get<std::string>(1),
-                            row.get<std::string>(2), amount_from_text(row.get<std::string>(4)),
-                            date_column(row, 3));
+        sums[row.get<std::string>(0)]
+            [{date_column(row, 3), row.get<std::string>(1), row.get<std::string>(2)}] +=
+            amount_from_text(row.get<std::string>(4));
     }
+    return sums;
+}
+
+std::map<std::string, ledger::AwardFigures> select_award_figures(
+    soci::session& sql, const std::set<std::string>& ids,
+    const std::optional<ledger::Date>& as_of) {
+    std::map<std::string, ledger::AwardFigures> figures;
+    for (const auto& [id, sums] : select_award_sums(sql, ids, as_of))
+        figures[id] = ledger::figures_of(sums);
     return figures;
 }
 

@@ -51,7 +51,14 @@ std::map<std::string, ledger::Award> select_awards(soci::session& sql,
 /// Every award (verify's sub-ledger check).
 std::map<std::string, ledger::Award> select_all_awards(soci::session& sql);
 
-/// Each award's figures from its postings, effective on or before `as_of` when given.
+/// Each award's postings summed per day, account and event (every award named, even one
+/// with no postings).
+std::map<std::string, ledger::PostingSums> select_award_sums(
+    soci::session& sql, const std::set<std::string>& ids,
+    const std::optional<ledger::Date>& as_of = std::nullopt);
+
+/// Each award's figures from its postings (ledger::figures_of its sums), effective on or
+/// before `as_of` when given.
 std::map<std::string, ledger::AwardFigures> select_award_figures(
     soci::session& sql, const std::set<std::string>& ids,
     const std::optional<ledger::Date>& as_of = std::nullopt);

@@ -254,6 +254,89 @@ WriteOutcome follow(const Pending& item, const Pending& leader, const WriteOutco
     return replay;
 }
 
+/// What the books were after the writer's last batch, kept for the next one: valid only
+/// while the journal head is still the one that batch left (no one else wrote entries,
+/// the only way fund cash, award figures or award statuses change). Award figures are kept
+/// as posting sums and folded as a fresh read folds them (ledger::figures_of), so a kept
+/// award plans exactly as a reloaded one would.
+class KeptBooks {
+  public:
+    /// Forgets everything unless the locked head is the one the last batch left.
+    void check_head(long long seq, const std::string& hash_hex) {
+        if (!head_ || head_->first != seq || head_->second != hash_hex)
+            clear();
+    }
+    void clear() {
+        head_.reset();
+        awards_.clear();
+        sums_.clear();
+        cash_.clear();
+    }
+
+    /// Fills `batch` with the kept awards among `ids` (removing them from `ids`).
+    void take_awards(std::set<std::string>& ids, BatchBooks& batch) const {
+        for (auto it = ids.begin(); it != ids.end();) {
+            const auto kept = awards_.find(*it);
+            if (kept == awards_.end()) {
+                ++it;
+                continue;
+            }
+            batch.loaded_status[*it] = kept->second.status;
+            batch.books.awards[*it] = {kept->second, ledger::figures_of(sums_.at(*it))};
+            it = ids.erase(it);
+        }
+    }
+    /// Fills `batch` with the kept cash of `funds` (removing them from `funds`).
+    void take_cash(std::set<std::string>& funds, BatchBooks& batch) const {
+        for (auto it = funds.begin(); it != funds.end();) {
+            if (const auto kept = cash_.find(*it); kept != cash_.end()) {
+                batch.books.fund_cash[*it] = kept->second;
+                it = funds.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    }
+    /// Keeps what was read from the database, as of the head the batch holds.
+    void keep(const ledger::Award& award, const ledger::PostingSums& sums) {
+        awards_[award.id] = award;
+        sums_[award.id] = sums;
+    }
+    void keep_cash(const std::string& fund, const ledger::Amount& cash) { cash_[fund] = cash; }
+
+    /// Moves what is kept by an entry the batch writes (`counts_as`: the event it counts
+    /// under). Called before the commit: a batch that fails clears everything.
+    void written(const ledger::EntryDraft& draft, std::string_view counts_as) {
+        for (const auto& p : draft.postings) {
+            if (auto it = sums_.find(p.award); it != sums_.end())
+                it->second[{draft.effective_on, p.account, std::string(counts_as)}] += p.amount;
+            if (auto it = cash_.find(p.fund);
+                it != cash_.end() && ledger::is_cash_account(p.account))
+                it->second += p.amount;
+        }
+    }
+    /// Takes the award statuses the batch writes (those of its books).
+    void statuses(const BatchBooks& batch) {
+        for (const auto& [id, book] : batch.books.awards) {
+            if (auto it = awards_.find(id); it != awards_.end())
+                it->second.status = book.award.status;
+        }
+    }
+    /// After the commit: the head the batch left, which the next batch must find.
+    void committed(long long seq, const std::string& hash_hex) {
+        if (awards_.size() > kMaxAwards)
+            clear();
+        head_.emplace(seq, hash_hex);
+    }
+
+  private:
+    static constexpr std::size_t kMaxAwards = 200'000;
+    std::optional<std::pair<long long, std::string>> head_;
+    std::map<std::string, ledger::Award> awards_;
+    std::map<std::string, ledger::PostingSums> sums_;
+    std::map<std::string, ledger::Amount, std::less<>> cash_;
+};
+
 }  // namespace
 
 struct JournalWriter::Impl {
@@ -272,6 +355,7 @@ struct JournalWriter::Impl {
     bool connected = false;
     ledger::LedgerContext context;
     long long context_version = -1;
+    KeptBooks kept;
 
     // The batch whose COMMIT was sent but not answered, to check after a lost connection.
     bool in_doubt = false;
@@ -356,6 +440,7 @@ void JournalWriter::Impl::ensure_connected() {
     open_session(sql, conninfo);
     connected = true;
     context_version = -1;
+    kept.clear();
 }
 
 void JournalWriter::Impl::process(std::vector<Pending>& batch) {
@@ -367,6 +452,7 @@ void JournalWriter::Impl::process(std::vector<Pending>& batch) {
         ensure_connected();
         outcomes = commit(items);
     } catch (const std::exception& error) {
+        kept.clear();  // what the batch read or changed may not have landed
         if (!connected || !sql.is_connected()) {
             // The connection is gone. If it went during COMMIT the batch may have landed:
             // look before answering, so an entry is never written twice nor lost silently.
@@ -510,14 +596,23 @@ BatchBooks JournalWriter::Impl::load_books(const std::vector<Pending*>& items) {
     batch.reversed_events = select_events(sql, reversed);
     if (awards.empty() && funds.empty() && references.empty())
         return batch;  // plain entries touching no award: nothing more to load
-    auto loaded = select_awards(sql, awards);
-    auto figures = select_award_figures(sql, awards);
-    for (auto& [id, award] : loaded) {
-        funds.insert(award.fund);
-        batch.loaded_status[id] = award.status;
-        batch.books.awards[id] = {std::move(award), figures[id]};
+    kept.take_awards(awards, batch);
+    if (!awards.empty()) {
+        auto loaded = select_awards(sql, awards);
+        auto sums = select_award_sums(sql, awards);
+        for (auto& [id, award] : loaded) {
+            kept.keep(award, sums[id]);
+            batch.loaded_status[id] = award.status;
+            batch.books.awards[id] = {std::move(award), ledger::figures_of(sums[id])};
+        }
     }
-    batch.books.fund_cash = select_fund_cash(sql, funds);
+    for (const auto& [id, book] : batch.books.awards)
+        funds.insert(book.award.fund);
+    kept.take_cash(funds, batch);
+    for (auto& [fund, cash] : select_fund_cash(sql, funds)) {
+        kept.keep_cash(fund, cash);
+        batch.books.fund_cash[fund] = cash;
+    }
     batch.books.references = select_used_references(sql, references);
     return batch;
 }
@@ -591,6 +686,7 @@ std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*
         context = load_context(sql);
         context_version = version;
     }
+    kept.check_head(head_seq, head_hash);
     std::vector<std::optional<WriteOutcome>> out(items.size());
     std::vector<std::size_t> followers(items.size(), kNoLeader);
     auto batch = load_books(items);
@@ -615,6 +711,7 @@ std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*
         outcome.entry.hash = entry_hash(outcome.entry);
         prev = outcome.entry.hash;
         columns.add_entry(outcome.entry, batch.counts_as(request.draft));
+        kept.written(request.draft, batch.counts_as(request.draft));
         if (request.idempotency) {
             outcome.response = request.idempotency->render(outcome.entry, outcome.allocation);
             columns.add_claim(*request.idempotency, outcome.response, outcome.entry.seq);
@@ -632,6 +729,7 @@ std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*
         }
         out[i] = std::move(outcome);
     }
+    kept.statuses(batch);
     std::move(columns).insert(sql);
     std::move(batch).write(sql);
 
@@ -651,6 +749,7 @@ std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*
     }
     tx.commit();
     in_doubt = false;
+    kept.committed(head_seq, ledger::to_hex(prev));
     return outcomes;
 }
 

@@ -319,6 +319,15 @@ void add_posting(AwardFigures& f, std::string_view account, std::string_view eve
         f.first_disbursed_on.reset();
 }
 
+AwardFigures figures_of(const PostingSums& sums) {
+    AwardFigures figures;
+    for (const auto& [key, amount] : sums) {
+        const auto& [day, account, event] = key;
+        add_posting(figures, account, event, amount, day);
+    }
+    return figures;
+}
+
 void add_posting(FundFigures& f, std::string_view account, std::string_view event,
                  const Amount& amount, const Date& effective_on) {
     add_posting(f.awards, account, event, amount, effective_on);

@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -97,6 +98,15 @@ struct AwardFigures {
 /// Adds one posting (its account, the event it counts under, its effective date).
 void add_posting(AwardFigures& figures, std::string_view account, std::string_view event,
                  const Amount& amount, const Date& effective_on);
+
+/// An award's postings summed per day, account and event counted under. Every reader of
+/// stored postings folds them into figures through this form, in this key order, so the
+/// figures do not depend on the order the postings were read in (first_disbursed_on
+/// restarts whenever the disbursed total returns to zero).
+using PostingSums = std::map<std::tuple<Date, std::string, std::string>, Amount>;
+
+/// The figures `sums` imply, folded in day, account, event order.
+AwardFigures figures_of(const PostingSums& sums);
 
 /// A fund's figures: its awards' figures summed, what donors paid in, and its cash.
 struct FundFigures {

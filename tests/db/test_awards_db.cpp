@@ -147,6 +147,32 @@ BOOST_AUTO_TEST_CASE(statuses_follow_the_ledger_and_references_pay_once) {
     BOOST_TEST(db::verify_journal(f.database.app_conninfo).ok);
 }
 
+BOOST_AUTO_TEST_CASE(a_writer_plans_against_what_another_writer_wrote_meanwhile) {
+    ProgramFixture f;
+    f.write(receipt("F-KES", "KES", 100'000));
+    const auto loan = f.award("AW-L0000000", ledger::AwardKind::loan, 1'000);
+    const auto repay = [&](long long amount, const char* reference) {
+        return ledger::Repayment{loan, minor(amount), day("2026-02-20"), ledger::Channel::mpesa,
+                                 reference};
+    };
+    // The fixture's writer books the loan twice, so it holds the loan's books from here.
+    BOOST_TEST_REQUIRE(f.run(pay(loan, 1'000, "QK1")).kind == Kind::committed);
+    BOOST_TEST_REQUIRE(f.run(repay(400, "QR1")).kind == Kind::committed);
+    // Another writer (another process, say) takes the rest of the loan.
+    db::JournalWriter other(f.database.app_conninfo);
+    db::WriteRequest rest;
+    rest.draft.recorded_by = "test";
+    rest.command = repay(600, "QR2");
+    BOOST_TEST_REQUIRE(other.write(std::move(rest)).kind == Kind::committed);
+    BOOST_TEST(f.status(loan) == "repaid");
+    // Planned against books kept from before, this would be booked as principal and take
+    // the loan below zero; the database has no rule against that.
+    const auto late = f.run(repay(100, "QR3"));
+    BOOST_TEST(to_string(late.check.reason) == "award_not_active");
+    BOOST_TEST(f.store.balance("1100", "F-KES", std::nullopt) == minor(0));
+    BOOST_TEST(db::verify_journal(f.database.app_conninfo).ok);
+}
+
 BOOST_AUTO_TEST_CASE(a_reversed_payment_gives_its_reference_back) {
     ProgramFixture f;
     f.write(receipt("F-KES", "KES", 10'000));
@@ -165,6 +191,34 @@ BOOST_AUTO_TEST_CASE(a_reversed_payment_gives_its_reference_back) {
     BOOST_TEST(try_sql(*app, {"INSERT INTO payment_references VALUES ('mpesa', 'QK7', 1)"})
                    .find("riziki:duplicate_reference") != std::string::npos);
     BOOST_TEST(db::verify_journal(f.database.app_conninfo).ok);
+}
+
+BOOST_AUTO_TEST_CASE(references_and_idempotency_records_are_checked_per_statement) {
+    ProgramFixture f;
+    f.write(receipt("F-KES", "KES", 10'000));  // seq 1
+    f.write(receipt("F-KES", "KES", 10'000));  // seq 2
+    auto app = f.app();
+    const auto refused = [&](const std::string& statement, const std::string& code) {
+        return try_sql(*app, {statement}).find("riziki:" + code) != std::string::npos;
+    };
+    // Two rows of one INSERT with the same unused reference: the second is a duplicate.
+    BOOST_TEST(
+        refused("INSERT INTO payment_references VALUES ('mpesa', 'QZ1', 1), "
+                "('mpesa', 'QZ1', 2)",
+                "duplicate_reference"));
+    // A reference or an idempotency record must name an entry that exists.
+    BOOST_TEST(
+        refused("INSERT INTO payment_references VALUES ('mpesa', 'QZ2', 99)", "unknown_entry"));
+    BOOST_TEST(
+        refused("INSERT INTO idempotency_keys (actor, key, request_hash, status, response, "
+                "entry_seq) VALUES ('token:1', 'k1', sha256(''), 201, '{}', 99)",
+                "unknown_entry"));
+    // The same rows naming real entries are taken, so the checks are not vacuous.
+    BOOST_TEST(try_sql(*app, {"INSERT INTO payment_references VALUES ('mpesa', 'QZ1', 1), "
+                              "('mpesa', 'QZ2', 2)",
+                              "INSERT INTO idempotency_keys (actor, key, request_hash, status, "
+                              "response, entry_seq) VALUES ('token:1', 'k1', sha256(''), 201, "
+                              "'{}', 2), ('token:1', 'k2', sha256(''), 200, '{}', NULL)"}) == "");
 }
 
 BOOST_AUTO_TEST_CASE(the_database_refuses_what_the_core_would_have) {
