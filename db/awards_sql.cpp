@@ -1,5 +1,7 @@
 #include "db/awards_sql.hpp"
 
+#include "db/prepared.hpp"
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -16,10 +18,10 @@ FROM awards a)";
 // postings carry both (migration 0007), so no entry is looked up.
 constexpr const char* kSelectFigures = R"(
 SELECT x.award, p.account, p.counts_as, p.effective_on::text, sum(p.amount_minor)::text
-FROM unnest(CAST(:ids AS text[])) AS x(award)
+FROM unnest(CAST($1 AS text[])) AS x(award)
 CROSS JOIN LATERAL (SELECT q.account, q.amount_minor, q.counts_as, q.effective_on
                     FROM postings q WHERE q.award = x.award OFFSET 0) p
-WHERE p.effective_on <= CAST(:as_of AS date)
+WHERE p.effective_on <= CAST($2 AS date)
 GROUP BY 1, 2, 3, 4)";
 
 constexpr const char* kSelectCash = R"(
@@ -27,28 +29,28 @@ SELECT f.fund, COALESCE((SELECT sum(last.closing_minor) FROM (
            SELECT DISTINCT ON (b.account) b.closing_minor FROM daily_balances b
            WHERE b.fund = f.fund AND b.account IN ('1010', '1020', '1030')
            ORDER BY b.account, b.day DESC) last), 0)::text
-FROM unnest(CAST(:funds AS text[])) AS f(fund))";
+FROM unnest(CAST($1 AS text[])) AS f(fund))";
 
 // In use: not given back by a reversal of the entry that used it.
 constexpr const char* kSelectReferences = R"(
 SELECT r.channel, r.reference
-FROM unnest(CAST(:channels AS text[]), CAST(:refs AS text[])) AS u(c, ref)
+FROM unnest(CAST($1 AS text[]), CAST($2 AS text[])) AS u(c, ref)
 CROSS JOIN LATERAL (SELECT q.channel, q.reference, q.entry_seq FROM payment_references q
                     WHERE q.channel = u.c AND q.reference = u.ref OFFSET 0) r
 WHERE NOT EXISTS (SELECT 1 FROM entries x WHERE x.reverses = r.entry_seq))";
+
+// Run in every writer batch: prepared once per connection.
+const PreparedQuery kFigures("riziki_award_sums", kSelectFigures);
+const PreparedQuery kCash("riziki_fund_cash", kSelectCash);
+const PreparedQuery kReferences("riziki_used_references", kSelectReferences);
+const PreparedQuery kEvents("riziki_entry_events",
+                            "SELECT seq, event FROM entries WHERE seq = ANY(CAST($1 AS bigint[]))");
 
 std::string id_array(const std::set<std::string>& ids) {
     ArrayLiteral array;
     for (const auto& id : ids)
         array.add(id);
     return std::move(array).finish();
-}
-
-ledger::Date date_column(const soci::row& row, std::size_t i) {
-    const auto date = ledger::parse_date(row.get<std::string>(i));
-    if (!date)
-        throw std::runtime_error("stored date out of range");
-    return *date;
 }
 
 /// Dates are read as days since 1970 (`day - DATE '1970-01-01'`): no text to parse.
@@ -219,12 +221,13 @@ std::map<std::string, ledger::PostingSums> select_award_sums(
         return sums;
     const std::string array = id_array(ids);
     const std::string until = as_of ? ledger::format_date(*as_of) : "infinity";
-    soci::rowset<soci::row> rows =
-        (sql.prepare << kSelectFigures, soci::use(array), soci::use(until));
-    for (const auto& row : rows) {
-        sums[row.get<std::string>(0)]
-            [{date_column(row, 3), row.get<std::string>(1), row.get<std::string>(2)}] +=
-            amount_from_text(row.get<std::string>(4));
+    const auto rows = kFigures.run(sql, {&array, &until});
+    for (int i = 0; i < rows.size(); ++i) {
+        const auto day = ledger::parse_date(rows.text(i, 3));
+        if (!day)
+            throw std::runtime_error("stored date out of range");
+        sums[rows.string(i, 0)][{*day, rows.string(i, 1), rows.string(i, 2)}] +=
+            amount_from_text(rows.string(i, 4));
     }
     return sums;
 }
@@ -244,9 +247,9 @@ std::map<std::string, ledger::Amount, std::less<>> select_fund_cash(
     if (funds.empty())
         return cash;
     const std::string array = id_array(funds);
-    soci::rowset<soci::row> rows = (sql.prepare << kSelectCash, soci::use(array));
-    for (const auto& row : rows)
-        cash[row.get<std::string>(0)] = amount_from_text(row.get<std::string>(1));
+    const auto rows = kCash.run(sql, {&array});
+    for (int i = 0; i < rows.size(); ++i)
+        cash[rows.string(i, 0)] = amount_from_text(rows.string(i, 1));
     return cash;
 }
 
@@ -262,10 +265,9 @@ std::set<std::pair<ledger::Channel, std::string>> select_used_references(
     }
     const std::string c = std::move(channels).finish();
     const std::string r = std::move(refs).finish();
-    soci::rowset<soci::row> rows = (sql.prepare << kSelectReferences, soci::use(c), soci::use(r));
-    for (const auto& row : rows) {
-        used.emplace(*ledger::parse_channel(row.get<std::string>(0)), row.get<std::string>(1));
-    }
+    const auto rows = kReferences.run(sql, {&c, &r});
+    for (int i = 0; i < rows.size(); ++i)
+        used.emplace(*ledger::parse_channel(rows.text(i, 0)), rows.string(i, 1));
     return used;
 }
 
@@ -278,11 +280,9 @@ std::map<std::int64_t, std::string> select_events(soci::session& sql,
     for (auto seq : seqs)
         array.add(static_cast<long long>(seq));
     const std::string text = std::move(array).finish();
-    soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT seq, event FROM entries WHERE seq = ANY(CAST(:s AS bigint[]))",
-         soci::use(text));
-    for (const auto& row : rows)
-        events[row.get<long long>(0)] = row.get<std::string>(1);
+    const auto rows = kEvents.run(sql, {&text});
+    for (int i = 0; i < rows.size(); ++i)
+        events[rows.integer(i, 0)] = rows.string(i, 1);
     return events;
 }
 

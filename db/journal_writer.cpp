@@ -10,6 +10,7 @@
 
 #include "db/awards_sql.hpp"
 #include "db/errors.hpp"
+#include "db/prepared.hpp"
 #include "db/sql.hpp"
 
 namespace riziki::db {
@@ -35,37 +36,37 @@ INSERT INTO entries (seq, effective_on, memo, event, recorded_by, recorded_at, r
                      posting_count, prev_hash, hash)
 SELECT s, d, m, ev, rb, timestamptz 'epoch' + us * interval '1 microsecond', r, pc,
        decode(ph, 'hex'), decode(h, 'hex')
-FROM unnest(CAST(:seq AS bigint[]), CAST(:eff AS date[]), CAST(:memo AS text[]),
-            CAST(:event AS text[]), CAST(:by AS text[]), CAST(:us AS bigint[]),
-            CAST(:rev AS bigint[]), CAST(:pc AS integer[]), CAST(:ph AS text[]),
-            CAST(:h AS text[]))
+FROM unnest(CAST($1 AS bigint[]), CAST($2 AS date[]), CAST($3 AS text[]),
+            CAST($4 AS text[]), CAST($5 AS text[]), CAST($6 AS bigint[]),
+            CAST($7 AS bigint[]), CAST($8 AS integer[]), CAST($9 AS text[]),
+            CAST($10 AS text[]))
      WITH ORDINALITY AS u(s, d, m, ev, rb, us, r, pc, ph, h, n)
 ORDER BY n)";
 
 constexpr const char* kInsertPostings = R"(
 INSERT INTO postings (entry_seq, line, account, fund, currency, amount_minor, survivor, award,
                       effective_on, counts_as)
-SELECT * FROM unnest(CAST(:seq AS bigint[]), CAST(:line AS integer[]), CAST(:acc AS text[]),
-                     CAST(:fund AS text[]), CAST(:cur AS text[]), CAST(:amt AS numeric[]),
-                     CAST(:sv AS text[]), CAST(:aw AS text[]), CAST(:eff AS date[]),
-                     CAST(:ev AS text[])))";
+SELECT * FROM unnest(CAST($1 AS bigint[]), CAST($2 AS integer[]), CAST($3 AS text[]),
+                     CAST($4 AS text[]), CAST($5 AS text[]), CAST($6 AS numeric[]),
+                     CAST($7 AS text[]), CAST($8 AS text[]), CAST($9 AS date[]),
+                     CAST($10 AS text[])))";
 
 constexpr const char* kInsertClaims = R"(
 INSERT INTO idempotency_keys (actor, key, request_hash, status, response, entry_seq)
 SELECT a, k, decode(rh, 'hex'), st, resp, s
-FROM unnest(CAST(:actor AS text[]), CAST(:key AS text[]), CAST(:rh AS text[]),
-            CAST(:st AS integer[]), CAST(:resp AS text[]), CAST(:seq AS bigint[]))
+FROM unnest(CAST($1 AS text[]), CAST($2 AS text[]), CAST($3 AS text[]),
+            CAST($4 AS integer[]), CAST($5 AS text[]), CAST($6 AS bigint[]))
      AS u(a, k, rh, st, resp, s))";
 
 // LATERAL keeps this one primary-key probe per key: a plain join may hash the whole
 // (ever-growing) table.
 constexpr const char* kSelectClaims = R"(
 SELECT i.actor, i.key, encode(i.request_hash, 'hex'), i.status, i.response
-FROM unnest(CAST(:actor AS text[]), CAST(:key AS text[])) AS u(a, k)
+FROM unnest(CAST($1 AS text[]), CAST($2 AS text[])) AS u(a, k)
 CROSS JOIN LATERAL (SELECT * FROM idempotency_keys c WHERE c.actor = u.a AND c.key = u.k) i)";
 
 constexpr const char* kSelectReversed = R"(
-SELECT reverses FROM entries WHERE reverses = ANY(CAST(:rev AS bigint[])))";
+SELECT reverses FROM entries WHERE reverses = ANY(CAST($1 AS bigint[])))";
 
 std::int64_t now_us() {
     using namespace std::chrono;
@@ -83,19 +84,30 @@ WriteOutcome rejected(ledger::Rejection reason, std::size_t posting = 0, std::st
 // By primary key (= ANY), never a join the planner could turn into a scan of all awards.
 constexpr const char* kUpdateStatuses = R"(
 UPDATE awards a
-SET status = (CAST(:st AS text[]))[array_position(CAST(:ids AS text[]), a.id)]
-WHERE a.id = ANY(CAST(:which AS text[])))";
+SET status = (CAST($1 AS text[]))[array_position(CAST($2 AS text[]), a.id)]
+WHERE a.id = ANY(CAST($2 AS text[])))";
 
 constexpr const char* kInsertAudit = R"(
 INSERT INTO audit_log (actor, request_id, action, subject, detail)
 SELECT a, r, 'entry.write', s, d
-FROM unnest(CAST(:a AS text[]), CAST(:r AS text[]), CAST(:s AS text[]), CAST(:d AS text[]))
+FROM unnest(CAST($1 AS text[]), CAST($2 AS text[]), CAST($3 AS text[]), CAST($4 AS text[]))
      WITH ORDINALITY AS u(a, r, s, d, n)
 ORDER BY n)";
 
 constexpr const char* kInsertReferences = R"(
 INSERT INTO payment_references (channel, reference, entry_seq)
-SELECT * FROM unnest(CAST(:c AS text[]), CAST(:r AS text[]), CAST(:s AS bigint[])))";
+SELECT * FROM unnest(CAST($1 AS text[]), CAST($2 AS text[]), CAST($3 AS bigint[])))";
+
+// Every batch sends these: prepared once per connection (see db/prepared.hpp).
+const PreparedQuery kLockHeadQuery("riziki_w_lock_head", kLockHead);
+const PreparedQuery kInsertEntriesQuery("riziki_w_entries", kInsertEntries);
+const PreparedQuery kInsertPostingsQuery("riziki_w_postings", kInsertPostings);
+const PreparedQuery kInsertClaimsQuery("riziki_w_claims", kInsertClaims);
+const PreparedQuery kSelectClaimsQuery("riziki_w_select_claims", kSelectClaims);
+const PreparedQuery kSelectReversedQuery("riziki_w_reversed", kSelectReversed);
+const PreparedQuery kUpdateStatusesQuery("riziki_w_statuses", kUpdateStatuses);
+const PreparedQuery kInsertAuditQuery("riziki_w_audit", kInsertAudit);
+const PreparedQuery kInsertReferencesQuery("riziki_w_references", kInsertReferences);
 
 /// The books a batch is planned against, and what it changes beside the journal.
 struct BatchBooks {
@@ -126,20 +138,20 @@ struct BatchBooks {
         if (!ids.empty()) {
             const std::string i = std::move(ids).finish();
             const std::string st = std::move(statuses).finish();
-            sql << kUpdateStatuses, soci::use(st), soci::use(i), soci::use(i);
+            kUpdateStatusesQuery.run(sql, {&st, &i});
         }
         if (!audit_actor.empty()) {
             const std::string a = std::move(audit_actor).finish();
             const std::string r = std::move(audit_request).finish();
             const std::string sj = std::move(audit_subject).finish();
             const std::string d = std::move(audit_detail).finish();
-            sql << kInsertAudit, soci::use(a), soci::use(r), soci::use(sj), soci::use(d);
+            kInsertAuditQuery.run(sql, {&a, &r, &sj, &d});
         }
         if (!ref_channel.empty()) {
             const std::string c = std::move(ref_channel).finish();
             const std::string r = std::move(ref_text).finish();
             const std::string q = std::move(ref_seq).finish();
-            sql << kInsertReferences, soci::use(c), soci::use(r), soci::use(q);
+            kInsertReferencesQuery.run(sql, {&c, &r, &q});
         }
     }
 };
@@ -218,24 +230,21 @@ void BatchColumns::insert(soci::session& sql) && {
                              std::move(recorded_by).finish(), std::move(recorded_at).finish(),
                              std::move(reverses).finish(),    std::move(count).finish(),
                              std::move(prev_hash).finish(),   std::move(hash).finish()};
-    sql << kInsertEntries, soci::use(e[0]), soci::use(e[1]), soci::use(e[2]), soci::use(e[3]),
-        soci::use(e[4]), soci::use(e[5]), soci::use(e[6]), soci::use(e[7]), soci::use(e[8]),
-        soci::use(e[9]);
+    kInsertEntriesQuery.run(sql,
+                            {&e[0], &e[1], &e[2], &e[3], &e[4], &e[5], &e[6], &e[7], &e[8], &e[9]});
     const std::string p[] = {std::move(p_seq).finish(),          std::move(p_line).finish(),
                              std::move(p_account).finish(),      std::move(p_fund).finish(),
                              std::move(p_currency).finish(),     std::move(p_amount).finish(),
                              std::move(p_survivor).finish(),     std::move(p_award).finish(),
                              std::move(p_effective_on).finish(), std::move(p_counts_as).finish()};
-    sql << kInsertPostings, soci::use(p[0]), soci::use(p[1]), soci::use(p[2]), soci::use(p[3]),
-        soci::use(p[4]), soci::use(p[5]), soci::use(p[6]), soci::use(p[7]), soci::use(p[8]),
-        soci::use(p[9]);
+    kInsertPostingsQuery.run(
+        sql, {&p[0], &p[1], &p[2], &p[3], &p[4], &p[5], &p[6], &p[7], &p[8], &p[9]});
     if (c_actor.empty())
         return;
     const std::string c[] = {std::move(c_actor).finish(),    std::move(c_key).finish(),
                              std::move(c_hash).finish(),     std::move(c_status).finish(),
                              std::move(c_response).finish(), std::move(c_seq).finish()};
-    sql << kInsertClaims, soci::use(c[0]), soci::use(c[1]), soci::use(c[2]), soci::use(c[3]),
-        soci::use(c[4]), soci::use(c[5]);
+    kInsertClaimsQuery.run(sql, {&c[0], &c[1], &c[2], &c[3], &c[4], &c[5]});
 }
 
 constexpr std::size_t kNoLeader = static_cast<std::size_t>(-1);
@@ -539,12 +548,11 @@ std::map<ClaimKey, StoredClaim> JournalWriter::Impl::load_claims(
         return found;
     const std::string actor_array = std::move(actors).finish();
     const std::string key_array = std::move(keys).finish();
-    soci::rowset<soci::row> rows =
-        (sql.prepare << kSelectClaims, soci::use(actor_array), soci::use(key_array));
-    for (const auto& row : rows) {
-        StoredClaim claim{hash_from_bytea(row.get<std::string>(2)),
-                          {row.get<int>(3), row.get<std::string>(4)}};
-        found.emplace(ClaimKey{row.get<std::string>(0), row.get<std::string>(1)}, std::move(claim));
+    const auto rows = kSelectClaimsQuery.run(sql, {&actor_array, &key_array});
+    for (int i = 0; i < rows.size(); ++i) {
+        StoredClaim claim{hash_from_bytea(rows.text(i, 2)),
+                          {static_cast<int>(rows.integer(i, 3)), rows.string(i, 4)}};
+        found.emplace(ClaimKey{rows.string(i, 0), rows.string(i, 1)}, std::move(claim));
     }
     return found;
 }
@@ -562,9 +570,9 @@ std::set<std::int64_t> JournalWriter::Impl::load_reversed(const std::vector<Pend
     if (!any)
         return reversed;
     const std::string array = std::move(targets).finish();
-    soci::rowset<long long> rows = (sql.prepare << kSelectReversed, soci::use(array));
-    for (long long seq : rows)
-        reversed.insert(seq);
+    const auto rows = kSelectReversedQuery.run(sql, {&array});
+    for (int i = 0; i < rows.size(); ++i)
+        reversed.insert(rows.integer(i, 0));
     return reversed;
 }
 
@@ -681,7 +689,12 @@ std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*
     long long head_seq = 0;
     std::string head_hash;
     long long version = 0;
-    sql << kLockHead, soci::into(head_seq), soci::into(head_hash), soci::into(version);
+    {
+        const auto head = kLockHeadQuery.run(sql, {});
+        head_seq = head.integer(0, 0);
+        head_hash = head.string(0, 1);
+        version = head.integer(0, 2);
+    }
     if (version != context_version) {
         context = load_context(sql);
         context_version = version;

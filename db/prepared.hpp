@@ -1,0 +1,54 @@
+#pragma once
+/// Internal to db/: queries prepared once per connection and then run by name.
+///
+/// SOCI runs a rowset or statement as three round trips (prepare, execute, deallocate) with
+/// a parse and a plan each time; for the queries the writer sends in every batch that cost
+/// more than the work they do. A PreparedQuery is prepared (PQprepare) the first time it
+/// runs on a connection and then executed by name, one round trip with no parse, in the
+/// session's current transaction.
+
+#include <libpq-fe.h>
+#include <soci/soci.h>
+
+#include <initializer_list>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace riziki::db {
+
+/// The rows a prepared query returned, read as text.
+class TextRows {
+  public:
+    explicit TextRows(PGresult* result) : result_(result, &PQclear) {}
+    int size() const { return PQntuples(result_.get()); }
+    bool is_null(int row, int column) const { return PQgetisnull(result_.get(), row, column) != 0; }
+    std::string_view text(int row, int column) const {
+        return {PQgetvalue(result_.get(), row, column),
+                static_cast<std::size_t>(PQgetlength(result_.get(), row, column))};
+    }
+    std::string string(int row, int column) const { return std::string(text(row, column)); }
+    const PGresult* result() const { return result_.get(); }
+    long long integer(int row, int column) const;
+
+  private:
+    std::unique_ptr<PGresult, void (*)(PGresult*)> result_;
+};
+
+class PreparedQuery {
+  public:
+    /// `text` uses $1, $2 ... for its parameters, each passed as text (spell arrays with
+    /// ArrayLiteral). `name` must be unique among prepared queries.
+    PreparedQuery(const char* name, const char* text) : name_(name), text_(text) {}
+
+    /// Runs on `sql`'s connection, preparing it there first if needed. NULL parameters are
+    /// passed as nullptr. Throws soci::soci_error with the server's message on failure, as
+    /// SOCI would, so rejection_from_error() reads it the same way.
+    TextRows run(soci::session& sql, std::initializer_list<const std::string*> params) const;
+
+  private:
+    const char* name_;
+    const char* text_;
+};
+
+}  // namespace riziki::db
