@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <memory>
 #include <stdexcept>
 
@@ -44,6 +45,21 @@ ledger::Hash sha256(std::string_view bytes) {
 
 std::string sha256_hex(std::string_view bytes) {
     return ledger::to_hex(sha256(bytes));
+}
+
+ledger::Hash audit_hash(const ledger::Hash& prev_hash, const AuditLine& line) {
+    const auto characters = [](std::string_view text) {
+        return std::count_if(text.begin(), text.end(),
+                             [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
+    };
+    std::string input(prev_hash.begin(), prev_hash.end());
+    input += "riziki.audit.v1|" + std::to_string(line.seq) + "|" +
+             ledger::format_timestamp_us(line.at_us);
+    for (const auto field : {line.actor, line.request_id, line.action, line.subject, line.detail}) {
+        input += "|" + std::to_string(characters(field)) + "|";
+        input += field;
+    }
+    return sha256(input);
 }
 
 }  // namespace riziki::db

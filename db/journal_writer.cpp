@@ -87,12 +87,17 @@ UPDATE awards a
 SET status = (CAST($1 AS text[]))[array_position(CAST($2 AS text[]), a.id)]
 WHERE a.id = ANY(CAST($2 AS text[])))";
 
+// The writer chains its audit lines itself under the audit head's lock; PostgreSQL checks
+// the chain once per INSERT (migration 0009).
+constexpr const char* kLockAuditHead = "SELECT seq, hash_hex FROM riziki_lock_audit_head()";
+
 constexpr const char* kInsertAudit = R"(
-INSERT INTO audit_log (actor, request_id, action, subject, detail)
-SELECT a, r, 'entry.write', s, d
-FROM unnest(CAST($1 AS text[]), CAST($2 AS text[]), CAST($3 AS text[]), CAST($4 AS text[]))
-     WITH ORDINALITY AS u(a, r, s, d, n)
-ORDER BY n)";
+INSERT INTO audit_log (seq, at, actor, request_id, action, subject, detail, prev_hash, hash)
+SELECT s, timestamptz 'epoch' + CAST($2 AS bigint) * interval '1 microsecond', a, r,
+       'entry.write', sj, d, decode(ph, 'hex'), decode(h, 'hex')
+FROM unnest(CAST($1 AS bigint[]), CAST($3 AS text[]), CAST($4 AS text[]), CAST($5 AS text[]),
+            CAST($6 AS text[]), CAST($7 AS text[]), CAST($8 AS text[]))
+     AS u(s, a, r, sj, d, ph, h))";
 
 constexpr const char* kInsertReferences = R"(
 INSERT INTO payment_references (channel, reference, entry_seq)
@@ -106,6 +111,7 @@ const PreparedQuery kInsertClaimsQuery("riziki_w_claims", kInsertClaims);
 const PreparedQuery kSelectClaimsQuery("riziki_w_select_claims", kSelectClaims);
 const PreparedQuery kSelectReversedQuery("riziki_w_reversed", kSelectReversed);
 const PreparedQuery kUpdateStatusesQuery("riziki_w_statuses", kUpdateStatuses);
+const PreparedQuery kLockAuditHeadQuery("riziki_w_lock_audit_head", kLockAuditHead);
 const PreparedQuery kInsertAuditQuery("riziki_w_audit", kInsertAudit);
 const PreparedQuery kInsertReferencesQuery("riziki_w_references", kInsertReferences);
 
@@ -115,7 +121,11 @@ struct BatchBooks {
     std::map<std::string, ledger::AwardStatus> loaded_status;
     std::map<std::int64_t, std::string> reversed_events;  ///< reversed seq -> its event
     ArrayLiteral ref_channel, ref_text, ref_seq;
-    ArrayLiteral audit_actor, audit_request, audit_subject, audit_detail;
+    /// An audit line per written entry that answers an API request.
+    struct AuditEntry {
+        std::string actor, request_id, subject, detail;
+    };
+    std::vector<AuditEntry> audit;
 
     /// The event an entry counts under, in the books and on its postings.
     std::string_view counts_as(const ledger::EntryDraft& draft) const {
@@ -125,6 +135,36 @@ struct BatchBooks {
                 reversed = it->second;
         }
         return ledger::counts_as(draft, reversed);
+    }
+
+    /// Chains the audit lines onto the audit head, locked until the commit, and inserts
+    /// them in one statement.
+    void write_audit(soci::session& sql) const {
+        const auto head = kLockAuditHeadQuery.run(sql, {});
+        std::int64_t seq = head.integer(0, 0);
+        ledger::Hash prev = hash_from_bytea(head.text(0, 1));
+        const std::int64_t at = now_us();
+        ArrayLiteral seqs, actors, requests, subjects, details, prevs, hashes;
+        for (const auto& line : audit) {
+            const AuditLine fields{++seq,         at,           line.actor, line.request_id,
+                                   "entry.write", line.subject, line.detail};
+            const auto hash = audit_hash(prev, fields);
+            seqs.add(static_cast<long long>(seq));
+            actors.add(line.actor);
+            requests.add(line.request_id);
+            subjects.add(line.subject);
+            details.add(line.detail);
+            prevs.add(ledger::to_hex(prev));
+            hashes.add(ledger::to_hex(hash));
+            prev = hash;
+        }
+        const std::string at_text = std::to_string(at);
+        const std::string columns[] = {std::move(seqs).finish(),     std::move(actors).finish(),
+                                       std::move(requests).finish(), std::move(subjects).finish(),
+                                       std::move(details).finish(),  std::move(prevs).finish(),
+                                       std::move(hashes).finish()};
+        kInsertAuditQuery.run(sql, {&columns[0], &at_text, &columns[1], &columns[2], &columns[3],
+                                    &columns[4], &columns[5], &columns[6]});
     }
 
     void write(soci::session& sql) && {
@@ -140,13 +180,8 @@ struct BatchBooks {
             const std::string st = std::move(statuses).finish();
             kUpdateStatusesQuery.run(sql, {&st, &i});
         }
-        if (!audit_actor.empty()) {
-            const std::string a = std::move(audit_actor).finish();
-            const std::string r = std::move(audit_request).finish();
-            const std::string sj = std::move(audit_subject).finish();
-            const std::string d = std::move(audit_detail).finish();
-            kInsertAuditQuery.run(sql, {&a, &r, &sj, &d});
-        }
+        if (!audit.empty())
+            write_audit(sql);
         if (!ref_channel.empty()) {
             const std::string c = std::move(ref_channel).finish();
             const std::string r = std::move(ref_text).finish();
@@ -728,10 +763,9 @@ std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*
         if (request.idempotency) {
             outcome.response = request.idempotency->render(outcome.entry, outcome.allocation);
             columns.add_claim(*request.idempotency, outcome.response, outcome.entry.seq);
-            batch.audit_actor.add(request.idempotency->actor);
-            batch.audit_request.add(request.request_id);
-            batch.audit_subject.add("entry:" + std::to_string(outcome.entry.seq));
-            batch.audit_detail.add(request.draft.event);
+            batch.audit.push_back({request.idempotency->actor, request.request_id,
+                                   "entry:" + std::to_string(outcome.entry.seq),
+                                   request.draft.event});
         }
         if (request.command) {
             if (auto reference = ledger::command_reference(*request.command)) {

@@ -268,13 +268,6 @@ class EventsBySeq {
     std::vector<std::uint8_t> events_;  ///< by seq: index into ledger::kEvents
 };
 
-/// Characters (not bytes) in UTF-8 text, as PostgreSQL's length() counts them.
-std::size_t characters(const std::string& text) {
-    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    }));
-}
-
 /// Re-derives the audit log's chain: each row's hash is SHA-256(previous hash ‖ its fields,
 /// length-prefixed), computed here rather than trusted to the database's function.
 void check_audit_log(soci::session& sql, Checks& checks) {
@@ -286,19 +279,17 @@ void check_audit_log(soci::session& sql, Checks& checks) {
     std::int64_t expected = 1;
     for (const auto& row : rows) {
         const auto seq = static_cast<std::int64_t>(row.get<long long>(0));
-        std::string bytes = "riziki.audit.v1|" + std::to_string(seq) + "|" +
-                            ledger::format_timestamp_us(row.get<long long>(1));
-        for (std::size_t i = 2; i <= 6; ++i) {
-            const auto field = row.get<std::string>(i);
-            bytes += "|" + std::to_string(characters(field)) + "|" + field;
-        }
+        const auto actor = row.get<std::string>(2), request_id = row.get<std::string>(3),
+                   action = row.get<std::string>(4), subject = row.get<std::string>(5),
+                   detail = row.get<std::string>(6);
+        const AuditLine line{seq,   row.get<long long>(1), actor, request_id, action, subject,
+                             detail};
         const auto stored_prev = hash_from_bytea(row.get<std::string>(7));
         const auto stored = hash_from_bytea(row.get<std::string>(8));
-        std::string input(prev.begin(), prev.end());
         if (seq != expected) {
             Checks::fail(checks.audit, seq,
                          "audit line " + std::to_string(expected) + " is missing");
-        } else if (stored_prev != prev || sha256(input + bytes) != stored) {
+        } else if (stored_prev != prev || audit_hash(prev, line) != stored) {
             Checks::fail(checks.audit, seq, "audit line hash does not match its contents");
         }
         prev = stored;

@@ -311,10 +311,28 @@ BOOST_AUTO_TEST_CASE(the_audit_log_is_append_only_and_chained) {
                std::string::npos);
     BOOST_TEST(try_sql(*app, {"DELETE FROM audit_log"}).find("permission denied") !=
                std::string::npos);
-    // A forged seq or hash is overwritten by the chain trigger.
-    BOOST_TEST(try_sql(*app, {"INSERT INTO audit_log (seq, actor, request_id, action, subject, "
-                              "detail) VALUES (99, 'x', '', 'a', '', '')"})
-                   .find("permission denied") != std::string::npos);
+    // A line may come chained (the writer's are), but only onto the chain: a gap, a wrong
+    // previous hash or a hash that is not of its contents is refused.
+    const auto line = [](int seq, const std::string& prev, const std::string& hash) {
+        return "INSERT INTO audit_log (seq, at, actor, request_id, action, subject, detail, "
+               "prev_hash, hash) SELECT " +
+               std::to_string(seq) + ", timestamptz '2026-11-25 10:00:00+00', 'x', '', 'a', '', " +
+               "'', " + prev + ", " + hash + " FROM audit_log WHERE seq = 3";
+    };
+    const std::string right_hash =
+        "sha256(hash || riziki_audit_bytes(ROW(4, timestamptz '2026-11-25 10:00:00+00', 'x', "
+        "'', 'a', '', '', hash, hash)::audit_log))";
+    for (const auto& forged : {line(5, "hash", right_hash), line(4, "sha256(hash)", right_hash),
+                               line(4, "hash", "sha256(hash)")}) {
+        BOOST_TEST_CONTEXT(forged) {
+            BOOST_TEST(try_sql(*app, {forged}).find("riziki:audit_chain_broken") !=
+                       std::string::npos);
+        }
+    }
+    BOOST_TEST_REQUIRE(try_sql(*app, {line(4, "hash", right_hash)}) == "");
+    f.store.audit({"token:1", "req-4", "survivor.pii_read", "SV-AAAAAAAA", ""});  // chained here
+    BOOST_TEST(f.store.audit_log({}, 0, 10).size() == 5u);
+    BOOST_TEST_REQUIRE(db::verify_journal(f.database.app_conninfo).ok);
     auto owner = f.owner();
     BOOST_TEST(try_sql(*owner, {"UPDATE audit_log SET detail = 'x'"}).find("riziki:append_only") !=
                std::string::npos);
