@@ -397,10 +397,11 @@ void tune_for_report(soci::session& sql) {
     // The planner prices these reads high enough to compile them, which costs more than it
     // saves on reads this short.
     sql << "SET LOCAL jit = off";
-    // The join of a fund's postings to their entries hashes the entries: ~40 MB for a loan
-    // fund at 100,000 survivors, far beyond the default 4 MB, and a hash join that spills
-    // to disk takes nearly twice as long (82 ms against 47 ms at 12,000 survivors with
-    // work_mem cut to match).
+    // Sized when a fund's postings were joined to their entries by a hash of the entries
+    // (~40 MB for a loan fund at 100,000 survivors; a hash join that spilled to disk took
+    // nearly twice as long). Postings now carry what that join fetched; the reads left hash
+    // awards and survivors (the awards with their survivors, every loan with its postings
+    // for the portfolio), which at that size also outgrow the default 4 MB.
     sql << "SET LOCAL work_mem = '64MB'";
 }
 
