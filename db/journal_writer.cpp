@@ -29,7 +29,11 @@ struct StoredClaim {
     StoredResponse response;
 };
 
-constexpr const char* kLockHead = "SELECT seq, hash_hex, catalog FROM riziki_lock_head()";
+// The journal head, the catalog version and the audit head, locked until the commit (in
+// that order, the only order anything takes both).
+constexpr const char* kLockHeads = R"(
+SELECT h.seq, h.hash_hex, h.catalog, a.seq, a.hash_hex
+FROM riziki_lock_head() h, riziki_lock_audit_head() a)";
 
 constexpr const char* kInsertEntries = R"(
 INSERT INTO entries (seq, effective_on, memo, event, recorded_by, recorded_at, reverses,
@@ -89,8 +93,6 @@ WHERE a.id = ANY(CAST($2 AS text[])))";
 
 // The writer chains its audit lines itself under the audit head's lock; PostgreSQL checks
 // the chain once per INSERT (migration 0009).
-constexpr const char* kLockAuditHead = "SELECT seq, hash_hex FROM riziki_lock_audit_head()";
-
 constexpr const char* kInsertAudit = R"(
 INSERT INTO audit_log (seq, at, actor, request_id, action, subject, detail, prev_hash, hash)
 SELECT s, timestamptz 'epoch' + CAST($2 AS bigint) * interval '1 microsecond', a, r,
@@ -104,14 +106,13 @@ INSERT INTO payment_references (channel, reference, entry_seq)
 SELECT * FROM unnest(CAST($1 AS text[]), CAST($2 AS text[]), CAST($3 AS bigint[])))";
 
 // Every batch sends these: prepared once per connection (see db/prepared.hpp).
-const PreparedQuery kLockHeadQuery("riziki_w_lock_head", kLockHead);
+const PreparedQuery kLockHeadsQuery("riziki_w_lock_heads", kLockHeads);
 const PreparedQuery kInsertEntriesQuery("riziki_w_entries", kInsertEntries);
 const PreparedQuery kInsertPostingsQuery("riziki_w_postings", kInsertPostings);
 const PreparedQuery kInsertClaimsQuery("riziki_w_claims", kInsertClaims);
 const PreparedQuery kSelectClaimsQuery("riziki_w_select_claims", kSelectClaims);
 const PreparedQuery kSelectReversedQuery("riziki_w_reversed", kSelectReversed);
 const PreparedQuery kUpdateStatusesQuery("riziki_w_statuses", kUpdateStatuses);
-const PreparedQuery kLockAuditHeadQuery("riziki_w_lock_audit_head", kLockAuditHead);
 const PreparedQuery kInsertAuditQuery("riziki_w_audit", kInsertAudit);
 const PreparedQuery kInsertReferencesQuery("riziki_w_references", kInsertReferences);
 
@@ -126,6 +127,8 @@ struct BatchBooks {
         std::string actor, request_id, subject, detail;
     };
     std::vector<AuditEntry> audit;
+    std::int64_t audit_head_seq = 0;  ///< the audit head, locked with the journal head
+    ledger::Hash audit_head_hash{};
 
     /// The event an entry counts under, in the books and on its postings.
     std::string_view counts_as(const ledger::EntryDraft& draft) const {
@@ -139,10 +142,9 @@ struct BatchBooks {
 
     /// Chains the audit lines onto the audit head, locked until the commit, and inserts
     /// them in one statement.
-    void write_audit(soci::session& sql) const {
-        const auto head = kLockAuditHeadQuery.run(sql, {});
-        std::int64_t seq = head.integer(0, 0);
-        ledger::Hash prev = hash_from_bytea(head.text(0, 1));
+    void write_audit(Pipeline& writes) const {
+        std::int64_t seq = audit_head_seq;
+        ledger::Hash prev = audit_head_hash;
         const std::int64_t at = now_us();
         ArrayLiteral seqs, actors, requests, subjects, details, prevs, hashes;
         for (const auto& line : audit) {
@@ -163,11 +165,12 @@ struct BatchBooks {
                                        std::move(requests).finish(), std::move(subjects).finish(),
                                        std::move(details).finish(),  std::move(prevs).finish(),
                                        std::move(hashes).finish()};
-        kInsertAuditQuery.run(sql, {&columns[0], &at_text, &columns[1], &columns[2], &columns[3],
-                                    &columns[4], &columns[5], &columns[6]});
+        writes.add(kInsertAuditQuery, {&columns[0], &at_text, &columns[1], &columns[2], &columns[3],
+                                       &columns[4], &columns[5], &columns[6]});
     }
 
-    void write(soci::session& sql) && {
+    /// Adds the batch's status, audit and reference writes to `writes`.
+    void write(Pipeline& writes) && {
         ArrayLiteral ids, statuses;
         for (const auto& [id, book] : books.awards) {
             if (book.award.status == loaded_status.at(id))
@@ -178,15 +181,15 @@ struct BatchBooks {
         if (!ids.empty()) {
             const std::string i = std::move(ids).finish();
             const std::string st = std::move(statuses).finish();
-            kUpdateStatusesQuery.run(sql, {&st, &i});
+            writes.add(kUpdateStatusesQuery, {&st, &i});
         }
         if (!audit.empty())
-            write_audit(sql);
+            write_audit(writes);
         if (!ref_channel.empty()) {
             const std::string c = std::move(ref_channel).finish();
             const std::string r = std::move(ref_text).finish();
             const std::string q = std::move(ref_seq).finish();
-            kInsertReferencesQuery.run(sql, {&c, &r, &q});
+            writes.add(kInsertReferencesQuery, {&c, &r, &q});
         }
     }
 };
@@ -202,7 +205,7 @@ struct BatchColumns {
     /// `counts_as`: the event the entry's postings count under (ledger::counts_as).
     void add_entry(const ledger::Entry& entry, std::string_view counts_as);
     /// Writes the batch: one INSERT per table, whatever the number of entries.
-    void insert(soci::session& sql) &&;
+    void insert(Pipeline& writes) &&;
     void add_claim(const IdempotencyClaim& claim, const StoredResponse& response,
                    std::int64_t entry_seq);
 };
@@ -257,7 +260,7 @@ void BatchColumns::add_claim(const IdempotencyClaim& claim, const StoredResponse
     c_seq.add(entry_seq);
 }
 
-void BatchColumns::insert(soci::session& sql) && {
+void BatchColumns::insert(Pipeline& writes) && {
     if (seq.empty())
         return;
     const std::string e[] = {std::move(seq).finish(),         std::move(effective_on).finish(),
@@ -265,21 +268,21 @@ void BatchColumns::insert(soci::session& sql) && {
                              std::move(recorded_by).finish(), std::move(recorded_at).finish(),
                              std::move(reverses).finish(),    std::move(count).finish(),
                              std::move(prev_hash).finish(),   std::move(hash).finish()};
-    kInsertEntriesQuery.run(sql,
-                            {&e[0], &e[1], &e[2], &e[3], &e[4], &e[5], &e[6], &e[7], &e[8], &e[9]});
+    writes.add(kInsertEntriesQuery,
+               {&e[0], &e[1], &e[2], &e[3], &e[4], &e[5], &e[6], &e[7], &e[8], &e[9]});
     const std::string p[] = {std::move(p_seq).finish(),          std::move(p_line).finish(),
                              std::move(p_account).finish(),      std::move(p_fund).finish(),
                              std::move(p_currency).finish(),     std::move(p_amount).finish(),
                              std::move(p_survivor).finish(),     std::move(p_award).finish(),
                              std::move(p_effective_on).finish(), std::move(p_counts_as).finish()};
-    kInsertPostingsQuery.run(
-        sql, {&p[0], &p[1], &p[2], &p[3], &p[4], &p[5], &p[6], &p[7], &p[8], &p[9]});
+    writes.add(kInsertPostingsQuery,
+               {&p[0], &p[1], &p[2], &p[3], &p[4], &p[5], &p[6], &p[7], &p[8], &p[9]});
     if (c_actor.empty())
         return;
     const std::string c[] = {std::move(c_actor).finish(),    std::move(c_key).finish(),
                              std::move(c_hash).finish(),     std::move(c_status).finish(),
                              std::move(c_response).finish(), std::move(c_seq).finish()};
-    kInsertClaimsQuery.run(sql, {&c[0], &c[1], &c[2], &c[3], &c[4], &c[5]});
+    writes.add(kInsertClaimsQuery, {&c[0], &c[1], &c[2], &c[3], &c[4], &c[5]});
 }
 
 constexpr std::size_t kNoLeader = static_cast<std::size_t>(-1);
@@ -379,6 +382,30 @@ class KeptBooks {
     std::map<std::string, ledger::Award> awards_;
     std::map<std::string, ledger::PostingSums> sums_;
     std::map<std::string, ledger::Amount, std::less<>> cash_;
+};
+
+/// The batch's transaction, begun in the first pipeline and committed in the last: rolled
+/// back if the batch ends any other way (soci::transaction would send BEGIN and COMMIT as
+/// round trips of their own).
+class OpenTransaction {
+  public:
+    explicit OpenTransaction(soci::session& sql) : sql_(sql) {}
+    OpenTransaction(const OpenTransaction&) = delete;
+    OpenTransaction& operator=(const OpenTransaction&) = delete;
+    ~OpenTransaction() {
+        if (open_) {
+            try {
+                sql_ << "ROLLBACK";
+            } catch (const soci::soci_error&) {
+                // the connection is gone, and the transaction with it
+            }
+        }
+    }
+    void committed() { open_ = false; }
+
+  private:
+    soci::session& sql_;
+    bool open_ = true;
 };
 
 }  // namespace
@@ -720,15 +747,24 @@ void JournalWriter::Impl::screen(const std::vector<Pending*>& items,
 }
 
 std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*>& items) {
-    soci::transaction tx(sql);
+    // BEGIN and the locks go in one round trip, the writes and COMMIT in another.
+    OpenTransaction tx(sql);
     long long head_seq = 0;
     std::string head_hash;
     long long version = 0;
+    std::int64_t audit_seq = 0;
+    ledger::Hash audit_hash{};
     {
-        const auto head = kLockHeadQuery.run(sql, {});
+        Pipeline begin(sql);
+        begin.add("BEGIN");
+        begin.add(kLockHeadsQuery, {});
+        const auto answers = begin.run();
+        const auto& head = answers.at(1);
         head_seq = head.integer(0, 0);
         head_hash = head.string(0, 1);
         version = head.integer(0, 2);
+        audit_seq = head.integer(0, 3);
+        audit_hash = hash_from_bytea(head.text(0, 4));
     }
     if (version != context_version) {
         context = load_context(sql);
@@ -738,6 +774,8 @@ std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*
     std::vector<std::optional<WriteOutcome>> out(items.size());
     std::vector<std::size_t> followers(items.size(), kNoLeader);
     auto batch = load_books(items);
+    batch.audit_head_seq = audit_seq;
+    batch.audit_head_hash = audit_hash;
     screen(items, out, followers, batch);
 
     // Chain what was accepted, in queue order, onto the head we hold locked.
@@ -777,9 +815,6 @@ std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*
         out[i] = std::move(outcome);
     }
     kept.statuses(batch);
-    std::move(columns).insert(sql);
-    std::move(batch).write(sql);
-
     std::vector<WriteOutcome> outcomes(items.size());
     for (std::size_t i = 0; i < items.size(); ++i) {
         // Copies, not moves: a leader's outcome may still be needed by its followers.
@@ -794,7 +829,15 @@ std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*
         in_doubt_hash = prev;
         in_doubt_outcomes = outcomes;
     }
-    tx.commit();
+    Pipeline writes(sql);
+    std::move(columns).insert(writes);
+    std::move(batch).write(writes);
+    // Nothing that can throw between adding COMMIT and reading the answers: a Pipeline
+    // left early still has what it was given run.
+    writes.add("COMMIT");
+
+    writes.run();
+    tx.committed();
     in_doubt = false;
     kept.committed(head_seq, ledger::to_hex(prev));
     return outcomes;

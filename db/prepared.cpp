@@ -85,4 +85,106 @@ TextRows PreparedQuery::run(soci::session& sql,
     return rows;
 }
 
+Pipeline::Pipeline(soci::session& sql)
+    : conn_(static_cast<soci::postgresql_session_backend*>(sql.get_backend())->conn_) {
+    if (PQenterPipelineMode(conn_) != 1)
+        throw soci::soci_error("cannot enter pipeline mode: " + std::string(PQerrorMessage(conn_)));
+}
+
+Pipeline::~Pipeline() {
+    if (!done_)
+        finish_pipeline();  // an add() threw: read what was sent, so the connection is usable
+}
+
+void Pipeline::add(const PreparedQuery& query, std::initializer_list<const std::string*> params) {
+    if (registry().first_use(conn_, query.name_)) {
+        prepared_here_.push_back(query.name_);
+        if (PQsendPrepare(conn_, query.name_, query.text_, 0, nullptr) != 1)
+            throw soci::soci_error(PQerrorMessage(conn_));
+        is_preparation_.push_back(true);
+    }
+    std::vector<const char*> values;
+    values.reserve(params.size());
+    for (const auto* param : params)
+        values.push_back(param != nullptr ? param->c_str() : nullptr);
+    if (PQsendQueryPrepared(conn_, query.name_, static_cast<int>(values.size()), values.data(),
+                            nullptr, nullptr, 0) != 1) {
+        throw soci::soci_error(PQerrorMessage(conn_));
+    }
+    is_preparation_.push_back(false);
+}
+
+void Pipeline::add(const char* command) {
+    if (PQsendQueryParams(conn_, command, 0, nullptr, nullptr, nullptr, nullptr, 0) != 1)
+        throw soci::soci_error(PQerrorMessage(conn_));
+    is_preparation_.push_back(false);
+}
+
+std::vector<TextRows> Pipeline::run() {
+    done_ = true;
+    std::string error;
+    const auto forget_and_throw = [&] {
+        for (const auto* name : prepared_here_)
+            registry().failed(conn_, name);
+        throw soci::soci_error(error);
+    };
+    if (PQpipelineSync(conn_) != 1) {
+        error = PQerrorMessage(conn_);
+        forget_and_throw();
+    }
+    std::vector<TextRows> answers;
+    for (const bool preparation : is_preparation_) {
+        PGresult* result = PQgetResult(conn_);
+        if (result == nullptr) {  // the connection is gone
+            error = PQerrorMessage(conn_);
+            forget_and_throw();
+        }
+        const auto status = PQresultStatus(result);
+        if (error.empty() && status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+            error = PQresultErrorMessage(result);
+            if (error.empty())
+                error = "a pipelined statement was not run";
+        }
+        if (preparation) {
+            PQclear(result);
+        } else {
+            answers.emplace_back(result);
+        }
+        while ((result = PQgetResult(conn_)) != nullptr)  // the end of this answer
+            PQclear(result);
+    }
+    PGresult* sync = PQgetResult(conn_);
+    const bool synced = sync != nullptr && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+    PQclear(sync);
+    if (!synced || PQexitPipelineMode(conn_) != 1) {
+        if (error.empty())
+            error = "pipeline did not end: " + std::string(PQerrorMessage(conn_));
+        forget_and_throw();
+    }
+    if (!error.empty())
+        forget_and_throw();
+    return answers;
+}
+
+void Pipeline::finish_pipeline() {
+    done_ = true;
+    // Ends a pipeline whose run() was never reached: sync, read up to the sync, leave.
+    if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF || PQpipelineSync(conn_) != 1)
+        return;
+    for (;;) {
+        PGresult* result = PQgetResult(conn_);
+        if (result == nullptr) {
+            if (PQstatus(conn_) != CONNECTION_OK)
+                return;
+            continue;  // between two answers
+        }
+        const bool sync = PQresultStatus(result) == PGRES_PIPELINE_SYNC;
+        PQclear(result);
+        if (sync) {
+            PQexitPipelineMode(conn_);
+            return;
+        }
+    }
+}
+
 }  // namespace riziki::db

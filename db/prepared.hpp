@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace riziki::db {
 
@@ -21,6 +22,7 @@ namespace riziki::db {
 class TextRows {
   public:
     explicit TextRows(PGresult* result) : result_(result, &PQclear) {}
+    TextRows() : result_(nullptr, &PQclear) {}
     int size() const { return PQntuples(result_.get()); }
     bool is_null(int row, int column) const { return PQgetisnull(result_.get(), row, column) != 0; }
     std::string_view text(int row, int column) const {
@@ -47,8 +49,37 @@ class PreparedQuery {
     TextRows run(soci::session& sql, std::initializer_list<const std::string*> params) const;
 
   private:
+    friend class Pipeline;
     const char* name_;
     const char* text_;
+};
+
+/// Prepared queries (and plain commands such as COMMIT) sent together and answered
+/// together: one round trip for all of them, in libpq's pipeline mode. Each query's
+/// parameters are copied when it is added.
+class Pipeline {
+  public:
+    explicit Pipeline(soci::session& sql);
+    ~Pipeline();
+    Pipeline(const Pipeline&) = delete;
+    Pipeline& operator=(const Pipeline&) = delete;
+
+    void add(const PreparedQuery& query, std::initializer_list<const std::string*> params);
+    /// A statement with no parameters and no rows (BEGIN, COMMIT).
+    void add(const char* command);
+    /// Sends what was added and reads every answer, in order. If one failed, the ones after
+    /// it were skipped by the server; the first error is thrown (as soci_error, like
+    /// PreparedQuery::run) once all answers are read and the connection is ready again.
+    std::vector<TextRows> run();
+
+  private:
+    friend class PreparedQuery;
+    void finish_pipeline();
+
+    PGconn* conn_;
+    std::vector<bool> is_preparation_;  ///< per answer expected: a PQsendPrepare's
+    std::vector<const char*> prepared_here_;
+    bool done_ = false;
 };
 
 }  // namespace riziki::db

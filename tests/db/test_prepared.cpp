@@ -1,5 +1,6 @@
 // Queries prepared once per connection (db/prepared): run by name on every connection they
-// meet, prepared again on a reopened one, and failing with the server's own message.
+// meet, prepared again on a reopened one, failing with the server's own message, and sent
+// together in a pipeline.
 
 #include <boost/test/unit_test.hpp>
 
@@ -73,6 +74,53 @@ BOOST_AUTO_TEST_CASE(reads_nulls_and_text_and_fails_with_the_servers_message) {
             BOOST_TEST(std::string(error.what()).find("no_such_column") != std::string::npos);
         }
     }
+}
+
+BOOST_AUTO_TEST_CASE(a_pipeline_answers_in_order_and_stops_at_the_first_error) {
+    LedgerFixture f;
+    auto sql = f.app();
+    const db::PreparedQuery insert_fund("riziki_test_fund",
+                                        "INSERT INTO funds (code, currency, name) "
+                                        "VALUES ($1, 'KES', 'Pipelined') RETURNING code");
+    const std::string first = "F-PIPE1", second = "F-PIPE2", values = "{3}";
+    {
+        db::Pipeline pipeline(*sql);
+        pipeline.add("BEGIN");
+        pipeline.add(insert_fund, {&first});
+        pipeline.add(kDouble, {&values});
+        pipeline.add("COMMIT");
+        const auto answers = pipeline.run();
+        BOOST_TEST_REQUIRE(answers.size() == 4u);
+        BOOST_TEST(answers[1].string(0, 0) == "F-PIPE1");
+        BOOST_TEST(answers[2].integer(0, 0) == 6);
+    }
+    BOOST_TEST(f.store.fund("F-PIPE1").has_value());
+    // The same fund again fails; what follows it (a new fund, COMMIT) is not run.
+    try {
+        db::Pipeline pipeline(*sql);
+        pipeline.add("BEGIN");
+        pipeline.add(insert_fund, {&first});
+        pipeline.add(insert_fund, {&second});
+        pipeline.add("COMMIT");
+        pipeline.run();
+        BOOST_FAIL("a duplicate fund was accepted");
+    } catch (const soci::soci_error& error) {
+        BOOST_TEST(std::string(error.what()).find("duplicate key") != std::string::npos);
+    }
+    *sql << "ROLLBACK";
+    BOOST_TEST(!f.store.fund("F-PIPE2").has_value());
+    // A pipeline left before run() (an exception while adding) is synced and ended: what it
+    // was given runs, the session is usable, and without COMMIT nothing is kept.
+    try {
+        db::Pipeline pipeline(*sql);
+        pipeline.add("BEGIN");
+        pipeline.add(insert_fund, {&second});
+        throw std::runtime_error("left early");
+    } catch (const std::runtime_error&) {
+    }
+    *sql << "ROLLBACK";
+    BOOST_TEST(!f.store.fund("F-PIPE2").has_value());
+    BOOST_TEST(doubled(*sql, "{21}") == (std::vector<long long>{42}));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
