@@ -253,19 +253,40 @@ std::map<std::string, ledger::Amount, std::less<>> select_fund_cash(
     return cash;
 }
 
-std::set<std::pair<ledger::Channel, std::string>> select_used_references(
-    soci::session& sql, const std::set<std::pair<ledger::Channel, std::string>>& references) {
-    std::set<std::pair<ledger::Channel, std::string>> used;
-    if (references.empty())
-        return used;
+namespace {
+
+/// The used-references query's two parameters: channels and references, in step.
+std::pair<std::string, std::string> reference_arrays(
+    const std::set<std::pair<ledger::Channel, std::string>>& references) {
     ArrayLiteral channels, refs;
     for (const auto& [channel, reference] : references) {
         channels.add(ledger::to_string(channel));
         refs.add(reference);
     }
-    const std::string c = std::move(channels).finish();
-    const std::string r = std::move(refs).finish();
-    const auto rows = kReferences.run(sql, {&c, &r});
+    return {std::move(channels).finish(), std::move(refs).finish()};
+}
+
+}  // namespace
+
+std::set<std::pair<ledger::Channel, std::string>> select_used_references(
+    soci::session& sql, const std::set<std::pair<ledger::Channel, std::string>>& references) {
+    if (references.empty())
+        return {};
+    const auto [c, r] = reference_arrays(references);
+    return used_references(kReferences.run(sql, {&c, &r}));
+}
+
+bool add_used_references(Pipeline& pipeline,
+                         const std::set<std::pair<ledger::Channel, std::string>>& references) {
+    if (references.empty())
+        return false;
+    const auto [c, r] = reference_arrays(references);
+    pipeline.add(kReferences, {&c, &r});
+    return true;
+}
+
+std::set<std::pair<ledger::Channel, std::string>> used_references(const TextRows& rows) {
+    std::set<std::pair<ledger::Channel, std::string>> used;
     for (int i = 0; i < rows.size(); ++i)
         used.emplace(*ledger::parse_channel(rows.text(i, 0)), rows.string(i, 1));
     return used;

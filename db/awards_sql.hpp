@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "db/prepared.hpp"
 #include "db/sql.hpp"
 #include "ledger/awards.hpp"
 
@@ -70,6 +71,12 @@ std::map<std::string, ledger::Amount, std::less<>> select_fund_cash(
 /// Which of these payment references are in use (used, and not given back by a reversal).
 std::set<std::pair<ledger::Channel, std::string>> select_used_references(
     soci::session& sql, const std::set<std::pair<ledger::Channel, std::string>>& references);
+/// select_used_references() in two halves, for a caller that sends the query in a
+/// pipeline: adds it (nothing when `references` is empty; returns whether it did), then
+/// reads its answer.
+bool add_used_references(Pipeline& pipeline,
+                         const std::set<std::pair<ledger::Channel, std::string>>& references);
+std::set<std::pair<ledger::Channel, std::string>> used_references(const TextRows& rows);
 
 /// The event each of these entries was caused by.
 std::map<std::int64_t, std::string> select_events(soci::session& sql,

@@ -384,6 +384,14 @@ class KeptBooks {
     std::map<std::string, ledger::Amount, std::less<>> cash_;
 };
 
+/// What a batch reads before planning that depends on its items alone, sent with BEGIN
+/// and the locks in one round trip.
+struct FirstReads {
+    std::map<ClaimKey, StoredClaim> claims;  ///< the batch's idempotency keys already stored
+    std::set<std::int64_t> reversed;         ///< its reversal targets already reversed
+    std::set<std::pair<ledger::Channel, std::string>> used_references;
+};
+
 /// The batch's transaction, begun in the first pipeline and committed in the last: rolled
 /// back if the batch ends any other way (soci::transaction would send BEGIN and COMMIT as
 /// round trips of their own).
@@ -443,11 +451,9 @@ struct JournalWriter::Impl {
     std::optional<std::vector<WriteOutcome>> confirm_in_doubt();
     std::vector<WriteOutcome> commit(const std::vector<Pending*>& items);
     void ensure_connected();
-    std::map<ClaimKey, StoredClaim> load_claims(const std::vector<Pending*>& items);
-    std::set<std::int64_t> load_reversed(const std::vector<Pending*>& items);
-    BatchBooks load_books(const std::vector<Pending*>& items);
+    BatchBooks load_books(const std::vector<Pending*>& items, FirstReads& first);
     void screen(const std::vector<Pending*>& items, std::vector<std::optional<WriteOutcome>>& out,
-                std::vector<std::size_t>& followers, BatchBooks& books);
+                std::vector<std::size_t>& followers, BatchBooks& books, FirstReads& first);
 };
 
 JournalWriter::JournalWriter(std::string conninfo, WriterOptions options)
@@ -594,8 +600,10 @@ std::optional<std::vector<WriteOutcome>> JournalWriter::Impl::confirm_in_doubt()
     return std::nullopt;
 }
 
-std::map<ClaimKey, StoredClaim> JournalWriter::Impl::load_claims(
-    const std::vector<Pending*>& items) {
+namespace {
+
+/// Adds the lookup of the batch's idempotency keys to `pipeline`; false when it has none.
+bool add_claims(Pipeline& pipeline, const std::vector<Pending*>& items) {
     ArrayLiteral actors, keys;
     bool any = false;
     for (const auto* item : items) {
@@ -605,12 +613,16 @@ std::map<ClaimKey, StoredClaim> JournalWriter::Impl::load_claims(
         keys.add(item->request.idempotency->key);
         any = true;
     }
+    if (any) {
+        const std::string actor_array = std::move(actors).finish();
+        const std::string key_array = std::move(keys).finish();
+        pipeline.add(kSelectClaimsQuery, {&actor_array, &key_array});
+    }
+    return any;
+}
+
+std::map<ClaimKey, StoredClaim> claims_from(const TextRows& rows) {
     std::map<ClaimKey, StoredClaim> found;
-    if (!any)
-        return found;
-    const std::string actor_array = std::move(actors).finish();
-    const std::string key_array = std::move(keys).finish();
-    const auto rows = kSelectClaimsQuery.run(sql, {&actor_array, &key_array});
     for (int i = 0; i < rows.size(); ++i) {
         StoredClaim claim{hash_from_bytea(rows.text(i, 2)),
                           {static_cast<int>(rows.integer(i, 3)), rows.string(i, 4)}};
@@ -619,7 +631,9 @@ std::map<ClaimKey, StoredClaim> JournalWriter::Impl::load_claims(
     return found;
 }
 
-std::set<std::int64_t> JournalWriter::Impl::load_reversed(const std::vector<Pending*>& items) {
+/// Adds the lookup of which of the batch's reversal targets are reversed already; false
+/// when it reverses nothing.
+bool add_reversed(Pipeline& pipeline, const std::vector<Pending*>& items) {
     ArrayLiteral targets;
     bool any = false;
     for (const auto* item : items) {
@@ -628,21 +642,39 @@ std::set<std::int64_t> JournalWriter::Impl::load_reversed(const std::vector<Pend
         targets.add(static_cast<long long>(*item->request.draft.reverses));
         any = true;
     }
+    if (any) {
+        const std::string array = std::move(targets).finish();
+        pipeline.add(kSelectReversedQuery, {&array});
+    }
+    return any;
+}
+
+std::set<std::int64_t> reversed_from(const TextRows& rows) {
     std::set<std::int64_t> reversed;
-    if (!any)
-        return reversed;
-    const std::string array = std::move(targets).finish();
-    const auto rows = kSelectReversedQuery.run(sql, {&array});
     for (int i = 0; i < rows.size(); ++i)
         reversed.insert(rows.integer(i, 0));
     return reversed;
 }
 
+/// The payment references the batch's commands would use.
+std::set<std::pair<ledger::Channel, std::string>> references_of(
+    const std::vector<Pending*>& items) {
+    std::set<std::pair<ledger::Channel, std::string>> references;
+    for (const auto* item : items) {
+        if (item->request.command) {
+            if (auto reference = ledger::command_reference(*item->request.command))
+                references.insert(*reference);
+        }
+    }
+    return references;
+}
+
+}  // namespace
+
 /// Loads what the batch's commands are planned against, and the awards its entries touch.
-BatchBooks JournalWriter::Impl::load_books(const std::vector<Pending*>& items) {
+BatchBooks JournalWriter::Impl::load_books(const std::vector<Pending*>& items, FirstReads& first) {
     BatchBooks batch;
     std::set<std::string> awards, funds;
-    std::set<std::pair<ledger::Channel, std::string>> references;
     std::set<std::int64_t> reversed;
     for (const auto* item : items) {
         const auto& request = item->request;
@@ -651,8 +683,6 @@ BatchBooks JournalWriter::Impl::load_books(const std::vector<Pending*>& items) {
                 awards.insert(award);
             if (auto fund = ledger::command_fund(*request.command); !fund.empty())
                 funds.insert(fund);
-            if (auto reference = ledger::command_reference(*request.command))
-                references.insert(*reference);
             continue;
         }
         for (const auto& p : request.draft.postings) {
@@ -664,7 +694,8 @@ BatchBooks JournalWriter::Impl::load_books(const std::vector<Pending*>& items) {
     }
     // Every reversal's postings carry the event of the entry it reverses.
     batch.reversed_events = select_events(sql, reversed);
-    if (awards.empty() && funds.empty() && references.empty())
+    batch.books.references = std::move(first.used_references);
+    if (awards.empty() && funds.empty())
         return batch;  // plain entries touching no award: nothing more to load
     kept.take_awards(awards, batch);
     if (!awards.empty()) {
@@ -683,7 +714,6 @@ BatchBooks JournalWriter::Impl::load_books(const std::vector<Pending*>& items) {
         kept.keep_cash(fund, cash);
         batch.books.fund_cash[fund] = cash;
     }
-    batch.books.references = select_used_references(sql, references);
     return batch;
 }
 
@@ -693,9 +723,10 @@ BatchBooks JournalWriter::Impl::load_books(const std::vector<Pending*>& items) {
 /// checks of a money event against the books as the items before it left them).
 void JournalWriter::Impl::screen(const std::vector<Pending*>& items,
                                  std::vector<std::optional<WriteOutcome>>& out,
-                                 std::vector<std::size_t>& followers, BatchBooks& batch) {
-    const auto stored = load_claims(items);
-    auto reversed = load_reversed(items);
+                                 std::vector<std::size_t>& followers, BatchBooks& batch,
+                                 FirstReads& first) {
+    const auto& stored = first.claims;
+    auto& reversed = first.reversed;
     std::map<ClaimKey, std::size_t> claimed_here;
     for (std::size_t i = 0; i < items.size(); ++i) {
         auto& request = items[i]->request;
@@ -754,10 +785,14 @@ std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*
     long long version = 0;
     std::int64_t audit_seq = 0;
     ledger::Hash audit_hash{};
+    FirstReads first;
     {
         Pipeline begin(sql);
         begin.add("BEGIN");
         begin.add(kLockHeadsQuery, {});
+        const bool claims = add_claims(begin, items);
+        const bool reversed = add_reversed(begin, items);
+        const bool references = add_used_references(begin, references_of(items));
         const auto answers = begin.run();
         const auto& head = answers.at(1);
         head_seq = head.integer(0, 0);
@@ -765,6 +800,13 @@ std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*
         version = head.integer(0, 2);
         audit_seq = head.integer(0, 3);
         audit_hash = hash_from_bytea(head.text(0, 4));
+        std::size_t next = 2;
+        if (claims)
+            first.claims = claims_from(answers.at(next++));
+        if (reversed)
+            first.reversed = reversed_from(answers.at(next++));
+        if (references)
+            first.used_references = used_references(answers.at(next++));
     }
     if (version != context_version) {
         context = load_context(sql);
@@ -773,10 +815,10 @@ std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*
     kept.check_head(head_seq, head_hash);
     std::vector<std::optional<WriteOutcome>> out(items.size());
     std::vector<std::size_t> followers(items.size(), kNoLeader);
-    auto batch = load_books(items);
+    auto batch = load_books(items, first);
     batch.audit_head_seq = audit_seq;
     batch.audit_head_hash = audit_hash;
-    screen(items, out, followers, batch);
+    screen(items, out, followers, batch, first);
 
     // Chain what was accepted, in queue order, onto the head we hold locked.
     const long long first_seq = head_seq + 1;
