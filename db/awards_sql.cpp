@@ -9,8 +9,6 @@ namespace riziki::db {
 
 namespace {
 
-constexpr const char* kSelectAwards = R"(
-FROM awards a WHERE a.id = ANY(CAST(:ids AS text[])))";
 constexpr const char* kSelectAllAwards = R"(
 FROM awards a)";
 
@@ -40,6 +38,9 @@ CROSS JOIN LATERAL (SELECT q.channel, q.reference, q.entry_seq FROM payment_refe
 WHERE NOT EXISTS (SELECT 1 FROM entries x WHERE x.reverses = r.entry_seq))";
 
 // Run in every writer batch: prepared once per connection.
+const std::string kAwardsByIdText =
+    std::string(AwardColumns::kSelect) + " FROM awards a WHERE a.id = ANY(CAST($1 AS text[]))";
+const PreparedQuery kAwardsById("riziki_awards_by_id", kAwardsByIdText.c_str());
 const PreparedQuery kFigures("riziki_award_sums", kSelectFigures);
 const PreparedQuery kCash("riziki_fund_cash", kSelectCash);
 const PreparedQuery kReferences("riziki_used_references", kSelectReferences);
@@ -172,19 +173,57 @@ ledger::Award AwardColumns::take(std::size_t i) {
     return a;
 }
 
+void AwardColumns::fill(const TextRows& rows) {
+    rows_ = static_cast<std::size_t>(rows.size());
+    reset();
+    for (int r = 0; r < rows.size(); ++r) {
+        const auto i = static_cast<std::size_t>(r);
+        int column = 0;
+        for (auto* text : {&id_, &survivor_, &fund_, &currency_, &kind_, &approved_})
+            (*text)[i] = rows.string(r, column++);
+        approved_on_[i] = static_cast<int>(rows.integer(r, column++));
+        status_[i] = rows.string(r, column++);
+        // The loan terms, each NULL for a grant, in kSelect's order.
+        const auto nullable = [&](soci::indicator& null) {
+            null = rows.is_null(r, column) ? soci::i_null : soci::i_ok;
+            return null == soci::i_ok;
+        };
+        const auto text = [&](std::vector<std::string>& values,
+                              std::vector<soci::indicator>& null) {
+            if (nullable(null[i]))
+                values[i] = rows.string(r, column);
+            ++column;
+        };
+        const auto number = [&](std::vector<int>& values, std::vector<soci::indicator>& null) {
+            if (nullable(null[i]))
+                values[i] = static_cast<int>(rows.integer(r, column));
+            ++column;
+        };
+        text(rate_, rate_null_);
+        text(period_, period_null_);
+        text(method_, method_null_);
+        text(amortization_, amortization_null_);
+        number(installments_, installments_null_);
+        number(every_, every_null_);
+        text(unit_, unit_null_);
+        number(first_due_on_, first_due_null_);
+        number(grace_principal_, grace_principal_null_);
+        number(grace_interest_, grace_interest_null_);
+        text(installment_multiple_, installment_multiple_null_);
+        text(currency_multiple_, currency_multiple_null_);
+    }
+}
+
 namespace {
 
-/// The awards `where` selects (with `ids` bound to :ids when it names it), in blocks.
-std::map<std::string, ledger::Award> fetch_awards(soci::session& sql, const char* where,
-                                                  const std::string* ids, std::size_t expected) {
+/// Every award, in blocks.
+std::map<std::string, ledger::Award> fetch_all_awards(soci::session& sql) {
     std::map<std::string, ledger::Award> awards;
-    AwardColumns columns(std::clamp<std::size_t>(expected, 1, 1024));
+    AwardColumns columns(1024);
     soci::statement st(sql);
     st.alloc();
-    st.prepare(std::string(AwardColumns::kSelect) + where);
+    st.prepare(std::string(AwardColumns::kSelect) + kSelectAllAwards);
     columns.bind(st);
-    if (ids != nullptr)
-        st.exchange(soci::use(*ids));
     st.define_and_bind();
     st.execute();
     while (st.fetch()) {
@@ -204,24 +243,56 @@ std::map<std::string, ledger::Award> select_awards(soci::session& sql,
     if (ids.empty())
         return {};
     const std::string array = id_array(ids);
-    return fetch_awards(sql, kSelectAwards, &array, ids.size());
+    return awards_from(kAwardsById.run(sql, {&array}));
+}
+
+bool add_awards(Pipeline& pipeline, const std::set<std::string>& ids) {
+    if (ids.empty())
+        return false;
+    const std::string array = id_array(ids);
+    pipeline.add(kAwardsById, {&array});
+    return true;
+}
+
+std::map<std::string, ledger::Award> awards_from(const TextRows& rows) {
+    std::map<std::string, ledger::Award> awards;
+    AwardColumns columns(1);
+    columns.fill(rows);
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+        auto award = columns.take(i);
+        awards.emplace(award.id, std::move(award));
+    }
+    return awards;
 }
 
 std::map<std::string, ledger::Award> select_all_awards(soci::session& sql) {
-    return fetch_awards(sql, kSelectAllAwards, nullptr, 1024);
+    return fetch_all_awards(sql);
 }
 
 std::map<std::string, ledger::PostingSums> select_award_sums(
     soci::session& sql, const std::set<std::string>& ids,
     const std::optional<ledger::Date>& as_of) {
+    if (ids.empty())
+        return {};
+    const std::string array = id_array(ids);
+    const std::string until = as_of ? ledger::format_date(*as_of) : "infinity";
+    return award_sums_from(kFigures.run(sql, {&array, &until}), ids);
+}
+
+bool add_award_sums(Pipeline& pipeline, const std::set<std::string>& ids) {
+    if (ids.empty())
+        return false;
+    const std::string array = id_array(ids);
+    const std::string until = "infinity";
+    pipeline.add(kFigures, {&array, &until});
+    return true;
+}
+
+std::map<std::string, ledger::PostingSums> award_sums_from(const TextRows& rows,
+                                                           const std::set<std::string>& ids) {
     std::map<std::string, ledger::PostingSums> sums;
     for (const auto& id : ids)
         sums[id];
-    if (ids.empty())
-        return sums;
-    const std::string array = id_array(ids);
-    const std::string until = as_of ? ledger::format_date(*as_of) : "infinity";
-    const auto rows = kFigures.run(sql, {&array, &until});
     for (int i = 0; i < rows.size(); ++i) {
         const auto day = ledger::parse_date(rows.text(i, 3));
         if (!day)

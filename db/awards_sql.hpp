@@ -29,6 +29,8 @@ class AwardColumns {
     ledger::Award take(std::size_t i);
     /// Makes room for the next fetch (a fetch shrinks the vectors to the rows it got).
     void reset();
+    /// Holds `rows` (selected by kSelect, read as text) instead of a fetch.
+    void fill(const TextRows& rows);
 
   private:
     std::optional<ledger::LoanTerms> terms(std::size_t i) const;
@@ -49,6 +51,9 @@ class AwardColumns {
 /// The awards with these ids (those that exist).
 std::map<std::string, ledger::Award> select_awards(soci::session& sql,
                                                    const std::set<std::string>& ids);
+/// select_awards() in two halves, for a caller that pipelines the query.
+bool add_awards(Pipeline& pipeline, const std::set<std::string>& ids);
+std::map<std::string, ledger::Award> awards_from(const TextRows& rows);
 /// Every award (verify's sub-ledger check).
 std::map<std::string, ledger::Award> select_all_awards(soci::session& sql);
 
@@ -57,6 +62,11 @@ std::map<std::string, ledger::Award> select_all_awards(soci::session& sql);
 std::map<std::string, ledger::PostingSums> select_award_sums(
     soci::session& sql, const std::set<std::string>& ids,
     const std::optional<ledger::Date>& as_of = std::nullopt);
+
+/// select_award_sums() (all time) in two halves, for a caller that pipelines the query.
+bool add_award_sums(Pipeline& pipeline, const std::set<std::string>& ids);
+std::map<std::string, ledger::PostingSums> award_sums_from(const TextRows& rows,
+                                                           const std::set<std::string>& ids);
 
 /// Each award's figures from its postings (ledger::figures_of its sums), effective on or
 /// before `as_of` when given.

@@ -699,8 +699,12 @@ BatchBooks JournalWriter::Impl::load_books(const std::vector<Pending*>& items, F
         return batch;  // plain entries touching no award: nothing more to load
     kept.take_awards(awards, batch);
     if (!awards.empty()) {
-        auto loaded = select_awards(sql, awards);
-        auto sums = select_award_sums(sql, awards);
+        Pipeline reads(sql);  // one round trip for both
+        add_awards(reads, awards);
+        add_award_sums(reads, awards);
+        const auto answers = reads.run();
+        auto loaded = awards_from(answers.at(0));
+        auto sums = award_sums_from(answers.at(1), awards);
         for (auto& [id, award] : loaded) {
             kept.keep(award, sums[id]);
             batch.loaded_status[id] = award.status;
