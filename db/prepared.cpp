@@ -50,6 +50,15 @@ void check(PGconn* conn, const PGresult* result) {
     throw soci::soci_error(message);
 }
 
+/// Parameters as libpq takes them: text, or nullptr for NULL.
+std::vector<const char*> param_values(std::initializer_list<const std::string*> params) {
+    std::vector<const char*> values;
+    values.reserve(params.size());
+    for (const auto* param : params)
+        values.push_back(param != nullptr ? param->c_str() : nullptr);
+    return values;
+}
+
 }  // namespace
 
 long long TextRows::integer(int row, int column) const {
@@ -75,10 +84,7 @@ TextRows PreparedQuery::run(soci::session& sql,
         }
         PQclear(prepared);
     }
-    std::vector<const char*> values;
-    values.reserve(params.size());
-    for (const auto* param : params)
-        values.push_back(param != nullptr ? param->c_str() : nullptr);
+    const auto values = param_values(params);
     TextRows rows(PQexecPrepared(conn, name_, static_cast<int>(values.size()), values.data(),
                                  nullptr, nullptr, 0));
     check(conn, rows.result());
@@ -103,10 +109,7 @@ void Pipeline::add(const PreparedQuery& query, std::initializer_list<const std::
             throw soci::soci_error(PQerrorMessage(conn_));
         is_preparation_.push_back(true);
     }
-    std::vector<const char*> values;
-    values.reserve(params.size());
-    for (const auto* param : params)
-        values.push_back(param != nullptr ? param->c_str() : nullptr);
+    const auto values = param_values(params);
     if (PQsendQueryPrepared(conn_, query.name_, static_cast<int>(values.size()), values.data(),
                             nullptr, nullptr, 0) != 1) {
         throw soci::soci_error(PQerrorMessage(conn_));
