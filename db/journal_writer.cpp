@@ -842,8 +842,9 @@ std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*
         outcome.entry = ledger::Entry{++head_seq, recorded_at, request.draft, prev, {}};
         outcome.entry.hash = entry_hash(outcome.entry);
         prev = outcome.entry.hash;
-        columns.add_entry(outcome.entry, batch.counts_as(request.draft));
-        kept.written(request.draft, batch.counts_as(request.draft));
+        const auto counts_as = batch.counts_as(request.draft);
+        columns.add_entry(outcome.entry, counts_as);
+        kept.written(request.draft, counts_as);
         if (request.idempotency) {
             outcome.response = request.idempotency->render(outcome.entry, outcome.allocation);
             columns.add_claim(*request.idempotency, outcome.response, outcome.entry.seq);

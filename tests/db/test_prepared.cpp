@@ -39,7 +39,7 @@ BOOST_AUTO_TEST_CASE(runs_on_each_connection_and_again_after_a_reconnect) {
     first->close();
     first->open(*soci::factory_postgresql(), f.database.app_conninfo);
     BOOST_TEST(doubled(*first, "{7}") == (std::vector<long long>{14}));
-    // Inside a transaction, seeing its own writes.
+    // Inside a transaction, with a NULL parameter (unnest of NULL: no rows).
     soci::transaction tx(*first);
     const auto rows = kDouble.run(*first, {nullptr});
     BOOST_TEST(rows.size() == 0);
