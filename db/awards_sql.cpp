@@ -35,17 +35,25 @@ SELECT r.channel, r.reference
 FROM unnest(CAST($1 AS text[]), CAST($2 AS text[])) AS u(c, ref)
 CROSS JOIN LATERAL (SELECT q.channel, q.reference, q.entry_seq FROM payment_references q
                     WHERE q.channel = u.c AND q.reference = u.ref OFFSET 0) r
-WHERE NOT EXISTS (SELECT 1 FROM entries x WHERE x.reverses = r.entry_seq))";
+LEFT JOIN LATERAL (SELECT true AS gone FROM entries x
+                   WHERE x.reverses = r.entry_seq OFFSET 0) g ON true
+WHERE g.gone IS NULL)";
 
-// Run in every writer batch: prepared once per connection.
+// Run in every writer batch: prepared once per connection. Each a primary-key probe per
+// id (LATERAL ... OFFSET 0): `id = ANY(...)` let the generic plan scan the whole table
+// while its statistics still called it small.
 const std::string kAwardsByIdText =
-    std::string(AwardColumns::kSelect) + " FROM awards a WHERE a.id = ANY(CAST($1 AS text[]))";
+    std::string(AwardColumns::kSelect) +
+    " FROM unnest(CAST($1 AS text[])) AS x(id) CROSS JOIN LATERAL (SELECT * FROM awards y "
+    "WHERE y.id = x.id OFFSET 0) a";
 const PreparedQuery kAwardsById("riziki_awards_by_id", kAwardsByIdText.c_str());
 const PreparedQuery kFigures("riziki_award_sums", kSelectFigures);
 const PreparedQuery kCash("riziki_fund_cash", kSelectCash);
 const PreparedQuery kReferences("riziki_used_references", kSelectReferences);
 const PreparedQuery kEvents("riziki_entry_events",
-                            "SELECT seq, event FROM entries WHERE seq = ANY(CAST($1 AS bigint[]))");
+                            "SELECT e.seq, e.event FROM unnest(CAST($1 AS bigint[])) AS x(seq) "
+                            "CROSS JOIN LATERAL (SELECT y.seq, y.event FROM entries y "
+                            "WHERE y.seq = x.seq OFFSET 0) e");
 
 std::string id_array(const std::set<std::string>& ids) {
     ArrayLiteral array;

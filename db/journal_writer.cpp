@@ -62,15 +62,18 @@ FROM unnest(CAST($1 AS text[]), CAST($2 AS text[]), CAST($3 AS text[]),
             CAST($4 AS integer[]), CAST($5 AS text[]), CAST($6 AS bigint[]))
      AS u(a, k, rh, st, resp, s))";
 
-// LATERAL keeps this one primary-key probe per key: a plain join may hash the whole
-// (ever-growing) table.
+// LATERAL ... OFFSET 0 keeps this one primary-key probe per key: without OFFSET 0 the
+// subquery is flattened into a join, and the generic plan may hash the whole (ever-growing)
+// table, as it did while the table's statistics still said it was small.
 constexpr const char* kSelectClaims = R"(
 SELECT i.actor, i.key, encode(i.request_hash, 'hex'), i.status, i.response
 FROM unnest(CAST($1 AS text[]), CAST($2 AS text[])) AS u(a, k)
-CROSS JOIN LATERAL (SELECT * FROM idempotency_keys c WHERE c.actor = u.a AND c.key = u.k) i)";
+CROSS JOIN LATERAL (SELECT * FROM idempotency_keys c
+                    WHERE c.actor = u.a AND c.key = u.k OFFSET 0) i)";
 
 constexpr const char* kSelectReversed = R"(
-SELECT reverses FROM entries WHERE reverses = ANY(CAST($1 AS bigint[])))";
+SELECT r.reverses FROM unnest(CAST($1 AS bigint[])) AS u(target)
+CROSS JOIN LATERAL (SELECT x.reverses FROM entries x WHERE x.reverses = u.target OFFSET 0) r)";
 
 std::int64_t now_us() {
     using namespace std::chrono;
@@ -85,11 +88,14 @@ WriteOutcome rejected(ledger::Rejection reason, std::size_t posting = 0, std::st
     return outcome;
 }
 
-// By primary key (= ANY), never a join the planner could turn into a scan of all awards.
+// Each row found by a primary-key probe and updated by its tuple id: never a join the
+// planner could turn into a scan of all awards.
 constexpr const char* kUpdateStatuses = R"(
-UPDATE awards a
-SET status = (CAST($1 AS text[]))[array_position(CAST($2 AS text[]), a.id)]
-WHERE a.id = ANY(CAST($2 AS text[])))";
+UPDATE awards a SET status = v.status
+FROM (SELECT y.tid, u.status
+      FROM unnest(CAST($1 AS text[]), CAST($2 AS text[])) AS u(status, id)
+      CROSS JOIN LATERAL (SELECT x.ctid AS tid FROM awards x WHERE x.id = u.id OFFSET 0) y) v
+WHERE a.ctid = v.tid)";
 
 // The writer chains its audit lines itself under the audit head's lock; PostgreSQL checks
 // the chain once per INSERT (migration 0009).

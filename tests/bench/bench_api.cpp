@@ -176,6 +176,11 @@ int main(int argc, char** argv) {
         if (std::system(settings.c_str()) != 0)
             throw std::runtime_error("bench: could not turn auto_explain on");
     }
+    // --statements N: pg_stat_statements (nested statements too) prints the N statements
+    // that took PostgreSQL longest during the measured phase.
+    const int statements = bench::arg(argc, argv, "statements", 0);
+    if (statements > 0)
+        bench::track_statements(scratch.cluster());
     const std::string conninfo = scratch.app_conninfo();
     const double ceiling = bench::pgbench_ceiling(scratch.cluster(), clients, pg_seconds);
     std::printf("pgbench, same rows, one commit per entry, %d clients: %.0f entries/s\n", clients,
@@ -210,9 +215,16 @@ int main(int argc, char** argv) {
                                std::rethrow_exception(error);
                        });
     }
+    // --perf-control FIFO: `perf record --control=fifo:FIFO -D -1 ...` samples the
+    // measured phase only.
+    const bench::PerfControl perf(bench::text_arg(argc, argv, "perf-control"));
+    if (statements > 0)
+        bench::reset_statements(scratch.cluster());
+    perf.command("enable");
     const auto started = Clock::now();
     ioc.run();
     const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    perf.command("disable");
     server.stop();
     server.wait();
 
@@ -238,5 +250,7 @@ int main(int argc, char** argv) {
         static_cast<unsigned long long>(stats.batches),
         static_cast<unsigned long long>(stats.batch_size_max), report.ok ? "ok" : "FAILED",
         static_cast<long long>(report.entries_checked));
+    if (statements > 0)
+        bench::print_statements(scratch.cluster(), statements);
     return report.ok && failed == 0 ? 0 : 1;
 }

@@ -70,6 +70,57 @@ inline int arg(int argc, char** argv, const std::string& name, int fallback) {
     return text.empty() ? fallback : std::stoi(text);
 }
 
+inline void psql(db::EmbeddedCluster& cluster, const std::string& options) {
+    const std::string command = "psql -X -q \"" + cluster.superuser_conninfo() + "\" " + options;
+    if (std::system(command.c_str()) != 0)
+        throw std::runtime_error("bench: psql failed: " + options);
+}
+
+/// Restarts the cluster with pg_stat_statements loaded, tracking nested statements (the
+/// triggers') too.
+inline void track_statements(db::EmbeddedCluster& cluster) {
+    psql(cluster,
+         "-c \"ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'\" >/dev/null");
+    cluster.stop();
+    cluster.start();
+    psql(cluster,
+         "-c 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements' "
+         "-c \"ALTER SYSTEM SET pg_stat_statements.track = 'all'\" "
+         "-c 'SELECT pg_reload_conf()' >/dev/null");
+}
+
+inline void reset_statements(db::EmbeddedCluster& cluster) {
+    psql(cluster, "-c 'SELECT pg_stat_statements_reset()' >/dev/null");
+}
+
+/// The `top` statements by total execution time since the last reset, as a Markdown table.
+inline void print_statements(db::EmbeddedCluster& cluster, int top) {
+    std::fflush(stdout);
+    psql(cluster,
+         "-A -F ' | ' -P footer=off -c \"SELECT round(total_exec_time::numeric, 1) AS ms, "
+         "calls, rows, regexp_replace(left(query, 110), '\\s+', ' ', 'g') AS statement "
+         "FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT " +
+             std::to_string(top) + "\"");
+}
+
+/// Tells a `perf record --control=fifo:PATH -D -1` run when to sample, so a profile covers
+/// the measured phase and not the set-up. Does nothing without a path.
+class PerfControl {
+  public:
+    explicit PerfControl(std::string fifo) : fifo_(std::move(fifo)) {}
+    void command(const char* word) const {
+        if (fifo_.empty())
+            return;
+        if (FILE* f = std::fopen(fifo_.c_str(), "w")) {
+            std::fprintf(f, "%s\n", word);
+            std::fclose(f);
+        }
+    }
+
+  private:
+    std::string fifo_;
+};
+
 /// Transactions per second of pgbench writing the same rows an API repayment writes (an
 /// entry and its two postings, into plain copies of `entries` and `postings` with their
 /// columns, checks and indexes but none of Riziki's triggers), one commit per entry, from

@@ -256,6 +256,17 @@ BOOST_AUTO_TEST_CASE(the_database_refuses_what_the_core_would_have) {
                    .find("permission denied") != std::string::npos);
     BOOST_TEST(try_sql(*app, {"UPDATE awards SET status = 'repaid' WHERE id = '" + grant + "'"})
                    .find("riziki:award_not_active") != std::string::npos);
+    // The trigger holds even for the owner, whom no grant stops: any column but the status,
+    // alone or beside a status change, is refused; a lawful status change alone passes.
+    auto owner = f.owner();
+    for (const std::string set : {"approved_minor = 1", "purpose = 'other', status = 'closed'",
+                                  "survivor = survivor || '', approved_on = approved_on + 1"}) {
+        BOOST_TEST(try_sql(*owner, {"UPDATE awards SET " + set + " WHERE id = '" + grant + "'"})
+                           .find("riziki:append_only") != std::string::npos,
+                   set);
+    }
+    BOOST_TEST(try_sql(*owner, {"UPDATE awards SET status = 'closed' WHERE id = '" + grant + "'",
+                                "ROLLBACK"}) == "");
     // A payment reference used twice.
     BOOST_TEST(f.run(pay(grant, 100, "QK9")).kind == Kind::committed);
     BOOST_TEST(try_sql(*app, {"INSERT INTO payment_references VALUES ('mpesa', 'QK9', 1)"})

@@ -77,6 +77,24 @@ BOOST_AUTO_TEST_CASE(partial_entry_and_extra_postings_are_refused) {
     BOOST_TEST(contains(try_sql(*app, {posting_sql(1, "1010", "F-KES", "5")}), "duplicate key"));
 }
 
+BOOST_AUTO_TEST_CASE(every_entry_of_a_transaction_is_checked_not_only_the_last) {
+    // The balance check runs once per move of the journal head (migration 0010): an entry
+    // left partial behind a balanced one in the same transaction is still refused.
+    LedgerFixture f;
+    auto app = f.app();
+    BOOST_TEST(contains(try_sql(*app, {next_entry(3), posting_sql(0, "1010", "F-KES", "5"),
+                                       posting_sql(1, "4100", "F-KES", "-5"), next_entry(2),
+                                       posting_sql(0, "1010", "F-KES", "7"),
+                                       posting_sql(1, "4100", "F-KES", "-7")}),
+                        "riziki:partial_entry entry 1"));
+    BOOST_TEST(contains(try_sql(*app, {next_entry(2), posting_sql(0, "1010", "F-KES", "5"),
+                                       posting_sql(1, "4100", "F-KES", "-4"), next_entry(2),
+                                       posting_sql(0, "1010", "F-KES", "7"),
+                                       posting_sql(1, "4100", "F-KES", "-7")}),
+                        "riziki:unbalanced_entry entry 1"));
+    BOOST_TEST(f.store.head().seq == 0);
+}
+
 BOOST_AUTO_TEST_CASE(zero_posting_and_currency_mismatch_are_refused) {
     LedgerFixture f;
     auto app = f.app();
