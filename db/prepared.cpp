@@ -98,57 +98,78 @@ Pipeline::Pipeline(soci::session& sql)
 }
 
 Pipeline::~Pipeline() {
-    if (!done_)
-        finish_pipeline();  // an add() threw: read what was sent, so the connection is usable
+    if (!done_) {
+        // An add() threw, or the answers of what was sent were never read: read them, so
+        // the connection is usable again.
+        try {
+            run();
+        } catch (const soci::soci_error&) {
+            // the batch that left them unread reports its own error
+        }
+    }
 }
 
 void Pipeline::add(const PreparedQuery& query, std::initializer_list<const std::string*> params) {
     if (registry().first_use(conn_, query.name_)) {
-        prepared_here_.push_back(query.name_);
-        if (PQsendPrepare(conn_, query.name_, query.text_, 0, nullptr) != 1)
+        if (PQsendPrepare(conn_, query.name_, query.text_, 0, nullptr) != 1) {
+            registry().failed(conn_, query.name_);
             throw soci::soci_error(PQerrorMessage(conn_));
-        is_preparation_.push_back(true);
+        }
+        expected_.push_back(query.name_);
     }
     const auto values = param_values(params);
     if (PQsendQueryPrepared(conn_, query.name_, static_cast<int>(values.size()), values.data(),
                             nullptr, nullptr, 0) != 1) {
         throw soci::soci_error(PQerrorMessage(conn_));
     }
-    is_preparation_.push_back(false);
+    expected_.push_back(nullptr);
 }
 
 void Pipeline::add(const char* command) {
     if (PQsendQueryParams(conn_, command, 0, nullptr, nullptr, nullptr, nullptr, 0) != 1)
         throw soci::soci_error(PQerrorMessage(conn_));
-    is_preparation_.push_back(false);
+    expected_.push_back(nullptr);
+}
+
+void Pipeline::send() {
+    if (sent_)
+        return;
+    sent_ = true;
+    if (PQpipelineSync(conn_) != 1) {  // also flushes what was added
+        done_ = true;
+        forget_preparations(0);
+        throw soci::soci_error(PQerrorMessage(conn_));
+    }
+}
+
+void Pipeline::forget_preparations(std::size_t from) {
+    for (std::size_t i = from; i < expected_.size(); ++i) {
+        if (expected_[i] != nullptr)
+            registry().failed(conn_, expected_[i]);
+    }
 }
 
 std::vector<TextRows> Pipeline::run() {
+    send();
     done_ = true;
     std::string error;
-    const auto forget_and_throw = [&] {
-        for (const auto* name : prepared_here_)
-            registry().failed(conn_, name);
-        throw soci::soci_error(error);
-    };
-    if (PQpipelineSync(conn_) != 1) {
-        error = PQerrorMessage(conn_);
-        forget_and_throw();
-    }
     std::vector<TextRows> answers;
-    for (const bool preparation : is_preparation_) {
+    for (std::size_t i = 0; i < expected_.size(); ++i) {
         PGresult* result = PQgetResult(conn_);
-        if (result == nullptr) {  // the connection is gone
-            error = PQerrorMessage(conn_);
-            forget_and_throw();
+        if (result == nullptr) {  // the connection is gone, and what was prepared on it
+            forget_preparations(i);
+            throw soci::soci_error(PQerrorMessage(conn_));
         }
         const auto status = PQresultStatus(result);
-        if (error.empty() && status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+        const bool ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+        if (error.empty() && !ok) {
             error = PQresultErrorMessage(result);
             if (error.empty())
                 error = "a pipelined statement was not run";
         }
-        if (preparation) {
+        if (expected_[i] != nullptr) {
+            if (!ok)  // failed or skipped: prepared on the next use instead
+                registry().failed(conn_, expected_[i]);
             PQclear(result);
         } else {
             answers.emplace_back(result);
@@ -162,32 +183,10 @@ std::vector<TextRows> Pipeline::run() {
     if (!synced || PQexitPipelineMode(conn_) != 1) {
         if (error.empty())
             error = "pipeline did not end: " + std::string(PQerrorMessage(conn_));
-        forget_and_throw();
     }
     if (!error.empty())
-        forget_and_throw();
+        throw soci::soci_error(error);
     return answers;
-}
-
-void Pipeline::finish_pipeline() {
-    done_ = true;
-    // Ends a pipeline whose run() was never reached: sync, read up to the sync, leave.
-    if (PQpipelineStatus(conn_) == PQ_PIPELINE_OFF || PQpipelineSync(conn_) != 1)
-        return;
-    for (;;) {
-        PGresult* result = PQgetResult(conn_);
-        if (result == nullptr) {
-            if (PQstatus(conn_) != CONNECTION_OK)
-                return;
-            continue;  // between two answers
-        }
-        const bool sync = PQresultStatus(result) == PGRES_PIPELINE_SYNC;
-        PQclear(result);
-        if (sync) {
-            PQexitPipelineMode(conn_);
-            return;
-        }
-    }
 }
 
 }  // namespace riziki::db

@@ -123,4 +123,45 @@ BOOST_AUTO_TEST_CASE(a_pipeline_answers_in_order_and_stops_at_the_first_error) {
     BOOST_TEST(doubled(*sql, "{21}") == (std::vector<long long>{42}));
 }
 
+BOOST_AUTO_TEST_CASE(a_failed_pipeline_keeps_what_it_prepared_and_retries_what_it_skipped) {
+    LedgerFixture f;
+    auto sql = f.app();
+    const db::PreparedQuery before("riziki_test_before", "SELECT 1");
+    const db::PreparedQuery after("riziki_test_after", "SELECT 2");
+    try {
+        db::Pipeline pipeline(*sql);
+        pipeline.add("BEGIN");
+        pipeline.add(before, {});  // prepared, then run
+        pipeline.add("SELECT 1 / 0");
+        pipeline.add(after, {});  // its preparation is skipped with it
+        pipeline.run();
+        BOOST_FAIL("a division by zero was answered");
+    } catch (const soci::soci_error& error) {
+        BOOST_TEST(std::string(error.what()).find("division by zero") != std::string::npos);
+    }
+    *sql << "ROLLBACK";
+    // Neither prepared again where it exists ("already exists") nor run unprepared.
+    BOOST_TEST(before.run(*sql, {}).integer(0, 0) == 1);
+    BOOST_TEST(after.run(*sql, {}).integer(0, 0) == 2);
+}
+
+BOOST_AUTO_TEST_CASE(a_sent_pipeline_is_answered_later_or_drained_unread) {
+    LedgerFixture f;
+    auto sql = f.app();
+    const std::string values = "{5}";
+    {
+        db::Pipeline pipeline(*sql);
+        pipeline.add(kDouble, {&values});
+        pipeline.send();
+        const auto answers = pipeline.run();
+        BOOST_TEST(answers.at(0).integer(0, 0) == 10);
+    }
+    {
+        db::Pipeline pipeline(*sql);
+        pipeline.add(kDouble, {&values});
+        pipeline.send();
+    }  // never read: the destructor reads the answers, and the session is usable
+    BOOST_TEST(doubled(*sql, "{7}") == (std::vector<long long>{14}));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
