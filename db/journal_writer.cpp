@@ -436,6 +436,8 @@ struct JournalWriter::Impl {
     WriterStats stats;
 
     // Owned by the writer thread alone.
+    /// The committed batch's answers, not yet given (see process()).
+    std::vector<std::pair<std::promise<WriteOutcome>, WriteOutcome>> unanswered;
     soci::session sql;
     bool connected = false;
     ledger::LedgerContext context;
@@ -453,6 +455,7 @@ struct JournalWriter::Impl {
     void run();
     void process(std::vector<Pending>& batch);
     void record(const std::vector<WriteOutcome>& outcomes);
+    void answer_unanswered();
     void fail_all(std::vector<Pending*>& items, const std::exception& error);
     std::optional<std::vector<WriteOutcome>> confirm_in_doubt();
     std::vector<WriteOutcome> commit(const std::vector<Pending*>& items);
@@ -502,6 +505,11 @@ void JournalWriter::Impl::run() {
         std::vector<Pending> batch;
         {
             std::unique_lock lock(mutex);
+            if (queue.empty() && !unanswered.empty()) {
+                lock.unlock();
+                answer_unanswered();  // no next batch to overlap with
+                lock.lock();
+            }
             ready.wait(lock, [&] { return stopping || !queue.empty(); });
             if (queue.empty())
                 return;  // stopping with nothing left to answer
@@ -563,8 +571,16 @@ void JournalWriter::Impl::process(std::vector<Pending>& batch) {
         }
     }
     record(outcomes);
+    // Answered once the next batch's first round trip is on its way (or when the queue is
+    // empty): waking the waiting handlers then overlaps PostgreSQL's work on that batch.
     for (std::size_t i = 0; i < items.size(); ++i)
-        items[i]->promise.set_value(outcomes[i]);
+        unanswered.emplace_back(std::move(items[i]->promise), std::move(outcomes[i]));
+}
+
+void JournalWriter::Impl::answer_unanswered() {
+    for (auto& [promise, outcome] : unanswered)
+        promise.set_value(std::move(outcome));
+    unanswered.clear();
 }
 
 void JournalWriter::Impl::record(const std::vector<WriteOutcome>& outcomes) {
@@ -803,6 +819,8 @@ std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*
         const bool claims = add_claims(begin, items);
         const bool reversed = add_reversed(begin, items);
         const bool references = add_used_references(begin, references_of(items));
+        begin.send();
+        answer_unanswered();  // the batch before, while PostgreSQL works on this one
         const auto answers = begin.run();
         const auto& head = answers.at(1);
         head_seq = head.integer(0, 0);

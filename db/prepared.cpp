@@ -99,12 +99,12 @@ Pipeline::Pipeline(soci::session& sql)
 
 Pipeline::~Pipeline() {
     if (!done_) {
-        // An add() threw before run(): send and read what was added, so the connection is
-        // usable again.
+        // An add() threw, or the answers of what was sent were never read: read them, so
+        // the connection is usable again.
         try {
             run();
         } catch (const soci::soci_error&) {
-            // the caller that left early reports its own error
+            // the caller that left them unread reports its own error
         }
     }
 }
@@ -131,6 +131,17 @@ void Pipeline::add(const char* command) {
     expected_.push_back(nullptr);
 }
 
+void Pipeline::send() {
+    if (sent_)
+        return;
+    sent_ = true;
+    if (PQpipelineSync(conn_) != 1) {  // also flushes what was added
+        done_ = true;
+        forget_preparations(0);
+        throw soci::soci_error(PQerrorMessage(conn_));
+    }
+}
+
 void Pipeline::forget_preparations(std::size_t from) {
     for (std::size_t i = from; i < expected_.size(); ++i) {
         if (expected_[i] != nullptr)
@@ -139,11 +150,8 @@ void Pipeline::forget_preparations(std::size_t from) {
 }
 
 std::vector<TextRows> Pipeline::run() {
+    send();
     done_ = true;
-    if (PQpipelineSync(conn_) != 1) {  // also flushes what was added
-        forget_preparations(0);
-        throw soci::soci_error(PQerrorMessage(conn_));
-    }
     std::string error;
     std::vector<TextRows> answers;
     for (std::size_t i = 0; i < expected_.size(); ++i) {

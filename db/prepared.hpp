@@ -67,9 +67,13 @@ class Pipeline {
     void add(const PreparedQuery& query, std::initializer_list<const std::string*> params);
     /// A statement with no parameters and no rows (BEGIN, COMMIT).
     void add(const char* command);
-    /// Sends what was added and reads every answer, in order. If one failed, the ones after
-    /// it were skipped by the server; the first error is thrown (as soci_error, like
-    /// PreparedQuery::run) once all answers are read and the connection is ready again.
+    /// Sends what was added (the server starts on it) without waiting for the answers;
+    /// add() is not called after it. run() reads them.
+    void send();
+    /// Sends what was added, unless send() did, and reads every answer, in order. If one
+    /// failed, the ones after it were skipped by the server; the first error is thrown (as
+    /// soci_error, like PreparedQuery::run) once all answers are read and the connection
+    /// is ready again.
     std::vector<TextRows> run();
 
   private:
@@ -80,6 +84,7 @@ class Pipeline {
     PGconn* conn_;
     /// Per answer expected: the query's name if it answers a PQsendPrepare, else nullptr.
     std::vector<const char*> expected_;
+    bool sent_ = false;
     bool done_ = false;
 };
 

@@ -145,4 +145,23 @@ BOOST_AUTO_TEST_CASE(a_failed_pipeline_keeps_what_it_prepared_and_retries_what_i
     BOOST_TEST(after.run(*sql, {}).integer(0, 0) == 2);
 }
 
+BOOST_AUTO_TEST_CASE(a_sent_pipeline_is_answered_later_or_drained_unread) {
+    LedgerFixture f;
+    auto sql = f.app();
+    const std::string values = "{5}";
+    {
+        db::Pipeline pipeline(*sql);
+        pipeline.add(kDouble, {&values});
+        pipeline.send();
+        const auto answers = pipeline.run();
+        BOOST_TEST(answers.at(0).integer(0, 0) == 10);
+    }
+    {
+        db::Pipeline pipeline(*sql);
+        pipeline.add(kDouble, {&values});
+        pipeline.send();
+    }  // never read: the destructor reads the answers, and the session is usable
+    BOOST_TEST(doubled(*sql, "{7}") == (std::vector<long long>{14}));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
