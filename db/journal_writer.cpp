@@ -543,7 +543,8 @@ void JournalWriter::Impl::process(std::vector<Pending>& batch) {
         ensure_connected();
         outcomes = commit(items);
     } catch (const std::exception& error) {
-        kept.clear();  // what the batch read or changed may not have landed
+        answer_unanswered();  // the batch before committed, whatever becomes of this one
+        kept.clear();         // what the batch read or changed may not have landed
         if (!connected || !sql.is_connected()) {
             // The connection is gone. If it went during COMMIT the batch may have landed:
             // look before answering, so an entry is never written twice nor lost silently.
