@@ -39,17 +39,6 @@ PreparedRegistry& registry() {
     return instance;
 }
 
-/// Throws the server's error for a result that is not a success, as soci_error.
-void check(PGconn* conn, const PGresult* result) {
-    const auto status = result == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(result);
-    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
-        return;
-    std::string message = result != nullptr ? PQresultErrorMessage(result) : "";
-    if (message.empty())
-        message = PQerrorMessage(conn);
-    throw soci::soci_error(message);
-}
-
 /// Parameters as libpq takes them: text, or nullptr for NULL.
 std::vector<const char*> param_values(std::initializer_list<const std::string*> params) {
     std::vector<const char*> values;
@@ -72,23 +61,10 @@ long long TextRows::integer(int row, int column) const {
 
 TextRows PreparedQuery::run(soci::session& sql,
                             std::initializer_list<const std::string*> params) const {
-    auto* conn = static_cast<soci::postgresql_session_backend*>(sql.get_backend())->conn_;
-    if (registry().first_use(conn, name_)) {
-        PGresult* prepared = PQprepare(conn, name_, text_, 0, nullptr);
-        try {
-            check(conn, prepared);
-        } catch (...) {
-            PQclear(prepared);
-            registry().failed(conn, name_);
-            throw;
-        }
-        PQclear(prepared);
-    }
-    const auto values = param_values(params);
-    TextRows rows(PQexecPrepared(conn, name_, static_cast<int>(values.size()), values.data(),
-                                 nullptr, nullptr, 0));
-    check(conn, rows.result());
-    return rows;
+    // A pipeline of one: on first use the preparation goes in the same round trip.
+    Pipeline pipeline(sql);
+    pipeline.add(*this, params);
+    return std::move(pipeline.run().front());
 }
 
 Pipeline::Pipeline(soci::session& sql)

@@ -3,9 +3,9 @@
 ///
 /// SOCI runs a rowset or statement as three round trips (prepare, execute, deallocate) with
 /// a parse and a plan each time; for the queries the writer sends in every batch that cost
-/// more than the work they do. A PreparedQuery is prepared (PQprepare) the first time it
-/// runs on a connection and then executed by name, one round trip with no parse, in the
-/// session's current transaction.
+/// more than the work they do. A PreparedQuery is prepared the first time it runs on a
+/// connection (in the same round trip) and then executed by name, one round trip with no
+/// parse, in the session's current transaction.
 
 #include <libpq-fe.h>
 #include <soci/soci.h>
