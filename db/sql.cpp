@@ -97,13 +97,26 @@ ledger::LedgerContext load_context(soci::session& sql) {
     return context;
 }
 
-void open_session(soci::session& sql, const std::string& conninfo) {
-    sql.open(*soci::factory_postgresql(), conninfo);
+namespace {
+
+void apply_session_settings(soci::session& sql) {
     sql << "SET client_min_messages = warning";
     sql << "SET synchronous_commit = on";
     // Short statements only: compiling a plan (which the size of a large journal can
     // trigger in a batch's balance update) costs more than it could ever save.
     sql << "SET jit = off";
+}
+
+}  // namespace
+
+void open_session(soci::session& sql, const std::string& conninfo) {
+    sql.open(*soci::factory_postgresql(), conninfo);
+    apply_session_settings(sql);
+}
+
+void reopen_session(soci::session& sql) {
+    sql.reconnect();
+    apply_session_settings(sql);
 }
 
 }  // namespace riziki::db

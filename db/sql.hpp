@@ -51,5 +51,8 @@ ledger::LedgerContext load_context(soci::session& sql);
 
 /// Opens a session with the settings every Riziki connection uses.
 void open_session(soci::session& sql, const std::string& conninfo);
+/// Opens a session's lost connection again, with the same settings (a bare reconnect
+/// would start the new backend with the server's defaults).
+void reopen_session(soci::session& sql);
 
 }  // namespace riziki::db

@@ -64,7 +64,7 @@ struct Store::Impl {
             if (sql.is_connected())
                 throw;
             try {
-                sql.reconnect();
+                reopen_session(sql);
             } catch (const soci::soci_error&) {
                 throw DatabaseUnavailable(error.what());
             }
