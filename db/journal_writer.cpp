@@ -122,6 +122,16 @@ const PreparedQuery kUpdateStatusesQuery("riziki_w_statuses", kUpdateStatuses);
 const PreparedQuery kInsertAuditQuery("riziki_w_audit", kInsertAudit);
 const PreparedQuery kInsertReferencesQuery("riziki_w_references", kInsertReferences);
 
+/// Adds `query` with `columns`, each finished into its array literal, as its parameters.
+void add_columns(Pipeline& writes, const PreparedQuery& query,
+                 std::initializer_list<ArrayLiteral*> columns) {
+    std::vector<std::string> arrays;
+    arrays.reserve(columns.size());
+    for (auto* column : columns)
+        arrays.push_back(std::move(*column).finish());
+    writes.add(query, arrays);
+}
+
 /// The books a batch is planned against, and what it changes beside the journal.
 struct BatchBooks {
     ledger::Books books;
@@ -185,17 +195,12 @@ struct BatchBooks {
             statuses.add(ledger::to_string(book.award.status));
         }
         if (!ids.empty()) {
-            const std::string i = std::move(ids).finish();
-            const std::string st = std::move(statuses).finish();
-            writes.add(kUpdateStatusesQuery, {&st, &i});
+            add_columns(writes, kUpdateStatusesQuery, {&statuses, &ids});
         }
         if (!audit.empty())
             write_audit(writes);
         if (!ref_channel.empty()) {
-            const std::string c = std::move(ref_channel).finish();
-            const std::string r = std::move(ref_text).finish();
-            const std::string q = std::move(ref_seq).finish();
-            writes.add(kInsertReferencesQuery, {&c, &r, &q});
+            add_columns(writes, kInsertReferencesQuery, {&ref_channel, &ref_text, &ref_seq});
         }
     }
 };
@@ -269,26 +274,16 @@ void BatchColumns::add_claim(const IdempotencyClaim& claim, const StoredResponse
 void BatchColumns::insert(Pipeline& writes) && {
     if (seq.empty())
         return;
-    const std::string e[] = {std::move(seq).finish(),         std::move(effective_on).finish(),
-                             std::move(memo).finish(),        std::move(event).finish(),
-                             std::move(recorded_by).finish(), std::move(recorded_at).finish(),
-                             std::move(reverses).finish(),    std::move(count).finish(),
-                             std::move(prev_hash).finish(),   std::move(hash).finish()};
-    writes.add(kInsertEntriesQuery,
-               {&e[0], &e[1], &e[2], &e[3], &e[4], &e[5], &e[6], &e[7], &e[8], &e[9]});
-    const std::string p[] = {std::move(p_seq).finish(),          std::move(p_line).finish(),
-                             std::move(p_account).finish(),      std::move(p_fund).finish(),
-                             std::move(p_currency).finish(),     std::move(p_amount).finish(),
-                             std::move(p_survivor).finish(),     std::move(p_award).finish(),
-                             std::move(p_effective_on).finish(), std::move(p_counts_as).finish()};
-    writes.add(kInsertPostingsQuery,
-               {&p[0], &p[1], &p[2], &p[3], &p[4], &p[5], &p[6], &p[7], &p[8], &p[9]});
-    if (c_actor.empty())
-        return;
-    const std::string c[] = {std::move(c_actor).finish(),    std::move(c_key).finish(),
-                             std::move(c_hash).finish(),     std::move(c_status).finish(),
-                             std::move(c_response).finish(), std::move(c_seq).finish()};
-    writes.add(kInsertClaimsQuery, {&c[0], &c[1], &c[2], &c[3], &c[4], &c[5]});
+    add_columns(writes, kInsertEntriesQuery,
+                {&seq, &effective_on, &memo, &event, &recorded_by, &recorded_at, &reverses, &count,
+                 &prev_hash, &hash});
+    add_columns(writes, kInsertPostingsQuery,
+                {&p_seq, &p_line, &p_account, &p_fund, &p_currency, &p_amount, &p_survivor,
+                 &p_award, &p_effective_on, &p_counts_as});
+    if (!c_actor.empty()) {
+        add_columns(writes, kInsertClaimsQuery,
+                    {&c_actor, &c_key, &c_hash, &c_status, &c_response, &c_seq});
+    }
 }
 
 constexpr std::size_t kNoLeader = static_cast<std::size_t>(-1);
@@ -636,11 +631,8 @@ bool add_claims(Pipeline& pipeline, const std::vector<Pending*>& items) {
         keys.add(item->request.idempotency->key);
         any = true;
     }
-    if (any) {
-        const std::string actor_array = std::move(actors).finish();
-        const std::string key_array = std::move(keys).finish();
-        pipeline.add(kSelectClaimsQuery, {&actor_array, &key_array});
-    }
+    if (any)
+        add_columns(pipeline, kSelectClaimsQuery, {&actors, &keys});
     return any;
 }
 
@@ -665,10 +657,8 @@ bool add_reversed(Pipeline& pipeline, const std::vector<Pending*>& items) {
         targets.add(static_cast<long long>(*item->request.draft.reverses));
         any = true;
     }
-    if (any) {
-        const std::string array = std::move(targets).finish();
-        pipeline.add(kSelectReversedQuery, {&array});
-    }
+    if (any)
+        add_columns(pipeline, kSelectReversedQuery, {&targets});
     return any;
 }
 

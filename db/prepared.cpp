@@ -86,6 +86,18 @@ Pipeline::~Pipeline() {
 }
 
 void Pipeline::add(const PreparedQuery& query, std::initializer_list<const std::string*> params) {
+    add_values(query, param_values(params));
+}
+
+void Pipeline::add(const PreparedQuery& query, const std::vector<std::string>& params) {
+    std::vector<const char*> values;
+    values.reserve(params.size());
+    for (const auto& param : params)
+        values.push_back(param.c_str());
+    add_values(query, values);
+}
+
+void Pipeline::add_values(const PreparedQuery& query, const std::vector<const char*>& values) {
     if (registry().first_use(conn_, query.name_)) {
         if (PQsendPrepare(conn_, query.name_, query.text_, 0, nullptr) != 1) {
             registry().failed(conn_, query.name_);
@@ -93,7 +105,6 @@ void Pipeline::add(const PreparedQuery& query, std::initializer_list<const std::
         }
         expected_.push_back(query.name_);
     }
-    const auto values = param_values(params);
     if (PQsendQueryPrepared(conn_, query.name_, static_cast<int>(values.size()), values.data(),
                             nullptr, nullptr, 0) != 1) {
         throw soci::soci_error(PQerrorMessage(conn_));

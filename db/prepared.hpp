@@ -65,6 +65,8 @@ class Pipeline {
     Pipeline& operator=(const Pipeline&) = delete;
 
     void add(const PreparedQuery& query, std::initializer_list<const std::string*> params);
+    /// The same with every parameter given (none NULL), in order.
+    void add(const PreparedQuery& query, const std::vector<std::string>& params);
     /// A statement with no parameters and no rows (BEGIN, COMMIT).
     void add(const char* command);
     /// Sends what was added (the server starts on it) without waiting for the answers;
@@ -80,6 +82,7 @@ class Pipeline {
     friend class PreparedQuery;
     /// Lets the preparations from answer `from` on be sent again on their next use.
     void forget_preparations(std::size_t from);
+    void add_values(const PreparedQuery& query, const std::vector<const char*>& values);
 
     PGconn* conn_;
     /// Per answer expected: the query's name if it answers a PQsendPrepare, else nullptr.

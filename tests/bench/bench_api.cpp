@@ -167,14 +167,11 @@ int main(int argc, char** argv) {
     const std::string explain = bench::text_arg(argc, argv, "explain");
     bench::ScratchCluster scratch(explain);
     if (!explain.empty()) {
-        const std::string settings =
-            "psql -q \"" + scratch.cluster().superuser_conninfo() +
-            "\" -c \"ALTER ROLE riziki_app SET session_preload_libraries = 'auto_explain'\" "
-            "-c \"ALTER ROLE riziki_app SET auto_explain.log_min_duration = '0ms'\" "
-            "-c \"ALTER ROLE riziki_app SET auto_explain.log_nested_statements = on\" "
-            "-c \"ALTER ROLE riziki_app SET auto_explain.log_analyze = off\"";
-        if (std::system(settings.c_str()) != 0)
-            throw std::runtime_error("bench: could not turn auto_explain on");
+        bench::psql(scratch.cluster(),
+                    "-c \"ALTER ROLE riziki_app SET session_preload_libraries = 'auto_explain'\" "
+                    "-c \"ALTER ROLE riziki_app SET auto_explain.log_min_duration = '0ms'\" "
+                    "-c \"ALTER ROLE riziki_app SET auto_explain.log_nested_statements = on\" "
+                    "-c \"ALTER ROLE riziki_app SET auto_explain.log_analyze = off\"");
     }
     // --statements N: pg_stat_statements (nested statements too) prints the N statements
     // that took PostgreSQL longest during the measured phase.

@@ -152,13 +152,14 @@ inline double pgbench_ceiling(db::EmbeddedCluster& cluster, int clients, int sec
         std::fclose(f);
     }
     const std::string conninfo = cluster.superuser_conninfo();
-    const std::string setup = "psql -q \"" + conninfo +
-                              "\" -c 'CREATE TABLE IF NOT EXISTS bench_entries "
-                              "(LIKE entries INCLUDING ALL)' -c 'CREATE TABLE IF NOT EXISTS "
-                              "bench_postings (LIKE postings INCLUDING ALL)' -c 'CREATE "
-                              "SEQUENCE IF NOT EXISTS bench_seq' >/dev/null";
-    if (std::system(setup.c_str()) != 0)
+    try {
+        psql(cluster,
+             "-c 'CREATE TABLE IF NOT EXISTS bench_entries (LIKE entries INCLUDING ALL)' "
+             "-c 'CREATE TABLE IF NOT EXISTS bench_postings (LIKE postings INCLUDING ALL)' "
+             "-c 'CREATE SEQUENCE IF NOT EXISTS bench_seq' >/dev/null");
+    } catch (const std::runtime_error&) {
         return 0;
+    }
     const std::string command = bin + " -n -c " + std::to_string(clients) + " -j 2 -T " +
                                 std::to_string(seconds) + " -f " + script + " \"" + conninfo +
                                 "\" 2>/dev/null | grep -E '^tps' | head -1";
