@@ -121,47 +121,75 @@ class PerfControl {
     std::string fifo_;
 };
 
-/// Transactions per second of pgbench writing the same rows an API repayment writes (an
-/// entry and its two postings, into plain copies of `entries` and `postings` with their
-/// columns, checks and indexes but none of Riziki's triggers), one commit per entry, from
-/// `clients` connections for `seconds`: what PostgreSQL itself manages on this machine
-/// when every entry is its own transaction. 0 if pgbench is missing.
-inline double pgbench_ceiling(db::EmbeddedCluster& cluster, int clients, int seconds) {
+/// The rows of one pgbench transaction: an entry and its two postings only (the ceiling
+/// sessions 1-5 measured), or every row an API repayment inserts (SPEC §11: "for the same
+/// rows"): the entry, its two postings, the idempotency record with a stored response the
+/// size of the API's, the audit line and the M-Pesa reference.
+enum class CeilingRows { entry_and_postings, every_row };
+
+/// Transactions per second of pgbench writing `rows` into plain copies of Riziki's tables
+/// (their columns, checks and indexes, but none of Riziki's triggers), one commit per
+/// entry, from `clients` connections for `seconds`, with prepared statements (pgbench's
+/// fastest protocol): what PostgreSQL itself manages on this machine when every entry is
+/// its own transaction. 0 if pgbench is missing.
+inline double pgbench_ceiling(db::EmbeddedCluster& cluster, int clients, int seconds,
+                              CeilingRows rows) {
     const std::string bin = "/usr/lib/postgresql/15/bin/pgbench";
     if (!std::filesystem::exists(bin))
         return 0;
-    const std::string script = (cluster.root() / "ceiling.sql").string();
+    const bool every_row = rows == CeilingRows::every_row;
+    const std::string script =
+        (cluster.root() / (every_row ? "ceiling_every_row.sql" : "ceiling.sql")).string();
     const std::string hash = "'\\x" + std::string(64, 'a') + "'";
-    if (FILE* f = std::fopen(script.c_str(), "w")) {
-        const std::string text =
-            "BEGIN;\n"
-            "INSERT INTO bench_entries (seq, effective_on, memo, event, recorded_by, "
-            "recorded_at, posting_count, prev_hash, hash) VALUES (nextval('bench_seq'), "
-            "DATE '2026-11-24', 'Loan repayment AW-00000001 (QB00000001)', 'repayment', "
-            "'token:1', now(), 2, " +
+    std::string text =
+        "BEGIN;\n"
+        "INSERT INTO bench_entries (seq, effective_on, memo, event, recorded_by, "
+        "recorded_at, posting_count, prev_hash, hash) VALUES (nextval('bench_seq'), "
+        "DATE '2026-11-24', 'Loan repayment AW-00000001 (QB00000001)', 'repayment', "
+        "'token:1', now(), 2, " +
+        hash + ", " + hash +
+        ");\n"
+        "INSERT INTO bench_postings (entry_seq, line, account, fund, currency, "
+        "amount_minor, survivor, award, effective_on, counts_as) VALUES "
+        "(currval('bench_seq'), 0, '1020', 'F-BENCH', 'KES', 100000, 'SV-00000001', "
+        "'AW-00000001', DATE '2026-11-24', 'repayment'), "
+        "(currval('bench_seq'), 1, '1100', 'F-BENCH', 'KES', -100000, 'SV-00000001', "
+        "'AW-00000001', DATE '2026-11-24', 'repayment');\n";
+    if (every_row) {
+        // 753 bytes: the length of the response the API stores for a repayment.
+        text +=
+            "INSERT INTO bench_idempotency_keys (actor, key, request_hash, status, "
+            "response, entry_seq) VALUES ('token:1', 'bench-' || currval('bench_seq'), " +
+            hash +
+            ", 201, repeat('r', 753), currval('bench_seq'));\n"
+            "INSERT INTO bench_audit_log (seq, at, actor, request_id, action, subject, "
+            "detail, prev_hash, hash) VALUES (currval('bench_seq'), now(), 'token:1', "
+            "'22428e59f1e1e316', 'entry.write', 'entry:' || currval('bench_seq'), "
+            "'repayment', " +
             hash + ", " + hash +
             ");\n"
-            "INSERT INTO bench_postings (entry_seq, line, account, fund, currency, "
-            "amount_minor, survivor, award, effective_on, counts_as) VALUES "
-            "(currval('bench_seq'), 0, '1020', 'F-BENCH', 'KES', 100000, 'SV-00000001', "
-            "'AW-00000001', DATE '2026-11-24', 'repayment'), "
-            "(currval('bench_seq'), 1, '1100', 'F-BENCH', 'KES', -100000, 'SV-00000001', "
-            "'AW-00000001', DATE '2026-11-24', 'repayment');\n"
-            "COMMIT;\n";
+            "INSERT INTO bench_payment_references (channel, reference, entry_seq) VALUES "
+            "('mpesa', 'QB' || currval('bench_seq'), currval('bench_seq'));\n";
+    }
+    text += "COMMIT;\n";
+    if (FILE* f = std::fopen(script.c_str(), "w")) {
         std::fputs(text.c_str(), f);
         std::fclose(f);
     }
-    const std::string conninfo = cluster.superuser_conninfo();
+    std::string tables;
+    for (const char* table :
+         {"entries", "postings", "idempotency_keys", "audit_log", "payment_references"}) {
+        tables += std::string("-c 'CREATE TABLE IF NOT EXISTS bench_") + table + " (LIKE " + table +
+                  " INCLUDING ALL)' ";
+    }
     try {
-        psql(cluster,
-             "-c 'CREATE TABLE IF NOT EXISTS bench_entries (LIKE entries INCLUDING ALL)' "
-             "-c 'CREATE TABLE IF NOT EXISTS bench_postings (LIKE postings INCLUDING ALL)' "
-             "-c 'CREATE SEQUENCE IF NOT EXISTS bench_seq' >/dev/null");
+        psql(cluster, tables + "-c 'CREATE SEQUENCE IF NOT EXISTS bench_seq' >/dev/null");
     } catch (const std::runtime_error&) {
         return 0;
     }
-    const std::string command = bin + " -n -c " + std::to_string(clients) + " -j 2 -T " +
-                                std::to_string(seconds) + " -f " + script + " \"" + conninfo +
+    const std::string command = bin + " -n -M prepared -c " + std::to_string(clients) +
+                                " -j 2 -T " + std::to_string(seconds) + " -f " + script + " \"" +
+                                cluster.superuser_conninfo() +
                                 "\" 2>/dev/null | grep -E '^tps' | head -1";
     FILE* pipe = popen(command.c_str(), "r");
     if (pipe == nullptr)
