@@ -215,8 +215,10 @@ struct BatchColumns {
 
     /// `counts_as`: the event the entry's postings count under (ledger::counts_as).
     void add_entry(const ledger::Entry& entry, std::string_view counts_as);
-    /// Writes the batch: one INSERT per table, whatever the number of entries.
-    void insert(Pipeline& writes) &&;
+    /// Writes the batch's entries and postings: one INSERT per table, whatever the number.
+    void insert(Pipeline& writes);
+    /// Writes the idempotency records added since, in one INSERT.
+    void insert_claims(Pipeline& writes) &&;
     void add_claim(const IdempotencyClaim& claim, const StoredResponse& response,
                    std::int64_t entry_seq);
 };
@@ -271,7 +273,7 @@ void BatchColumns::add_claim(const IdempotencyClaim& claim, const StoredResponse
     c_seq.add(entry_seq);
 }
 
-void BatchColumns::insert(Pipeline& writes) && {
+void BatchColumns::insert(Pipeline& writes) {
     if (seq.empty())
         return;
     add_columns(writes, kInsertEntriesQuery,
@@ -280,6 +282,9 @@ void BatchColumns::insert(Pipeline& writes) && {
     add_columns(writes, kInsertPostingsQuery,
                 {&p_seq, &p_line, &p_account, &p_fund, &p_currency, &p_amount, &p_survivor,
                  &p_award, &p_effective_on, &p_counts_as});
+}
+
+void BatchColumns::insert_claims(Pipeline& writes) && {
     if (!c_actor.empty()) {
         add_columns(writes, kInsertClaimsQuery,
                     {&c_actor, &c_key, &c_hash, &c_status, &c_response, &c_seq});
@@ -861,8 +866,6 @@ std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*
         columns.add_entry(outcome.entry, counts_as);
         kept.written(request.draft, counts_as);
         if (request.idempotency) {
-            outcome.response = request.idempotency->render(outcome.entry, outcome.allocation);
-            columns.add_claim(*request.idempotency, outcome.response, outcome.entry.seq);
             batch.audit.push_back({request.idempotency->actor, request.request_id,
                                    "entry:" + std::to_string(outcome.entry.seq),
                                    request.draft.event});
@@ -877,6 +880,22 @@ std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*
         out[i] = std::move(outcome);
     }
     kept.statuses(batch);
+    // The journal's rows go first; the stored responses are rendered while PostgreSQL
+    // inserts them.
+    Pipeline writes(sql);
+    columns.insert(writes);
+    std::move(batch).write(writes);
+    writes.flush();
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        const auto& idempotency = items[i]->request.idempotency;
+        if (followers[i] != kNoLeader || !idempotency ||
+            out[i]->kind != WriteOutcome::Kind::committed)
+            continue;
+        auto& outcome = *out[i];
+        outcome.response = idempotency->render(outcome.entry, outcome.allocation);
+        columns.add_claim(*idempotency, outcome.response, outcome.entry.seq);
+    }
+    std::move(columns).insert_claims(writes);
     std::vector<WriteOutcome> outcomes(items.size());
     for (std::size_t i = 0; i < items.size(); ++i) {
         // Copies, not moves: a leader's outcome may still be needed by its followers.
@@ -891,9 +910,6 @@ std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*
         in_doubt_hash = prev;
         in_doubt_outcomes = outcomes;
     }
-    Pipeline writes(sql);
-    std::move(columns).insert(writes);
-    std::move(batch).write(writes);
     // Nothing that can throw between adding COMMIT and reading the answers: a Pipeline
     // left early still has what it was given run.
     writes.add("COMMIT");

@@ -118,6 +118,13 @@ void Pipeline::add(const char* command) {
     expected_.push_back(nullptr);
 }
 
+void Pipeline::flush() {
+    // The answers wait unread meanwhile: a statement's is a few bytes, far from filling the
+    // socket's buffer and stalling the server.
+    if (PQflush(conn_) != 0)
+        throw soci::soci_error(PQerrorMessage(conn_));
+}
+
 void Pipeline::send() {
     if (sent_)
         return;

@@ -69,6 +69,8 @@ class Pipeline {
     void add(const PreparedQuery& query, const std::vector<std::string>& params);
     /// A statement with no parameters and no rows (BEGIN, COMMIT).
     void add(const char* command);
+    /// Sends what was added so far (the server starts on it); more may be added after.
+    void flush();
     /// Sends what was added (the server starts on it) without waiting for the answers;
     /// add() is not called after it. run() reads them.
     void send();
