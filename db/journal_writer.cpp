@@ -572,8 +572,10 @@ void JournalWriter::Impl::process(std::vector<Pending>& batch) {
         }
     }
     record(outcomes);
-    // Answered once the next batch's first round trip is on its way (or when the queue is
-    // empty): waking the waiting handlers then overlaps PostgreSQL's work on that batch.
+    // Answered once the next batch's writes and COMMIT are on their way (or when the queue
+    // is empty): waking the waiting handlers then overlaps PostgreSQL's longest stretch of
+    // work, and leaves the writer and PostgreSQL the two cores while they read the head
+    // and screen the batch.
     for (std::size_t i = 0; i < items.size(); ++i)
         unanswered.emplace_back(std::move(items[i]->promise), std::move(outcomes[i]));
 }
@@ -815,8 +817,6 @@ std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*
         const bool claims = add_claims(begin, items);
         const bool reversed = add_reversed(begin, items);
         const bool references = add_used_references(begin, references_of(items));
-        begin.send();
-        answer_unanswered();  // the batch before, while PostgreSQL works on this one
         const auto answers = begin.run();
         const auto& head = answers.at(1);
         head_seq = head.integer(0, 0);
@@ -910,10 +910,11 @@ std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*
         in_doubt_hash = prev;
         in_doubt_outcomes = outcomes;
     }
-    // Nothing that can throw between adding COMMIT and reading the answers: a Pipeline
-    // left early still has what it was given run.
+    // A Pipeline left early still has what it was given run, COMMIT included: from here on
+    // only a lost connection may throw (in_doubt then settles what became of the batch).
     writes.add("COMMIT");
-
+    writes.send();
+    answer_unanswered();  // the batch before, while PostgreSQL writes this one
     writes.run();
     tx.committed();
     in_doubt = false;
