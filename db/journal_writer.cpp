@@ -339,6 +339,15 @@ class KeptBooks {
             it = ids.erase(it);
         }
     }
+    /// Those of `ids` not kept.
+    std::set<std::string> unkept(const std::set<std::string>& ids) const {
+        std::set<std::string> out;
+        for (const auto& id : ids) {
+            if (!awards_.contains(id))
+                out.insert(id);
+        }
+        return out;
+    }
     /// Fills `batch` with the kept cash of `funds` (removing them from `funds`).
     void take_cash(std::set<std::string>& funds, BatchBooks& batch) const {
         for (auto it = funds.begin(); it != funds.end();) {
@@ -396,6 +405,16 @@ struct FirstReads {
     std::map<ClaimKey, StoredClaim> claims;  ///< the batch's idempotency keys already stored
     std::set<std::int64_t> reversed;         ///< its reversal targets already reversed
     std::set<std::pair<ledger::Channel, std::string>> used_references;
+    /// The awards it names that the writer did not keep, and what was found of them.
+    std::set<std::string> award_ids;
+    std::map<std::string, ledger::Award> awards;
+    std::map<std::string, ledger::PostingSums> award_sums;
+};
+
+/// The awards, funds and reversal targets a batch's items name.
+struct Touched {
+    std::set<std::string> awards, funds;
+    std::set<std::int64_t> reversed;
 };
 
 /// The batch's transaction, begun in the first pipeline and committed in the last: rolled
@@ -460,7 +479,7 @@ struct JournalWriter::Impl {
     std::optional<std::vector<WriteOutcome>> confirm_in_doubt();
     std::vector<WriteOutcome> commit(const std::vector<Pending*>& items);
     void ensure_connected();
-    BatchBooks load_books(const std::vector<Pending*>& items, FirstReads& first);
+    BatchBooks load_books(Touched touched, FirstReads& first);
     void screen(const std::vector<Pending*>& items, std::vector<std::optional<WriteOutcome>>& out,
                 std::vector<std::size_t>& followers, BatchBooks& books, FirstReads& first);
 };
@@ -689,47 +708,60 @@ std::set<std::pair<ledger::Channel, std::string>> references_of(
     return references;
 }
 
-}  // namespace
-
-/// Loads what the batch's commands are planned against, and the awards its entries touch.
-BatchBooks JournalWriter::Impl::load_books(const std::vector<Pending*>& items, FirstReads& first) {
-    BatchBooks batch;
-    std::set<std::string> awards, funds;
-    std::set<std::int64_t> reversed;
+/// The awards, funds and reversal targets a batch's items name.
+Touched touched_by(const std::vector<Pending*>& items) {
+    Touched touched;
     for (const auto* item : items) {
         const auto& request = item->request;
         if (request.command) {
             if (auto award = ledger::command_award(*request.command); !award.empty())
-                awards.insert(award);
+                touched.awards.insert(award);
             if (auto fund = ledger::command_fund(*request.command); !fund.empty())
-                funds.insert(fund);
+                touched.funds.insert(fund);
             continue;
         }
         for (const auto& p : request.draft.postings) {
             if (!p.award.empty())
-                awards.insert(p.award);
+                touched.awards.insert(p.award);
         }
         if (request.draft.reverses)
-            reversed.insert(*request.draft.reverses);
+            touched.reversed.insert(*request.draft.reverses);
     }
+    return touched;
+}
+
+}  // namespace
+
+/// Loads what the batch's commands are planned against, and the awards its entries touch.
+BatchBooks JournalWriter::Impl::load_books(Touched touched, FirstReads& first) {
+    BatchBooks batch;
+    auto& awards = touched.awards;
+    auto& funds = touched.funds;
     // Every reversal's postings carry the event of the entry it reverses.
-    batch.reversed_events = select_events(sql, reversed);
+    batch.reversed_events = select_events(sql, touched.reversed);
     batch.books.references = std::move(first.used_references);
     if (awards.empty() && funds.empty())
         return batch;  // plain entries touching no award: nothing more to load
     kept.take_awards(awards, batch);
-    if (!awards.empty()) {
+    const auto take_loaded = [&](std::map<std::string, ledger::Award>& loaded,
+                                 std::map<std::string, ledger::PostingSums>& sums) {
+        for (auto& [id, award] : loaded) {
+            kept.keep(award, sums[id]);
+            batch.loaded_status[id] = award.status;
+            batch.books.awards[id] = {std::move(award), ledger::figures_of(sums[id])};
+        }
+    };
+    for (const auto& id : first.award_ids)  // read with the locks, found or not
+        awards.erase(id);
+    take_loaded(first.awards, first.award_sums);
+    if (!awards.empty()) {    // kept when the batch began, but the head had moved since
         Pipeline reads(sql);  // one round trip for both
         add_awards(reads, awards);
         add_award_sums(reads, awards);
         const auto answers = reads.run();
         auto loaded = awards_from(answers.at(0));
         auto sums = award_sums_from(answers.at(1), awards);
-        for (auto& [id, award] : loaded) {
-            kept.keep(award, sums[id]);
-            batch.loaded_status[id] = award.status;
-            batch.books.awards[id] = {std::move(award), ledger::figures_of(sums[id])};
-        }
+        take_loaded(loaded, sums);
     }
     for (const auto& [id, book] : batch.books.awards)
         funds.insert(book.award.fund);
@@ -810,6 +842,7 @@ std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*
     std::int64_t audit_seq = 0;
     ledger::Hash audit_hash{};
     FirstReads first;
+    Touched touched = touched_by(items);
     {
         Pipeline begin(sql);
         begin.add("BEGIN");
@@ -817,6 +850,9 @@ std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*
         const bool claims = add_claims(begin, items);
         const bool reversed = add_reversed(begin, items);
         const bool references = add_used_references(begin, references_of(items));
+        first.award_ids = kept.unkept(touched.awards);
+        const bool awards = add_awards(begin, first.award_ids);
+        add_award_sums(begin, first.award_ids);
         const auto answers = begin.run();
         const auto& head = answers.at(1);
         head_seq = head.integer(0, 0);
@@ -831,6 +867,10 @@ std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*
             first.reversed = reversed_from(answers.at(next++));
         if (references)
             first.used_references = used_references(answers.at(next++));
+        if (awards) {
+            first.awards = awards_from(answers.at(next++));
+            first.award_sums = award_sums_from(answers.at(next++), first.award_ids);
+        }
     }
     if (version != context_version) {
         context = load_context(sql);
@@ -839,7 +879,7 @@ std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*
     kept.check_head(head_seq, head_hash);
     std::vector<std::optional<WriteOutcome>> out(items.size());
     std::vector<std::size_t> followers(items.size(), kNoLeader);
-    auto batch = load_books(items, first);
+    auto batch = load_books(std::move(touched), first);
     batch.audit_head_seq = audit_seq;
     batch.audit_head_hash = audit_hash;
     screen(items, out, followers, batch, first);
