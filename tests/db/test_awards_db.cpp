@@ -271,6 +271,19 @@ BOOST_AUTO_TEST_CASE(the_database_refuses_what_the_core_would_have) {
     BOOST_TEST(f.run(pay(grant, 100, "QK9")).kind == Kind::committed);
     BOOST_TEST(try_sql(*app, {"INSERT INTO payment_references VALUES ('mpesa', 'QK9', 1)"})
                    .find("riziki:duplicate_reference") != std::string::npos);
+    // A reversal of an award event (it counts as that event) naming no award: refused since
+    // migration 0011, which reads the event a posting counts as instead of its entry's.
+    const auto reversal_line = [](int n, const char* account, long long amount) {
+        return "INSERT INTO postings VALUES (3, " + std::to_string(n) + ", '" + account +
+               "', 'F-KES', 'KES', " + std::to_string(amount) +
+               ", 'SV-AAAAAAAA', 'AW-NOPE0000', DATE '2026-01-20', 'disbursement')";
+    };
+    BOOST_TEST(try_sql(*app, {"INSERT INTO entries (seq, effective_on, memo, event, recorded_by, "
+                              "recorded_at, reverses, posting_count, prev_hash, hash) SELECT 3, "
+                              "DATE '2026-01-20', 'raw', 'reversal', 'x', now(), 2, 2, hash, "
+                              "sha256(hash) FROM journal_head",
+                              reversal_line(0, "5100", -100), reversal_line(1, "1020", 100)})
+                   .find("riziki:award_not_found") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(verify_rederives_the_award_subledger) {
