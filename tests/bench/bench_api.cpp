@@ -9,6 +9,7 @@
 // benchmark compared against before session 6. Prints Markdown.
 //
 //   build/tests/bench/bench_api [--clients 32] [--requests 12800] [--pgbench-seconds 10]
+//                               [--rounds 1]
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
@@ -181,20 +182,20 @@ int main(int argc, char** argv) {
     if (statements > 0)
         bench::track_statements(scratch.cluster());
     const std::string conninfo = scratch.app_conninfo();
-    const double ceiling = bench::pgbench_ceiling(scratch.cluster(), clients, pg_seconds,
-                                                  bench::CeilingRows::every_row);
-    std::printf("pgbench, same rows, one commit per entry, %d clients: %.0f entries/s\n", clients,
-                ceiling);
     const double entry_only = bench::pgbench_ceiling(scratch.cluster(), clients, pg_seconds,
                                                      bench::CeilingRows::entry_and_postings);
     std::printf("pgbench, the entry and its postings only: %.0f entries/s\n", entry_only);
 
+    // --rounds N: the ceiling and the API measured in turn N times, each API round on loans
+    // of its own, so the machine's drift shows in each pair and not between them.
+    const int rounds = std::max(1, bench::arg(argc, argv, "rounds", 1));
+    const int loans_per_round = clients * loans_per_client;
     db::Store store(conninfo, 8);
     db::JournalWriter writer(conninfo);
     const auto vault =
         api::PiiVault::open(std::filesystem::temp_directory_path() /
                             ("riziki-bench-" + std::to_string(::getpid())) / "pii.key");
-    set_up(store, writer, vault, clients * loans_per_client);
+    set_up(store, writer, vault, loans_per_round * rounds);
     const std::string token = api::generate_token();
     store.create_token("bench", "finance", {}, api::token_digest(token));
     api::ServerOptions options;
@@ -204,55 +205,78 @@ int main(int argc, char** argv) {
                            [](http::status, const std::string&, const std::string&,
                               const api::RequestContext&) { return api::Response{}; });
     server.start();
-
-    // The clients share one thread: 32 connections, not 32 more threads competing for the
-    // two cores with the server and PostgreSQL.
-    std::vector<ClientResult> results(static_cast<std::size_t>(clients));
-    asio::io_context ioc;
-    for (int c = 0; c < clients; ++c) {
-        asio::co_spawn(ioc,
-                       client(server.port(), token, c * loans_per_client, loans_per_client,
-                              results[static_cast<std::size_t>(c)]),
-                       [](std::exception_ptr error) {
-                           if (error)
-                               std::rethrow_exception(error);
-                       });
-    }
     // --perf-control FIFO: `perf record --control=fifo:FIFO -D -1 ...` samples the
-    // measured phase only.
+    // measured phases only.
     const bench::PerfControl perf(bench::text_arg(argc, argv, "perf-control"));
-    if (statements > 0)
-        bench::reset_statements(scratch.cluster());
-    perf.command("enable");
-    const auto started = Clock::now();
-    ioc.run();
-    const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
-    perf.command("disable");
+
+    struct Round {
+        double ceiling = 0, rate = 0, p50 = 0, p99 = 0;
+    };
+    std::vector<Round> done;
+    std::size_t answered = 0;
+    int failed = 0;
+    for (int round = 0; round < rounds; ++round) {
+        Round r;
+        r.ceiling = bench::pgbench_ceiling(scratch.cluster(), clients, pg_seconds,
+                                           bench::CeilingRows::every_row);
+        // The clients share one thread: 32 connections, not 32 more threads competing for
+        // the two cores with the server and PostgreSQL.
+        std::vector<ClientResult> results(static_cast<std::size_t>(clients));
+        asio::io_context ioc;
+        for (int c = 0; c < clients; ++c) {
+            asio::co_spawn(
+                ioc,
+                client(server.port(), token, round * loans_per_round + c * loans_per_client,
+                       loans_per_client, results[static_cast<std::size_t>(c)]),
+                [](std::exception_ptr error) {
+                    if (error)
+                        std::rethrow_exception(error);
+                });
+        }
+        if (statements > 0)
+            bench::reset_statements(scratch.cluster());  // what is printed is the last round
+        perf.command("enable");
+        const auto started = Clock::now();
+        ioc.run();
+        const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+        perf.command("disable");
+        bench::Latencies all;
+        for (const auto& result : results) {
+            all.ms.insert(all.ms.end(), result.latencies_ms.begin(), result.latencies_ms.end());
+            failed += result.failures;
+        }
+        answered += all.ms.size();
+        r.rate = static_cast<double>(all.ms.size()) / seconds;
+        r.p50 = all.percentile(0.50);
+        r.p99 = all.percentile(0.99);
+        std::printf("round %d: ceiling %.0f, API %.0f entries/s, p50 %.2f ms, p99 %.2f ms\n",
+                    round + 1, r.ceiling, r.rate, r.p50, r.p99);
+        done.push_back(r);
+    }
     server.stop();
     server.wait();
 
-    bench::Latencies all;
-    int failed = 0;
-    for (const auto& result : results) {
-        all.ms.insert(all.ms.end(), result.latencies_ms.begin(), result.latencies_ms.end());
-        failed += result.failures;
-    }
-    const double rate = static_cast<double>(all.ms.size()) / seconds;
     const auto report = db::verify_journal(conninfo);
-    std::printf("| path | clients | entries/s | p50 ms | p99 ms |\n|---|---|---|---|---|\n");
-    std::printf("| bare PostgreSQL, same rows, one commit per entry (pgbench) | %d | %.0f | | |\n",
-                clients, ceiling);
-    std::printf("| bare PostgreSQL, the entry and its postings only (pgbench) | %d | %.0f | | |\n",
-                clients, entry_only);
     std::printf(
-        "| POST /v1/disbursements and /v1/repayments over HTTP | %d | %.0f | %.2f | %.2f |\n",
-        clients, rate, all.percentile(0.50), all.percentile(0.99));
+        "| round | bare PostgreSQL, same rows, one commit per entry (pgbench) | POST "
+        "/v1/disbursements and /v1/repayments over HTTP, %d clients | p50 ms | p99 ms | "
+        "API / ceiling |\n|---|---|---|---|---|---|\n",
+        clients);
+    std::vector<double> ratios;
+    for (std::size_t i = 0; i < done.size(); ++i) {
+        const auto& r = done[i];
+        ratios.push_back(r.ceiling > 0 ? r.rate / r.ceiling : 0.0);
+        std::printf("| %zu | %.0f | %.0f | %.2f | %.2f | %.2f |\n", i + 1, r.ceiling, r.rate, r.p50,
+                    r.p99, ratios.back());
+    }
+    std::sort(ratios.begin(), ratios.end());
     const auto stats = writer.stats();
     std::printf(
-        "\nAPI / ceiling: %.2fx; requests: %zu; non-201 answers: %d; batches: %llu, largest "
+        "\nAPI / ceiling: %.2fx (median of %zu rounds; %.2f-%.2f); the entry and its postings "
+        "only: %.0f entries/s; requests: %zu; non-201 answers: %d; batches: %llu, largest "
         "%llu; verify: %s over %lld entries\n",
-        ceiling > 0 ? rate / ceiling : 0.0, all.ms.size(), failed,
-        static_cast<unsigned long long>(stats.batches),
+        ratios[ratios.size() / 2], ratios.size(), ratios.front(), ratios.back(), entry_only,
+        answered, failed, static_cast<unsigned long long>(stats.batches),
         static_cast<unsigned long long>(stats.batch_size_max), report.ok ? "ok" : "FAILED",
         static_cast<long long>(report.entries_checked));
     if (statements > 0)

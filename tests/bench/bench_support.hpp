@@ -176,7 +176,7 @@ inline double pgbench_ceiling(db::EmbeddedCluster& cluster, int clients, int sec
         std::fputs(text.c_str(), f);
         std::fclose(f);
     }
-    std::string tables;
+    std::string tables = "-c 'SET client_min_messages = warning' ";
     for (const char* table :
          {"entries", "postings", "idempotency_keys", "audit_log", "payment_references"}) {
         tables += std::string("-c 'CREATE TABLE IF NOT EXISTS bench_") + table + " (LIKE " + table +
