@@ -251,6 +251,12 @@ BOOST_AUTO_TEST_CASE(the_database_refuses_what_the_core_would_have) {
     BOOST_TEST(try_sql(*app, {entry(2, "disbursement"), line(2, 0, "5100", 10, "AW-NOPE0000"),
                               line(2, 1, "1020", -10, "AW-NOPE0000")})
                    .find("riziki:award_not_found") != std::string::npos);
+    // A fault of the posting itself is reported before an award's, even on a later line.
+    BOOST_TEST(try_sql(*app, {entry(2, "disbursement"), line(2, 0, "5100", 10, "AW-NOPE0000") +
+                                                            ", (2, 1, '9999', 'F-KES', 'KES', "
+                                                            "-10, NULL, NULL, DATE '2026-01-20', "
+                                                            "'disbursement')"})
+                   .find("riziki:unknown_account entry 2 line 1") != std::string::npos);
     // Awards change only their status, and only along the lifecycle.
     BOOST_TEST(try_sql(*app, {"UPDATE awards SET approved_minor = 1 WHERE id = '" + grant + "'"})
                    .find("permission denied") != std::string::npos);
