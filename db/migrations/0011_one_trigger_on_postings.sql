@@ -1,15 +1,25 @@
--- One trigger per INSERT on postings. Measured with the API benchmark, the two statement
--- triggers on postings cost 15-20 % of the write path's throughput (disabled, for the
--- measurement only, 4,349-4,410 -> 5,074-5,378 entries/s), much of it fixed per batch: two
--- trigger calls and six statements, whatever the number of postings. The rules are those
--- of 0007 and 0011, now in one function:
+-- One statement trigger on postings, and award limits that read the event each posting
+-- counts as. Measured with the API benchmark, the two statement triggers on postings cost
+-- 15-20 % of the write path's throughput (with them disabled, for a measurement only,
+-- 4,349-4,410 -> 5,074-5,378 entries/s), much of it fixed per batch: two trigger calls and
+-- six statements whatever the number of postings; and the award limits probed each
+-- posting's entry three times to learn its event, which every posting carries since 0007
+-- (`counts_as`: the entry's event, or for a reversal the event of the entry it reverses;
+-- the first query below refuses a posting whose counts_as is not its entry's). The rules of
+-- 0007's riziki_postings_after and of the award limits (0003, 0006, 0007) now live in one
+-- function:
 --
 -- * One query checks each posting against its entry, the catalog and, for a posting that
---   counts as an award event, its award (0011's first rule). A posting-level fault is
---   reported before an award fault, as when they were two queries.
+--   counts as an award event, its award: it names an award of its fund and survivor.
+--   Reversals of award events are now held to that too (they repeat, negated, postings
+--   that were). A posting's own fault is reported before an award fault, as when they were
+--   two triggers.
 -- * The day's balances move as before.
--- * The approval and cash limits (0011's second and third rules) need only run when a
---   posting counts as a disbursement; a repayment's batch skips both queries.
+-- * The approval limit (an award's postings counted as disbursements never exceed its
+--   approval) and the cash limit (a disbursement leaves its fund's cash at or above zero;
+--   reversals are still not held to it) run after the balances moved, and only when a
+--   posting counts as a disbursement: a repayment's batch skips both queries. The approval
+--   limit now also runs when a disbursement is reversed, which only lowers the sum.
 CREATE OR REPLACE FUNCTION riziki_postings_after() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
 DECLARE
