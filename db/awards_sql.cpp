@@ -347,14 +347,6 @@ std::pair<std::string, std::string> reference_arrays(
 
 }  // namespace
 
-std::set<std::pair<ledger::Channel, std::string>> select_used_references(
-    soci::session& sql, const std::set<std::pair<ledger::Channel, std::string>>& references) {
-    if (references.empty())
-        return {};
-    const auto [c, r] = reference_arrays(references);
-    return used_references(kReferences.run(sql, {&c, &r}));
-}
-
 bool add_used_references(Pipeline& pipeline,
                          const std::set<std::pair<ledger::Channel, std::string>>& references) {
     if (references.empty())

@@ -78,12 +78,9 @@ std::map<std::string, ledger::AwardFigures> select_award_figures(
 std::map<std::string, ledger::Amount, std::less<>> select_fund_cash(
     soci::session& sql, const std::set<std::string>& funds);
 
-/// Which of these payment references are in use (used, and not given back by a reversal).
-std::set<std::pair<ledger::Channel, std::string>> select_used_references(
-    soci::session& sql, const std::set<std::pair<ledger::Channel, std::string>>& references);
-/// select_used_references() in two halves, for a caller that sends the query in a
-/// pipeline: adds it (nothing when `references` is empty; returns whether it did), then
-/// reads its answer.
+/// Which of these payment references are in use (used, and not given back by a reversal),
+/// in two halves for a caller that sends the query in a pipeline: adds it (nothing when
+/// `references` is empty; returns whether it did), then reads its answer.
 bool add_used_references(Pipeline& pipeline,
                          const std::set<std::pair<ledger::Channel, std::string>>& references);
 std::set<std::pair<ledger::Channel, std::string>> used_references(const TextRows& rows);
