@@ -35,32 +35,34 @@ constexpr const char* kLockHeads = R"(
 SELECT h.seq, h.hash_hex, h.catalog, a.seq, a.hash_hex
 FROM riziki_lock_head() h, riziki_lock_audit_head() a)";
 
+// The writer's columns arrive as binary arrays (BinaryArray): text, integers and hashes as
+// they are. Days and amounts travel as text elements cast per row, short and few, where a
+// binary numeric would be base-10000 digits built by hand.
 constexpr const char* kInsertEntries = R"(
 INSERT INTO entries (seq, effective_on, memo, event, recorded_by, recorded_at, reverses,
                      posting_count, prev_hash, hash)
-SELECT s, d, m, ev, rb, timestamptz 'epoch' + us * interval '1 microsecond', r, pc,
-       decode(ph, 'hex'), decode(h, 'hex')
-FROM unnest(CAST($1 AS bigint[]), CAST($2 AS date[]), CAST($3 AS text[]),
+SELECT s, CAST(d AS date), m, ev, rb, timestamptz 'epoch' + us * interval '1 microsecond', r,
+       pc, ph, h
+FROM unnest(CAST($1 AS bigint[]), CAST($2 AS text[]), CAST($3 AS text[]),
             CAST($4 AS text[]), CAST($5 AS text[]), CAST($6 AS bigint[]),
-            CAST($7 AS bigint[]), CAST($8 AS integer[]), CAST($9 AS text[]),
-            CAST($10 AS text[]))
+            CAST($7 AS bigint[]), CAST($8 AS integer[]), CAST($9 AS bytea[]),
+            CAST($10 AS bytea[]))
      WITH ORDINALITY AS u(s, d, m, ev, rb, us, r, pc, ph, h, n)
 ORDER BY n)";
 
 constexpr const char* kInsertPostings = R"(
 INSERT INTO postings (entry_seq, line, account, fund, currency, amount_minor, survivor, award,
                       effective_on, counts_as)
-SELECT * FROM unnest(CAST($1 AS bigint[]), CAST($2 AS integer[]), CAST($3 AS text[]),
-                     CAST($4 AS text[]), CAST($5 AS text[]), CAST($6 AS numeric[]),
-                     CAST($7 AS text[]), CAST($8 AS text[]), CAST($9 AS date[]),
-                     CAST($10 AS text[])))";
+SELECT s, l, a, f, c, CAST(amt AS numeric), sv, aw, CAST(d AS date), ca
+FROM unnest(CAST($1 AS bigint[]), CAST($2 AS integer[]), CAST($3 AS text[]),
+            CAST($4 AS text[]), CAST($5 AS text[]), CAST($6 AS text[]), CAST($7 AS text[]),
+            CAST($8 AS text[]), CAST($9 AS text[]), CAST($10 AS text[]))
+     AS u(s, l, a, f, c, amt, sv, aw, d, ca))";
 
 constexpr const char* kInsertClaims = R"(
 INSERT INTO idempotency_keys (actor, key, request_hash, status, response, entry_seq)
-SELECT a, k, decode(rh, 'hex'), st, resp, s
-FROM unnest(CAST($1 AS text[]), CAST($2 AS text[]), CAST($3 AS text[]),
-            CAST($4 AS integer[]), CAST($5 AS text[]), CAST($6 AS bigint[]))
-     AS u(a, k, rh, st, resp, s))";
+SELECT * FROM unnest(CAST($1 AS text[]), CAST($2 AS text[]), CAST($3 AS bytea[]),
+                     CAST($4 AS integer[]), CAST($5 AS text[]), CAST($6 AS bigint[])))";
 
 // LATERAL ... OFFSET 0 keeps this one primary-key probe per key: without OFFSET 0 the
 // subquery is flattened into a join, and the generic plan may hash the whole (ever-growing)
@@ -101,11 +103,11 @@ WHERE a.ctid = v.tid)";
 // the chain once per INSERT (migration 0009).
 constexpr const char* kInsertAudit = R"(
 INSERT INTO audit_log (seq, at, actor, request_id, action, subject, detail, prev_hash, hash)
-SELECT s, timestamptz 'epoch' + CAST($2 AS bigint) * interval '1 microsecond', a, r,
-       'entry.write', sj, d, decode(ph, 'hex'), decode(h, 'hex')
-FROM unnest(CAST($1 AS bigint[]), CAST($3 AS text[]), CAST($4 AS text[]), CAST($5 AS text[]),
-            CAST($6 AS text[]), CAST($7 AS text[]), CAST($8 AS text[]))
-     AS u(s, a, r, sj, d, ph, h))";
+SELECT s, timestamptz 'epoch' + us * interval '1 microsecond', a, r, 'entry.write', sj, d, ph,
+       h
+FROM unnest(CAST($1 AS bigint[]), CAST($2 AS bigint[]), CAST($3 AS text[]), CAST($4 AS text[]),
+            CAST($5 AS text[]), CAST($6 AS text[]), CAST($7 AS bytea[]), CAST($8 AS bytea[]))
+     AS u(s, us, a, r, sj, d, ph, h))";
 
 constexpr const char* kInsertReferences = R"(
 INSERT INTO payment_references (channel, reference, entry_seq)
@@ -122,22 +124,24 @@ const PreparedQuery kUpdateStatusesQuery("riziki_w_statuses", kUpdateStatuses);
 const PreparedQuery kInsertAuditQuery("riziki_w_audit", kInsertAudit);
 const PreparedQuery kInsertReferencesQuery("riziki_w_references", kInsertReferences);
 
-/// Adds `query` with `columns`, each finished into its array literal, as its parameters.
+/// Adds `query` with `columns`, each finished into its binary array, as its parameters.
 void add_columns(Pipeline& writes, const PreparedQuery& query,
-                 std::initializer_list<ArrayLiteral*> columns) {
+                 std::initializer_list<BinaryArray*> columns) {
     std::vector<std::string> arrays;
     arrays.reserve(columns.size());
     for (auto* column : columns)
         arrays.push_back(std::move(*column).finish());
-    writes.add(query, arrays);
+    writes.add_binary(query, arrays);
 }
+
+using Of = BinaryArray::Of;
 
 /// The books a batch is planned against, and what it changes beside the journal.
 struct BatchBooks {
     ledger::Books books;
     std::map<std::string, ledger::AwardStatus> loaded_status;
     std::map<std::int64_t, std::string> reversed_events;  ///< reversed seq -> its event
-    ArrayLiteral ref_channel, ref_text, ref_seq;
+    BinaryArray ref_channel{Of::text}, ref_text{Of::text}, ref_seq{Of::int8};
     /// An audit line per written entry that answers an API request.
     struct AuditEntry {
         std::string actor, request_id, subject, detail;
@@ -162,32 +166,29 @@ struct BatchBooks {
         std::int64_t seq = audit_head_seq;
         ledger::Hash prev = audit_head_hash;
         const std::int64_t at = now_us();
-        ArrayLiteral seqs, actors, requests, subjects, details, prevs, hashes;
+        BinaryArray seqs(Of::int8), ats(Of::int8), actors(Of::text), requests(Of::text),
+            subjects(Of::text), details(Of::text), prevs(Of::bytea), hashes(Of::bytea);
         for (const auto& line : audit) {
             const AuditLine fields{++seq,         at,           line.actor, line.request_id,
                                    "entry.write", line.subject, line.detail};
             const auto hash = audit_hash(prev, fields);
             seqs.add(static_cast<long long>(seq));
+            ats.add(static_cast<long long>(at));
             actors.add(line.actor);
             requests.add(line.request_id);
             subjects.add(line.subject);
             details.add(line.detail);
-            prevs.add(ledger::to_hex(prev));
-            hashes.add(ledger::to_hex(hash));
+            prevs.add(prev);
+            hashes.add(hash);
             prev = hash;
         }
-        const std::string at_text = std::to_string(at);
-        const std::string columns[] = {std::move(seqs).finish(),     std::move(actors).finish(),
-                                       std::move(requests).finish(), std::move(subjects).finish(),
-                                       std::move(details).finish(),  std::move(prevs).finish(),
-                                       std::move(hashes).finish()};
-        writes.add(kInsertAuditQuery, {&columns[0], &at_text, &columns[1], &columns[2], &columns[3],
-                                       &columns[4], &columns[5], &columns[6]});
+        add_columns(writes, kInsertAuditQuery,
+                    {&seqs, &ats, &actors, &requests, &subjects, &details, &prevs, &hashes});
     }
 
     /// Adds the batch's status, audit and reference writes to `writes`.
     void write(Pipeline& writes) && {
-        ArrayLiteral ids, statuses;
+        BinaryArray ids(Of::text), statuses(Of::text);
         for (const auto& [id, book] : books.awards) {
             if (book.award.status == loaded_status.at(id))
                 continue;
@@ -207,11 +208,14 @@ struct BatchBooks {
 
 /// Column arrays for one multi-row INSERT per table.
 struct BatchColumns {
-    ArrayLiteral seq, effective_on, memo, event, recorded_by, recorded_at, reverses, count,
-        prev_hash, hash;
-    ArrayLiteral p_seq, p_line, p_account, p_fund, p_currency, p_amount, p_survivor, p_award,
-        p_effective_on, p_counts_as;
-    ArrayLiteral c_actor, c_key, c_hash, c_status, c_response, c_seq;
+    BinaryArray seq{Of::int8}, effective_on{Of::text}, memo{Of::text}, event{Of::text},
+        recorded_by{Of::text}, recorded_at{Of::int8}, reverses{Of::int8}, count{Of::int4},
+        prev_hash{Of::bytea}, hash{Of::bytea};
+    BinaryArray p_seq{Of::int8}, p_line{Of::int4}, p_account{Of::text}, p_fund{Of::text},
+        p_currency{Of::text}, p_amount{Of::text}, p_survivor{Of::text}, p_award{Of::text},
+        p_effective_on{Of::text}, p_counts_as{Of::text};
+    BinaryArray c_actor{Of::text}, c_key{Of::text}, c_hash{Of::bytea}, c_status{Of::int4},
+        c_response{Of::text}, c_seq{Of::int8};
 
     /// `counts_as`: the event the entry's postings count under (ledger::counts_as).
     void add_entry(const ledger::Entry& entry, std::string_view counts_as);
@@ -223,7 +227,7 @@ struct BatchColumns {
                    std::int64_t entry_seq);
 };
 
-void add_optional(ArrayLiteral& column, const std::string& text) {
+void add_optional(BinaryArray& column, const std::string& text) {
     if (text.empty()) {
         column.add_null();
     } else {
@@ -246,8 +250,8 @@ void BatchColumns::add_entry(const ledger::Entry& entry, std::string_view counts
         reverses.add_null();
     }
     count.add(static_cast<long long>(d.postings.size()));
-    prev_hash.add(ledger::to_hex(entry.prev_hash));
-    hash.add(ledger::to_hex(entry.hash));
+    prev_hash.add(entry.prev_hash);
+    hash.add(entry.hash);
     for (std::size_t line = 0; line < d.postings.size(); ++line) {
         const auto& p = d.postings[line];
         p_seq.add(entry.seq);
@@ -267,8 +271,8 @@ void BatchColumns::add_claim(const IdempotencyClaim& claim, const StoredResponse
                              std::int64_t entry_seq) {
     c_actor.add(claim.actor);
     c_key.add(claim.key);
-    c_hash.add(ledger::to_hex(claim.request_hash));
-    c_status.add(response.status);
+    c_hash.add(claim.request_hash);
+    c_status.add(static_cast<long long>(response.status));
     c_response.add(response.body);
     c_seq.add(entry_seq);
 }
@@ -648,7 +652,7 @@ namespace {
 
 /// Adds the lookup of the batch's idempotency keys to `pipeline`; false when it has none.
 bool add_claims(Pipeline& pipeline, const std::vector<Pending*>& items) {
-    ArrayLiteral actors, keys;
+    BinaryArray actors(Of::text), keys(Of::text);
     bool any = false;
     for (const auto* item : items) {
         if (!item->request.idempotency)
@@ -675,7 +679,7 @@ std::map<ClaimKey, StoredClaim> claims_from(const TextRows& rows) {
 /// Adds the lookup of which of the batch's reversal targets are reversed already; false
 /// when it reverses nothing.
 bool add_reversed(Pipeline& pipeline, const std::vector<Pending*>& items) {
-    ArrayLiteral targets;
+    BinaryArray targets(Of::int8);
     bool any = false;
     for (const auto* item : items) {
         if (!item->request.draft.reverses)
@@ -924,6 +928,7 @@ std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*
     // inserts them.
     Pipeline writes(sql);
     columns.insert(writes);
+    writes.flush();  // PostgreSQL inserts the entries while the audit lines are chained
     std::move(batch).write(writes);
     writes.flush();
     for (std::size_t i = 0; i < items.size(); ++i) {

@@ -89,15 +89,21 @@ void Pipeline::add(const PreparedQuery& query, std::initializer_list<const std::
     add_values(query, param_values(params));
 }
 
-void Pipeline::add(const PreparedQuery& query, const std::vector<std::string>& params) {
+void Pipeline::add_binary(const PreparedQuery& query, const std::vector<std::string>& params) {
     std::vector<const char*> values;
+    std::vector<int> lengths;
     values.reserve(params.size());
-    for (const auto& param : params)
-        values.push_back(param.c_str());
-    add_values(query, values);
+    lengths.reserve(params.size());
+    for (const auto& param : params) {
+        values.push_back(param.data());
+        lengths.push_back(static_cast<int>(param.size()));
+    }
+    const std::vector<int> formats(params.size(), 1);
+    add_values(query, values, lengths.data(), formats.data());
 }
 
-void Pipeline::add_values(const PreparedQuery& query, const std::vector<const char*>& values) {
+void Pipeline::add_values(const PreparedQuery& query, const std::vector<const char*>& values,
+                          const int* lengths, const int* formats) {
     if (registry().first_use(conn_, query.name_)) {
         if (PQsendPrepare(conn_, query.name_, query.text_, 0, nullptr) != 1) {
             registry().failed(conn_, query.name_);
@@ -106,7 +112,7 @@ void Pipeline::add_values(const PreparedQuery& query, const std::vector<const ch
         expected_.push_back(query.name_);
     }
     if (PQsendQueryPrepared(conn_, query.name_, static_cast<int>(values.size()), values.data(),
-                            nullptr, nullptr, 0) != 1) {
+                            lengths, formats, 0) != 1) {
         throw soci::soci_error(PQerrorMessage(conn_));
     }
     expected_.push_back(nullptr);

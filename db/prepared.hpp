@@ -65,8 +65,8 @@ class Pipeline {
     Pipeline& operator=(const Pipeline&) = delete;
 
     void add(const PreparedQuery& query, std::initializer_list<const std::string*> params);
-    /// The same with every parameter given (none NULL), in order.
-    void add(const PreparedQuery& query, const std::vector<std::string>& params);
+    /// The same with every parameter in PostgreSQL's binary format (BinaryArray), none NULL.
+    void add_binary(const PreparedQuery& query, const std::vector<std::string>& params);
     /// A statement with no parameters and no rows (BEGIN, COMMIT).
     void add(const char* command);
     /// Sends what was added so far (the server starts on it); more may be added after.
@@ -84,7 +84,9 @@ class Pipeline {
     friend class PreparedQuery;
     /// Lets the preparations from answer `from` on be sent again on their next use.
     void forget_preparations(std::size_t from);
-    void add_values(const PreparedQuery& query, const std::vector<const char*>& values);
+    /// `lengths` and `formats` are given for binary parameters only (else nullptr: text).
+    void add_values(const PreparedQuery& query, const std::vector<const char*>& values,
+                    const int* lengths = nullptr, const int* formats = nullptr);
 
     PGconn* conn_;
     /// Per answer expected: the query's name if it answers a PQsendPrepare, else nullptr.

@@ -1,5 +1,7 @@
 #include "db/sql.hpp"
 
+#include <climits>
+#include <cstdint>
 #include <stdexcept>
 
 namespace riziki::db {
@@ -29,6 +31,65 @@ void ArrayLiteral::add_null() {
 std::string ArrayLiteral::finish() && {
     out_ += '}';
     return std::move(out_);
+}
+
+namespace {
+
+void put_int32(std::string& out, std::uint32_t value) {
+    const char bytes[] = {static_cast<char>(value >> 24), static_cast<char>(value >> 16),
+                          static_cast<char>(value >> 8), static_cast<char>(value)};
+    out.append(bytes, sizeof bytes);
+}
+
+}  // namespace
+
+void BinaryArray::add(std::string_view bytes) {
+    if (bytes.size() > 0x3fff'ffff)
+        throw std::length_error("array element too long");
+    put_int32(elements_, static_cast<std::uint32_t>(bytes.size()));
+    elements_ += bytes;
+    ++count_;
+}
+
+void BinaryArray::add(const ledger::Hash& hash) {
+    add(std::string_view(reinterpret_cast<const char*>(hash.data()), hash.size()));
+}
+
+void BinaryArray::add(long long value) {
+    const auto bits = static_cast<std::uint64_t>(value);
+    if (element_ == Of::int4) {
+        if (value < INT32_MIN || value > INT32_MAX)
+            throw std::out_of_range("int4 array element out of range");
+        put_int32(elements_, 4);
+        put_int32(elements_, static_cast<std::uint32_t>(bits));
+    } else {
+        put_int32(elements_, 8);
+        put_int32(elements_, static_cast<std::uint32_t>(bits >> 32));
+        put_int32(elements_, static_cast<std::uint32_t>(bits));
+    }
+    ++count_;
+}
+
+void BinaryArray::add_null() {
+    put_int32(elements_, 0xffff'ffffU);  // length -1
+    has_null_ = true;
+    ++count_;
+}
+
+std::string BinaryArray::finish() && {
+    // ndim, has-null flag, element type; then, unless empty, the one dimension's length and
+    // lower bound, and the elements, each a length (-1 for NULL) and its bytes.
+    std::string out;
+    out.reserve(20 + elements_.size());
+    put_int32(out, count_ == 0 ? 0 : 1);
+    put_int32(out, has_null_ ? 1 : 0);
+    put_int32(out, static_cast<std::uint32_t>(element_));
+    if (count_ > 0) {
+        put_int32(out, static_cast<std::uint32_t>(count_));
+        put_int32(out, 1);
+        out += elements_;
+    }
+    return out;
 }
 
 std::string sql_literal(std::string_view text) {

@@ -4,6 +4,7 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +30,31 @@ class ArrayLiteral {
     void add_raw(std::string_view raw);
     std::string out_ = "{";
     bool empty_ = true;
+};
+
+/// A one-dimensional array in PostgreSQL's binary format (what array_send writes), passed
+/// as a binary parameter: the server copies each element where it would scan and unescape
+/// an array literal character by character. The writer's inserts pass their columns so,
+/// responses and hashes included. Its element type must be the one the query casts the
+/// parameter to (CAST($1 AS text[]) takes `text`), or the server refuses it.
+class BinaryArray {
+  public:
+    enum class Of : std::uint32_t { bytea = 17, int8 = 20, int4 = 23, text = 25 };
+    explicit BinaryArray(Of element) : element_(element) {}
+    /// A text (valid UTF-8, no NUL byte: the server checks) or bytea element.
+    void add(std::string_view bytes);
+    void add(const ledger::Hash& hash);
+    /// An int8 or int4 element; throws std::out_of_range if an int4 cannot hold it.
+    void add(long long value);
+    void add_null();
+    bool empty() const { return count_ == 0; }
+    std::string finish() &&;
+
+  private:
+    Of element_;
+    std::string elements_;
+    std::int32_t count_ = 0;
+    bool has_null_ = false;
 };
 
 /// `text` as a quoted SQL escape-string literal (E'it''s'), for the statements that take

@@ -211,6 +211,7 @@ int main(int argc, char** argv) {
 
     struct Round {
         double ceiling = 0, rate = 0, p50 = 0, p99 = 0;
+        double pg_cpu_us = 0, self_cpu_us = 0;  ///< CPU per entry, in microseconds
     };
     std::vector<Round> done;
     std::size_t answered = 0;
@@ -236,9 +237,11 @@ int main(int argc, char** argv) {
         if (statements > 0)
             bench::reset_statements(scratch.cluster());  // what is printed is the last round
         perf.command("enable");
+        const auto cpu_before = bench::read_cpu(scratch.cluster());
         const auto started = Clock::now();
         ioc.run();
         const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+        const auto cpu = bench::read_cpu(scratch.cluster()).since(cpu_before);
         perf.command("disable");
         bench::Latencies all;
         for (const auto& result : results) {
@@ -249,8 +252,13 @@ int main(int argc, char** argv) {
         r.rate = static_cast<double>(all.ms.size()) / seconds;
         r.p50 = all.percentile(0.50);
         r.p99 = all.percentile(0.99);
-        std::printf("round %d: ceiling %.0f, API %.0f entries/s, p50 %.2f ms, p99 %.2f ms\n",
-                    round + 1, r.ceiling, r.rate, r.p50, r.p99);
+        const double entries = static_cast<double>(all.ms.size());
+        r.pg_cpu_us = cpu.first * 1e6 / entries;
+        r.self_cpu_us = cpu.second * 1e6 / entries;
+        std::printf(
+            "round %d: ceiling %.0f, API %.0f entries/s, p50 %.2f ms, p99 %.2f ms; CPU per "
+            "entry: PostgreSQL %.0f us, server and clients %.0f us\n",
+            round + 1, r.ceiling, r.rate, r.p50, r.p99, r.pg_cpu_us, r.self_cpu_us);
         done.push_back(r);
     }
     server.stop();

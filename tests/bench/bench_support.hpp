@@ -5,9 +5,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -101,6 +106,63 @@ inline void print_statements(db::EmbeddedCluster& cluster, int top) {
          "calls, rows, regexp_replace(left(query, 110), '\\s+', ' ', 'g') AS statement "
          "FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT " +
              std::to_string(top) + "\"");
+}
+
+/// CPU seconds (user and system) used by the cluster's server processes (the postmaster's
+/// children: a backend per connection, the WAL writer, the checkpointer) and by this
+/// process, read from /proc. A phase's figure is `CpuReading::since` an earlier reading:
+/// per process, so that backends which exited before the phase (pgbench's) do not count.
+inline double process_cpu_seconds(const std::filesystem::path& stat, long* parent = nullptr) {
+    std::ifstream in(stat);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto close = text.rfind(')');  // the command name may hold spaces
+    if (close == std::string::npos || close + 2 > text.size())
+        return 0;
+    // After the name: state (field 3), ppid (4), ... utime (14), stime (15).
+    std::istringstream fields(text.substr(close + 2));
+    std::vector<std::string> values;
+    std::string field;
+    while (values.size() < 13 && fields >> field)
+        values.push_back(field);
+    if (values.size() < 13)
+        return 0;
+    if (parent != nullptr)
+        *parent = std::stol(values[1]);
+    const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
+    return static_cast<double>(std::stoll(values[11]) + std::stoll(values[12])) / ticks;
+}
+
+struct CpuReading {
+    std::map<long, double> postgres;  ///< per server process
+    double self = 0;
+
+    /// CPU seconds used since `before`: PostgreSQL's, and this process's.
+    std::pair<double, double> since(const CpuReading& before) const {
+        double server = 0;
+        for (const auto& [pid, used] : postgres) {
+            const auto then = before.postgres.find(pid);
+            server += used - (then == before.postgres.end() ? 0 : then->second);
+        }
+        return {server, self - before.self};
+    }
+};
+
+inline CpuReading read_cpu(db::EmbeddedCluster& cluster) {
+    CpuReading out;
+    std::ifstream pid_file(cluster.root() / "data" / "postmaster.pid");
+    long postmaster = 0;
+    pid_file >> postmaster;
+    for (const auto& dir : std::filesystem::directory_iterator("/proc")) {
+        const auto name = dir.path().filename().string();
+        if (name.empty() || !std::isdigit(static_cast<unsigned char>(name[0])))
+            continue;
+        long parent = 0;
+        const double used = process_cpu_seconds(dir.path() / "stat", &parent);
+        if (parent == postmaster && postmaster != 0)
+            out.postgres[std::stol(name)] = used;
+    }
+    out.self = process_cpu_seconds("/proc/self/stat");
+    return out;
 }
 
 /// Tells a `perf record --control=fifo:PATH -D -1` run when to sample, so a profile covers

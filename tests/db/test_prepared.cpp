@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "db/prepared.hpp"
+#include "db/sql.hpp"
 #include "tests/db/fixture.hpp"
 
 using namespace riziki;
@@ -162,6 +163,43 @@ BOOST_AUTO_TEST_CASE(a_sent_pipeline_is_answered_later_or_drained_unread) {
         pipeline.send();
     }  // never read: the destructor reads the answers, and the session is usable
     BOOST_TEST(doubled(*sql, "{7}") == (std::vector<long long>{14}));
+}
+
+// The writer passes its columns as binary arrays; the server reads them back as the same
+// values, text with quotes, backslashes, commas and non-ASCII letters included.
+BOOST_AUTO_TEST_CASE(binary_arrays_arrive_as_the_values_they_hold) {
+    LedgerFixture f;
+    auto sql = f.app();
+    const db::PreparedQuery echo(
+        "riziki_test_binary_echo",
+        "SELECT CAST($1 AS text[])::text, CAST($2 AS bigint[])::text, "
+        "CAST($3 AS integer[])::text, encode((CAST($4 AS bytea[]))[1], 'hex'), "
+        "cardinality(CAST($5 AS text[]))");
+    using Of = db::BinaryArray::Of;
+    db::BinaryArray text(Of::text), int8(Of::int8), int4(Of::int4), bytea(Of::bytea),
+        none(Of::text);
+    text.add(R"(say "hi", \ {x})");
+    text.add_null();
+    text.add("Wanjikũ");
+    int8.add(-9'000'000'000'000'000'000LL);
+    int8.add(42);
+    int4.add(-7);
+    int4.add(2'147'483'647);
+    BOOST_CHECK_THROW(int4.add(2'147'483'648LL), std::out_of_range);
+    ledger::Hash hash{};
+    hash[0] = 0xab;
+    hash[31] = 0x01;
+    bytea.add(hash);
+    db::Pipeline pipeline(*sql);
+    pipeline.add_binary(
+        echo, {std::move(text).finish(), std::move(int8).finish(), std::move(int4).finish(),
+               std::move(bytea).finish(), std::move(none).finish()});
+    const auto rows = std::move(pipeline.run().at(0));
+    BOOST_TEST(rows.string(0, 0) == R"({"say \"hi\", \\ {x}",NULL,Wanjikũ})");
+    BOOST_TEST(rows.string(0, 1) == "{-9000000000000000000,42}");
+    BOOST_TEST(rows.string(0, 2) == "{-7,2147483647}");
+    BOOST_TEST(rows.string(0, 3) == "ab" + std::string(60, '0') + "01");
+    BOOST_TEST(rows.string(0, 4) == "0");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
