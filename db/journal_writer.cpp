@@ -1,11 +1,16 @@
 #include "db/journal_writer.hpp"
 
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <map>
 #include <mutex>
 #include <set>
+#include <system_error>
 #include <thread>
 
 #include "db/awards_sql.hpp"
@@ -415,6 +420,14 @@ struct FirstReads {
     std::map<std::string, ledger::PostingSums> award_sums;
 };
 
+/// A batch's first round trip, sent: BEGIN, the head locks, and the reads of FirstReads
+/// that its items call for, answered in that order.
+struct FirstRound {
+    std::unique_ptr<Pipeline> pipeline;
+    bool claims = false, reversed = false, references = false, awards = false;
+    std::set<std::string> award_ids;  ///< the awards read: those the writer did not keep
+};
+
 /// The awards, funds and reversal targets a batch's items name.
 struct Touched {
     std::set<std::string> awards, funds;
@@ -473,15 +486,26 @@ struct JournalWriter::Impl {
     ledger::Hash in_doubt_hash{};
     std::vector<WriteOutcome> in_doubt_outcomes;
 
+    // The next batch, taken while this one's COMMIT was on its way, and its first round
+    // trip, sent behind that COMMIT (take_next()).
+    std::vector<Pending> next_batch;
+    std::optional<FirstRound> next_round;
+    std::size_t answered_last = 0;  ///< how many requests the last answer_unanswered() answered
+    int wake_fd = -1;               ///< written by submit() once the queue holds wake_at
+    std::size_t wake_at = 0;        ///< guarded by mutex; 0: no one waits
+
     std::thread thread;
 
     void run();
-    void process(std::vector<Pending>& batch);
+    void take_next(Pipeline& writes);
+    void put_back_next();
+    FirstRound send_first_round(const std::vector<Pending*>& items, const Touched& touched);
+    void process(std::vector<Pending>& batch, bool take_next_early);
     void record(const std::vector<WriteOutcome>& outcomes);
     void answer_unanswered();
     void fail_all(std::vector<Pending*>& items, const std::exception& error);
     std::optional<std::vector<WriteOutcome>> confirm_in_doubt();
-    std::vector<WriteOutcome> commit(const std::vector<Pending*>& items);
+    std::vector<WriteOutcome> commit(const std::vector<Pending*>& items, bool take_next_early);
     void ensure_connected();
     BatchBooks load_books(Touched touched, FirstReads& first);
     void screen(const std::vector<Pending*>& items, std::vector<std::optional<WriteOutcome>>& out,
@@ -494,6 +518,9 @@ JournalWriter::JournalWriter(std::string conninfo, WriterOptions options)
     impl_->options = options;
     if (impl_->options.batch_max == 0)
         impl_->options.batch_max = 1;
+    impl_->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (impl_->wake_fd < 0)
+        throw std::system_error(errno, std::generic_category(), "eventfd");
     impl_->thread = std::thread([impl = impl_.get()] { impl->run(); });
 }
 
@@ -504,17 +531,24 @@ JournalWriter::~JournalWriter() {
     }
     impl_->ready.notify_all();
     impl_->thread.join();
+    ::close(impl_->wake_fd);
 }
 
 std::future<WriteOutcome> JournalWriter::submit(WriteRequest request) {
     Pending pending{std::move(request), {}};
     auto future = pending.promise.get_future();
+    bool wake = false;
     {
         std::unique_lock lock(impl_->mutex);
         impl_->space.wait(lock, [&] { return impl_->queue.size() < impl_->options.queue_max; });
         impl_->queue.push_back(std::move(pending));
+        wake = impl_->wake_at != 0 && impl_->queue.size() == impl_->wake_at;
     }
     impl_->ready.notify_one();
+    if (wake) {
+        const std::uint64_t one = 1;
+        [[maybe_unused]] const auto written = ::write(impl_->wake_fd, &one, sizeof one);
+    }
     return future;
 }
 
@@ -526,6 +560,12 @@ WriterStats JournalWriter::stats() const {
 void JournalWriter::Impl::run() {
     for (;;) {
         std::vector<Pending> batch;
+        if (!next_batch.empty()) {
+            batch = std::move(next_batch);
+            next_batch.clear();
+            process(batch, true);
+            continue;
+        }
         {
             std::unique_lock lock(mutex);
             if (queue.empty() && !unanswered.empty()) {
@@ -543,7 +583,7 @@ void JournalWriter::Impl::run() {
             }
         }
         space.notify_all();
-        process(batch);
+        process(batch, true);
     }
 }
 
@@ -557,14 +597,14 @@ void JournalWriter::Impl::ensure_connected() {
     kept.clear();
 }
 
-void JournalWriter::Impl::process(std::vector<Pending>& batch) {
+void JournalWriter::Impl::process(std::vector<Pending>& batch, bool take_next_early) {
     std::vector<Pending*> items;
     for (auto& pending : batch)
         items.push_back(&pending);
     std::vector<WriteOutcome> outcomes;
     try {
         ensure_connected();
-        outcomes = commit(items);
+        outcomes = commit(items, take_next_early);
     } catch (const std::exception& error) {
         answer_unanswered();  // the batch before committed, whatever becomes of this one
         kept.clear();         // what the batch read or changed may not have landed
@@ -583,7 +623,7 @@ void JournalWriter::Impl::process(std::vector<Pending>& batch) {
             for (auto* item : items) {
                 std::vector<Pending> single;
                 single.push_back(std::move(*item));
-                process(single);
+                process(single, false);
             }
             return;
         } else if (const auto* sql_error = dynamic_cast<const soci::soci_error*>(&error);
@@ -606,6 +646,7 @@ void JournalWriter::Impl::process(std::vector<Pending>& batch) {
 void JournalWriter::Impl::answer_unanswered() {
     for (auto& [promise, outcome] : unanswered)
         promise.set_value(std::move(outcome));
+    answered_last = unanswered.size();
     unanswered.clear();
 }
 
@@ -837,7 +878,96 @@ void JournalWriter::Impl::screen(const std::vector<Pending*>& items,
     }
 }
 
-std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*>& items) {
+void JournalWriter::Impl::take_next(Pipeline& writes) {
+    // The requests just answered come back within a fraction of the COMMIT's time: once
+    // as many are queued, they are the next batch, and its first round trip goes behind
+    // the COMMIT, so PostgreSQL starts on it with no round trip in between. The writer
+    // waits for them or for the COMMIT's answer, whichever comes first; after the answer,
+    // the next batch is taken as before, from all that is queued by then.
+    const std::size_t want = answered_last;
+    if (want == 0)
+        return;
+    bool wait = false;
+    {
+        std::lock_guard lock(mutex);
+        wait = queue.size() < want;
+        if (wait)
+            wake_at = want;
+    }
+    if (wait) {
+        pollfd fds[] = {{writes.socket(), POLLIN, 0}, {wake_fd, POLLIN, 0}};
+        ::poll(fds, 2, 10);  // ms; the COMMIT answers well before
+        std::uint64_t count = 0;
+        [[maybe_unused]] const auto read = ::read(wake_fd, &count, sizeof count);
+    }
+    {
+        std::lock_guard lock(mutex);
+        wake_at = 0;
+        if (queue.size() < want)
+            return;
+        const std::size_t take = std::min(queue.size(), options.batch_max);
+        for (std::size_t i = 0; i < take; ++i) {
+            next_batch.push_back(std::move(queue.front()));
+            queue.pop_front();
+        }
+        ++stats.taken_early;
+    }
+    space.notify_all();
+    std::vector<Pending*> items;
+    for (auto& pending : next_batch)
+        items.push_back(&pending);
+    try {
+        next_round = send_first_round(items, touched_by(items));
+    } catch (const std::exception&) {
+        // Half sent, on a connection that refused it: what comes back can no longer be
+        // told apart from the COMMIT's answer. The caller finds out on a new connection
+        // whether the batch landed (confirm_in_doubt).
+        connected = false;
+        put_back_next();
+        throw;
+    }
+    writes.followed();
+}
+
+void JournalWriter::Impl::put_back_next() {
+    if (next_round) {
+        try {
+            next_round->pipeline->run();  // drained: the caller's ROLLBACK ends its transaction
+        } catch (const std::exception&) {
+            // read and discarded; the batch runs again from the queue
+        }
+        next_round.reset();
+    }
+    if (next_batch.empty())
+        return;
+    {
+        std::lock_guard lock(mutex);
+        for (auto it = next_batch.rbegin(); it != next_batch.rend(); ++it)
+            queue.push_front(std::move(*it));
+        ++stats.put_back;
+    }
+    next_batch.clear();
+}
+
+FirstRound JournalWriter::Impl::send_first_round(const std::vector<Pending*>& items,
+                                                 const Touched& touched) {
+    FirstRound round;
+    round.pipeline = std::make_unique<Pipeline>(sql);
+    auto& begin = *round.pipeline;
+    begin.add("BEGIN");
+    begin.add(kLockHeadsQuery, {});
+    round.claims = add_claims(begin, items);
+    round.reversed = add_reversed(begin, items);
+    round.references = add_used_references(begin, references_of(items));
+    round.award_ids = kept.unkept(touched.awards);
+    round.awards = add_awards(begin, round.award_ids);
+    add_award_sums(begin, round.award_ids);
+    begin.send();
+    return round;
+}
+
+std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*>& items,
+                                                      bool take_next_early) {
     // BEGIN and the locks go in one round trip, the writes and COMMIT in another.
     OpenTransaction tx(sql);
     long long head_seq = 0;
@@ -848,16 +978,13 @@ std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*
     FirstReads first;
     Touched touched = touched_by(items);
     {
-        Pipeline begin(sql);
-        begin.add("BEGIN");
-        begin.add(kLockHeadsQuery, {});
-        const bool claims = add_claims(begin, items);
-        const bool reversed = add_reversed(begin, items);
-        const bool references = add_used_references(begin, references_of(items));
-        first.award_ids = kept.unkept(touched.awards);
-        const bool awards = add_awards(begin, first.award_ids);
-        add_award_sums(begin, first.award_ids);
-        const auto answers = begin.run();
+        // Sent behind the last batch's COMMIT, or now.
+        FirstRound round = next_round ? std::move(*next_round) : send_first_round(items, touched);
+        next_round.reset();
+        const auto answers = round.pipeline->run();
+        first.award_ids = std::move(round.award_ids);
+        const bool claims = round.claims, reversed = round.reversed, references = round.references,
+                   awards = round.awards;
         const auto& head = answers.at(1);
         head_seq = head.integer(0, 0);
         head_hash = head.string(0, 1);
@@ -960,7 +1087,14 @@ std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*
     writes.add("COMMIT");
     writes.send();
     answer_unanswered();  // the batch before, while PostgreSQL writes this one
-    writes.run();
+    if (take_next_early)
+        take_next(writes);
+    try {
+        writes.run();
+    } catch (const std::exception&) {
+        put_back_next();
+        throw;
+    }
     tx.committed();
     in_doubt = false;
     kept.committed(head_seq, ledger::to_hex(prev));

@@ -67,6 +67,10 @@ struct WriterStats {
     std::uint64_t entries = 0;
     std::uint64_t rejected = 0;
     std::uint64_t batch_size_max = 0;
+    /// Batches taken while the batch before was committing, their first round trip sent
+    /// behind its COMMIT; and those of them put back in the queue because it failed.
+    std::uint64_t taken_early = 0;
+    std::uint64_t put_back = 0;
 };
 
 class JournalWriter {

@@ -180,7 +180,7 @@ std::vector<TextRows> Pipeline::run() {
     PGresult* sync = PQgetResult(conn_);
     const bool synced = sync != nullptr && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
     PQclear(sync);
-    if (!synced || PQexitPipelineMode(conn_) != 1) {
+    if (!synced || (!followed_ && PQexitPipelineMode(conn_) != 1)) {
         if (error.empty())
             error = "pipeline did not end: " + std::string(PQerrorMessage(conn_));
     }

@@ -79,6 +79,11 @@ class Pipeline {
     /// soci_error, like PreparedQuery::run) once all answers are read and the connection
     /// is ready again.
     std::vector<TextRows> run();
+    /// Another pipeline was sent on the connection behind this one, before this one's
+    /// answers were read: run() leaves the connection in pipeline mode for it.
+    void followed() { followed_ = true; }
+    /// The connection's socket, readable once answers arrive.
+    int socket() const { return PQsocket(conn_); }
 
   private:
     friend class PreparedQuery;
@@ -93,6 +98,7 @@ class Pipeline {
     std::vector<const char*> expected_;
     bool sent_ = false;
     bool done_ = false;
+    bool followed_ = false;
 };
 
 }  // namespace riziki::db

@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <boost/test/unit_test.hpp>
 
+#include <atomic>
 #include <cstdio>
 #include <map>
 #include <thread>
@@ -58,6 +59,55 @@ BOOST_AUTO_TEST_CASE(eight_threads_of_random_entries_keep_every_invariant) {
     BOOST_TEST(report.ok);
     BOOST_TEST(report.entries_checked == kThreads * kEntries);
     BOOST_TEST(f.writer->stats().batch_size_max > 1u);  // writers really shared commits
+}
+
+// While a batch commits, the writer takes the next one and sends its first round trip
+// behind the COMMIT. When the database refuses the batch (here a trigger the test adds; in
+// life, a race another process won), the batch taken behind it goes back to the queue and
+// is written after the refused batch's entries are retried one by one.
+BOOST_AUTO_TEST_CASE(a_batch_the_database_refuses_puts_back_the_batch_taken_behind_it) {
+    LedgerFixture f;
+    auto owner = f.owner();
+    *owner << "CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+              "IF NEW.memo = 'refused' THEN RAISE EXCEPTION 'refused by the test'; END IF; "
+              "RETURN NEW; END $$";
+    *owner << "CREATE TRIGGER test_refuse BEFORE INSERT ON entries FOR EACH ROW "
+              "EXECUTE FUNCTION test_refuse()";
+    constexpr int kThreads = 16;
+    constexpr int kEntries = 200;
+    constexpr int kEvery = 25;  // one entry in 25 is refused
+    std::atomic<int> committed{0}, refused{0}, other{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+        threads.emplace_back([&, t] {
+            std::mt19937_64 random(2000 + static_cast<unsigned long>(t));
+            for (int i = 0; i < kEntries; ++i) {
+                const bool refuse = (i + t) % kEvery == 0;
+                auto draft = random_entry(random, refuse ? "refused" : "kept", i);
+                try {
+                    const auto outcome = f.writer->write({draft, std::nullopt});
+                    ++(outcome.kind == db::WriteOutcome::Kind::committed && !refuse ? committed
+                                                                                    : other);
+                } catch (const std::exception& error) {
+                    ++(refuse && std::string(error.what()).find("refused by the test") !=
+                                     std::string::npos
+                           ? refused
+                           : other);
+                }
+            }
+        });
+    }
+    for (auto& thread : threads)
+        thread.join();
+    BOOST_TEST(refused.load() == kThreads * kEntries / kEvery);
+    BOOST_TEST(other.load() == 0);
+    BOOST_TEST(committed.load() == kThreads * kEntries - refused.load());
+    BOOST_TEST(f.store.head().seq == committed.load());
+    BOOST_TEST(db::verify_journal(f.database.app_conninfo).ok);
+    const auto stats = f.writer->stats();
+    BOOST_TEST_MESSAGE("taken early " << stats.taken_early << ", put back " << stats.put_back);
+    BOOST_TEST(stats.taken_early > 0u);
+    BOOST_TEST(stats.put_back > 0u);
 }
 
 namespace {
