@@ -40,6 +40,11 @@ Response metrics(const Services& services) {
                    writer.rejected);
     body += metric("riziki_writer_batch_size_max", "gauge", "Largest batch committed at once.",
                    writer.batch_size_max);
+    body += metric("riziki_writer_taken_early_total", "counter",
+                   "Batches taken while the batch before was committing.", writer.taken_early);
+    body += metric("riziki_writer_put_back_total", "counter",
+                   "Batches taken early and put back because the batch before failed.",
+                   writer.put_back);
     body += metric("riziki_db_pool_connections", "gauge", "Connections in the read pool.",
                    services.pool_size);
     Response response{http::status::ok, 11};

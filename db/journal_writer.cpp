@@ -897,9 +897,10 @@ void JournalWriter::Impl::take_next(Pipeline& writes) {
     if (wait) {
         pollfd fds[] = {{writes.socket(), POLLIN, 0}, {wake_fd, POLLIN, 0}};
         ::poll(fds, 2, 10);  // ms; the COMMIT answers well before
-        std::uint64_t count = 0;
-        [[maybe_unused]] const auto read = ::read(wake_fd, &count, sizeof count);
     }
+    // Emptied whatever woke it: a late wake-up left over only cuts a later wait short.
+    std::uint64_t count = 0;
+    [[maybe_unused]] const auto read = ::read(wake_fd, &count, sizeof count);
     {
         std::lock_guard lock(mutex);
         wake_at = 0;

@@ -119,6 +119,9 @@ BOOST_AUTO_TEST_CASE(metrics_count_requests_exactly) {
     BOOST_TEST(metric(scrape.body, "riziki_writer_batches_total") == "3");
     BOOST_TEST(metric(scrape.body, "riziki_writer_rejected_total") == "1");
     BOOST_TEST(metric(scrape.body, "riziki_writer_batch_size_max") == "1");
+    // One request at a time: no batch is ever taken while another commits.
+    BOOST_TEST(metric(scrape.body, "riziki_writer_taken_early_total") == "0");
+    BOOST_TEST(metric(scrape.body, "riziki_writer_put_back_total") == "0");
     BOOST_TEST(metric(scrape.body,
                       "riziki_http_request_duration_seconds_count{route=\"/v1/entries\"}") == "9");
     check_histograms(scrape.body);
