@@ -44,6 +44,8 @@ void put_int32(std::string& out, std::uint32_t value) {
 }  // namespace
 
 void BinaryArray::add(std::string_view bytes) {
+    if (element_ != Of::text && element_ != Of::bytea)
+        throw std::logic_error("bytes added to an integer array");
     if (bytes.size() > 0x3fff'ffff)
         throw std::length_error("array element too long");
     put_int32(elements_, static_cast<std::uint32_t>(bytes.size()));
@@ -56,6 +58,8 @@ void BinaryArray::add(const ledger::Hash& hash) {
 }
 
 void BinaryArray::add(long long value) {
+    if (element_ != Of::int4 && element_ != Of::int8)
+        throw std::logic_error("an integer added to a text or bytea array");
     const auto bits = static_cast<std::uint64_t>(value);
     if (element_ == Of::int4) {
         if (value < INT32_MIN || value > INT32_MAX)

@@ -44,7 +44,8 @@ class BinaryArray {
     /// A text (valid UTF-8, no NUL byte: the server checks) or bytea element.
     void add(std::string_view bytes);
     void add(const ledger::Hash& hash);
-    /// An int8 or int4 element; throws std::out_of_range if an int4 cannot hold it.
+    /// An int8 or int4 element; throws std::out_of_range if an int4 cannot hold it. Adding
+    /// an element of the other kind (bytes to an integer array) throws std::logic_error.
     void add(long long value);
     void add_null();
     bool empty() const { return count_ == 0; }

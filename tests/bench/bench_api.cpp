@@ -6,7 +6,8 @@
 // (the entry, its two postings, the idempotency record, the audit line and the payment
 // reference) into plain copies of the tables, one commit per entry, from as many
 // connections. It also measures the entry and its postings alone, the ceiling the
-// benchmark compared against before session 6. Prints Markdown.
+// benchmark compared against before session 6. Prints Markdown, and per API round the CPU
+// time per entry of PostgreSQL's processes and of this one (the server and its clients).
 //
 //   build/tests/bench/bench_api [--clients 32] [--requests 12800] [--pgbench-seconds 10]
 //                               [--rounds 1]

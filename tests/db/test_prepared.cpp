@@ -186,6 +186,8 @@ BOOST_AUTO_TEST_CASE(binary_arrays_arrive_as_the_values_they_hold) {
     int4.add(-7);
     int4.add(2'147'483'647);
     BOOST_CHECK_THROW(int4.add(2'147'483'648LL), std::out_of_range);
+    BOOST_CHECK_THROW(int4.add("7"), std::logic_error);
+    BOOST_CHECK_THROW(text.add(7LL), std::logic_error);
     ledger::Hash hash{};
     hash[0] = 0xab;
     hash[31] = 0x01;
