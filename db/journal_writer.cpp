@@ -592,6 +592,9 @@ void JournalWriter::Impl::ensure_connected() {
         return;
     sql.close();  // drops a dead backend, if any, so the session can open again
     open_session(sql, conninfo);
+    // Every read of the writer is a probe by key: never a sequential scan, even when the
+    // statistics were taken while the tables were nearly empty (see migration 0012).
+    sql << "SET enable_seqscan = off";
     connected = true;
     context_version = -1;
     kept.clear();

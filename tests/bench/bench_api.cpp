@@ -256,6 +256,12 @@ int main(int argc, char** argv) {
         const double entries = static_cast<double>(all.ms.size());
         r.pg_cpu_us = cpu.first * 1e6 / entries;
         r.self_cpu_us = cpu.second * 1e6 / entries;
+        // What this round wrote is vacuumed and checkpointed before the next phase, as
+        // pgbench_ceiling does for its own tables: the autovacuum and the checkpoint one
+        // phase's writes set off would otherwise run in the next phase's measured seconds.
+        bench::psql(scratch.cluster(),
+                    "-c 'VACUUM ANALYZE entries, postings, idempotency_keys, audit_log, "
+                    "payment_references, daily_balances, awards' -c CHECKPOINT >/dev/null");
         std::printf(
             "round %d: ceiling %.0f, API %.0f entries/s, p50 %.2f ms, p99 %.2f ms; CPU per "
             "entry: PostgreSQL %.0f us, server and clients %.0f us\n",

@@ -38,6 +38,28 @@ bool contains(const std::string& text, const std::string& part) {
 
 BOOST_AUTO_TEST_SUITE(sql_guards)
 
+// Migration 0012: the checks' probes stay index probes whatever the statistics say.
+BOOST_AUTO_TEST_CASE(the_checks_never_plan_sequential_scans) {
+    LedgerFixture f;
+    auto owner = f.owner();
+    std::string name, config;
+    soci::indicator found = soci::i_null;
+    soci::statement st = (owner->prepare << "SELECT p.proname, array_to_string(p.proconfig, ',') "
+                                            "FROM pg_proc p WHERE p.proname = ANY(ARRAY["
+                                            "'riziki_entries_link', 'riziki_entries_balanced', "
+                                            "'riziki_postings_after', 'riziki_references_after', "
+                                            "'riziki_idempotency_after', 'riziki_audit_chained'])",
+                          soci::into(name), soci::into(config, found));
+    st.execute();
+    int checked = 0;
+    while (st.fetch()) {
+        ++checked;
+        BOOST_TEST(contains(config, "enable_seqscan=off"), name << ": " << config);
+        BOOST_TEST(contains(config, "search_path=public"), name << ": " << config);
+    }
+    BOOST_TEST(checked == 6);
+}
+
 BOOST_AUTO_TEST_CASE(balanced_raw_entry_commits_so_the_guards_are_not_vacuous) {
     LedgerFixture f;
     auto app = f.app();
