@@ -264,8 +264,9 @@ int main(int argc, char** argv) {
                     "payment_references, daily_balances, awards' -c CHECKPOINT >/dev/null");
         std::printf(
             "round %d: ceiling %.0f, API %.0f entries/s, p50 %.2f ms, p99 %.2f ms; CPU per "
-            "entry: PostgreSQL %.0f us, server and clients %.0f us\n",
-            round + 1, r.ceiling, r.rate, r.p50, r.p99, r.pg_cpu_us, r.self_cpu_us);
+            "entry: PostgreSQL %.0f us, server and clients %.0f us; resident %.0f MiB\n",
+            round + 1, r.ceiling, r.rate, r.p50, r.p99, r.pg_cpu_us, r.self_cpu_us,
+            bench::resident_mib());
         done.push_back(r);
     }
     server.stop();

@@ -147,6 +147,17 @@ struct CpuReading {
     }
 };
 
+/// This process's resident memory in MiB (VmRSS), or 0 if /proc does not say.
+inline double resident_mib() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.rfind("VmRSS:", 0) == 0)
+            return std::stod(line.substr(6)) / 1024.0;  // given in kB
+    }
+    return 0;
+}
+
 inline CpuReading read_cpu(db::EmbeddedCluster& cluster) {
     CpuReading out;
     std::ifstream pid_file(cluster.root() / "data" / "postmaster.pid");
