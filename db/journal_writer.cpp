@@ -302,6 +302,14 @@ void BatchColumns::insert_claims(Pipeline& writes) && {
 
 constexpr std::size_t kNoLeader = static_cast<std::size_t>(-1);
 
+std::vector<Pending*> pointers_to(std::vector<Pending>& batch) {
+    std::vector<Pending*> items;
+    items.reserve(batch.size());
+    for (auto& pending : batch)
+        items.push_back(&pending);
+    return items;
+}
+
 /// The answer for an item whose idempotency key an earlier item of the same batch claimed:
 /// a replay of the leader's response when the requests match, else the key is reused.
 WriteOutcome follow(const Pending& item, const Pending& leader, const WriteOutcome& led) {
@@ -425,18 +433,19 @@ struct FirstReads {
     std::map<std::string, ledger::PostingSums> award_sums;
 };
 
-/// A batch's first round trip, sent: BEGIN, the head locks, and the reads of FirstReads
-/// that its items call for, answered in that order.
-struct FirstRound {
-    std::unique_ptr<Pipeline> pipeline;
-    bool claims = false, reversed = false, references = false, awards = false;
-    std::set<std::string> award_ids;  ///< the awards read: those the writer did not keep
-};
-
 /// The awards, funds and reversal targets a batch's items name.
 struct Touched {
     std::set<std::string> awards, funds;
     std::set<std::int64_t> reversed;
+};
+
+/// A batch's first round trip, sent: BEGIN, the head locks, and the reads of FirstReads
+/// that its items call for, answered in that order.
+struct FirstRound {
+    Touched touched;  ///< what its items name
+    std::unique_ptr<Pipeline> pipeline;
+    bool claims = false, reversed = false, references = false, awards = false;
+    std::set<std::string> award_ids;  ///< the awards read: those the writer did not keep
 };
 
 /// The batch's transaction, begun in the first pipeline and committed in the last: rolled
@@ -502,9 +511,11 @@ struct JournalWriter::Impl {
     std::thread thread;
 
     void run();
+    /// Moves up to batch_max queued requests into `batch`; the caller holds `mutex`.
+    void take_queued(std::vector<Pending>& batch);
     void take_next(Pipeline& writes);
     void put_back_next();
-    FirstRound send_first_round(const std::vector<Pending*>& items, const Touched& touched);
+    FirstRound send_first_round(const std::vector<Pending*>& items);
     void process(std::vector<Pending>& batch, bool take_next_early);
     void record(const std::vector<WriteOutcome>& outcomes);
     void answer_unanswered();
@@ -581,14 +592,18 @@ void JournalWriter::Impl::run() {
             ready.wait(lock, [&] { return stopping || !queue.empty(); });
             if (queue.empty())
                 return;  // stopping with nothing left to answer
-            const std::size_t take = std::min(queue.size(), options.batch_max);
-            for (std::size_t i = 0; i < take; ++i) {
-                batch.push_back(std::move(queue.front()));
-                queue.pop_front();
-            }
+            take_queued(batch);
         }
         space.notify_all();
         process(batch, true);
+    }
+}
+
+void JournalWriter::Impl::take_queued(std::vector<Pending>& batch) {
+    const std::size_t take = std::min(queue.size(), options.batch_max);
+    for (std::size_t i = 0; i < take; ++i) {
+        batch.push_back(std::move(queue.front()));
+        queue.pop_front();
     }
 }
 
@@ -606,9 +621,7 @@ void JournalWriter::Impl::ensure_connected() {
 }
 
 void JournalWriter::Impl::process(std::vector<Pending>& batch, bool take_next_early) {
-    std::vector<Pending*> items;
-    for (auto& pending : batch)
-        items.push_back(&pending);
+    auto items = pointers_to(batch);
     std::vector<WriteOutcome> outcomes;
     try {
         ensure_connected();
@@ -914,19 +927,12 @@ void JournalWriter::Impl::take_next(Pipeline& writes) {
         wake_at = 0;
         if (queue.size() < want)
             return;
-        const std::size_t take = std::min(queue.size(), options.batch_max);
-        for (std::size_t i = 0; i < take; ++i) {
-            next_batch.push_back(std::move(queue.front()));
-            queue.pop_front();
-        }
+        take_queued(next_batch);
         ++stats.taken_early;
     }
     space.notify_all();
-    std::vector<Pending*> items;
-    for (auto& pending : next_batch)
-        items.push_back(&pending);
     try {
-        next_round = send_first_round(items, touched_by(items));
+        next_round = send_first_round(pointers_to(next_batch));
     } catch (const std::exception&) {
         // Half sent, on a connection that refused it: what comes back can no longer be
         // told apart from the COMMIT's answer. The caller finds out on a new connection
@@ -958,9 +964,9 @@ void JournalWriter::Impl::put_back_next() {
     next_batch.clear();
 }
 
-FirstRound JournalWriter::Impl::send_first_round(const std::vector<Pending*>& items,
-                                                 const Touched& touched) {
+FirstRound JournalWriter::Impl::send_first_round(const std::vector<Pending*>& items) {
     FirstRound round;
+    round.touched = touched_by(items);
     round.pipeline = std::make_unique<Pipeline>(sql);
     auto& begin = *round.pipeline;
     begin.add("BEGIN");
@@ -968,7 +974,7 @@ FirstRound JournalWriter::Impl::send_first_round(const std::vector<Pending*>& it
     round.claims = add_claims(begin, items);
     round.reversed = add_reversed(begin, items);
     round.references = add_used_references(begin, references_of(items));
-    round.award_ids = kept.unkept(touched.awards);
+    round.award_ids = kept.unkept(round.touched.awards);
     round.awards = add_awards(begin, round.award_ids);
     add_award_sums(begin, round.award_ids);
     begin.send();
@@ -985,11 +991,12 @@ std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*
     std::int64_t audit_seq = 0;
     ledger::Hash audit_hash{};
     FirstReads first;
-    Touched touched = touched_by(items);
+    Touched touched;
     {
         // Sent behind the last batch's COMMIT, or now.
-        FirstRound round = next_round ? std::move(*next_round) : send_first_round(items, touched);
+        FirstRound round = next_round ? std::move(*next_round) : send_first_round(items);
         next_round.reset();
+        touched = std::move(round.touched);
         const auto answers = round.pipeline->run();
         first.award_ids = std::move(round.award_ids);
         const bool claims = round.claims, reversed = round.reversed, references = round.references,
