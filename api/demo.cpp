@@ -100,7 +100,7 @@ ledger::EntryDraft transfer(long day, const std::string& fund, const std::string
     ledger::EntryDraft draft;
     draft.effective_on = ledger::date_from_days(day);
     draft.memo = "Bank to M-Pesa float";
-    draft.event = "transfer";
+    draft.event = ledger::Event::transfer;
     draft.recorded_by = kActor;
     draft.postings = {{"1020", fund, currency, amount, "", ""},
                       {"1010", fund, currency, -amount, "", ""}};
@@ -250,7 +250,8 @@ void Demo::pay_loan(const ledger::Award& a, long day) {
                                      "QL" + std::to_string(100'000 + ++reference_),
                                      mpesa_fee(a.approved)}));
     ledger::AwardFigures figures;
-    ledger::add_posting(figures, "1100", "disbursement", a.approved, disbursed_on);
+    ledger::add_posting(figures, ledger::chart::loans_receivable, ledger::Event::disbursement,
+                        a.approved, disbursed_on);
     const auto schedule = ledger::award_schedule(a, figures);
     if (!schedule.ok())
         throw std::runtime_error("demo: schedule refused");

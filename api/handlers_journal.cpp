@@ -120,7 +120,7 @@ Response create_entry(const Services& s, Call& call) {
         return validation_problem(errors, call.context);
     draft.effective_on = *effective_on;
     draft.memo = *memo;
-    draft.event = "manual";
+    draft.event = ledger::Event::manual;
     draft.recorded_by = call.principal->actor();
     return write_entry(*s.writer, call, key, body, std::move(draft));
 }

@@ -45,6 +45,9 @@ Response metrics(const Services& services) {
     body += metric("riziki_writer_put_back_total", "counter",
                    "Batches taken early and put back because the batch before failed.",
                    writer.put_back);
+    body += metric("riziki_writer_split_total", "counter",
+                   "Batches the database refused whole, their entries retried one by one.",
+                   writer.split);
     body += metric("riziki_db_pool_connections", "gauge", "Connections in the read pool.",
                    services.pool_size);
     Response response{http::status::ok, 11};

@@ -19,7 +19,7 @@ nlohmann::json nullable(const std::string& text) {
 /// The entry, and for a repayment how it was applied.
 db::StoredResponse render_entry(const ledger::Entry& entry, const ledger::Allocation& allocation) {
     auto json = entry_json(entry);
-    if (entry.draft.event == "repayment" && !entry.draft.postings.empty()) {
+    if (entry.draft.event == ledger::Event::repayment && !entry.draft.postings.empty()) {
         const auto& currency = entry.draft.postings.front().currency;
         nlohmann::json lines = nlohmann::json::array();
         for (const auto& line : allocation.lines) {
@@ -59,7 +59,7 @@ nlohmann::json entry_json(const ledger::Entry& entry) {
             {"seq", entry.seq},
             {"effective_on", ledger::format_date(d.effective_on)},
             {"memo", d.memo},
-            {"event", d.event},
+            {"event", ledger::to_string(d.event)},
             {"recorded_by", d.recorded_by},
             {"recorded_at", ledger::format_timestamp_us(entry.recorded_at_us)},
             {"reverses", d.reverses ? nlohmann::json(std::to_string(*d.reverses)) : nullptr},
@@ -84,27 +84,7 @@ nlohmann::json verify_json(const db::VerifyReport& report) {
 }
 
 http::status status_for(ledger::Rejection reason) {
-    using ledger::Rejection;
-    switch (reason) {
-        case Rejection::entry_not_found:
-        case Rejection::award_not_found:
-        case Rejection::survivor_not_found:
-        case Rejection::cohort_not_found:
-        case Rejection::donor_not_found:
-            return http::status::not_found;
-        case Rejection::period_closed:
-        case Rejection::already_reversed:
-        case Rejection::period_already_closed:
-        case Rejection::idempotency_key_reused:
-        case Rejection::award_not_active:
-        case Rejection::duplicate_reference:
-        case Rejection::survivor_already_enrolled:
-        case Rejection::already_exists:
-        case Rejection::nothing_outstanding:
-            return http::status::conflict;
-        default:
-            return http::status::unprocessable_entity;
-    }
+    return static_cast<http::status>(ledger::info(reason).http_status);
 }
 
 Response rejection_problem(ledger::Rejection reason, const std::string& detail,
@@ -157,11 +137,10 @@ Response write_entry(db::JournalWriter& writer, const Call& call, const std::str
     using Kind = db::WriteOutcome::Kind;
     if (outcome.kind == Kind::rejected) {
         const auto& check = outcome.check;
-        const bool per_posting = check.reason >= ledger::Rejection::invalid_reference &&
-                                 check.reason <= ledger::Rejection::currency_mismatch;
+        const bool per_posting = ledger::info(check.reason).scope == ledger::Scope::posting;
         std::string field = outcome.field;
-        if (field.empty() && per_posting && !command)
-            field = "postings[" + std::to_string(check.posting) + "]";
+        if (field.empty() && per_posting && check.posting && !command)
+            field = "postings[" + std::to_string(*check.posting) + "]";
         return rejection_problem(
             check.reason,
             "The request breaks the rule '" + std::string(ledger::to_string(check.reason)) + "'.",

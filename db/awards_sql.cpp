@@ -305,7 +305,7 @@ std::map<std::string, ledger::PostingSums> award_sums_from(const TextRows& rows,
         const auto day = ledger::parse_date(rows.text(i, 3));
         if (!day)
             throw std::runtime_error("stored date out of range");
-        sums[rows.string(i, 0)][{*day, rows.string(i, 1), rows.string(i, 2)}] +=
+        sums[rows.string(i, 0)][{*day, rows.string(i, 1), event_from_text(rows.text(i, 2))}] +=
             amount_from_text(rows.string(i, 4));
     }
     return sums;
@@ -363,9 +363,9 @@ std::set<std::pair<ledger::Channel, std::string>> used_references(const TextRows
     return used;
 }
 
-std::map<std::int64_t, std::string> select_events(soci::session& sql,
-                                                  const std::set<std::int64_t>& seqs) {
-    std::map<std::int64_t, std::string> events;
+std::map<std::int64_t, ledger::Event> select_events(soci::session& sql,
+                                                    const std::set<std::int64_t>& seqs) {
+    std::map<std::int64_t, ledger::Event> events;
     if (seqs.empty())
         return events;
     ArrayLiteral array;
@@ -374,7 +374,7 @@ std::map<std::int64_t, std::string> select_events(soci::session& sql,
     const std::string text = std::move(array).finish();
     const auto rows = kEvents.run(sql, {&text});
     for (int i = 0; i < rows.size(); ++i)
-        events[rows.integer(i, 0)] = rows.string(i, 1);
+        events[rows.integer(i, 0)] = event_from_text(rows.text(i, 1));
     return events;
 }
 

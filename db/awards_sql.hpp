@@ -86,8 +86,8 @@ bool add_used_references(Pipeline& pipeline,
 std::set<std::pair<ledger::Channel, std::string>> used_references(const TextRows& rows);
 
 /// The event each of these entries was caused by.
-std::map<std::int64_t, std::string> select_events(soci::session& sql,
-                                                  const std::set<std::int64_t>& seqs);
+std::map<std::int64_t, ledger::Event> select_events(soci::session& sql,
+                                                    const std::set<std::int64_t>& seqs);
 
 /// Amount columns are NUMERIC; read as text and converted exactly.
 ledger::Amount amount_from_text(const std::string& text);

@@ -15,12 +15,10 @@ void carry(const ledger::Entry& entry, const CopyStream& posting, CarriedFacts& 
     facts.days_match = facts.days_match && posting.date(7) == entry.draft.effective_on;
     const auto event = posting.bytes(8);
     const bool first = entry.draft.postings.size() == 1;
-    if (first) {
-        const auto known = std::find(ledger::kEvents.begin(), ledger::kEvents.end(), event);
-        facts.counts_as = known == ledger::kEvents.end() ? std::string_view() : *known;
-    } else if (facts.counts_as != event) {
-        facts.counts_as = {};
-    }
+    if (first)
+        facts.counts_as = ledger::parse_event(event);
+    else if (facts.counts_as != ledger::parse_event(event))
+        facts.counts_as.reset();
 }
 
 /// Entries in (from, to], restricted to the seqs in `only` ("{1,2,3}", digits and commas
@@ -54,7 +52,7 @@ std::vector<ledger::Entry> load(soci::session& sql, long long from, long long to
         entry.seq = headers.int8(0);
         entry.draft.effective_on = headers.date(1);
         entry.draft.memo = headers.bytes(2);
-        entry.draft.event = headers.bytes(3);
+        entry.draft.event = event_from_text(headers.bytes(3));
         entry.draft.recorded_by = headers.bytes(4);
         entry.recorded_at_us = headers.timestamp_us(5);
         if (!headers.is_null(6))

@@ -4,6 +4,7 @@
 #include <soci/soci.h>
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -13,9 +14,9 @@ namespace riziki::db {
 
 /// What an entry's stored postings repeat of it (migration 0007), for verify to check.
 struct CarriedFacts {
-    bool days_match = true;      ///< every posting carries its entry's day
-    std::string_view counts_as;  ///< the event all its postings carry; empty if they differ
-                                 ///< or it is no known event (views ledger::kEvents)
+    bool days_match = true;  ///< every posting carries its entry's day
+    /// The event all its postings carry; empty if they differ or it is no known event.
+    std::optional<ledger::Event> counts_as;
 };
 
 /// Entries with from_seq < seq <= to_seq, ascending, postings in line order. Fetches in

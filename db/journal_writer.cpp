@@ -17,6 +17,7 @@
 #include "db/errors.hpp"
 #include "db/prepared.hpp"
 #include "db/sql.hpp"
+#include "ledger/assert.hpp"
 
 namespace riziki::db {
 
@@ -87,7 +88,8 @@ std::int64_t now_us() {
     return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-WriteOutcome rejected(ledger::Rejection reason, std::size_t posting = 0, std::string field = "") {
+WriteOutcome rejected(ledger::Rejection reason, std::optional<std::size_t> posting = {},
+                      std::string field = "") {
     WriteOutcome outcome;
     outcome.kind = WriteOutcome::Kind::rejected;
     outcome.check = {reason, posting};
@@ -145,7 +147,7 @@ using Of = BinaryArray::Of;
 struct BatchBooks {
     ledger::Books books;
     std::map<std::string, ledger::AwardStatus> loaded_status;
-    std::map<std::int64_t, std::string> reversed_events;  ///< reversed seq -> its event
+    std::map<std::int64_t, ledger::Event> reversed_events;  ///< reversed seq -> its event
     BinaryArray ref_channel{Of::text}, ref_text{Of::text}, ref_seq{Of::int8};
     /// An audit line per written entry that answers an API request.
     struct AuditEntry {
@@ -156,13 +158,16 @@ struct BatchBooks {
     ledger::Hash audit_head_hash{};
 
     /// The event an entry counts under, in the books and on its postings.
-    std::string_view counts_as(const ledger::EntryDraft& draft) const {
-        std::string_view reversed;
+    ledger::Event counts_as(const ledger::EntryDraft& draft) const {
+        std::optional<ledger::Event> reversed;
         if (draft.reverses) {
             if (auto it = reversed_events.find(*draft.reverses); it != reversed_events.end())
                 reversed = it->second;
         }
-        return ledger::counts_as(draft, reversed);
+        // A reversal of an entry not found was refused before it was written.
+        const auto event = ledger::counts_as(draft, reversed);
+        RIZIKI_ASSERT(event.has_value());
+        return *event;
     }
 
     /// Chains the audit lines onto the audit head, locked until the commit, and inserts
@@ -223,7 +228,7 @@ struct BatchColumns {
         c_response{Of::text}, c_seq{Of::int8};
 
     /// `counts_as`: the event the entry's postings count under (ledger::counts_as).
-    void add_entry(const ledger::Entry& entry, std::string_view counts_as);
+    void add_entry(const ledger::Entry& entry, ledger::Event counts_as);
     /// Writes the batch's entries and postings: one INSERT per table, whatever the number.
     void insert(Pipeline& writes);
     /// Writes the idempotency records added since, in one INSERT.
@@ -240,13 +245,13 @@ void add_optional(BinaryArray& column, const std::string& text) {
     }
 }
 
-void BatchColumns::add_entry(const ledger::Entry& entry, std::string_view counts_as) {
+void BatchColumns::add_entry(const ledger::Entry& entry, ledger::Event counts_as) {
     const auto& d = entry.draft;
     const std::string day = ledger::format_date(d.effective_on);
     seq.add(entry.seq);
     effective_on.add(day);
     memo.add(d.memo);
-    event.add(d.event);
+    event.add(ledger::to_string(d.event));
     recorded_by.add(d.recorded_by);
     recorded_at.add(entry.recorded_at_us);
     if (d.reverses) {
@@ -268,7 +273,7 @@ void BatchColumns::add_entry(const ledger::Entry& entry, std::string_view counts
         add_optional(p_survivor, p.survivor);
         add_optional(p_award, p.award);
         p_effective_on.add(day);
-        p_counts_as.add(counts_as);
+        p_counts_as.add(ledger::to_string(counts_as));
     }
 }
 
@@ -385,10 +390,10 @@ class KeptBooks {
 
     /// Moves what is kept by an entry the batch writes (`counts_as`: the event it counts
     /// under). Called before the commit: a batch that fails clears everything.
-    void written(const ledger::EntryDraft& draft, std::string_view counts_as) {
+    void written(const ledger::EntryDraft& draft, ledger::Event counts_as) {
         for (const auto& p : draft.postings) {
             if (auto it = sums_.find(p.award); it != sums_.end())
-                it->second[{draft.effective_on, p.account, std::string(counts_as)}] += p.amount;
+                it->second[{draft.effective_on, p.account, counts_as}] += p.amount;
             if (auto it = cash_.find(p.fund);
                 it != cash_.end() && ledger::is_cash_account(p.account))
                 it->second += p.amount;
@@ -641,6 +646,10 @@ void JournalWriter::Impl::process(std::vector<Pending>& batch, bool take_next_ea
         } else if (items.size() > 1) {
             // One bad entry (or a race another process won) fails the whole batch: retry
             // its entries one by one so it costs only itself.
+            {
+                std::lock_guard lock(mutex);
+                ++stats.split;
+            }
             for (auto* item : items) {
                 std::vector<Pending> single;
                 single.push_back(std::move(*item));
@@ -1055,7 +1064,7 @@ std::vector<WriteOutcome> JournalWriter::Impl::commit(const std::vector<Pending*
         if (request.idempotency) {
             batch.audit.push_back({request.idempotency->actor, request.request_id,
                                    "entry:" + std::to_string(outcome.entry.seq),
-                                   request.draft.event});
+                                   std::string(ledger::to_string(request.draft.event))});
         }
         if (request.command) {
             if (auto reference = ledger::command_reference(*request.command)) {

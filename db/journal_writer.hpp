@@ -71,6 +71,8 @@ struct WriterStats {
     /// behind its COMMIT; and those of them put back in the queue because it failed.
     std::uint64_t taken_early = 0;
     std::uint64_t put_back = 0;
+    /// Batches the database refused as a whole, whose entries were then retried one by one.
+    std::uint64_t split = 0;
 };
 
 class JournalWriter {

@@ -133,7 +133,8 @@ ledger::FundFigures Store::fund_figures(const std::string& code,
              soci::use(code), soci::use(until));
         for (const auto& row : rows) {
             const auto first = ledger::parse_date(row.get<std::string>(2));
-            ledger::add_posting(figures, row.get<std::string>(0), row.get<std::string>(1),
+            ledger::add_posting(figures, row.get<std::string>(0),
+                                event_from_text(row.get<std::string>(1)),
                                 amount_from_text(row.get<std::string>(3)), *first);
         }
         return figures;

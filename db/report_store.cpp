@@ -44,7 +44,7 @@ WHERE a.kind = 'loan' AND p.effective_on <= CAST(%2 AS date))";
 /// The account codes and event names a posting read meets, numbered in the order first
 /// met; accounts and events share the numbering. A fund's postings use a handful of each,
 /// so a row's names are matched against these rather than hashed or copied.
-class Names {
+class PostingNames {
   public:
     /// The number of `name`, tried first against `hint` (the number the same column had on
     /// the row before), which is left holding it.
@@ -58,16 +58,22 @@ class Names {
         if (names_.size() > UINT16_MAX)
             throw std::runtime_error("a posting read met more than 65,536 accounts and events");
         names_.emplace_back(name);
+        events_.push_back(ledger::parse_event(name));
         return hint = static_cast<std::uint16_t>(names_.size() - 1);
     }
     const std::string& operator[](std::uint16_t number) const { return names_[number]; }
+    /// The event named `number` (throws when that name is no known event).
+    ledger::Event event(std::uint16_t number) const {
+        return events_[number] ? *events_[number] : event_from_text(names_[number]);
+    }
     std::size_t size() const { return names_.size(); }
 
   private:
     std::vector<std::string> names_;
+    std::vector<std::optional<ledger::Event>> events_;  ///< each name as an event, if it is one
 };
 
-/// A posting as read, its names numbered in a Names.
+/// A posting as read, its names numbered in a PostingNames.
 struct NumberedPosting {
     std::int32_t day;  ///< days since 1970-01-01
     std::uint16_t account;
@@ -97,7 +103,7 @@ constexpr std::uint16_t second_of(std::uint64_t key) {
 /// 100,000 survivors a loan fund has over 600,000 postings.
 template <typename Row>
 void read_postings(soci::session& sql, std::string query, const std::string& fund,
-                   const std::string& until, Names& names, const Row& row) {
+                   const std::string& until, PostingNames& names, const Row& row) {
     // The fund last: no later replacement may look inside the text it brings.
     for (const auto& [mark, value] : {std::pair{"%2", until}, std::pair{"%1", fund}}) {
         if (const auto at = query.find(mark); at != std::string::npos)
@@ -202,7 +208,7 @@ class DaySums {
     /// The sums in order of day, then account and event in the order `names` first met
     /// them (the reports sum them up again by their own keys, so any fixed order would do;
     /// this one is the order they always came in).
-    std::vector<reports::FundDaySum> finish(const Names& names) && {
+    std::vector<reports::FundDaySum> finish(const PostingNames& names) && {
         std::vector<std::pair<std::uint64_t, ledger::Amount>> sorted(sums_.begin(), sums_.end());
         std::sort(sorted.begin(), sorted.end(),
                   [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -210,7 +216,7 @@ class DaySums {
         sums.reserve(sorted.size());
         for (const auto& [key, amount] : sorted) {
             sums.push_back({ledger::date_from_days(day_of(key)), names[first_of(key)],
-                            names[second_of(key)], amount});
+                            names.event(second_of(key)), amount});
         }
         return sums;
     }
@@ -241,7 +247,7 @@ class AwardPostingRows {
     /// Gives each of `facts` (which have no postings yet) its postings, dropping those of
     /// other awards: one per day, account and event, ordered by day, then account and event
     /// as strings. `names` is what the read numbered the accounts and events in.
-    void give_to(std::vector<reports::AwardFacts>& facts, const Names& names) && {
+    void give_to(std::vector<reports::AwardFacts>& facts, const PostingNames& names) && {
         // Each award number's place in facts, looked up once per award, not per row. The
         // first of facts to have an id takes its postings.
         std::vector<std::size_t> fact_of(numbers_.size(), kNone);
@@ -299,7 +305,7 @@ class AwardPostingRows {
     /// the rows that share it: one posting per award, day, account and event, as the
     /// report expects. The strings are made once per posting kept.
     static void group(KeyedIt first, KeyedIt last, const std::vector<std::uint16_t>& by_place,
-                      const Names& names, std::vector<reports::AwardPosting>& postings) {
+                      const PostingNames& names, std::vector<reports::AwardPosting>& postings) {
         std::sort(first, last, [](const Keyed& a, const Keyed& b) { return a.key < b.key; });
         std::size_t kept = 0;
         for (auto it = first; it != last; ++it)
@@ -311,7 +317,7 @@ class AwardPostingRows {
             while (++it != last && it->key == key)
                 sum += it->amount;
             postings.push_back({ledger::date_from_days(day_of(key)), names[by_place[first_of(key)]],
-                                names[by_place[second_of(key)]], sum});
+                                names.event(by_place[second_of(key)]), sum});
         }
     }
 
@@ -352,7 +358,7 @@ std::vector<reports::AwardFacts> awards_with_survivors(soci::session& sql, const
 /// The accounts and events are numbered in `names`, which `awards` needs to give its
 /// postings out.
 std::vector<reports::FundDaySum> read_fund_postings(soci::session& sql, const std::string& fund,
-                                                    const std::string& until, Names& names,
+                                                    const std::string& until, PostingNames& names,
                                                     AwardPostingRows* awards) {
     DaySums sums;
     read_postings(sql, kFundPostings, fund, until, names,
@@ -382,7 +388,7 @@ std::vector<reports::OutcomeFacts> outcomes(soci::session& sql, const std::strin
 /// Every loan approved by `until`, with its postings up to `until`.
 std::vector<reports::AwardFacts> loan_facts(soci::session& sql, const std::string& until) {
     auto facts = awards_with_survivors(sql, "", until);
-    Names names;
+    PostingNames names;
     AwardPostingRows postings;
     read_postings(sql, kLoanPostings, "", until, names,
                   [&](std::string_view award, const NumberedPosting& posting) {
@@ -509,7 +515,7 @@ std::optional<reports::DonorReportInput> Store::donor_report_input(const std::st
             return AwardsAndOutcomes{awards_with_survivors(s, fund_code, until),
                                      outcomes(s, fund_code, until)};
         });
-        Names names;
+        PostingNames names;
         AwardPostingRows postings;
         in.fund_sums = read_fund_postings(sql, fund_code, until, names, &postings);
         auto read_beside = beside.get();
@@ -536,7 +542,7 @@ std::vector<reports::FundDaySum> Store::fund_day_sums(const std::string& fund,
     return impl_->with_session([&](soci::session& sql) {
         soci::transaction tx(sql);
         begin_report(sql);
-        Names names;
+        PostingNames names;
         auto sums = read_fund_postings(sql, fund, ledger::format_date(to), names, nullptr);
         tx.commit();
         return sums;

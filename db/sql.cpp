@@ -111,6 +111,13 @@ std::string sql_literal(std::string_view text) {
     return out;
 }
 
+ledger::Event event_from_text(std::string_view text) {
+    const auto event = ledger::parse_event(text);
+    if (!event)
+        throw std::runtime_error("stored event is not one the program knows");
+    return *event;
+}
+
 ledger::Hash hash_from_bytea(std::string_view text) {
     if (text.starts_with("\\x"))
         text.remove_prefix(2);

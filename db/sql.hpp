@@ -63,6 +63,10 @@ class BinaryArray {
 /// std::invalid_argument on a NUL byte, which no text can hold.
 std::string sql_literal(std::string_view text);
 
+/// A stored event's name as the enum. Throws std::runtime_error on a name the program does
+/// not know: the entries table's CHECK allows none, so the database is not the one migrated.
+ledger::Event event_from_text(std::string_view text);
+
 /// Parses bytea text output ("\x0a1b...") or plain hex into a hash.
 ledger::Hash hash_from_bytea(std::string_view text);
 

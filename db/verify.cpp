@@ -194,8 +194,10 @@ class AwardLedger {
   public:
     explicit AwardLedger(soci::session& sql) : awards_(select_all_awards(sql)) {}
 
-    /// `counts_as`: the event the entry's postings count under.
-    void add(const ledger::Entry& entry, std::string_view counts_as, Checks& checks) {
+    /// `counts_as`: the event the entry's postings count under. A reversal of an entry not
+    /// seen counts as manual: it moves the balance of 1100 and no figure (the carried check
+    /// has failed it already).
+    void add(const ledger::Entry& entry, std::optional<ledger::Event> counts_as, Checks& checks) {
         const auto& d = entry.draft;
         for (const auto& p : d.postings) {
             if (p.award.empty() && p.account != ledger::chart::loans_receivable)
@@ -212,7 +214,8 @@ class AwardLedger {
             if (award == awards_.end())
                 continue;
             auto& figures = figures_[p.award];
-            ledger::add_posting(figures, p.account, counts_as, p.amount, d.effective_on);
+            ledger::add_posting(figures, p.account, counts_as.value_or(ledger::Event::manual),
+                                p.amount, d.effective_on);
             if (figures.disbursed > award->second.approved) {
                 Checks::fail(checks.within_award, entry.seq,
                              "award " + p.award + " is disbursed beyond its approved amount");
@@ -246,26 +249,21 @@ class AwardLedger {
 class EventsBySeq {
   public:
     /// Records `entry`'s event; returns the event its postings count under (empty for a
-    /// reversal of an entry not seen, or of an unknown event).
-    std::string_view add(const ledger::Entry& entry) {
+    /// reversal of an entry not seen).
+    std::optional<ledger::Event> add(const ledger::Entry& entry) {
         const auto& d = entry.draft;
         const auto seq = static_cast<std::size_t>(entry.seq);
         if (events_.size() <= seq)
-            events_.resize(seq + 1, kUnknown);
-        const auto it = std::find(ledger::kEvents.begin(), ledger::kEvents.end(), d.event);
-        events_[seq] = static_cast<std::uint8_t>(it - ledger::kEvents.begin());
-        std::string_view reversed;
-        if (d.reverses && *d.reverses > 0 && static_cast<std::size_t>(*d.reverses) < seq) {
-            const auto index = events_[static_cast<std::size_t>(*d.reverses)];
-            if (index < ledger::kEvents.size())
-                reversed = ledger::kEvents[index];
-        }
+            events_.resize(seq + 1);
+        events_[seq] = d.event;
+        std::optional<ledger::Event> reversed;
+        if (d.reverses && *d.reverses > 0 && static_cast<std::size_t>(*d.reverses) < seq)
+            reversed = events_[static_cast<std::size_t>(*d.reverses)];
         return ledger::counts_as(d, reversed);
     }
 
   private:
-    static constexpr std::uint8_t kUnknown = ledger::kEvents.size();
-    std::vector<std::uint8_t> events_;  ///< by seq: index into ledger::kEvents
+    std::vector<std::optional<ledger::Event>> events_;  ///< by seq
 };
 
 /// Re-derives the audit log's chain: each row's hash is SHA-256(previous hash ‖ its fields,
@@ -465,7 +463,7 @@ VerifyReport verify_journal(const std::string& conninfo) {
                 Checks::fail(checks.carried, entry.seq,
                              "its postings do not all carry its day and the event it counts "
                              "under (" +
-                                 std::string(counts_as) + ")");
+                                 std::string(counts_as ? ledger::to_string(*counts_as) : "") + ")");
             }
             awards.add(entry, counts_as, checks);
             expected = entry.seq + 1;

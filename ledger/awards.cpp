@@ -3,36 +3,24 @@
 #include <algorithm>
 #include <array>
 
+#include "ledger/enum_names.hpp"
+
 namespace riziki::ledger {
 
 namespace {
 
-/// Names of an enum's values, in order, for to_string and parse.
-template <typename E, std::size_t N>
-struct Names {
-    std::array<std::string_view, N> names;
-    std::string_view name(E value) const { return names.at(static_cast<std::size_t>(value)); }
-    std::optional<E> parse(std::string_view text) const {
-        for (std::size_t i = 0; i < N; ++i) {
-            if (names[i] == text)
-                return static_cast<E>(i);
-        }
-        return std::nullopt;
-    }
-};
-
-constexpr Names<AwardKind, 2> kKinds{{"grant", "loan"}};
-constexpr Names<AwardStatus, 6> kStatuses{
+constexpr EnumNames<AwardKind, 2> kKinds{{"grant", "loan"}};
+constexpr EnumNames<AwardStatus, 6> kStatuses{
     {"approved", "active", "repaid", "written_off", "forgiven", "closed"}};
-constexpr Names<Channel, 4> kChannels{{"mpesa", "bank", "cash", "in_kind"}};
-constexpr Names<InterestPeriod, 2> kPeriods{{"year", "month"}};
-constexpr Names<InterestMethod, 2> kMethods{{"declining_balance", "flat"}};
-constexpr Names<Amortization, 2> kAmortizations{{"equal_installments", "equal_principal"}};
-constexpr Names<RepaymentUnit, 3> kUnits{{"days", "weeks", "months"}};
+constexpr EnumNames<Channel, 4> kChannels{{"mpesa", "bank", "cash", "in_kind"}};
+constexpr EnumNames<InterestPeriod, 2> kPeriods{{"year", "month"}};
+constexpr EnumNames<InterestMethod, 2> kMethods{{"declining_balance", "flat"}};
+constexpr EnumNames<Amortization, 2> kAmortizations{{"equal_installments", "equal_principal"}};
+constexpr EnumNames<RepaymentUnit, 3> kUnits{{"days", "weeks", "months"}};
 
 Planned refuse(Rejection reason, std::string field = "") {
     Planned planned;
-    planned.check = {reason, 0};
+    planned.check = {reason, {}};
     planned.field = std::move(field);
     return planned;
 }
@@ -55,12 +43,12 @@ Planned finish(EntryDraft draft, const LedgerContext& context, Allocation alloca
     return planned;
 }
 
-EntryDraft draft_for(const Date& on, std::string memo, std::string_view event,
+EntryDraft draft_for(const Date& on, std::string memo, Event event,
                      const std::string& recorded_by) {
     EntryDraft draft;
     draft.effective_on = on;
     draft.memo = std::move(memo);
-    draft.event = std::string(event);
+    draft.event = event;
     draft.recorded_by = recorded_by;
     return draft;
 }
@@ -95,7 +83,7 @@ Planned plan_receipt(const Receipt& r, const Books& books, const LedgerContext& 
     if (reference_used(books, r.channel, r.reference))
         return refuse(Rejection::duplicate_reference, "reference");
     auto draft =
-        draft_for(r.received_on, with_reference("Donor receipt", r.reference), "receipt", by);
+        draft_for(r.received_on, with_reference("Donor receipt", r.reference), Event::receipt, by);
     draft.postings = {
         Posting{std::string(channel_account(r.channel)), r.fund, currency->second, r.amount, "",
                 ""},
@@ -128,7 +116,7 @@ Planned plan_disbursement(const Disbursement& d, const Books& books, const Ledge
         // The schedule must still be possible from this date (a fixed first due date can
         // fall before a late disbursement).
         AwardFigures after = book->figures;
-        add_posting(after, chart::loans_receivable, "disbursement", d.amount, d.disbursed_on);
+        add_posting(after, chart::loans_receivable, Event::disbursement, d.amount, d.disbursed_on);
         if (!award_schedule(award, after).ok())
             return refuse(Rejection::invalid_loan_terms, "disbursed_on");
     }
@@ -137,7 +125,7 @@ Planned plan_disbursement(const Disbursement& d, const Books& books, const Ledge
                   with_reference(std::string(award.kind == AwardKind::loan ? "Loan" : "Grant") +
                                      " disbursement " + award.id,
                                  d.reference),
-                  "disbursement", by);
+                  Event::disbursement, by);
     const bool in_kind = d.channel == Channel::in_kind;
     const std::string_view debit = award.kind == AwardKind::loan ? chart::loans_receivable
                                    : in_kind                     ? chart::in_kind_grants
@@ -177,7 +165,7 @@ Planned plan_repayment(const Repayment& r, const Books& books, const LedgerConte
     if (recovery) {
         auto draft = draft_for(
             r.paid_on, with_reference("Recovery on written-off loan " + award.id, r.reference),
-            "recovery", by);
+            Event::recovery, by);
         draft.postings = {posting(cash, award, r.amount),
                           posting(chart::recoveries, award, -r.amount)};
         return finish(std::move(draft), context);
@@ -187,7 +175,7 @@ Planned plan_repayment(const Repayment& r, const Books& books, const LedgerConte
         return refuse(Rejection::invalid_loan_terms, "award");
     auto allocation = allocate_repayment(schedule.schedule, figures, r.amount);
     auto draft = draft_for(r.paid_on, with_reference("Loan repayment " + award.id, r.reference),
-                           "repayment", by);
+                           Event::repayment, by);
     draft.postings.push_back(posting(cash, award, r.amount));
     if (allocation.interest > 0)
         draft.postings.push_back(posting(chart::interest_income, award, -allocation.interest));
@@ -218,7 +206,7 @@ Planned plan_closure(const Closure& c, const Books& books, const LedgerContext& 
     auto draft = draft_for(c.on,
                            (write_off ? "Write-off of loan " : "Forgiveness of loan ") + award.id +
                                (c.reason.empty() ? "" : ": " + c.reason),
-                           write_off ? "write_off" : "forgiveness", by);
+                           write_off ? Event::write_off : Event::forgiveness, by);
     draft.postings = {posting(write_off ? chart::loan_losses : chart::grants, award, outstanding),
                       posting(chart::loans_receivable, award, -outstanding)};
     return finish(std::move(draft), context);
@@ -269,11 +257,6 @@ std::optional<RepaymentUnit> parse_repayment_unit(std::string_view text) {
     return kUnits.parse(text);
 }
 
-bool is_cash_account(std::string_view account) {
-    return std::find(std::begin(kCashAccounts), std::end(kCashAccounts), account) !=
-           std::end(kCashAccounts);
-}
-
 std::string_view channel_account(Channel channel) {
     switch (channel) {
         case Channel::mpesa:
@@ -288,32 +271,44 @@ std::string_view channel_account(Channel channel) {
     return chart::payable;
 }
 
-void add_posting(AwardFigures& f, std::string_view account, std::string_view event,
-                 const Amount& amount, const Date& effective_on) {
+void add_posting(AwardFigures& f, std::string_view account, Event event, const Amount& amount,
+                 const Date& effective_on) {
     if (account == chart::loans_receivable)
         f.outstanding += amount;
-    if (event == "disbursement") {
-        if (account == chart::loans_receivable || account == chart::grants ||
-            account == chart::in_kind_grants) {
-            f.disbursed += amount;
-            if (!f.first_disbursed_on || effective_on < *f.first_disbursed_on)
-                f.first_disbursed_on = effective_on;
-        } else if (account == chart::charges) {
-            f.fees += amount;
+    if (const auto* row = classify(event, account)) {
+        const Amount value = row->sign * amount;
+        switch (row->figure) {
+            case Figure::grants_paid:
+            case Figure::grants_in_kind:
+            case Figure::loans_disbursed:
+                f.disbursed += value;
+                if (!f.first_disbursed_on || effective_on < *f.first_disbursed_on)
+                    f.first_disbursed_on = effective_on;
+                break;
+            case Figure::fees:
+                f.fees += value;
+                break;
+            case Figure::principal_repaid:
+                f.principal_repaid += value;
+                break;
+            case Figure::interest_paid:
+                f.interest_paid += value;
+                break;
+            case Figure::overpaid:
+                f.overpaid += value;
+                break;
+            case Figure::written_off:
+                f.written_off += value;
+                break;
+            case Figure::forgiven:
+                f.forgiven += value;
+                break;
+            case Figure::recovered:
+                f.recovered += value;
+                break;
+            case Figure::received:
+                break;
         }
-    } else if (event == "repayment") {
-        if (account == chart::loans_receivable)
-            f.principal_repaid -= amount;
-        else if (account == chart::interest_income)
-            f.interest_paid -= amount;
-        else if (account == chart::overpayments)
-            f.overpaid -= amount;
-    } else if (event == "write_off" && account == chart::loan_losses) {
-        f.written_off += amount;
-    } else if (event == "forgiveness" && account == chart::grants) {
-        f.forgiven += amount;
-    } else if (event == "recovery" && account == chart::recoveries) {
-        f.recovered -= amount;
     }
     if (f.disbursed == 0)
         f.first_disbursed_on.reset();
@@ -328,11 +323,11 @@ AwardFigures figures_of(const PostingSums& sums) {
     return figures;
 }
 
-void add_posting(FundFigures& f, std::string_view account, std::string_view event,
-                 const Amount& amount, const Date& effective_on) {
+void add_posting(FundFigures& f, std::string_view account, Event event, const Amount& amount,
+                 const Date& effective_on) {
     add_posting(f.awards, account, event, amount, effective_on);
-    if (event == "receipt" && account == chart::grant_revenue)
-        f.received -= amount;
+    if (const auto* row = classify(event, account); row && row->figure == Figure::received)
+        f.received += row->sign * amount;
     if (is_cash_account(account))
         f.cash += amount;
 }
@@ -348,6 +343,25 @@ AwardStatus derive_status(const Award& award, const AwardFigures& f) {
         return f.disbursed >= award.approved ? AwardStatus::closed : AwardStatus::active;
     return f.disbursed >= award.approved && f.outstanding <= 0 ? AwardStatus::repaid
                                                                : AwardStatus::active;
+}
+
+bool status_of_kind(AwardKind kind, AwardStatus status) {
+    switch (status) {
+        case AwardStatus::approved:
+        case AwardStatus::active:
+            return true;
+        case AwardStatus::closed:
+            return kind == AwardKind::grant;
+        case AwardStatus::repaid:
+        case AwardStatus::written_off:
+        case AwardStatus::forgiven:
+            return kind == AwardKind::loan;
+    }
+    return false;
+}
+
+bool status_change_allowed(AwardKind kind, AwardStatus from, AwardStatus to) {
+    return from == to || (status_of_kind(kind, from) && status_of_kind(kind, to));
 }
 
 namespace {
@@ -546,7 +560,7 @@ std::optional<std::pair<Channel, std::string>> command_reference(const Command& 
         command);
 }
 
-void Books::apply(const EntryDraft& draft, std::string_view event) {
+void Books::apply(const EntryDraft& draft, Event event) {
     std::set<std::string> touched;
     for (const auto& p : draft.postings) {
         if (is_cash_account(p.account)) {

@@ -14,6 +14,7 @@
 #include <variant>
 #include <vector>
 
+#include "ledger/chart.hpp"
 #include "ledger/date.hpp"
 #include "ledger/journal.hpp"
 #include "ledger/money.hpp"
@@ -40,27 +41,6 @@ std::optional<InterestPeriod> parse_interest_period(std::string_view text);
 std::optional<InterestMethod> parse_interest_method(std::string_view text);
 std::optional<Amortization> parse_amortization(std::string_view text);
 std::optional<RepaymentUnit> parse_repayment_unit(std::string_view text);
-
-/// Accounts of the default chart the posting rules use.
-namespace chart {
-inline constexpr std::string_view bank = "1010";
-inline constexpr std::string_view mpesa = "1020";
-inline constexpr std::string_view cash = "1030";
-inline constexpr std::string_view loans_receivable = "1100";
-inline constexpr std::string_view overpayments = "2100";
-inline constexpr std::string_view payable = "2200";
-inline constexpr std::string_view grant_revenue = "4100";
-inline constexpr std::string_view interest_income = "4200";
-inline constexpr std::string_view recoveries = "4300";
-inline constexpr std::string_view grants = "5100";
-inline constexpr std::string_view in_kind_grants = "5110";
-inline constexpr std::string_view loan_losses = "5200";
-inline constexpr std::string_view charges = "5300";
-}  // namespace chart
-
-/// The cash accounts whose sum is a fund's available cash.
-inline constexpr std::string_view kCashAccounts[] = {chart::bank, chart::mpesa, chart::cash};
-bool is_cash_account(std::string_view account);
 
 /// The account a channel pays from or into: bank 1010, mpesa 1020, cash 1030; in kind
 /// moves no cash and goes through accounts payable 2200.
@@ -95,15 +75,16 @@ struct AwardFigures {
     std::optional<Date> first_disbursed_on;
 };
 
-/// Adds one posting (its account, the event it counts under, its effective date).
-void add_posting(AwardFigures& figures, std::string_view account, std::string_view event,
-                 const Amount& amount, const Date& effective_on);
+/// Adds one posting (its account, the event it counts under, its effective date), as
+/// `kClassification` says: the award's figures are the classified sums of its postings.
+void add_posting(AwardFigures& figures, std::string_view account, Event event, const Amount& amount,
+                 const Date& effective_on);
 
 /// An award's postings summed per day, account and event counted under. Every reader of
 /// stored postings folds them into figures through this form, in this key order, so the
 /// figures do not depend on the order the postings were read in (first_disbursed_on
 /// restarts whenever the disbursed total returns to zero).
-using PostingSums = std::map<std::tuple<Date, std::string, std::string>, Amount>;
+using PostingSums = std::map<std::tuple<Date, std::string, Event>, Amount>;
 
 /// The figures `sums` imply, folded in day, account, event order.
 AwardFigures figures_of(const PostingSums& sums);
@@ -114,13 +95,25 @@ struct FundFigures {
     Amount received = 0;  ///< credits to 4100 from receipts
     Amount cash = 0;      ///< available cash: the balance of its cash accounts
 };
-void add_posting(FundFigures& figures, std::string_view account, std::string_view event,
-                 const Amount& amount, const Date& effective_on);
+void add_posting(FundFigures& figures, std::string_view account, Event event, const Amount& amount,
+                 const Date& effective_on);
 
 /// The status the figures imply: written off or forgiven while those stand; approved until
 /// something is disbursed; a grant is closed once fully disbursed; a loan is repaid once
 /// fully disbursed and nothing is outstanding; otherwise active.
 AwardStatus derive_status(const Award& award, const AwardFigures& figures);
+
+/// The award lifecycle. A grant is approved, active or closed; a loan approved, active,
+/// repaid, written_off or forgiven. Within its kind an award can go from any status to any
+/// other, and one entry can make most such moves: a reversal undoes a disbursement, a
+/// repayment or a write-off in any order, and the writer stores one status per award per
+/// batch (a disbursement and its full repayment: approved to repaid). What never happens
+/// is a status of the other kind. The awards trigger (migration 0013) allows the same, and
+/// a database test walks every kind and pair against `status_change_allowed`.
+bool status_of_kind(AwardKind kind, AwardStatus status);
+
+/// Whether an award of `kind` may go from `from` to `to` (true for no change).
+bool status_change_allowed(AwardKind kind, AwardStatus from, AwardStatus to);
 
 /// The schedule a loan repays: the disbursed principal from the first disbursement, on the
 /// award's terms (the approved amount from the approval date before anything is disbursed).
@@ -253,7 +246,7 @@ struct Books {
 
     /// Books an accepted entry: moves fund cash, award figures and statuses. `event` is the
     /// event the entry counts under: its own, or for a reversal the reversed entry's.
-    void apply(const EntryDraft& draft, std::string_view event);
+    void apply(const EntryDraft& draft, Event event);
 };
 
 /// What a command posts, or why it cannot.

@@ -96,82 +96,38 @@ void append_field(std::string& out, std::string_view name, std::string_view valu
 
 }  // namespace
 
-std::string_view to_string(AccountType type) {
-    switch (type) {
-        case AccountType::asset:
-            return "asset";
-        case AccountType::liability:
-            return "liability";
-        case AccountType::net_assets:
-            return "net_assets";
-        case AccountType::revenue:
-            return "revenue";
-        case AccountType::expense:
-            return "expense";
-    }
-    return "asset";
-}
-
-std::optional<AccountType> parse_account_type(std::string_view text) {
-    for (auto type : {AccountType::asset, AccountType::liability, AccountType::net_assets,
-                      AccountType::revenue, AccountType::expense}) {
-        if (to_string(type) == text)
-            return type;
-    }
-    return std::nullopt;
-}
-
 const std::vector<Account>& default_chart() {
-    static const std::vector<Account> chart{
-        {"1010", "Bank", AccountType::asset},
-        {"1020", "M-Pesa float", AccountType::asset},
-        {"1030", "Cash on hand", AccountType::asset},
-        {"1100", "Loans receivable", AccountType::asset},
-        {"1900", "Due from other funds", AccountType::asset},
-        {"2100", "Survivor overpayments", AccountType::liability},
-        {"2200", "Accounts payable", AccountType::liability},
-        {"2900", "Due to other funds", AccountType::liability},
-        {"3100", "Net assets with donor restrictions", AccountType::net_assets},
-        {"3200", "Net assets without donor restrictions", AccountType::net_assets},
-        {"4100", "Grant revenue", AccountType::revenue},
-        {"4200", "Loan interest income", AccountType::revenue},
-        {"4300", "Recoveries on written-off loans", AccountType::revenue},
-        {"5100", "Livelihood grants to survivors", AccountType::expense},
-        {"5110", "In-kind business assets to survivors", AccountType::expense},
-        {"5200", "Loan losses written off", AccountType::expense},
-        {"5300", "Transfer and M-Pesa charges", AccountType::expense},
-    };
+    static const std::vector<Account> chart = [] {
+        std::vector<Account> accounts;
+        for (const auto& a : kDefaultChart)
+            accounts.push_back({std::string(a.code), std::string(a.name), a.type});
+        return accounts;
+    }();
     return chart;
-}
-
-bool is_known_event(std::string_view event) {
-    return std::find(kEvents.begin(), kEvents.end(), event) != kEvents.end();
 }
 
 EntryCheck validate_entry(const EntryDraft& draft, const LedgerContext& context) {
     if (draft.postings.size() < 2)
-        return {Rejection::postings_too_few, 0};
+        return {Rejection::postings_too_few, {}};
     if (draft.postings.size() > kPostingsPerEntryMax)
-        return {Rejection::postings_too_many, 0};
+        return {Rejection::postings_too_many, {}};
     if (draft.memo.size() > kMemoBytesMax)
-        return {Rejection::memo_too_long, 0};
-    if (!is_known_event(draft.event))
-        return {Rejection::invalid_event, 0};
+        return {Rejection::memo_too_long, {}};
     // A reversal and only a reversal names the entry it reverses.
-    if (draft.reverses.has_value() != (draft.event == "reversal")) {
-        return {Rejection::invalid_event, 0};
+    if (draft.reverses.has_value() != (draft.event == Event::reversal)) {
+        return {Rejection::invalid_event, {}};
     }
     if (!valid_code(draft.recorded_by, false))
-        return {Rejection::invalid_reference, 0};
+        return {Rejection::invalid_reference, {}};
     if (!valid_text(draft.memo) || !valid_text(draft.recorded_by)) {
-        return {Rejection::invalid_text, 0};
+        return {Rejection::invalid_text, {}};
     }
     for (std::size_t i = 0; i < draft.postings.size(); ++i) {
         if (auto check = check_posting(draft.postings[i], i, context); !check.ok())
             return check;
     }
     if (context.closed_periods.contains(period_of(draft.effective_on))) {
-        return {Rejection::period_closed, 0};
+        return {Rejection::period_closed, {}};
     }
     if (auto i = first_unbalanced(draft.postings, [](const Posting& p) { return p.currency; })) {
         return {Rejection::unbalanced_entry, *i};
@@ -187,7 +143,7 @@ EntryDraft reversal_of(const Entry& original, const Date& effective_on, std::str
     EntryDraft draft;
     draft.effective_on = effective_on;
     draft.memo = std::move(memo);
-    draft.event = "reversal";
+    draft.event = Event::reversal;
     draft.recorded_by = std::move(recorded_by);
     draft.reverses = original.seq;
     draft.postings = original.draft.postings;
@@ -196,8 +152,8 @@ EntryDraft reversal_of(const Entry& original, const Date& effective_on, std::str
     return draft;
 }
 
-std::string_view counts_as(const EntryDraft& draft, std::string_view reversed_event) {
-    return draft.reverses ? reversed_event : std::string_view(draft.event);
+std::optional<Event> counts_as(const EntryDraft& draft, std::optional<Event> reversed_event) {
+    return draft.reverses ? reversed_event : std::optional<Event>(draft.event);
 }
 
 Rejection check_reversal(const Entry& original, const Date& effective_on, bool already_reversed) {
@@ -216,7 +172,7 @@ void append_canonical(std::string& out, const Entry& entry) {
     append_field(out, "seq", std::to_string(entry.seq));
     append_field(out, "recorded_at_us", std::to_string(entry.recorded_at_us));
     append_field(out, "effective_on", format_date(d.effective_on));
-    append_field(out, "event", d.event);
+    append_field(out, "event", to_string(d.event));
     append_field(out, "recorded_by", d.recorded_by);
     append_field(out, "memo", d.memo);
     append_field(out, "reverses", d.reverses ? std::to_string(*d.reverses) : "");

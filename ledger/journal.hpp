@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ledger/chart.hpp"
 #include "ledger/date.hpp"
 #include "ledger/money.hpp"
 #include "ledger/rejection.hpp"
@@ -21,24 +22,14 @@ inline constexpr std::size_t kPostingsPerEntryMax = 500;
 inline constexpr std::size_t kMemoBytesMax = 1000;
 inline constexpr std::size_t kCodeBytesMax = 64;
 
-enum class AccountType : std::uint8_t { asset, liability, net_assets, revenue, expense };
-std::string_view to_string(AccountType type);
-std::optional<AccountType> parse_account_type(std::string_view text);
-
 struct Account {
     std::string code;
     std::string name;
     AccountType type;
 };
 
-/// The default chart of accounts (SPEC §5), seeded by the first migration.
+/// The default chart of accounts (SPEC §5): `kDefaultChart` as owned strings.
 const std::vector<Account>& default_chart();
-
-/// Events that cause entries; the set is closed so reports can rely on it.
-inline constexpr std::array<std::string_view, 10> kEvents{
-    "manual",      "receipt",  "disbursement", "repayment", "write_off",
-    "forgiveness", "recovery", "reversal",     "transfer",  "opening_balance"};
-bool is_known_event(std::string_view event);
 
 /// One line of an entry. Debit > 0, credit < 0. Survivor and award are empty when absent.
 struct Posting {
@@ -55,7 +46,7 @@ struct Posting {
 struct EntryDraft {
     Date effective_on;
     std::string memo;
-    std::string event = "manual";
+    Event event = Event::manual;
     std::string recorded_by;
     std::optional<std::int64_t> reverses;  // sequence of the entry this one reverses
     std::vector<Posting> postings;
@@ -83,13 +74,13 @@ struct LedgerContext {
 
 struct EntryCheck {
     Rejection reason = Rejection::none;
-    std::size_t posting = 0;  // index of the offending posting, where there is one
+    std::optional<std::size_t> posting;  ///< index of the offending posting, if one is
     bool ok() const { return reason == Rejection::none; }
 };
 
 /// Checks a draft against every journal rule in a fixed order; the first failure wins:
-/// postings_too_few, postings_too_many, memo_too_long, invalid_event (also: `reverses` set
-/// without event "reversal" or the reverse), invalid_reference (recorded_by), invalid_text
+/// postings_too_few, postings_too_many, memo_too_long, invalid_event (`reverses` set
+/// without event reversal or the reverse), invalid_reference (recorded_by), invalid_text
 /// (memo, recorded_by); then per posting invalid_reference, invalid_text, zero_posting,
 /// invalid_amount, unknown_account, unknown_fund, currency_mismatch; then period_closed,
 /// unbalanced_entry, unbalanced_fund.
@@ -102,7 +93,8 @@ EntryDraft reversal_of(const Entry& original, const Date& effective_on, std::str
 /// The event an entry's postings count under: its own, or for a reversal the event of the
 /// entry it reverses (`reversed_event`), so that a reversed disbursement un-disburses.
 /// Every posting carries it, and reports and award figures sum by it.
-std::string_view counts_as(const EntryDraft& draft, std::string_view reversed_event);
+/// Empty for a reversal whose reversed event is not known.
+std::optional<Event> counts_as(const EntryDraft& draft, std::optional<Event> reversed_event);
 
 /// Rules for reversing: not twice, not dated before the original.
 [[nodiscard]] Rejection check_reversal(const Entry& original, const Date& effective_on,

@@ -53,6 +53,62 @@ enum class Rejection : std::uint16_t {
     before_enrolment = 65,  // an award or outcome dated before the survivor enrolled
 };
 
+/// What a rejection is about: the entry or command as a whole, or one of its postings
+/// (then `EntryCheck::posting` says which, and the API names the field `postings[i]`).
+enum class Scope : std::uint8_t { entry, posting };
+
+/// A reason with its stable problem `code` and the HTTP status the API answers it with.
+struct RejectionInfo {
+    Rejection reason;
+    std::string_view code;
+    int http_status;
+    Scope scope;
+};
+
+/// Every reason, once. The API's status, the problem code and the field a rejection names
+/// all come from here.
+inline constexpr RejectionInfo kRejections[] = {
+    {Rejection::none, "none", 422, Scope::entry},
+    {Rejection::postings_too_few, "postings_too_few", 422, Scope::entry},
+    {Rejection::postings_too_many, "postings_too_many", 422, Scope::entry},
+    {Rejection::memo_too_long, "memo_too_long", 422, Scope::entry},
+    {Rejection::invalid_event, "invalid_event", 422, Scope::entry},
+    {Rejection::invalid_reference, "invalid_reference", 422, Scope::posting},
+    {Rejection::zero_posting, "zero_posting", 422, Scope::posting},
+    {Rejection::invalid_amount, "invalid_amount", 422, Scope::posting},
+    {Rejection::unknown_account, "unknown_account", 422, Scope::posting},
+    {Rejection::unknown_fund, "unknown_fund", 422, Scope::posting},
+    {Rejection::currency_mismatch, "currency_mismatch", 422, Scope::posting},
+    {Rejection::period_closed, "period_closed", 409, Scope::entry},
+    {Rejection::unbalanced_entry, "unbalanced_entry", 422, Scope::entry},
+    {Rejection::unbalanced_fund, "unbalanced_fund", 422, Scope::entry},
+    {Rejection::invalid_text, "invalid_text", 422, Scope::posting},
+    {Rejection::entry_not_found, "entry_not_found", 404, Scope::entry},
+    {Rejection::already_reversed, "already_reversed", 409, Scope::entry},
+    {Rejection::reversal_before_original, "reversal_before_original", 422, Scope::entry},
+    {Rejection::period_already_closed, "period_already_closed", 409, Scope::entry},
+    {Rejection::idempotency_key_reused, "idempotency_key_reused", 409, Scope::entry},
+    {Rejection::award_not_found, "award_not_found", 404, Scope::entry},
+    {Rejection::award_not_active, "award_not_active", 409, Scope::entry},
+    {Rejection::exceeds_award, "exceeds_award", 422, Scope::entry},
+    {Rejection::insufficient_fund_balance, "insufficient_fund_balance", 422, Scope::entry},
+    {Rejection::duplicate_reference, "duplicate_reference", 409, Scope::entry},
+    {Rejection::nothing_outstanding, "nothing_outstanding", 409, Scope::entry},
+    {Rejection::not_a_loan, "not_a_loan", 422, Scope::entry},
+    {Rejection::invalid_loan_terms, "invalid_loan_terms", 422, Scope::entry},
+    {Rejection::invalid_channel, "invalid_channel", 422, Scope::entry},
+    {Rejection::dated_before_award, "dated_before_award", 422, Scope::entry},
+    {Rejection::survivor_already_enrolled, "survivor_already_enrolled", 409, Scope::entry},
+    {Rejection::survivor_not_found, "survivor_not_found", 404, Scope::entry},
+    {Rejection::cohort_not_found, "cohort_not_found", 404, Scope::entry},
+    {Rejection::donor_not_found, "donor_not_found", 404, Scope::entry},
+    {Rejection::already_exists, "already_exists", 409, Scope::entry},
+    {Rejection::before_enrolment, "before_enrolment", 422, Scope::entry},
+};
+
+/// The table's row for `reason` (every reason has one: a test walks the enum).
+const RejectionInfo& info(Rejection reason);
+
 std::string_view to_string(Rejection reason);
 
 /// The rejection whose name is `code`, if any (the inverse of to_string).

@@ -15,6 +15,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "ledger/assert.hpp"
 #include "reports/display.hpp"
 #include "reports/donor_report.hpp"
 
@@ -553,11 +554,8 @@ std::pair<std::string, int> render(const DonorReport& report, int page_count) {
 std::string donor_report_pdf(const DonorReport& report) {
     const int pages = render(report, 0).second;
     auto [bytes, rendered] = render(report, pages);
-    if (rendered != pages) {
-        // The footers are drawn outside the flow, so both passes break pages alike.
-        std::fprintf(stderr, "donor_report_pdf: %d pages counted, %d rendered\n", pages, rendered);
-        std::abort();
-    }
+    // The footers are drawn outside the flow, so both passes break pages alike.
+    RIZIKI_ASSERT(rendered == pages);
     return std::move(bytes);
 }
 

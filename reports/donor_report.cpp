@@ -74,11 +74,41 @@ bool in_period(const Date& day, const DonorReportInput& in) {
     return in.from <= day && day <= in.to;
 }
 
+/// The fund statement's line a classified figure adds to (awards' written-off and
+/// forgiven amounts are no cash movement: no line, null).
+Amount* statement_line(FundStatement& s, ledger::Figure figure) {
+    using ledger::Figure;
+    switch (figure) {
+        case Figure::received:
+            return &s.receipts;
+        case Figure::grants_paid:
+            return &s.grants_paid;
+        case Figure::grants_in_kind:
+            return &s.grants_in_kind;
+        case Figure::loans_disbursed:
+            return &s.loans_disbursed;
+        case Figure::fees:
+            return &s.fees;
+        case Figure::principal_repaid:
+            return &s.principal_repaid;
+        case Figure::interest_paid:
+            return &s.interest_received;
+        case Figure::overpaid:
+            return &s.overpayments_received;
+        case Figure::recovered:
+            return &s.recoveries;
+        case Figure::written_off:
+        case Figure::forgiven:
+            break;
+    }
+    return nullptr;
+}
+
 void statement_of(const DonorReportInput& in, DonorReport& r) {
     auto& s = r.statement;
     // Cash moved per day and event, netted over the cash accounts (a bank-to-M-Pesa
     // transfer moves none).
-    std::map<std::pair<long, std::string>, Amount> cash_moved;
+    std::map<std::pair<long, ledger::Event>, Amount> cash_moved;
     for (const auto& d : in.fund_sums) {
         const bool cash = ledger::is_cash_account(d.account);
         if (d.account == ledger::chart::loans_receivable && d.day <= in.to)
@@ -94,26 +124,10 @@ void statement_of(const DonorReportInput& in, DonorReport& r) {
             s.closing_cash += d.amount;  // the period's movement; opening added below
             cash_moved[{day_number(d.day), d.event}] += d.amount;
         }
-        const auto& a = d.account;
-        const auto& e = d.event;
-        if (e == "receipt" && a == ledger::chart::grant_revenue)
-            s.receipts -= d.amount;
-        else if (e == "disbursement" && a == ledger::chart::grants)
-            s.grants_paid += d.amount;
-        else if (e == "disbursement" && a == ledger::chart::in_kind_grants)
-            s.grants_in_kind += d.amount;
-        else if (e == "disbursement" && a == ledger::chart::loans_receivable)
-            s.loans_disbursed += d.amount;
-        else if (e == "disbursement" && a == ledger::chart::charges)
-            s.fees += d.amount;
-        else if (e == "repayment" && a == ledger::chart::loans_receivable)
-            s.principal_repaid -= d.amount;
-        else if (e == "repayment" && a == ledger::chart::interest_income)
-            s.interest_received -= d.amount;
-        else if (e == "repayment" && a == ledger::chart::overpayments)
-            s.overpayments_received -= d.amount;
-        else if (e == "recovery" && a == ledger::chart::recoveries)
-            s.recoveries -= d.amount;
+        if (const auto* row = ledger::classify(d.event, d.account)) {
+            if (auto* line = statement_line(s, row->figure))
+                *line += row->sign * d.amount;
+        }
     }
     std::map<std::string, MonthFlow> months;
     for (const auto& [key, amount] : cash_moved) {
@@ -229,10 +243,10 @@ void awards_and_loans(const DonorReportInput& in, DonorReport& r,
         const bool counted = a.survivor.consent_donor_reporting;
         bool disbursed_in_period = false;
         for (const auto& p : a.postings) {
-            if (p.event != "disbursement" || !in_period(p.day, in))
+            if (!in_period(p.day, in))
                 continue;
-            if (p.account == ledger::chart::loans_receivable ||
-                p.account == ledger::chart::grants || p.account == ledger::chart::in_kind_grants) {
+            if (const auto* row = ledger::classify(p.event, p.account);
+                row && ledger::is_disbursed(row->figure)) {
                 r.amount_disbursed += p.amount;
                 disbursed_in_period = true;
             }
@@ -255,8 +269,8 @@ void awards_and_loans(const DonorReportInput& in, DonorReport& r,
             }
         }
         for (const auto& p : a.postings) {
-            if (p.event == "write_off" && p.account == ledger::chart::loan_losses &&
-                in_period(p.day, in)) {
+            const auto* row = ledger::classify(p.event, p.account);
+            if (row && row->figure == ledger::Figure::written_off && in_period(p.day, in)) {
                 r.written_off += p.amount;
             }
         }
@@ -266,7 +280,7 @@ void awards_and_loans(const DonorReportInput& in, DonorReport& r,
         if (status == ledger::AwardStatus::written_off && at_end.written_off > 0 && counted) {
             const bool in_this_period =
                 std::any_of(a.postings.begin(), a.postings.end(), [&](const AwardPosting& p) {
-                    return p.event == "write_off" && in_period(p.day, in);
+                    return p.event == ledger::Event::write_off && in_period(p.day, in);
                 });
             written_off_count += in_this_period ? 1 : 0;
         }

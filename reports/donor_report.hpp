@@ -30,7 +30,7 @@ struct SurvivorFacts {
 struct AwardPosting {
     ledger::Date day;
     std::string account;
-    std::string event;
+    ledger::Event event = ledger::Event::manual;
     ledger::Amount amount = 0;
 };
 
@@ -44,7 +44,7 @@ struct AwardFacts {
 struct FundDaySum {
     ledger::Date day;
     std::string account;
-    std::string event;
+    ledger::Event event = ledger::Event::manual;
     ledger::Amount amount = 0;
 };
 

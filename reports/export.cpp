@@ -164,7 +164,7 @@ std::string JournalExport::header(const std::vector<StoredBalance>& opening,
     ledger::Entry entry;
     entry.draft.effective_on = *opening_on;
     entry.draft.memo = "opening balances";
-    entry.draft.event = "opening_balance";
+    entry.draft.event = ledger::Event::opening_balance;
     for (const auto& b : opening) {
         entry.draft.postings.push_back({b.account, b.fund, b.currency, b.balance, "", ""});
     }
@@ -177,18 +177,20 @@ std::string JournalExport::entry(const ledger::Entry& entry) {
     std::string out;
     if (format_ == ExportFormat::csv) {
         for (const auto& p : d.postings) {
-            out += std::to_string(entry.seq) + "," + date + "," + d.event + "," +
-                   csv_field(d.memo) + "," + p.account + "," + csv_field(p.fund) + "," +
-                   p.currency + "," + plain_amount(p.amount, p.currency) + "," +
-                   csv_field(p.survivor) + "," + csv_field(p.award) + "," +
-                   ledger::to_hex(entry.hash) + "\r\n";
+            out += std::to_string(entry.seq) + "," + date + "," +
+                   std::string(ledger::to_string(d.event)) + "," + csv_field(d.memo) + "," +
+                   p.account + "," + csv_field(p.fund) + "," + p.currency + "," +
+                   plain_amount(p.amount, p.currency) + "," + csv_field(p.survivor) + "," +
+                   csv_field(p.award) + "," + ledger::to_hex(entry.hash) + "\r\n";
         }
         return out;
     }
     const bool bean = format_ == ExportFormat::beancount;
     out = date + " * " + (bean ? bean_string(d.memo) : one_line(d.memo));
-    out += bean ? "\n  seq: \"" + std::to_string(entry.seq) + "\"\n  event: \"" + d.event + "\"\n"
-                : "  ; seq:" + std::to_string(entry.seq) + ", event:" + d.event + "\n";
+    out += bean ? "\n  seq: \"" + std::to_string(entry.seq) + "\"\n  event: \"" +
+                      std::string(ledger::to_string(d.event)) + "\"\n"
+                : "  ; seq:" + std::to_string(entry.seq) +
+                      ", event:" + std::string(ledger::to_string(d.event)) + "\n";
     for (const auto& p : d.postings) {
         remember(p.account, p.fund, p.currency);
         out += "    " + account_name(p.account, p.fund) + "  " + amount(p.amount, p.currency);

@@ -12,18 +12,16 @@ std::string narrative(const std::string& text) {
     return "<narrative>" + display::markup_escape(text) + "</narrative>";
 }
 
-/// The IATI transaction type a posting feeds, or 0: money in from donors (1), grants and
+/// The IATI transaction type a figure feeds, or 0: money in from donors (1), grants and
 /// loans paid out (3), interest (5) and principal (6) repaid by borrowers.
-int transaction_type(const FundDaySum& d) {
-    using namespace ledger::chart;
-    if (d.event == "receipt" && d.account == grant_revenue)
+int transaction_type(ledger::Figure figure) {
+    if (figure == ledger::Figure::received)
         return 1;
-    if (d.event == "disbursement" &&
-        (d.account == grants || d.account == in_kind_grants || d.account == loans_receivable))
+    if (ledger::is_disbursed(figure))
         return 3;
-    if (d.event == "repayment" && d.account == interest_income)
+    if (figure == ledger::Figure::interest_paid)
         return 5;
-    if (d.event == "repayment" && d.account == loans_receivable)
+    if (figure == ledger::Figure::principal_repaid)
         return 6;
     return 0;
 }
@@ -49,14 +47,14 @@ std::string iati_activities_xml(const IatiInput& in) {
     for (const auto& d : in.fund_sums) {
         if (d.day < in.from || d.day > in.to)
             continue;
-        const int type = transaction_type(d);
+        const auto* row = ledger::classify(d.event, d.account);
+        const int type = row ? transaction_type(row->figure) : 0;
         if (type == 0)
             continue;
         const auto end =
             std::min(in.to, ledger::Date(std::chrono::year_month_day_last(
                                 d.day.year(), std::chrono::month_day_last(d.day.month()))));
-        // Receipts and repayments are credits (negative); disbursements debits.
-        totals[{ledger::format_date(end), type}] += type == 3 ? d.amount : -d.amount;
+        totals[{ledger::format_date(end), type}] += row->sign * d.amount;
     }
     const auto currency = *ledger::find_currency(in.currency);
     const std::string identifier = in.reporting_org_ref + "-" + in.fund;

@@ -50,7 +50,7 @@ inline ledger::EntryDraft receipt(const char* fund, const char* currency, long l
     ledger::EntryDraft draft;
     draft.effective_on = day(date);
     draft.memo = "donor receipt";
-    draft.event = "receipt";
+    draft.event = ledger::Event::receipt;
     draft.recorded_by = "test";
     draft.postings = {posting("1010", fund, currency, amount),
                       posting("4100", fund, currency, -amount)};

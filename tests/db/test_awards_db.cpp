@@ -4,8 +4,10 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
 #include <future>
 #include <map>
+#include <thread>
 
 #include "db/verify.hpp"
 #include "tests/db/fixture.hpp"
@@ -74,6 +76,20 @@ struct ProgramFixture : LedgerFixture {
         return std::string(to_string(store.award(id)->award.status));
     }
 };
+
+/// Returns once some backend waits on a lock (the writer, behind a held journal head).
+/// Polls the server's own view of its backends, bounded; no timing is asserted.
+void wait_for_lock_waiter(soci::session& sql) {
+    for (int i = 0; i < 10'000; ++i) {
+        int waiting = 0;
+        sql << "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'",
+            soci::into(waiting);
+        if (waiting > 0)
+            return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    BOOST_FAIL("no backend came to wait on the journal head");
+}
 
 ledger::Disbursement pay(const std::string& award, long long amount, const std::string& ref) {
     return {award, minor(amount), day("2026-01-20"), ledger::Channel::mpesa, ref, minor(0)};
@@ -318,7 +334,7 @@ BOOST_AUTO_TEST_CASE(verify_rederives_the_award_subledger) {
     f.write(ledger::EntryDraft{
         day("2026-01-20"),
         "stray",
-        "manual",
+        ledger::Event::manual,
         "test",
         std::nullopt,
         {posting("1100", "F-KES", "KES", 5), posting("1010", "F-KES", "KES", -5)}});
@@ -372,6 +388,89 @@ BOOST_AUTO_TEST_CASE(the_audit_log_is_append_only_and_chained) {
     const auto failed = failures(db::verify_journal(f.database.app_conninfo));
     BOOST_TEST(failed.size() == 1u);
     BOOST_TEST(failed.at("audit_log_chain") == 2);
+}
+
+// Regression: the awards trigger allowed single lifecycle steps only, so a batch holding a
+// disbursement and its full repayment (approved to repaid in one status write) failed
+// whole, and the writer retried its entries one by one. Both now commit in one batch.
+BOOST_AUTO_TEST_CASE(a_disbursement_and_its_full_repayment_commit_in_one_batch) {
+    ProgramFixture f;
+    f.write(receipt("F-KES", "KES", 100'000));
+    const auto loan = f.award("AW-L0000000", ledger::AwardKind::loan, 2'000);
+    const auto written_off = f.award("AW-W0000000", ledger::AwardKind::loan, 3'000);
+    const auto before = f.writer->stats();
+    // Hold the journal head so the writer's next batch waits for it, and queue behind it.
+    auto owner = f.owner();
+    soci::transaction hold(*owner);
+    *owner << "SELECT seq FROM journal_head FOR UPDATE";
+    auto first = f.writer->submit({receipt("F-KES", "KES", 1'000), std::nullopt});
+    wait_for_lock_waiter(*f.owner());
+    std::vector<std::future<db::WriteOutcome>> batch;
+    batch.push_back(f.queue(pay(loan, 2'000, "QB1")));
+    batch.push_back(f.queue(
+        ledger::Repayment{loan, minor(2'000), day("2026-02-20"), ledger::Channel::mpesa, "QB2"}));
+    batch.push_back(f.queue(pay(written_off, 3'000, "QB3")));
+    batch.push_back(f.queue(
+        ledger::Closure{ledger::Closure::Kind::write_off, written_off, day("2026-03-01"), "gone"}));
+    hold.commit();
+    BOOST_TEST((first.get().kind == Kind::committed));
+    for (auto& outcome : batch)
+        BOOST_TEST((outcome.get().kind == Kind::committed));
+    BOOST_TEST(f.status(loan) == "repaid");
+    BOOST_TEST(f.status(written_off) == "written_off");
+    const auto after = f.writer->stats();
+    BOOST_TEST(after.split == before.split);
+    BOOST_TEST(after.entries - before.entries == 5u);
+    BOOST_TEST(after.batches - before.batches == 2u);  // the receipt, then the four queued
+    BOOST_TEST(db::verify_journal(f.database.app_conninfo).ok);
+}
+
+// The awards trigger allows exactly the status changes ledger::status_change_allowed does,
+// for every kind and every pair of statuses.
+BOOST_AUTO_TEST_CASE(the_trigger_allows_the_lifecycle_the_core_defines) {
+    ProgramFixture f;
+    const auto grant = f.award("AW-G0000000", ledger::AwardKind::grant, 500);
+    const auto loan = f.award("AW-L0000000", ledger::AwardKind::loan, 500);
+    auto owner = f.owner();
+    for (const auto& [id, kind] :
+         {std::pair{grant, ledger::AwardKind::grant}, std::pair{loan, ledger::AwardKind::loan}}) {
+        for (int a = 0; a < 6; ++a) {
+            for (int b = 0; b < 6; ++b) {
+                const auto from = static_cast<ledger::AwardStatus>(a);
+                const auto to = static_cast<ledger::AwardStatus>(b);
+                const std::string from_name(to_string(from)), to_name(to_string(to));
+                BOOST_TEST_CONTEXT(to_string(kind) << ": " << from_name << " -> " << to_name) {
+                    // Put the award in `from` with the trigger off, then try the change.
+                    *owner << "ALTER TABLE awards DISABLE TRIGGER awards_status";
+                    *owner << "UPDATE awards SET status = '" + from_name + "' WHERE id = '" + id +
+                                  "'";
+                    *owner << "ALTER TABLE awards ENABLE TRIGGER awards_status";
+                    const auto error = try_sql(*owner, {"UPDATE awards SET status = '" + to_name +
+                                                        "' WHERE id = '" + id + "'"});
+                    BOOST_TEST(error.empty() == ledger::status_change_allowed(kind, from, to));
+                    if (!error.empty())
+                        BOOST_TEST(error.find("riziki:award_not_active") != std::string::npos);
+                }
+            }
+        }
+    }
+}
+
+// The accounts migration 0001 seeds are the core's chart, row for row.
+BOOST_AUTO_TEST_CASE(the_seeded_chart_is_the_cores) {
+    ProgramFixture f;
+    auto app = f.app();
+    soci::rowset<soci::row> rows = app->prepare
+                                   << "SELECT code, name, type FROM accounts ORDER BY code";
+    std::size_t i = 0;
+    for (const auto& row : rows) {
+        BOOST_TEST_REQUIRE(i < ledger::kDefaultChart.size());
+        const auto& account = ledger::kDefaultChart[i++];
+        BOOST_TEST(row.get<std::string>(0) == account.code);
+        BOOST_TEST(row.get<std::string>(1) == account.name);
+        BOOST_TEST(row.get<std::string>(2) == ledger::to_string(account.type));
+    }
+    BOOST_TEST(i == ledger::kDefaultChart.size());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

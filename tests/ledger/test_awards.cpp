@@ -88,7 +88,7 @@ struct Line {
 
 void expect_postings(const Planned& planned, const std::string& event,
                      const std::vector<Line>& lines) {
-    BOOST_TEST(planned.draft.event == event);
+    BOOST_TEST(to_string(planned.draft.event) == event);
     BOOST_TEST_REQUIRE(planned.draft.postings.size() == lines.size());
     for (std::size_t i = 0; i < lines.size(); ++i) {
         const auto& p = planned.draft.postings[i];
@@ -338,12 +338,12 @@ BOOST_AUTO_TEST_CASE(reversed_events_undo_their_effect_on_status) {
     EntryDraft undo = w.draft;
     for (auto& p : undo.postings)
         p.amount = -p.amount;
-    books.apply(undo, "write_off");
+    books.apply(undo, Event::write_off);
     BOOST_TEST(to_string(books.awards["AW-1"].award.status) == "active");
     EntryDraft undisburse = d.draft;
     for (auto& p : undisburse.postings)
         p.amount = -p.amount;
-    books.apply(undisburse, "disbursement");
+    books.apply(undisburse, Event::disbursement);
     BOOST_TEST(to_string(books.awards["AW-1"].award.status) == "approved");
     BOOST_TEST(!books.awards["AW-1"].figures.first_disbursed_on.has_value());
 }

@@ -70,8 +70,8 @@ reports::AwardFacts grant_of(const std::string& id, const std::string& survivor,
                std::nullopt,
                ledger::AwardStatus::closed};
     a.survivor = {survivor, "female", 1995, county, "C1", consent};
-    a.postings = {{day(paid_on), "5100", "disbursement", amount},
-                  {day(paid_on), "1020", "disbursement", -amount}};
+    a.postings = {{day(paid_on), "5100", ledger::Event::disbursement, amount},
+                  {day(paid_on), "1020", ledger::Event::disbursement, -amount}};
     return a;
 }
 
@@ -147,17 +147,17 @@ BOOST_AUTO_TEST_CASE(statement_reach_and_consent_from_constructed_postings) {
     in.from = day("2026-01-01");
     in.to = day("2026-03-31");
     in.fund_sums = {
-        {day("2025-12-01"), "1010", "receipt", 1'000'000},
-        {day("2025-12-01"), "4100", "receipt", -1'000'000},
-        {day("2026-01-05"), "1010", "receipt", 500'000},
-        {day("2026-01-05"), "4100", "receipt", -500'000},
-        {day("2026-01-10"), "5100", "disbursement", 60'000},
-        {day("2026-01-10"), "1020", "disbursement", -63'300},
-        {day("2026-01-10"), "5300", "disbursement", 3'300},
-        {day("2026-02-01"), "1010", "manual", -7'000},
-        {day("2026-02-01"), "5100", "manual", 7'000},
-        {day("2026-04-02"), "1010", "receipt", 99'999},  // after the period
-        {day("2026-04-02"), "4100", "receipt", -99'999},
+        {day("2025-12-01"), "1010", ledger::Event::receipt, 1'000'000},
+        {day("2025-12-01"), "4100", ledger::Event::receipt, -1'000'000},
+        {day("2026-01-05"), "1010", ledger::Event::receipt, 500'000},
+        {day("2026-01-05"), "4100", ledger::Event::receipt, -500'000},
+        {day("2026-01-10"), "5100", ledger::Event::disbursement, 60'000},
+        {day("2026-01-10"), "1020", ledger::Event::disbursement, -63'300},
+        {day("2026-01-10"), "5300", ledger::Event::disbursement, 3'300},
+        {day("2026-02-01"), "1010", ledger::Event::manual, -7'000},
+        {day("2026-02-01"), "5100", ledger::Event::manual, 7'000},
+        {day("2026-04-02"), "1010", ledger::Event::receipt, 99'999},  // after the period
+        {day("2026-04-02"), "4100", ledger::Event::receipt, -99'999},
     };
     for (int i = 0; i < 6; ++i) {
         in.awards.push_back(grant_of("AW-" + std::to_string(i), "SV-" + std::to_string(i), i != 5,
@@ -206,14 +206,14 @@ BOOST_AUTO_TEST_CASE(loans_par30_and_on_time_rate) {
                    t,
                    ledger::AwardStatus::active};
         a.survivor = {"SV-" + id, "female", 1990, "Busia", "C", true};
-        a.postings = {{day("2026-01-10"), "1100", "disbursement", 100'000},
-                      {day("2026-01-10"), "1020", "disbursement", -100'000}};
+        a.postings = {{day("2026-01-10"), "1100", ledger::Event::disbursement, 100'000},
+                      {day("2026-01-10"), "1020", ledger::Event::disbursement, -100'000}};
         for (auto& p : repaid)
             a.postings.push_back(p);
         return a;
     };
     const auto paid = [](const char* on, long long amount) {
-        return reports::AwardPosting{day(on), "1100", "repayment", -amount};
+        return reports::AwardPosting{day(on), "1100", ledger::Event::repayment, -amount};
     };
     // A pays every installment on time; B pays the first two late and stops.
     in.awards.push_back(loan("A", {paid("2026-02-10", 25'000), paid("2026-03-10", 25'000),

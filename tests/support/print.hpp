@@ -11,6 +11,10 @@ inline std::ostream& boost_test_print_type(std::ostream& out, const Rejection& r
     return out << to_string(reason) << " (" << static_cast<int>(reason) << ")";
 }
 
+inline std::ostream& boost_test_print_type(std::ostream& out, const Event& event) {
+    return out << to_string(event);
+}
+
 inline std::ostream& boost_test_print_type(std::ostream& out, const AccountType& type) {
     return out << to_string(type);
 }
