@@ -11,8 +11,7 @@
 
 #include "db/program.hpp"
 #include "ledger/journal.hpp"
-#include "reports/donor_report.hpp"
-#include "reports/portfolio.hpp"
+#include "reports/inputs.hpp"
 
 namespace riziki::db {
 

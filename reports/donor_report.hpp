@@ -1,6 +1,7 @@
 #pragma once
 /// The donor report (SPEC §9): what a fund's money did in a period. Pure computation from
-/// data db/ hands over in one query set; renderers (JSON, CSV, HTML, PDF, XLSX) read the model.
+/// data db/ hands over in one query set (DonorReportInput, in reports/inputs.hpp); renderers
+/// (JSON, CSV, HTML, PDF, XLSX) read the model.
 ///
 /// Money figures cover every posting of the fund, so the statement reconciles to the
 /// ledger. Counts of people (reach, awards, loans, outcomes) cover only survivors who
@@ -12,64 +13,9 @@
 #include <vector>
 
 #include "ledger/awards.hpp"
+#include "reports/inputs.hpp"
 
 namespace riziki::reports {
-
-// ---- Input: what db/ reads for one fund and period. ----
-
-struct SurvivorFacts {
-    std::string code;
-    std::string gender;
-    int birth_year = 0;
-    std::string county;
-    std::string cohort;
-    bool consent_donor_reporting = false;
-};
-
-/// One posting of an award, under the event it counts as (a reversal: the reversed one).
-struct AwardPosting {
-    ledger::Date day;
-    std::string account;
-    ledger::Event event = ledger::Event::manual;
-    ledger::Amount amount = 0;
-};
-
-struct AwardFacts {
-    ledger::Award award;
-    SurvivorFacts survivor;
-    std::vector<AwardPosting> postings;  ///< effective on or before the period's end
-};
-
-/// The fund's postings summed per day, account and event (up to the period's end).
-struct FundDaySum {
-    ledger::Date day;
-    std::string account;
-    ledger::Event event = ledger::Event::manual;
-    ledger::Amount amount = 0;
-};
-
-struct OutcomeFacts {
-    std::string survivor;
-    ledger::Date observed_on;
-    std::string business_status;
-    ledger::Amount monthly_profit = 0;
-    std::string currency;
-    int jobs = 0;
-};
-
-struct DonorReportInput {
-    std::string fund;
-    std::string fund_name;
-    std::string donor;
-    std::string currency;
-    ledger::Date from;
-    ledger::Date to;
-    std::vector<FundDaySum> fund_sums;
-    std::vector<AwardFacts> awards;      ///< in no particular order
-    std::vector<OutcomeFacts> outcomes;  ///< of survivors funded by this fund
-};
-
-// ---- Output. ----
 
 /// A count of people as published: a small count (1-4) shows as "<5"; a larger count
 /// hidden so that a small one cannot be worked out from the total shows as "suppressed".

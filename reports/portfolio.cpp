@@ -5,6 +5,7 @@
 #include <map>
 
 #include "reports/csv.hpp"
+#include "reports/donor_report.hpp"
 
 namespace riziki::reports {
 

@@ -6,15 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "reports/donor_report.hpp"
+#include "reports/inputs.hpp"
 
 namespace riziki::reports {
-
-struct PortfolioInput {
-    ledger::Date as_of;
-    /// Every loan award, in no particular order, with its postings up to as_of.
-    std::vector<AwardFacts> loans;
-};
 
 struct AgingBucket {
     std::string days;  ///< "1-30", "31-60", "61-90", "91-180", ">180"
