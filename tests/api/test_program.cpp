@@ -8,12 +8,10 @@
 
 #include <fstream>
 #include <functional>
-#include <latch>
 #include <map>
 #include <regex>
 #include <set>
 #include <sstream>
-#include <thread>
 
 #include "tests/api/api_checks.hpp"
 
@@ -250,33 +248,6 @@ void check_refused(const HttpResponse& response, int status, const std::string& 
         const auto got = field_errors(problem);
         BOOST_TEST((got == FieldErrors{{field, code}}), "errors " << describe(got));
     }
-}
-
-/// Runs `request(client, i)` on `count` threads, each on its own connection opened
-/// beforehand, released together. A transport failure comes back as status 0.
-template <typename Request>
-std::vector<HttpResponse> at_once(std::size_t count, Request request) {
-    std::vector<HttpResponse> out(count);
-    std::latch connected(static_cast<std::ptrdiff_t>(count));
-    std::vector<std::thread> threads;
-    for (std::size_t i = 0; i < count; ++i) {
-        threads.emplace_back([&, i] {
-            auto client = server().client();
-            try {
-                client.get("/healthz");  // connect before the start line
-            } catch (const std::exception&) {
-            }
-            connected.arrive_and_wait();
-            try {
-                out[i] = request(client, i);
-            } catch (const std::exception& error) {
-                out[i].body = error.what();
-            }
-        });
-    }
-    for (auto& thread : threads)
-        thread.join();
-    return out;
 }
 
 /// Every row of the audit log (as auditor), following `next`.
@@ -1352,7 +1323,7 @@ BOOST_AUTO_TEST_CASE(cash_for_ten_disbursements_pays_exactly_ten_of_32) {
         awards.push_back(api.award(award_body(sv, "F-RACE", "grant", "1000.00", "2026-01-12")));
     Journal journal(server());
 
-    const auto responses = at_once(kRequests, [&](HttpClient& client, std::size_t i) {
+    const auto responses = at_once(server(), kRequests, [&](HttpClient& client, std::size_t i) {
         const auto body = disbursement_body(awards[i], "1000.00", "2026-02-01", "mpesa",
                                             "RACE-" + std::to_string(i));
         return client.post(
@@ -1400,7 +1371,7 @@ BOOST_AUTO_TEST_CASE(identical_requests_under_one_key_make_one_entry) {
     const auto body =
         disbursement_body(award, "700.00", "2026-02-01", "mpesa", "ONCE-1", "5.00").dump();
     const std::string key = fresh_key("once");
-    const auto responses = at_once(kRequests, [&](HttpClient& client, std::size_t) {
+    const auto responses = at_once(server(), kRequests, [&](HttpClient& client, std::size_t) {
         return client.post("/v1/disbursements", body,
                            with(server().auth("finance"), "Idempotency-Key", key));
     });
@@ -1430,7 +1401,7 @@ BOOST_AUTO_TEST_CASE(one_reference_pays_once_under_concurrent_requests) {
     for (std::size_t i = 0; i < kRequests; ++i)
         awards.push_back(api.award(award_body(sv, "F-REF", "grant", "100.00", "2026-01-12")));
     Journal journal(server());
-    const auto responses = at_once(kRequests, [&](HttpClient& client, std::size_t i) {
+    const auto responses = at_once(server(), kRequests, [&](HttpClient& client, std::size_t i) {
         const auto body =
             disbursement_body(awards[i], "100.00", "2026-02-01", "mpesa", "SAME-MPESA-REF");
         return client.post(
@@ -1458,7 +1429,7 @@ BOOST_AUTO_TEST_CASE(one_person_enrols_once_under_concurrent_requests) {
     // The same national id written eight ways, each with its own phone.
     const std::vector<std::string> ids{"55 667 788", "55667788",  "55-667-788", "55.667.788",
                                        "5566 7788",  "556677 88", "55/667/788", " 55667788 "};
-    const auto responses = at_once(kRequests, [&](HttpClient& client, std::size_t i) {
+    const auto responses = at_once(server(), kRequests, [&](HttpClient& client, std::size_t i) {
         const auto body = survivor_body("C-TWICE", "2026-02-01", "Twice Enrolled",
                                         "07200000" + std::to_string(10 + i), ids[i]);
         return client.post("/v1/survivors", body.dump(), server().auth("field"));
