@@ -5,12 +5,16 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <cstddef>
+#include <exception>
+#include <latch>
 #include <regex>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "tests/api/server_fixture.hpp"
+#include "tests/support/threads.hpp"
 
 namespace riziki::testing {
 
@@ -144,6 +148,29 @@ inline json all_entries(const ApiServer& server) {
     }
     BOOST_FAIL("more than 1000 pages of entries");
     return items;
+}
+
+/// Runs `request(client, i)` for i in [0, count) on `count` threads, each on its own
+/// connection to `server` opened beforehand, released together. A transport failure comes
+/// back as status 0 with the error as body.
+template <typename Request>
+std::vector<HttpResponse> at_once(const ApiServer& server, std::size_t count, Request request) {
+    std::vector<HttpResponse> out(count);
+    std::latch connected(static_cast<std::ptrdiff_t>(count));
+    Threads(count, [&](std::size_t i) {
+        auto client = server.client();
+        try {
+            client.get("/healthz");  // connect before the start line
+        } catch (const std::exception&) {
+        }
+        connected.arrive_and_wait();
+        try {
+            out[i] = request(client, i);
+        } catch (const std::exception& error) {
+            out[i].body = error.what();
+        }
+    }).join();
+    return out;
 }
 
 /// The seq of each item of a list answer.

@@ -3,9 +3,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include <latch>
 #include <set>
-#include <thread>
 
 #include "tests/api/api_checks.hpp"
 
@@ -20,33 +18,6 @@ ApiServer& server() {
 
 HeaderList finance_key(const std::string& key) {
     return with(server().auth("finance"), "Idempotency-Key", key);
-}
-
-/// Runs `request(i)` on `count` threads, each on its own connection opened beforehand,
-/// released together. Transport failures come back as status 0 with the error as body.
-template <typename Request>
-std::vector<HttpResponse> at_once(std::size_t count, Request request) {
-    std::vector<HttpResponse> out(count);
-    std::latch connected(static_cast<std::ptrdiff_t>(count));
-    std::vector<std::thread> threads;
-    for (std::size_t i = 0; i < count; ++i) {
-        threads.emplace_back([&, i] {
-            auto client = server().client();
-            try {
-                client.get("/healthz");  // connect before the start line
-            } catch (const std::exception&) {
-            }
-            connected.arrive_and_wait();
-            try {
-                out[i] = request(client, i);
-            } catch (const std::exception& error) {
-                out[i].body = error.what();
-            }
-        });
-    }
-    for (auto& thread : threads)
-        thread.join();
-    return out;
 }
 
 json entries_of_fund(const std::string& fund) {
@@ -148,7 +119,7 @@ BOOST_AUTO_TEST_CASE(twenty_identical_requests_at_once_write_one_entry) {
     const auto seq = server().journal_seq();
     const std::string key = fresh_key("race");
     const std::string body = receipt_body("F-IDEM", "20.00", "2026-04-03", "raced");
-    const auto responses = at_once(20, [&](HttpClient& client, std::size_t) {
+    const auto responses = at_once(server(), 20, [&](HttpClient& client, std::size_t) {
         return client.post("/v1/entries", body, finance_key(key));
     });
     std::size_t replayed = 0;
@@ -169,7 +140,7 @@ BOOST_AUTO_TEST_CASE(twenty_keys_at_once_write_twenty_entries) {
     server().create_fund("F-MANY", "KES");
     const auto seq = server().journal_seq();
     const std::string body = receipt_body("F-MANY", "1.00", "2026-04-03", "same body");
-    const auto responses = at_once(20, [&](HttpClient& client, std::size_t i) {
+    const auto responses = at_once(server(), 20, [&](HttpClient& client, std::size_t i) {
         return client.post("/v1/entries", body, finance_key("many-" + std::to_string(i)));
     });
     std::set<long long> seqs;
@@ -189,7 +160,7 @@ BOOST_AUTO_TEST_CASE(one_key_with_ten_bodies_at_once_writes_one_entry) {
     server().create_fund("F-KEY1", "KES");
     const auto seq = server().journal_seq();
     const std::string key = fresh_key("contested");
-    const auto responses = at_once(10, [&](HttpClient& client, std::size_t i) {
+    const auto responses = at_once(server(), 10, [&](HttpClient& client, std::size_t i) {
         return client.post("/v1/entries",
                            receipt_body("F-KEY1", std::to_string(i + 1) + ".00", "2026-04-03"),
                            finance_key(key));
@@ -218,7 +189,7 @@ BOOST_AUTO_TEST_CASE(ten_reversals_of_one_entry_at_once_write_one) {
     BOOST_TEST_REQUIRE(original.status == 201, original.body);
     const auto id = std::to_string(body_json(original).at("seq").get<long long>());
     const auto seq = server().journal_seq();
-    const auto responses = at_once(10, [&](HttpClient& c, std::size_t i) {
+    const auto responses = at_once(server(), 10, [&](HttpClient& c, std::size_t i) {
         return c.post(
             "/v1/entries/" + id + "/reverse",
             json{{"effective_on", "2026-04-05"}, {"memo", "undo " + std::to_string(i)}}.dump(),
@@ -241,7 +212,7 @@ BOOST_AUTO_TEST_CASE(ten_reversals_of_one_entry_at_once_write_one) {
 // most closed_after_seq) or refused with period_closed; nothing lands in the closed month
 // afterwards.
 BOOST_AUTO_TEST_CASE(entries_racing_a_period_close) {
-    const auto responses = at_once(13, [&](HttpClient& client, std::size_t i) {
+    const auto responses = at_once(server(), 13, [&](HttpClient& client, std::size_t i) {
         if (i == 6)
             return client.post("/v1/periods/2017-03/close", "", server().auth("admin"));
         return client.post("/v1/entries",

@@ -142,34 +142,30 @@ BOOST_AUTO_TEST_CASE(sigterm_drains_in_flight_requests_and_loses_no_acknowledged
     std::atomic<std::size_t> answered{0};
     std::mutex mutex;
     std::vector<Outcome> outcomes(kRequestsMax);
-    std::vector<std::thread> threads;
-    for (std::size_t t = 0; t < kThreads; ++t) {
-        threads.emplace_back([&] {
-            auto client = server.client();
-            for (;;) {
-                const auto i = next++;
-                if (i >= kRequestsMax)
-                    return;
-                Outcome outcome;
-                try {
-                    const auto response =
-                        client.post("/v1/entries",
-                                    receipt_body("F-KES", std::to_string(i + 1) + ".00",
-                                                 "2026-09-01", "load " + std::to_string(i)),
-                                    with(server.auth("finance"), "Idempotency-Key",
-                                         "term-" + std::to_string(i)));
-                    outcome = {response.status, response.body};
-                    ++answered;
-                } catch (const HttpError& error) {
-                    outcome = {0, error.what()};
-                }
-                std::lock_guard lock(mutex);
-                outcomes[i] = outcome;
-                if (outcome.status == 0)
-                    return;  // the server is going away
+    Threads workers(kThreads, [&](std::size_t) {
+        auto client = server.client();
+        for (;;) {
+            const auto i = next++;
+            if (i >= kRequestsMax)
+                return;
+            Outcome outcome;
+            try {
+                const auto response = client.post(
+                    "/v1/entries",
+                    receipt_body("F-KES", std::to_string(i + 1) + ".00", "2026-09-01",
+                                 "load " + std::to_string(i)),
+                    with(server.auth("finance"), "Idempotency-Key", "term-" + std::to_string(i)));
+                outcome = {response.status, response.body};
+                ++answered;
+            } catch (const HttpError& error) {
+                outcome = {0, error.what()};
             }
-        });
-    }
+            std::lock_guard lock(mutex);
+            outcomes[i] = outcome;
+            if (outcome.status == 0)
+                return;  // the server is going away
+        }
+    });
     // Signal once the load is well under way (bounded wait; not a timing assertion).
     const auto deadline = Clock::now() + std::chrono::seconds(20);
     while (answered.load() < kAnsweredBeforeSignal && Clock::now() < deadline) {
@@ -178,8 +174,7 @@ BOOST_AUTO_TEST_CASE(sigterm_drains_in_flight_requests_and_loses_no_acknowledged
     BOOST_TEST_REQUIRE(answered.load() >= kAnsweredBeforeSignal);
     server.terminate();
     const int code = server.wait_for_exit();
-    for (auto& thread : threads)
-        thread.join();
+    workers.join();
     BOOST_TEST(code == 0, server.log().substr(0, 4000));
 
     const std::size_t issued = std::min(next.load(), kRequestsMax);
