@@ -23,6 +23,27 @@ namespace {
 
 constexpr std::int64_t kChunkEntries = 20000;
 
+// The SQL verify runs, all in one REPEATABLE READ snapshot (the loaders join it).
+constexpr const char* kReadOnlySnapshot =
+    "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+constexpr const char* kJoinSnapshot = "SET TRANSACTION SNAPSHOT ";  // + the quoted snapshot
+// Each chunk is a range of the primary key read in its order, which the index gives for
+// free. Left to itself the planner may pick a (parallel) bitmap scan and sort each chunk
+// instead, at twice the cost on a large journal.
+constexpr const char* kChunkPlan =
+    "SET LOCAL enable_bitmapscan = off; SET LOCAL max_parallel_workers_per_gather = 0";
+constexpr const char* kExportSnapshot = "SELECT pg_export_snapshot()";
+constexpr const char* kSelectHead = "SELECT seq, encode(hash, 'hex') FROM journal_head";
+constexpr const char* kSelectLastSeq = "SELECT COALESCE(max(seq), 0) FROM entries";
+constexpr const char* kSelectClosedPeriods = "SELECT period, closed_after_seq FROM periods";
+// Unordered: in the table's own order PostgreSQL reads it several times faster.
+constexpr const char* kSelectDailyBalances =
+    "SELECT account, fund, currency, day, delta_minor, closing_minor FROM daily_balances";
+constexpr const char* kSelectAuditLog =
+    "SELECT seq, (extract(epoch FROM at) * 1000000)::bigint, actor, request_id, action, "
+    "subject, detail, encode(prev_hash, 'hex'), encode(hash, 'hex') FROM audit_log "
+    "ORDER BY seq";
+
 CheckResult named(std::string name) {
     CheckResult check;
     check.name = std::move(name);
@@ -118,10 +139,7 @@ class DailyDeltas {
             for (auto& d : key.days)
                 d.closing = running += d.derived;
         }
-        // Unordered: in the table's own order PostgreSQL reads it several times faster.
-        CopyStream rows(sql,
-                        "SELECT account, fund, currency, day, delta_minor, closing_minor "
-                        "FROM daily_balances");
+        CopyStream rows(sql, kSelectDailyBalances);
         std::int64_t examined = 0;
         while (rows.next()) {
             ++examined;
@@ -269,10 +287,7 @@ class EventsBySeq {
 /// Re-derives the audit log's chain: each row's hash is SHA-256(previous hash ‖ its fields,
 /// length-prefixed), computed here rather than trusted to the database's function.
 void check_audit_log(soci::session& sql, Checks& checks) {
-    soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT seq, (extract(epoch FROM at) * 1000000)::bigint, actor, "
-                        "request_id, action, subject, detail, encode(prev_hash, 'hex'), "
-                        "encode(hash, 'hex') FROM audit_log ORDER BY seq");
+    soci::rowset<soci::row> rows = (sql.prepare << kSelectAuditLog);
     ledger::Hash prev = ledger::kGenesisHash;
     std::int64_t expected = 1;
     for (const auto& row : rows) {
@@ -317,13 +332,9 @@ class ChunkReader {
             auto& loader = loaders_.emplace_back(std::make_unique<Loader>());
             open_session(loader->sql, conninfo);
             loader->sql << "BEGIN";
-            loader->sql << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
-            loader->sql << "SET TRANSACTION SNAPSHOT '" + snapshot + "'";
-            // Each chunk is a range of the primary key read in its order, which the index
-            // gives for free. Left to itself the planner may pick a (parallel) bitmap scan
-            // and sort each chunk instead, at twice the cost on a large journal.
-            loader->sql << "SET LOCAL enable_bitmapscan = off";
-            loader->sql << "SET LOCAL max_parallel_workers_per_gather = 0";
+            loader->sql << kReadOnlySnapshot;
+            loader->sql << kJoinSnapshot + sql_literal(snapshot);
+            loader->sql << kChunkPlan;
         }
         for (std::size_t i = 0; i < kLoaders; ++i)
             loaders_[i]->thread = std::thread([this, i] { run(i); });
@@ -401,6 +412,94 @@ class ChunkReader {
     std::exception_ptr error_;
 };
 
+/// What verify reads first in its snapshot: the journal head, the last entry, and each
+/// closed month with the journal head when it closed.
+struct SnapshotFacts {
+    long long head_seq = 0, last_seq = 0;
+    std::string head_hex;
+    std::map<ledger::Period, long long> closed_after;
+    std::string exported;  ///< the snapshot's id, for the loaders to join
+};
+
+SnapshotFacts read_snapshot_facts(soci::session& sql) {
+    SnapshotFacts facts;
+    sql << kSelectHead, soci::into(facts.head_seq), soci::into(facts.head_hex);
+    sql << kSelectLastSeq, soci::into(facts.last_seq);
+    soci::rowset<soci::row> periods = (sql.prepare << kSelectClosedPeriods);
+    for (const auto& row : periods) {
+        if (auto period = ledger::parse_period(row.get<std::string>(0)))
+            facts.closed_after[*period] = row.get<long long>(1);
+    }
+    sql << kExportSnapshot, soci::into(facts.exported);
+    return facts;
+}
+
+/// The checks that walk the entries in sequence order, one entry at a time.
+class EntryWalk {
+  public:
+    EntryWalk(soci::session& sql, std::map<ledger::Period, long long> closed_after)
+        : awards_(sql), closed_after_(std::move(closed_after)) {}
+
+    void add(const ledger::Entry& entry, bool hash_ok, const CarriedFacts& carried,
+             Checks& checks) {
+        check_entry(entry, hash_ok, expected_, prev_, checks, sums_);
+        // No entry dated in a closed month may come later in the chain than its closing.
+        const auto period = ledger::period_of(entry.draft.effective_on);
+        if (auto it = closed_after_.find(period);
+            it != closed_after_.end() && entry.seq > it->second) {
+            Checks::fail(checks.closed, entry.seq,
+                         "dated in " + ledger::format_period(period) +
+                             ", which closed after entry " + std::to_string(it->second));
+        }
+        const auto counts_as = events_.add(entry);
+        if (!carried.days_match || carried.counts_as != counts_as) {
+            Checks::fail(checks.carried, entry.seq,
+                         "its postings do not all carry its day and the event it counts under (" +
+                             std::string(counts_as ? ledger::to_string(*counts_as) : "") + ")");
+        }
+        awards_.add(entry, counts_as, checks);
+        expected_ = entry.seq + 1;
+        prev_ = entry.hash;
+        const long day = ledger::days_since_epoch(entry.draft.effective_on);
+        for (const auto& p : entry.draft.postings)
+            deltas_.add(p, day);
+    }
+
+    /// The checks that need every entry: stored balances and the award sub-ledger.
+    void finish(soci::session& sql, Checks& checks) {
+        deltas_.check(sql, checks);
+        awards_.finish(checks);
+    }
+
+    std::int64_t count() const { return expected_ - 1; }
+    const ledger::Hash& last_hash() const { return prev_; }
+
+  private:
+    AwardLedger awards_;
+    std::map<ledger::Period, long long> closed_after_;
+    EventsBySeq events_;
+    DailyDeltas deltas_;
+    Sums sums_;
+    ledger::Hash prev_ = ledger::kGenesisHash;
+    std::int64_t expected_ = 1;
+};
+
+VerifyReport report_of(Checks& checks, std::int64_t count, std::string head_hex) {
+    VerifyReport report;
+    report.entries_checked = count;
+    report.head_hash = std::move(head_hex);
+    for (auto* check : {&checks.sequence, &checks.chain, &checks.head, &checks.balanced,
+                        &checks.carried, &checks.closed}) {
+        check->examined = count;
+    }
+    report.checks = {checks.sequence,     checks.chain,    checks.head,   checks.balanced,
+                     checks.carried,      checks.balances, checks.closed, checks.subledger,
+                     checks.within_award, checks.statuses, checks.audit};
+    for (const auto& check : report.checks)
+        report.ok = report.ok && check.ok;
+    return report;
+}
+
 }  // namespace
 
 VerifyReport verify_journal(const std::string& conninfo) {
@@ -412,91 +511,30 @@ VerifyReport verify_journal(const std::string& conninfo) {
     }
     // One snapshot for the whole check, so concurrent writers cannot make it inconsistent.
     soci::transaction tx(sql);
-    sql << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
-    long long head_seq = 0, max_seq = 0;
-    std::string head_hex;
-    sql << "SELECT seq, encode(hash, 'hex') FROM journal_head", soci::into(head_seq),
-        soci::into(head_hex);
-    sql << "SELECT COALESCE(max(seq), 0) FROM entries", soci::into(max_seq);
-
-    // Each closed month and the journal head when it closed: no entry dated in it may
-    // come later in the chain.
-    std::map<ledger::Period, long long> closed_after;
-    soci::rowset<soci::row> periods =
-        (sql.prepare << "SELECT period, closed_after_seq FROM periods");
-    for (const auto& row : periods) {
-        if (auto period = ledger::parse_period(row.get<std::string>(0))) {
-            closed_after[*period] = row.get<long long>(1);
-        }
-    }
-
-    std::string snapshot;
-    sql << "SELECT pg_export_snapshot()", soci::into(snapshot);
-
+    sql << kReadOnlySnapshot;
+    auto facts = read_snapshot_facts(sql);
     Checks checks;
-    AwardLedger awards(sql);
-    EventsBySeq events;
-    DailyDeltas deltas;
-    Sums sums;
-    ledger::Hash prev = ledger::kGenesisHash;
-    std::int64_t expected = 1;
+    EntryWalk walk(sql, std::move(facts.closed_after));
     std::optional<ChunkReader> reader;
     try {
-        reader.emplace(conninfo, snapshot, max_seq);
+        reader.emplace(conninfo, facts.exported, facts.last_seq);
     } catch (const soci::soci_error& error) {
         throw DatabaseUnavailable(error.what());
     }
     while (auto chunk = reader->next()) {
-        for (std::size_t i = 0; i < chunk->entries.size(); ++i) {
-            const auto& entry = chunk->entries[i];
-            check_entry(entry, chunk->hash_ok[i], expected, prev, checks, sums);
-            const auto period = ledger::period_of(entry.draft.effective_on);
-            if (auto it = closed_after.find(period);
-                it != closed_after.end() && entry.seq > it->second) {
-                Checks::fail(checks.closed, entry.seq,
-                             "dated in " + ledger::format_period(period) +
-                                 ", which closed after entry " + std::to_string(it->second));
-            }
-            const auto counts_as = events.add(entry);
-            const auto& carried = chunk->carried[i];
-            if (!carried.days_match || carried.counts_as != counts_as) {
-                Checks::fail(checks.carried, entry.seq,
-                             "its postings do not all carry its day and the event it counts "
-                             "under (" +
-                                 std::string(counts_as ? ledger::to_string(*counts_as) : "") + ")");
-            }
-            awards.add(entry, counts_as, checks);
-            expected = entry.seq + 1;
-            prev = entry.hash;
-            const long day = ledger::days_since_epoch(entry.draft.effective_on);
-            for (const auto& p : entry.draft.postings)
-                deltas.add(p, day);
-        }
+        for (std::size_t i = 0; i < chunk->entries.size(); ++i)
+            walk.add(chunk->entries[i], chunk->hash_ok[i], chunk->carried[i], checks);
     }
-    const std::int64_t count = expected - 1;
-    if (head_seq != count || hash_from_bytea(head_hex) != prev) {
-        Checks::fail(checks.head, head_seq,
-                     "journal head is " + std::to_string(head_seq) + " but the chain ends at " +
-                         std::to_string(count));
+    const std::int64_t count = walk.count();
+    if (facts.head_seq != count || hash_from_bytea(facts.head_hex) != walk.last_hash()) {
+        Checks::fail(checks.head, facts.head_seq,
+                     "journal head is " + std::to_string(facts.head_seq) +
+                         " but the chain ends at " + std::to_string(count));
     }
-    deltas.check(sql, checks);
-    awards.finish(checks);
+    walk.finish(sql, checks);
     check_audit_log(sql, checks);
     tx.commit();
-
-    VerifyReport report;
-    report.entries_checked = count;
-    report.head_hash = head_hex;
-    for (auto* check : {&checks.sequence, &checks.chain, &checks.head, &checks.balanced,
-                        &checks.carried, &checks.closed}) {
-        check->examined = count;
-    }
-    report.checks = {checks.sequence,     checks.chain,    checks.head,   checks.balanced,
-                     checks.carried,      checks.balances, checks.closed, checks.subledger,
-                     checks.within_award, checks.statuses, checks.audit};
-    for (const auto& check : report.checks)
-        report.ok = report.ok && check.ok;
-    return report;
+    return report_of(checks, count, std::move(facts.head_hex));
 }
 
 }  // namespace riziki::db
