@@ -179,13 +179,10 @@ polyline.par{fill:none;stroke:#1d2733;stroke-width:2}
 @media print{body{margin:0;max-width:none}h2{break-after:avoid}.chart,table{break-inside:avoid}.grid{display:block}}
 )";
 
-}  // namespace
-
-std::string donor_report_html(const DonorReport& r) {
+void heading_and_statement(std::ostringstream& html, const DonorReport& r) {
     const auto& c = r.currency;
     const auto& s = r.statement;
     const std::string period = ledger::format_date(r.from) + " to " + ledger::format_date(r.to);
-    std::ostringstream html;
     html << "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
          << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
          << "<title>Donor report " << display::markup_escape(r.fund) << " "
@@ -196,7 +193,6 @@ std::string donor_report_html(const DonorReport& r) {
          << (r.donor.empty() ? "" : " &middot; donor " + display::markup_escape(r.donor))
          << " &middot; " << display::markup_escape(period) << " &middot; amounts in "
          << display::markup_escape(c) << "</p>";
-
     html << "<h2>Fund statement</h2><table>" << row("Opening cash", money(s.opening_cash, c))
          << row("Donor receipts", money(s.receipts, c))
          << row("Grants paid", outflow(s.grants_paid, c))
@@ -211,7 +207,10 @@ std::string donor_report_html(const DonorReport& r) {
          << row("Grants given in kind (no cash)", money(s.grants_in_kind, c))
          << row("Loans outstanding at period end", money(s.loans_outstanding, c)) << "</table>";
     html << "<div class=\"chart\"><h3>Money in and out by month</h3>" << money_chart(r) << "</div>";
+}
 
+void reach_and_awards(std::ostringstream& html, const DonorReport& r) {
+    const auto& c = r.currency;
     html << "<h2>Reach</h2><p>Survivors who received money from this fund in the period: <b>"
          << display::markup_escape(r.survivors_reached.text()) << "</b></p><div class=\"grid\">";
     for (const auto& b : r.reach) {
@@ -227,7 +226,10 @@ std::string donor_report_html(const DonorReport& r) {
          << row("Amount disbursed", money(r.amount_disbursed, c))
          << row("Median grant", r.median_grant ? money(*r.median_grant, c) : "not shown")
          << "</table>";
+}
 
+void loans_outcomes_notes(std::ostringstream& html, const DonorReport& r) {
+    const auto& c = r.currency;
     html << "<h2>Loans</h2><table>" << row("Active loans at period end", r.active_loans.text())
          << row("Outstanding principal", money(r.loans_outstanding, c))
          << row("Portfolio at risk > 30 days (PAR30)", r.par30.empty() ? "-" : r.par30 + " %")
@@ -254,6 +256,15 @@ std::string donor_report_html(const DonorReport& r) {
     for (const auto& note : r.notes)
         html << "<li>" << display::markup_escape(note) << "</li>";
     html << "</ul></body></html>\n";
+}
+
+}  // namespace
+
+std::string donor_report_html(const DonorReport& r) {
+    std::ostringstream html;
+    heading_and_statement(html, r);
+    reach_and_awards(html, r);
+    loans_outcomes_notes(html, r);
     return html.str();
 }
 

@@ -1,12 +1,8 @@
 #include "reports/donor_report.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <numeric>
 #include <set>
-
-#include "reports/csv.hpp"
 
 namespace riziki::reports {
 
@@ -17,10 +13,6 @@ using ledger::Date;
 
 constexpr long kSmallestShown = 5;
 constexpr long kFollowUpWindowDays = 45;
-
-Count count_of(long value) {
-    return Count{value, value > 0 && value < kSmallestShown};
-}
 
 long day_number(const Date& date) {
     return ledger::days_since_epoch(date);
@@ -227,103 +219,134 @@ void loan_trend(const DonorReportInput& in, DonorReport& r, std::vector<Schedule
     }
 }
 
-void awards_and_loans(const DonorReportInput& in, DonorReport& r,
-                      std::map<std::string, Date>& funded_first) {
-    std::set<std::string> reached;
-    std::map<std::string, const SurvivorFacts*> people;
-    long approved = 0, active = 0, written_off_count = 0;
-    std::vector<Amount> grants;
-    Amount due = 0, paid_on_time = 0;
-    // One schedule cache per award, shared with the loan trend: a schedule is decimal
-    // arithmetic, and a loan's rarely changes after its last tranche.
-    std::vector<ScheduleCache> caches(in.awards.size());
-    ledger::ScheduleMemo memo;
-    for (std::size_t index = 0; index < in.awards.size(); ++index) {
-        const auto& a = in.awards[index];
+/// Counts and sums over the fund's awards, one award at a time: money covers every award,
+/// counts of people only those who consented to donor reporting.
+class AwardTally {
+  public:
+    AwardTally(const DonorReportInput& in, DonorReport& r) : in_(in), r_(r) {}
+
+    /// Adds `a`; `funded_first` keeps each counted survivor's first disbursement.
+    void add(const AwardFacts& a, ScheduleCache& cache, std::map<std::string, Date>& funded_first) {
         const bool counted = a.survivor.consent_donor_reporting;
-        bool disbursed_in_period = false;
-        for (const auto& p : a.postings) {
-            if (!in_period(p.day, in))
-                continue;
-            if (const auto* row = ledger::classify(p.event, p.account);
-                row && ledger::is_disbursed(row->figure)) {
-                r.amount_disbursed += p.amount;
-                disbursed_in_period = true;
-            }
-        }
-        const auto at_end = figures_until(a, in.to);
+        const auto at_end = figures_until(a, in_.to);
+        money(a, counted);
         if (at_end.first_disbursed_on && counted) {
             auto& first = funded_first[a.survivor.code];
             if (first == Date{} || *at_end.first_disbursed_on < first)
                 first = *at_end.first_disbursed_on;
-            people[a.survivor.code] = &a.survivor;
+            people_[a.survivor.code] = &a.survivor;
+        }
+        if (a.award.kind == ledger::AwardKind::loan)
+            loan(a, at_end, counted, cache);
+    }
+
+    /// Writes the counts, rates and reach into the report.
+    void finish() {
+        r_.awards_approved = count_of(approved_);
+        r_.active_loans = count_of(active_);
+        r_.loans_written_off = count_of(written_off_);
+        if (grants_.size() >= static_cast<std::size_t>(kSmallestShown))
+            r_.median_grant = median(grants_);
+        r_.par30 = percent_text(r_.par30_outstanding, r_.loans_outstanding, 2);
+        r_.on_time_repayment_rate = percent_text(paid_on_time_, due_, 1);
+        reach();
+    }
+
+    ledger::ScheduleMemo& memo() { return memo_; }
+
+  private:
+    /// What was approved, disbursed and written off in the period.
+    void money(const AwardFacts& a, bool counted) {
+        bool disbursed_in_period = false;
+        for (const auto& p : a.postings) {
+            if (!in_period(p.day, in_))
+                continue;
+            const auto* row = ledger::classify(p.event, p.account);
+            if (row && ledger::is_disbursed(row->figure)) {
+                r_.amount_disbursed += p.amount;
+                disbursed_in_period = true;
+            }
+            if (row && row->figure == ledger::Figure::written_off)
+                r_.written_off += p.amount;
         }
         if (disbursed_in_period && counted)
-            reached.insert(a.survivor.code);
-        if (in_period(a.award.approved_on, in)) {
-            r.amount_approved += a.award.approved;
+            reached_.insert(a.survivor.code);
+        if (in_period(a.award.approved_on, in_)) {
+            r_.amount_approved += a.award.approved;
             if (counted) {
-                ++approved;
+                ++approved_;
                 if (a.award.kind == ledger::AwardKind::grant)
-                    grants.push_back(a.award.approved);
+                    grants_.push_back(a.award.approved);
             }
         }
-        for (const auto& p : a.postings) {
-            const auto* row = ledger::classify(p.event, p.account);
-            if (row && row->figure == ledger::Figure::written_off && in_period(p.day, in)) {
-                r.written_off += p.amount;
-            }
-        }
-        if (a.award.kind != ledger::AwardKind::loan)
-            continue;
+    }
+
+    /// A loan's status, arrears and repayments due in the period.
+    void loan(const AwardFacts& a, const ledger::AwardFigures& at_end, bool counted,
+              ScheduleCache& cache) {
         const auto status = ledger::derive_status(a.award, at_end);
         if (status == ledger::AwardStatus::written_off && at_end.written_off > 0 && counted) {
             const bool in_this_period =
                 std::any_of(a.postings.begin(), a.postings.end(), [&](const AwardPosting& p) {
-                    return p.event == ledger::Event::write_off && in_period(p.day, in);
+                    return p.event == ledger::Event::write_off && in_period(p.day, in_);
                 });
-            written_off_count += in_this_period ? 1 : 0;
+            written_off_ += in_this_period ? 1 : 0;
         }
-        r.loans_outstanding += at_end.outstanding;
-        const auto* schedule = caches[index].get(a.award, at_end, memo);
+        r_.loans_outstanding += at_end.outstanding;
+        const auto* schedule = cache.get(a.award, at_end, memo_);
         if (!schedule)
-            continue;
+            return;
         if (status == ledger::AwardStatus::active) {
-            active += counted ? 1 : 0;
-            if (schedule->days_late(at_end, in.to) >= 30)
-                r.par30_outstanding += at_end.outstanding;
+            active_ += counted ? 1 : 0;
+            if (schedule->days_late(at_end, in_.to) >= 30)
+                r_.par30_outstanding += at_end.outstanding;
         }
         if (at_end.disbursed > 0)
-            on_time(a, *schedule, in, due, paid_on_time);
+            on_time(a, *schedule, in_, due_, paid_on_time_);
     }
-    loan_trend(in, r, caches, memo);
-    r.awards_approved = count_of(approved);
-    r.active_loans = count_of(active);
-    r.loans_written_off = count_of(written_off_count);
-    if (grants.size() >= static_cast<std::size_t>(kSmallestShown))
-        r.median_grant = median(grants);
-    r.par30 = percent_text(r.par30_outstanding, r.loans_outstanding, 2);
-    r.on_time_repayment_rate = percent_text(paid_on_time, due, 1);
 
-    // Reach, disaggregated.
-    r.survivors_reached = count_of(static_cast<long>(reached.size()));
-    std::map<std::string, std::map<std::string, long>> by;
-    for (const auto& code : reached) {
-        const auto* s = people.count(code) ? people.at(code) : nullptr;
-        if (s == nullptr)
-            continue;
-        ++by["gender"][s->gender];
-        ++by["age_band"][age_band(s->birth_year, in.to)];
-        ++by["county"][s->county];
+    /// Survivors reached in the period, by gender, age band and county, suppressed.
+    void reach() {
+        r_.survivors_reached = count_of(static_cast<long>(reached_.size()));
+        std::map<std::string, std::map<std::string, long>> by;
+        for (const auto& code : reached_) {
+            const auto it = people_.find(code);
+            if (it == people_.end())
+                continue;
+            ++by["gender"][it->second->gender];
+            ++by["age_band"][age_band(it->second->birth_year, in_.to)];
+            ++by["county"][it->second->county];
+        }
+        for (const char* dimension : {"gender", "age_band", "county"}) {
+            Breakdown b{dimension, {}};
+            for (const auto& [key, n] : by[dimension])
+                b.cells.emplace_back(key, Count{n, false});
+            Count total{static_cast<long>(reached_.size()), false};
+            suppress(b.cells, total);
+            r_.reach.push_back(std::move(b));
+        }
     }
-    for (const char* dimension : {"gender", "age_band", "county"}) {
-        Breakdown b{dimension, {}};
-        for (const auto& [key, n] : by[dimension])
-            b.cells.emplace_back(key, Count{n, false});
-        Count total{static_cast<long>(reached.size()), false};
-        suppress(b.cells, total);
-        r.reach.push_back(std::move(b));
-    }
+
+    const DonorReportInput& in_;
+    DonorReport& r_;
+    std::set<std::string> reached_;
+    std::map<std::string, const SurvivorFacts*> people_;
+    long approved_ = 0, active_ = 0, written_off_ = 0;
+    std::vector<Amount> grants_;
+    Amount due_ = 0, paid_on_time_ = 0;
+    ledger::ScheduleMemo memo_;
+};
+
+void awards_and_loans(const DonorReportInput& in, DonorReport& r,
+                      std::map<std::string, Date>& funded_first) {
+    // One schedule cache per award, shared with the loan trend: a schedule is decimal
+    // arithmetic, and a loan's rarely changes after its last tranche.
+    std::vector<ScheduleCache> caches(in.awards.size());
+    AwardTally tally(in, r);
+    for (std::size_t index = 0; index < in.awards.size(); ++index)
+        tally.add(in.awards[index], caches[index], funded_first);
+    loan_trend(in, r, caches, tally.memo());
+    tally.finish();
 }
 
 /// The observation nearest `target` within the follow-up window, if any.
@@ -383,23 +406,27 @@ void outcomes(const DonorReportInput& in, DonorReport& r,
     r.jobs_latest = Count{jobs, seen.size() < static_cast<std::size_t>(kSmallestShown) && jobs > 0};
 }
 
-std::string money(const Amount& amount, const std::string& currency) {
-    return ledger::format_amount(amount, *ledger::find_currency(currency));
-}
-
-nlohmann::json count_json(const Count& c) {
-    return c.suppressed ? nlohmann::json(c.text()) : nlohmann::json(c.value);
-}
-
-nlohmann::json optional_money(const std::optional<Amount>& a, const std::string& currency) {
-    return a ? nlohmann::json(money(*a, currency)) : nlohmann::json(nullptr);
-}
-
-nlohmann::json text_or_null(const std::string& text) {
-    return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text);
-}
-
 }  // namespace
+
+std::vector<std::pair<const char*, Amount>> statement_lines(const FundStatement& s) {
+    return {{"opening_cash", s.opening_cash},
+            {"receipts", s.receipts},
+            {"grants_paid", s.grants_paid},
+            {"grants_in_kind", s.grants_in_kind},
+            {"loans_disbursed", s.loans_disbursed},
+            {"principal_repaid", s.principal_repaid},
+            {"interest_received", s.interest_received},
+            {"overpayments_received", s.overpayments_received},
+            {"recoveries", s.recoveries},
+            {"fees", s.fees},
+            {"other_cash_movements", s.other_cash_movements},
+            {"closing_cash", s.closing_cash},
+            {"loans_outstanding", s.loans_outstanding}};
+}
+
+Count count_of(long value) {
+    return Count{value, value > 0 && value < kSmallestShown};
+}
 
 std::string percent_text(const Amount& numerator, const Amount& denominator, int decimals) {
     if (denominator <= 0)
@@ -520,135 +547,6 @@ DonorReport build_donor_report(const DonorReportInput& in) {
         "Business survival uses the follow-up nearest 6 and 12 months after the survivor's "
         "first disbursement from this fund (within 45 days)."};
     return r;
-}
-
-std::string donor_report_json(const DonorReport& r) {
-    const auto& c = r.currency;
-    const auto& s = r.statement;
-    nlohmann::json reach = nlohmann::json::object();
-    for (const auto& b : r.reach) {
-        nlohmann::json cells = nlohmann::json::object();
-        for (const auto& [key, count] : b.cells)
-            cells[key] = count_json(count);
-        reach[b.dimension] = cells;
-    }
-    nlohmann::json months = nlohmann::json::array();
-    for (const auto& m : r.months)
-        months.push_back(
-            {{"month", m.month}, {"in", money(m.money_in, c)}, {"out", money(m.money_out, c)}});
-    nlohmann::json trend = nlohmann::json::array();
-    for (const auto& p : r.loan_trend) {
-        trend.push_back({{"month", p.month},
-                         {"outstanding", money(p.outstanding, c)},
-                         {"par30_outstanding", money(p.par30_outstanding, c)}});
-    }
-    nlohmann::json json = {
-        {"fund", r.fund},
-        {"fund_name", r.fund_name},
-        {"donor", text_or_null(r.donor)},
-        {"currency", c},
-        {"from", ledger::format_date(r.from)},
-        {"to", ledger::format_date(r.to)},
-        {"fund_statement",
-         {{"opening_cash", money(s.opening_cash, c)},
-          {"receipts", money(s.receipts, c)},
-          {"grants_paid", money(s.grants_paid, c)},
-          {"grants_in_kind", money(s.grants_in_kind, c)},
-          {"loans_disbursed", money(s.loans_disbursed, c)},
-          {"principal_repaid", money(s.principal_repaid, c)},
-          {"interest_received", money(s.interest_received, c)},
-          {"overpayments_received", money(s.overpayments_received, c)},
-          {"recoveries", money(s.recoveries, c)},
-          {"fees", money(s.fees, c)},
-          {"other_cash_movements", money(s.other_cash_movements, c)},
-          {"closing_cash", money(s.closing_cash, c)},
-          {"loans_outstanding", money(s.loans_outstanding, c)}}},
-        {"money_by_month", months},
-        {"loan_trend", trend},
-        {"reach", {{"survivors", count_json(r.survivors_reached)}, {"by", reach}}},
-        {"awards",
-         {{"approved", count_json(r.awards_approved)},
-          {"amount_approved", money(r.amount_approved, c)},
-          {"amount_disbursed", money(r.amount_disbursed, c)},
-          {"median_grant", optional_money(r.median_grant, c)}}},
-        {"loans",
-         {{"active", count_json(r.active_loans)},
-          {"outstanding", money(r.loans_outstanding, c)},
-          {"par30_outstanding", money(r.par30_outstanding, c)},
-          {"par30_percent", text_or_null(r.par30)},
-          {"on_time_repayment_percent", text_or_null(r.on_time_repayment_rate)},
-          {"written_off_count", count_json(r.loans_written_off)},
-          {"written_off", money(r.written_off, c)}}},
-        {"outcomes",
-         {{"operating_6_months_percent", text_or_null(r.operating_6_months.text())},
-          {"observed_6_months", count_json(count_of(r.operating_6_months.denominator))},
-          {"operating_12_months_percent", text_or_null(r.operating_12_months.text())},
-          {"observed_12_months", count_json(count_of(r.operating_12_months.denominator))},
-          {"median_monthly_profit_first",
-           r.profit_currency.empty() ? nlohmann::json(nullptr)
-                                     : optional_money(r.median_profit_first, r.profit_currency)},
-          {"median_monthly_profit_latest",
-           r.profit_currency.empty() ? nlohmann::json(nullptr)
-                                     : optional_money(r.median_profit_latest, r.profit_currency)},
-          {"profit_currency", text_or_null(r.profit_currency)},
-          {"jobs", count_json(r.jobs_latest)}}},
-        {"notes", r.notes}};
-    return json.dump();
-}
-
-std::string donor_report_csv(const DonorReport& r) {
-    std::string out = "section,metric,dimension,value\r\n";
-    const auto row = [&](const std::string& section, const std::string& metric,
-                         const std::string& dimension, const std::string& value) {
-        out += csv_field(section) + "," + csv_field(metric) + "," + csv_field(dimension) + "," +
-               csv_field(value) + "\r\n";
-    };
-    const auto& c = r.currency;
-    const auto& s = r.statement;
-    const std::pair<const char*, Amount> statement[] = {
-        {"opening_cash", s.opening_cash},
-        {"receipts", s.receipts},
-        {"grants_paid", s.grants_paid},
-        {"grants_in_kind", s.grants_in_kind},
-        {"loans_disbursed", s.loans_disbursed},
-        {"principal_repaid", s.principal_repaid},
-        {"interest_received", s.interest_received},
-        {"overpayments_received", s.overpayments_received},
-        {"recoveries", s.recoveries},
-        {"fees", s.fees},
-        {"other_cash_movements", s.other_cash_movements},
-        {"closing_cash", s.closing_cash},
-        {"loans_outstanding", s.loans_outstanding}};
-    for (const auto& [metric, amount] : statement)
-        row("fund_statement", metric, c, money(amount, c));
-    for (const auto& m : r.months) {
-        row("money_by_month", "in", m.month, money(m.money_in, c));
-        row("money_by_month", "out", m.month, money(m.money_out, c));
-    }
-    row("reach", "survivors", "", r.survivors_reached.text());
-    for (const auto& b : r.reach) {
-        for (const auto& [key, count] : b.cells)
-            row("reach", "survivors", b.dimension + "=" + key, count.text());
-    }
-    row("awards", "approved", "", r.awards_approved.text());
-    row("awards", "amount_approved", c, money(r.amount_approved, c));
-    row("awards", "amount_disbursed", c, money(r.amount_disbursed, c));
-    row("awards", "median_grant", c, r.median_grant ? money(*r.median_grant, c) : "");
-    row("loans", "active", "", r.active_loans.text());
-    row("loans", "outstanding", c, money(r.loans_outstanding, c));
-    row("loans", "par30_percent", "", r.par30);
-    row("loans", "on_time_repayment_percent", "", r.on_time_repayment_rate);
-    row("loans", "written_off_count", "", r.loans_written_off.text());
-    row("loans", "written_off", c, money(r.written_off, c));
-    row("outcomes", "operating_6_months_percent", "", r.operating_6_months.text());
-    row("outcomes", "operating_12_months_percent", "", r.operating_12_months.text());
-    const auto& pc = r.profit_currency;
-    row("outcomes", "median_monthly_profit_first", pc,
-        r.median_profit_first && !pc.empty() ? money(*r.median_profit_first, pc) : "");
-    row("outcomes", "median_monthly_profit_latest", pc,
-        r.median_profit_latest && !pc.empty() ? money(*r.median_profit_latest, pc) : "");
-    row("outcomes", "jobs", "", r.jobs_latest.text());
-    return out;
 }
 
 }  // namespace riziki::reports

@@ -117,6 +117,12 @@ void suppress(std::vector<std::pair<std::string, Count>>& cells, Count& total);
 /// 35-44, 45+.
 std::string age_band(int birth_year, const ledger::Date& on);
 
+/// A count of people as published: hidden ("<5") when it is 1 to 4.
+Count count_of(long value);
+
+/// The fund statement's lines in report order, each with its name in the JSON and CSV.
+std::vector<std::pair<const char*, ledger::Amount>> statement_lines(const FundStatement& s);
+
 /// numerator / denominator as a percentage with `decimals` decimals, HALF_EVEN ("12.34");
 /// "" when the denominator is not positive.
 std::string percent_text(const ledger::Amount& numerator, const ledger::Amount& denominator,
