@@ -1,6 +1,7 @@
 #pragma once
 /// Tokens, roles and who may do what (SPEC §7, §8). Roles are checked in one place: the
-/// route table in routes.cpp names the roles of every route, and Router enforces them.
+/// route tables (handlers_*.cpp) name the roles of every route from the sets of roles.hpp,
+/// and Router enforces them.
 
 #include <cstdint>
 #include <map>

@@ -1,9 +1,11 @@
 #include "api/body.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include "api/router.hpp"
+#include "ledger/journal.hpp"
 
 namespace riziki::api {
 
@@ -256,6 +258,36 @@ std::optional<std::string> FieldReader::choice(const char* field,
         list += (list.empty() ? "" : ", ") + std::string(option);
     error(path(field), "invalid_choice", "Expected one of: " + list + ".");
     return std::nullopt;
+}
+
+std::optional<std::string> FieldReader::required_choice(
+    const char* field, std::initializer_list<std::string_view> allowed) {
+    if (!has(field)) {
+        error(path(field), "required", "This field is required.");
+        return std::nullopt;
+    }
+    return choice(field, allowed);
+}
+
+std::optional<std::string> FieldReader::code(const char* field) {
+    auto code = text(field, true, ledger::kCodeBytesMax);
+    if (!code)
+        return code;
+    const bool ok =
+        std::isalnum(static_cast<unsigned char>(code->front())) &&
+        std::all_of(code->begin(), code->end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+        });
+    if (!ok) {
+        error(path(field), "invalid_code", "Use letters, digits, '.', '_' and '-' (up to 64).");
+        return std::nullopt;
+    }
+    return code;
+}
+
+bool FieldReader::has(const char* field) const {
+    const auto it = object_.find(field);
+    return it != object_.end() && !it->is_null();
 }
 
 std::optional<ledger::Decimal> FieldReader::rate(const char* field) {

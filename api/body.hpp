@@ -47,6 +47,12 @@ class FieldReader {
     /// One of `allowed` (a string); the first is the default when absent.
     std::optional<std::string> choice(const char* field,
                                       std::initializer_list<std::string_view> allowed);
+    /// One of `allowed`, which must be present.
+    std::optional<std::string> required_choice(const char* field,
+                                               std::initializer_list<std::string_view> allowed);
+    /// A required code (donor, fund, cohort): 1-64 of letters, digits, '.', '_' and '-',
+    /// starting with a letter or digit.
+    std::optional<std::string> code(const char* field);
     /// A non-negative decimal string such as "24" or "9.4822".
     std::optional<ledger::Decimal> rate(const char* field);
     /// A JSON object (e.g. nested terms); errors when required and absent.
@@ -58,6 +64,12 @@ class FieldReader {
 
     void error(const std::string& field, const std::string& code, const std::string& message);
     std::string path(const char* field) const { return prefix_ + field; }
+    /// Whether `field` is present and not null.
+    bool has(const char* field) const;
+    /// Whether no field has failed yet, in this reader or any that shares its errors.
+    bool ok() const { return errors_.empty(); }
+    /// The errors this reader adds to: share them with a reader of a nested object.
+    std::vector<FieldError>& errors() const { return errors_; }
 
   private:
     const nlohmann::json* find(const char* field, bool required);

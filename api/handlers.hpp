@@ -49,7 +49,22 @@ inline ledger::Date today_utc() {
 void audit(const Services& s, const Call& call, const std::string& action,
            const std::string& subject, const std::string& detail = "");
 
-/// Donors, funds, receipts, cohorts, survivors, awards, money events, outcomes, audit log.
-void add_program_routes(Router& router, const Services& services);
+// Programme records, one file each (api/records.hpp says what they share):
+/// POST /v1/donors (handlers_donors.cpp).
+void add_donor_routes(Router& router, const Services& services);
+/// POST /v1/funds, GET /v1/funds/{code}, POST /v1/funds/{code}/receipts (handlers_funds.cpp).
+void add_fund_routes(Router& router, const Services& services);
+/// POST /v1/cohorts (handlers_cohorts.cpp).
+void add_cohort_routes(Router& router, const Services& services);
+/// POST /v1/survivors, GET /v1/survivors/{code} (handlers_survivors.cpp).
+void add_survivor_routes(Router& router, const Services& services);
+/// POST /v1/awards, GET /v1/awards/{id} (handlers_awards.cpp).
+void add_award_routes(Router& router, const Services& services);
+/// Disbursements, repayments, write-offs and forgiveness (handlers_money.cpp).
+void add_money_routes(Router& router, const Services& services);
+/// POST /v1/outcomes (handlers_outcomes.cpp).
+void add_outcome_routes(Router& router, const Services& services);
+/// GET /v1/audit/log (handlers_audit_log.cpp, which also defines audit()).
+void add_audit_log_routes(Router& router, const Services& services);
 
 }  // namespace riziki::api

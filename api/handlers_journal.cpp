@@ -8,16 +8,13 @@
 #include "api/handlers.hpp"
 #include "api/problem.hpp"
 #include "api/respond.hpp"
+#include "api/roles.hpp"
 #include "db/journal_writer.hpp"
 #include "db/store.hpp"
 
 namespace riziki::api {
 
 namespace {
-
-const std::vector<Role> kFinance{Role::finance};
-const std::vector<Role> kBooks{Role::finance, Role::auditor};
-const std::vector<Role> kAdmin{Role::admin};
 
 std::optional<std::int64_t> parse_seq(const std::string& text) {
     if (text.empty() || text.size() > 18)
@@ -230,14 +227,10 @@ void add_journal_routes(Router& router, const Services& s) {
     router.add(
         {http::verb::post, "/v1/periods/{period}/close", kAdmin, bind_handler(s, close_period)});
     router.add({http::verb::get, "/v1/periods", kAdmin, bind_handler(s, list_periods)});
-    router.add({http::verb::get,
-                "/v1/audit/trial-balance",
-                {Role::auditor, Role::finance},
-                bind_handler(s, trial_balance)});
     router.add(
-        {http::verb::get, "/v1/audit/export", {Role::auditor}, bind_handler(s, audit_export)});
-    router.add(
-        {http::verb::get, "/v1/audit/verify", {Role::auditor}, bind_handler(s, audit_verify)});
+        {http::verb::get, "/v1/audit/trial-balance", kBooks, bind_handler(s, trial_balance)});
+    router.add({http::verb::get, "/v1/audit/export", kAuditor, bind_handler(s, audit_export)});
+    router.add({http::verb::get, "/v1/audit/verify", kAuditor, bind_handler(s, audit_verify)});
 }
 
 }  // namespace riziki::api

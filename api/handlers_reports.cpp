@@ -6,6 +6,7 @@
 #include "api/body.hpp"
 #include "api/handlers.hpp"
 #include "api/problem.hpp"
+#include "api/roles.hpp"
 #include "db/store.hpp"
 #include "reports/donor_report.hpp"
 #include "reports/iati.hpp"
@@ -14,8 +15,6 @@
 namespace riziki::api {
 
 namespace {
-
-const std::vector<Role> kDonorReaders{Role::finance, Role::auditor, Role::donor};
 
 Response document(std::string body, const char* content_type, const std::string& filename) {
     Response response{http::status::ok, 11};
@@ -164,15 +163,12 @@ Response iati_report(const Services& s, Call& call) {
 }  // namespace
 
 void add_report_routes(Router& router, const Services& s) {
-    router.add({http::verb::get, "/v1/reports/iati", {Role::finance, Role::donor}, [s](Call& call) {
-                    return iati_report(s, call);
-                }});
-    router.add({http::verb::get, "/v1/reports/donor", kDonorReaders,
+    router.add({http::verb::get, "/v1/reports/iati", kIatiReaders,
+                [s](Call& call) { return iati_report(s, call); }});
+    router.add({http::verb::get, "/v1/reports/donor", kFundReaders,
                 [s](Call& call) { return donor_report(s, call); }});
-    router.add(
-        {http::verb::get, "/v1/reports/portfolio", {Role::finance, Role::auditor}, [s](Call& call) {
-             return portfolio_report(s, call);
-         }});
+    router.add({http::verb::get, "/v1/reports/portfolio", kBooks,
+                [s](Call& call) { return portfolio_report(s, call); }});
 }
 
 }  // namespace riziki::api

@@ -2,6 +2,7 @@
 
 #include "api/handlers.hpp"
 #include "api/problem.hpp"
+#include "api/roles.hpp"
 #include "db/errors.hpp"
 #include "db/journal_writer.hpp"
 #include "db/store.hpp"
@@ -67,16 +68,11 @@ Response me(Call& call) {
 }  // namespace
 
 void add_system_routes(Router& router, const Services& services) {
-    router.add({http::verb::get,
-                "/healthz",
-                {},
-                [services](Call& call) { return healthz(services, call); },
-                true});
-    router.add(
-        {http::verb::get, "/metrics", {}, [services](Call&) { return metrics(services); }, true});
-    router.add({http::verb::get, "/v1/me",
-                std::vector<Role>(std::begin(kAllRoles), std::end(kAllRoles)),
-                [](Call& call) { return me(call); }});
+    router.add({http::verb::get, "/healthz", kPublic,
+                [services](Call& call) { return healthz(services, call); }, true});
+    router.add({http::verb::get, "/metrics", kPublic,
+                [services](Call&) { return metrics(services); }, true});
+    router.add({http::verb::get, "/v1/me", kAnyRole, [](Call& call) { return me(call); }});
 }
 
 }  // namespace riziki::api

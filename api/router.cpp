@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
 #include <chrono>
 
 #include "api/problem.hpp"
@@ -136,9 +135,7 @@ Response Router::dispatch_matched(const Route& route, Call& call) {
                 response.set(http::field::www_authenticate, "Bearer");
                 return response;
             }
-            const bool allowed = std::find(route.roles.begin(), route.roles.end(),
-                                           principal->role) != route.roles.end();
-            if (!allowed) {
+            if (!route.roles.contains(principal->role)) {
                 return problem(http::status::forbidden, "forbidden", "Your role may not do this.",
                                call.context);
             }

@@ -12,6 +12,7 @@
 #include "api/body.hpp"
 #include "api/http_server.hpp"
 #include "api/metrics.hpp"
+#include "api/roles.hpp"
 
 namespace riziki::api {
 
@@ -35,8 +36,8 @@ using RouteHandler = std::function<Response(Call&)>;
 
 struct Route {
     http::verb method;
-    std::string pattern;      ///< e.g. "/v1/entries/{id}/reverse"
-    std::vector<Role> roles;  ///< who may call it; empty with public_route: anyone
+    std::string pattern;  ///< e.g. "/v1/entries/{id}/reverse"
+    RoleSet roles;        ///< who may call it (api/roles.hpp); kPublic with public_route
     RouteHandler handler;
     bool public_route = false;  ///< no token needed (/healthz, /metrics)
 };

@@ -15,7 +15,14 @@ struct Api {
         const Services services{&store, &writer, &metrics, pool_size, conninfo, &vault};
         add_system_routes(router, services);
         add_journal_routes(router, services);
-        add_program_routes(router, services);
+        add_donor_routes(router, services);
+        add_fund_routes(router, services);
+        add_cohort_routes(router, services);
+        add_survivor_routes(router, services);
+        add_award_routes(router, services);
+        add_money_routes(router, services);
+        add_outcome_routes(router, services);
+        add_audit_log_routes(router, services);
         add_report_routes(router, services);
         add_schedule_routes(router);
     }

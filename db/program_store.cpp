@@ -4,6 +4,7 @@
 
 #include "db/awards_sql.hpp"
 #include "db/store_impl.hpp"
+#include "ledger/program.hpp"
 
 namespace riziki::db {
 
@@ -53,6 +54,29 @@ std::string bytes_of_bytea(const std::string& text) {
 
 Rejection enrol(soci::session& sql, const SurvivorRecord& s, const SealedPii& pii,
                 const std::vector<BlindIndex>& indexes);
+
+/// The survivor's enrolment date, or nullopt when there is no such survivor.
+std::optional<ledger::Date> enrolled_on(soci::session& sql, const std::string& survivor) {
+    std::string enrolled;
+    soci::indicator found = soci::i_null;
+    sql << "SELECT enrolled_on::text FROM survivors WHERE code = :c", soci::use(survivor),
+        soci::into(enrolled, found);
+    if (!sql.got_data() || found != soci::i_ok)
+        return std::nullopt;
+    return ledger::parse_date(enrolled);
+}
+
+/// What the survivor and fund a new award names say about it (ledger::check_award).
+ledger::AwardFacts award_facts(soci::session& sql, const ledger::Award& award) {
+    ledger::AwardFacts facts;
+    facts.enrolled_on = enrolled_on(sql, award.survivor);
+    std::string currency;
+    sql << "SELECT currency FROM funds WHERE code = :c", soci::use(award.fund),
+        soci::into(currency);
+    if (sql.got_data())
+        facts.fund_currency = currency;
+    return facts;
+}
 
 }  // namespace
 
@@ -275,21 +299,8 @@ Rejection Store::create_award(const AwardRecord& record) {
         [&](soci::session& sql) {
             const auto& a = record.award;
             soci::transaction tx(sql);
-            std::string enrolled;
-            soci::indicator found = soci::i_null;
-            sql << "SELECT enrolled_on::text FROM survivors WHERE code = :c", soci::use(a.survivor),
-                soci::into(enrolled, found);
-            if (!sql.got_data() || found != soci::i_ok)
-                return Rejection::survivor_not_found;
-            std::string currency;
-            sql << "SELECT currency FROM funds WHERE code = :c", soci::use(a.fund),
-                soci::into(currency);
-            if (!sql.got_data())
-                return Rejection::unknown_fund;
-            if (currency != a.currency)
-                return Rejection::currency_mismatch;
-            if (a.approved_on < *ledger::parse_date(enrolled))
-                return Rejection::before_enrolment;
+            if (auto check = ledger::check_award(a, award_facts(sql, a)); !check.ok())
+                return check.reason;
             const auto& t = a.terms;
             const std::string approved = ledger::to_decimal_string(a.approved);
             const std::string approved_on = ledger::format_date(a.approved_on);
@@ -373,14 +384,10 @@ Rejection Store::record_outcome(OutcomeRecord& o) {
     return impl_->with_session(
         [&](soci::session& sql) {
             soci::transaction tx(sql);
-            std::string enrolled;
-            soci::indicator found = soci::i_null;
-            sql << "SELECT enrolled_on::text FROM survivors WHERE code = :c", soci::use(o.survivor),
-                soci::into(enrolled, found);
-            if (!sql.got_data() || found != soci::i_ok)
-                return Rejection::survivor_not_found;
-            if (o.observed_on < *ledger::parse_date(enrolled))
-                return Rejection::before_enrolment;
+            if (auto check = ledger::check_outcome(o.observed_on, enrolled_on(sql, o.survivor));
+                !check.ok()) {
+                return check.reason;
+            }
             const std::string observed = ledger::format_date(o.observed_on);
             const std::string revenue = ledger::to_decimal_string(o.monthly_revenue);
             const std::string profit = ledger::to_decimal_string(o.monthly_profit);

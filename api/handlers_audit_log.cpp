@@ -1,0 +1,54 @@
+// The audit log (SPEC §8): appended to by every handler that reads PII or makes a record,
+// and read by GET /v1/audit/log.
+
+#include "api/records.hpp"
+#include "api/roles.hpp"
+#include "db/store.hpp"
+
+namespace riziki::api {
+
+namespace {
+
+nlohmann::json audit_record_json(const db::AuditRecord& r) {
+    return {{"seq", r.seq},
+            {"at", ledger::format_timestamp_us(r.at_us)},
+            {"actor", r.event.actor},
+            {"request_id", r.event.request_id},
+            {"action", r.event.action},
+            {"subject", r.event.subject},
+            {"detail", r.event.detail},
+            {"prev_hash", r.prev_hash},
+            {"hash", r.hash}};
+}
+
+Response list_audit_log(const Services& s, Call& call) {
+    QueryReader query(call);
+    db::AuditFilter filter{query.date("from"), query.date("to"), query.code("actor"),
+                           query.code("action")};
+    const auto limit = query.limit();
+    const auto after = query.after();
+    if (auto bad = query.problem_if_any())
+        return *bad;
+    const auto records = s.store->audit_log(filter, after, limit);
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& r : records)
+        items.push_back(audit_record_json(r));
+    nlohmann::json next = nullptr;
+    if (records.size() == limit)
+        next = cursor_after(records.back().seq);
+    return json_response(http::status::ok, {{"items", items}, {"next", next}});
+}
+
+}  // namespace
+
+void audit(const Services& s, const Call& call, const std::string& action,
+           const std::string& subject, const std::string& detail) {
+    s.store->audit({call.principal->actor(), call.context.request_id, action, subject, detail});
+}
+
+void add_audit_log_routes(Router& router, const Services& s) {
+    router.add(
+        {http::verb::get, "/v1/audit/log", kAuditLogReaders, bind_handler(s, list_audit_log)});
+}
+
+}  // namespace riziki::api

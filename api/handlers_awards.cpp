@@ -1,0 +1,237 @@
+// Awards (SPEC §5, §6): POST /v1/awards makes a grant or loan under a random id;
+// GET /v1/awards/{id} reads it with its figures, schedule and arrears.
+
+#include "api/fresh_code.hpp"
+#include "api/loan_terms.hpp"
+#include "api/problem.hpp"
+#include "api/records.hpp"
+#include "api/respond.hpp"
+#include "api/roles.hpp"
+#include "db/store.hpp"
+#include "ledger/program.hpp"
+
+namespace riziki::api {
+
+namespace {
+
+using ledger::Rejection;
+
+/// The fund the award is paid from: its currency is a fact of the database, read here
+/// because the amount and loan terms are read in it.
+std::optional<ledger::Currency> read_fund_currency(const Services& s, FieldReader& reader,
+                                                   const std::optional<std::string>& code,
+                                                   ledger::Award& award) {
+    if (!code)
+        return std::nullopt;
+    const auto fund = s.store->fund(*code);
+    if (!fund) {
+        reader.error("fund", "unknown_fund", "No fund has this code.");
+        return std::nullopt;
+    }
+    award.fund = fund->code;
+    award.currency = fund->currency;
+    return ledger::find_currency(fund->currency);
+}
+
+std::optional<db::AwardRecord> read_award(const Services& s, FieldReader& reader) {
+    reader.only({"survivor", "fund", "kind", "amount", "approved_on", "purpose", "business_sector",
+                 "loan"});
+    db::AwardRecord record;
+    auto& award = record.award;
+    const auto survivor = reader.text("survivor", true, ledger::kCodeBytesMax);
+    const auto fund_code = reader.code("fund");
+    const auto kind = reader.required_choice("kind", {"grant", "loan"});
+    const auto approved_on = reader.date("approved_on", true);
+    const auto purpose = reader.text("purpose", true, kPurposeBytesMax);
+    const auto sector = reader.text("business_sector", true, kCountyBytesMax);
+    const auto currency = read_fund_currency(s, reader, fund_code, award);
+    const auto amount =
+        currency ? reader.amount("amount", *currency, true) : std::optional<ledger::Amount>();
+    const auto* loan = reader.object("loan", kind && *kind == "loan");
+    if (kind && *kind == "grant" && loan != nullptr)
+        reader.error("loan", "not_a_loan", "A grant has no loan terms.");
+    if (kind && *kind == "loan" && loan != nullptr && currency)
+        award.terms = read_loan_terms(*loan, "loan.", *currency, reader.errors());
+    if (!reader.ok())
+        return std::nullopt;
+    award.survivor = *survivor;
+    award.kind = *ledger::parse_award_kind(*kind);
+    award.approved = *amount;
+    award.approved_on = *approved_on;
+    record.purpose = *purpose;
+    record.business_sector = *sector;
+    return record;
+}
+
+std::string optional_amount(const std::optional<ledger::Amount>& amount,
+                            const std::string& currency) {
+    return amount ? amount_text(*amount, currency) : "";
+}
+
+nlohmann::json terms_json(const ledger::LoanTerms& t, const std::string& currency) {
+    return {{"interest_rate", ledger::format_rate(t.interest_rate)},
+            {"interest_period", ledger::to_string(t.interest_period)},
+            {"interest_method", ledger::to_string(t.interest_method)},
+            {"amortization", ledger::to_string(t.amortization)},
+            {"installments", t.installments},
+            {"repayment_every", t.repayment_every},
+            {"repayment_unit", ledger::to_string(t.repayment_unit)},
+            {"first_due_on", date_or_null(t.first_due_on)},
+            {"grace_on_principal", t.grace_on_principal},
+            {"grace_on_interest", t.grace_on_interest},
+            {"installment_multiple", t.installment_multiple ? nlohmann::json(optional_amount(
+                                                                  t.installment_multiple, currency))
+                                                            : nlohmann::json(nullptr)},
+            {"currency_multiple",
+             t.currency_multiple ? nlohmann::json(optional_amount(t.currency_multiple, currency))
+                                 : nlohmann::json(nullptr)}};
+}
+
+nlohmann::json award_json(const db::AwardRecord& r) {
+    const auto& a = r.award;
+    return {{"id", a.id},
+            {"survivor", a.survivor},
+            {"fund", a.fund},
+            {"currency", a.currency},
+            {"kind", ledger::to_string(a.kind)},
+            {"amount", amount_text(a.approved, a.currency)},
+            {"approved_on", ledger::format_date(a.approved_on)},
+            {"purpose", r.purpose},
+            {"business_sector", r.business_sector},
+            {"status", ledger::to_string(a.status)},
+            {"loan", a.terms ? terms_json(*a.terms, a.currency) : nlohmann::json(nullptr)}};
+}
+
+/// 422 with the schedule's reason as the code, for loan terms that cannot make one.
+Response schedule_problem(ledger::ScheduleError error, const Call& call) {
+    const std::string code(ledger::to_string(error));
+    return problem(http::status::unprocessable_entity, code,
+                   "These loan terms cannot make a schedule: " + code + ".", call.context,
+                   {{"loan", code, "The terms cannot make a schedule."}});
+}
+
+/// Stores the award under a fresh id; the store checks ledger::check_award against the
+/// survivor and fund it reads in the same transaction.
+Rejection store_award(const Services& s, db::AwardRecord& record) {
+    return insert_with_fresh_code("AW-", "award id", [&](const std::string& id) {
+        record.award.id = id;
+        return s.store->create_award(record);
+    });
+}
+
+Response create_award(const Services& s, Call& call) {
+    auto read = read_body<db::AwardRecord>(
+        call, [&](FieldReader& reader) { return read_award(s, reader); });
+    if (auto* answer = std::get_if<Response>(&read))
+        return std::move(*answer);
+    auto& record = std::get<db::AwardRecord>(read);
+    record.recorded_by = call.principal->actor();
+    std::optional<ledger::Schedule> schedule;
+    if (record.award.terms) {
+        auto result = ledger::award_schedule(record.award, {});
+        if (!result.ok())
+            return schedule_problem(result.error, call);
+        schedule = std::move(result.schedule);
+    }
+    if (const auto rule = store_award(s, record); rule != Rejection::none) {
+        return refused(rule, call,
+                       "The award cannot be made: " + std::string(ledger::to_string(rule)) + ".",
+                       ledger::award_field(rule));
+    }
+    audit(s, call, "award.create", record.award.id);
+    auto json = award_json(record);
+    json["schedule"] =
+        schedule ? schedule_json(*schedule,
+                                 *ledger::find_currency(record.award.currency))["installments"]
+                 : nlohmann::json::array();
+    return created(json);
+}
+
+nlohmann::json figures_json(nlohmann::json json, const ledger::Award& a,
+                            const ledger::AwardFigures& f) {
+    const auto& c = a.currency;
+    json["disbursed"] = amount_text(f.disbursed, c);
+    json["remaining"] = amount_text(a.approved - f.disbursed, c);
+    json["fees"] = amount_text(f.fees, c);
+    json["repaid"] = amount_text(f.principal_repaid + f.interest_paid, c);
+    json["principal_repaid"] = amount_text(f.principal_repaid, c);
+    json["interest_paid"] = amount_text(f.interest_paid, c);
+    json["overpaid"] = amount_text(f.overpaid, c);
+    json["written_off"] = amount_text(f.written_off, c);
+    json["forgiven"] = amount_text(f.forgiven, c);
+    json["recovered"] = amount_text(f.recovered, c);
+    json["outstanding"] = amount_text(f.outstanding, c);
+    json["first_disbursed_on"] = date_or_null(f.first_disbursed_on);
+    json["days_in_arrears"] = 0;
+    json["overdue"] = nullptr;
+    json["schedule"] = nlohmann::json::array();
+    return json;
+}
+
+nlohmann::json installments_json(const ledger::Schedule& schedule, const ledger::AwardFigures& f,
+                                 const std::string& c) {
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& st :
+         ledger::installment_states(schedule, f.interest_paid, f.principal_repaid)) {
+        const auto& d = st.due;
+        items.push_back({{"n", d.number},
+                         {"due_on", ledger::format_date(d.due_on)},
+                         {"principal", amount_text(d.principal, c)},
+                         {"interest", amount_text(d.interest, c)},
+                         {"total", amount_text(d.total, c)},
+                         {"balance", amount_text(d.balance, c)},
+                         {"principal_paid", amount_text(st.principal_paid, c)},
+                         {"interest_paid", amount_text(st.interest_paid, c)},
+                         {"paid", st.interest_left() == 0 && st.principal_left() == 0}});
+    }
+    return items;
+}
+
+/// A loan's schedule with what was paid of each installment, and its arrears on `on` while
+/// it is active.
+void add_loan_state(nlohmann::json& json, const ledger::Award& a, const ledger::AwardFigures& f,
+                    const ledger::Date& on) {
+    const auto schedule = ledger::award_schedule(a, f);
+    if (!schedule.ok())
+        return;
+    const auto& c = a.currency;
+    json["schedule"] = installments_json(schedule.schedule, f, c);
+    if (ledger::derive_status(a, f) != ledger::AwardStatus::active)
+        return;
+    const auto arrears = ledger::arrears_as_of(schedule.schedule, f, on);
+    json["days_in_arrears"] = arrears.days;
+    json["overdue"] = {{"principal", amount_text(arrears.principal_overdue, c)},
+                       {"interest", amount_text(arrears.interest_overdue, c)},
+                       {"oldest_due_on", date_or_null(arrears.oldest_unpaid_due_on)}};
+}
+
+Response get_award(const Services& s, Call& call) {
+    QueryReader query(call);
+    const auto as_of = query.date("as_of");
+    if (auto bad = query.problem_if_any())
+        return *bad;
+    const auto record = s.store->award(call.params[0]);
+    if (!record || !call.principal->may_see_fund(record->award.fund)) {
+        return problem(http::status::not_found, "not_found", "No award has this id.", call.context);
+    }
+    const auto& a = record->award;
+    const auto f = s.store->award_figures(a.id, as_of);
+    const auto on = as_of.value_or(today_utc());
+    auto json = award_json(*record);
+    if (as_of)
+        json["status"] = ledger::to_string(ledger::derive_status(a, f));
+    json["as_of"] = ledger::format_date(on);
+    json = figures_json(std::move(json), a, f);
+    if (a.kind == ledger::AwardKind::loan)
+        add_loan_state(json, a, f, on);
+    return json_response(http::status::ok, json);
+}
+
+}  // namespace
+
+void add_award_routes(Router& router, const Services& s) {
+    router.add({http::verb::post, "/v1/awards", kFinance, bind_handler(s, create_award)});
+    router.add({http::verb::get, "/v1/awards/{id}", kBooks, bind_handler(s, get_award)});
+}
+
+}  // namespace riziki::api

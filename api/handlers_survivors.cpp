@@ -1,0 +1,171 @@
+// Survivors (SPEC §5, §8): POST /v1/survivors enrols one under a random pseudonym with their
+// PII sealed; GET /v1/survivors/{code} reads the record, and the PII when asked and allowed.
+
+#include "api/fresh_code.hpp"
+#include "api/pii_vault.hpp"
+#include "api/problem.hpp"
+#include "api/records.hpp"
+#include "api/roles.hpp"
+#include "db/store.hpp"
+
+namespace riziki::api {
+
+namespace {
+
+using ledger::Rejection;
+
+constexpr std::size_t kPiiBytesMax = 200;
+
+/// A survivor to enrol (its code is drawn when it is stored) and their PII.
+struct Enrolment {
+    db::SurvivorRecord survivor;
+    Pii pii;
+};
+
+struct Consent {
+    std::optional<bool> donor_reporting;
+    std::optional<bool> follow_up;
+};
+
+Consent read_consent(FieldReader& reader) {
+    Consent consent;
+    if (const auto* object = reader.object("consent", true)) {
+        FieldReader c(*object, "consent.", reader.errors());
+        c.only({"donor_reporting", "follow_up"});
+        consent.donor_reporting = c.boolean("donor_reporting", true, false);
+        consent.follow_up = c.boolean("follow_up", false, false);
+    }
+    return consent;
+}
+
+Pii read_pii(FieldReader& reader) {
+    Pii pii;
+    if (const auto* object = reader.object("pii", true)) {
+        FieldReader p(*object, "pii.", reader.errors());
+        p.only({"full_name", "phone", "national_id"});
+        const auto name = p.text("full_name", true, kPiiBytesMax);
+        const auto phone = p.text("phone", false, kPiiBytesMax);
+        const auto national_id = p.text("national_id", false, kPiiBytesMax);
+        pii = {name.value_or(""), phone.value_or(""), national_id.value_or("")};
+        if (phone && normalise_phone(*phone).size() < 7)
+            p.error("pii.phone", "invalid_phone", "Expected a phone number.");
+        if (national_id && normalise_national_id(*national_id).empty())
+            p.error("pii.national_id", "invalid_text", "Expected an identity number.");
+    }
+    return pii;
+}
+
+std::optional<Enrolment> read_enrolment(FieldReader& reader) {
+    reader.only({"cohort", "gender", "birth_year", "county", "enrolled_on", "consent", "pii"});
+    const auto cohort = reader.code("cohort");
+    const auto gender =
+        reader.required_choice("gender", {"female", "male", "other", "undisclosed"});
+    const auto birth_year = reader.integer("birth_year", true, 1900, 2100, 0);
+    const auto county = reader.text("county", true, kCountyBytesMax);
+    const auto enrolled_on = reader.date("enrolled_on", true);
+    const auto consent = read_consent(reader);
+    auto pii = read_pii(reader);
+    if (enrolled_on && *enrolled_on > today_utc())
+        reader.error("enrolled_on", "invalid_date", "Enrolment cannot be in the future.");
+    if (!reader.ok())
+        return std::nullopt;
+    Enrolment enrolment{{}, std::move(pii)};
+    auto& survivor = enrolment.survivor;
+    survivor.cohort = *cohort;
+    survivor.gender = *gender;
+    survivor.birth_year = *birth_year;
+    survivor.county = *county;
+    survivor.enrolled_on = *enrolled_on;
+    survivor.consent_donor_reporting = *consent.donor_reporting;
+    survivor.consent_follow_up = *consent.follow_up;
+    return enrolment;
+}
+
+nlohmann::json survivor_json(const db::SurvivorRecord& s) {
+    return {{"code", s.code},
+            {"cohort", s.cohort},
+            {"gender", s.gender},
+            {"birth_year", s.birth_year},
+            {"county", s.county},
+            {"enrolled_on", ledger::format_date(s.enrolled_on)},
+            {"consent",
+             {{"donor_reporting", s.consent_donor_reporting}, {"follow_up", s.consent_follow_up}}}};
+}
+
+Response enrol_survivor(const Services& s, Call& call) {
+    auto read = read_body<Enrolment>(call, read_enrolment);
+    if (auto* answer = std::get_if<Response>(&read))
+        return std::move(*answer);
+    auto& enrolment = std::get<Enrolment>(read);
+    auto& survivor = enrolment.survivor;
+    survivor.recorded_by = call.principal->actor();
+    const auto indexes = s.vault->blind_indexes(enrolment.pii);
+    const auto rule = insert_with_fresh_code("SV-", "survivor code", [&](const std::string& code) {
+        survivor.code = code;
+        return s.store->enrol_survivor(survivor, s.vault->seal(code, enrolment.pii), indexes);
+    });
+    if (rule == Rejection::cohort_not_found)
+        return refused(rule, call, "No cohort has this code.", "cohort");
+    if (rule == Rejection::survivor_already_enrolled) {
+        audit(s, call, "survivor.duplicate_refused", "", "blind index matched");
+        return refused(rule, call, "A survivor with this phone or national id is enrolled already.",
+                       "pii");
+    }
+    audit(s, call, "survivor.enrol", survivor.code);
+    return created(survivor_json(survivor));
+}
+
+nlohmann::json text_or_null(const std::string& text) {
+    return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text);
+}
+
+/// Adds the survivor's PII to `json`, logged before it is opened: a read that fails to log
+/// is not served. Answers 409 pii_unavailable when this server's key cannot open it.
+std::optional<Response> add_pii(const Services& s, const Call& call, const std::string& code,
+                                nlohmann::json& json) {
+    audit(s, call, "survivor.pii_read", code);
+    const auto sealed = s.store->survivor_pii(code);
+    const auto pii = sealed ? s.vault->unseal(code, *sealed) : std::nullopt;
+    if (!pii) {
+        return problem(http::status::conflict, "pii_unavailable",
+                       "The PII of this survivor cannot be opened with this server's key.",
+                       call.context);
+    }
+    json["pii"] = {{"full_name", pii->full_name},
+                   {"phone", text_or_null(pii->phone)},
+                   {"national_id", text_or_null(pii->national_id)}};
+    return std::nullopt;
+}
+
+Response get_survivor(const Services& s, Call& call) {
+    QueryReader query(call);
+    const auto include = query.choice("include", {"", "pii"});
+    if (auto bad = query.problem_if_any())
+        return *bad;
+    const bool with_pii = include == "pii";
+    if (with_pii && !kPiiReaders.contains(call.principal->role)) {
+        return problem(http::status::forbidden, "forbidden",
+                       "Only field and admin tokens may read a survivor's PII.", call.context);
+    }
+    const auto survivor = s.store->survivor(call.params[0]);
+    if (!survivor) {
+        return problem(http::status::not_found, "not_found", "No survivor has this code.",
+                       call.context);
+    }
+    auto json = survivor_json(*survivor);
+    if (with_pii) {
+        if (auto answer = add_pii(s, call, survivor->code, json))
+            return std::move(*answer);
+    }
+    return json_response(http::status::ok, json);
+}
+
+}  // namespace
+
+void add_survivor_routes(Router& router, const Services& s) {
+    router.add({http::verb::post, "/v1/survivors", kEnrolers, bind_handler(s, enrol_survivor)});
+    router.add(
+        {http::verb::get, "/v1/survivors/{code}", kSurvivorReaders, bind_handler(s, get_survivor)});
+}
+
+}  // namespace riziki::api

@@ -1,0 +1,48 @@
+#include "api/records.hpp"
+
+#include "api/respond.hpp"
+
+namespace riziki::api {
+
+Response post_command(const Services& s, Call& call,
+                      const std::function<CommandRead(FieldReader&)>& read) {
+    auto request = read_money_request(call);
+    if (auto* answer = std::get_if<Response>(&request))
+        return std::move(*answer);
+    const auto& [key, body] = std::get<MoneyRequest>(request);
+    std::vector<FieldError> errors;
+    FieldReader reader(body, "", errors);
+    auto got = read(reader);
+    if (got.answer)
+        return std::move(*got.answer);
+    if (!got.command || !errors.empty())
+        return validation_problem(errors, call.context);
+    return write_entry(*s.writer, call, key, body, {}, std::move(*got.command));
+}
+
+Response created(const nlohmann::json& body) {
+    return json_response(http::status::created, body);
+}
+
+Response refused(ledger::Rejection reason, const Call& call, const std::string& detail,
+                 std::string_view field) {
+    return rejection_problem(reason, detail, call.context, std::string(field));
+}
+
+nlohmann::json date_or_null(const std::optional<ledger::Date>& date) {
+    return date ? nlohmann::json(ledger::format_date(*date)) : nlohmann::json(nullptr);
+}
+
+PaymentFields read_payment(FieldReader& reader, const ledger::Currency& currency,
+                           const char* date_field,
+                           std::initializer_list<std::string_view> channels) {
+    PaymentFields p;
+    p.amount = reader.amount("amount", currency, true);
+    p.on = reader.date(date_field, true);
+    if (auto channel = reader.required_choice("channel", channels))
+        p.channel = ledger::parse_channel(*channel);
+    p.reference = reader.text("reference", true, kReferenceBytesMax);
+    return p;
+}
+
+}  // namespace riziki::api

@@ -1,0 +1,84 @@
+#pragma once
+/// What the handlers of programme records share (handlers_donors.cpp, handlers_funds.cpp,
+/// handlers_cohorts.cpp, handlers_survivors.cpp, handlers_awards.cpp, handlers_money.cpp,
+/// handlers_outcomes.cpp, handlers_audit_log.cpp). Each handler has one shape: read the body
+/// (FieldReader, collecting every field error; facts from the database the reading needs,
+/// such as a fund's currency, are read here), check it against the core's rules (ledger/),
+/// store it (db::Store, or the journal writer for money), and answer with its JSON view.
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "api/body.hpp"
+#include "api/handlers.hpp"
+#include "api/router.hpp"
+#include "ledger/awards.hpp"
+
+namespace riziki::api {
+
+inline constexpr std::size_t kNameBytesMax = 200;
+inline constexpr std::size_t kReferenceBytesMax = 64;
+inline constexpr std::size_t kPurposeBytesMax = 500;
+inline constexpr std::size_t kCountyBytesMax = 100;
+
+/// The body of `call` as a JSON object, read by `read` through a FieldReader: the record
+/// `read` returns once every field read, or the answer (the body's problem, or 422
+/// validation_failed with every field error).
+template <class Record>
+std::variant<Record, Response> read_body(
+    const Call& call, const std::function<std::optional<Record>(FieldReader&)>& read) {
+    auto parsed = parse_json_object(call.request, call.context);
+    if (auto* answer = std::get_if<Response>(&parsed))
+        return std::move(*answer);
+    std::vector<FieldError> errors;
+    FieldReader reader(std::get<nlohmann::json>(parsed), "", errors);
+    auto record = read(reader);
+    if (!record || !errors.empty())
+        return validation_problem(errors, call.context);
+    return std::move(*record);
+}
+
+/// Reading a money event's body: the command; or an answer that refuses it before its
+/// fields are all read (403, 404); or neither when a field failed.
+struct CommandRead {
+    std::optional<ledger::Command> command;
+    std::optional<Response> answer;
+};
+
+/// A money-moving POST: reads its Idempotency-Key and JSON object body, then the command
+/// with `read`, and queues it with the journal writer, which plans it against the books
+/// (ledger::plan: the core's checks, in their documented order), writes it and answers
+/// with the entry (write_entry). A field that failed answers 422 validation_failed.
+Response post_command(const Services& s, Call& call,
+                      const std::function<CommandRead(FieldReader&)>& read);
+
+/// 201 with `body`.
+Response created(const nlohmann::json& body);
+
+/// The problem answer for a rule the request broke, naming `field`.
+Response refused(ledger::Rejection reason, const Call& call, const std::string& detail,
+                 std::string_view field = "");
+
+nlohmann::json date_or_null(const std::optional<ledger::Date>& date);
+
+/// The amount, date, channel and reference every payment carries.
+struct PaymentFields {
+    std::optional<ledger::Amount> amount;
+    std::optional<ledger::Date> on;
+    std::optional<ledger::Channel> channel;
+    std::optional<std::string> reference;
+};
+
+/// Reads `amount` (in `currency`), the date `date_field`, a `channel` of `channels` and
+/// the `reference`.
+PaymentFields read_payment(FieldReader& reader, const ledger::Currency& currency,
+                           const char* date_field,
+                           std::initializer_list<std::string_view> channels);
+
+}  // namespace riziki::api

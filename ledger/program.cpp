@@ -1,0 +1,64 @@
+#include "ledger/program.hpp"
+
+namespace riziki::ledger {
+
+namespace {
+
+Rejection award_rule(const Award& award, const AwardFacts& facts) {
+    if (!facts.enrolled_on)
+        return Rejection::survivor_not_found;
+    if (!facts.fund_currency)
+        return Rejection::unknown_fund;
+    if (*facts.fund_currency != award.currency)
+        return Rejection::currency_mismatch;
+    if (award.approved_on < *facts.enrolled_on)
+        return Rejection::before_enrolment;
+    return Rejection::none;
+}
+
+Rejection outcome_rule(const Date& observed_on, const std::optional<Date>& enrolled_on) {
+    if (!enrolled_on)
+        return Rejection::survivor_not_found;
+    if (observed_on < *enrolled_on)
+        return Rejection::before_enrolment;
+    return Rejection::none;
+}
+
+}  // namespace
+
+RecordCheck check_award(const Award& award, const AwardFacts& facts) {
+    const auto reason = award_rule(award, facts);
+    return {reason, award_field(reason)};
+}
+
+std::string_view award_field(Rejection reason) {
+    switch (reason) {
+        case Rejection::survivor_not_found:
+            return "survivor";
+        case Rejection::unknown_fund:
+        case Rejection::currency_mismatch:
+            return "fund";
+        case Rejection::before_enrolment:
+            return "approved_on";
+        default:
+            return "";
+    }
+}
+
+RecordCheck check_outcome(const Date& observed_on, const std::optional<Date>& enrolled_on) {
+    const auto reason = outcome_rule(observed_on, enrolled_on);
+    return {reason, outcome_field(reason)};
+}
+
+std::string_view outcome_field(Rejection reason) {
+    switch (reason) {
+        case Rejection::survivor_not_found:
+            return "survivor";
+        case Rejection::before_enrolment:
+            return "observed_on";
+        default:
+            return "";
+    }
+}
+
+}  // namespace riziki::ledger

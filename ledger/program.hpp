@@ -1,0 +1,56 @@
+#pragma once
+/// Rules of the programme records that move no money: awards as they are made, and
+/// outcomes. Pure: what the database knows about the survivor and the fund a record names
+/// is read first and comes in as arguments (`db::Store` reads it in the transaction that
+/// inserts the record).
+///
+/// A new award is checked in this order, first failure wins:
+///  1. its fields (the API: each field readable; the fund exists, since the amount and loan
+///     terms are read in its currency);
+///  2. a loan's terms make a schedule (`award_schedule` on no figures; the API answers the
+///     schedule's reason);
+///  3. `check_award` against the survivor and fund as the store reads them.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "ledger/awards.hpp"
+#include "ledger/date.hpp"
+#include "ledger/rejection.hpp"
+
+namespace riziki::ledger {
+
+/// The first rule a record breaks, and the request field it is about ("" when none).
+struct RecordCheck {
+    Rejection reason = Rejection::none;
+    std::string_view field;
+    bool ok() const { return reason == Rejection::none; }
+};
+
+/// What the records a new award names say about it.
+struct AwardFacts {
+    std::optional<Date> enrolled_on;           ///< the survivor's enrolment; nullopt: no survivor
+    std::optional<std::string> fund_currency;  ///< nullopt: no such fund
+};
+
+/// A new award against its survivor and fund, first failure wins:
+///  1. the survivor exists (survivor_not_found, field "survivor");
+///  2. the fund exists (unknown_fund, "fund");
+///  3. the award is in the fund's currency (currency_mismatch, "fund");
+///  4. it is not approved before the survivor enrolled (before_enrolment, "approved_on").
+RecordCheck check_award(const Award& award, const AwardFacts& facts);
+
+/// The field check_award names with `reason` (the store hands back only the reason).
+std::string_view award_field(Rejection reason);
+
+/// An outcome observed on `observed_on` of a survivor enrolled on `enrolled_on` (nullopt:
+/// no such survivor), first failure wins:
+///  1. the survivor exists (survivor_not_found, field "survivor");
+///  2. it is not observed before the survivor enrolled (before_enrolment, "observed_on").
+RecordCheck check_outcome(const Date& observed_on, const std::optional<Date>& enrolled_on);
+
+/// The field check_outcome names with `reason`.
+std::string_view outcome_field(Rejection reason);
+
+}  // namespace riziki::ledger
