@@ -126,7 +126,7 @@ int serve(const Options& options, bool demo) {
     db::Database database(database_config(config));
     db::Store store(database.app_conninfo(), kPoolSize);
     const auto vault = open_vault(config, store);
-    db::JournalWriter writer(database.app_conninfo());
+    db::JournalWriter writer(database.app_conninfo(), {.render_response = render_entry});
     ServerOptions server_options;
     server_options.address = host;
     server_options.port = port;

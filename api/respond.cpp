@@ -16,7 +16,8 @@ nlohmann::json nullable(const std::string& text) {
     return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text);
 }
 
-/// The entry, and for a repayment how it was applied.
+}  // namespace
+
 db::StoredResponse render_entry(const ledger::Entry& entry, const ledger::Allocation& allocation) {
     auto json = entry_json(entry);
     if (entry.draft.event == ledger::Event::repayment && !entry.draft.postings.empty()) {
@@ -34,8 +35,6 @@ db::StoredResponse render_entry(const ledger::Entry& entry, const ledger::Alloca
     }
     return {201, json.dump()};
 }
-
-}  // namespace
 
 std::string amount_text(const ledger::Amount& minor, const std::string& currency) {
     const auto found = ledger::find_currency(currency);
@@ -130,7 +129,7 @@ Response write_entry(db::JournalWriter& writer, const Call& call, const std::str
     // space do not matter), so the same key with any other request is caught.
     const std::string fingerprint = std::string(call.request.method_string()) + " " +
                                     std::string(call.request.target()) + "\n" + body.dump();
-    db::IdempotencyClaim claim{call.principal->actor(), key, db::sha256(fingerprint), render_entry};
+    db::IdempotencyClaim claim{call.principal->actor(), key, db::sha256(fingerprint)};
     draft.recorded_by = call.principal->actor();
     const auto outcome = writer.write(
         {std::move(draft), std::move(claim), std::move(command), call.context.request_id});

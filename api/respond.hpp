@@ -20,6 +20,11 @@ std::string amount_text(const ledger::Amount& minor, const std::string& currency
 
 nlohmann::json entry_json(const ledger::Entry& entry);
 
+/// The response an idempotency key keeps for a written entry: 201 with the entry, and for
+/// a repayment how it was applied. The writer renders it with the entry's seq and hash
+/// (db::WriterOptions::render_response) and stores it in the entry's transaction.
+db::StoredResponse render_entry(const ledger::Entry& entry, const ledger::Allocation& allocation);
+
 /// {"ok","entries_checked","head_hash","checks":[{"name","ok","examined","detail",
 /// "first_entry"?}]}, as GET /v1/audit/verify and `riziki verify --json` answer.
 nlohmann::json verify_json(const db::VerifyReport& report);

@@ -23,15 +23,18 @@ struct StoredResponse {
     std::string body;
 };
 
-/// An idempotency key claimed by a write: recorded in the same transaction as the entry.
+/// An idempotency key claimed by a write: recorded in the same transaction as the entry,
+/// with the response WriterOptions::render_response gives for it.
 struct IdempotencyClaim {
     std::string actor;
     std::string key;
     ledger::Hash request_hash{};
-    /// Renders the response to store, given the entry as it will be committed (and, for a
-    /// repayment, how it was allocated).
-    std::function<StoredResponse(const ledger::Entry&, const ledger::Allocation&)> render;
 };
+
+/// Renders the response an idempotency key keeps, given the entry as it will be committed
+/// (with its seq and hash) and, for a repayment, how it was allocated.
+using ResponseRenderer =
+    std::function<StoredResponse(const ledger::Entry&, const ledger::Allocation&)>;
 
 /// Either a ready entry (`draft`) or a money event (`command`) whose entry depends on the
 /// books as they stand when it is written: an award's remaining amount, a fund's cash, the
@@ -60,6 +63,10 @@ struct WriteOutcome {
 struct WriterOptions {
     std::size_t batch_max = 256;   ///< entries per commit; 1 gives one commit per entry
     std::size_t queue_max = 8192;  ///< producers wait while the queue is this long
+    /// Renders the stored response of every write with an idempotency claim (required for
+    /// those: the API passes its own rendering). The writer stores the bytes it returns in
+    /// the entry's transaction, so a replay answers with them verbatim.
+    ResponseRenderer render_response = nullptr;
 };
 
 struct WriterStats {
@@ -82,9 +89,10 @@ class JournalWriter {
     JournalWriter(const JournalWriter&) = delete;
     JournalWriter& operator=(const JournalWriter&) = delete;
 
-    /// Queues a write. The future holds the outcome once its batch committed (or was
-    /// refused), or DatabaseUnavailable when the connection was lost (nothing was written,
-    /// or the writer could not yet tell: retry with the same idempotency key).
+    /// Queues a write (one with an idempotency claim needs options.render_response). The
+    /// future holds the outcome once its batch committed (or was refused), or
+    /// DatabaseUnavailable when the connection was lost (nothing was written, or the writer
+    /// could not yet tell: retry with the same idempotency key).
     std::future<WriteOutcome> submit(WriteRequest request);
     WriteOutcome write(WriteRequest request) { return submit(std::move(request)).get(); }
 

@@ -560,13 +560,19 @@ std::optional<std::pair<Channel, std::string>> command_reference(const Command& 
         command);
 }
 
+void apply_cash(FundCash& cash, const EntryDraft& draft) {
+    for (const auto& p : draft.postings) {
+        if (!is_cash_account(p.account))
+            continue;
+        if (auto it = cash.find(p.fund); it != cash.end())
+            it->second += p.amount;
+    }
+}
+
 void Books::apply(const EntryDraft& draft, Event event) {
+    apply_cash(fund_cash, draft);
     std::set<std::string> touched;
     for (const auto& p : draft.postings) {
-        if (is_cash_account(p.account)) {
-            if (auto it = fund_cash.find(p.fund); it != fund_cash.end())
-                it->second += p.amount;
-        }
         if (p.award.empty())
             continue;
         if (auto it = awards.find(p.award); it != awards.end()) {

@@ -233,10 +233,18 @@ std::string command_fund(const Command& command);
 /// The payment reference a command uses ("" for none), keyed by channel.
 std::optional<std::pair<Channel, std::string>> command_reference(const Command& command);
 
+/// Funds' available cash: fund -> the balance of its cash accounts.
+using FundCash = std::map<std::string, Amount, std::less<>>;
+
+/// Moves `cash` by the draft's postings to cash accounts, for the funds `cash` holds (a
+/// fund it does not hold stays out). Books::apply books cash so, and so does the writer's
+/// cash kept from one batch to the next.
+void apply_cash(FundCash& cash, const EntryDraft& draft);
+
 /// The books a batch of commands is planned against: updated after each accepted entry,
 /// so later commands of the same batch see earlier ones.
 struct Books {
-    std::map<std::string, Amount, std::less<>> fund_cash;  ///< fund -> available cash
+    FundCash fund_cash;  ///< fund -> available cash
     struct AwardBook {
         Award award;
         AwardFigures figures;

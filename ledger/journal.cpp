@@ -66,21 +66,36 @@ EntryCheck check_posting(const Posting& posting, std::size_t index, const Ledger
     return {};
 }
 
-/// Index of the first posting of the first unbalanced group, or nullopt when every
-/// group sums to zero. Groups are keyed by `key(posting)`.
+/// Index of the first posting of the first group whose amounts do not sum to zero, or
+/// nullopt when every group sums to zero. Groups are postings with the same `key(posting)`.
+/// Allocates nothing (a posting is compared with those before it), so the writer can check
+/// every entry again just before writing it; entries hold at most kPostingsPerEntryMax.
 template <typename KeyOf>
 std::optional<std::size_t> first_unbalanced(const std::vector<Posting>& postings, KeyOf key) {
-    std::map<std::string, std::pair<Amount, std::size_t>> sums;
     for (std::size_t i = 0; i < postings.size(); ++i) {
-        auto [it, inserted] = sums.try_emplace(key(postings[i]), Amount(0), i);
-        it->second.first += postings[i].amount;
+        const std::string& group = key(postings[i]);
+        bool seen = false;
+        for (std::size_t j = 0; j < i && !seen; ++j)
+            seen = key(postings[j]) == group;
+        if (seen)
+            continue;  // its group was summed at its first posting
+        Amount sum = 0;
+        for (std::size_t j = i; j < postings.size(); ++j) {
+            if (key(postings[j]) == group)
+                sum += postings[j].amount;
+        }
+        if (sum != 0)
+            return i;
     }
-    std::optional<std::size_t> first;
-    for (const auto& [name, sum] : sums) {
-        if (sum.first != 0 && (!first || sum.second < *first))
-            first = sum.second;
-    }
-    return first;
+    return std::nullopt;
+}
+
+const std::string& currency_of(const Posting& posting) {
+    return posting.currency;
+}
+
+const std::string& fund_of(const Posting& posting) {
+    return posting.fund;
 }
 
 void append_field(std::string& out, std::string_view name, std::string_view value) {
@@ -129,13 +144,19 @@ EntryCheck validate_entry(const EntryDraft& draft, const LedgerContext& context)
     if (context.closed_periods.contains(period_of(draft.effective_on))) {
         return {Rejection::period_closed, {}};
     }
-    if (auto i = first_unbalanced(draft.postings, [](const Posting& p) { return p.currency; })) {
+    if (auto i = first_unbalanced_currency(draft.postings))
         return {Rejection::unbalanced_entry, *i};
-    }
-    if (auto i = first_unbalanced(draft.postings, [](const Posting& p) { return p.fund; })) {
+    if (auto i = first_unbalanced_fund(draft.postings))
         return {Rejection::unbalanced_fund, *i};
-    }
     return {};
+}
+
+std::optional<std::size_t> first_unbalanced_currency(const std::vector<Posting>& postings) {
+    return first_unbalanced(postings, currency_of);
+}
+
+std::optional<std::size_t> first_unbalanced_fund(const std::vector<Posting>& postings) {
+    return first_unbalanced(postings, fund_of);
 }
 
 EntryDraft reversal_of(const Entry& original, const Date& effective_on, std::string memo,

@@ -86,6 +86,12 @@ struct EntryCheck {
 /// unbalanced_entry, unbalanced_fund.
 [[nodiscard]] EntryCheck validate_entry(const EntryDraft& draft, const LedgerContext& context);
 
+/// The first posting of the first currency whose postings do not sum to zero (the
+/// unbalanced_entry rule), or nullopt when each does; allocates nothing.
+std::optional<std::size_t> first_unbalanced_currency(const std::vector<Posting>& postings);
+/// The same per fund (the unbalanced_fund rule).
+std::optional<std::size_t> first_unbalanced_fund(const std::vector<Posting>& postings);
+
 /// The draft that reverses `original`: the same postings negated, dated `effective_on`.
 EntryDraft reversal_of(const Entry& original, const Date& effective_on, std::string memo,
                        std::string recorded_by);

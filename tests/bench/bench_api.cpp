@@ -26,6 +26,7 @@
 
 #include "api/auth.hpp"
 #include "api/pii_vault.hpp"
+#include "api/respond.hpp"
 #include "api/routes.hpp"
 #include "db/journal_writer.hpp"
 #include "db/store.hpp"
@@ -192,7 +193,7 @@ int main(int argc, char** argv) {
     const int rounds = std::max(1, bench::arg(argc, argv, "rounds", 1));
     const int loans_per_round = clients * loans_per_client;
     db::Store store(conninfo, 8);
-    db::JournalWriter writer(conninfo);
+    db::JournalWriter writer(conninfo, {.render_response = api::render_entry});
     const auto vault =
         api::PiiVault::open(std::filesystem::temp_directory_path() /
                             ("riziki-bench-" + std::to_string(::getpid())) / "pii.key");

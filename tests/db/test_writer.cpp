@@ -144,14 +144,21 @@ BOOST_AUTO_TEST_CASE(reversal_negates_and_cannot_repeat) {
 }
 
 db::IdempotencyClaim claim(const std::string& key, const std::string& body) {
-    return {"finance-1", key, db::sha256(body),
-            [](const ledger::Entry& e, const ledger::Allocation&) {
-                return db::StoredResponse{201, "{\"seq\":" + std::to_string(e.seq) + "}"};
-            }};
+    return {"finance-1", key, db::sha256(body)};
+}
+
+/// A writer that stores {"seq":N} for a claimed write, as the API stores the entry.
+std::unique_ptr<db::JournalWriter> rendering_writer(const LedgerFixture& f) {
+    db::WriterOptions options;
+    options.render_response = [](const ledger::Entry& e, const ledger::Allocation&) {
+        return db::StoredResponse{201, "{\"seq\":" + std::to_string(e.seq) + "}"};
+    };
+    return std::make_unique<db::JournalWriter>(f.database.app_conninfo, options);
 }
 
 BOOST_AUTO_TEST_CASE(idempotency_replays_and_refuses_reuse) {
     LedgerFixture f;
+    f.writer = rendering_writer(f);
     const auto first = f.writer->write({receipt("F-KES", "KES", 10), claim("k-1", "body-a")});
     BOOST_TEST_REQUIRE(static_cast<int>(first.kind) == static_cast<int>(Kind::committed));
     BOOST_TEST(first.response.body == "{\"seq\":1}");
@@ -166,6 +173,7 @@ BOOST_AUTO_TEST_CASE(idempotency_replays_and_refuses_reuse) {
 
 BOOST_AUTO_TEST_CASE(concurrent_identical_requests_write_once) {
     LedgerFixture f;
+    f.writer = rendering_writer(f);
     constexpr int kRequests = 40;
     std::vector<std::future<db::WriteOutcome>> futures;
     for (int i = 0; i < kRequests; ++i) {

@@ -117,6 +117,18 @@ BOOST_AUTO_TEST_CASE(receipt_debits_the_channel_cash_account_and_credits_grant_r
     expect_postings(m, "receipt", {{"1020", 100}, {"4100", -100}});
 }
 
+BOOST_AUTO_TEST_CASE(apply_cash_moves_the_funds_held_by_their_cash_accounts_only) {
+    FundCash cash{{"F-KES", 1'000}};
+    EntryDraft draft;
+    draft.postings = {{"1010", "F-KES", "KES", -300, "", ""},
+                      {"5100", "F-KES", "KES", 300, "SV-1", "AW-1"},
+                      {"1020", "F-USD", "USD", 50, "", ""},  // a fund not held stays out
+                      {"4100", "F-USD", "USD", -50, "", ""}};
+    apply_cash(cash, draft);
+    BOOST_TEST(cash.size() == 1u);
+    BOOST_TEST(cash.at("F-KES") == Amount(700));
+}
+
 BOOST_AUTO_TEST_CASE(disbursements_by_kind_and_channel) {
     struct Case {
         AwardKind kind;

@@ -474,6 +474,16 @@ BOOST_AUTO_TEST_CASE(unbalanced_group_reported_by_its_first_posting_not_by_name)
     }
 }
 
+BOOST_AUTO_TEST_CASE(first_unbalanced_checks_currencies_and_funds_apart) {
+    // Balanced per currency, not per fund: the writer asserts both again before writing.
+    const std::vector<Posting> postings = {posting("1010", "FUND-KE", "KES", 100),
+                                           posting("4100", "FUND-KE2", "KES", -100)};
+    BOOST_TEST(!L::first_unbalanced_currency(postings));
+    BOOST_TEST((L::first_unbalanced_fund(postings) == std::optional<std::size_t>(0)));
+    BOOST_TEST(!L::first_unbalanced_currency(make_draft().postings));
+    BOOST_TEST(!L::first_unbalanced_fund(make_draft().postings));
+}
+
 BOOST_AUTO_TEST_CASE(random_balanced_entries_validate_and_any_single_change_unbalances) {
     std::mt19937_64 rng(20240315);  // fixed seed: failures are reproducible
     const std::vector<std::pair<std::string, std::string>> funds{
