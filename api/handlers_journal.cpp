@@ -7,6 +7,7 @@
 #include "api/body.hpp"
 #include "api/handlers.hpp"
 #include "api/problem.hpp"
+#include "api/records.hpp"
 #include "api/respond.hpp"
 #include "api/roles.hpp"
 #include "db/journal_writer.hpp"
@@ -95,31 +96,27 @@ std::optional<ledger::Posting> read_posting(const nlohmann::json& item, std::siz
 }
 
 Response create_entry(const Services& s, Call& call) {
-    auto read = read_money_request(call);
-    if (auto* answer = std::get_if<Response>(&read))
-        return std::move(*answer);
-    const auto& [key, body] = std::get<MoneyRequest>(read);
-    std::vector<FieldError> errors;
-    FieldReader reader(body, "", errors);
-    reader.only({"effective_on", "memo", "postings"});
-    ledger::EntryDraft draft;
-    const auto effective_on = reader.date("effective_on", true);
-    const auto memo = reader.text("memo", true, ledger::kMemoBytesMax);
-    const auto* postings = reader.array("postings", ledger::kPostingsPerEntryMax);
-    if (postings != nullptr) {
-        for (std::size_t i = 0; i < postings->size(); ++i) {
-            if (auto p = read_posting((*postings)[i], i, *s.store, errors)) {
-                draft.postings.push_back(std::move(*p));
+    return post_command(s, call, [&](FieldReader& reader) {
+        reader.only({"effective_on", "memo", "postings"});
+        CommandRead got;
+        ledger::EntryDraft draft;
+        const auto effective_on = reader.date("effective_on", true);
+        const auto memo = reader.text("memo", true, ledger::kMemoBytesMax);
+        if (const auto* postings = reader.array("postings", ledger::kPostingsPerEntryMax)) {
+            for (std::size_t i = 0; i < postings->size(); ++i) {
+                if (auto p = read_posting((*postings)[i], i, *s.store, reader.errors()))
+                    draft.postings.push_back(std::move(*p));
             }
         }
-    }
-    if (!errors.empty())
-        return validation_problem(errors, call.context);
-    draft.effective_on = *effective_on;
-    draft.memo = *memo;
-    draft.event = ledger::Event::manual;
-    draft.recorded_by = call.principal->actor();
-    return write_entry(*s.writer, call, key, body, std::move(draft));
+        if (!reader.errors().empty())
+            return got;
+        draft.effective_on = *effective_on;
+        draft.memo = *memo;
+        draft.event = ledger::Event::manual;
+        draft.recorded_by = call.principal->actor();
+        got.draft = std::move(draft);
+        return got;
+    });
 }
 
 Response list_entries(const Services& s, Call& call) {
@@ -149,31 +146,32 @@ Response get_entry(const Services& s, Call& call) {
 }
 
 Response reverse_entry(const Services& s, Call& call) {
-    auto read = read_money_request(call);
-    if (auto* answer = std::get_if<Response>(&read))
-        return std::move(*answer);
-    const auto& [key, body] = std::get<MoneyRequest>(read);
-    std::vector<FieldError> errors;
-    FieldReader reader(body, "", errors);
-    reader.only({"effective_on", "memo"});
-    const auto effective_on = reader.date("effective_on", true);
-    const auto memo = reader.text("memo", true, ledger::kMemoBytesMax);
-    if (!errors.empty())
-        return validation_problem(errors, call.context);
-    const auto seq = parse_seq(call.params[0]);
-    const auto original = seq ? s.store->entry(*seq) : std::nullopt;
-    if (!original) {
-        return rejection_problem(ledger::Rejection::entry_not_found,
-                                 "Entry " + call.params[0] + " does not exist.", call.context);
-    }
-    // Whether it was reversed already is settled by the writer, under the head lock.
-    const auto rule = ledger::check_reversal(*original, *effective_on, false);
-    if (rule != ledger::Rejection::none) {
-        return rejection_problem(rule, "A reversal cannot be dated before the entry it reverses.",
-                                 call.context, "effective_on");
-    }
-    auto draft = ledger::reversal_of(*original, *effective_on, *memo, call.principal->actor());
-    return write_entry(*s.writer, call, key, body, std::move(draft));
+    return post_command(s, call, [&](FieldReader& reader) {
+        reader.only({"effective_on", "memo"});
+        CommandRead got;
+        const auto effective_on = reader.date("effective_on", true);
+        const auto memo = reader.text("memo", true, ledger::kMemoBytesMax);
+        if (!reader.errors().empty())
+            return got;
+        const auto seq = parse_seq(call.params[0]);
+        const auto original = seq ? s.store->entry(*seq) : std::nullopt;
+        if (!original) {
+            got.answer =
+                rejection_problem(ledger::Rejection::entry_not_found,
+                                  "Entry " + call.params[0] + " does not exist.", call.context);
+            return got;
+        }
+        // Whether it was reversed already is settled by the writer, under the head lock.
+        const auto rule = ledger::check_reversal(*original, *effective_on, false);
+        if (rule != ledger::Rejection::none) {
+            got.answer =
+                rejection_problem(rule, "A reversal cannot be dated before the entry it reverses.",
+                                  call.context, "effective_on");
+            return got;
+        }
+        got.draft = ledger::reversal_of(*original, *effective_on, *memo, call.principal->actor());
+        return got;
+    });
 }
 
 Response close_period(const Services& s, Call& call) {

@@ -15,9 +15,10 @@ Response post_command(const Services& s, Call& call,
     auto got = read(reader);
     if (got.answer)
         return std::move(*got.answer);
-    if (!got.command || !errors.empty())
+    if ((!got.command && !got.draft) || !errors.empty())
         return validation_problem(errors, call.context);
-    return write_entry(*s.writer, call, key, body, {}, std::move(*got.command));
+    return write_entry(*s.writer, call, key, body,
+                       std::move(got.draft).value_or(ledger::EntryDraft{}), std::move(got.command));
 }
 
 Response created(const nlohmann::json& body) {

@@ -44,17 +44,20 @@ std::variant<Record, Response> read_body(
     return std::move(*record);
 }
 
-/// Reading a money event's body: the command; or an answer that refuses it before its
-/// fields are all read (403, 404); or neither when a field failed.
+/// Reading a money-moving body: the command (a money event) or the draft (a manual entry,
+/// a reversal) to write; or an answer that refuses it before its fields are all read (403,
+/// 404, a rule); or none of them when a field failed.
 struct CommandRead {
     std::optional<ledger::Command> command;
     std::optional<Response> answer;
+    std::optional<ledger::EntryDraft> draft = std::nullopt;
 };
 
-/// A money-moving POST: reads its Idempotency-Key and JSON object body, then the command
-/// with `read`, and queues it with the journal writer, which plans it against the books
-/// (ledger::plan: the core's checks, in their documented order), writes it and answers
-/// with the entry (write_entry). A field that failed answers 422 validation_failed.
+/// A money-moving POST: reads its Idempotency-Key and JSON object body, then the command or
+/// draft with `read`, and queues it with the journal writer, which plans a command against
+/// the books (ledger::plan: the core's checks, in their documented order) or validates a
+/// draft, writes it and answers with the entry (write_entry). A field that failed answers
+/// 422 validation_failed.
 Response post_command(const Services& s, Call& call,
                       const std::function<CommandRead(FieldReader&)>& read);
 
