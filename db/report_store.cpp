@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "db/awards_sql.hpp"
+#include "db/common_sql.hpp"
 #include "db/copy_stream.hpp"
 #include "db/store_impl.hpp"
 
@@ -137,6 +138,12 @@ SELECT o.survivor, o.observed_on - DATE '1970-01-01', o.business_status,
 FROM outcomes o
 WHERE o.survivor IN (SELECT survivor FROM awards WHERE fund = :f)
   AND o.observed_on <= CAST(:to AS date))";
+
+constexpr const char* kSelectDonorName = "SELECT name FROM donors WHERE code = :c";
+
+// A report's settings, inside its transaction (tune_for_report says why).
+constexpr const char* kNoJit = "SET LOCAL jit = off";
+constexpr const char* kReportWorkMem = "SET LOCAL work_mem = '64MB'";
 
 /// Runs `query`, whose select list `columns` binds, with `uses` for its parameters, and
 /// calls `row(i)` for each row of each block fetched.
@@ -402,18 +409,18 @@ std::vector<reports::AwardFacts> loan_facts(soci::session& sql, const std::strin
 void tune_for_report(soci::session& sql) {
     // The planner prices these reads high enough to compile them, which costs more than it
     // saves on reads this short.
-    sql << "SET LOCAL jit = off";
+    sql << kNoJit;
     // Sized when a fund's postings were joined to their entries by a hash of the entries
     // (~40 MB for a loan fund at 100,000 survivors; a hash join that spilled to disk took
     // nearly twice as long). Postings now carry what that join fetched; the reads left hash
     // awards and survivors (the awards with their survivors, every loan with its postings
     // for the portfolio), which at that size also outgrow the default 4 MB.
-    sql << "SET LOCAL work_mem = '64MB'";
+    sql << kReportWorkMem;
 }
 
 /// Starts the read-only snapshot a report reads in.
 void begin_report(soci::session& sql) {
-    sql << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+    sql << kReadOnlySnapshot;
     tune_for_report(sql);
 }
 
@@ -449,12 +456,12 @@ class ReadBeside {
             return;
         Lease lease(pool, pos);
         std::string snapshot;
-        sql << "SELECT pg_export_snapshot()", soci::into(snapshot);
+        sql << kExportSnapshot, soci::into(snapshot);
         beside_ = std::async(std::launch::async, [lease = std::move(lease), snapshot, this] {
             soci::session& side = lease.session();
             soci::transaction tx(side);
-            side << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
-            side << "SET TRANSACTION SNAPSHOT '" + snapshot + "'";
+            side << kReadOnlySnapshot;
+            side << kJoinSnapshot + sql_literal(snapshot);
             tune_for_report(side);
             Result result = read_(side);
             tx.commit();
@@ -552,7 +559,7 @@ std::vector<reports::FundDaySum> Store::fund_day_sums(const std::string& fund,
 std::string Store::donor_name(const std::string& code) {
     return impl_->with_session([&](soci::session& sql) {
         std::string name;
-        sql << "SELECT name FROM donors WHERE code = :c", soci::use(code), soci::into(name);
+        sql << kSelectDonorName, soci::use(code), soci::into(name);
         return sql.got_data() ? name : std::string();
     });
 }

@@ -5,6 +5,7 @@
 #include <map>
 #include <mutex>
 
+#include "db/common_sql.hpp"
 #include "db/entries_sql.hpp"
 #include "db/errors.hpp"
 #include "db/sql.hpp"
@@ -53,6 +54,35 @@ WHERE e.seq > :after
         AND (:s = '' OR p.survivor = :s) AND (:w = '' OR p.award = :w)))
 ORDER BY e.seq LIMIT :limit)";
 
+constexpr const char* kSelectAccounts = "SELECT code, name, type FROM accounts ORDER BY code";
+
+// closed_at as RFC 3339 in UTC, whatever the session's time zone.
+constexpr const char* kSelectPeriods = R"(
+SELECT period, to_char(closed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), closed_by,
+       closed_after_seq
+FROM periods ORDER BY period)";
+
+// Counts the rows inserted: 0 when the period was already closed. closed_after_seq is
+// filled in by the database (the 0 is overwritten by a trigger).
+constexpr const char* kClosePeriod = R"(
+WITH i AS (INSERT INTO periods (period, closed_by, closed_after_seq)
+           VALUES (:p, :a, 0) ON CONFLICT (period) DO NOTHING RETURNING 1)
+SELECT count(*) FROM i)";
+
+constexpr const char* kInsertToken = R"(
+INSERT INTO tokens (name, role, funds, token_sha256)
+VALUES (:n, :r, CAST(:f AS text[]), decode(:h, 'hex')) RETURNING id)";
+
+constexpr const char* kAuditTokenCreate = R"(
+INSERT INTO audit_log (actor, request_id, action, subject, detail)
+VALUES ('cli', '', 'token.create', :s, :r))";
+
+// One row per fund of the token (one row with a NULL fund when it has none).
+constexpr const char* kSelectToken = R"(
+SELECT id, name, role, f.code FROM tokens
+LEFT JOIN LATERAL unnest(funds) AS f(code) ON true
+WHERE token_sha256 = decode(:h, 'hex') ORDER BY f.code)";
+
 constexpr const char* kFarFuture = "9999-12-31";
 
 ledger::Amount parse_stored_amount(const std::string& text) {
@@ -76,8 +106,7 @@ JournalHead Store::head() {
     return impl_->with_session([](soci::session& sql) {
         long long seq = 0;
         std::string hash;
-        sql << "SELECT seq, encode(hash, 'hex') FROM journal_head", soci::into(seq),
-            soci::into(hash);
+        sql << kSelectHead, soci::into(seq), soci::into(hash);
         return JournalHead{seq, hash_from_bytea(hash)};
     });
 }
@@ -151,7 +180,7 @@ std::optional<std::string> Store::fund_currency(const std::string& fund) {
     return impl_->fund_currencies.get(fund, [&] {
         return impl_->with_session([&](soci::session& sql) -> std::optional<std::string> {
             std::string found;
-            sql << "SELECT currency FROM funds WHERE code = :c", soci::use(fund), soci::into(found);
+            sql << kSelectFundCurrency, soci::use(fund), soci::into(found);
             if (!sql.got_data())
                 return std::nullopt;
             return found;
@@ -162,8 +191,7 @@ std::optional<std::string> Store::fund_currency(const std::string& fund) {
 std::vector<ledger::Account> Store::accounts() {
     return impl_->with_session([](soci::session& sql) {
         std::vector<ledger::Account> out;
-        soci::rowset<soci::row> rows =
-            (sql.prepare << "SELECT code, name, type FROM accounts ORDER BY code");
+        soci::rowset<soci::row> rows = (sql.prepare << kSelectAccounts);
         for (const auto& row : rows) {
             const auto type = ledger::parse_account_type(row.get<std::string>(2));
             if (!type)
@@ -177,10 +205,7 @@ std::vector<ledger::Account> Store::accounts() {
 std::vector<PeriodRecord> Store::periods() {
     return impl_->with_session([](soci::session& sql) {
         std::vector<PeriodRecord> out;
-        soci::rowset<soci::row> rows =
-            (sql.prepare << "SELECT period, to_char(closed_at AT TIME ZONE 'UTC', "
-                            "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), closed_by, closed_after_seq "
-                            "FROM periods ORDER BY period");
+        soci::rowset<soci::row> rows = (sql.prepare << kSelectPeriods);
         for (const auto& row : rows) {
             out.push_back({row.get<std::string>(0), row.get<std::string>(1),
                            row.get<std::string>(2), row.get<long long>(3)});
@@ -203,10 +228,7 @@ ledger::Rejection Store::close_period(const ledger::Period& period, const std::s
         [&](soci::session& sql) {
             const std::string text = ledger::format_period(period);
             int inserted = 0;
-            sql << "WITH i AS (INSERT INTO periods (period, closed_by, closed_after_seq) "
-                   "VALUES (:p, :a, 0) ON CONFLICT (period) DO NOTHING RETURNING 1) "
-                   "SELECT count(*) FROM i",
-                soci::use(text), soci::use(actor), soci::into(inserted);
+            sql << kClosePeriod, soci::use(text), soci::use(actor), soci::into(inserted);
             return inserted == 1 ? ledger::Rejection::none
                                  : ledger::Rejection::period_already_closed;
         },
@@ -225,13 +247,10 @@ std::int64_t Store::create_token(const std::string& name, const std::string& rol
             const std::string hash = ledger::to_hex(token_sha256);
             long long id = 0;
             soci::transaction tx(sql);
-            sql << "INSERT INTO tokens (name, role, funds, token_sha256) "
-                   "VALUES (:n, :r, CAST(:f AS text[]), decode(:h, 'hex')) RETURNING id",
-                soci::use(name), soci::use(role), soci::use(array), soci::use(hash), soci::into(id);
+            sql << kInsertToken, soci::use(name), soci::use(role), soci::use(array),
+                soci::use(hash), soci::into(id);
             const std::string subject = "token:" + std::to_string(id);
-            sql << "INSERT INTO audit_log (actor, request_id, action, subject, detail) "
-                   "VALUES ('cli', '', 'token.create', :s, :r)",
-                soci::use(subject), soci::use(role);
+            sql << kAuditTokenCreate, soci::use(subject), soci::use(role);
             tx.commit();
             return static_cast<std::int64_t>(id);
         },
@@ -241,11 +260,7 @@ std::int64_t Store::create_token(const std::string& name, const std::string& rol
 std::optional<TokenRecord> Store::find_token(const ledger::Hash& token_sha256) {
     return impl_->with_session([&](soci::session& sql) -> std::optional<TokenRecord> {
         const std::string hash = ledger::to_hex(token_sha256);
-        soci::rowset<soci::row> rows =
-            (sql.prepare << "SELECT id, name, role, f.code FROM tokens "
-                            "LEFT JOIN LATERAL unnest(funds) AS f(code) ON true "
-                            "WHERE token_sha256 = decode(:h, 'hex') ORDER BY f.code",
-             soci::use(hash));
+        soci::rowset<soci::row> rows = (sql.prepare << kSelectToken, soci::use(hash));
         std::optional<TokenRecord> token;
         for (const auto& row : rows) {
             if (!token) {
