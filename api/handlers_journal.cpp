@@ -9,8 +9,8 @@
 #include "api/problem.hpp"
 #include "api/respond.hpp"
 #include "api/roles.hpp"
+#include "db/journal_reads.hpp"
 #include "db/journal_writer.hpp"
-#include "db/store.hpp"
 
 namespace riziki::api {
 
@@ -32,7 +32,7 @@ Response not_found(const Call& call, const std::string& what) {
 
 Response list_accounts(const Services& s, Call&) {
     nlohmann::json items = nlohmann::json::array();
-    for (const auto& a : s.store->accounts()) {
+    for (const auto& a : s.journal->accounts()) {
         items.push_back({{"code", a.code}, {"name", a.name}, {"type", ledger::to_string(a.type)}});
     }
     return json_response(http::status::ok, {{"items", items}, {"next", nullptr}});
@@ -45,13 +45,13 @@ Response account_balance(const Services& s, Call& call) {
     if (auto bad = query.problem_if_any())
         return *bad;
     const auto& code = call.params[0];
-    const auto accounts = s.store->accounts();
+    const auto accounts = s.journal->accounts();
     if (std::none_of(accounts.begin(), accounts.end(),
                      [&](const ledger::Account& a) { return a.code == code; })) {
         return not_found(call, "Account " + code);
     }
     nlohmann::json balances = nlohmann::json::array();
-    for (const auto& row : s.store->balances(as_of, fund)) {
+    for (const auto& row : s.journal->balances(as_of, fund)) {
         if (row.account != code)
             continue;
         balances.push_back({{"fund", row.fund},
@@ -66,7 +66,8 @@ Response account_balance(const Services& s, Call& call) {
 
 /// Reads one posting of a manual entry; the fund gives the currency its amount is in.
 std::optional<ledger::Posting> read_posting(const nlohmann::json& item, std::size_t index,
-                                            db::Store& store, std::vector<FieldError>& errors) {
+                                            db::JournalReads& journal,
+                                            std::vector<FieldError>& errors) {
     const std::string prefix = "postings[" + std::to_string(index) + "].";
     FieldReader reader(item, prefix, errors);
     if (!item.is_object()) {
@@ -81,7 +82,7 @@ std::optional<ledger::Posting> read_posting(const nlohmann::json& item, std::siz
     auto award = reader.text("award", false, ledger::kCodeBytesMax);
     if (!fund)
         return std::nullopt;
-    const auto currency_code = store.fund_currency(*fund);
+    const auto currency_code = journal.fund_currency(*fund);
     if (!currency_code) {
         reader.error(prefix + "fund", "unknown_fund", "No fund has this code.");
         return std::nullopt;
@@ -108,7 +109,7 @@ Response create_entry(const Services& s, Call& call) {
     const auto* postings = reader.array("postings", ledger::kPostingsPerEntryMax);
     if (postings != nullptr) {
         for (std::size_t i = 0; i < postings->size(); ++i) {
-            if (auto p = read_posting((*postings)[i], i, *s.store, errors)) {
+            if (auto p = read_posting((*postings)[i], i, *s.journal, errors)) {
                 draft.postings.push_back(std::move(*p));
             }
         }
@@ -130,7 +131,7 @@ Response list_entries(const Services& s, Call& call) {
     const auto after = query.after();
     if (auto bad = query.problem_if_any())
         return *bad;
-    const auto entries = s.store->find_entries(filter, after, limit);
+    const auto entries = s.journal->find_entries(filter, after, limit);
     nlohmann::json items = nlohmann::json::array();
     for (const auto& entry : entries)
         items.push_back(entry_json(entry));
@@ -142,7 +143,7 @@ Response list_entries(const Services& s, Call& call) {
 
 Response get_entry(const Services& s, Call& call) {
     const auto seq = parse_seq(call.params[0]);
-    const auto entry = seq ? s.store->entry(*seq) : std::nullopt;
+    const auto entry = seq ? s.journal->entry(*seq) : std::nullopt;
     if (!entry)
         return not_found(call, "Entry " + call.params[0]);
     return json_response(http::status::ok, entry_json(*entry));
@@ -161,7 +162,7 @@ Response reverse_entry(const Services& s, Call& call) {
     if (!errors.empty())
         return validation_problem(errors, call.context);
     const auto seq = parse_seq(call.params[0]);
-    const auto original = seq ? s.store->entry(*seq) : std::nullopt;
+    const auto original = seq ? s.journal->entry(*seq) : std::nullopt;
     if (!original) {
         return rejection_problem(ledger::Rejection::entry_not_found,
                                  "Entry " + call.params[0] + " does not exist.", call.context);
@@ -182,12 +183,12 @@ Response close_period(const Services& s, Call& call) {
         return problem(http::status::bad_request, "invalid_period", "Periods are YYYY-MM.",
                        call.context);
     }
-    const auto rule = s.store->close_period(*period, call.principal->actor());
+    const auto rule = s.journal->close_period(*period, call.principal->actor());
     if (rule != ledger::Rejection::none) {
         return rejection_problem(rule, "Period " + call.params[0] + " is already closed.",
                                  call.context);
     }
-    for (const auto& p : s.store->periods()) {
+    for (const auto& p : s.journal->periods()) {
         if (p.period != call.params[0])
             continue;
         return json_response(http::status::created, {{"period", p.period},
@@ -200,7 +201,7 @@ Response close_period(const Services& s, Call& call) {
 
 Response list_periods(const Services& s, Call&) {
     nlohmann::json items = nlohmann::json::array();
-    for (const auto& p : s.store->periods()) {
+    for (const auto& p : s.journal->periods()) {
         items.push_back({{"period", p.period},
                          {"closed_at", p.closed_at},
                          {"closed_by", p.closed_by},

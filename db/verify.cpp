@@ -25,7 +25,7 @@ namespace {
 constexpr std::int64_t kChunkEntries = 20000;
 
 // The SQL verify runs, all in one REPEATABLE READ snapshot that the loaders join (the
-// snapshot statements and kSelectHead are in common_sql.hpp, shared with the store).
+// snapshot statements and kSelectHead are in common_sql.hpp, shared with the pooled reads).
 
 // Each chunk is a range of the primary key read in its order, which the index gives for
 // free. Left to itself the planner may pick a (parallel) bitmap scan and sort each chunk

@@ -1,15 +1,10 @@
-#include "db/store.hpp"
-
-#include <soci/connection-pool.h>
-
-#include <map>
-#include <mutex>
+#include "db/journal_reads.hpp"
 
 #include "db/common_sql.hpp"
 #include "db/entries_sql.hpp"
 #include "db/errors.hpp"
+#include "db/pool_impl.hpp"
 #include "db/sql.hpp"
-#include "db/store_impl.hpp"
 
 namespace riziki::db {
 
@@ -69,20 +64,6 @@ WITH i AS (INSERT INTO periods (period, closed_by, closed_after_seq)
            VALUES (:p, :a, 0) ON CONFLICT (period) DO NOTHING RETURNING 1)
 SELECT count(*) FROM i)";
 
-constexpr const char* kInsertToken = R"(
-INSERT INTO tokens (name, role, funds, token_sha256)
-VALUES (:n, :r, CAST(:f AS text[]), decode(:h, 'hex')) RETURNING id)";
-
-constexpr const char* kAuditTokenCreate = R"(
-INSERT INTO audit_log (actor, request_id, action, subject, detail)
-VALUES ('cli', '', 'token.create', :s, :r))";
-
-// One row per fund of the token (one row with a NULL fund when it has none).
-constexpr const char* kSelectToken = R"(
-SELECT id, name, role, f.code FROM tokens
-LEFT JOIN LATERAL unnest(funds) AS f(code) ON true
-WHERE token_sha256 = decode(:h, 'hex') ORDER BY f.code)";
-
 constexpr const char* kFarFuture = "9999-12-31";
 
 ledger::Amount parse_stored_amount(const std::string& text) {
@@ -94,16 +75,8 @@ ledger::Amount parse_stored_amount(const std::string& text) {
 
 }  // namespace
 
-Store::Store(std::string conninfo, std::size_t pool_size)
-    : impl_(std::make_unique<Impl>(pool_size)) {
-    for (std::size_t i = 0; i < pool_size; ++i)
-        open_session(impl_->pool.at(i), conninfo);
-}
-
-Store::~Store() = default;
-
-JournalHead Store::head() {
-    return impl_->with_session([](soci::session& sql) {
+JournalHead JournalReads::head() {
+    return pool_->impl().with_session([](soci::session& sql) {
         long long seq = 0;
         std::string hash;
         sql << kSelectHead, soci::into(seq), soci::into(hash);
@@ -111,8 +84,8 @@ JournalHead Store::head() {
     });
 }
 
-std::optional<ledger::Entry> Store::entry(std::int64_t seq) {
-    return impl_->with_session([&](soci::session& sql) -> std::optional<ledger::Entry> {
+std::optional<ledger::Entry> JournalReads::entry(std::int64_t seq) {
+    return pool_->impl().with_session([&](soci::session& sql) -> std::optional<ledger::Entry> {
         auto entries = load_entries(sql, seq - 1, seq);
         if (entries.empty())
             return std::nullopt;
@@ -120,15 +93,15 @@ std::optional<ledger::Entry> Store::entry(std::int64_t seq) {
     });
 }
 
-std::vector<ledger::Entry> Store::entries_after(std::int64_t after_seq, std::size_t limit) {
-    return impl_->with_session([&](soci::session& sql) {
+std::vector<ledger::Entry> JournalReads::entries_after(std::int64_t after_seq, std::size_t limit) {
+    return pool_->impl().with_session([&](soci::session& sql) {
         return load_entries(sql, after_seq, after_seq + static_cast<std::int64_t>(limit));
     });
 }
 
-std::vector<ledger::Entry> Store::find_entries(const EntryFilter& filter, std::int64_t after_seq,
-                                               std::size_t limit) {
-    return impl_->with_session([&](soci::session& sql) {
+std::vector<ledger::Entry> JournalReads::find_entries(const EntryFilter& filter,
+                                                      std::int64_t after_seq, std::size_t limit) {
+    return pool_->impl().with_session([&](soci::session& sql) {
         const std::string from = filter.from ? ledger::format_date(*filter.from) : "";
         const std::string to = filter.to ? ledger::format_date(*filter.to) : "";
         const long long after = after_seq;
@@ -147,9 +120,9 @@ std::vector<ledger::Entry> Store::find_entries(const EntryFilter& filter, std::i
     });
 }
 
-ledger::Amount Store::balance(const std::string& account, const std::string& fund,
-                              const std::optional<ledger::Date>& as_of) {
-    return impl_->with_session([&](soci::session& sql) {
+ledger::Amount JournalReads::balance(const std::string& account, const std::string& fund,
+                                     const std::optional<ledger::Date>& as_of) {
+    return pool_->impl().with_session([&](soci::session& sql) {
         const std::string day = as_of ? ledger::format_date(*as_of) : kFarFuture;
         std::string text;
         sql << kBalanceAsOf, soci::use(account), soci::use(fund), soci::use(day), soci::into(text);
@@ -157,9 +130,9 @@ ledger::Amount Store::balance(const std::string& account, const std::string& fun
     });
 }
 
-std::vector<BalanceRow> Store::balances(const std::optional<ledger::Date>& as_of,
-                                        const std::string& fund) {
-    return impl_->with_session([&](soci::session& sql) {
+std::vector<BalanceRow> JournalReads::balances(const std::optional<ledger::Date>& as_of,
+                                               const std::string& fund) {
+    return pool_->impl().with_session([&](soci::session& sql) {
         const std::string day = as_of ? ledger::format_date(*as_of) : kFarFuture;
         std::vector<BalanceRow> out;
         soci::rowset<soci::row> rows =
@@ -172,13 +145,13 @@ std::vector<BalanceRow> Store::balances(const std::optional<ledger::Date>& as_of
     });
 }
 
-ledger::LedgerContext Store::context() {
-    return impl_->with_session([](soci::session& sql) { return load_context(sql); });
+ledger::LedgerContext JournalReads::context() {
+    return pool_->impl().with_session([](soci::session& sql) { return load_context(sql); });
 }
 
-std::optional<std::string> Store::fund_currency(const std::string& fund) {
-    return impl_->fund_currencies.get(fund, [&] {
-        return impl_->with_session([&](soci::session& sql) -> std::optional<std::string> {
+std::optional<std::string> JournalReads::fund_currency(const std::string& fund) {
+    return pool_->impl().fund_currencies.get(fund, [&] {
+        return pool_->impl().with_session([&](soci::session& sql) -> std::optional<std::string> {
             std::string found;
             sql << kSelectFundCurrency, soci::use(fund), soci::into(found);
             if (!sql.got_data())
@@ -188,8 +161,8 @@ std::optional<std::string> Store::fund_currency(const std::string& fund) {
     });
 }
 
-std::vector<ledger::Account> Store::accounts() {
-    return impl_->with_session([](soci::session& sql) {
+std::vector<ledger::Account> JournalReads::accounts() {
+    return pool_->impl().with_session([](soci::session& sql) {
         std::vector<ledger::Account> out;
         soci::rowset<soci::row> rows = (sql.prepare << kSelectAccounts);
         for (const auto& row : rows) {
@@ -202,8 +175,8 @@ std::vector<ledger::Account> Store::accounts() {
     });
 }
 
-std::vector<PeriodRecord> Store::periods() {
-    return impl_->with_session([](soci::session& sql) {
+std::vector<PeriodRecord> JournalReads::periods() {
+    return pool_->impl().with_session([](soci::session& sql) {
         std::vector<PeriodRecord> out;
         soci::rowset<soci::row> rows = (sql.prepare << kSelectPeriods);
         for (const auto& row : rows) {
@@ -214,17 +187,9 @@ std::vector<PeriodRecord> Store::periods() {
     });
 }
 
-bool Store::create_fund(const std::string& code, const std::string& currency,
-                        const std::string& name) {
-    FundRecord fund;
-    fund.code = code;
-    fund.name = name;
-    fund.currency = currency;
-    return create_fund(fund) == ledger::Rejection::none;
-}
-
-ledger::Rejection Store::close_period(const ledger::Period& period, const std::string& actor) {
-    return impl_->with_session(
+ledger::Rejection JournalReads::close_period(const ledger::Period& period,
+                                             const std::string& actor) {
+    return pool_->impl().with_session(
         [&](soci::session& sql) {
             const std::string text = ledger::format_period(period);
             int inserted = 0;
@@ -233,45 +198,6 @@ ledger::Rejection Store::close_period(const ledger::Period& period, const std::s
                                  : ledger::Rejection::period_already_closed;
         },
         false);
-}
-
-std::int64_t Store::create_token(const std::string& name, const std::string& role,
-                                 const std::vector<std::string>& funds,
-                                 const ledger::Hash& token_sha256) {
-    return impl_->with_session(
-        [&](soci::session& sql) {
-            ArrayLiteral fund_array;
-            for (const auto& fund : funds)
-                fund_array.add(fund);
-            const std::string array = std::move(fund_array).finish();
-            const std::string hash = ledger::to_hex(token_sha256);
-            long long id = 0;
-            soci::transaction tx(sql);
-            sql << kInsertToken, soci::use(name), soci::use(role), soci::use(array),
-                soci::use(hash), soci::into(id);
-            const std::string subject = "token:" + std::to_string(id);
-            sql << kAuditTokenCreate, soci::use(subject), soci::use(role);
-            tx.commit();
-            return static_cast<std::int64_t>(id);
-        },
-        false);
-}
-
-std::optional<TokenRecord> Store::find_token(const ledger::Hash& token_sha256) {
-    return impl_->with_session([&](soci::session& sql) -> std::optional<TokenRecord> {
-        const std::string hash = ledger::to_hex(token_sha256);
-        soci::rowset<soci::row> rows = (sql.prepare << kSelectToken, soci::use(hash));
-        std::optional<TokenRecord> token;
-        for (const auto& row : rows) {
-            if (!token) {
-                token = TokenRecord{
-                    row.get<long long>(0), row.get<std::string>(1), row.get<std::string>(2), {}};
-            }
-            if (row.get_indicator(3) == soci::i_ok)
-                token->funds.push_back(row.get<std::string>(3));
-        }
-        return token;
-    });
 }
 
 }  // namespace riziki::db

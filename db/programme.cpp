@@ -4,7 +4,8 @@
 
 #include "db/awards_sql.hpp"
 #include "db/common_sql.hpp"
-#include "db/store_impl.hpp"
+#include "db/pool_impl.hpp"
+#include "db/programme.hpp"
 #include "ledger/program.hpp"
 
 namespace riziki::db {
@@ -195,8 +196,8 @@ ledger::AwardFacts award_facts(soci::session& sql, const ledger::Award& award) {
 
 }  // namespace
 
-Rejection Store::create_donor(const DonorRecord& donor) {
-    return impl_->with_session(
+Rejection Programme::create_donor(const DonorRecord& donor) {
+    return pool_->impl().with_session(
         [&](soci::session& sql) {
             int inserted = 0;
             sql << kInsertDonor, soci::use(donor.code), soci::use(donor.name), soci::into(inserted);
@@ -205,8 +206,8 @@ Rejection Store::create_donor(const DonorRecord& donor) {
         false);
 }
 
-Rejection Store::create_fund(const FundRecord& fund) {
-    return impl_->with_session(
+Rejection Programme::create_fund(const FundRecord& fund) {
+    return pool_->impl().with_session(
         [&](soci::session& sql) {
             soci::transaction tx(sql);
             if (!fund.donor.empty() && !exists(sql, kCountDonors, fund.donor)) {
@@ -227,8 +228,8 @@ Rejection Store::create_fund(const FundRecord& fund) {
         false);
 }
 
-std::optional<FundRecord> Store::fund(const std::string& code) {
-    return impl_->with_session([&](soci::session& sql) -> std::optional<FundRecord> {
+std::optional<FundRecord> Programme::fund(const std::string& code) {
+    return pool_->impl().with_session([&](soci::session& sql) -> std::optional<FundRecord> {
         soci::rowset<soci::row> rows = (sql.prepare << kSelectFund, soci::use(code));
         for (const auto& row : rows) {
             FundRecord f;
@@ -247,9 +248,9 @@ std::optional<FundRecord> Store::fund(const std::string& code) {
     });
 }
 
-ledger::FundFigures Store::fund_figures(const std::string& code,
-                                        const std::optional<ledger::Date>& as_of) {
-    return impl_->with_session([&](soci::session& sql) {
+ledger::FundFigures Programme::fund_figures(const std::string& code,
+                                            const std::optional<ledger::Date>& as_of) {
+    return pool_->impl().with_session([&](soci::session& sql) {
         ledger::FundFigures figures;
         const std::string until = as_of ? ledger::format_date(*as_of) : "infinity";
         soci::rowset<soci::row> rows =
@@ -264,8 +265,8 @@ ledger::FundFigures Store::fund_figures(const std::string& code,
     });
 }
 
-Rejection Store::create_cohort(const CohortRecord& cohort) {
-    return impl_->with_session(
+Rejection Programme::create_cohort(const CohortRecord& cohort) {
+    return pool_->impl().with_session(
         [&](soci::session& sql) {
             const std::string starts = ledger::format_date(cohort.starts_on);
             int inserted = 0;
@@ -276,9 +277,9 @@ Rejection Store::create_cohort(const CohortRecord& cohort) {
         false);
 }
 
-Rejection Store::enrol_survivor(const SurvivorRecord& s, const SealedPii& pii,
-                                const std::vector<BlindIndex>& indexes) {
-    return impl_->with_session(
+Rejection Programme::enrol_survivor(const SurvivorRecord& s, const SealedPii& pii,
+                                    const std::vector<BlindIndex>& indexes) {
+    return pool_->impl().with_session(
         [&](soci::session& sql) {
             try {
                 return enrol(sql, s, pii, indexes);
@@ -332,8 +333,8 @@ Rejection enrol(soci::session& sql, const SurvivorRecord& s, const SealedPii& pi
 
 }  // namespace
 
-std::optional<SurvivorRecord> Store::survivor(const std::string& code) {
-    return impl_->with_session([&](soci::session& sql) -> std::optional<SurvivorRecord> {
+std::optional<SurvivorRecord> Programme::survivor(const std::string& code) {
+    return pool_->impl().with_session([&](soci::session& sql) -> std::optional<SurvivorRecord> {
         soci::rowset<soci::row> rows = (sql.prepare << kSelectSurvivor, soci::use(code));
         for (const auto& row : rows) {
             SurvivorRecord s;
@@ -352,8 +353,8 @@ std::optional<SurvivorRecord> Store::survivor(const std::string& code) {
     });
 }
 
-std::optional<SealedPii> Store::survivor_pii(const std::string& code) {
-    return impl_->with_session([&](soci::session& sql) -> std::optional<SealedPii> {
+std::optional<SealedPii> Programme::survivor_pii(const std::string& code) {
+    return pool_->impl().with_session([&](soci::session& sql) -> std::optional<SealedPii> {
         soci::rowset<soci::row> rows = (sql.prepare << kSelectPii, soci::use(code));
         for (const auto& row : rows) {
             return SealedPii{row.get<std::string>(0), bytes_of_bytea(row.get<std::string>(1)),
@@ -363,8 +364,8 @@ std::optional<SealedPii> Store::survivor_pii(const std::string& code) {
     });
 }
 
-std::vector<std::string> Store::vault_key_ids() {
-    return impl_->with_session([](soci::session& sql) {
+std::vector<std::string> Programme::vault_key_ids() {
+    return pool_->impl().with_session([](soci::session& sql) {
         std::vector<std::string> ids;
         soci::rowset<std::string> rows = (sql.prepare << kSelectVaultKeyIds);
         for (const auto& id : rows)
@@ -373,8 +374,8 @@ std::vector<std::string> Store::vault_key_ids() {
     });
 }
 
-Rejection Store::create_award(const AwardRecord& record) {
-    return impl_->with_session(
+Rejection Programme::create_award(const AwardRecord& record) {
+    return pool_->impl().with_session(
         [&](soci::session& sql) {
             const auto& a = record.award;
             soci::transaction tx(sql);
@@ -413,8 +414,8 @@ Rejection Store::create_award(const AwardRecord& record) {
         false);
 }
 
-std::optional<AwardRecord> Store::award(const std::string& id) {
-    return impl_->with_session([&](soci::session& sql) -> std::optional<AwardRecord> {
+std::optional<AwardRecord> Programme::award(const std::string& id) {
+    return pool_->impl().with_session([&](soci::session& sql) -> std::optional<AwardRecord> {
         auto awards = select_awards(sql, {id});
         if (awards.empty())
             return std::nullopt;
@@ -426,9 +427,9 @@ std::optional<AwardRecord> Store::award(const std::string& id) {
     });
 }
 
-std::optional<AwardPlace> Store::award_place(const std::string& id) {
-    return impl_->award_places.get(id, [&] {
-        return impl_->with_session([&](soci::session& sql) -> std::optional<AwardPlace> {
+std::optional<AwardPlace> Programme::award_place(const std::string& id) {
+    return pool_->impl().award_places.get(id, [&] {
+        return pool_->impl().with_session([&](soci::session& sql) -> std::optional<AwardPlace> {
             AwardPlace place;
             sql << kSelectAwardPlace, soci::use(id), soci::into(place.fund),
                 soci::into(place.currency);
@@ -439,14 +440,14 @@ std::optional<AwardPlace> Store::award_place(const std::string& id) {
     });
 }
 
-ledger::AwardFigures Store::award_figures(const std::string& id,
-                                          const std::optional<ledger::Date>& as_of) {
-    return impl_->with_session(
+ledger::AwardFigures Programme::award_figures(const std::string& id,
+                                              const std::optional<ledger::Date>& as_of) {
+    return pool_->impl().with_session(
         [&](soci::session& sql) { return select_award_figures(sql, {id}, as_of)[id]; });
 }
 
-Rejection Store::record_outcome(OutcomeRecord& o) {
-    return impl_->with_session(
+Rejection Programme::record_outcome(OutcomeRecord& o) {
+    return pool_->impl().with_session(
         [&](soci::session& sql) {
             soci::transaction tx(sql);
             if (auto check = ledger::check_outcome(o.observed_on, enrolled_on(sql, o.survivor));
@@ -470,8 +471,8 @@ Rejection Store::record_outcome(OutcomeRecord& o) {
         false);
 }
 
-void Store::audit(const AuditEvent& e) {
-    impl_->with_session(
+void Programme::audit(const AuditEvent& e) {
+    pool_->impl().with_session(
         [&](soci::session& sql) {
             sql << kInsertAudit, soci::use(e.actor), soci::use(e.request_id), soci::use(e.action),
                 soci::use(e.subject), soci::use(e.detail);
@@ -480,9 +481,9 @@ void Store::audit(const AuditEvent& e) {
         false);
 }
 
-std::vector<AuditRecord> Store::audit_log(const AuditFilter& filter, std::int64_t after_seq,
-                                          std::size_t limit) {
-    return impl_->with_session([&](soci::session& sql) {
+std::vector<AuditRecord> Programme::audit_log(const AuditFilter& filter, std::int64_t after_seq,
+                                              std::size_t limit) {
+    return pool_->impl().with_session([&](soci::session& sql) {
         const std::string from = optional_date(filter.from);
         const std::string to = optional_date(filter.to);
         const long long after = after_seq;

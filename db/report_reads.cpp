@@ -18,7 +18,9 @@
 #include "db/awards_sql.hpp"
 #include "db/common_sql.hpp"
 #include "db/copy_stream.hpp"
-#include "db/store_impl.hpp"
+#include "db/pool_impl.hpp"
+#include "db/programme.hpp"
+#include "db/report_reads.hpp"
 
 namespace riziki::db {
 
@@ -496,13 +498,12 @@ class ReadBeside {
 
 }  // namespace
 
-std::optional<reports::DonorReportInput> Store::donor_report_input(const std::string& fund_code,
-                                                                   const ledger::Date& from,
-                                                                   const ledger::Date& to) {
-    const auto fund_record = fund(fund_code);
+std::optional<reports::DonorReportInput> ReportReads::donor_report_input(
+    const std::string& fund_code, const ledger::Date& from, const ledger::Date& to) {
+    const auto fund_record = Programme(*pool_).fund(fund_code);
     if (!fund_record)
         return std::nullopt;
-    return impl_->with_session([&](soci::session& sql) {
+    return pool_->impl().with_session([&](soci::session& sql) {
         soci::transaction tx(sql);
         begin_report(sql);
         reports::DonorReportInput in;
@@ -518,7 +519,7 @@ std::optional<reports::DonorReportInput> Store::donor_report_input(const std::st
             std::vector<reports::AwardFacts> awards;
             std::vector<reports::OutcomeFacts> outcomes;
         };
-        ReadBeside<AwardsAndOutcomes> beside(impl_->pool, sql, [&](soci::session& s) {
+        ReadBeside<AwardsAndOutcomes> beside(pool_->impl().pool, sql, [&](soci::session& s) {
             return AwardsAndOutcomes{awards_with_survivors(s, fund_code, until),
                                      outcomes(s, fund_code, until)};
         });
@@ -534,8 +535,8 @@ std::optional<reports::DonorReportInput> Store::donor_report_input(const std::st
     });
 }
 
-reports::PortfolioInput Store::portfolio_input(const ledger::Date& as_of) {
-    return impl_->with_session([&](soci::session& sql) {
+reports::PortfolioInput ReportReads::portfolio_input(const ledger::Date& as_of) {
+    return pool_->impl().with_session([&](soci::session& sql) {
         soci::transaction tx(sql);
         begin_report(sql);
         reports::PortfolioInput in{as_of, loan_facts(sql, ledger::format_date(as_of))};
@@ -544,9 +545,9 @@ reports::PortfolioInput Store::portfolio_input(const ledger::Date& as_of) {
     });
 }
 
-std::vector<reports::FundDaySum> Store::fund_day_sums(const std::string& fund,
-                                                      const ledger::Date& to) {
-    return impl_->with_session([&](soci::session& sql) {
+std::vector<reports::FundDaySum> ReportReads::fund_day_sums(const std::string& fund,
+                                                            const ledger::Date& to) {
+    return pool_->impl().with_session([&](soci::session& sql) {
         soci::transaction tx(sql);
         begin_report(sql);
         PostingNames names;
@@ -556,8 +557,8 @@ std::vector<reports::FundDaySum> Store::fund_day_sums(const std::string& fund,
     });
 }
 
-std::string Store::donor_name(const std::string& code) {
-    return impl_->with_session([&](soci::session& sql) {
+std::string ReportReads::donor_name(const std::string& code) {
+    return pool_->impl().with_session([&](soci::session& sql) {
         std::string name;
         sql << kSelectDonorName, soci::use(code), soci::into(name);
         return sql.got_data() ? name : std::string();
