@@ -6,7 +6,8 @@
 #include <cctype>
 #include <stdexcept>
 
-#include "db/store.hpp"
+#include "db/credentials.hpp"
+#include "db/programme.hpp"
 
 namespace riziki::api {
 
@@ -76,8 +77,8 @@ ledger::Hash token_digest(std::string_view token) {
 }
 
 void Authenticator::record_failure(const std::string& request_id, bool had_credentials) {
-    store_.audit({"anonymous", request_id, "auth.failed", "",
-                  had_credentials ? "unknown or malformed token" : "no token"});
+    programme_.audit({"anonymous", request_id, "auth.failed", "",
+                      had_credentials ? "unknown or malformed token" : "no token"});
 }
 
 std::optional<Principal> Authenticator::authenticate(std::string_view authorization) {
@@ -99,7 +100,7 @@ std::optional<Principal> Authenticator::authenticate(std::string_view authorizat
         if (auto it = cache_.find(digest); it != cache_.end())
             return it->second;
     }
-    const auto record = store_.find_token(digest);
+    const auto record = credentials_.find_token(digest);
     if (!record)
         return std::nullopt;
     const auto role = parse_role(record->role);

@@ -14,8 +14,9 @@
 #include "ledger/journal.hpp"
 
 namespace riziki::db {
-class Store;
-}
+class Credentials;
+class Programme;
+}  // namespace riziki::db
 
 namespace riziki::api {
 
@@ -49,13 +50,16 @@ ledger::Hash token_digest(std::string_view token);
 /// never changed once created); unknown ones are looked up each time.
 class Authenticator {
   public:
-    explicit Authenticator(db::Store& store) : store_(store) {}
+    /// Tokens are looked up in `credentials`; refusals go to the audit log of `programme`.
+    Authenticator(db::Credentials& credentials, db::Programme& programme)
+        : credentials_(credentials), programme_(programme) {}
     std::optional<Principal> authenticate(std::string_view authorization);
     /// Records a refused request in the audit log (never the token it carried).
     void record_failure(const std::string& request_id, bool had_credentials);
 
   private:
-    db::Store& store_;
+    db::Credentials& credentials_;
+    db::Programme& programme_;
     std::mutex mutex_;
     std::map<ledger::Hash, Principal> cache_;
 };

@@ -25,9 +25,12 @@
 #include "api/problem.hpp"
 #include "api/respond.hpp"
 #include "api/routes.hpp"
+#include "db/credentials.hpp"
 #include "db/database.hpp"
+#include "db/journal_reads.hpp"
 #include "db/journal_writer.hpp"
-#include "db/store.hpp"
+#include "db/programme.hpp"
+#include "db/report_reads.hpp"
 #include "db/verify.hpp"
 #include "reports/donor_report.hpp"
 
@@ -90,8 +93,8 @@ db::DatabaseConfig database_config(const Config& config) {
 /// The PII key, checked against the vault: a server whose key file went missing or was
 /// swapped must not start quietly with a fresh key, unable to open or deduplicate what is
 /// stored. A new key is made only while the vault is empty.
-PiiVault open_vault(const Config& config, db::Store& store) {
-    const auto stored = store.vault_key_ids();
+PiiVault open_vault(const Config& config, db::Programme& programme) {
+    const auto stored = programme.vault_key_ids();
     if (!stored.empty() && !std::filesystem::exists(config.pii_key_file)) {
         throw std::runtime_error("the PII key file " + config.pii_key_file.string() +
                                  " is missing but the vault holds sealed PII: restore the key "
@@ -124,15 +127,16 @@ int serve(const Options& options, bool demo) {
     const sigset_t signals = block_stop_signals();
     const auto [host, port] = parse_listen(config.listen);
     db::Database database(database_config(config));
-    db::Store store(database.app_conninfo(), kPoolSize);
-    const auto vault = open_vault(config, store);
+    db::Pool pool(database.app_conninfo(), kPoolSize);
+    db::Programme programme(pool);
+    const auto vault = open_vault(config, programme);
     db::JournalWriter writer(database.app_conninfo(), {.render_response = render_entry});
     ServerOptions server_options;
     server_options.address = host;
     server_options.port = port;
     server_options.io_threads = std::max(2u, std::thread::hardware_concurrency());
     HttpServer server(
-        server_options, make_api(store, writer, database.app_conninfo(), kPoolSize, vault),
+        server_options, make_api(pool, writer, database.app_conninfo(), vault),
         [](http::status status, const std::string& code, const std::string& detail,
            const RequestContext& context) { return problem(status, code, detail, context); });
     server.start();
@@ -140,14 +144,15 @@ int serve(const Options& options, bool demo) {
     spdlog::info("listening on {} ({} database)", url,
                  database.embedded() ? "embedded" : "external");
     if (demo) {
-        const auto seeded = seed_demo(store, writer, vault, 2026);
+        const auto seeded = seed_demo(pool, writer, vault, 2026);
         std::cout << "Riziki demo"
                   << (seeded.entries > 0
                           ? " (seeded " + std::to_string(seeded.survivors) + " survivors, " +
                                 std::to_string(seeded.entries) + " entries)"
                           : "")
                   << "\n\nTokens (new each start; keep them secret):\n";
-        for (const auto& [role, token] : demo_tokens(store)) {
+        db::Credentials credentials(pool);
+        for (const auto& [role, token] : demo_tokens(credentials)) {
             std::cout << "  " << role << std::string(9 - role.size(), ' ') << token << "\n";
         }
         std::cout << "\nServing at " << url
@@ -183,15 +188,15 @@ int token_command(const Options& options) {
         throw UsageError("--name must be 1-200 characters");
     const Config config = load_config(options);
     db::Database database(database_config(config));
-    db::Store store(database.app_conninfo(), 1);
-    const auto context = store.context();
+    db::Pool pool(database.app_conninfo(), 1);
+    const auto context = db::JournalReads(pool).context();
     for (const auto& fund : funds) {
         if (!context.fund_currency.contains(fund))
             throw UsageError("no fund " + fund);
     }
     const std::string token = generate_token();
-    const auto id =
-        store.create_token(name, std::string(to_string(*role)), funds, token_digest(token));
+    const auto id = db::Credentials(pool).create_token(name, std::string(to_string(*role)), funds,
+                                                       token_digest(token));
     spdlog::info("created token {} for role {}", id, to_string(*role));
     std::cout << token << "\n";
     return 0;
@@ -213,7 +218,8 @@ int export_command(const Options& options) {
     }
     const Config config = load_config(options);
     db::Database database(database_config(config));
-    db::Store store(database.app_conninfo(), 1);
+    db::Pool pool(database.app_conninfo(), 1);
+    db::JournalReads journal(pool);
     std::ofstream file;
     if (options.has("output")) {
         file.open(options.value("output"), std::ios::binary | std::ios::trunc);
@@ -221,7 +227,7 @@ int export_command(const Options& options) {
             throw std::runtime_error("cannot write " + options.value("output"));
     }
     std::ostream& out = options.has("output") ? file : std::cout;
-    export_journal(store, *format, from, to, [&](const std::string& chunk) { out << chunk; });
+    export_journal(journal, *format, from, to, [&](const std::string& chunk) { out << chunk; });
     out.flush();
     return out ? 0 : 1;
 }
@@ -253,15 +259,15 @@ int report_command(const Options& options) {
     const auto& fund = options.value("fund");
     const Config config = load_config(options);
     db::Database database(database_config(config));
-    db::Store store(database.app_conninfo(), 1);
-    const auto input = store.donor_report_input(fund, from, to);
+    db::Pool pool(database.app_conninfo(), 1);
+    const auto input = db::ReportReads(pool).donor_report_input(fund, from, to);
     if (!input) {
         std::cerr << "riziki: fund " << fund << " does not exist\n";
         return 2;
     }
-    store.audit({"cli", "", "report.donor", fund,
-                 "format=" + format + " from=" + ledger::format_date(from) +
-                     " to=" + ledger::format_date(to)});
+    db::Programme(pool).audit({"cli", "", "report.donor", fund,
+                               "format=" + format + " from=" + ledger::format_date(from) +
+                                   " to=" + ledger::format_date(to)});
     const auto report = reports::build_donor_report(*input);
     const std::string body = format == "pdf"    ? reports::donor_report_pdf(report)
                              : format == "xlsx" ? reports::donor_report_xlsx(report)

@@ -9,8 +9,10 @@
 
 #include "api/auth.hpp"
 #include "api/pii_vault.hpp"
+#include "db/credentials.hpp"
+#include "db/journal_reads.hpp"
 #include "db/journal_writer.hpp"
-#include "db/store.hpp"
+#include "db/programme.hpp"
 #include "ledger/awards.hpp"
 
 namespace riziki::api {
@@ -118,8 +120,12 @@ Event command(long day, int order, ledger::Command c) {
 
 class Demo {
   public:
-    Demo(db::Store& store, const PiiVault& vault, unsigned seed, long today, int per_cohort)
-        : store_(store), vault_(vault), random_(seed), today_(today), per_cohort_(per_cohort) {}
+    Demo(db::Programme& programme, const PiiVault& vault, unsigned seed, long today, int per_cohort)
+        : programme_(programme),
+          vault_(vault),
+          random_(seed),
+          today_(today),
+          per_cohort_(per_cohort) {}
 
     std::vector<Event> build();
 
@@ -135,7 +141,7 @@ class Demo {
         return std::uniform_int_distribution<long long>(low, high)(random_);
     }
 
-    db::Store& store_;
+    db::Programme& programme_;
     const PiiVault& vault_;
     std::mt19937 random_;
     long today_;
@@ -163,7 +169,7 @@ void Demo::enrol(const DemoCohort& cohort, int index) {
     } while (!phones_.insert(phone).second);
     const Pii pii{std::string(kGivenNames[between(0, 14)]) + " " + kFamilyNames[between(0, 14)],
                   phone, std::to_string(20'000'000 + index * 7919 + between(0, 7000))};
-    if (store_.enrol_survivor(s, vault_.seal(s.code, pii), vault_.blind_indexes(pii)) !=
+    if (programme_.enrol_survivor(s, vault_.seal(s.code, pii), vault_.blind_indexes(pii)) !=
         ledger::Rejection::none) {
         throw std::runtime_error("demo: enrolment refused");
     }
@@ -206,7 +212,7 @@ void Demo::award(const db::SurvivorRecord& survivor, long enrolled) {
     record.purpose = "Start-up capital for " + std::string(kSectors[between(0, 11)]);
     record.business_sector = kSectors[between(0, 11)];
     record.recorded_by = kActor;
-    if (store_.create_award(record) != ledger::Rejection::none)
+    if (programme_.create_award(record) != ledger::Rejection::none)
         throw std::runtime_error("demo: award refused");
     const long paid = ledger::days_since_epoch(a.approved_on) + between(3, 12);
     if (paid >= today_)
@@ -322,7 +328,7 @@ void Demo::observe(const db::SurvivorRecord& survivor, long first_disbursed) {
         o.savings = between(0, 30) * 500 * kCents;
         o.jobs = operating ? static_cast<int>(between(0, 3)) : 0;
         o.recorded_by = kActor;
-        if (store_.record_outcome(o) != ledger::Rejection::none)
+        if (programme_.record_outcome(o) != ledger::Rejection::none)
             throw std::runtime_error("demo: outcome refused");
     }
 }
@@ -339,7 +345,7 @@ void Demo::fund_the_books() {
         const auto* d = std::get_if<ledger::Disbursement>(&*e.request.command);
         if (d == nullptr)
             continue;
-        const auto record = store_.award(d->award);
+        const auto record = programme_.award(d->award);
         const Date date = ledger::date_from_days(e.day);
         const int year = static_cast<int>(date.year());
         const unsigned month = static_cast<unsigned>(date.month());
@@ -375,7 +381,7 @@ void Demo::fund_the_books() {
 
 std::vector<Event> Demo::build() {
     for (const auto& [code, name] : kDonors) {
-        if (store_.create_donor({code, name}) != ledger::Rejection::none)
+        if (programme_.create_donor({code, name}) != ledger::Rejection::none)
             throw std::runtime_error("demo: donor refused");
     }
     for (const auto& f : kFunds) {
@@ -387,13 +393,14 @@ std::vector<Event> Demo::build() {
                             ledger::parse_date("2025-01-01"),
                             ledger::parse_date("2026-12-31"),
                             (std::string(f.currency) == "USD" ? 150'000 : 20'000'000) * kCents};
-        if (store_.create_fund(fund) != ledger::Rejection::none)
+        if (programme_.create_fund(fund) != ledger::Rejection::none)
             throw std::runtime_error("demo: fund refused");
     }
     int index = 0;
     for (const auto& c : kCohorts) {
-        if (store_.create_cohort({c.code, std::string(c.county) + " cohort " + c.code, c.county,
-                                  *ledger::parse_date(c.starts_on)}) != ledger::Rejection::none) {
+        if (programme_.create_cohort({c.code, std::string(c.county) + " cohort " + c.code, c.county,
+                                      *ledger::parse_date(c.starts_on)}) !=
+            ledger::Rejection::none) {
             throw std::runtime_error("demo: cohort refused");
         }
         for (int i = 0; i < per_cohort_; ++i)
@@ -408,12 +415,14 @@ std::vector<Event> Demo::build() {
 
 }  // namespace
 
-DemoSummary seed_demo(db::Store& store, db::JournalWriter& writer, const PiiVault& vault,
+DemoSummary seed_demo(db::Pool& pool, db::JournalWriter& writer, const PiiVault& vault,
                       unsigned seed, const ledger::Date& today, int survivors_per_cohort) {
+    db::JournalReads journal(pool);
+    db::Programme programme(pool);
     DemoSummary summary;
-    if (store.head().seq != 0 || store.fund(kFunds[0].code))
+    if (journal.head().seq != 0 || programme.fund(kFunds[0].code))
         return summary;
-    Demo demo(store, vault, seed, ledger::days_since_epoch(today), survivors_per_cohort);
+    Demo demo(programme, vault, seed, ledger::days_since_epoch(today), survivors_per_cohort);
     auto events = demo.build();
     // Queued in date order, booked in batches; each command is checked against the books
     // as the ones before it left them, exactly as over HTTP.
@@ -433,13 +442,13 @@ DemoSummary seed_demo(db::Store& store, db::JournalWriter& writer, const PiiVaul
     for (Date month(std::chrono::year(2025), std::chrono::month(1), std::chrono::day(1));
          month < Date(last_closed.year(), last_closed.month(), std::chrono::day(1));
          month = ledger::add_months(month, 1)) {
-        (void)store.close_period(ledger::period_of(month), kActor);
+        (void)journal.close_period(ledger::period_of(month), kActor);
     }
     summary.survivors = static_cast<int>(std::size(kCohorts)) * survivors_per_cohort;
     return summary;
 }
 
-std::vector<std::pair<std::string, std::string>> demo_tokens(db::Store& store) {
+std::vector<std::pair<std::string, std::string>> demo_tokens(db::Credentials& credentials) {
     std::vector<std::pair<std::string, std::string>> out;
     for (Role role : kAllRoles) {
         const std::string name(to_string(role));
@@ -447,7 +456,7 @@ std::vector<std::pair<std::string, std::string>> demo_tokens(db::Store& store) {
                                                    ? std::vector<std::string>{kFunds[0].code}
                                                    : std::vector<std::string>{};
         const std::string token = generate_token();
-        store.create_token("demo " + name, name, funds, token_digest(token));
+        credentials.create_token("demo " + name, name, funds, token_digest(token));
         out.emplace_back(name, token);
     }
     return out;

@@ -12,7 +12,8 @@
 #include "ledger/date.hpp"
 
 namespace riziki::db {
-class Store;
+class Credentials;
+class Pool;
 class JournalWriter;
 }  // namespace riziki::db
 
@@ -32,12 +33,12 @@ inline const ledger::Date kDemoToday{std::chrono::year(2026), std::chrono::month
 
 /// Seeds the demo programme if the database holds none yet (same seed, same books). Six
 /// cohorts of `survivors_per_cohort` (the benchmark seeds 100,000 survivors this way).
-DemoSummary seed_demo(db::Store& store, db::JournalWriter& writer, const PiiVault& vault,
+DemoSummary seed_demo(db::Pool& pool, db::JournalWriter& writer, const PiiVault& vault,
                       unsigned seed, const ledger::Date& today = kDemoToday,
                       int survivors_per_cohort = 50);
 
 /// Creates one new token per role (the donor's scoped to the demo's first fund); returns
 /// (role, token) pairs to print.
-std::vector<std::pair<std::string, std::string>> demo_tokens(db::Store& store);
+std::vector<std::pair<std::string, std::string>> demo_tokens(db::Credentials& credentials);
 
 }  // namespace riziki::api

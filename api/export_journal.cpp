@@ -1,6 +1,6 @@
 #include "api/export_journal.hpp"
 
-#include "db/store.hpp"
+#include "db/journal_reads.hpp"
 
 namespace riziki::api {
 
@@ -8,9 +8,10 @@ namespace {
 
 constexpr std::size_t kChunkEntries = 5000;
 
-std::vector<reports::StoredBalance> stored_balances(db::Store& store, const ledger::Date& as_of) {
+std::vector<reports::StoredBalance> stored_balances(db::JournalReads& journal,
+                                                    const ledger::Date& as_of) {
     std::vector<reports::StoredBalance> out;
-    for (const auto& row : store.balances(as_of)) {
+    for (const auto& row : journal.balances(as_of)) {
         out.push_back({row.account, row.fund, row.currency, row.balance});
     }
     return out;
@@ -18,15 +19,15 @@ std::vector<reports::StoredBalance> stored_balances(db::Store& store, const ledg
 
 }  // namespace
 
-void export_journal(db::Store& store, reports::ExportFormat format,
+void export_journal(db::JournalReads& reads, reports::ExportFormat format,
                     const std::optional<ledger::Date>& from, const std::optional<ledger::Date>& to,
                     const std::function<void(const std::string&)>& sink) {
-    reports::JournalExport journal(format, store.accounts());
+    reports::JournalExport journal(format, reads.accounts());
     std::optional<ledger::Date> opening_on;
     std::vector<reports::StoredBalance> opening;
     if (from) {
         opening_on = ledger::date_from_days(ledger::days_since_epoch(*from) - 1);
-        opening = stored_balances(store, *opening_on);
+        opening = stored_balances(reads, *opening_on);
     }
     sink(journal.header(opening, opening_on));
     // The assertions are dated `to`, or the last day any exported entry is dated.
@@ -34,7 +35,7 @@ void export_journal(db::Store& store, reports::ExportFormat format,
     const db::EntryFilter filter{from, to, "", "", "", ""};
     std::int64_t after = 0;
     for (;;) {
-        const auto entries = store.find_entries(filter, after, kChunkEntries);
+        const auto entries = reads.find_entries(filter, after, kChunkEntries);
         std::string chunk;
         for (const auto& entry : entries) {
             chunk += journal.entry(entry);
@@ -46,7 +47,7 @@ void export_journal(db::Store& store, reports::ExportFormat format,
         after = entries.back().seq;
     }
     const ledger::Date as_of = to.value_or(last);
-    sink(journal.finish(stored_balances(store, as_of), as_of));
+    sink(journal.finish(stored_balances(reads, as_of), as_of));
 }
 
 }  // namespace riziki::api

@@ -1,5 +1,5 @@
 #pragma once
-/// Feeds the journal from the store through a reports::JournalExport (CLI and HTTP).
+/// Feeds the journal from db::JournalReads through a reports::JournalExport (CLI and HTTP).
 
 #include <functional>
 #include <optional>
@@ -9,13 +9,13 @@
 #include "reports/export.hpp"
 
 namespace riziki::db {
-class Store;
+class JournalReads;
 }
 
 namespace riziki::api {
 
 /// Writes the export of entries dated from..to (each optional) in chunks to `sink`.
-void export_journal(db::Store& store, reports::ExportFormat format,
+void export_journal(db::JournalReads& reads, reports::ExportFormat format,
                     const std::optional<ledger::Date>& from, const std::optional<ledger::Date>& to,
                     const std::function<void(const std::string&)>& sink);
 

@@ -9,7 +9,9 @@
 #include "ledger/date.hpp"
 
 namespace riziki::db {
-class Store;
+class JournalReads;
+class Programme;
+class ReportReads;
 class JournalWriter;
 }  // namespace riziki::db
 
@@ -18,7 +20,9 @@ namespace riziki::api {
 class PiiVault;
 
 struct Services {
-    db::Store* store = nullptr;
+    db::JournalReads* journal = nullptr;
+    db::Programme* programme = nullptr;
+    db::ReportReads* report_reads = nullptr;
     db::JournalWriter* writer = nullptr;
     Metrics* metrics = nullptr;
     std::size_t pool_size = 0;

@@ -9,7 +9,7 @@
 #include "api/handlers.hpp"
 #include "api/problem.hpp"
 #include "api/respond.hpp"
-#include "db/store.hpp"
+#include "db/journal_reads.hpp"
 #include "reports/csv.hpp"
 
 namespace riziki::api {
@@ -26,12 +26,12 @@ Response trial_balance(const Services& s, Call& call) {
 
     audit(s, call, "report.trial_balance", fund, "format=" + format);
     std::map<std::string, ledger::Account> chart;
-    for (auto& account : s.store->accounts())
+    for (auto& account : s.journal->accounts())
         chart.emplace(account.code, account);
     std::map<std::string, std::pair<ledger::Amount, ledger::Amount>> totals;  // currency
     nlohmann::json rows = nlohmann::json::array();
     std::string csv = "account,name,type,fund,currency,debit,credit\r\n";
-    for (const auto& row : s.store->balances(as_of, fund)) {
+    for (const auto& row : s.journal->balances(as_of, fund)) {
         const auto& account = chart.at(row.account);
         const ledger::Amount debit = row.balance > 0 ? row.balance : ledger::Amount(0);
         const ledger::Amount credit =
@@ -88,7 +88,7 @@ Response audit_export(const Services& s, Call& call) {
     audit(s, call, "report.export", "", "format=" + format_text);
     Response response{http::status::ok, 11};
     response.set(http::field::content_type, std::string(reports::content_type(format)));
-    export_journal(*s.store, format, from, to,
+    export_journal(*s.journal, format, from, to,
                    [&](const std::string& chunk) { response.body() += chunk; });
     return response;
 }

@@ -3,7 +3,7 @@
 
 #include "api/records.hpp"
 #include "api/roles.hpp"
-#include "db/store.hpp"
+#include "db/programme.hpp"
 
 namespace riziki::api {
 
@@ -29,7 +29,7 @@ Response list_audit_log(const Services& s, Call& call) {
     const auto after = query.after();
     if (auto bad = query.problem_if_any())
         return *bad;
-    const auto records = s.store->audit_log(filter, after, limit);
+    const auto records = s.programme->audit_log(filter, after, limit);
     nlohmann::json items = nlohmann::json::array();
     for (const auto& r : records)
         items.push_back(audit_record_json(r));
@@ -43,7 +43,7 @@ Response list_audit_log(const Services& s, Call& call) {
 
 void audit(const Services& s, const Call& call, const std::string& action,
            const std::string& subject, const std::string& detail) {
-    s.store->audit({call.principal->actor(), call.context.request_id, action, subject, detail});
+    s.programme->audit({call.principal->actor(), call.context.request_id, action, subject, detail});
 }
 
 void add_audit_log_routes(Router& router, const Services& s) {

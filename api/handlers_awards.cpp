@@ -7,7 +7,7 @@
 #include "api/records.hpp"
 #include "api/respond.hpp"
 #include "api/roles.hpp"
-#include "db/store.hpp"
+#include "db/programme.hpp"
 #include "ledger/program.hpp"
 
 namespace riziki::api {
@@ -23,7 +23,7 @@ std::optional<ledger::Currency> read_fund_currency(const Services& s, FieldReade
                                                    ledger::Award& award) {
     if (!code)
         return std::nullopt;
-    const auto fund = s.store->fund(*code);
+    const auto fund = s.programme->fund(*code);
     if (!fund) {
         reader.error("fund", "unknown_fund", "No fund has this code.");
         return std::nullopt;
@@ -110,12 +110,12 @@ Response schedule_problem(ledger::ScheduleError error, const Call& call) {
                    {{"loan", code, "The terms cannot make a schedule."}});
 }
 
-/// Stores the award under a fresh id; the store checks ledger::check_award against the
+/// Stores the award under a fresh id; db::Programme checks ledger::check_award against the
 /// survivor and fund it reads in the same transaction.
 Rejection store_award(const Services& s, db::AwardRecord& record) {
     return insert_with_fresh_code("AW-", "award id", [&](const std::string& id) {
         record.award.id = id;
-        return s.store->create_award(record);
+        return s.programme->create_award(record);
     });
 }
 
@@ -210,12 +210,12 @@ Response get_award(const Services& s, Call& call) {
     const auto as_of = query.date("as_of");
     if (auto bad = query.problem_if_any())
         return *bad;
-    const auto record = s.store->award(call.params[0]);
+    const auto record = s.programme->award(call.params[0]);
     if (!record || !call.principal->may_see_fund(record->award.fund)) {
         return problem(http::status::not_found, "not_found", "No award has this id.", call.context);
     }
     const auto& a = record->award;
-    const auto f = s.store->award_figures(a.id, as_of);
+    const auto f = s.programme->award_figures(a.id, as_of);
     const auto on = as_of.value_or(today_utc());
     auto json = award_json(*record);
     if (as_of)

@@ -2,7 +2,7 @@
 
 #include "api/records.hpp"
 #include "api/roles.hpp"
-#include "db/store.hpp"
+#include "db/programme.hpp"
 
 namespace riziki::api {
 
@@ -31,7 +31,7 @@ Response create_cohort(const Services& s, Call& call) {
     if (auto* answer = std::get_if<Response>(&read))
         return std::move(*answer);
     const auto& cohort = std::get<db::CohortRecord>(read);
-    if (auto rule = s.store->create_cohort(cohort); rule != ledger::Rejection::none)
+    if (auto rule = s.programme->create_cohort(cohort); rule != ledger::Rejection::none)
         return refused(rule, call, "Cohort " + cohort.code + " exists already.", "code");
     audit(s, call, "cohort.create", cohort.code);
     return created(cohort_json(cohort));

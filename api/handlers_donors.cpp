@@ -2,7 +2,7 @@
 
 #include "api/records.hpp"
 #include "api/roles.hpp"
-#include "db/store.hpp"
+#include "db/programme.hpp"
 
 namespace riziki::api {
 
@@ -22,7 +22,7 @@ Response create_donor(const Services& s, Call& call) {
     if (auto* answer = std::get_if<Response>(&read))
         return std::move(*answer);
     const auto& donor = std::get<db::DonorRecord>(read);
-    if (auto rule = s.store->create_donor(donor); rule != ledger::Rejection::none)
+    if (auto rule = s.programme->create_donor(donor); rule != ledger::Rejection::none)
         return refused(rule, call, "Donor " + donor.code + " exists already.", "code");
     audit(s, call, "donor.create", donor.code);
     return created({{"code", donor.code}, {"name", donor.name}});

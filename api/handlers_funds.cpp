@@ -5,7 +5,7 @@
 #include "api/records.hpp"
 #include "api/respond.hpp"
 #include "api/roles.hpp"
-#include "db/store.hpp"
+#include "db/programme.hpp"
 
 namespace riziki::api {
 
@@ -67,7 +67,7 @@ Response create_fund(const Services& s, Call& call) {
     if (auto* answer = std::get_if<Response>(&read))
         return std::move(*answer);
     const auto& fund = std::get<db::FundRecord>(read);
-    if (auto rule = s.store->create_fund(fund); rule != Rejection::none) {
+    if (auto rule = s.programme->create_fund(fund); rule != Rejection::none) {
         return refused(rule, call,
                        rule == Rejection::donor_not_found
                            ? "No donor has this code."
@@ -86,7 +86,7 @@ std::variant<db::FundRecord, Response> visible_fund(const Services& s, const Cal
         return problem(http::status::forbidden, "forbidden", "This token does not cover that fund.",
                        call.context);
     }
-    auto fund = s.store->fund(code);
+    auto fund = s.programme->fund(code);
     if (!fund) {
         return problem(http::status::not_found, "not_found", "Fund " + code + " does not exist.",
                        call.context);
@@ -122,7 +122,7 @@ Response get_fund(const Services& s, Call& call) {
     const auto& fund = std::get<db::FundRecord>(found);
     auto json = fund_json(fund);
     json["as_of"] = date_or_null(as_of);
-    json["balances"] = balances_json(s.store->fund_figures(fund.code, as_of), fund.currency);
+    json["balances"] = balances_json(s.programme->fund_figures(fund.code, as_of), fund.currency);
     return json_response(http::status::ok, json);
 }
 

@@ -10,8 +10,8 @@
 #include "api/records.hpp"
 #include "api/respond.hpp"
 #include "api/roles.hpp"
+#include "db/journal_reads.hpp"
 #include "db/journal_writer.hpp"
-#include "db/store.hpp"
 
 namespace riziki::api {
 
@@ -33,7 +33,7 @@ Response not_found(const Call& call, const std::string& what) {
 
 Response list_accounts(const Services& s, Call&) {
     nlohmann::json items = nlohmann::json::array();
-    for (const auto& a : s.store->accounts()) {
+    for (const auto& a : s.journal->accounts()) {
         items.push_back({{"code", a.code}, {"name", a.name}, {"type", ledger::to_string(a.type)}});
     }
     return json_response(http::status::ok, {{"items", items}, {"next", nullptr}});
@@ -46,13 +46,13 @@ Response account_balance(const Services& s, Call& call) {
     if (auto bad = query.problem_if_any())
         return *bad;
     const auto& code = call.params[0];
-    const auto accounts = s.store->accounts();
+    const auto accounts = s.journal->accounts();
     if (std::none_of(accounts.begin(), accounts.end(),
                      [&](const ledger::Account& a) { return a.code == code; })) {
         return not_found(call, "Account " + code);
     }
     nlohmann::json balances = nlohmann::json::array();
-    for (const auto& row : s.store->balances(as_of, fund)) {
+    for (const auto& row : s.journal->balances(as_of, fund)) {
         if (row.account != code)
             continue;
         balances.push_back({{"fund", row.fund},
@@ -67,7 +67,8 @@ Response account_balance(const Services& s, Call& call) {
 
 /// Reads one posting of a manual entry; the fund gives the currency its amount is in.
 std::optional<ledger::Posting> read_posting(const nlohmann::json& item, std::size_t index,
-                                            db::Store& store, std::vector<FieldError>& errors) {
+                                            db::JournalReads& journal,
+                                            std::vector<FieldError>& errors) {
     const std::string prefix = "postings[" + std::to_string(index) + "].";
     FieldReader reader(item, prefix, errors);
     if (!item.is_object()) {
@@ -82,7 +83,7 @@ std::optional<ledger::Posting> read_posting(const nlohmann::json& item, std::siz
     auto award = reader.text("award", false, ledger::kCodeBytesMax);
     if (!fund)
         return std::nullopt;
-    const auto currency_code = store.fund_currency(*fund);
+    const auto currency_code = journal.fund_currency(*fund);
     if (!currency_code) {
         reader.error(prefix + "fund", "unknown_fund", "No fund has this code.");
         return std::nullopt;
@@ -104,7 +105,7 @@ Response create_entry(const Services& s, Call& call) {
         const auto memo = reader.text("memo", true, ledger::kMemoBytesMax);
         if (const auto* postings = reader.array("postings", ledger::kPostingsPerEntryMax)) {
             for (std::size_t i = 0; i < postings->size(); ++i) {
-                if (auto p = read_posting((*postings)[i], i, *s.store, reader.errors()))
+                if (auto p = read_posting((*postings)[i], i, *s.journal, reader.errors()))
                     draft.postings.push_back(std::move(*p));
             }
         }
@@ -127,7 +128,7 @@ Response list_entries(const Services& s, Call& call) {
     const auto after = query.after();
     if (auto bad = query.problem_if_any())
         return *bad;
-    const auto entries = s.store->find_entries(filter, after, limit);
+    const auto entries = s.journal->find_entries(filter, after, limit);
     nlohmann::json items = nlohmann::json::array();
     for (const auto& entry : entries)
         items.push_back(entry_json(entry));
@@ -139,7 +140,7 @@ Response list_entries(const Services& s, Call& call) {
 
 Response get_entry(const Services& s, Call& call) {
     const auto seq = parse_seq(call.params[0]);
-    const auto entry = seq ? s.store->entry(*seq) : std::nullopt;
+    const auto entry = seq ? s.journal->entry(*seq) : std::nullopt;
     if (!entry)
         return not_found(call, "Entry " + call.params[0]);
     return json_response(http::status::ok, entry_json(*entry));
@@ -154,7 +155,7 @@ Response reverse_entry(const Services& s, Call& call) {
         if (!reader.errors().empty())
             return got;
         const auto seq = parse_seq(call.params[0]);
-        const auto original = seq ? s.store->entry(*seq) : std::nullopt;
+        const auto original = seq ? s.journal->entry(*seq) : std::nullopt;
         if (!original) {
             got.answer =
                 rejection_problem(ledger::Rejection::entry_not_found,
@@ -180,12 +181,12 @@ Response close_period(const Services& s, Call& call) {
         return problem(http::status::bad_request, "invalid_period", "Periods are YYYY-MM.",
                        call.context);
     }
-    const auto rule = s.store->close_period(*period, call.principal->actor());
+    const auto rule = s.journal->close_period(*period, call.principal->actor());
     if (rule != ledger::Rejection::none) {
         return rejection_problem(rule, "Period " + call.params[0] + " is already closed.",
                                  call.context);
     }
-    for (const auto& p : s.store->periods()) {
+    for (const auto& p : s.journal->periods()) {
         if (p.period != call.params[0])
             continue;
         return json_response(http::status::created, {{"period", p.period},
@@ -198,7 +199,7 @@ Response close_period(const Services& s, Call& call) {
 
 Response list_periods(const Services& s, Call&) {
     nlohmann::json items = nlohmann::json::array();
-    for (const auto& p : s.store->periods()) {
+    for (const auto& p : s.journal->periods()) {
         items.push_back({{"period", p.period},
                          {"closed_at", p.closed_at},
                          {"closed_by", p.closed_by},

@@ -5,7 +5,7 @@
 #include "api/problem.hpp"
 #include "api/records.hpp"
 #include "api/roles.hpp"
-#include "db/store.hpp"
+#include "db/programme.hpp"
 
 namespace riziki::api {
 
@@ -19,7 +19,7 @@ std::optional<ledger::Currency> award_currency(const Services& s, const Call& ca
                                                const std::optional<std::string>& award) {
     if (!award)
         return std::nullopt;
-    const auto place = s.store->award_place(*award);
+    const auto place = s.programme->award_place(*award);
     if (!place || !call.principal->may_see_fund(place->fund))
         return std::nullopt;
     return ledger::find_currency(place->currency);

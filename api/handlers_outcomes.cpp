@@ -1,10 +1,10 @@
 // Outcomes (SPEC §5): POST /v1/outcomes records what a survivor's business looked like on a
-// day, checked against the survivor's enrolment (ledger::check_outcome, in the store).
+// day, checked against the survivor's enrolment (ledger::check_outcome, in db::Programme).
 
 #include "api/records.hpp"
 #include "api/respond.hpp"
 #include "api/roles.hpp"
-#include "db/store.hpp"
+#include "db/programme.hpp"
 #include "ledger/program.hpp"
 
 namespace riziki::api {
@@ -79,7 +79,7 @@ Response record_outcome(const Services& s, Call& call) {
         return std::move(*answer);
     auto& outcome = std::get<db::OutcomeRecord>(read);
     outcome.recorded_by = call.principal->actor();
-    if (auto rule = s.store->record_outcome(outcome); rule != Rejection::none) {
+    if (auto rule = s.programme->record_outcome(outcome); rule != Rejection::none) {
         return refused(rule, call,
                        rule == Rejection::survivor_not_found
                            ? "No survivor has this code."

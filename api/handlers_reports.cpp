@@ -7,7 +7,8 @@
 #include "api/handlers.hpp"
 #include "api/problem.hpp"
 #include "api/roles.hpp"
-#include "db/store.hpp"
+#include "db/programme.hpp"
+#include "db/report_reads.hpp"
 #include "reports/donor_report.hpp"
 #include "reports/iati.hpp"
 #include "reports/portfolio.hpp"
@@ -64,7 +65,7 @@ Response donor_report(const Services& s, Call& call) {
     if (auto* answer = std::get_if<Response>(&scoped))
         return std::move(*answer);
     const auto& scope = std::get<ReportScope>(scoped);
-    const auto input = s.store->donor_report_input(scope.fund, scope.from, scope.to);
+    const auto input = s.report_reads->donor_report_input(scope.fund, scope.from, scope.to);
     if (!input) {
         return problem(http::status::not_found, "not_found",
                        "Fund " + scope.fund + " does not exist.", call.context);
@@ -106,7 +107,7 @@ Response portfolio_report(const Services& s, Call& call) {
     const auto on = as_of.value_or(today_utc());
     audit(s, call, "report.portfolio", "",
           "format=" + format + " as_of=" + ledger::format_date(on));
-    const auto report = reports::build_portfolio(s.store->portfolio_input(on));
+    const auto report = reports::build_portfolio(s.report_reads->portfolio_input(on));
     if (format == "csv") {
         return document(reports::portfolio_csv(report), "text/csv; charset=utf-8",
                         "portfolio-" + ledger::format_date(on) + ".csv");
@@ -132,7 +133,7 @@ Response iati_report(const Services& s, Call& call) {
     if (auto* answer = std::get_if<Response>(&scoped))
         return std::move(*answer);
     const auto& scope = std::get<ReportScope>(scoped);
-    const auto fund = s.store->fund(scope.fund);
+    const auto fund = s.programme->fund(scope.fund);
     if (!fund) {
         return problem(http::status::not_found, "not_found",
                        "Fund " + scope.fund + " does not exist.", call.context);
@@ -148,14 +149,14 @@ Response iati_report(const Services& s, Call& call) {
                           fund->code,
                           fund->name,
                           fund->donor,
-                          fund->donor.empty() ? "" : s.store->donor_name(fund->donor),
+                          fund->donor.empty() ? "" : s.report_reads->donor_name(fund->donor),
                           fund->currency,
                           fund->starts_on,
                           fund->ends_on,
                           scope.from,
                           scope.to,
                           ledger::format_timestamp_us(now * 1000000).substr(0, 19) + "Z",
-                          s.store->fund_day_sums(fund->code, scope.to)};
+                          s.report_reads->fund_day_sums(fund->code, scope.to)};
     return document(reports::iati_activities_xml(in), "application/xml; charset=utf-8",
                     "iati-" + fund->code + ".xml");
 }

@@ -6,7 +6,7 @@
 #include "api/problem.hpp"
 #include "api/records.hpp"
 #include "api/roles.hpp"
-#include "db/store.hpp"
+#include "db/programme.hpp"
 
 namespace riziki::api {
 
@@ -102,7 +102,7 @@ Response enrol_survivor(const Services& s, Call& call) {
     const auto indexes = s.vault->blind_indexes(enrolment.pii);
     const auto rule = insert_with_fresh_code("SV-", "survivor code", [&](const std::string& code) {
         survivor.code = code;
-        return s.store->enrol_survivor(survivor, s.vault->seal(code, enrolment.pii), indexes);
+        return s.programme->enrol_survivor(survivor, s.vault->seal(code, enrolment.pii), indexes);
     });
     if (rule == Rejection::cohort_not_found)
         return refused(rule, call, "No cohort has this code.", "cohort");
@@ -124,7 +124,7 @@ nlohmann::json text_or_null(const std::string& text) {
 std::optional<Response> add_pii(const Services& s, const Call& call, const std::string& code,
                                 nlohmann::json& json) {
     audit(s, call, "survivor.pii_read", code);
-    const auto sealed = s.store->survivor_pii(code);
+    const auto sealed = s.programme->survivor_pii(code);
     const auto pii = sealed ? s.vault->unseal(code, *sealed) : std::nullopt;
     if (!pii) {
         return problem(http::status::conflict, "pii_unavailable",
@@ -147,7 +147,7 @@ Response get_survivor(const Services& s, Call& call) {
         return problem(http::status::forbidden, "forbidden",
                        "Only field and admin tokens may read a survivor's PII.", call.context);
     }
-    const auto survivor = s.store->survivor(call.params[0]);
+    const auto survivor = s.programme->survivor(call.params[0]);
     if (!survivor) {
         return problem(http::status::not_found, "not_found", "No survivor has this code.",
                        call.context);

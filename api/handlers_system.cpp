@@ -4,8 +4,8 @@
 #include "api/problem.hpp"
 #include "api/roles.hpp"
 #include "db/errors.hpp"
+#include "db/journal_reads.hpp"
 #include "db/journal_writer.hpp"
-#include "db/store.hpp"
 
 namespace riziki::api {
 
@@ -13,7 +13,7 @@ namespace {
 
 Response healthz(const Services& services, Call& call) {
     try {
-        const auto head = services.store->head();
+        const auto head = services.journal->head();
         return json_response(http::status::ok,
                              {{"status", "ok"}, {"database", "ok"}, {"journal_seq", head.seq}});
     } catch (const db::DatabaseUnavailable&) {

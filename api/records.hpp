@@ -4,7 +4,7 @@
 /// handlers_outcomes.cpp, handlers_audit_log.cpp). Each handler has one shape: read the body
 /// (FieldReader, collecting every field error; facts from the database the reading needs,
 /// such as a fund's currency, are read here), check it against the core's rules (ledger/),
-/// store it (db::Store, or the journal writer for money), and answer with its JSON view.
+/// store it (db::Programme, or the journal writer for money), and answer with its JSON view.
 
 #include <nlohmann/json.hpp>
 

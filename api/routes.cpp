@@ -3,16 +3,26 @@
 #include <memory>
 
 #include "api/handlers.hpp"
+#include "db/credentials.hpp"
+#include "db/journal_reads.hpp"
+#include "db/programme.hpp"
+#include "db/report_reads.hpp"
 
 namespace riziki::api {
 
 namespace {
 
 struct Api {
-    Api(db::Store& store, db::JournalWriter& writer, const std::string& conninfo,
-        std::size_t pool_size, const PiiVault& vault)
-        : authenticator(store), router(authenticator, metrics) {
-        const Services services{&store, &writer, &metrics, pool_size, conninfo, &vault};
+    Api(db::Pool& pool, db::JournalWriter& writer, const std::string& conninfo,
+        const PiiVault& vault)
+        : journal(pool),
+          credentials(pool),
+          programme(pool),
+          report_reads(pool),
+          authenticator(credentials, programme),
+          router(authenticator, metrics) {
+        const Services services{&journal, &programme,  &report_reads, &writer,
+                                &metrics, pool.size(), conninfo,      &vault};
         add_system_routes(router, services);
         add_journal_routes(router, services);
         add_donor_routes(router, services);
@@ -26,6 +36,10 @@ struct Api {
         add_report_routes(router, services);
         add_schedule_routes(router);
     }
+    db::JournalReads journal;
+    db::Credentials credentials;
+    db::Programme programme;
+    db::ReportReads report_reads;
     Metrics metrics;
     Authenticator authenticator;
     Router router;
@@ -33,9 +47,9 @@ struct Api {
 
 }  // namespace
 
-Handler make_api(db::Store& store, db::JournalWriter& writer, const std::string& conninfo,
-                 std::size_t pool_size, const PiiVault& vault) {
-    auto api = std::make_shared<Api>(store, writer, conninfo, pool_size, vault);
+Handler make_api(db::Pool& pool, db::JournalWriter& writer, const std::string& conninfo,
+                 const PiiVault& vault) {
+    auto api = std::make_shared<Api>(pool, writer, conninfo, vault);
     return [api](const Request& request, const RequestContext& context) {
         return api->router.dispatch(request, context);
     };

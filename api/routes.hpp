@@ -7,7 +7,7 @@
 #include "api/http_server.hpp"
 
 namespace riziki::db {
-class Store;
+class Pool;
 class JournalWriter;
 }  // namespace riziki::db
 
@@ -15,10 +15,10 @@ namespace riziki::api {
 
 class PiiVault;
 
-/// The handler for every route of the API (owns its router, metrics and token cache).
-/// `conninfo` is for verify, which reads the whole journal in one snapshot of its own.
-/// `vault` seals and opens survivors' PII.
-Handler make_api(db::Store& store, db::JournalWriter& writer, const std::string& conninfo,
-                 std::size_t pool_size, const PiiVault& vault);
+/// The handler for every route of the API (owns its router, metrics and token cache, and
+/// the reads and record writes on `pool`). `conninfo` is for verify, which reads the whole
+/// journal in one snapshot of its own. `vault` seals and opens survivors' PII.
+Handler make_api(db::Pool& pool, db::JournalWriter& writer, const std::string& conninfo,
+                 const PiiVault& vault);
 
 }  // namespace riziki::api

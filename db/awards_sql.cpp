@@ -39,6 +39,11 @@ LEFT JOIN LATERAL (SELECT true AS gone FROM entries x
                    WHERE x.reverses = r.entry_seq OFFSET 0) g ON true
 WHERE g.gone IS NULL)";
 
+// The event of each entry seq in $1, a primary-key probe each (as below).
+constexpr const char* kSelectEvents = R"(
+SELECT e.seq, e.event FROM unnest(CAST($1 AS bigint[])) AS x(seq)
+CROSS JOIN LATERAL (SELECT y.seq, y.event FROM entries y WHERE y.seq = x.seq OFFSET 0) e)";
+
 // Run in every writer batch: prepared once per connection. Each a primary-key probe per
 // id (LATERAL ... OFFSET 0): `id = ANY(...)` let the generic plan scan the whole table
 // while its statistics still called it small.
@@ -50,10 +55,7 @@ const PreparedQuery kAwardsById("riziki_awards_by_id", kAwardsByIdText.c_str());
 const PreparedQuery kFigures("riziki_award_sums", kSelectFigures);
 const PreparedQuery kCash("riziki_fund_cash", kSelectCash);
 const PreparedQuery kReferences("riziki_used_references", kSelectReferences);
-const PreparedQuery kEvents("riziki_entry_events",
-                            "SELECT e.seq, e.event FROM unnest(CAST($1 AS bigint[])) AS x(seq) "
-                            "CROSS JOIN LATERAL (SELECT y.seq, y.event FROM entries y "
-                            "WHERE y.seq = x.seq OFFSET 0) e");
+const PreparedQuery kEvents("riziki_entry_events", kSelectEvents);
 
 std::string id_array(const std::set<std::string>& ids) {
     ArrayLiteral array;

@@ -1,6 +1,6 @@
 #pragma once
 /// Internal to db/: awards and the books of a batch, read in one query per kind, shared by
-/// the writer (planning commands) and the store (award reads).
+/// the writer (planning commands) and db::Programme (award reads).
 
 #include <map>
 #include <optional>

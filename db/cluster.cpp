@@ -39,6 +39,10 @@ constexpr const char* kStartTimeoutSeconds = "60";
 constexpr std::size_t kSocketPathLengthMax = 107;
 // libpq's SQLSTATE for "database already exists": another process created it first.
 constexpr const char* kDuplicateDatabase = "42P04";
+// Run over bare libpq on the maintenance database, before any riziki session exists.
+constexpr const char* kDatabaseExists = "SELECT 1 FROM pg_database WHERE datname = $1";
+// Followed by the quoted name: an identifier cannot be a bind parameter.
+constexpr const char* kCreateDatabase = "CREATE DATABASE ";
 
 }  // namespace
 
@@ -282,8 +286,7 @@ void EmbeddedCluster::ensure_database() const {
     }
     const char* name = options_.database.c_str();
     const Result found(
-        PQexecParams(connection.get(), "SELECT 1 FROM pg_database WHERE datname = $1", 1, nullptr,
-                     &name, nullptr, nullptr, 0),
+        PQexecParams(connection.get(), kDatabaseExists, 1, nullptr, &name, nullptr, nullptr, 0),
         &PQclear);
     if (PQresultStatus(found.get()) != PGRES_TUPLES_OK) {
         throw failure(std::string("cannot list databases: ") + PQerrorMessage(connection.get()));
@@ -295,8 +298,7 @@ void EmbeddedCluster::ensure_database() const {
     if (!quoted)
         throw failure(std::string("bad name: ") + PQerrorMessage(connection.get()));
     const Result created(
-        PQexec(connection.get(), ("CREATE DATABASE " + std::string(quoted.get())).c_str()),
-        &PQclear);
+        PQexec(connection.get(), (kCreateDatabase + std::string(quoted.get())).c_str()), &PQclear);
     const char* state = PQresultErrorField(created.get(), PG_DIAG_SQLSTATE);
     const bool raced = state != nullptr && std::strcmp(state, kDuplicateDatabase) == 0;
     if (PQresultStatus(created.get()) != PGRES_COMMAND_OK && !raced) {

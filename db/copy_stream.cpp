@@ -11,6 +11,9 @@ namespace {
 
 constexpr std::string_view kSignature{"PGCOPY\n\377\r\n\0", 11};
 constexpr std::size_t kHeaderSize = 11 + 4 + 4;  ///< signature, flags, extension length
+// The query goes between the two: COPY runs it and streams its rows in binary.
+constexpr const char* kCopyOpen = "COPY (";
+constexpr const char* kCopyToBinary = ") TO STDOUT (FORMAT binary)";
 constexpr long kDays1970To2000 = 10957;
 constexpr std::int64_t kMicros1970To2000 = 946'684'800'000'000;
 
@@ -45,7 +48,7 @@ void finish(PGconn* conn) {
 
 CopyStream::CopyStream(soci::session& sql, const std::string& query)
     : conn_(static_cast<soci::postgresql_session_backend*>(sql.get_backend())->conn_) {
-    const std::string copy = "COPY (" + query + ") TO STDOUT (FORMAT binary)";
+    const std::string copy = kCopyOpen + query + kCopyToBinary;
     PGresult* start = PQexec(connection(conn_), copy.c_str());
     const bool copying = PQresultStatus(start) == PGRES_COPY_OUT;
     const std::string error = copying ? "" : PQresultErrorMessage(start);

@@ -10,6 +10,19 @@ namespace riziki::db {
 
 namespace {
 
+// Both reads are binary COPYs (no parameters), completed by a seq range in the text.
+constexpr const char* kEntryHeaders = R"(
+SELECT seq, effective_on, memo, event, recorded_by, recorded_at, reverses, prev_hash, hash,
+       posting_count
+FROM entries WHERE )";
+constexpr const char* kEntriesOrder = " ORDER BY seq";
+constexpr const char* kPostingColumns =
+    "SELECT entry_seq, account, fund, currency, amount_minor, survivor, award";
+// For verify: what each posting carries of its entry, checked against the entry.
+constexpr const char* kCarriedColumns = ", effective_on, counts_as";
+constexpr const char* kPostingsWhere = " FROM postings WHERE ";
+constexpr const char* kPostingsOrder = " ORDER BY entry_seq, line";
+
 /// Folds one posting's carried day (column 7) and event (column 8) into its entry's facts.
 void carry(const ledger::Entry& entry, const CopyStream& posting, CarriedFacts& facts) {
     facts.days_match = facts.days_match && posting.date(7) == entry.draft.effective_on;
@@ -36,10 +49,7 @@ std::vector<ledger::Entry> load(soci::session& sql, long long from, long long to
     };
     std::vector<ledger::Entry> entries;
     entries.reserve(static_cast<std::size_t>(std::clamp(to - from, 0LL, 100000LL)));
-    CopyStream headers(sql,
-                       "SELECT seq, effective_on, memo, event, recorded_by, recorded_at, "
-                       "reverses, prev_hash, hash, posting_count FROM entries WHERE " +
-                           filter("seq") + " ORDER BY seq");
+    CopyStream headers(sql, kEntryHeaders + filter("seq") + kEntriesOrder);
     const auto hash = [](std::string_view bytes) {
         ledger::Hash out{};
         if (bytes.size() != out.size())
@@ -64,11 +74,8 @@ std::vector<ledger::Entry> load(soci::session& sql, long long from, long long to
     if (entries.empty())
         return entries;
 
-    CopyStream postings(sql, std::string("SELECT entry_seq, account, fund, currency, amount_minor, "
-                                         "survivor, award") +
-                                 (carried ? ", effective_on, counts_as" : "") +
-                                 " FROM postings WHERE " + filter("entry_seq") +
-                                 " ORDER BY entry_seq, line");
+    CopyStream postings(sql, std::string(kPostingColumns) + (carried ? kCarriedColumns : "") +
+                                 kPostingsWhere + filter("entry_seq") + kPostingsOrder);
     if (carried)
         carried->assign(entries.size(), {});
     std::size_t at = 0;

@@ -6,6 +6,7 @@
 
 #include <stdexcept>
 
+#include "db/common_sql.hpp"
 #include "db/sql.hpp"
 
 namespace riziki::db {
@@ -18,6 +19,10 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
     sha256 text NOT NULL,
     applied_at timestamptz NOT NULL DEFAULT now()
 ))";
+
+constexpr const char* kSelectApplied = "SELECT sha256 FROM schema_migrations WHERE name = :n";
+constexpr const char* kRecordApplied =
+    "INSERT INTO schema_migrations (name, sha256) VALUES (:n, :d)";
 
 // Any constant will do: it only has to be the same for every riziki migrator.
 constexpr const char* kLock = "SELECT pg_advisory_xact_lock(7404158221)";
@@ -40,7 +45,7 @@ void execute_script(soci::session& sql, const std::string& script) {
 
 std::vector<std::string> migrate(const std::string& owner_conninfo) {
     soci::session sql(*soci::factory_postgresql(), owner_conninfo);
-    sql << "SET client_min_messages = warning";
+    sql << kQuietNotices;
     std::vector<std::string> applied;
     soci::transaction setup(sql);
     sql << kLock;
@@ -52,8 +57,7 @@ std::vector<std::string> migrate(const std::string& owner_conninfo) {
         const std::string digest = sha256_hex(migration.sql);
         std::string recorded;
         soci::indicator found = soci::i_null;
-        sql << "SELECT sha256 FROM schema_migrations WHERE name = :n", soci::use(migration.name),
-            soci::into(recorded, found);
+        sql << kSelectApplied, soci::use(migration.name), soci::into(recorded, found);
         if (sql.got_data() && found == soci::i_ok) {
             if (recorded != digest) {
                 throw std::runtime_error("migration " + migration.name +
@@ -62,8 +66,7 @@ std::vector<std::string> migrate(const std::string& owner_conninfo) {
             continue;
         }
         execute_script(sql, migration.sql);
-        sql << "INSERT INTO schema_migrations (name, sha256) VALUES (:n, :d)",
-            soci::use(migration.name), soci::use(digest);
+        sql << kRecordApplied, soci::use(migration.name), soci::use(digest);
         tx.commit();
         applied.push_back(migration.name);
     }

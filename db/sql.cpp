@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <stdexcept>
 
+#include "db/common_sql.hpp"
+
 namespace riziki::db {
 
 void ArrayLiteral::add_raw(std::string_view raw) {
@@ -34,6 +36,17 @@ std::string ArrayLiteral::finish() && {
 }
 
 namespace {
+
+// The catalogue a journal entry is validated against (ledger::LedgerContext).
+constexpr const char* kSelectAccountCodes = "SELECT code FROM accounts";
+constexpr const char* kSelectFundCurrencies = "SELECT code, currency FROM funds";
+constexpr const char* kSelectClosedPeriodNames = "SELECT period FROM periods";
+
+// Every pooled or writer session. A commit returns only once its WAL is on disk, whatever
+// the server's default; compiling a plan (which the size of a large journal can trigger in
+// a batch's balance update) costs more than short statements could ever save.
+constexpr const char* kDurableCommit = "SET synchronous_commit = on";
+constexpr const char* kSessionNoJit = "SET jit = off";
 
 void put_int32(std::string& out, std::uint32_t value) {
     const char bytes[] = {static_cast<char>(value >> 24), static_cast<char>(value >> 16),
@@ -154,14 +167,14 @@ std::optional<ledger::Rejection> rejection_from_error(const soci::soci_error& er
 
 ledger::LedgerContext load_context(soci::session& sql) {
     ledger::LedgerContext context;
-    soci::rowset<std::string> accounts = (sql.prepare << "SELECT code FROM accounts");
+    soci::rowset<std::string> accounts = (sql.prepare << kSelectAccountCodes);
     for (const auto& code : accounts)
         context.accounts.insert(code);
-    soci::rowset<soci::row> funds = (sql.prepare << "SELECT code, currency FROM funds");
+    soci::rowset<soci::row> funds = (sql.prepare << kSelectFundCurrencies);
     for (const auto& row : funds) {
         context.fund_currency.emplace(row.get<std::string>(0), row.get<std::string>(1));
     }
-    soci::rowset<std::string> periods = (sql.prepare << "SELECT period FROM periods");
+    soci::rowset<std::string> periods = (sql.prepare << kSelectClosedPeriodNames);
     for (const auto& text : periods) {
         if (auto period = ledger::parse_period(text))
             context.closed_periods.insert(*period);
@@ -172,11 +185,9 @@ ledger::LedgerContext load_context(soci::session& sql) {
 namespace {
 
 void apply_session_settings(soci::session& sql) {
-    sql << "SET client_min_messages = warning";
-    sql << "SET synchronous_commit = on";
-    // Short statements only: compiling a plan (which the size of a large journal can
-    // trigger in a batch's balance update) costs more than it could ever save.
-    sql << "SET jit = off";
+    sql << kQuietNotices;
+    sql << kDurableCommit;
+    sql << kSessionNoJit;
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "db/awards_sql.hpp"
+#include "db/common_sql.hpp"
 #include "db/copy_stream.hpp"
 #include "db/entries_sql.hpp"
 #include "db/errors.hpp"
@@ -23,17 +24,14 @@ namespace {
 
 constexpr std::int64_t kChunkEntries = 20000;
 
-// The SQL verify runs, all in one REPEATABLE READ snapshot (the loaders join it).
-constexpr const char* kReadOnlySnapshot =
-    "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
-constexpr const char* kJoinSnapshot = "SET TRANSACTION SNAPSHOT ";  // + the quoted snapshot
+// The SQL verify runs, all in one REPEATABLE READ snapshot that the loaders join (the
+// snapshot statements and kSelectHead are in common_sql.hpp, shared with the pooled reads).
+
 // Each chunk is a range of the primary key read in its order, which the index gives for
 // free. Left to itself the planner may pick a (parallel) bitmap scan and sort each chunk
 // instead, at twice the cost on a large journal.
 constexpr const char* kChunkPlan =
     "SET LOCAL enable_bitmapscan = off; SET LOCAL max_parallel_workers_per_gather = 0";
-constexpr const char* kExportSnapshot = "SELECT pg_export_snapshot()";
-constexpr const char* kSelectHead = "SELECT seq, encode(hash, 'hex') FROM journal_head";
 constexpr const char* kSelectLastSeq = "SELECT COALESCE(max(seq), 0) FROM entries";
 constexpr const char* kSelectClosedPeriods = "SELECT period, closed_after_seq FROM periods";
 // Unordered: in the table's own order PostgreSQL reads it several times faster.

@@ -14,6 +14,17 @@
 
 namespace riziki::db {
 
+namespace {
+
+// Every read of the writer is a probe by key: never a sequential scan, even when the
+// statistics were taken while the tables were nearly empty (see migration 0012).
+constexpr const char* kNoSeqScan = "SET enable_seqscan = off";
+
+// Whether a commit whose answer was lost reached the database: its last entry's hash.
+constexpr const char* kSelectEntryHash = "SELECT encode(hash, 'hex') FROM entries WHERE seq = :s";
+
+}  // namespace
+
 std::vector<Pending*> pointers_to(std::vector<Pending>& batch) {
     std::vector<Pending*> items;
     items.reserve(batch.size());
@@ -108,9 +119,7 @@ void JournalWriter::Impl::ensure_connected() {
         return;
     sql.close();  // drops a dead backend, if any, so the session can open again
     open_session(sql, conninfo);
-    // Every read of the writer is a probe by key: never a sequential scan, even when the
-    // statistics were taken while the tables were nearly empty (see migration 0012).
-    sql << "SET enable_seqscan = off";
+    sql << kNoSeqScan;
     connected = true;
     context_version = -1;
     kept.clear();
@@ -199,8 +208,7 @@ std::optional<std::vector<WriteOutcome>> JournalWriter::Impl::confirm_in_doubt()
         std::string stored;
         soci::indicator found = soci::i_null;
         const long long seq = in_doubt_seq;
-        sql << "SELECT encode(hash, 'hex') FROM entries WHERE seq = :s", soci::use(seq),
-            soci::into(stored, found);
+        sql << kSelectEntryHash, soci::use(seq), soci::into(stored, found);
         if (sql.got_data() && found == soci::i_ok && stored == ledger::to_hex(in_doubt_hash)) {
             return std::move(in_doubt_outcomes);
         }

@@ -1,7 +1,7 @@
 #pragma once
 /// Rules of the programme records that move no money: awards as they are made, and
 /// outcomes. Pure: what the database knows about the survivor and the fund a record names
-/// is read first and comes in as arguments (`db::Store` reads it in the transaction that
+/// is read first and comes in as arguments (`db::Programme` reads it in the transaction that
 /// inserts the record).
 ///
 /// A new award is checked in this order, first failure wins:

@@ -1,6 +1,6 @@
 #pragma once
-/// What the reports are built from: plain data that db/ reads (Store::donor_report_input,
-/// Store::portfolio_input, Store::fund_day_sums) and api/ hands to reports/. Header-only, and
+/// What the reports are built from: plain data that db/ reads (db::ReportReads:
+/// donor_report_input, portfolio_input, fund_day_sums) and api/ hands to reports/. Header-only, and
 /// it depends on ledger/ alone (CMake: riziki::report_inputs), so db/ can fill these without
 /// linking the renderers (cairo, pango, libxlsxwriter). The report models built from them
 /// stay in donor_report.hpp, portfolio.hpp and iati.hpp.

@@ -15,7 +15,7 @@
 #include "api/demo.hpp"
 #include "api/pii_vault.hpp"
 #include "db/journal_writer.hpp"
-#include "db/store.hpp"
+#include "db/pool.hpp"
 #include "tests/api/api_checks.hpp"
 #include "tests/support/shell.hpp"
 
@@ -35,9 +35,9 @@ struct DemoServer {
     DemoServer() {
         auto& s = SharedServer::get();
         const auto vault = api::PiiVault::open(std::filesystem::path(s.home()) / "pii.key");
-        db::Store store(s.database().app_conninfo, 2);
+        db::Pool pool(s.database().app_conninfo, 2);
         db::JournalWriter writer(s.database().app_conninfo);
-        const auto seeded = api::seed_demo(store, writer, vault, 2026);
+        const auto seeded = api::seed_demo(pool, writer, vault, 2026);
         BOOST_TEST_REQUIRE(seeded.entries > 1000);
         BOOST_TEST_REQUIRE(seeded.refused == 0);
     }

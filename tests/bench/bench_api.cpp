@@ -28,8 +28,9 @@
 #include "api/pii_vault.hpp"
 #include "api/respond.hpp"
 #include "api/routes.hpp"
+#include "db/credentials.hpp"
 #include "db/journal_writer.hpp"
-#include "db/store.hpp"
+#include "db/programme.hpp"
 #include "db/verify.hpp"
 #include "tests/bench/bench_support.hpp"
 
@@ -54,11 +55,12 @@ std::string numbered(const char* prefix, int n) {
 
 /// A fund with cash, and `loans` survivors each with an approved 0 % loan of 80,000.00 KES
 /// in eight monthly installments: written through the same store and writer as the API's.
-void set_up(db::Store& store, db::JournalWriter& writer, const api::PiiVault& vault, int loans) {
-    if (store.create_fund({"F-BENCH", "", "Benchmark loan fund", "KES", true, std::nullopt,
-                           std::nullopt, std::nullopt}) != ledger::Rejection::none ||
-        store.create_cohort({"BENCH", "Benchmark cohort", "Mombasa",
-                             *ledger::parse_date("2026-01-01")}) != ledger::Rejection::none) {
+void set_up(db::Programme& programme, db::JournalWriter& writer, const api::PiiVault& vault,
+            int loans) {
+    if (programme.create_fund({"F-BENCH", "", "Benchmark loan fund", "KES", true, std::nullopt,
+                               std::nullopt, std::nullopt}) != ledger::Rejection::none ||
+        programme.create_cohort({"BENCH", "Benchmark cohort", "Mombasa",
+                                 *ledger::parse_date("2026-01-01")}) != ledger::Rejection::none) {
         throw std::runtime_error("bench: set-up refused");
     }
     db::WriteRequest receipt;
@@ -96,9 +98,9 @@ void set_up(db::Store& store, db::JournalWriter& writer, const api::PiiVault& va
         record.purpose = "Benchmark";
         record.business_sector = "retail";
         record.recorded_by = "bench";
-        if (store.enrol_survivor(s, vault.seal(s.code, pii), vault.blind_indexes(pii)) !=
+        if (programme.enrol_survivor(s, vault.seal(s.code, pii), vault.blind_indexes(pii)) !=
                 ledger::Rejection::none ||
-            store.create_award(record) != ledger::Rejection::none) {
+            programme.create_award(record) != ledger::Rejection::none) {
             throw std::runtime_error("bench: enrolment or award refused");
         }
     }
@@ -158,6 +160,101 @@ asio::awaitable<void> client(unsigned short port, const std::string& token, int 
     }
 }
 
+struct Round {
+    double ceiling = 0, rate = 0, p50 = 0, p99 = 0;
+    double pg_cpu_us = 0, self_cpu_us = 0;  ///< CPU per entry, in microseconds
+};
+
+/// What every round measures with.
+struct RoundSetup {
+    bench::ScratchCluster& scratch;
+    const bench::PerfControl& perf;
+    unsigned short port;
+    std::string token;
+    int clients, loans_per_client, pg_seconds, statements;
+};
+
+/// Round `number`: the ceiling, then the API on loans of its own from `first_loan`. Adds the
+/// requests answered and the non-201 answers to `answered` and `failed`.
+Round run_round(const RoundSetup& setup, int number, int first_loan, std::size_t& answered,
+                int& failed) {
+    Round r;
+    r.ceiling = bench::pgbench_ceiling(setup.scratch.cluster(), setup.clients, setup.pg_seconds,
+                                       bench::CeilingRows::every_row);
+    // The clients share one thread: 32 connections, not 32 more threads competing for
+    // the two cores with the server and PostgreSQL.
+    std::vector<ClientResult> results(static_cast<std::size_t>(setup.clients));
+    asio::io_context ioc;
+    for (int c = 0; c < setup.clients; ++c) {
+        asio::co_spawn(ioc,
+                       client(setup.port, setup.token, first_loan + c * setup.loans_per_client,
+                              setup.loans_per_client, results[static_cast<std::size_t>(c)]),
+                       [](std::exception_ptr error) {
+                           if (error)
+                               std::rethrow_exception(error);
+                       });
+    }
+    if (setup.statements > 0)
+        bench::reset_statements(setup.scratch.cluster());  // what is printed is the last round
+    setup.perf.command("enable");
+    const auto cpu_before = bench::read_cpu(setup.scratch.cluster());
+    const auto started = Clock::now();
+    ioc.run();
+    const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    const auto cpu = bench::read_cpu(setup.scratch.cluster()).since(cpu_before);
+    setup.perf.command("disable");
+    bench::Latencies all;
+    for (const auto& result : results) {
+        all.ms.insert(all.ms.end(), result.latencies_ms.begin(), result.latencies_ms.end());
+        failed += result.failures;
+    }
+    answered += all.ms.size();
+    r.rate = static_cast<double>(all.ms.size()) / seconds;
+    r.p50 = all.percentile(0.50);
+    r.p99 = all.percentile(0.99);
+    const double entries = static_cast<double>(all.ms.size());
+    r.pg_cpu_us = cpu.first * 1e6 / entries;
+    r.self_cpu_us = cpu.second * 1e6 / entries;
+    // What this round wrote is vacuumed and checkpointed before the next phase, as
+    // pgbench_ceiling does for its own tables: the autovacuum and the checkpoint one
+    // phase's writes set off would otherwise run in the next phase's measured seconds.
+    bench::psql(setup.scratch.cluster(),
+                "-c 'VACUUM ANALYZE entries, postings, idempotency_keys, audit_log, "
+                "payment_references, daily_balances, awards' -c CHECKPOINT >/dev/null");
+    std::printf(
+        "round %d: ceiling %.0f, API %.0f entries/s, p50 %.2f ms, p99 %.2f ms; CPU per "
+        "entry: PostgreSQL %.0f us, server and clients %.0f us; resident %.0f MiB\n",
+        number, r.ceiling, r.rate, r.p50, r.p99, r.pg_cpu_us, r.self_cpu_us, bench::resident_mib());
+    return r;
+}
+
+/// The table of rounds and the summary line.
+void print_summary(const std::vector<Round>& done, int clients, double entry_only,
+                   std::size_t answered, int failed, const db::WriterStats& stats,
+                   const db::VerifyReport& report) {
+    std::printf(
+        "| round | bare PostgreSQL, same rows, one commit per entry (pgbench) | POST "
+        "/v1/disbursements and /v1/repayments over HTTP, %d clients | p50 ms | p99 ms | "
+        "API / ceiling |\n|---|---|---|---|---|---|\n",
+        clients);
+    std::vector<double> ratios;
+    for (std::size_t i = 0; i < done.size(); ++i) {
+        const auto& r = done[i];
+        ratios.push_back(r.ceiling > 0 ? r.rate / r.ceiling : 0.0);
+        std::printf("| %zu | %.0f | %.0f | %.2f | %.2f | %.2f |\n", i + 1, r.ceiling, r.rate, r.p50,
+                    r.p99, ratios.back());
+    }
+    std::sort(ratios.begin(), ratios.end());
+    std::printf(
+        "\nAPI / ceiling: %.2fx (median of %zu rounds; %.2f-%.2f); the entry and its postings "
+        "only: %.0f entries/s; requests: %zu; non-201 answers: %d; batches: %llu, largest "
+        "%llu; verify: %s over %lld entries\n",
+        ratios[ratios.size() / 2], ratios.size(), ratios.front(), ratios.back(), entry_only,
+        answered, failed, static_cast<unsigned long long>(stats.batches),
+        static_cast<unsigned long long>(stats.batch_size_max), report.ok ? "ok" : "FAILED",
+        static_cast<long long>(report.entries_checked));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -192,18 +289,19 @@ int main(int argc, char** argv) {
     // of its own, so the machine's drift shows in each pair and not between them.
     const int rounds = std::max(1, bench::arg(argc, argv, "rounds", 1));
     const int loans_per_round = clients * loans_per_client;
-    db::Store store(conninfo, 8);
+    db::Pool pool(conninfo, 8);
     db::JournalWriter writer(conninfo, {.render_response = api::render_entry});
     const auto vault =
         api::PiiVault::open(std::filesystem::temp_directory_path() /
                             ("riziki-bench-" + std::to_string(::getpid())) / "pii.key");
-    set_up(store, writer, vault, loans_per_round * rounds);
+    db::Programme programme(pool);
+    set_up(programme, writer, vault, loans_per_round * rounds);
     const std::string token = api::generate_token();
-    store.create_token("bench", "finance", {}, api::token_digest(token));
+    db::Credentials(pool).create_token("bench", "finance", {}, api::token_digest(token));
     api::ServerOptions options;
     options.port = 0;
     options.io_threads = static_cast<std::size_t>(bench::arg(argc, argv, "io-threads", 2));
-    api::HttpServer server(options, api::make_api(store, writer, conninfo, 8, vault),
+    api::HttpServer server(options, api::make_api(pool, writer, conninfo, vault),
                            [](http::status, const std::string&, const std::string&,
                               const api::RequestContext&) { return api::Response{}; });
     server.start();
@@ -211,91 +309,18 @@ int main(int argc, char** argv) {
     // measured phases only.
     const bench::PerfControl perf(bench::text_arg(argc, argv, "perf-control"));
 
-    struct Round {
-        double ceiling = 0, rate = 0, p50 = 0, p99 = 0;
-        double pg_cpu_us = 0, self_cpu_us = 0;  ///< CPU per entry, in microseconds
-    };
+    const RoundSetup setup{scratch,          perf,       server.port(), token, clients,
+                           loans_per_client, pg_seconds, statements};
     std::vector<Round> done;
     std::size_t answered = 0;
     int failed = 0;
-    for (int round = 0; round < rounds; ++round) {
-        Round r;
-        r.ceiling = bench::pgbench_ceiling(scratch.cluster(), clients, pg_seconds,
-                                           bench::CeilingRows::every_row);
-        // The clients share one thread: 32 connections, not 32 more threads competing for
-        // the two cores with the server and PostgreSQL.
-        std::vector<ClientResult> results(static_cast<std::size_t>(clients));
-        asio::io_context ioc;
-        for (int c = 0; c < clients; ++c) {
-            asio::co_spawn(
-                ioc,
-                client(server.port(), token, round * loans_per_round + c * loans_per_client,
-                       loans_per_client, results[static_cast<std::size_t>(c)]),
-                [](std::exception_ptr error) {
-                    if (error)
-                        std::rethrow_exception(error);
-                });
-        }
-        if (statements > 0)
-            bench::reset_statements(scratch.cluster());  // what is printed is the last round
-        perf.command("enable");
-        const auto cpu_before = bench::read_cpu(scratch.cluster());
-        const auto started = Clock::now();
-        ioc.run();
-        const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
-        const auto cpu = bench::read_cpu(scratch.cluster()).since(cpu_before);
-        perf.command("disable");
-        bench::Latencies all;
-        for (const auto& result : results) {
-            all.ms.insert(all.ms.end(), result.latencies_ms.begin(), result.latencies_ms.end());
-            failed += result.failures;
-        }
-        answered += all.ms.size();
-        r.rate = static_cast<double>(all.ms.size()) / seconds;
-        r.p50 = all.percentile(0.50);
-        r.p99 = all.percentile(0.99);
-        const double entries = static_cast<double>(all.ms.size());
-        r.pg_cpu_us = cpu.first * 1e6 / entries;
-        r.self_cpu_us = cpu.second * 1e6 / entries;
-        // What this round wrote is vacuumed and checkpointed before the next phase, as
-        // pgbench_ceiling does for its own tables: the autovacuum and the checkpoint one
-        // phase's writes set off would otherwise run in the next phase's measured seconds.
-        bench::psql(scratch.cluster(),
-                    "-c 'VACUUM ANALYZE entries, postings, idempotency_keys, audit_log, "
-                    "payment_references, daily_balances, awards' -c CHECKPOINT >/dev/null");
-        std::printf(
-            "round %d: ceiling %.0f, API %.0f entries/s, p50 %.2f ms, p99 %.2f ms; CPU per "
-            "entry: PostgreSQL %.0f us, server and clients %.0f us; resident %.0f MiB\n",
-            round + 1, r.ceiling, r.rate, r.p50, r.p99, r.pg_cpu_us, r.self_cpu_us,
-            bench::resident_mib());
-        done.push_back(r);
-    }
+    for (int round = 0; round < rounds; ++round)
+        done.push_back(run_round(setup, round + 1, round * loans_per_round, answered, failed));
     server.stop();
     server.wait();
 
     const auto report = db::verify_journal(conninfo);
-    std::printf(
-        "| round | bare PostgreSQL, same rows, one commit per entry (pgbench) | POST "
-        "/v1/disbursements and /v1/repayments over HTTP, %d clients | p50 ms | p99 ms | "
-        "API / ceiling |\n|---|---|---|---|---|---|\n",
-        clients);
-    std::vector<double> ratios;
-    for (std::size_t i = 0; i < done.size(); ++i) {
-        const auto& r = done[i];
-        ratios.push_back(r.ceiling > 0 ? r.rate / r.ceiling : 0.0);
-        std::printf("| %zu | %.0f | %.0f | %.2f | %.2f | %.2f |\n", i + 1, r.ceiling, r.rate, r.p50,
-                    r.p99, ratios.back());
-    }
-    std::sort(ratios.begin(), ratios.end());
-    const auto stats = writer.stats();
-    std::printf(
-        "\nAPI / ceiling: %.2fx (median of %zu rounds; %.2f-%.2f); the entry and its postings "
-        "only: %.0f entries/s; requests: %zu; non-201 answers: %d; batches: %llu, largest "
-        "%llu; verify: %s over %lld entries\n",
-        ratios[ratios.size() / 2], ratios.size(), ratios.front(), ratios.back(), entry_only,
-        answered, failed, static_cast<unsigned long long>(stats.batches),
-        static_cast<unsigned long long>(stats.batch_size_max), report.ok ? "ok" : "FAILED",
-        static_cast<long long>(report.entries_checked));
+    print_summary(done, clients, entry_only, answered, failed, writer.stats(), report);
     if (statements > 0)
         bench::print_statements(scratch.cluster(), statements);
     return report.ok && failed == 0 ? 0 : 1;

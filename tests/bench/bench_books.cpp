@@ -18,8 +18,9 @@
 #include <random>
 
 #include "api/export_journal.hpp"
+#include "db/journal_reads.hpp"
 #include "db/journal_writer.hpp"
-#include "db/store.hpp"
+#include "db/programme.hpp"
 #include "db/verify.hpp"
 #include "tests/bench/bench_support.hpp"
 #include "tests/db/random_entries.hpp"
@@ -44,8 +45,8 @@ double cpu_seconds() {
 
 /// Writes random entries through the batching writer until the journal holds `target`.
 /// Entry i is the same whichever run writes it, so a kept cluster can be topped up.
-void load_to(db::Store& store, const std::string& conninfo, std::int64_t target) {
-    const std::int64_t have = store.head().seq;
+void load_to(db::JournalReads& journal, const std::string& conninfo, std::int64_t target) {
+    const std::int64_t have = journal.head().seq;
     if (have >= target)
         return;
     const auto start = std::chrono::steady_clock::now();
@@ -72,9 +73,9 @@ void load_to(db::Store& store, const std::string& conninfo, std::int64_t target)
 }
 
 /// The API's trial balance query, 20 times at each of three dates.
-void time_trial_balance(db::Store& store) {
-    const auto head = store.head();
-    const auto last_day = store.entry(head.seq)->draft.effective_on;
+void time_trial_balance(db::JournalReads& journal) {
+    const auto head = journal.head();
+    const auto last_day = journal.entry(head.seq)->draft.effective_on;
     for (const auto& as_of :
          {ledger::date_from_days(ledger::days_since_epoch(last_day) / 2 + 10000), last_day,
           ledger::date_from_days(ledger::days_since_epoch(last_day) - 30)}) {
@@ -82,7 +83,7 @@ void time_trial_balance(db::Store& store) {
         std::size_t rows = 0;
         for (int i = 0; i < 20; ++i) {
             const auto t = std::chrono::steady_clock::now();
-            rows = store.balances(as_of).size();
+            rows = journal.balances(as_of).size();
             times.ms.push_back(seconds_since(t) * 1000);
         }
         std::printf("trial balance at %lld entries, as of %s: %zu rows, p50 %.1f ms, max %.1f ms\n",
@@ -101,13 +102,11 @@ int main(int argc, char** argv) {
     std::setvbuf(stdout, nullptr, _IOLBF, 0);  // each figure as soon as it is known
     bench::ScratchCluster scratch(bench::text_arg(argc, argv, "cluster"));
     const std::string conninfo = scratch.app_conninfo();
-    db::Store store(conninfo, 2);
-    for (const auto& [code, currency] :
-         {std::pair{"F-KES", "KES"}, std::pair{"F-KES2", "KES"}, std::pair{"F-USD", "USD"}}) {
-        if (!store.fund(code))
-            store.create_fund(code, currency, code);
-    }
-    load_to(store, conninfo, entries);
+    db::Pool pool(conninfo, 2);
+    db::JournalReads journal(pool);
+    db::Programme programme(pool);
+    bench::create_random_entry_funds(programme);
+    load_to(journal, conninfo, entries);
 
     bool ok = true;
     double verify = 0;
@@ -121,14 +120,14 @@ int main(int argc, char** argv) {
                     report.ok ? "ok" : "FAILED", static_cast<long long>(report.entries_checked),
                     verify, cpu_seconds() - cpu_before);
     }
-    time_trial_balance(store);
+    time_trial_balance(journal);
 
     if (hledger) {
         auto start = std::chrono::steady_clock::now();
         const std::string path = "/tmp/riziki-bench-books.journal";
         {
             std::ofstream out(path, std::ios::binary);
-            api::export_journal(store, reports::ExportFormat::hledger, std::nullopt, std::nullopt,
+            api::export_journal(journal, reports::ExportFormat::hledger, std::nullopt, std::nullopt,
                                 [&](const std::string& chunk) { out << chunk; });
         }
         std::printf("hledger export: %.1f s\n", seconds_since(start));
@@ -143,8 +142,8 @@ int main(int argc, char** argv) {
     }
 
     if (trial_balance_at > entries) {
-        load_to(store, conninfo, trial_balance_at);
-        time_trial_balance(store);
+        load_to(journal, conninfo, trial_balance_at);
+        time_trial_balance(journal);
     }
     return ok ? 0 : 1;
 }

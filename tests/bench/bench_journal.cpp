@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "db/journal_writer.hpp"
-#include "db/store.hpp"
+#include "db/pool.hpp"
 #include "db/verify.hpp"
 #include "tests/bench/bench_support.hpp"
 
@@ -40,7 +40,7 @@ ledger::EntryDraft tagged_entry(int producer, int i) {
     draft.memo = "bench " + std::to_string(producer) + "/" + std::to_string(i);
     // A manual entry tagged with a survivor and an award, so every postings index is
     // maintained; as a "disbursement" the award triggers would want a real, funded award.
-    draft.event = "manual";
+    draft.event = ledger::Event::manual;
     draft.recorded_by = "bench";
     const long long amount = 100 + (i % 5000);
     draft.postings = {{"5100", "F-BENCH", "KES", amount, "SV-0001", "AW-0001"},
@@ -95,7 +95,11 @@ int main(int argc, char** argv) {
     const int entries = bench::arg(argc, argv, "entries", 20000);
     bench::ScratchCluster scratch;
     const std::string conninfo = scratch.app_conninfo();
-    db::Store(conninfo, 1).create_fund("F-BENCH", "KES", "Benchmark fund");
+    {
+        db::Pool pool(conninfo, 1);
+        db::Programme programme(pool);
+        bench::create_fund(programme, "F-BENCH", "KES", "Benchmark fund");
+    }
 
     std::vector<Result> results;
     std::printf("| write path | producers | entries/s | p50 ms | p99 ms | largest batch |\n");

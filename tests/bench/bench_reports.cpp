@@ -29,8 +29,10 @@
 
 #include "api/demo.hpp"
 #include "api/pii_vault.hpp"
+#include "db/journal_reads.hpp"
 #include "db/journal_writer.hpp"
-#include "db/store.hpp"
+#include "db/programme.hpp"
+#include "db/report_reads.hpp"
 #include "reports/donor_report.hpp"
 #include "tests/bench/bench_support.hpp"
 #include "tests/db/random_entries.hpp"
@@ -77,63 +79,49 @@ class BenchCluster {
     std::unique_ptr<db::EmbeddedCluster> kept_;  ///< stopped, not removed, at the end
 };
 
-}  // namespace
-
-int main(int argc, char** argv) {
-    std::setvbuf(stdout, nullptr, _IOLBF, 0);
-    const int per_cohort = bench::arg(argc, argv, "per-cohort", 16'667);
-    const int entries = bench::arg(argc, argv, "entries", 2'000'000);
-    const std::string reuse = text_arg(argc, argv, "reuse-cluster");
-    const std::string out = text_arg(argc, argv, "out");
-    const int repeat = std::max(1, bench::arg(argc, argv, "repeat", 1));
-    if (!out.empty())
-        std::filesystem::create_directories(out);
-    BenchCluster cluster(text_arg(argc, argv, "keep-cluster"), reuse);
-    const std::string conninfo = cluster.app_conninfo();
-    db::Store store(conninfo, 2);
-    const auto key_dir = std::filesystem::temp_directory_path() /
-                         ("riziki-bench-reports-" + std::to_string(::getpid()));
-
+/// Seeds the demo programme with `per_cohort` survivors per cohort, then tops the journal up
+/// to `entries` with random entries dated after the demo's closed months.
+void seed(db::Pool& pool, const std::string& conninfo, const std::filesystem::path& key_dir,
+          int per_cohort, int entries) {
+    db::Programme programme(pool);
     auto start = std::chrono::steady_clock::now();
-    long long written = 0;
-    if (reuse.empty()) {
-        const auto vault = api::PiiVault::open(key_dir / "pii.key");
-        db::JournalWriter writer(conninfo, db::WriterOptions{2048, 16384});
-        const auto seeded = api::seed_demo(store, writer, vault, 2026, api::kDemoToday, per_cohort);
-        written = seeded.entries;
-        std::printf("seeded %d survivors, %d entries (%d refused) in %.1f s\n", seeded.survivors,
-                    seeded.entries, seeded.refused, seconds_since(start));
-        for (const auto& [code, currency] :
-             {std::pair{"F-KES", "KES"}, std::pair{"F-KES2", "KES"}, std::pair{"F-USD", "USD"}}) {
-            store.create_fund(code, currency, code);
+    const auto vault = api::PiiVault::open(key_dir / "pii.key");
+    db::JournalWriter writer(conninfo, db::WriterOptions{2048, 16384});
+    const auto seeded = api::seed_demo(pool, writer, vault, 2026, api::kDemoToday, per_cohort);
+    const long long written = seeded.entries;
+    std::printf("seeded %d survivors, %d entries (%d refused) in %.1f s\n", seeded.survivors,
+                seeded.entries, seeded.refused, seconds_since(start));
+    bench::create_random_entry_funds(programme);
+    start = std::chrono::steady_clock::now();
+    std::mt19937_64 random(7);
+    std::vector<std::future<db::WriteOutcome>> pending;
+    std::map<std::string, long> refused;
+    const auto settle = [&] {
+        for (auto& f : pending) {
+            const auto outcome = f.get();
+            if (outcome.kind == db::WriteOutcome::Kind::rejected)
+                ++refused[std::string(ledger::to_string(outcome.check.reason))];
         }
-        start = std::chrono::steady_clock::now();
-        std::mt19937_64 random(7);
-        std::vector<std::future<db::WriteOutcome>> pending;
-        std::map<std::string, long> refused;
-        const auto settle = [&] {
-            for (auto& f : pending) {
-                const auto outcome = f.get();
-                if (outcome.kind == db::WriteOutcome::Kind::rejected)
-                    ++refused[std::string(ledger::to_string(outcome.check.reason))];
-            }
-            pending.clear();
-        };
-        // Filler is dated from late November 2026 on, after the demo's closed months.
-        for (long long i = written; i < entries; ++i) {
-            pending.push_back(writer.submit(
-                {testing::random_entry(random, "filler", 12'000 + static_cast<long>(i % 20'000)),
-                 std::nullopt}));
-            if (pending.size() >= 16384)
-                settle();
-        }
-        settle();
-        std::printf("topped up to %lld entries in %.1f s\n",
-                    static_cast<long long>(store.head().seq), seconds_since(start));
-        for (const auto& [reason, count] : refused)
-            std::printf("  filler refused: %ld x %s\n", count, reason.c_str());
+        pending.clear();
+    };
+    // Filler is dated from late November 2026 on, after the demo's closed months.
+    for (long long i = written; i < entries; ++i) {
+        pending.push_back(writer.submit(
+            {testing::random_entry(random, "filler", 12'000 + static_cast<long>(i % 20'000)),
+             std::nullopt}));
+        if (pending.size() >= 16384)
+            settle();
     }
+    settle();
+    std::printf("topped up to %lld entries in %.1f s\n",
+                static_cast<long long>(db::JournalReads(pool).head().seq), seconds_since(start));
+    for (const auto& [reason, count] : refused)
+        std::printf("  filler refused: %ld x %s\n", count, reason.c_str());
+}
 
+/// Times the donor report of each demo fund, best of `repeat`; writes its JSON and CSV to
+/// `out` unless it is empty.
+void time_reports(db::ReportReads report_reads, const std::string& out, int repeat) {
     const auto from = *ledger::parse_date("2025-01-01");
     const auto to = *ledger::parse_date("2026-10-31");
     // Each format's figure is the whole request's work: read + build + render.
@@ -146,8 +134,8 @@ int main(int argc, char** argv) {
         double read = 1e9, build = 1e9, json_only = 1e9, html_only = 1e9, pdf_only = 1e9;
         std::size_t awards = 0, pdf_bytes = 0;
         for (int run = 0; run < repeat; ++run) {
-            start = std::chrono::steady_clock::now();
-            const auto input = store.donor_report_input(fund, from, to);
+            const auto start = std::chrono::steady_clock::now();
+            const auto input = report_reads.donor_report_input(fund, from, to);
             read = std::min(read, seconds_since(start) * 1000);
             auto t = std::chrono::steady_clock::now();
             const auto report = reports::build_donor_report(*input);
@@ -173,6 +161,28 @@ int main(int argc, char** argv) {
                     build, read + build + json_only, read + build + html_only,
                     read + build + pdf_only, pdf_bytes);
     }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::setvbuf(stdout, nullptr, _IOLBF, 0);
+    const int per_cohort = bench::arg(argc, argv, "per-cohort", 16'667);
+    const int entries = bench::arg(argc, argv, "entries", 2'000'000);
+    const std::string reuse = text_arg(argc, argv, "reuse-cluster");
+    const std::string out = text_arg(argc, argv, "out");
+    const int repeat = std::max(1, bench::arg(argc, argv, "repeat", 1));
+    if (!out.empty())
+        std::filesystem::create_directories(out);
+    BenchCluster cluster(text_arg(argc, argv, "keep-cluster"), reuse);
+    const std::string conninfo = cluster.app_conninfo();
+    db::Pool pool(conninfo, 2);
+    const auto key_dir = std::filesystem::temp_directory_path() /
+                         ("riziki-bench-reports-" + std::to_string(::getpid()));
+
+    if (reuse.empty())
+        seed(pool, conninfo, key_dir, per_cohort, entries);
+    time_reports(db::ReportReads(pool), out, repeat);
     std::filesystem::remove_all(key_dir);
     return 0;
 }

@@ -13,11 +13,13 @@
 #include <map>
 #include <memory>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "db/cluster.hpp"
 #include "db/migrate.hpp"
+#include "db/programme.hpp"
 
 namespace riziki::bench {
 
@@ -73,6 +75,24 @@ inline std::string text_arg(int argc, char** argv, const std::string& name,
 inline int arg(int argc, char** argv, const std::string& name, int fallback) {
     const auto text = text_arg(argc, argv, name);
     return text.empty() ? fallback : std::stoi(text);
+}
+
+/// Creates a fund with no donor (named after its code unless `name` is given) unless it
+/// exists.
+inline void create_fund(db::Programme& programme, const std::string& code,
+                        const std::string& currency, const std::string& name = "") {
+    const auto rule = programme.create_fund({code, "", name.empty() ? code : name, currency, true,
+                                             std::nullopt, std::nullopt, std::nullopt});
+    if (rule != ledger::Rejection::none && rule != ledger::Rejection::already_exists)
+        throw std::runtime_error("cannot create fund " + code);
+}
+
+/// The funds testing::random_entry posts to.
+inline void create_random_entry_funds(db::Programme& programme) {
+    for (const auto& [code, currency] :
+         {std::pair{"F-KES", "KES"}, std::pair{"F-KES2", "KES"}, std::pair{"F-USD", "USD"}}) {
+        create_fund(programme, code, currency);
+    }
 }
 
 inline void psql(db::EmbeddedCluster& cluster, const std::string& options) {

@@ -7,10 +7,14 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
+#include "db/credentials.hpp"
+#include "db/journal_reads.hpp"
 #include "db/journal_writer.hpp"
-#include "db/store.hpp"
+#include "db/programme.hpp"
+#include "db/report_reads.hpp"
 #include "db/verify.hpp"
 #include "tests/support/print.hpp"
 #include "tests/support/test_database.hpp"
@@ -82,14 +86,27 @@ inline std::map<std::string, std::int64_t> failures(const db::VerifyReport& repo
 
 struct LedgerFixture {
     TestDatabase database = TestCluster::instance().fresh_database();
-    db::Store store{database.app_conninfo, 2};
+    db::Pool pool{database.app_conninfo, 2};
+    db::JournalReads journal{pool};
+    db::Credentials credentials{pool};
+    db::Programme programme{pool};
+    db::ReportReads report_reads{pool};
     std::unique_ptr<db::JournalWriter> writer =
         std::make_unique<db::JournalWriter>(database.app_conninfo);
 
     LedgerFixture() {
-        store.create_fund("F-KES", "KES", "Livelihoods KES");
-        store.create_fund("F-KES2", "KES", "Second KES fund");
-        store.create_fund("F-USD", "USD", "Livelihoods USD");
+        for (const auto& [code, currency, name] : {std::tuple{"F-KES", "KES", "Livelihoods KES"},
+                                                   std::tuple{"F-KES2", "KES", "Second KES fund"},
+                                                   std::tuple{"F-USD", "USD", "Livelihoods USD"}}) {
+            BOOST_TEST_REQUIRE(create_fund(code, currency, name) == ledger::Rejection::none);
+        }
+    }
+
+    /// A fund with no donor (restricted, undated): none, or already_exists.
+    ledger::Rejection create_fund(const std::string& code, const std::string& currency,
+                                  const std::string& name) {
+        return programme.create_fund(
+            {code, "", name, currency, true, std::nullopt, std::nullopt, std::nullopt});
     }
 
     db::WriteOutcome write(ledger::EntryDraft draft) {

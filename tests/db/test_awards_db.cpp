@@ -21,8 +21,8 @@ namespace {
 /// A cohort, a survivor (with a stand-in vault row) and awards of F-KES.
 struct ProgramFixture : LedgerFixture {
     ProgramFixture() {
-        BOOST_TEST_REQUIRE(store.create_cohort({"C1", "Cohort", "Mombasa", day("2026-01-01")}) ==
-                           ledger::Rejection::none);
+        BOOST_TEST_REQUIRE(programme.create_cohort({"C1", "Cohort", "Mombasa",
+                                                    day("2026-01-01")}) == ledger::Rejection::none);
         db::SurvivorRecord s;
         s.code = "SV-AAAAAAAA";
         s.cohort = "C1";
@@ -32,7 +32,7 @@ struct ProgramFixture : LedgerFixture {
         s.enrolled_on = day("2026-01-02");
         s.recorded_by = "test";
         const db::SealedPii pii{"0123456789abcdef", std::string(24, 'n'), std::string(40, 'c')};
-        BOOST_TEST_REQUIRE(store.enrol_survivor(s, pii, {}) == ledger::Rejection::none);
+        BOOST_TEST_REQUIRE(programme.enrol_survivor(s, pii, {}) == ledger::Rejection::none);
     }
 
     std::string award(const char* id, ledger::AwardKind kind, long long amount) {
@@ -54,7 +54,7 @@ struct ProgramFixture : LedgerFixture {
         r.purpose = "kiosk";
         r.business_sector = "retail";
         r.recorded_by = "test";
-        BOOST_TEST_REQUIRE(store.create_award(r) == ledger::Rejection::none);
+        BOOST_TEST_REQUIRE(programme.create_award(r) == ledger::Rejection::none);
         return id;
     }
 
@@ -73,7 +73,7 @@ struct ProgramFixture : LedgerFixture {
     }
 
     std::string status(const std::string& id) {
-        return std::string(to_string(store.award(id)->award.status));
+        return std::string(to_string(programme.award(id)->award.status));
     }
 };
 
@@ -101,14 +101,14 @@ BOOST_AUTO_TEST_SUITE(award_commands)
 
 BOOST_AUTO_TEST_CASE(an_awards_place_is_its_fund_and_currency_and_an_absent_one_is_not_cached) {
     ProgramFixture f;
-    BOOST_TEST(!f.store.award_place("AW-PLACE001"));  // not yet approved
+    BOOST_TEST(!f.programme.award_place("AW-PLACE001"));  // not yet approved
     f.award("AW-PLACE001", ledger::AwardKind::grant, 1'000);
-    const auto place = f.store.award_place("AW-PLACE001");
+    const auto place = f.programme.award_place("AW-PLACE001");
     BOOST_TEST_REQUIRE(place.has_value());
     BOOST_TEST(place->fund == "F-KES");
     BOOST_TEST(place->currency == "KES");
-    BOOST_TEST(f.store.award_place("AW-PLACE001")->currency == "KES");  // asked again
-    BOOST_TEST(!f.store.award_place("AW-NOSUCH01"));
+    BOOST_TEST(f.programme.award_place("AW-PLACE001")->currency == "KES");  // asked again
+    BOOST_TEST(!f.programme.award_place("AW-NOSUCH01"));
 }
 
 BOOST_AUTO_TEST_CASE(a_batch_of_disbursements_cannot_overdraw_the_fund) {
@@ -135,7 +135,7 @@ BOOST_AUTO_TEST_CASE(a_batch_of_disbursements_cannot_overdraw_the_fund) {
     }
     BOOST_TEST(committed == 10);
     BOOST_TEST(refused == 6);
-    BOOST_TEST(f.store.fund_figures("F-KES", std::nullopt).cash == minor(0));
+    BOOST_TEST(f.programme.fund_figures("F-KES", std::nullopt).cash == minor(0));
     BOOST_TEST(db::verify_journal(f.database.app_conninfo).ok);
 }
 
@@ -155,9 +155,9 @@ BOOST_AUTO_TEST_CASE(statuses_follow_the_ledger_and_references_pay_once) {
                    .kind == Kind::committed);
     BOOST_TEST(f.status(loan) == "repaid");
     // Reversing the repayment (a bounced payment) makes the loan active again.
-    const auto last = f.store.head().seq;
+    const auto last = f.journal.head().seq;
     const auto reversal =
-        ledger::reversal_of(*f.store.entry(last), day("2026-02-21"), "bounced", "t");
+        ledger::reversal_of(*f.journal.entry(last), day("2026-02-21"), "bounced", "t");
     BOOST_TEST(f.write(reversal).kind == Kind::committed);
     BOOST_TEST(f.status(loan) == "active");
     BOOST_TEST(db::verify_journal(f.database.app_conninfo).ok);
@@ -185,7 +185,7 @@ BOOST_AUTO_TEST_CASE(a_writer_plans_against_what_another_writer_wrote_meanwhile)
     // the loan below zero; the database has no rule against that.
     const auto late = f.run(repay(100, "QR3"));
     BOOST_TEST(to_string(late.check.reason) == "award_not_active");
-    BOOST_TEST(f.store.balance("1100", "F-KES", std::nullopt) == minor(0));
+    BOOST_TEST(f.journal.balance("1100", "F-KES", std::nullopt) == minor(0));
     BOOST_TEST(db::verify_journal(f.database.app_conninfo).ok);
 }
 
@@ -195,11 +195,11 @@ BOOST_AUTO_TEST_CASE(a_reversed_payment_gives_its_reference_back) {
     const auto wrong = f.award("AW-G0000000", ledger::AwardKind::grant, 500);
     const auto right = f.award("AW-G0000001", ledger::AwardKind::grant, 500);
     BOOST_TEST_REQUIRE(f.run(pay(wrong, 500, "QK7")).kind == Kind::committed);
-    const auto booked = f.store.head().seq;
+    const auto booked = f.journal.head().seq;
     BOOST_TEST(to_string(f.run(pay(right, 500, "QK7")).check.reason) == "duplicate_reference");
-    BOOST_TEST(
-        f.write(ledger::reversal_of(*f.store.entry(booked), day("2026-01-21"), "wrong award", "t"))
-            .kind == Kind::committed);
+    BOOST_TEST(f.write(ledger::reversal_of(*f.journal.entry(booked), day("2026-01-21"),
+                                           "wrong award", "t"))
+                   .kind == Kind::committed);
     BOOST_TEST(f.run(pay(right, 500, "QK7")).kind == Kind::committed);
     // In use again: neither the writer nor the database lets it pay twice.
     BOOST_TEST(to_string(f.run(pay(wrong, 500, "QK7")).check.reason) == "duplicate_reference");
@@ -339,16 +339,16 @@ BOOST_AUTO_TEST_CASE(verify_rederives_the_award_subledger) {
         std::nullopt,
         {posting("1100", "F-KES", "KES", 5), posting("1010", "F-KES", "KES", -5)}});
     failed = failures(db::verify_journal(f.database.app_conninfo));
-    BOOST_TEST(failed.at("loan_subledger") == f.store.head().seq);
+    BOOST_TEST(failed.at("loan_subledger") == f.journal.head().seq);
 }
 
 BOOST_AUTO_TEST_CASE(the_audit_log_is_append_only_and_chained) {
     ProgramFixture f;
     for (int i = 0; i < 3; ++i)
-        f.store.audit({"token:1", "req-" + std::to_string(i), "survivor.pii_read", "SV-AAAAAAAA",
-                       "Ünïcode détail"});
+        f.programme.audit({"token:1", "req-" + std::to_string(i), "survivor.pii_read",
+                           "SV-AAAAAAAA", "Ünïcode détail"});
     BOOST_TEST_REQUIRE(db::verify_journal(f.database.app_conninfo).ok);
-    const auto lines = f.store.audit_log({}, 0, 10);
+    const auto lines = f.programme.audit_log({}, 0, 10);
     BOOST_TEST_REQUIRE(lines.size() == 3u);
     BOOST_TEST(lines[1].prev_hash == lines[0].hash);
     BOOST_TEST(lines[2].event.request_id == "req-2");
@@ -376,8 +376,9 @@ BOOST_AUTO_TEST_CASE(the_audit_log_is_append_only_and_chained) {
         }
     }
     BOOST_TEST_REQUIRE(try_sql(*app, {line(4, "hash", right_hash)}) == "");
-    f.store.audit({"token:1", "req-4", "survivor.pii_read", "SV-AAAAAAAA", ""});  // chained here
-    BOOST_TEST(f.store.audit_log({}, 0, 10).size() == 5u);
+    f.programme.audit(
+        {"token:1", "req-4", "survivor.pii_read", "SV-AAAAAAAA", ""});  // chained here
+    BOOST_TEST(f.programme.audit_log({}, 0, 10).size() == 5u);
     BOOST_TEST_REQUIRE(db::verify_journal(f.database.app_conninfo).ok);
     auto owner = f.owner();
     BOOST_TEST(try_sql(*owner, {"UPDATE audit_log SET detail = 'x'"}).find("riziki:append_only") !=

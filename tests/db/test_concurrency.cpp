@@ -43,7 +43,7 @@ BOOST_AUTO_TEST_CASE(eight_threads_of_random_entries_keep_every_invariant) {
     for (auto& thread : threads)
         thread.join();
 
-    BOOST_TEST(f.store.head().seq == kThreads * kEntries);
+    BOOST_TEST(f.journal.head().seq == kThreads * kEntries);
     std::map<Key, ledger::Amount> expected;
     for (const auto& partial : sums) {
         for (const auto& [key, amount] : partial)
@@ -51,7 +51,7 @@ BOOST_AUTO_TEST_CASE(eight_threads_of_random_entries_keep_every_invariant) {
     }
     std::erase_if(expected, [](const auto& item) { return item.second == 0; });
     std::map<Key, ledger::Amount> stored;
-    for (const auto& row : f.store.balances(std::nullopt)) {
+    for (const auto& row : f.journal.balances(std::nullopt)) {
         stored[{row.account, row.fund}] = row.balance;
     }
     BOOST_TEST((stored == expected));
@@ -102,7 +102,7 @@ BOOST_AUTO_TEST_CASE(a_batch_the_database_refuses_puts_back_the_batch_taken_behi
     BOOST_TEST(refused.load() == kThreads * kEntries / kEvery);
     BOOST_TEST(other.load() == 0);
     BOOST_TEST(committed.load() == kThreads * kEntries - refused.load());
-    BOOST_TEST(f.store.head().seq == committed.load());
+    BOOST_TEST(f.journal.head().seq == committed.load());
     BOOST_TEST(db::verify_journal(f.database.app_conninfo).ok);
     const auto stats = f.writer->stats();
     BOOST_TEST_MESSAGE("taken early " << stats.taken_early << ", put back " << stats.put_back);
@@ -163,9 +163,10 @@ BOOST_AUTO_TEST_CASE(sigkill_mid_load_leaves_no_partial_entry_and_loses_no_ack) 
     const auto report = db::verify_journal(f.database.app_conninfo);
     BOOST_TEST(report.ok);  // whole entries only, chain intact, balances equal postings
     BOOST_TEST(report.entries_checked >= 2000);
-    db::Store store(f.database.app_conninfo, 1);
+    db::Pool pool(f.database.app_conninfo, 1);
+    db::JournalReads journal(pool);
     for (const auto& [seq, memo] : acked) {
-        const auto entry = store.entry(seq);
+        const auto entry = journal.entry(seq);
         BOOST_TEST_REQUIRE(entry.has_value());
         BOOST_TEST(entry->draft.memo == memo);
     }

@@ -95,7 +95,7 @@ BOOST_AUTO_TEST_CASE(a_pipeline_answers_in_order_and_stops_at_the_first_error) {
         BOOST_TEST(answers[1].string(0, 0) == "F-PIPE1");
         BOOST_TEST(answers[2].integer(0, 0) == 6);
     }
-    BOOST_TEST(f.store.fund("F-PIPE1").has_value());
+    BOOST_TEST(f.programme.fund("F-PIPE1").has_value());
     // The same fund again fails; what follows it (a new fund, COMMIT) is not run.
     try {
         db::Pipeline pipeline(*sql);
@@ -109,7 +109,7 @@ BOOST_AUTO_TEST_CASE(a_pipeline_answers_in_order_and_stops_at_the_first_error) {
         BOOST_TEST(std::string(error.what()).find("duplicate key") != std::string::npos);
     }
     *sql << "ROLLBACK";
-    BOOST_TEST(!f.store.fund("F-PIPE2").has_value());
+    BOOST_TEST(!f.programme.fund("F-PIPE2").has_value());
     // A pipeline left before run() (an exception while adding) is synced and ended: what it
     // was given runs, the session is usable, and without COMMIT nothing is kept.
     try {
@@ -120,7 +120,7 @@ BOOST_AUTO_TEST_CASE(a_pipeline_answers_in_order_and_stops_at_the_first_error) {
     } catch (const std::runtime_error&) {
     }
     *sql << "ROLLBACK";
-    BOOST_TEST(!f.store.fund("F-PIPE2").has_value());
+    BOOST_TEST(!f.programme.fund("F-PIPE2").has_value());
     BOOST_TEST(doubled(*sql, "{21}") == (std::vector<long long>{42}));
 }
 

@@ -65,8 +65,8 @@ BOOST_AUTO_TEST_CASE(balanced_raw_entry_commits_so_the_guards_are_not_vacuous) {
     auto app = f.app();
     BOOST_TEST(try_sql(*app, {next_entry(2), posting_sql(0, "1010", "F-KES", "500"),
                               posting_sql(1, "4100", "F-KES", "-500")}) == "");
-    BOOST_TEST(f.store.head().seq == 1);
-    BOOST_TEST(f.store.balance("1010", "F-KES", std::nullopt) == minor(500));
+    BOOST_TEST(f.journal.head().seq == 1);
+    BOOST_TEST(f.journal.balance("1010", "F-KES", std::nullopt) == minor(500));
 }
 
 BOOST_AUTO_TEST_CASE(unbalanced_entry_is_refused_at_commit) {
@@ -75,7 +75,7 @@ BOOST_AUTO_TEST_CASE(unbalanced_entry_is_refused_at_commit) {
     const auto error = try_sql(*app, {next_entry(2), posting_sql(0, "1010", "F-KES", "500"),
                                       posting_sql(1, "4100", "F-KES", "-499")});
     BOOST_TEST(contains(error, "riziki:unbalanced_entry"));
-    BOOST_TEST(f.store.head().seq == 0);
+    BOOST_TEST(f.journal.head().seq == 0);
 }
 
 BOOST_AUTO_TEST_CASE(entry_unbalanced_per_fund_is_refused) {
@@ -114,7 +114,7 @@ BOOST_AUTO_TEST_CASE(every_entry_of_a_transaction_is_checked_not_only_the_last) 
                                        posting_sql(0, "1010", "F-KES", "7"),
                                        posting_sql(1, "4100", "F-KES", "-7")}),
                         "riziki:unbalanced_entry entry 1"));
-    BOOST_TEST(f.store.head().seq == 0);
+    BOOST_TEST(f.journal.head().seq == 0);
 }
 
 BOOST_AUTO_TEST_CASE(zero_posting_and_currency_mismatch_are_refused) {
@@ -170,7 +170,7 @@ BOOST_AUTO_TEST_CASE(postings_must_carry_their_entrys_day_and_event) {
         contains(try_sql(*app, {next_entry(2), carrying(0, "1010", "5", right_day, "'manual'"),
                                 carrying(1, "4100", "-5", right_day, "'receipt'")}),
                  "riziki:posting_entry_mismatch entry 1 line 1"));
-    BOOST_TEST(f.store.head().seq == 0);
+    BOOST_TEST(f.journal.head().seq == 0);
 
     // A reversal's postings carry the event of the entry it reverses, not "reversal".
     BOOST_TEST_REQUIRE(f.write(receipt("F-KES", "KES", 5)).entry.seq == 1);
@@ -183,7 +183,7 @@ BOOST_AUTO_TEST_CASE(postings_must_carry_their_entrys_day_and_event) {
                         "riziki:posting_entry_mismatch entry 2 line 0"));
     BOOST_TEST(try_sql(*app, {reversal, carrying(0, "1010", "-5", right_day, "'receipt'"),
                               carrying(1, "4100", "5", right_day, "'receipt'")}) == "");
-    BOOST_TEST(f.store.head().seq == 2);
+    BOOST_TEST(f.journal.head().seq == 2);
 }
 
 BOOST_AUTO_TEST_CASE(chain_and_sequence_cannot_be_forged) {
@@ -215,7 +215,7 @@ BOOST_AUTO_TEST_CASE(app_role_cannot_update_delete_or_touch_balances) {
             BOOST_TEST(contains(try_sql(*app, {statement}), "permission denied"));
         }
     }
-    BOOST_TEST(f.store.balance("1010", "F-KES", std::nullopt) == minor(5));
+    BOOST_TEST(f.journal.balance("1010", "F-KES", std::nullopt) == minor(5));
 }
 
 BOOST_AUTO_TEST_CASE(owner_cannot_update_or_delete_either) {
@@ -274,7 +274,7 @@ namespace {
 db::VerifyReport tampered(LedgerFixture& f, const std::vector<std::string>& statements) {
     for (int i = 1; i <= 5; ++i)
         f.write(receipt("F-KES", "KES", 100 * i));
-    BOOST_TEST_REQUIRE(f.store.close_period(*ledger::parse_period("2026-01"), "admin") ==
+    BOOST_TEST_REQUIRE(f.journal.close_period(*ledger::parse_period("2026-01"), "admin") ==
                        ledger::Rejection::none);
     BOOST_TEST_REQUIRE(db::verify_journal(f.database.app_conninfo).ok);
     std::vector<std::string> all{"SET session_replication_role = replica"};

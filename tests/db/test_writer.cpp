@@ -42,18 +42,18 @@ BOOST_AUTO_TEST_CASE(committed_entry_reads_back_identically_and_chains) {
     BOOST_TEST(second.entry.seq == 2);
     BOOST_TEST(second.entry.prev_hash == first.entry.hash);
 
-    const auto stored = f.store.entry(2);
+    const auto stored = f.journal.entry(2);
     BOOST_TEST_REQUIRE(stored.has_value());
     BOOST_TEST(stored->draft == second_draft);
     BOOST_TEST(stored->recorded_at_us == second.entry.recorded_at_us);
     BOOST_TEST(stored->hash == second.entry.hash);
-    BOOST_TEST(!f.store.entry(3).has_value());
+    BOOST_TEST(!f.journal.entry(3).has_value());
 
-    const auto head = f.store.head();
+    const auto head = f.journal.head();
     BOOST_TEST(head.seq == 2);
     BOOST_TEST(head.hash == second.entry.hash);
-    BOOST_TEST(f.store.balance("1010", "F-KES", std::nullopt) == minor(150000));
-    BOOST_TEST(f.store.balance("4100", "F-USD", std::nullopt) == minor(-2500));
+    BOOST_TEST(f.journal.balance("1010", "F-KES", std::nullopt) == minor(150000));
+    BOOST_TEST(f.journal.balance("4100", "F-USD", std::nullopt) == minor(-2500));
 }
 
 BOOST_AUTO_TEST_CASE(as_of_balances_follow_back_dated_entries) {
@@ -63,13 +63,13 @@ BOOST_AUTO_TEST_CASE(as_of_balances_follow_back_dated_entries) {
     // Back-dated between the two: later closings must shift.
     BOOST_TEST_REQUIRE(f.write(receipt("F-KES", "KES", 30, "2026-03-15")).entry.seq == 3);
     BOOST_TEST_REQUIRE(f.write(receipt("F-KES", "KES", 4, "2026-03-01")).entry.seq == 4);
-    BOOST_TEST(f.store.balance("1010", "F-KES", day("2026-02-28")) == minor(0));
-    BOOST_TEST(f.store.balance("1010", "F-KES", day("2026-03-01")) == minor(4));
-    BOOST_TEST(f.store.balance("1010", "F-KES", day("2026-03-14")) == minor(1004));
-    BOOST_TEST(f.store.balance("1010", "F-KES", day("2026-03-15")) == minor(1034));
-    BOOST_TEST(f.store.balance("1010", "F-KES", day("2026-03-31")) == minor(1234));
-    BOOST_TEST(f.store.balance("1010", "F-KES2", std::nullopt) == minor(0));
-    const auto rows = f.store.balances(day("2026-03-15"));
+    BOOST_TEST(f.journal.balance("1010", "F-KES", day("2026-02-28")) == minor(0));
+    BOOST_TEST(f.journal.balance("1010", "F-KES", day("2026-03-01")) == minor(4));
+    BOOST_TEST(f.journal.balance("1010", "F-KES", day("2026-03-14")) == minor(1004));
+    BOOST_TEST(f.journal.balance("1010", "F-KES", day("2026-03-15")) == minor(1034));
+    BOOST_TEST(f.journal.balance("1010", "F-KES", day("2026-03-31")) == minor(1234));
+    BOOST_TEST(f.journal.balance("1010", "F-KES2", std::nullopt) == minor(0));
+    const auto rows = f.journal.balances(day("2026-03-15"));
     BOOST_TEST_REQUIRE(rows.size() == 2u);
     BOOST_TEST(rows[0].account == "1010");
     BOOST_TEST(rows[0].balance == minor(1034));
@@ -97,7 +97,7 @@ BOOST_AUTO_TEST_CASE(core_rejections_write_nothing) {
         BOOST_TEST(static_cast<int>(outcome.kind) == static_cast<int>(Kind::rejected));
         BOOST_TEST(ledger::to_string(outcome.check.reason) == ledger::to_string(reason));
     }
-    BOOST_TEST(f.store.head().seq == 0);
+    BOOST_TEST(f.journal.head().seq == 0);
     BOOST_TEST(f.writer->stats().rejected == 4u);
 }
 
@@ -105,8 +105,8 @@ BOOST_AUTO_TEST_CASE(closed_period_refuses_entries_and_cannot_close_twice) {
     LedgerFixture f;
     BOOST_TEST_REQUIRE(f.write(receipt("F-KES", "KES", 100, "2026-01-31")).entry.seq == 1);
     const auto january = *ledger::parse_period("2026-01");
-    BOOST_TEST(f.store.close_period(january, "admin") == Rejection::none);
-    BOOST_TEST(f.store.close_period(january, "admin") == Rejection::period_already_closed);
+    BOOST_TEST(f.journal.close_period(january, "admin") == Rejection::none);
+    BOOST_TEST(f.journal.close_period(january, "admin") == Rejection::period_already_closed);
     const auto late = f.write(receipt("F-KES", "KES", 100, "2026-01-15"));
     BOOST_TEST(ledger::to_string(late.check.reason) == "period_closed");
     const auto next = f.write(receipt("F-KES", "KES", 100, "2026-02-01"));
@@ -116,8 +116,8 @@ BOOST_AUTO_TEST_CASE(closed_period_refuses_entries_and_cannot_close_twice) {
 BOOST_AUTO_TEST_CASE(fund_created_after_writer_started_is_seen) {
     LedgerFixture f;
     BOOST_TEST_REQUIRE(f.write(receipt("F-KES", "KES", 1)).entry.seq == 1);
-    BOOST_TEST(f.store.create_fund("F-EUR", "EUR", "Euro fund"));
-    BOOST_TEST(!f.store.create_fund("F-EUR", "EUR", "again"));
+    BOOST_TEST(f.create_fund("F-EUR", "EUR", "Euro fund") == Rejection::none);
+    BOOST_TEST(f.create_fund("F-EUR", "EUR", "again") == Rejection::already_exists);
     BOOST_TEST(f.write(receipt("F-EUR", "EUR", 5)).entry.seq == 2);
 }
 
@@ -128,7 +128,7 @@ BOOST_AUTO_TEST_CASE(reversal_negates_and_cannot_repeat) {
     const auto reversal = f.write(draft);
     BOOST_TEST_REQUIRE(static_cast<int>(reversal.kind) == static_cast<int>(Kind::committed));
     BOOST_TEST(*reversal.entry.draft.reverses == 1);
-    BOOST_TEST(f.store.balance("1010", "F-KES", std::nullopt) == minor(0));
+    BOOST_TEST(f.journal.balance("1010", "F-KES", std::nullopt) == minor(0));
     const auto again = f.write(draft);
     BOOST_TEST(ledger::to_string(again.check.reason) == "already_reversed");
     // Two reversals of one entry in the same batch: the second is refused.
@@ -140,7 +140,7 @@ BOOST_AUTO_TEST_CASE(reversal_negates_and_cannot_repeat) {
     const auto rb = b.get();
     const int committed = (ra.kind == Kind::committed) + (rb.kind == Kind::committed);
     BOOST_TEST(committed == 1);
-    BOOST_TEST(f.store.head().seq == 4);
+    BOOST_TEST(f.journal.head().seq == 4);
 }
 
 db::IdempotencyClaim claim(const std::string& key, const std::string& body) {
@@ -168,7 +168,7 @@ BOOST_AUTO_TEST_CASE(idempotency_replays_and_refuses_reuse) {
     BOOST_TEST(replay.response.body == "{\"seq\":1}");
     const auto reused = f.writer->write({receipt("F-KES", "KES", 11), claim("k-1", "body-b")});
     BOOST_TEST(ledger::to_string(reused.check.reason) == "idempotency_key_reused");
-    BOOST_TEST(f.store.head().seq == 1);
+    BOOST_TEST(f.journal.head().seq == 1);
 }
 
 BOOST_AUTO_TEST_CASE(concurrent_identical_requests_write_once) {
@@ -188,7 +188,7 @@ BOOST_AUTO_TEST_CASE(concurrent_identical_requests_write_once) {
     }
     BOOST_TEST(committed == 1);
     BOOST_TEST(replayed == kRequests - 1);
-    BOOST_TEST(f.store.head().seq == 1);
+    BOOST_TEST(f.journal.head().seq == 1);
 }
 
 BOOST_AUTO_TEST_CASE(one_commit_per_entry_mode_behaves_the_same) {

@@ -301,12 +301,11 @@ namespace {
 /// The seeded demo programme, once for the suite (seeding takes a while).
 struct SeededDemo {
     LedgerFixture ledger;
-    db::Store& store = ledger.store;
     Scratch scratch{"documents-demo"};
 
     SeededDemo() {
         const auto vault = api::PiiVault::open(scratch.dir / "pii.key");
-        const auto seeded = api::seed_demo(store, *ledger.writer, vault, 2026);
+        const auto seeded = api::seed_demo(ledger.pool, *ledger.writer, vault, 2026);
         BOOST_TEST_REQUIRE(seeded.refused == 0);
     }
 
@@ -317,7 +316,7 @@ struct SeededDemo {
 
     reports::DonorReport report(const std::string& fund) {
         return reports::build_donor_report(
-            *store.donor_report_input(fund, day("2025-01-01"), day("2026-10-31")));
+            *ledger.report_reads.donor_report_input(fund, day("2025-01-01"), day("2026-10-31")));
     }
 };
 
@@ -438,8 +437,8 @@ BOOST_AUTO_TEST_CASE(the_cli_writes_each_format_prints_nothing_and_audits_the_do
     const Xlsx book(dir / "cli.xlsx");
     BOOST_TEST(cell_amount(book.cell("Statement", book.value_of("Statement", "Closing cash")),
                            "KES") == report.statement.closing_cash);
-    const auto audited =
-        demo.store.audit_log({std::nullopt, std::nullopt, "cli", "report.donor"}, 0, 100);
+    const auto audited = demo.ledger.programme.audit_log(
+        {std::nullopt, std::nullopt, "cli", "report.donor"}, 0, 100);
     BOOST_TEST_REQUIRE(audited.size() == 4u);
     BOOST_TEST(audited[0].event.subject == fund);
     BOOST_TEST(audited[0].event.detail == "format=csv from=2025-01-01 to=2026-10-31");

@@ -238,18 +238,20 @@ BOOST_AUTO_TEST_CASE(statement_agrees_with_the_ledger_and_matches_the_golden_fil
         std::filesystem::temp_directory_path() / ("riziki-report-" + std::to_string(::getpid()));
     std::filesystem::create_directories(home);
     const auto vault = api::PiiVault::open(home / "pii.key");
-    db::Store store(f.database.app_conninfo, 2);
-    const auto seeded = api::seed_demo(store, *f.writer, vault, 2026);
+    db::Pool pool(f.database.app_conninfo, 2);
+    db::JournalReads journal(pool);
+    db::ReportReads report_reads(pool);
+    const auto seeded = api::seed_demo(pool, *f.writer, vault, 2026);
     BOOST_TEST_REQUIRE(seeded.entries > 1000);
     BOOST_TEST(seeded.refused == 0);
     const auto to = day("2026-10-31");
     for (const char* fund :
          {"HAART-KES-2026", "CTIP-USD-2026", "TRUST-KES-LOANS", "CTIP-KES-LOANS"}) {
         BOOST_TEST_CONTEXT(fund) {
-            const auto report =
-                reports::build_donor_report(*store.donor_report_input(fund, day("2025-01-01"), to));
+            const auto report = reports::build_donor_report(
+                *report_reads.donor_report_input(fund, day("2025-01-01"), to));
             ledger::Amount cash = 0, loans = 0;
-            for (const auto& row : store.balances(to, fund)) {
+            for (const auto& row : journal.balances(to, fund)) {
                 if (ledger::is_cash_account(row.account))
                     cash += row.balance;
                 if (row.account == "1100")

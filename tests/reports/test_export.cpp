@@ -26,11 +26,12 @@ ShellResult run(const std::string& command) {
     return shell(command);
 }
 
-std::string export_text(db::Store& store, reports::ExportFormat format,
+std::string export_text(db::JournalReads& journal, reports::ExportFormat format,
                         std::optional<ledger::Date> from = {},
                         std::optional<ledger::Date> to = {}) {
     std::string text;
-    api::export_journal(store, format, from, to, [&](const std::string& chunk) { text += chunk; });
+    api::export_journal(journal, format, from, to,
+                        [&](const std::string& chunk) { text += chunk; });
     return text;
 }
 
@@ -46,8 +47,9 @@ std::string write_temp(const std::string& text, const std::string& suffix) {
 /// A ledger with awkward memos, tags, and currencies of 0, 2 and 3 digits.
 struct ExportFixture : LedgerFixture {
     ExportFixture() {
-        store.create_fund("F-UGX", "UGX", "Shillings without cents");
-        store.create_fund("F-BHD", "BHD", "Three digits");
+        BOOST_TEST_REQUIRE(create_fund("F-UGX", "UGX", "Shillings without cents") ==
+                           ledger::Rejection::none);
+        BOOST_TEST_REQUIRE(create_fund("F-BHD", "BHD", "Three digits") == ledger::Rejection::none);
         std::mt19937_64 random(7);
         for (int i = 0; i < 300; ++i) {
             const auto outcome = write(random_entry(random, "load " + std::to_string(i), i));
@@ -75,7 +77,7 @@ void break_one_stored_balance(LedgerFixture& f) {
 BOOST_AUTO_TEST_SUITE(exports)
 
 BOOST_FIXTURE_TEST_CASE(hledger_and_ledger_confirm_every_stored_balance, ExportFixture) {
-    const auto path = write_temp(export_text(store, reports::ExportFormat::hledger), ".journal");
+    const auto path = write_temp(export_text(journal, reports::ExportFormat::hledger), ".journal");
     const auto check = run("hledger -f " + path + " check");
     BOOST_TEST(check.status == 0, check.output);
     const auto ledger_run = run("ledger -f " + path + " bal");
@@ -84,7 +86,7 @@ BOOST_FIXTURE_TEST_CASE(hledger_and_ledger_confirm_every_stored_balance, ExportF
     // hledger's own totals, account by account, equal our trial balance.
     const auto bal = run("hledger -f " + path + " bal --flat -N -O csv");
     BOOST_TEST_REQUIRE(bal.status == 0, bal.output);
-    const auto rows = store.balances(std::nullopt);
+    const auto rows = journal.balances(std::nullopt);
     BOOST_TEST_REQUIRE(rows.size() > 10u);
     for (const auto& row : rows) {
         const auto digits = ledger::find_currency(row.currency);
@@ -104,7 +106,7 @@ BOOST_FIXTURE_TEST_CASE(hledger_and_ledger_confirm_every_stored_balance, ExportF
 }
 
 BOOST_FIXTURE_TEST_CASE(bean_check_confirms_the_beancount_export, ExportFixture) {
-    const auto path = write_temp(export_text(store, reports::ExportFormat::beancount), ".bean");
+    const auto path = write_temp(export_text(journal, reports::ExportFormat::beancount), ".bean");
     const auto check = run("bean-check " + path);
     BOOST_TEST(check.status == 0, check.output);
     std::remove(path.c_str());
@@ -112,19 +114,20 @@ BOOST_FIXTURE_TEST_CASE(bean_check_confirms_the_beancount_export, ExportFixture)
 
 BOOST_FIXTURE_TEST_CASE(a_stored_balance_off_by_one_minor_unit_fails_every_tool, ExportFixture) {
     break_one_stored_balance(*this);
-    const auto journal = write_temp(export_text(store, reports::ExportFormat::hledger), ".journal");
-    const auto bean = write_temp(export_text(store, reports::ExportFormat::beancount), ".bean");
-    BOOST_TEST(run("hledger -f " + journal + " check").status != 0);
-    BOOST_TEST(run("ledger -f " + journal + " bal").status != 0);
+    const auto ledger_file =
+        write_temp(export_text(journal, reports::ExportFormat::hledger), ".journal");
+    const auto bean = write_temp(export_text(journal, reports::ExportFormat::beancount), ".bean");
+    BOOST_TEST(run("hledger -f " + ledger_file + " check").status != 0);
+    BOOST_TEST(run("ledger -f " + ledger_file + " bal").status != 0);
     BOOST_TEST(run("bean-check " + bean).status != 0);
-    std::remove(journal.c_str());
+    std::remove(ledger_file.c_str());
     std::remove(bean.c_str());
 }
 
 BOOST_FIXTURE_TEST_CASE(a_date_range_starts_from_stored_opening_balances, ExportFixture) {
     const auto from = day("2026-02-10");
     const auto to = day("2026-02-20");
-    const auto text = export_text(store, reports::ExportFormat::hledger, from, to);
+    const auto text = export_text(journal, reports::ExportFormat::hledger, from, to);
     BOOST_TEST(text.find("2026-02-09 * opening balances") != std::string::npos);
     BOOST_TEST(text.find("2026-02-20 * balance assertions") != std::string::npos);
     BOOST_TEST(text.find("\n2026-02-21 ") == std::string::npos);
@@ -136,9 +139,9 @@ BOOST_FIXTURE_TEST_CASE(a_date_range_starts_from_stored_opening_balances, Export
 }
 
 BOOST_FIXTURE_TEST_CASE(csv_has_one_row_per_posting, ExportFixture) {
-    const auto text = export_text(store, reports::ExportFormat::csv);
+    const auto text = export_text(journal, reports::ExportFormat::csv);
     std::size_t postings = 0;
-    for (const auto& entry : store.entries_after(0, 1000))
+    for (const auto& entry : journal.entries_after(0, 1000))
         postings += entry.draft.postings.size();
     // Rows end in CRLF; the memo's own line break is quoted inside its field.
     std::size_t rows = 0;

@@ -1,14 +1,10 @@
-#include "db/store.hpp"
+#include "db/journal_reads.hpp"
 
-#include <soci/connection-pool.h>
-
-#include <map>
-#include <mutex>
-
+#include "db/common_sql.hpp"
 #include "db/entries_sql.hpp"
 #include "db/errors.hpp"
+#include "db/pool_impl.hpp"
 #include "db/sql.hpp"
-#include "db/store_impl.hpp"
 
 namespace riziki::db {
 
@@ -53,6 +49,21 @@ WHERE e.seq > :after
         AND (:s = '' OR p.survivor = :s) AND (:w = '' OR p.award = :w)))
 ORDER BY e.seq LIMIT :limit)";
 
+constexpr const char* kSelectAccounts = "SELECT code, name, type FROM accounts ORDER BY code";
+
+// closed_at as RFC 3339 in UTC, whatever the session's time zone.
+constexpr const char* kSelectPeriods = R"(
+SELECT period, to_char(closed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), closed_by,
+       closed_after_seq
+FROM periods ORDER BY period)";
+
+// Counts the rows inserted: 0 when the period was already closed. closed_after_seq is
+// filled in by the database (the 0 is overwritten by a trigger).
+constexpr const char* kClosePeriod = R"(
+WITH i AS (INSERT INTO periods (period, closed_by, closed_after_seq)
+           VALUES (:p, :a, 0) ON CONFLICT (period) DO NOTHING RETURNING 1)
+SELECT count(*) FROM i)";
+
 constexpr const char* kFarFuture = "9999-12-31";
 
 ledger::Amount parse_stored_amount(const std::string& text) {
@@ -64,26 +75,17 @@ ledger::Amount parse_stored_amount(const std::string& text) {
 
 }  // namespace
 
-Store::Store(std::string conninfo, std::size_t pool_size)
-    : impl_(std::make_unique<Impl>(pool_size)) {
-    for (std::size_t i = 0; i < pool_size; ++i)
-        open_session(impl_->pool.at(i), conninfo);
-}
-
-Store::~Store() = default;
-
-JournalHead Store::head() {
-    return impl_->with_session([](soci::session& sql) {
+JournalHead JournalReads::head() {
+    return pool_->impl().with_session([](soci::session& sql) {
         long long seq = 0;
         std::string hash;
-        sql << "SELECT seq, encode(hash, 'hex') FROM journal_head", soci::into(seq),
-            soci::into(hash);
+        sql << kSelectHead, soci::into(seq), soci::into(hash);
         return JournalHead{seq, hash_from_bytea(hash)};
     });
 }
 
-std::optional<ledger::Entry> Store::entry(std::int64_t seq) {
-    return impl_->with_session([&](soci::session& sql) -> std::optional<ledger::Entry> {
+std::optional<ledger::Entry> JournalReads::entry(std::int64_t seq) {
+    return pool_->impl().with_session([&](soci::session& sql) -> std::optional<ledger::Entry> {
         auto entries = load_entries(sql, seq - 1, seq);
         if (entries.empty())
             return std::nullopt;
@@ -91,15 +93,15 @@ std::optional<ledger::Entry> Store::entry(std::int64_t seq) {
     });
 }
 
-std::vector<ledger::Entry> Store::entries_after(std::int64_t after_seq, std::size_t limit) {
-    return impl_->with_session([&](soci::session& sql) {
+std::vector<ledger::Entry> JournalReads::entries_after(std::int64_t after_seq, std::size_t limit) {
+    return pool_->impl().with_session([&](soci::session& sql) {
         return load_entries(sql, after_seq, after_seq + static_cast<std::int64_t>(limit));
     });
 }
 
-std::vector<ledger::Entry> Store::find_entries(const EntryFilter& filter, std::int64_t after_seq,
-                                               std::size_t limit) {
-    return impl_->with_session([&](soci::session& sql) {
+std::vector<ledger::Entry> JournalReads::find_entries(const EntryFilter& filter,
+                                                      std::int64_t after_seq, std::size_t limit) {
+    return pool_->impl().with_session([&](soci::session& sql) {
         const std::string from = filter.from ? ledger::format_date(*filter.from) : "";
         const std::string to = filter.to ? ledger::format_date(*filter.to) : "";
         const long long after = after_seq;
@@ -118,9 +120,9 @@ std::vector<ledger::Entry> Store::find_entries(const EntryFilter& filter, std::i
     });
 }
 
-ledger::Amount Store::balance(const std::string& account, const std::string& fund,
-                              const std::optional<ledger::Date>& as_of) {
-    return impl_->with_session([&](soci::session& sql) {
+ledger::Amount JournalReads::balance(const std::string& account, const std::string& fund,
+                                     const std::optional<ledger::Date>& as_of) {
+    return pool_->impl().with_session([&](soci::session& sql) {
         const std::string day = as_of ? ledger::format_date(*as_of) : kFarFuture;
         std::string text;
         sql << kBalanceAsOf, soci::use(account), soci::use(fund), soci::use(day), soci::into(text);
@@ -128,9 +130,9 @@ ledger::Amount Store::balance(const std::string& account, const std::string& fun
     });
 }
 
-std::vector<BalanceRow> Store::balances(const std::optional<ledger::Date>& as_of,
-                                        const std::string& fund) {
-    return impl_->with_session([&](soci::session& sql) {
+std::vector<BalanceRow> JournalReads::balances(const std::optional<ledger::Date>& as_of,
+                                               const std::string& fund) {
+    return pool_->impl().with_session([&](soci::session& sql) {
         const std::string day = as_of ? ledger::format_date(*as_of) : kFarFuture;
         std::vector<BalanceRow> out;
         soci::rowset<soci::row> rows =
@@ -143,15 +145,15 @@ std::vector<BalanceRow> Store::balances(const std::optional<ledger::Date>& as_of
     });
 }
 
-ledger::LedgerContext Store::context() {
-    return impl_->with_session([](soci::session& sql) { return load_context(sql); });
+ledger::LedgerContext JournalReads::context() {
+    return pool_->impl().with_session([](soci::session& sql) { return load_context(sql); });
 }
 
-std::optional<std::string> Store::fund_currency(const std::string& fund) {
-    return impl_->fund_currencies.get(fund, [&] {
-        return impl_->with_session([&](soci::session& sql) -> std::optional<std::string> {
+std::optional<std::string> JournalReads::fund_currency(const std::string& fund) {
+    return pool_->impl().fund_currencies.get(fund, [&] {
+        return pool_->impl().with_session([&](soci::session& sql) -> std::optional<std::string> {
             std::string found;
-            sql << "SELECT currency FROM funds WHERE code = :c", soci::use(fund), soci::into(found);
+            sql << kSelectFundCurrency, soci::use(fund), soci::into(found);
             if (!sql.got_data())
                 return std::nullopt;
             return found;
@@ -159,11 +161,10 @@ std::optional<std::string> Store::fund_currency(const std::string& fund) {
     });
 }
 
-std::vector<ledger::Account> Store::accounts() {
-    return impl_->with_session([](soci::session& sql) {
+std::vector<ledger::Account> JournalReads::accounts() {
+    return pool_->impl().with_session([](soci::session& sql) {
         std::vector<ledger::Account> out;
-        soci::rowset<soci::row> rows =
-            (sql.prepare << "SELECT code, name, type FROM accounts ORDER BY code");
+        soci::rowset<soci::row> rows = (sql.prepare << kSelectAccounts);
         for (const auto& row : rows) {
             const auto type = ledger::parse_account_type(row.get<std::string>(2));
             if (!type)
@@ -174,13 +175,10 @@ std::vector<ledger::Account> Store::accounts() {
     });
 }
 
-std::vector<PeriodRecord> Store::periods() {
-    return impl_->with_session([](soci::session& sql) {
+std::vector<PeriodRecord> JournalReads::periods() {
+    return pool_->impl().with_session([](soci::session& sql) {
         std::vector<PeriodRecord> out;
-        soci::rowset<soci::row> rows =
-            (sql.prepare << "SELECT period, to_char(closed_at AT TIME ZONE 'UTC', "
-                            "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), closed_by, closed_after_seq "
-                            "FROM periods ORDER BY period");
+        soci::rowset<soci::row> rows = (sql.prepare << kSelectPeriods);
         for (const auto& row : rows) {
             out.push_back({row.get<std::string>(0), row.get<std::string>(1),
                            row.get<std::string>(2), row.get<long long>(3)});
@@ -189,74 +187,17 @@ std::vector<PeriodRecord> Store::periods() {
     });
 }
 
-bool Store::create_fund(const std::string& code, const std::string& currency,
-                        const std::string& name) {
-    FundRecord fund;
-    fund.code = code;
-    fund.name = name;
-    fund.currency = currency;
-    return create_fund(fund) == ledger::Rejection::none;
-}
-
-ledger::Rejection Store::close_period(const ledger::Period& period, const std::string& actor) {
-    return impl_->with_session(
+ledger::Rejection JournalReads::close_period(const ledger::Period& period,
+                                             const std::string& actor) {
+    return pool_->impl().with_session(
         [&](soci::session& sql) {
             const std::string text = ledger::format_period(period);
             int inserted = 0;
-            sql << "WITH i AS (INSERT INTO periods (period, closed_by, closed_after_seq) "
-                   "VALUES (:p, :a, 0) ON CONFLICT (period) DO NOTHING RETURNING 1) "
-                   "SELECT count(*) FROM i",
-                soci::use(text), soci::use(actor), soci::into(inserted);
+            sql << kClosePeriod, soci::use(text), soci::use(actor), soci::into(inserted);
             return inserted == 1 ? ledger::Rejection::none
                                  : ledger::Rejection::period_already_closed;
         },
         false);
-}
-
-std::int64_t Store::create_token(const std::string& name, const std::string& role,
-                                 const std::vector<std::string>& funds,
-                                 const ledger::Hash& token_sha256) {
-    return impl_->with_session(
-        [&](soci::session& sql) {
-            ArrayLiteral fund_array;
-            for (const auto& fund : funds)
-                fund_array.add(fund);
-            const std::string array = std::move(fund_array).finish();
-            const std::string hash = ledger::to_hex(token_sha256);
-            long long id = 0;
-            soci::transaction tx(sql);
-            sql << "INSERT INTO tokens (name, role, funds, token_sha256) "
-                   "VALUES (:n, :r, CAST(:f AS text[]), decode(:h, 'hex')) RETURNING id",
-                soci::use(name), soci::use(role), soci::use(array), soci::use(hash), soci::into(id);
-            const std::string subject = "token:" + std::to_string(id);
-            sql << "INSERT INTO audit_log (actor, request_id, action, subject, detail) "
-                   "VALUES ('cli', '', 'token.create', :s, :r)",
-                soci::use(subject), soci::use(role);
-            tx.commit();
-            return static_cast<std::int64_t>(id);
-        },
-        false);
-}
-
-std::optional<TokenRecord> Store::find_token(const ledger::Hash& token_sha256) {
-    return impl_->with_session([&](soci::session& sql) -> std::optional<TokenRecord> {
-        const std::string hash = ledger::to_hex(token_sha256);
-        soci::rowset<soci::row> rows =
-            (sql.prepare << "SELECT id, name, role, f.code FROM tokens "
-                            "LEFT JOIN LATERAL unnest(funds) AS f(code) ON true "
-                            "WHERE token_sha256 = decode(:h, 'hex') ORDER BY f.code",
-             soci::use(hash));
-        std::optional<TokenRecord> token;
-        for (const auto& row : rows) {
-            if (!token) {
-                token = TokenRecord{
-                    row.get<long long>(0), row.get<std::string>(1), row.get<std::string>(2), {}};
-            }
-            if (row.get_indicator(3) == soci::i_ok)
-                token->funds.push_back(row.get<std::string>(3));
-        }
-        return token;
-    });
 }
 
 }  // namespace riziki::db

@@ -3,7 +3,9 @@
 #include <stdexcept>
 
 #include "db/awards_sql.hpp"
-#include "db/store_impl.hpp"
+#include "db/common_sql.hpp"
+#include "db/pool_impl.hpp"
+#include "db/programme.hpp"
 #include "ledger/program.hpp"
 
 namespace riziki::db {
@@ -11,6 +13,122 @@ namespace riziki::db {
 namespace {
 
 using ledger::Rejection;
+
+// Each create inserts with ON CONFLICT DO NOTHING and counts the rows inserted: 0 means
+// the key was taken (already_exists), with no error to roll the transaction back.
+constexpr const char* kInsertDonor = R"(
+WITH i AS (INSERT INTO donors (code, name) VALUES (:c, :n)
+           ON CONFLICT (code) DO NOTHING RETURNING 1)
+SELECT count(*) FROM i)";
+
+constexpr const char* kCountDonors = "SELECT count(*) FROM donors WHERE code = :c";
+
+// Optional values come as '' and are stored as NULL.
+constexpr const char* kInsertFund = R"(
+WITH i AS (INSERT INTO funds (code, currency, name, donor, restricted, starts_on, ends_on,
+                              committed_minor)
+           VALUES (:c, :cur, :n, NULLIF(:d, ''), :r <> 0, CAST(NULLIF(:s, '') AS date),
+                   CAST(NULLIF(:e, '') AS date), CAST(NULLIF(:m, '') AS numeric))
+           ON CONFLICT (code) DO NOTHING RETURNING 1)
+SELECT count(*) FROM i)";
+
+constexpr const char* kSelectFund = R"(
+SELECT code, COALESCE(donor, ''), name, currency, CASE WHEN restricted THEN 1 ELSE 0 END,
+       starts_on::text, ends_on::text, committed_minor::text
+FROM funds WHERE code = :c)";
+
+// Sums per account and counted event, for ledger::add_posting to fold.
+constexpr const char* kFundSums = R"(
+SELECT account, counts_as, min(effective_on)::text, sum(amount_minor)::text FROM postings
+WHERE fund = :f AND effective_on <= CAST(:d AS date)
+GROUP BY 1, 2)";
+
+constexpr const char* kInsertCohort = R"(
+WITH i AS (INSERT INTO cohorts (code, name, county, starts_on)
+           VALUES (:c, :n, :k, CAST(:s AS date)) ON CONFLICT (code) DO NOTHING RETURNING 1)
+SELECT count(*) FROM i)";
+
+constexpr const char* kCountCohorts = "SELECT count(*) FROM cohorts WHERE code = :c";
+
+constexpr const char* kCountBlindIndex = R"(
+SELECT count(*) FROM survivor_blind_index WHERE kind = :k AND digest = decode(:d, 'hex'))";
+
+constexpr const char* kInsertSurvivor = R"(
+WITH i AS (INSERT INTO survivors (code, cohort, gender, birth_year, county, enrolled_on,
+                                  consent_donor_reporting, consent_follow_up, recorded_by)
+           VALUES (:c, :co, :g, :y, :k, CAST(:e AS date), :r <> 0, :f <> 0, :b)
+           ON CONFLICT (code) DO NOTHING RETURNING 1)
+SELECT count(*) FROM i)";
+
+constexpr const char* kInsertPii = R"(
+INSERT INTO survivor_pii (survivor, key_id, nonce, ciphertext)
+VALUES (:s, :k, decode(:n, 'hex'), decode(:c, 'hex')))";
+
+constexpr const char* kInsertBlindIndex = R"(
+INSERT INTO survivor_blind_index (kind, digest, survivor, key_id)
+VALUES (:k, decode(:d, 'hex'), :s, :i))";
+
+constexpr const char* kSelectEnrolledOn = "SELECT enrolled_on::text FROM survivors WHERE code = :c";
+
+constexpr const char* kSelectSurvivor = R"(
+SELECT code, cohort, gender, birth_year, county, enrolled_on::text,
+       CASE WHEN consent_donor_reporting THEN 1 ELSE 0 END,
+       CASE WHEN consent_follow_up THEN 1 ELSE 0 END, recorded_by
+FROM survivors WHERE code = :c)";
+
+constexpr const char* kSelectPii = R"(
+SELECT key_id, encode(nonce, 'hex'), encode(ciphertext, 'hex')
+FROM survivor_pii WHERE survivor = :c)";
+
+constexpr const char* kSelectVaultKeyIds = "SELECT DISTINCT key_id FROM survivor_pii ORDER BY 1";
+
+// A loan's terms come as '' for grants and are stored as NULL.
+constexpr const char* kInsertAward = R"(
+WITH i AS (INSERT INTO awards (id, survivor, fund, currency, kind, approved_minor, approved_on,
+                               purpose, business_sector, interest_rate, interest_period,
+                               interest_method, amortization, installments, repayment_every,
+                               repayment_unit, first_due_on, grace_on_principal,
+                               grace_on_interest, installment_multiple_minor,
+                               currency_multiple_minor, recorded_by)
+           VALUES (:id, :sv, :f, :cur, :k, CAST(:a AS numeric), CAST(:on AS date), :p, :bs,
+                   CAST(NULLIF(:r, '') AS numeric), NULLIF(:ip, ''), NULLIF(:im, ''),
+                   NULLIF(:am, ''), CAST(NULLIF(:n, '') AS integer),
+                   CAST(NULLIF(:ev, '') AS integer), NULLIF(:u, ''),
+                   CAST(NULLIF(:fd, '') AS date), CAST(NULLIF(:gp, '') AS integer),
+                   CAST(NULLIF(:gi, '') AS integer), CAST(NULLIF(:imu, '') AS numeric),
+                   CAST(NULLIF(:cmu, '') AS numeric), :by)
+           ON CONFLICT (id) DO NOTHING RETURNING 1)
+SELECT count(*) FROM i)";
+
+// What an award record holds beside the award itself (select_awards reads that).
+constexpr const char* kSelectAwardNotes =
+    "SELECT purpose, business_sector, recorded_by FROM awards WHERE id = :i";
+
+constexpr const char* kSelectAwardPlace = "SELECT fund, currency FROM awards WHERE id = :i";
+
+constexpr const char* kInsertOutcome = R"(
+INSERT INTO outcomes (survivor, observed_on, business_status, currency, monthly_revenue_minor,
+                      monthly_profit_minor, household_income_minor, savings_minor, jobs,
+                      recorded_by)
+VALUES (:s, CAST(:o AS date), :b, :c, CAST(:r AS numeric), CAST(:p AS numeric),
+        CAST(:h AS numeric), CAST(:v AS numeric), :j, :by)
+RETURNING id)";
+
+// Inserted without a seq, the row is chained by the database (trigger audit_log_link).
+constexpr const char* kInsertAudit = R"(
+INSERT INTO audit_log (actor, request_id, action, subject, detail)
+VALUES (:a, :r, :x, :s, :d))";
+
+// Optional filters come as ''; the dates bound a UTC day range, `to` inclusive.
+constexpr const char* kSelectAuditLog = R"(
+SELECT seq, (extract(epoch FROM at) * 1000000)::bigint, actor, request_id, action, subject,
+       detail, encode(prev_hash, 'hex'), encode(hash, 'hex')
+FROM audit_log
+WHERE seq > :after
+  AND (:f = '' OR at >= CAST(NULLIF(:f, '') AS date))
+  AND (:t = '' OR at < CAST(NULLIF(:t, '') AS date) + 1)
+  AND (:a = '' OR actor = :a) AND (:x = '' OR action = :x)
+ORDER BY seq LIMIT :lim)";
 
 std::string optional_date(const std::optional<ledger::Date>& date) {
     return date ? ledger::format_date(*date) : "";
@@ -59,8 +177,7 @@ Rejection enrol(soci::session& sql, const SurvivorRecord& s, const SealedPii& pi
 std::optional<ledger::Date> enrolled_on(soci::session& sql, const std::string& survivor) {
     std::string enrolled;
     soci::indicator found = soci::i_null;
-    sql << "SELECT enrolled_on::text FROM survivors WHERE code = :c", soci::use(survivor),
-        soci::into(enrolled, found);
+    sql << kSelectEnrolledOn, soci::use(survivor), soci::into(enrolled, found);
     if (!sql.got_data() || found != soci::i_ok)
         return std::nullopt;
     return ledger::parse_date(enrolled);
@@ -71,8 +188,7 @@ ledger::AwardFacts award_facts(soci::session& sql, const ledger::Award& award) {
     ledger::AwardFacts facts;
     facts.enrolled_on = enrolled_on(sql, award.survivor);
     std::string currency;
-    sql << "SELECT currency FROM funds WHERE code = :c", soci::use(award.fund),
-        soci::into(currency);
+    sql << kSelectFundCurrency, soci::use(award.fund), soci::into(currency);
     if (sql.got_data())
         facts.fund_currency = currency;
     return facts;
@@ -80,24 +196,21 @@ ledger::AwardFacts award_facts(soci::session& sql, const ledger::Award& award) {
 
 }  // namespace
 
-Rejection Store::create_donor(const DonorRecord& donor) {
-    return impl_->with_session(
+Rejection Programme::create_donor(const DonorRecord& donor) {
+    return pool_->impl().with_session(
         [&](soci::session& sql) {
             int inserted = 0;
-            sql << "WITH i AS (INSERT INTO donors (code, name) VALUES (:c, :n) "
-                   "ON CONFLICT (code) DO NOTHING RETURNING 1) SELECT count(*) FROM i",
-                soci::use(donor.code), soci::use(donor.name), soci::into(inserted);
+            sql << kInsertDonor, soci::use(donor.code), soci::use(donor.name), soci::into(inserted);
             return inserted_or_exists(inserted);
         },
         false);
 }
 
-Rejection Store::create_fund(const FundRecord& fund) {
-    return impl_->with_session(
+Rejection Programme::create_fund(const FundRecord& fund) {
+    return pool_->impl().with_session(
         [&](soci::session& sql) {
             soci::transaction tx(sql);
-            if (!fund.donor.empty() &&
-                !exists(sql, "SELECT count(*) FROM donors WHERE code = :c", fund.donor)) {
+            if (!fund.donor.empty() && !exists(sql, kCountDonors, fund.donor)) {
                 return Rejection::donor_not_found;
             }
             const std::string starts = optional_date(fund.starts_on);
@@ -106,27 +219,18 @@ Rejection Store::create_fund(const FundRecord& fund) {
                 fund.committed ? ledger::to_decimal_string(*fund.committed) : "";
             const int restricted = fund.restricted ? 1 : 0;
             int inserted = 0;
-            sql << "WITH i AS (INSERT INTO funds (code, currency, name, donor, restricted, "
-                   "starts_on, ends_on, committed_minor) VALUES (:c, :cur, :n, NULLIF(:d, ''), "
-                   ":r <> 0, CAST(NULLIF(:s, '') AS date), CAST(NULLIF(:e, '') AS date), "
-                   "CAST(NULLIF(:m, '') AS numeric)) ON CONFLICT (code) DO NOTHING RETURNING 1) "
-                   "SELECT count(*) FROM i",
-                soci::use(fund.code), soci::use(fund.currency), soci::use(fund.name),
-                soci::use(fund.donor), soci::use(restricted), soci::use(starts), soci::use(ends),
-                soci::use(committed), soci::into(inserted);
+            sql << kInsertFund, soci::use(fund.code), soci::use(fund.currency),
+                soci::use(fund.name), soci::use(fund.donor), soci::use(restricted),
+                soci::use(starts), soci::use(ends), soci::use(committed), soci::into(inserted);
             tx.commit();
             return inserted_or_exists(inserted);
         },
         false);
 }
 
-std::optional<FundRecord> Store::fund(const std::string& code) {
-    return impl_->with_session([&](soci::session& sql) -> std::optional<FundRecord> {
-        soci::rowset<soci::row> rows =
-            (sql.prepare << "SELECT code, COALESCE(donor, ''), name, currency, "
-                            "CASE WHEN restricted THEN 1 ELSE 0 END, starts_on::text, "
-                            "ends_on::text, committed_minor::text FROM funds WHERE code = :c",
-             soci::use(code));
+std::optional<FundRecord> Programme::fund(const std::string& code) {
+    return pool_->impl().with_session([&](soci::session& sql) -> std::optional<FundRecord> {
+        soci::rowset<soci::row> rows = (sql.prepare << kSelectFund, soci::use(code));
         for (const auto& row : rows) {
             FundRecord f;
             f.code = row.get<std::string>(0);
@@ -144,17 +248,13 @@ std::optional<FundRecord> Store::fund(const std::string& code) {
     });
 }
 
-ledger::FundFigures Store::fund_figures(const std::string& code,
-                                        const std::optional<ledger::Date>& as_of) {
-    return impl_->with_session([&](soci::session& sql) {
+ledger::FundFigures Programme::fund_figures(const std::string& code,
+                                            const std::optional<ledger::Date>& as_of) {
+    return pool_->impl().with_session([&](soci::session& sql) {
         ledger::FundFigures figures;
         const std::string until = as_of ? ledger::format_date(*as_of) : "infinity";
         soci::rowset<soci::row> rows =
-            (sql.prepare << "SELECT account, counts_as, min(effective_on)::text, "
-                            "sum(amount_minor)::text FROM postings "
-                            "WHERE fund = :f AND effective_on <= CAST(:d AS date) "
-                            "GROUP BY 1, 2",
-             soci::use(code), soci::use(until));
+            (sql.prepare << kFundSums, soci::use(code), soci::use(until));
         for (const auto& row : rows) {
             const auto first = ledger::parse_date(row.get<std::string>(2));
             ledger::add_posting(figures, row.get<std::string>(0),
@@ -165,24 +265,21 @@ ledger::FundFigures Store::fund_figures(const std::string& code,
     });
 }
 
-Rejection Store::create_cohort(const CohortRecord& cohort) {
-    return impl_->with_session(
+Rejection Programme::create_cohort(const CohortRecord& cohort) {
+    return pool_->impl().with_session(
         [&](soci::session& sql) {
             const std::string starts = ledger::format_date(cohort.starts_on);
             int inserted = 0;
-            sql << "WITH i AS (INSERT INTO cohorts (code, name, county, starts_on) "
-                   "VALUES (:c, :n, :k, CAST(:s AS date)) ON CONFLICT (code) DO NOTHING "
-                   "RETURNING 1) SELECT count(*) FROM i",
-                soci::use(cohort.code), soci::use(cohort.name), soci::use(cohort.county),
-                soci::use(starts), soci::into(inserted);
+            sql << kInsertCohort, soci::use(cohort.code), soci::use(cohort.name),
+                soci::use(cohort.county), soci::use(starts), soci::into(inserted);
             return inserted_or_exists(inserted);
         },
         false);
 }
 
-Rejection Store::enrol_survivor(const SurvivorRecord& s, const SealedPii& pii,
-                                const std::vector<BlindIndex>& indexes) {
-    return impl_->with_session(
+Rejection Programme::enrol_survivor(const SurvivorRecord& s, const SealedPii& pii,
+                                    const std::vector<BlindIndex>& indexes) {
+    return pool_->impl().with_session(
         [&](soci::session& sql) {
             try {
                 return enrol(sql, s, pii, indexes);
@@ -203,14 +300,12 @@ namespace {
 Rejection enrol(soci::session& sql, const SurvivorRecord& s, const SealedPii& pii,
                 const std::vector<BlindIndex>& indexes) {
     soci::transaction tx(sql);
-    if (!exists(sql, "SELECT count(*) FROM cohorts WHERE code = :c", s.cohort))
+    if (!exists(sql, kCountCohorts, s.cohort))
         return Rejection::cohort_not_found;
     for (const auto& index : indexes) {
         int found = 0;
         const std::string digest = hex_of(index.digest);
-        sql << "SELECT count(*) FROM survivor_blind_index WHERE kind = :k "
-               "AND digest = decode(:d, 'hex')",
-            soci::use(index.kind), soci::use(digest), soci::into(found);
+        sql << kCountBlindIndex, soci::use(index.kind), soci::use(digest), soci::into(found);
         if (found > 0)
             return Rejection::survivor_already_enrolled;
     }
@@ -218,25 +313,19 @@ Rejection enrol(soci::session& sql, const SurvivorRecord& s, const SealedPii& pi
     const int reporting = s.consent_donor_reporting ? 1 : 0;
     const int follow_up = s.consent_follow_up ? 1 : 0;
     int inserted = 0;
-    sql << "WITH i AS (INSERT INTO survivors (code, cohort, gender, birth_year, county, "
-           "enrolled_on, consent_donor_reporting, consent_follow_up, recorded_by) "
-           "VALUES (:c, :co, :g, :y, :k, CAST(:e AS date), :r <> 0, :f <> 0, :b) "
-           "ON CONFLICT (code) DO NOTHING RETURNING 1) SELECT count(*) FROM i",
-        soci::use(s.code), soci::use(s.cohort), soci::use(s.gender), soci::use(s.birth_year),
-        soci::use(s.county), soci::use(enrolled), soci::use(reporting), soci::use(follow_up),
-        soci::use(s.recorded_by), soci::into(inserted);
+    sql << kInsertSurvivor, soci::use(s.code), soci::use(s.cohort), soci::use(s.gender),
+        soci::use(s.birth_year), soci::use(s.county), soci::use(enrolled), soci::use(reporting),
+        soci::use(follow_up), soci::use(s.recorded_by), soci::into(inserted);
     if (inserted != 1)
         return Rejection::already_exists;
     const std::string nonce = hex_of(pii.nonce);
     const std::string cipher = hex_of(pii.ciphertext);
-    sql << "INSERT INTO survivor_pii (survivor, key_id, nonce, ciphertext) "
-           "VALUES (:s, :k, decode(:n, 'hex'), decode(:c, 'hex'))",
-        soci::use(s.code), soci::use(pii.key_id), soci::use(nonce), soci::use(cipher);
+    sql << kInsertPii, soci::use(s.code), soci::use(pii.key_id), soci::use(nonce),
+        soci::use(cipher);
     for (const auto& index : indexes) {
         const std::string digest = hex_of(index.digest);
-        sql << "INSERT INTO survivor_blind_index (kind, digest, survivor, key_id) "
-               "VALUES (:k, decode(:d, 'hex'), :s, :i)",
-            soci::use(index.kind), soci::use(digest), soci::use(s.code), soci::use(index.key_id);
+        sql << kInsertBlindIndex, soci::use(index.kind), soci::use(digest), soci::use(s.code),
+            soci::use(index.key_id);
     }
     tx.commit();
     return Rejection::none;
@@ -244,14 +333,9 @@ Rejection enrol(soci::session& sql, const SurvivorRecord& s, const SealedPii& pi
 
 }  // namespace
 
-std::optional<SurvivorRecord> Store::survivor(const std::string& code) {
-    return impl_->with_session([&](soci::session& sql) -> std::optional<SurvivorRecord> {
-        soci::rowset<soci::row> rows =
-            (sql.prepare << "SELECT code, cohort, gender, birth_year, county, enrolled_on::text, "
-                            "CASE WHEN consent_donor_reporting THEN 1 ELSE 0 END, "
-                            "CASE WHEN consent_follow_up THEN 1 ELSE 0 END, recorded_by "
-                            "FROM survivors WHERE code = :c",
-             soci::use(code));
+std::optional<SurvivorRecord> Programme::survivor(const std::string& code) {
+    return pool_->impl().with_session([&](soci::session& sql) -> std::optional<SurvivorRecord> {
+        soci::rowset<soci::row> rows = (sql.prepare << kSelectSurvivor, soci::use(code));
         for (const auto& row : rows) {
             SurvivorRecord s;
             s.code = row.get<std::string>(0);
@@ -269,12 +353,9 @@ std::optional<SurvivorRecord> Store::survivor(const std::string& code) {
     });
 }
 
-std::optional<SealedPii> Store::survivor_pii(const std::string& code) {
-    return impl_->with_session([&](soci::session& sql) -> std::optional<SealedPii> {
-        soci::rowset<soci::row> rows =
-            (sql.prepare << "SELECT key_id, encode(nonce, 'hex'), encode(ciphertext, 'hex') "
-                            "FROM survivor_pii WHERE survivor = :c",
-             soci::use(code));
+std::optional<SealedPii> Programme::survivor_pii(const std::string& code) {
+    return pool_->impl().with_session([&](soci::session& sql) -> std::optional<SealedPii> {
+        soci::rowset<soci::row> rows = (sql.prepare << kSelectPii, soci::use(code));
         for (const auto& row : rows) {
             return SealedPii{row.get<std::string>(0), bytes_of_bytea(row.get<std::string>(1)),
                              bytes_of_bytea(row.get<std::string>(2))};
@@ -283,19 +364,18 @@ std::optional<SealedPii> Store::survivor_pii(const std::string& code) {
     });
 }
 
-std::vector<std::string> Store::vault_key_ids() {
-    return impl_->with_session([](soci::session& sql) {
+std::vector<std::string> Programme::vault_key_ids() {
+    return pool_->impl().with_session([](soci::session& sql) {
         std::vector<std::string> ids;
-        soci::rowset<std::string> rows =
-            (sql.prepare << "SELECT DISTINCT key_id FROM survivor_pii ORDER BY 1");
+        soci::rowset<std::string> rows = (sql.prepare << kSelectVaultKeyIds);
         for (const auto& id : rows)
             ids.push_back(id);
         return ids;
     });
 }
 
-Rejection Store::create_award(const AwardRecord& record) {
-    return impl_->with_session(
+Rejection Programme::create_award(const AwardRecord& record) {
+    return pool_->impl().with_session(
         [&](soci::session& sql) {
             const auto& a = record.award;
             soci::transaction tx(sql);
@@ -321,21 +401,8 @@ Rejection Store::create_award(const AwardRecord& record) {
             const std::string cur_multiple =
                 t && t->currency_multiple ? ledger::to_decimal_string(*t->currency_multiple) : "";
             int inserted = 0;
-            sql << "WITH i AS (INSERT INTO awards (id, survivor, fund, currency, kind, "
-                   "approved_minor, approved_on, purpose, business_sector, interest_rate, "
-                   "interest_period, interest_method, amortization, installments, "
-                   "repayment_every, repayment_unit, first_due_on, grace_on_principal, "
-                   "grace_on_interest, installment_multiple_minor, currency_multiple_minor, "
-                   "recorded_by) VALUES (:id, :sv, :f, :cur, :k, CAST(:a AS numeric), "
-                   "CAST(:on AS date), :p, :bs, CAST(NULLIF(:r, '') AS numeric), "
-                   "NULLIF(:ip, ''), NULLIF(:im, ''), NULLIF(:am, ''), "
-                   "CAST(NULLIF(:n, '') AS integer), CAST(NULLIF(:ev, '') AS integer), "
-                   "NULLIF(:u, ''), CAST(NULLIF(:fd, '') AS date), "
-                   "CAST(NULLIF(:gp, '') AS integer), CAST(NULLIF(:gi, '') AS integer), "
-                   "CAST(NULLIF(:imu, '') AS numeric), CAST(NULLIF(:cmu, '') AS numeric), :by) "
-                   "ON CONFLICT (id) DO NOTHING RETURNING 1) SELECT count(*) FROM i",
-                soci::use(a.id), soci::use(a.survivor), soci::use(a.fund), soci::use(a.currency),
-                soci::use(kind), soci::use(approved), soci::use(approved_on),
+            sql << kInsertAward, soci::use(a.id), soci::use(a.survivor), soci::use(a.fund),
+                soci::use(a.currency), soci::use(kind), soci::use(approved), soci::use(approved_on),
                 soci::use(record.purpose), soci::use(record.business_sector), soci::use(rate),
                 soci::use(period), soci::use(method), soci::use(amortization),
                 soci::use(installments), soci::use(every), soci::use(unit), soci::use(first_due),
@@ -347,26 +414,25 @@ Rejection Store::create_award(const AwardRecord& record) {
         false);
 }
 
-std::optional<AwardRecord> Store::award(const std::string& id) {
-    return impl_->with_session([&](soci::session& sql) -> std::optional<AwardRecord> {
+std::optional<AwardRecord> Programme::award(const std::string& id) {
+    return pool_->impl().with_session([&](soci::session& sql) -> std::optional<AwardRecord> {
         auto awards = select_awards(sql, {id});
         if (awards.empty())
             return std::nullopt;
         AwardRecord record;
         record.award = std::move(awards.begin()->second);
-        sql << "SELECT purpose, business_sector, recorded_by FROM awards WHERE id = :i",
-            soci::use(id), soci::into(record.purpose), soci::into(record.business_sector),
-            soci::into(record.recorded_by);
+        sql << kSelectAwardNotes, soci::use(id), soci::into(record.purpose),
+            soci::into(record.business_sector), soci::into(record.recorded_by);
         return record;
     });
 }
 
-std::optional<AwardPlace> Store::award_place(const std::string& id) {
-    return impl_->award_places.get(id, [&] {
-        return impl_->with_session([&](soci::session& sql) -> std::optional<AwardPlace> {
+std::optional<AwardPlace> Programme::award_place(const std::string& id) {
+    return pool_->impl().award_places.get(id, [&] {
+        return pool_->impl().with_session([&](soci::session& sql) -> std::optional<AwardPlace> {
             AwardPlace place;
-            sql << "SELECT fund, currency FROM awards WHERE id = :i", soci::use(id),
-                soci::into(place.fund), soci::into(place.currency);
+            sql << kSelectAwardPlace, soci::use(id), soci::into(place.fund),
+                soci::into(place.currency);
             if (!sql.got_data())
                 return std::nullopt;
             return place;
@@ -374,14 +440,14 @@ std::optional<AwardPlace> Store::award_place(const std::string& id) {
     });
 }
 
-ledger::AwardFigures Store::award_figures(const std::string& id,
-                                          const std::optional<ledger::Date>& as_of) {
-    return impl_->with_session(
+ledger::AwardFigures Programme::award_figures(const std::string& id,
+                                              const std::optional<ledger::Date>& as_of) {
+    return pool_->impl().with_session(
         [&](soci::session& sql) { return select_award_figures(sql, {id}, as_of)[id]; });
 }
 
-Rejection Store::record_outcome(OutcomeRecord& o) {
-    return impl_->with_session(
+Rejection Programme::record_outcome(OutcomeRecord& o) {
+    return pool_->impl().with_session(
         [&](soci::session& sql) {
             soci::transaction tx(sql);
             if (auto check = ledger::check_outcome(o.observed_on, enrolled_on(sql, o.survivor));
@@ -394,14 +460,10 @@ Rejection Store::record_outcome(OutcomeRecord& o) {
             const std::string household = ledger::to_decimal_string(o.household_income);
             const std::string savings = ledger::to_decimal_string(o.savings);
             long long id = 0;
-            sql << "INSERT INTO outcomes (survivor, observed_on, business_status, currency, "
-                   "monthly_revenue_minor, monthly_profit_minor, household_income_minor, "
-                   "savings_minor, jobs, recorded_by) VALUES (:s, CAST(:o AS date), :b, :c, "
-                   "CAST(:r AS numeric), CAST(:p AS numeric), CAST(:h AS numeric), "
-                   "CAST(:v AS numeric), :j, :by) RETURNING id",
-                soci::use(o.survivor), soci::use(observed), soci::use(o.business_status),
-                soci::use(o.currency), soci::use(revenue), soci::use(profit), soci::use(household),
-                soci::use(savings), soci::use(o.jobs), soci::use(o.recorded_by), soci::into(id);
+            sql << kInsertOutcome, soci::use(o.survivor), soci::use(observed),
+                soci::use(o.business_status), soci::use(o.currency), soci::use(revenue),
+                soci::use(profit), soci::use(household), soci::use(savings), soci::use(o.jobs),
+                soci::use(o.recorded_by), soci::into(id);
             tx.commit();
             o.id = id;
             return Rejection::none;
@@ -409,36 +471,27 @@ Rejection Store::record_outcome(OutcomeRecord& o) {
         false);
 }
 
-void Store::audit(const AuditEvent& e) {
-    impl_->with_session(
+void Programme::audit(const AuditEvent& e) {
+    pool_->impl().with_session(
         [&](soci::session& sql) {
-            sql << "INSERT INTO audit_log (actor, request_id, action, subject, detail) "
-                   "VALUES (:a, :r, :x, :s, :d)",
-                soci::use(e.actor), soci::use(e.request_id), soci::use(e.action),
+            sql << kInsertAudit, soci::use(e.actor), soci::use(e.request_id), soci::use(e.action),
                 soci::use(e.subject), soci::use(e.detail);
             return 0;
         },
         false);
 }
 
-std::vector<AuditRecord> Store::audit_log(const AuditFilter& filter, std::int64_t after_seq,
-                                          std::size_t limit) {
-    return impl_->with_session([&](soci::session& sql) {
+std::vector<AuditRecord> Programme::audit_log(const AuditFilter& filter, std::int64_t after_seq,
+                                              std::size_t limit) {
+    return pool_->impl().with_session([&](soci::session& sql) {
         const std::string from = optional_date(filter.from);
         const std::string to = optional_date(filter.to);
         const long long after = after_seq;
         const long long max = static_cast<long long>(limit);
         soci::rowset<soci::row> rows =
-            (sql.prepare << "SELECT seq, (extract(epoch FROM at) * 1000000)::bigint, "
-                            "actor, request_id, action, subject, detail, encode(prev_hash, 'hex'), "
-                            "encode(hash, 'hex') FROM audit_log WHERE seq > :after "
-                            "AND (:f = '' OR at >= CAST(NULLIF(:f, '') AS date)) "
-                            "AND (:t = '' OR at < CAST(NULLIF(:t, '') AS date) + 1) "
-                            "AND (:a = '' OR actor = :a) AND (:x = '' OR action = :x) "
-                            "ORDER BY seq LIMIT :lim",
-             soci::use(after), soci::use(from), soci::use(from), soci::use(to), soci::use(to),
-             soci::use(filter.actor), soci::use(filter.actor), soci::use(filter.action),
-             soci::use(filter.action), soci::use(max));
+            (sql.prepare << kSelectAuditLog, soci::use(after), soci::use(from), soci::use(from),
+             soci::use(to), soci::use(to), soci::use(filter.actor), soci::use(filter.actor),
+             soci::use(filter.action), soci::use(filter.action), soci::use(max));
         std::vector<AuditRecord> out;
         for (const auto& row : rows) {
             AuditRecord r;

@@ -1,5 +1,6 @@
 #pragma once
-/// Internal to db/: the store's connection pool, shared by the files that implement Store.
+/// Internal to db/: the connection pool behind db::Pool, which JournalReads, Credentials,
+/// Programme and ReportReads borrow.
 
 #include <soci/connection-pool.h>
 
@@ -9,8 +10,9 @@
 #include <string>
 
 #include "db/errors.hpp"
+#include "db/pool.hpp"
+#include "db/program.hpp"
 #include "db/sql.hpp"
-#include "db/store.hpp"
 
 namespace riziki::db {
 
@@ -44,7 +46,7 @@ class ImmutableCache {
     std::map<std::string, Value, std::less<>> values_;
 };
 
-struct Store::Impl {
+struct Pool::Impl {
     explicit Impl(std::size_t size) : pool(size) {}
     soci::connection_pool pool;
     /// Facts that never change once written (a fund's currency, an award's fund and

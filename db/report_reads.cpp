@@ -16,8 +16,11 @@
 #include <utility>
 
 #include "db/awards_sql.hpp"
+#include "db/common_sql.hpp"
 #include "db/copy_stream.hpp"
-#include "db/store_impl.hpp"
+#include "db/pool_impl.hpp"
+#include "db/programme.hpp"
+#include "db/report_reads.hpp"
 
 namespace riziki::db {
 
@@ -137,6 +140,12 @@ SELECT o.survivor, o.observed_on - DATE '1970-01-01', o.business_status,
 FROM outcomes o
 WHERE o.survivor IN (SELECT survivor FROM awards WHERE fund = :f)
   AND o.observed_on <= CAST(:to AS date))";
+
+constexpr const char* kSelectDonorName = "SELECT name FROM donors WHERE code = :c";
+
+// A report's settings, inside its transaction (tune_for_report says why).
+constexpr const char* kNoJit = "SET LOCAL jit = off";
+constexpr const char* kReportWorkMem = "SET LOCAL work_mem = '64MB'";
 
 /// Runs `query`, whose select list `columns` binds, with `uses` for its parameters, and
 /// calls `row(i)` for each row of each block fetched.
@@ -402,18 +411,18 @@ std::vector<reports::AwardFacts> loan_facts(soci::session& sql, const std::strin
 void tune_for_report(soci::session& sql) {
     // The planner prices these reads high enough to compile them, which costs more than it
     // saves on reads this short.
-    sql << "SET LOCAL jit = off";
+    sql << kNoJit;
     // Sized when a fund's postings were joined to their entries by a hash of the entries
     // (~40 MB for a loan fund at 100,000 survivors; a hash join that spilled to disk took
     // nearly twice as long). Postings now carry what that join fetched; the reads left hash
     // awards and survivors (the awards with their survivors, every loan with its postings
     // for the portfolio), which at that size also outgrow the default 4 MB.
-    sql << "SET LOCAL work_mem = '64MB'";
+    sql << kReportWorkMem;
 }
 
 /// Starts the read-only snapshot a report reads in.
 void begin_report(soci::session& sql) {
-    sql << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+    sql << kReadOnlySnapshot;
     tune_for_report(sql);
 }
 
@@ -449,12 +458,12 @@ class ReadBeside {
             return;
         Lease lease(pool, pos);
         std::string snapshot;
-        sql << "SELECT pg_export_snapshot()", soci::into(snapshot);
+        sql << kExportSnapshot, soci::into(snapshot);
         beside_ = std::async(std::launch::async, [lease = std::move(lease), snapshot, this] {
             soci::session& side = lease.session();
             soci::transaction tx(side);
-            side << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
-            side << "SET TRANSACTION SNAPSHOT '" + snapshot + "'";
+            side << kReadOnlySnapshot;
+            side << kJoinSnapshot + sql_literal(snapshot);
             tune_for_report(side);
             Result result = read_(side);
             tx.commit();
@@ -489,13 +498,12 @@ class ReadBeside {
 
 }  // namespace
 
-std::optional<reports::DonorReportInput> Store::donor_report_input(const std::string& fund_code,
-                                                                   const ledger::Date& from,
-                                                                   const ledger::Date& to) {
-    const auto fund_record = fund(fund_code);
+std::optional<reports::DonorReportInput> ReportReads::donor_report_input(
+    const std::string& fund_code, const ledger::Date& from, const ledger::Date& to) {
+    const auto fund_record = Programme(*pool_).fund(fund_code);
     if (!fund_record)
         return std::nullopt;
-    return impl_->with_session([&](soci::session& sql) {
+    return pool_->impl().with_session([&](soci::session& sql) {
         soci::transaction tx(sql);
         begin_report(sql);
         reports::DonorReportInput in;
@@ -511,7 +519,7 @@ std::optional<reports::DonorReportInput> Store::donor_report_input(const std::st
             std::vector<reports::AwardFacts> awards;
             std::vector<reports::OutcomeFacts> outcomes;
         };
-        ReadBeside<AwardsAndOutcomes> beside(impl_->pool, sql, [&](soci::session& s) {
+        ReadBeside<AwardsAndOutcomes> beside(pool_->impl().pool, sql, [&](soci::session& s) {
             return AwardsAndOutcomes{awards_with_survivors(s, fund_code, until),
                                      outcomes(s, fund_code, until)};
         });
@@ -527,8 +535,8 @@ std::optional<reports::DonorReportInput> Store::donor_report_input(const std::st
     });
 }
 
-reports::PortfolioInput Store::portfolio_input(const ledger::Date& as_of) {
-    return impl_->with_session([&](soci::session& sql) {
+reports::PortfolioInput ReportReads::portfolio_input(const ledger::Date& as_of) {
+    return pool_->impl().with_session([&](soci::session& sql) {
         soci::transaction tx(sql);
         begin_report(sql);
         reports::PortfolioInput in{as_of, loan_facts(sql, ledger::format_date(as_of))};
@@ -537,9 +545,9 @@ reports::PortfolioInput Store::portfolio_input(const ledger::Date& as_of) {
     });
 }
 
-std::vector<reports::FundDaySum> Store::fund_day_sums(const std::string& fund,
-                                                      const ledger::Date& to) {
-    return impl_->with_session([&](soci::session& sql) {
+std::vector<reports::FundDaySum> ReportReads::fund_day_sums(const std::string& fund,
+                                                            const ledger::Date& to) {
+    return pool_->impl().with_session([&](soci::session& sql) {
         soci::transaction tx(sql);
         begin_report(sql);
         PostingNames names;
@@ -549,10 +557,10 @@ std::vector<reports::FundDaySum> Store::fund_day_sums(const std::string& fund,
     });
 }
 
-std::string Store::donor_name(const std::string& code) {
-    return impl_->with_session([&](soci::session& sql) {
+std::string ReportReads::donor_name(const std::string& code) {
+    return pool_->impl().with_session([&](soci::session& sql) {
         std::string name;
-        sql << "SELECT name FROM donors WHERE code = :c", soci::use(code), soci::into(name);
+        sql << kSelectDonorName, soci::use(code), soci::into(name);
         return sql.got_data() ? name : std::string();
     });
 }

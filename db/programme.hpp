@@ -1,0 +1,60 @@
+#pragma once
+/// Programme records that move no money (db/program.hpp: donors, funds, cohorts, survivors
+/// with their sealed PII, awards, outcomes) and the audit log, on a borrowed db::Pool.
+/// Each create answers none, or the rule the database found broken (already_exists,
+/// donor_not_found, ...).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/pool.hpp"
+#include "db/program.hpp"
+
+namespace riziki::db {
+
+class Programme {
+  public:
+    explicit Programme(Pool& pool) : pool_(&pool) {}
+
+    [[nodiscard]] ledger::Rejection create_donor(const DonorRecord& donor);
+    /// A fund (a donor agreement in one currency): donor_not_found, already_exists.
+    [[nodiscard]] ledger::Rejection create_fund(const FundRecord& fund);
+    std::optional<FundRecord> fund(const std::string& code);
+    /// The fund's figures from its postings, effective on or before `as_of` when given.
+    ledger::FundFigures fund_figures(const std::string& code,
+                                     const std::optional<ledger::Date>& as_of);
+    [[nodiscard]] ledger::Rejection create_cohort(const CohortRecord& cohort);
+    /// Enrols a survivor with their sealed PII and blind indexes, in one transaction:
+    /// cohort_not_found, survivor_already_enrolled (a blind index matched), already_exists
+    /// (the code was taken: pick another).
+    [[nodiscard]] ledger::Rejection enrol_survivor(const SurvivorRecord& survivor,
+                                                   const SealedPii& pii,
+                                                   const std::vector<BlindIndex>& indexes);
+    std::optional<SurvivorRecord> survivor(const std::string& code);
+    std::optional<SealedPii> survivor_pii(const std::string& code);
+    /// The ids of the keys the vault's rows are sealed under.
+    std::vector<std::string> vault_key_ids();
+    /// survivor_not_found, unknown_fund, currency_mismatch, before_enrolment, already_exists.
+    [[nodiscard]] ledger::Rejection create_award(const AwardRecord& award);
+    std::optional<AwardRecord> award(const std::string& id);
+    /// The award's fund and currency (fixed once it is approved; cached in the pool after
+    /// the first read), or nullopt when there is no such award.
+    std::optional<AwardPlace> award_place(const std::string& id);
+    ledger::AwardFigures award_figures(const std::string& id,
+                                       const std::optional<ledger::Date>& as_of);
+    /// survivor_not_found, before_enrolment; sets the record's id.
+    [[nodiscard]] ledger::Rejection record_outcome(OutcomeRecord& outcome);
+
+    /// Appends to the audit log (hash-chained by the database).
+    void audit(const AuditEvent& event);
+    /// Audit lines matching `filter` with seq > after_seq, ascending, at most `limit`.
+    std::vector<AuditRecord> audit_log(const AuditFilter& filter, std::int64_t after_seq,
+                                       std::size_t limit);
+
+  private:
+    Pool* pool_;
+};
+
+}  // namespace riziki::db
