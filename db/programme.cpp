@@ -184,8 +184,8 @@ std::optional<ledger::Date> enrolled_on(soci::session& sql, const std::string& s
 }
 
 /// What the survivor and fund a new award names say about it (ledger::check_award).
-ledger::AwardFacts award_facts(soci::session& sql, const ledger::Award& award) {
-    ledger::AwardFacts facts;
+ledger::AwardRecords award_records(soci::session& sql, const ledger::Award& award) {
+    ledger::AwardRecords facts;
     facts.enrolled_on = enrolled_on(sql, award.survivor);
     std::string currency;
     sql << kSelectFundCurrency, soci::use(award.fund), soci::into(currency);
@@ -379,7 +379,7 @@ Rejection Programme::create_award(const AwardRecord& record) {
         [&](soci::session& sql) {
             const auto& a = record.award;
             soci::transaction tx(sql);
-            if (auto check = ledger::check_award(a, award_facts(sql, a)); !check.ok())
+            if (auto check = ledger::check_award(a, award_records(sql, a)); !check.ok())
                 return check.reason;
             const auto& t = a.terms;
             const std::string approved = ledger::to_decimal_string(a.approved);

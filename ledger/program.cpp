@@ -4,7 +4,7 @@ namespace riziki::ledger {
 
 namespace {
 
-Rejection award_rule(const Award& award, const AwardFacts& facts) {
+Rejection award_rule(const Award& award, const AwardRecords& facts) {
     if (!facts.enrolled_on)
         return Rejection::survivor_not_found;
     if (!facts.fund_currency)
@@ -26,7 +26,7 @@ Rejection outcome_rule(const Date& observed_on, const std::optional<Date>& enrol
 
 }  // namespace
 
-RecordCheck check_award(const Award& award, const AwardFacts& facts) {
+RecordCheck check_award(const Award& award, const AwardRecords& facts) {
     const auto reason = award_rule(award, facts);
     return {reason, award_field(reason)};
 }

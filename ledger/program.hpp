@@ -29,7 +29,7 @@ struct RecordCheck {
 };
 
 /// What the records a new award names say about it.
-struct AwardFacts {
+struct AwardRecords {
     std::optional<Date> enrolled_on;           ///< the survivor's enrolment; nullopt: no survivor
     std::optional<std::string> fund_currency;  ///< nullopt: no such fund
 };
@@ -39,7 +39,7 @@ struct AwardFacts {
 ///  2. the fund exists (unknown_fund, "fund");
 ///  3. the award is in the fund's currency (currency_mismatch, "fund");
 ///  4. it is not approved before the survivor enrolled (before_enrolment, "approved_on").
-RecordCheck check_award(const Award& award, const AwardFacts& facts);
+RecordCheck check_award(const Award& award, const AwardRecords& facts);
 
 /// The field check_award names with `reason` (the store hands back only the reason).
 std::string_view award_field(Rejection reason);

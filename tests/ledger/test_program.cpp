@@ -26,7 +26,7 @@ Award grant() {
 }
 
 /// A survivor enrolled on 10 January 2026, and a KES fund.
-AwardFacts facts() {
+AwardRecords facts() {
     return {on("2026-01-10"), "KES"};
 }
 
@@ -74,7 +74,7 @@ BOOST_AUTO_TEST_CASE(before_enrolment) {
 BOOST_AUTO_TEST_CASE(checks_run_in_the_documented_order) {
     auto a = grant();
     a.approved_on = on("2026-01-01");  // before enrolment: the last rule
-    AwardFacts f{std::nullopt, std::nullopt};
+    AwardRecords f{std::nullopt, std::nullopt};
     check(check_award(a, f), Rejection::survivor_not_found, "survivor");
     f.enrolled_on = on("2026-01-10");
     check(check_award(a, f), Rejection::unknown_fund, "fund");
