@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "api/export_journal.hpp"
+#include "reports/csv.hpp"
 #include "tests/db/fixture.hpp"
 #include "tests/db/random_entries.hpp"
 #include "tests/support/shell.hpp"
@@ -155,6 +156,30 @@ BOOST_FIXTURE_TEST_CASE(csv_has_one_row_per_posting, ExportFixture) {
         "seq,effective_on,event,memo,account,fund,currency,amount,survivor,award,hash\r\n"));
     BOOST_TEST(text.find(",1010,F-UGX,UGX,1500000,SV-0007,AW-0003,") != std::string::npos);
     BOOST_TEST(text.find(",1010,F-BHD,BHD,0.001,,,") != std::string::npos);
+}
+
+// CSV formula injection: a cell a spreadsheet would run as a formula gets a leading
+// apostrophe (and quotes); plain numbers, negative ones included, stay numbers.
+BOOST_AUTO_TEST_CASE(csv_cells_that_would_run_as_formulas_are_neutralised) {
+    const std::pair<const char*, const char*> cases[] = {
+        {"=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\""},
+        {"+1+cmd|' /C calc'!A0", "\"'+1+cmd|' /C calc'!A0\""},
+        {"-2+3", "\"'-2+3\""},
+        {"@SUM(A1:A9)", "\"'@SUM(A1:A9)\""},
+        {"\tleading tab", "\"'\tleading tab\""},
+        {"\r=1", "\"'\r=1\""},
+        {"-", "\"'-\""},
+        {"-7000.00", "-7000.00"},
+        {"+254700000001", "+254700000001"},
+        {"12", "12"},
+        {"a=b", "a=b"},
+        {"", ""},
+        {"plain, with comma", "\"plain, with comma\""},
+    };
+    for (const auto& [in, out] : cases)
+        BOOST_TEST_CONTEXT("field " << in) {
+            BOOST_TEST(reports::csv_field(in) == out);
+        }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
