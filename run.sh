@@ -42,21 +42,26 @@ install_missing() {
         "${missing[@]}" >/dev/null
 }
 
+# build [TARGET...]: configure, then build the targets named (everything when none is).
+# The demo and serve commands build only the server, so a new user does not wait for the
+# test programs; the test command builds the rest.
 build() {
     local werror=OFF
     [ -n "${CI:-}" ] && werror=ON
     cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRIZIKI_WERROR="$werror" \
         >/dev/null
-    cmake --build build --parallel "$(nproc)"
+    local targets=()
+    [ $# -gt 0 ] && targets=(--target "$@")
+    cmake --build build --parallel "$(nproc)" "${targets[@]}"
 }
 
 command="${1:-}"
 [ $# -gt 0 ] && shift
 case "$command" in
-    demo)  install_missing; build; exec ./build/riziki demo "$@" ;;
-    serve) install_missing; build; exec ./build/riziki serve "$@" ;;
+    demo)  install_missing; build riziki; exec ./build/riziki demo "$@" ;;
+    serve) install_missing; build riziki; exec ./build/riziki serve "$@" ;;
     test)  install_missing; build; cd build && exec ctest --output-on-failure --timeout 900 "$@" ;;
-    bench) install_missing; build; cmake --build build --target bench_journal bench_api
+    bench) install_missing; build bench_journal bench_api
            ./build/tests/bench/bench_journal "$@"; exec ./build/tests/bench/bench_api ;;
     build) install_missing; build ;;
     *) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
