@@ -38,7 +38,7 @@ $$;
 
 CREATE FUNCTION public.riziki_audit_chained() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'public'
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     SET enable_seqscan TO 'off'
     AS $$
 DECLARE
@@ -78,7 +78,7 @@ END $$;
 
 CREATE FUNCTION public.riziki_audit_link() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'public'
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 DECLARE
     head record;
@@ -119,7 +119,7 @@ END $$;
 
 CREATE FUNCTION public.riziki_bump_catalog() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'public'
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 BEGIN
     UPDATE catalog_version SET version = version + 1;
@@ -128,7 +128,7 @@ END $$;
 
 CREATE FUNCTION public.riziki_entries_balanced() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'public'
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     SET enable_seqscan TO 'off'
     AS $$
 DECLARE
@@ -160,7 +160,7 @@ END $$;
 
 CREATE FUNCTION public.riziki_entries_link() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'public'
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     SET enable_seqscan TO 'off'
     AS $$
 DECLARE
@@ -191,7 +191,7 @@ END $$;
 
 CREATE FUNCTION public.riziki_idempotency_after() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'public'
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     SET enable_seqscan TO 'off'
     AS $$
 DECLARE
@@ -210,7 +210,7 @@ END $$;
 
 CREATE FUNCTION public.riziki_lock_audit_head(OUT seq bigint, OUT hash_hex text) RETURNS record
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'public'
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 BEGIN
     SELECT h.seq, encode(h.hash, 'hex') INTO seq, hash_hex FROM audit_head h FOR UPDATE;
@@ -218,7 +218,7 @@ END $$;
 
 CREATE FUNCTION public.riziki_lock_head(OUT seq bigint, OUT hash_hex text, OUT catalog bigint) RETURNS record
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'public'
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 BEGIN
     SELECT h.seq, encode(h.hash, 'hex'), c.version INTO seq, hash_hex, catalog
@@ -227,7 +227,7 @@ END $$;
 
 CREATE FUNCTION public.riziki_outcome_dated() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'public'
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 BEGIN
     IF EXISTS (SELECT 1 FROM survivors s WHERE s.code = NEW.survivor
@@ -239,7 +239,7 @@ END $$;
 
 CREATE FUNCTION public.riziki_period_close() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'public'
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 BEGIN
     SELECT seq INTO NEW.closed_after_seq FROM journal_head FOR UPDATE;
@@ -248,7 +248,7 @@ END $$;
 
 CREATE FUNCTION public.riziki_postings_after() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'public'
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     SET enable_seqscan TO 'off'
     AS $$
 DECLARE
@@ -372,7 +372,7 @@ END $$;
 
 CREATE FUNCTION public.riziki_references_after() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'public'
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     SET enable_seqscan TO 'off'
     AS $$
 DECLARE
