@@ -44,11 +44,14 @@ CREATE FUNCTION public.riziki_audit_chained() RETURNS trigger
 DECLARE
     head record;
     bad_seq bigint;
+    bad_reason text;
     last record;
 BEGIN
     SELECT seq, hash INTO head FROM audit_head FOR UPDATE;
-    SELECT i.seq INTO bad_seq
-    FROM (SELECT n.seq, n.prev_hash, n.hash,
+    SELECT i.seq, CASE WHEN i.at < now() OR i.at > clock_timestamp()
+                       THEN 'audit_time_not_now' ELSE 'audit_chain_broken' END
+    INTO bad_seq, bad_reason
+    FROM (SELECT n.seq, n.at, n.prev_hash, n.hash,
                  sha256(n.prev_hash || riziki_audit_bytes(
                      ROW(n.seq, n.at, n.actor, n.request_id, n.action, n.subject, n.detail,
                          n.prev_hash, n.hash)::audit_log)) AS expected,
@@ -62,10 +65,12 @@ BEGIN
               WHEN i.seq = 1 THEN decode(repeat('00', 32), 'hex')
               ELSE earlier.hash END
        OR i.hash <> i.expected
+       OR i.at < now() OR i.at > clock_timestamp()
     ORDER BY i.seq LIMIT 1;
     IF bad_seq IS NOT NULL THEN
-        RAISE EXCEPTION 'riziki:audit_chain_broken audit line % does not follow the chain',
-            bad_seq;
+        RAISE EXCEPTION 'riziki:% audit line % %', bad_reason, bad_seq,
+            CASE bad_reason WHEN 'audit_chain_broken' THEN 'does not follow the chain'
+                 ELSE 'is not dated within the transaction that inserts it' END;
     END IF;
     -- A line can only follow an existing one (its seq is a key), so the last line here is
     -- the end of the chain.

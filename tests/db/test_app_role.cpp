@@ -1,5 +1,5 @@
 // What the application role (riziki_app, what the service connects as) cannot do to the
-// code the schema owner runs (migration 0014).
+// code the schema owner runs, or to the audit log's dates (migration 0014).
 
 #include <boost/test/unit_test.hpp>
 
@@ -15,6 +15,16 @@ namespace {
 
 bool contains(const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
+}
+
+/// An audit line the app role inserts itself, chained right onto the head (the next seq, the
+/// head's hash, the hash of its own fields), dated `at` (an SQL expression).
+std::string chained_line(const std::string& at) {
+    const std::string fields = "'intruder', '', 'a', '', ''";
+    return "INSERT INTO audit_log (seq, at, actor, request_id, action, subject, detail, "
+           "prev_hash, hash) SELECT h.seq + 1, t.at, " +
+           fields + ", h.hash, sha256(h.hash || riziki_audit_bytes(ROW(h.seq + 1, t.at, " + fields +
+           ", h.hash, h.hash)::audit_log)) FROM audit_head h, (SELECT " + at + " AS at) t";
 }
 
 }  // namespace
@@ -90,6 +100,63 @@ BOOST_AUTO_TEST_CASE(the_app_role_cannot_create_in_schema_public) {
             }
         }
     }
+}
+
+// Regression: the app role (the writer chains its own lines) could date an audit line any
+// time it liked. Now a line is dated within the transaction that inserts it, or refused; a
+// line the database chains gets the database's time whatever it was given.
+BOOST_AUTO_TEST_CASE(the_app_role_cannot_choose_an_audit_lines_seq_or_time) {
+    LedgerFixture f;
+    auto app = f.app();
+    for (const char* at : {"now() - interval '1 day'", "now() + interval '1 hour'",
+                           "timestamptz '2026-01-01 00:00:00+00'"}) {
+        BOOST_TEST_CONTEXT(at) {
+            const auto error = try_sql(*app, {chained_line(at)});
+            BOOST_TEST(contains(error, "riziki:audit_time_not_now"), error);
+        }
+    }
+    // The next seq only (a gap or a repeat breaks the chain).
+    const auto skipped = try_sql(
+        *app, {"INSERT INTO audit_log (seq, at, actor, request_id, action, subject, detail, "
+               "prev_hash, hash) SELECT h.seq + 2, now(), 'x', '', 'a', '', '', h.hash, h.hash "
+               "FROM audit_head h"});
+    BOOST_TEST(contains(skipped, "riziki:audit_chain_broken"), skipped);
+    BOOST_TEST(f.programme.audit_log({}, 0, 10).empty());
+    // Dated now, chained right: accepted.
+    BOOST_TEST_REQUIRE(try_sql(*app, {chained_line("now()")}) == "");
+    // Left for the database to chain, a line's seq and time are the database's.
+    BOOST_TEST_REQUIRE(
+        try_sql(*app, {"INSERT INTO audit_log (actor, request_id, action, subject, detail, at) "
+                       "VALUES ('intruder', '', 'a', '', '', timestamptz '2000-01-01 00:00Z')"}) ==
+        "");
+    const auto lines = f.programme.audit_log({}, 0, 10);
+    BOOST_TEST_REQUIRE(lines.size() == 2u);
+    BOOST_TEST(lines[1].seq == 2);
+    BOOST_TEST(lines[1].at_us >= lines[0].at_us);
+    BOOST_TEST(db::verify_journal(f.database.app_conninfo).ok);
+}
+
+// The writer dates its lines with the server's clock, so its batches pass the check.
+BOOST_AUTO_TEST_CASE(the_writers_audit_lines_are_dated_by_the_server) {
+    LedgerFixture f;
+    auto app = f.app();
+    long long before_us = 0;
+    *app << "SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000 AS bigint)",
+        soci::into(before_us);
+    db::WriterOptions options;
+    options.render_response = [](const ledger::Entry&, const ledger::Allocation&) {
+        return db::StoredResponse{201, "{}"};
+    };
+    f.writer = std::make_unique<db::JournalWriter>(f.database.app_conninfo, options);
+    const auto written =
+        f.writer->write({receipt("F-KES", "KES", 100), db::IdempotencyClaim{"token:1", "key-1", {}},
+                         std::nullopt, "request-1"});
+    BOOST_TEST_REQUIRE(written.kind == db::WriteOutcome::Kind::committed);
+    const auto lines = f.programme.audit_log({}, 0, 10);
+    BOOST_TEST_REQUIRE(lines.size() == 1u);
+    BOOST_TEST(lines[0].event.request_id == "request-1");
+    BOOST_TEST(lines[0].at_us >= before_us);
+    BOOST_TEST(db::verify_journal(f.database.app_conninfo).ok);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
