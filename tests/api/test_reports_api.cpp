@@ -451,3 +451,36 @@ BOOST_AUTO_TEST_CASE(a_read_held_past_its_statement_timeout_answers_503_query_ti
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(names_with_control_characters, *utf::fixture<SharedServer>())
+
+BOOST_AUTO_TEST_CASE(a_fund_named_with_control_characters_still_makes_a_valid_iati_file) {
+    auto client = server().client();
+    const auto finance = server().auth("finance");
+    // JSON carries the controls as \u escapes; the API stores them as they are.
+    const std::string nasty = R"(Mfuko \u0001 \u001b <script>alert(1)</script> & \" ' ]]>)";
+    BOOST_TEST_REQUIRE(
+        client.post("/v1/donors", R"({"code":"D-CTRL","name":")" + nasty + R"("})", finance)
+            .status == 201);
+    const auto created = client.post(
+        "/v1/funds",
+        R"({"code":"F-CTRL","donor":"D-CTRL","currency":"KES","name":")" + nasty + R"("})",
+        finance);
+    BOOST_TEST_REQUIRE(created.status == 201, created.body);
+    const auto iati = client.get("/v1/reports/iati?fund=F-CTRL", finance);
+    BOOST_TEST_REQUIRE(iati.status == 200, iati.body);
+    const auto path = write_temp(iati.body, ".xml");
+    const auto lint = run("xmllint --noout --schema " + std::string(RIZIKI_IATI_DIR) +
+                          "/iati-activities-schema.xsd " + path);
+    BOOST_TEST(lint.status == 0, lint.output);
+    std::filesystem::remove(path);
+    BOOST_TEST(iati.body.find("Mfuko \xEF\xBF\xBD \xEF\xBF\xBD &lt;script&gt;") !=
+               std::string::npos);
+    const auto html = client.get("/v1/reports/donor?fund=F-CTRL&format=html", finance);
+    BOOST_TEST_REQUIRE(html.status == 200);
+    BOOST_TEST(html.body.find('\x01') == std::string::npos);
+    BOOST_TEST(html.body.find('\x1b') == std::string::npos);
+    BOOST_TEST(html.body.find("<script") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
