@@ -32,6 +32,7 @@
 #include "db/programme.hpp"
 #include "db/report_reads.hpp"
 #include "db/verify.hpp"
+#include "ledger/date_bounds.hpp"
 #include "reports/donor_report.hpp"
 
 namespace riziki::api {
@@ -135,8 +136,9 @@ int serve(const Options& options, bool demo) {
     server_options.address = host;
     server_options.port = port;
     server_options.io_threads = std::max(2u, std::thread::hardware_concurrency());
+    const ApiOptions api_options{config.today, {config.query_timeout}};
     HttpServer server(
-        server_options, make_api(pool, writer, database.app_conninfo(), vault),
+        server_options, make_api(pool, writer, database.app_conninfo(), vault, api_options),
         [](http::status status, const std::string& code, const std::string& detail,
            const RequestContext& context) { return problem(status, code, detail, context); });
     server.start();
@@ -202,12 +204,18 @@ int token_command(const Options& options) {
     return 0;
 }
 
-/// riziki export --format hledger|ledger|beancount|csv [--from D] [--to D] [--output FILE]
-int export_command(const Options& options) {
-    const auto format =
-        reports::parse_export_format(options.has("format") ? options.value("format") : "");
-    if (!format)
-        throw UsageError("--format must be hledger, ledger, beancount or csv");
+/// Refuses dates that break a rule of ledger/date_bounds.hpp, as the API does.
+void check_dates(const ledger::DateProblem& problem) {
+    if (!problem.ok()) {
+        throw UsageError("--" + std::string(problem.field) + ": " +
+                         std::string(ledger::message(problem.rule)) + " (" +
+                         std::string(ledger::to_string(problem.rule)) + ")");
+    }
+}
+
+/// The --from and --to given, each parsed.
+std::pair<std::optional<ledger::Date>, std::optional<ledger::Date>> period_options(
+    const Options& options) {
     std::optional<ledger::Date> from, to;
     for (auto [name, date] : {std::pair{"from", &from}, std::pair{"to", &to}}) {
         if (!options.has(name))
@@ -216,7 +224,18 @@ int export_command(const Options& options) {
         if (!*date)
             throw UsageError(std::string("--") + name + " must be YYYY-MM-DD");
     }
+    return {from, to};
+}
+
+/// riziki export --format hledger|ledger|beancount|csv [--from D] [--to D] [--output FILE]
+int export_command(const Options& options) {
+    const auto format =
+        reports::parse_export_format(options.has("format") ? options.value("format") : "");
+    if (!format)
+        throw UsageError("--format must be hledger, ledger, beancount or csv");
+    const auto [from, to] = period_options(options);
     const Config config = load_config(options);
+    check_dates(ledger::check_period(from, to, config.today.value_or(today_utc())));
     db::Database database(database_config(config));
     db::Pool pool(database.app_conninfo(), 1);
     db::JournalReads journal(pool);
@@ -244,22 +263,25 @@ int report_command(const Options& options) {
         throw UsageError("report donor needs --fund");
     if (!options.has("output") || options.value("output").empty())
         throw UsageError("report donor needs -o FILE");
-    const auto today = today_utc();
-    ledger::Date from(today.year(), std::chrono::January, std::chrono::day(1)), to = today;
-    for (auto [name, date] : {std::pair{"from", &from}, std::pair{"to", &to}}) {
-        if (!options.has(name))
-            continue;
-        const auto parsed = ledger::parse_date(options.value(name));
-        if (!parsed)
-            throw UsageError(std::string("--") + name + " must be YYYY-MM-DD");
-        *date = *parsed;
-    }
-    if (to < from)
-        throw UsageError("--to is before --from");
+    const auto [from_option, to_option] = period_options(options);
     const auto& fund = options.value("fund");
     const Config config = load_config(options);
+    const auto today = config.today.value_or(today_utc());
+    const ledger::Date from =
+        from_option.value_or(ledger::Date(today.year(), std::chrono::January, std::chrono::day(1)));
+    const ledger::Date to = to_option.value_or(today);
+    check_dates(ledger::check_period(from, to, today));
     db::Database database(database_config(config));
     db::Pool pool(database.app_conninfo(), 1);
+    const auto record = db::Programme(pool).fund(fund);
+    if (!record) {
+        std::cerr << "riziki: fund " << fund << " does not exist\n";
+        return 2;
+    }
+    std::optional<ledger::FundLife> life;
+    if (record->starts_on && record->ends_on)
+        life = ledger::FundLife{*record->starts_on, *record->ends_on};
+    check_dates(ledger::check_report_period(from, to, today, life));
     const auto input = db::ReportReads(pool).donor_report_input(fund, from, to);
     if (!input) {
         std::cerr << "riziki: fund " << fund << " does not exist\n";

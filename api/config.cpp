@@ -1,5 +1,6 @@
 #include "api/config.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -12,6 +13,25 @@ std::string env_or(const char* name, const std::string& fallback) {
     return value != nullptr && *value != '\0' ? std::string(value) : fallback;
 }
 
+/// RIZIKI_QUERY_TIMEOUT_MS and RIZIKI_TODAY, when set.
+void read_limits_and_today(Config& config) {
+    const std::string timeout = env_or("RIZIKI_QUERY_TIMEOUT_MS", "");
+    if (!timeout.empty()) {
+        const bool digits =
+            timeout.size() <= 9 && std::all_of(timeout.begin(), timeout.end(),
+                                               [](char c) { return c >= '0' && c <= '9'; });
+        if (!digits)
+            throw std::invalid_argument("RIZIKI_QUERY_TIMEOUT_MS must be a whole number of ms");
+        config.query_timeout = std::chrono::milliseconds(std::stol(timeout));
+    }
+    const std::string today = env_or("RIZIKI_TODAY", "");
+    if (!today.empty()) {
+        config.today = ledger::parse_date(today);
+        if (!config.today)
+            throw std::invalid_argument("RIZIKI_TODAY must be a date YYYY-MM-DD");
+    }
+}
+
 }  // namespace
 
 Config config_from_environment() {
@@ -21,6 +41,7 @@ Config config_from_environment() {
     config.listen = env_or("RIZIKI_LISTEN", config.listen);
     config.log_level = env_or("RIZIKI_LOG_LEVEL", config.log_level);
     config.pii_key_file = env_or("RIZIKI_PII_KEY_FILE", (config.home / "pii.key").string());
+    read_limits_and_today(config);
     return config;
 }
 

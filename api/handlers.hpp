@@ -3,9 +3,11 @@
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 
 #include "api/router.hpp"
+#include "db/read_limits.hpp"
 #include "ledger/date.hpp"
 
 namespace riziki::db {
@@ -28,6 +30,15 @@ struct Services {
     std::size_t pool_size = 0;
     std::string conninfo;  ///< for verify's own read-only snapshot
     const PiiVault* vault = nullptr;
+    /// The day the server takes for today when fixed (RIZIKI_TODAY, for tests); else the
+    /// clock's. Read it through today().
+    std::optional<ledger::Date> fixed_today;
+    /// How long one statement of verify may run (the reports' and journal reads' own
+    /// limits are given to them when they are made).
+    db::ReadLimits read_limits;
+
+    /// The day periods are checked against (ledger/date_bounds.hpp).
+    ledger::Date today() const;
 };
 
 /// /healthz, /metrics, /v1/me.
@@ -47,6 +58,10 @@ inline RouteHandler bind_handler(const Services& s, Response (*handler)(const Se
 /// Today's date, UTC (the API's clock; the core takes dates as arguments).
 inline ledger::Date today_utc() {
     return ledger::Date(std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()));
+}
+
+inline ledger::Date Services::today() const {
+    return fixed_today.value_or(today_utc());
 }
 
 /// Appends to the audit log as the caller, under the request's id. Never pass PII.

@@ -7,6 +7,7 @@
 #include "api/body.hpp"
 #include "api/export_journal.hpp"
 #include "api/handlers.hpp"
+#include "api/period_query.hpp"
 #include "api/problem.hpp"
 #include "api/respond.hpp"
 #include "db/journal_reads.hpp"
@@ -23,6 +24,10 @@ Response trial_balance(const Services& s, Call& call) {
     const auto format = query.choice("format", {"json", "csv"});
     if (auto bad = query.problem_if_any())
         return *bad;
+    if (as_of) {
+        if (auto bad = period_problem(ledger::check_day(*as_of, s.today(), "as_of"), call.context))
+            return *bad;
+    }
 
     audit(s, call, "report.trial_balance", fund, "format=" + format);
     std::map<std::string, ledger::Account> chart;
@@ -74,7 +79,8 @@ Response trial_balance(const Services& s, Call& call) {
 
 Response audit_verify(const Services& s, Call& call) {
     audit(s, call, "audit.verify", "");
-    return json_response(http::status::ok, verify_json(db::verify_journal(s.conninfo)));
+    return json_response(http::status::ok,
+                         verify_json(db::verify_journal(s.conninfo, s.read_limits)));
 }
 
 Response audit_export(const Services& s, Call& call) {
@@ -83,6 +89,8 @@ Response audit_export(const Services& s, Call& call) {
     const auto to = query.date("to");
     const auto format_text = query.choice("format", {"hledger", "beancount", "csv", "ledger"});
     if (auto bad = query.problem_if_any())
+        return *bad;
+    if (auto bad = period_problem(ledger::check_period(from, to, s.today()), call.context))
         return *bad;
     const auto format = *reports::parse_export_format(format_text);
     audit(s, call, "report.export", "", "format=" + format_text);

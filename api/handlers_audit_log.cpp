@@ -1,6 +1,7 @@
 // The audit log (SPEC §8): appended to by every handler that reads PII or makes a record,
 // and read by GET /v1/audit/log.
 
+#include "api/period_query.hpp"
 #include "api/records.hpp"
 #include "api/roles.hpp"
 #include "db/programme.hpp"
@@ -29,6 +30,10 @@ Response list_audit_log(const Services& s, Call& call) {
     const auto after = query.after();
     if (auto bad = query.problem_if_any())
         return *bad;
+    if (auto bad =
+            period_problem(ledger::check_period(filter.from, filter.to, s.today()), call.context)) {
+        return *bad;
+    }
     const auto records = s.programme->audit_log(filter, after, limit);
     nlohmann::json items = nlohmann::json::array();
     for (const auto& r : records)

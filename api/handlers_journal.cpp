@@ -6,6 +6,7 @@
 
 #include "api/body.hpp"
 #include "api/handlers.hpp"
+#include "api/period_query.hpp"
 #include "api/problem.hpp"
 #include "api/records.hpp"
 #include "api/respond.hpp"
@@ -127,6 +128,9 @@ Response list_entries(const Services& s, Call& call) {
     const auto limit = query.limit();
     const auto after = query.after();
     if (auto bad = query.problem_if_any())
+        return *bad;
+    const auto dates = ledger::check_period(filter.from, filter.to, s.today());
+    if (auto bad = period_problem(dates, call.context))
         return *bad;
     const auto entries = s.journal->find_entries(filter, after, limit);
     nlohmann::json items = nlohmann::json::array();

@@ -5,6 +5,7 @@
 
 #include "api/body.hpp"
 #include "api/handlers.hpp"
+#include "api/period_query.hpp"
 #include "api/problem.hpp"
 #include "api/roles.hpp"
 #include "db/programme.hpp"
@@ -25,35 +26,46 @@ Response document(std::string body, const char* content_type, const std::string&
     return response;
 }
 
-/// fund, from, to: the fund must be one the caller may see; from..to defaults to the
-/// calendar year to date.
+/// fund, from, to: the fund must exist and be one the caller may see; from..to defaults to
+/// the calendar year to date and keeps the rules of a report's period
+/// (ledger::check_report_period), checked before anything is read for it.
 struct ReportScope {
-    std::string fund;
+    db::FundRecord fund;
     ledger::Date from;
     ledger::Date to;
 };
 
-std::variant<ReportScope, Response> read_scope(const Call& call, QueryReader& query) {
-    const auto fund = query.code("fund");
+std::variant<ReportScope, Response> read_scope(const Services& s, const Call& call,
+                                               QueryReader& query) {
+    const auto code = query.code("fund");
     const auto from = query.date("from");
     const auto to = query.date("to");
     if (auto bad = query.problem_if_any())
         return *bad;
-    if (fund.empty()) {
+    if (code.empty()) {
         return problem(http::status::bad_request, "invalid_query", "The fund is required.",
                        call.context, {{"fund", "required", "This parameter is required."}});
     }
-    if (!call.principal->may_see_fund(fund)) {
+    if (!call.principal->may_see_fund(code)) {
         return problem(http::status::forbidden, "forbidden", "This token does not cover that fund.",
                        call.context);
     }
-    const auto today = today_utc();
+    auto fund = s.programme->fund(code);
+    if (!fund) {
+        return problem(http::status::not_found, "not_found", "Fund " + code + " does not exist.",
+                       call.context);
+    }
+    const auto today = s.today();
     ReportScope scope{
-        fund, from.value_or(ledger::Date(today.year(), std::chrono::January, std::chrono::day(1))),
+        std::move(*fund),
+        from.value_or(ledger::Date(today.year(), std::chrono::January, std::chrono::day(1))),
         to.value_or(today)};
-    if (scope.to < scope.from) {
-        return problem(http::status::bad_request, "invalid_query", "`to` is before `from`.",
-                       call.context, {{"to", "invalid_date", "Must not be before `from`."}});
+    std::optional<ledger::FundLife> life;
+    if (scope.fund.starts_on && scope.fund.ends_on)
+        life = ledger::FundLife{*scope.fund.starts_on, *scope.fund.ends_on};
+    if (auto bad = period_problem(ledger::check_report_period(scope.from, scope.to, today, life),
+                                  call.context)) {
+        return *bad;
     }
     return scope;
 }
@@ -61,21 +73,22 @@ std::variant<ReportScope, Response> read_scope(const Call& call, QueryReader& qu
 Response donor_report(const Services& s, Call& call) {
     QueryReader query(call);
     const auto format = query.choice("format", {"json", "csv", "html", "pdf", "xlsx"});
-    auto scoped = read_scope(call, query);
+    auto scoped = read_scope(s, call, query);
     if (auto* answer = std::get_if<Response>(&scoped))
         return std::move(*answer);
     const auto& scope = std::get<ReportScope>(scoped);
-    const auto input = s.report_reads->donor_report_input(scope.fund, scope.from, scope.to);
+    const auto& fund = scope.fund.code;
+    const auto input = s.report_reads->donor_report_input(fund, scope.from, scope.to);
     if (!input) {
-        return problem(http::status::not_found, "not_found",
-                       "Fund " + scope.fund + " does not exist.", call.context);
+        return problem(http::status::not_found, "not_found", "Fund " + fund + " does not exist.",
+                       call.context);
     }
-    audit(s, call, "report.donor", scope.fund,
+    audit(s, call, "report.donor", fund,
           "format=" + format + " from=" + ledger::format_date(scope.from) +
               " to=" + ledger::format_date(scope.to));
     const auto report = reports::build_donor_report(*input);
-    const std::string name = "donor-report-" + scope.fund + "-" + ledger::format_date(scope.from) +
-                             "-" + ledger::format_date(scope.to);
+    const std::string name = "donor-report-" + fund + "-" + ledger::format_date(scope.from) + "-" +
+                             ledger::format_date(scope.to);
     if (format == "html") {
         Response response{http::status::ok, 11};
         response.set(http::field::content_type, "text/html; charset=utf-8");
@@ -104,7 +117,9 @@ Response portfolio_report(const Services& s, Call& call) {
     const auto format = query.choice("format", {"json", "csv"});
     if (auto bad = query.problem_if_any())
         return *bad;
-    const auto on = as_of.value_or(today_utc());
+    const auto on = as_of.value_or(s.today());
+    if (auto bad = period_problem(ledger::check_day(on, s.today(), "as_of"), call.context))
+        return *bad;
     audit(s, call, "report.portfolio", "",
           "format=" + format + " as_of=" + ledger::format_date(on));
     const auto report = reports::build_portfolio(s.report_reads->portfolio_input(on));
@@ -129,16 +144,12 @@ std::pair<std::string, std::string> reporting_org() {
 
 Response iati_report(const Services& s, Call& call) {
     QueryReader query(call);
-    auto scoped = read_scope(call, query);
+    auto scoped = read_scope(s, call, query);
     if (auto* answer = std::get_if<Response>(&scoped))
         return std::move(*answer);
     const auto& scope = std::get<ReportScope>(scoped);
-    const auto fund = s.programme->fund(scope.fund);
-    if (!fund) {
-        return problem(http::status::not_found, "not_found",
-                       "Fund " + scope.fund + " does not exist.", call.context);
-    }
-    audit(s, call, "report.iati", scope.fund,
+    const auto* fund = &scope.fund;
+    audit(s, call, "report.iati", fund->code,
           "from=" + ledger::format_date(scope.from) + " to=" + ledger::format_date(scope.to));
     const auto [ref, name] = reporting_org();
     const auto now = std::chrono::duration_cast<std::chrono::seconds>(

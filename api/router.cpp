@@ -142,6 +142,17 @@ Response Router::dispatch_matched(const Route& route, Call& call) {
             call.principal = &*principal;
         }
         return route.handler(call);
+    } catch (const db::QueryTimeout&) {
+        // A report, export or verify ran past RIZIKI_QUERY_TIMEOUT_MS: a busy database or a
+        // very large read, not a bug, and nothing was written.
+        spdlog::warn("request_id={} a statement ran past its timeout", call.context.request_id);
+        auto response =
+            problem(http::status::service_unavailable, "query_timeout",
+                    "The database took too long to answer and the query was stopped; retry "
+                    "later, or ask for a shorter period.",
+                    call.context);
+        response.set(http::field::retry_after, "10");
+        return response;
     } catch (const db::DatabaseUnavailable&) {
         spdlog::warn("request_id={} database unavailable", call.context.request_id);
         auto response = problem(http::status::service_unavailable, "database_unavailable",

@@ -14,15 +14,16 @@ namespace {
 
 struct Api {
     Api(db::Pool& pool, db::JournalWriter& writer, const std::string& conninfo,
-        const PiiVault& vault)
-        : journal(pool),
+        const PiiVault& vault, const ApiOptions& options)
+        : journal(pool, options.read_limits),
           credentials(pool),
           programme(pool),
-          report_reads(pool),
+          report_reads(pool, options.read_limits),
           authenticator(credentials, programme),
           router(authenticator, metrics) {
-        const Services services{&journal, &programme,  &report_reads, &writer,
-                                &metrics, pool.size(), conninfo,      &vault};
+        const Services services{&journal,      &programme,         &report_reads, &writer,
+                                &metrics,      pool.size(),        conninfo,      &vault,
+                                options.today, options.read_limits};
         add_system_routes(router, services);
         add_journal_routes(router, services);
         add_donor_routes(router, services);
@@ -48,8 +49,8 @@ struct Api {
 }  // namespace
 
 Handler make_api(db::Pool& pool, db::JournalWriter& writer, const std::string& conninfo,
-                 const PiiVault& vault) {
-    auto api = std::make_shared<Api>(pool, writer, conninfo, vault);
+                 const PiiVault& vault, const ApiOptions& options) {
+    auto api = std::make_shared<Api>(pool, writer, conninfo, vault, options);
     return [api](const Request& request, const RequestContext& context) {
         return api->router.dispatch(request, context);
     };

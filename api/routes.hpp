@@ -2,9 +2,12 @@
 /// The API: every route, with the roles that may call it.
 
 #include <cstddef>
+#include <optional>
 #include <string>
 
 #include "api/http_server.hpp"
+#include "db/read_limits.hpp"
+#include "ledger/date.hpp"
 
 namespace riziki::db {
 class Pool;
@@ -15,10 +18,19 @@ namespace riziki::api {
 
 class PiiVault;
 
+/// What the operator (or a test) sets about the API beyond its connections.
+struct ApiOptions {
+    /// The day the API takes for today, fixed (RIZIKI_TODAY); empty: the clock's.
+    std::optional<ledger::Date> today;
+    /// Bounds each statement of the reports, the export, the trial balance and verify
+    /// (RIZIKI_QUERY_TIMEOUT_MS); the default: none.
+    db::ReadLimits read_limits;
+};
+
 /// The handler for every route of the API (owns its router, metrics and token cache, and
 /// the reads and record writes on `pool`). `conninfo` is for verify, which reads the whole
 /// journal in one snapshot of its own. `vault` seals and opens survivors' PII.
 Handler make_api(db::Pool& pool, db::JournalWriter& writer, const std::string& conninfo,
-                 const PiiVault& vault);
+                 const PiiVault& vault, const ApiOptions& options = {});
 
 }  // namespace riziki::api

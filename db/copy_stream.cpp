@@ -3,6 +3,8 @@
 #include <libpq-fe.h>
 #include <soci/postgresql/soci-postgresql.h>
 
+#include <cstring>
+#include <optional>
 #include <stdexcept>
 
 namespace riziki::db {
@@ -32,16 +34,24 @@ PGconn* connection(void* conn) {
     return static_cast<PGconn*>(conn);
 }
 
+/// The error of a failed result with its SQLSTATE, as SOCI's own statements throw it (so a
+/// cancelled COPY is told apart: db/timed_read.hpp).
+soci::postgresql_soci_error copy_error(const PGresult* result) {
+    const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+    const std::string sqlstate = state != nullptr && std::strlen(state) == 5 ? state : "XX000";
+    return soci::postgresql_soci_error(PQresultErrorMessage(result), sqlstate.c_str());
+}
+
 /// Ends the COPY's result cycle; throws with PostgreSQL's message if it failed.
 void finish(PGconn* conn) {
-    std::string error;
+    std::optional<soci::postgresql_soci_error> error;
     while (PGresult* result = PQgetResult(conn)) {
-        if (PQresultStatus(result) != PGRES_COMMAND_OK && error.empty())
-            error = PQresultErrorMessage(result);
+        if (PQresultStatus(result) != PGRES_COMMAND_OK && !error)
+            error = copy_error(result);
         PQclear(result);
     }
-    if (!error.empty())
-        throw soci::soci_error(error);
+    if (error)
+        throw *error;
 }
 
 }  // namespace
@@ -51,12 +61,14 @@ CopyStream::CopyStream(soci::session& sql, const std::string& query)
     const std::string copy = kCopyOpen + query + kCopyToBinary;
     PGresult* start = PQexec(connection(conn_), copy.c_str());
     const bool copying = PQresultStatus(start) == PGRES_COPY_OUT;
-    const std::string error = copying ? "" : PQresultErrorMessage(start);
+    std::optional<soci::postgresql_soci_error> error;
+    if (!copying)
+        error = copy_error(start);
     PQclear(start);
     if (!copying) {
         ended_ = true;
         finish(connection(conn_));
-        throw soci::soci_error(error);
+        throw *error;
     }
 }
 

@@ -12,4 +12,11 @@ struct DatabaseUnavailable : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+/// PostgreSQL cancelled a statement that ran, or waited for a lock, past its ReadLimits
+/// (db/read_limits.hpp). Nothing was written; the same request may succeed when the
+/// database is less busy. The API answers 503 query_timeout.
+struct QueryTimeout : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
 }  // namespace riziki::db

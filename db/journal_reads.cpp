@@ -5,6 +5,7 @@
 #include "db/errors.hpp"
 #include "db/pool_impl.hpp"
 #include "db/sql.hpp"
+#include "db/timed_read.hpp"
 
 namespace riziki::db {
 
@@ -72,6 +73,13 @@ VALUES (:a, :r, 'period.close', :p, 'closed_after_seq=' || :s))";
 
 constexpr const char* kFarFuture = "9999-12-31";
 
+/// Runs `work(sql)` on a pooled connection within `limits` (db/timed_read.hpp).
+template <typename Work>
+auto with_timed_session(Pool& pool, const ReadLimits& limits, Work&& work) {
+    return pool.impl().with_session(
+        [&](soci::session& sql) { return timed_read(sql, limits, work); });
+}
+
 ledger::Amount parse_stored_amount(const std::string& text) {
     const auto value = ledger::from_decimal_string(text);
     if (!value)
@@ -107,7 +115,7 @@ std::vector<ledger::Entry> JournalReads::entries_after(std::int64_t after_seq, s
 
 std::vector<ledger::Entry> JournalReads::find_entries(const EntryFilter& filter,
                                                       std::int64_t after_seq, std::size_t limit) {
-    return pool_->impl().with_session([&](soci::session& sql) {
+    return with_timed_session(*pool_, limits_, [&](soci::session& sql) {
         const std::string from = filter.from ? ledger::format_date(*filter.from) : "";
         const std::string to = filter.to ? ledger::format_date(*filter.to) : "";
         const long long after = after_seq;
@@ -138,7 +146,7 @@ ledger::Amount JournalReads::balance(const std::string& account, const std::stri
 
 std::vector<BalanceRow> JournalReads::balances(const std::optional<ledger::Date>& as_of,
                                                const std::string& fund) {
-    return pool_->impl().with_session([&](soci::session& sql) {
+    return with_timed_session(*pool_, limits_, [&](soci::session& sql) {
         const std::string day = as_of ? ledger::format_date(*as_of) : kFarFuture;
         std::vector<BalanceRow> out;
         soci::rowset<soci::row> rows =

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "db/pool.hpp"
+#include "db/read_limits.hpp"
 #include "ledger/journal.hpp"
 
 namespace riziki::db {
@@ -43,7 +44,9 @@ struct EntryFilter {
 
 class JournalReads {
   public:
-    explicit JournalReads(Pool& pool) : pool_(&pool) {}
+    /// `limits` bound the reads that grow with the journal (balances, find_entries: the
+    /// trial balance and the export); one that runs past them throws QueryTimeout.
+    explicit JournalReads(Pool& pool, ReadLimits limits = {}) : pool_(&pool), limits_(limits) {}
 
     JournalHead head();
     std::optional<ledger::Entry> entry(std::int64_t seq);
@@ -74,6 +77,7 @@ class JournalReads {
 
   private:
     Pool* pool_;
+    ReadLimits limits_;
 };
 
 }  // namespace riziki::db

@@ -21,6 +21,7 @@
 #include "db/pool_impl.hpp"
 #include "db/programme.hpp"
 #include "db/report_reads.hpp"
+#include "db/timed_read.hpp"
 
 namespace riziki::db {
 
@@ -407,8 +408,8 @@ std::vector<reports::AwardFacts> loan_facts(soci::session& sql, const std::strin
     return facts;
 }
 
-/// Settings for a report's reads.
-void tune_for_report(soci::session& sql) {
+/// Settings for a report's reads, in its transaction.
+void tune_for_report(soci::session& sql, const ReadLimits& limits) {
     // The planner prices these reads high enough to compile them, which costs more than it
     // saves on reads this short.
     sql << kNoJit;
@@ -418,12 +419,24 @@ void tune_for_report(soci::session& sql) {
     // awards and survivors (the awards with their survivors, every loan with its postings
     // for the portfolio), which at that size also outgrow the default 4 MB.
     sql << kReportWorkMem;
+    limit_statements(sql, limits);
 }
 
-/// Starts the read-only snapshot a report reads in.
-void begin_report(soci::session& sql) {
-    sql << kReadOnlySnapshot;
-    tune_for_report(sql);
+/// Runs `read(sql)` on a pooled connection in the read-only snapshot of a report, whose
+/// statements `limits` bound; a statement cancelled for running too long throws
+/// QueryTimeout.
+template <typename Read>
+auto read_report(Pool& pool, const ReadLimits& limits, Read&& read) {
+    return pool.impl().with_session([&](soci::session& sql) {
+        return cancelled_as_timeout([&] {
+            soci::transaction tx(sql);
+            sql << kReadOnlySnapshot;
+            tune_for_report(sql, limits);
+            auto result = read(sql);
+            tx.commit();
+            return result;
+        });
+    });
 }
 
 /// A connection leased from the pool, given back when the lease ends.
@@ -450,7 +463,7 @@ class Lease {
 template <typename Result>
 class ReadBeside {
   public:
-    ReadBeside(soci::connection_pool& pool, soci::session& sql,
+    ReadBeside(soci::connection_pool& pool, soci::session& sql, const ReadLimits& limits,
                std::function<Result(soci::session&)> read)
         : sql_(sql), read_(std::move(read)) {
         std::size_t pos = 0;
@@ -459,16 +472,17 @@ class ReadBeside {
         Lease lease(pool, pos);
         std::string snapshot;
         sql << kExportSnapshot, soci::into(snapshot);
-        beside_ = std::async(std::launch::async, [lease = std::move(lease), snapshot, this] {
-            soci::session& side = lease.session();
-            soci::transaction tx(side);
-            side << kReadOnlySnapshot;
-            side << kJoinSnapshot + sql_literal(snapshot);
-            tune_for_report(side);
-            Result result = read_(side);
-            tx.commit();
-            return result;
-        });
+        beside_ =
+            std::async(std::launch::async, [lease = std::move(lease), snapshot, limits, this] {
+                soci::session& side = lease.session();
+                soci::transaction tx(side);
+                side << kReadOnlySnapshot;
+                side << kJoinSnapshot + sql_literal(snapshot);
+                tune_for_report(side, limits);
+                Result result = read_(side);
+                tx.commit();
+                return result;
+            });
     }
     ReadBeside(const ReadBeside&) = delete;
     ReadBeside& operator=(const ReadBeside&) = delete;
@@ -482,9 +496,12 @@ class ReadBeside {
         if (beside_.valid()) {
             try {
                 return beside_.get();
-            } catch (const soci::soci_error&) {
+            } catch (const soci::soci_error& error) {
                 // The second connection failed (it may have died while idle in the pool);
-                // the report's own connection reads in the same snapshot.
+                // the report's own connection reads in the same snapshot. A read that ran
+                // out of time would only run out of it again.
+                if (is_cancelled(error))
+                    throw;
             }
         }
         return read_(sql_);
@@ -503,9 +520,7 @@ std::optional<reports::DonorReportInput> ReportReads::donor_report_input(
     const auto fund_record = Programme(*pool_).fund(fund_code);
     if (!fund_record)
         return std::nullopt;
-    return pool_->impl().with_session([&](soci::session& sql) {
-        soci::transaction tx(sql);
-        begin_report(sql);
+    return read_report(*pool_, limits_, [&](soci::session& sql) {
         reports::DonorReportInput in;
         in.fund = fund_record->code;
         in.fund_name = fund_record->name;
@@ -519,10 +534,11 @@ std::optional<reports::DonorReportInput> ReportReads::donor_report_input(
             std::vector<reports::AwardFacts> awards;
             std::vector<reports::OutcomeFacts> outcomes;
         };
-        ReadBeside<AwardsAndOutcomes> beside(pool_->impl().pool, sql, [&](soci::session& s) {
-            return AwardsAndOutcomes{awards_with_survivors(s, fund_code, until),
-                                     outcomes(s, fund_code, until)};
-        });
+        ReadBeside<AwardsAndOutcomes> beside(
+            pool_->impl().pool, sql, limits_, [&](soci::session& s) {
+                return AwardsAndOutcomes{awards_with_survivors(s, fund_code, until),
+                                         outcomes(s, fund_code, until)};
+            });
         PostingNames names;
         AwardPostingRows postings;
         in.fund_sums = read_fund_postings(sql, fund_code, until, names, &postings);
@@ -530,30 +546,21 @@ std::optional<reports::DonorReportInput> ReportReads::donor_report_input(
         in.awards = std::move(read_beside.awards);
         in.outcomes = std::move(read_beside.outcomes);
         std::move(postings).give_to(in.awards, names);
-        tx.commit();
         return std::optional(std::move(in));
     });
 }
 
 reports::PortfolioInput ReportReads::portfolio_input(const ledger::Date& as_of) {
-    return pool_->impl().with_session([&](soci::session& sql) {
-        soci::transaction tx(sql);
-        begin_report(sql);
-        reports::PortfolioInput in{as_of, loan_facts(sql, ledger::format_date(as_of))};
-        tx.commit();
-        return in;
+    return read_report(*pool_, limits_, [&](soci::session& sql) {
+        return reports::PortfolioInput{as_of, loan_facts(sql, ledger::format_date(as_of))};
     });
 }
 
 std::vector<reports::FundDaySum> ReportReads::fund_day_sums(const std::string& fund,
                                                             const ledger::Date& to) {
-    return pool_->impl().with_session([&](soci::session& sql) {
-        soci::transaction tx(sql);
-        begin_report(sql);
+    return read_report(*pool_, limits_, [&](soci::session& sql) {
         PostingNames names;
-        auto sums = read_fund_postings(sql, fund, ledger::format_date(to), names, nullptr);
-        tx.commit();
-        return sums;
+        return read_fund_postings(sql, fund, ledger::format_date(to), names, nullptr);
     });
 }
 

@@ -1,19 +1,21 @@
 #pragma once
 /// What the reports read (reports/inputs.hpp), each report's reads in one snapshot, on a
-/// borrowed db::Pool.
+/// borrowed db::Pool, each statement within the ReadLimits given (none by default).
 
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "db/pool.hpp"
+#include "db/read_limits.hpp"
 #include "reports/inputs.hpp"
 
 namespace riziki::db {
 
 class ReportReads {
   public:
-    explicit ReportReads(Pool& pool) : pool_(&pool) {}
+    /// A statement that runs past `limits` throws QueryTimeout (db/errors.hpp).
+    explicit ReportReads(Pool& pool, ReadLimits limits = {}) : pool_(&pool), limits_(limits) {}
 
     /// Everything the donor report of `fund` for from..to needs, read in one snapshot;
     /// nullopt when there is no such fund.
@@ -29,6 +31,7 @@ class ReportReads {
 
   private:
     Pool* pool_;
+    ReadLimits limits_;
 };
 
 }  // namespace riziki::db

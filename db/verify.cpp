@@ -17,6 +17,7 @@
 #include "db/errors.hpp"
 #include "db/hash.hpp"
 #include "db/sql.hpp"
+#include "db/timed_read.hpp"
 
 namespace riziki::db {
 
@@ -324,7 +325,8 @@ class ChunkReader {
   public:
     static constexpr std::size_t kLoaders = 2;
 
-    ChunkReader(const std::string& conninfo, const std::string& snapshot, std::int64_t max_seq)
+    ChunkReader(const std::string& conninfo, const std::string& snapshot, std::int64_t max_seq,
+                const ReadLimits& limits)
         : chunks_((max_seq + kChunkEntries - 1) / kChunkEntries) {
         for (std::size_t i = 0; i < kLoaders; ++i) {
             auto& loader = loaders_.emplace_back(std::make_unique<Loader>());
@@ -333,6 +335,7 @@ class ChunkReader {
             loader->sql << kReadOnlySnapshot;
             loader->sql << kJoinSnapshot + sql_literal(snapshot);
             loader->sql << kChunkPlan;
+            limit_statements(loader->sql, limits);
         }
         for (std::size_t i = 0; i < kLoaders; ++i)
             loaders_[i]->thread = std::thread([this, i] { run(i); });
@@ -498,24 +501,18 @@ VerifyReport report_of(Checks& checks, std::int64_t count, std::string head_hex)
     return report;
 }
 
-}  // namespace
-
-VerifyReport verify_journal(const std::string& conninfo) {
-    soci::session sql;
-    try {
-        open_session(sql, conninfo);
-    } catch (const soci::soci_error& error) {
-        throw DatabaseUnavailable(error.what());
-    }
+/// verify_journal on an open session, its statements and the loaders' within `limits`.
+VerifyReport verify_on(soci::session& sql, const std::string& conninfo, const ReadLimits& limits) {
     // One snapshot for the whole check, so concurrent writers cannot make it inconsistent.
     soci::transaction tx(sql);
     sql << kReadOnlySnapshot;
+    limit_statements(sql, limits);
     auto facts = read_snapshot_facts(sql);
     Checks checks;
     EntryWalk walk(sql, std::move(facts.closed_after));
     std::optional<ChunkReader> reader;
     try {
-        reader.emplace(conninfo, facts.exported, facts.last_seq);
+        reader.emplace(conninfo, facts.exported, facts.last_seq, limits);
     } catch (const soci::soci_error& error) {
         throw DatabaseUnavailable(error.what());
     }
@@ -533,6 +530,19 @@ VerifyReport verify_journal(const std::string& conninfo) {
     check_audit_log(sql, checks);
     tx.commit();
     return report_of(checks, count, std::move(facts.head_hex));
+}
+
+}  // namespace
+
+VerifyReport verify_journal(const std::string& conninfo, const ReadLimits& limits) {
+    soci::session sql;
+    try {
+        open_session(sql, conninfo);
+    } catch (const soci::soci_error& error) {
+        throw DatabaseUnavailable(error.what());
+    }
+    // A loader's cancelled statement is rethrown here too (ChunkReader::next).
+    return cancelled_as_timeout([&] { return verify_on(sql, conninfo, limits); });
 }
 
 }  // namespace riziki::db

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "db/read_limits.hpp"
+
 namespace riziki::db {
 
 struct CheckResult {
@@ -33,7 +35,9 @@ struct VerifyReport {
 /// a loan award of its fund (the sub-ledger by award adds up to 1100); no award is
 /// disbursed beyond its approved amount; each award's stored status is the one its
 /// postings imply.
-/// Throws DatabaseUnavailable when the database cannot be reached.
-VerifyReport verify_journal(const std::string& conninfo);
+/// Each statement, on every connection it reads with, within `limits`. Throws
+/// DatabaseUnavailable when the database cannot be reached and QueryTimeout when a statement
+/// ran past the limits.
+VerifyReport verify_journal(const std::string& conninfo, const ReadLimits& limits = {});
 
 }  // namespace riziki::db

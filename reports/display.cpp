@@ -1,5 +1,7 @@
 #include "reports/display.hpp"
 
+#include <utility>
+
 namespace riziki::reports::display {
 
 std::string money(const ledger::Amount& amount, const std::string& currency) {
@@ -29,10 +31,67 @@ long scaled(const ledger::Amount& value, const ledger::Amount& max, long extent)
     return static_cast<long>(ledger::divide_half_even(value * extent, max));
 }
 
-std::string markup_escape(const std::string& text) {
+namespace {
+
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+
+/// The length of the valid UTF-8 sequence at the start of `text` and the code point it
+/// encodes; length 0 when it is not one (overlong, a surrogate, beyond U+10FFFF, cut short).
+std::pair<std::size_t, char32_t> decode(std::string_view text) {
+    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+    const unsigned char lead = byte(0);
+    if (lead < 0x80)
+        return {1, lead};
+    const std::size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 0;
+    if (length == 0 || lead > 0xF4 || text.size() < length)
+        return {0, 0};
+    char32_t point = lead & (0x7F >> length);
+    for (std::size_t i = 1; i < length; ++i) {
+        if ((byte(i) & 0xC0) != 0x80)
+            return {0, 0};
+        point = point << 6 | (byte(i) & 0x3F);
+    }
+    constexpr char32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (point < kSmallest[length] || point > 0x10FFFF || (point >= 0xD800 && point <= 0xDFFF))
+        return {0, 0};
+    return {length, point};
+}
+
+/// Whether a document may show `point` as it is.
+bool allowed(char32_t point) {
+    if (point == '\t' || point == '\n' || point == '\r')
+        return true;
+    if (point < 0x20 || (point >= 0x7F && point <= 0x9F))
+        return false;
+    return point != 0xFFFE && point != 0xFFFF;
+}
+
+}  // namespace
+
+std::string plain_text(std::string_view text) {
     std::string out;
     out.reserve(text.size());
-    for (char c : text) {
+    while (!text.empty()) {
+        const auto [length, point] = decode(text);
+        if (length == 0) {
+            out += kReplacement;
+            text.remove_prefix(1);
+            continue;
+        }
+        if (allowed(point))
+            out += text.substr(0, length);
+        else
+            out += kReplacement;
+        text.remove_prefix(length);
+    }
+    return out;
+}
+
+std::string markup_escape(std::string_view text) {
+    const std::string plain = plain_text(text);
+    std::string out;
+    out.reserve(plain.size());
+    for (char c : plain) {
         switch (c) {
             case '&':
                 out += "&amp;";

@@ -3,6 +3,7 @@
 /// marks from them, so every rendering prints the same figures.
 
 #include <string>
+#include <string_view>
 
 #include "ledger/money.hpp"
 
@@ -11,8 +12,18 @@ namespace riziki::reports::display {
 /// An amount with thousands separators for reading: "1,234,567.00" (the currency's digits).
 std::string money(const ledger::Amount& amount, const std::string& currency);
 
-/// Text made safe inside XML or HTML text and attribute values (& < > " ').
-std::string markup_escape(const std::string& text);
+/// Text as a document may hold it, for every writer (HTML, the IATI XML, PDF, XLSX): valid
+/// UTF-8, and no control character but tab, line feed and carriage return. Each byte of an
+/// invalid UTF-8 sequence, each other C0 control, DEL, each C1 control and the
+/// non-characters U+FFFE and U+FFFF become U+FFFD, so the reader sees that something was
+/// there. XML 1.0 forbids the C0 controls even written as character references, HTML
+/// counts them and C1 as parse errors, and a spreadsheet refuses a workbook holding them.
+std::string plain_text(std::string_view text);
+
+/// The one escaping of XML and HTML (the HTML page, its SVG charts, the IATI file): text
+/// through plain_text, then & < > " ' as references, safe in text and in attribute values
+/// (so `]]>` comes out as `]]&gt;`).
+std::string markup_escape(std::string_view text);
 
 /// An outflow: shown with a minus sign unless it is zero.
 std::string outflow(const ledger::Amount& amount, const std::string& currency);

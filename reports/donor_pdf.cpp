@@ -104,7 +104,8 @@ class PdfWriter {
         : report_(report), page_count_(page_count) {
         surface_.reset(cairo_pdf_surface_create_for_stream(
             append_bytes, page_count > 0 ? &bytes_ : nullptr, kPageWidth, kPageHeight));
-        const std::string title = "Donor report " + report.fund + " " + period();
+        const std::string title =
+            display::plain_text("Donor report " + report.fund + " " + period());
         cairo_pdf_surface_set_metadata(surface_.get(), CAIRO_PDF_METADATA_TITLE, title.c_str());
         cairo_pdf_surface_set_metadata(surface_.get(), CAIRO_PDF_METADATA_CREATOR, "Riziki");
         cairo_.reset(cairo_create(surface_.get()));
@@ -146,7 +147,10 @@ class PdfWriter {
             pango_layout_set_width(layout, static_cast<int>(wrap_width * PANGO_SCALE));
             pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
         }
-        pango_layout_set_text(layout, content.data(), static_cast<int>(content.size()));
+        // Plain text, never pango markup; pango would warn on invalid UTF-8 and draw a
+        // control character as a box.
+        const std::string plain = display::plain_text(content);
+        pango_layout_set_text(layout, plain.data(), static_cast<int>(plain.size()));
         int width = 0, height = 0;
         pango_layout_get_size(layout, &width, &height);
         t.width = static_cast<double>(width) / PANGO_SCALE;

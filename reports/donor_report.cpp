@@ -4,6 +4,9 @@
 #include <numeric>
 #include <set>
 
+#include "ledger/assert.hpp"
+#include "ledger/date_bounds.hpp"
+
 namespace riziki::reports {
 
 namespace {
@@ -191,6 +194,10 @@ class ScheduleCache {
 /// Outstanding loans and PAR30 at each month's end of the period (the last at `to`).
 void loan_trend(const DonorReportInput& in, DonorReport& r, std::vector<ScheduleCache>& caches,
                 ledger::ScheduleMemo& memo) {
+    // A point per calendar month: every caller checked the period first
+    // (ledger::check_report_period), so it is at most ten years. A caller that did not would
+    // have one request walk thousands of years of months here.
+    RIZIKI_ASSERT(ledger::calendar_months(in.from, in.to) <= ledger::kReportCalendarMonthsMax);
     std::vector<Date> ends;
     for (Date end = in.from; end <= in.to;
          end = ledger::add_months(Date(end.year(), end.month(), std::chrono::day(1)), 1)) {

@@ -17,6 +17,7 @@
 #include <stdexcept>
 #include <variant>
 
+#include "reports/display.hpp"
 #include "reports/donor_report.hpp"
 
 namespace riziki::reports {
@@ -106,9 +107,10 @@ class Workbook {
     Workbook& operator=(const Workbook&) = delete;
 
     void properties(const DonorReport& r) {
-        std::string title = "Donor report " + r.fund + " " + ledger::format_date(r.from) + " to " +
-                            ledger::format_date(r.to);
-        std::string subject = r.fund_name;
+        std::string title =
+            display::plain_text("Donor report " + r.fund + " " + ledger::format_date(r.from) +
+                                " to " + ledger::format_date(r.to));
+        std::string subject = display::plain_text(r.fund_name);
         std::string author = "Riziki";
         lxw_doc_properties properties{};
         properties.title = title.data();
@@ -192,11 +194,15 @@ class Sheet {
     lxw_worksheet* get() const { return sheet_; }
     lxw_row_t row() const { return row_; }
 
-  private:
+    /// A text cell, the only way text reaches a sheet. libxlsxwriter escapes & < >, but
+    /// writes invalid UTF-8 as it comes, which no spreadsheet opens: plain_text takes it out
+    /// first, with the control characters, as in every other rendering.
     void text(lxw_row_t at_row, lxw_col_t col, const std::string& value, lxw_format* format) {
-        Workbook::check(worksheet_write_string(sheet_, at_row, col, value.c_str(), format));
+        const std::string plain = display::plain_text(value);
+        Workbook::check(worksheet_write_string(sheet_, at_row, col, plain.c_str(), format));
     }
 
+  private:
     /// A decimal as a numeric cell when a double holds it faithfully, else as text.
     void number(lxw_col_t col, const std::string& decimal, const std::string& pattern) {
         if (const auto value = exact_number(decimal)) {
@@ -352,8 +358,7 @@ void outcomes_and_notes_sheets(Workbook& book, const DonorReport& r) {
     outcomes.add_row({"Jobs in the businesses (latest follow-up)", r.jobs_latest});
     Sheet notes(book, r, "Notes", {{"How to read this report", 110}});
     for (const auto& note : r.notes) {
-        Workbook::check(
-            worksheet_write_string(notes.get(), notes.row(), 0, note.c_str(), book.wrap()));
+        notes.text(notes.row(), 0, note, book.wrap());
         notes.add_row({});
     }
 }

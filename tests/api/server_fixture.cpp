@@ -52,8 +52,10 @@ std::vector<char*> c_strings(std::vector<std::string>& strings) {
 
 /// fork + execve with stdout and stderr redirected; stdin is /dev/null and no other
 /// descriptor of the test (sockets of other servers' clients) leaks into the child.
-pid_t spawn(std::vector<std::string> argv, int out_fd, int err_fd) {
+pid_t spawn(std::vector<std::string> argv, int out_fd, int err_fd,
+            const std::vector<std::string>& extra_environment = {}) {
     auto environment = child_environment();
+    environment.insert(environment.end(), extra_environment.begin(), extra_environment.end());
     auto args = c_strings(argv);
     auto envp = c_strings(environment);
     const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -175,7 +177,8 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
     return result;
 }
 
-ApiServer::ApiServer() : database_(TestCluster::instance().fresh_database()) {
+ApiServer::ApiServer(std::vector<std::string> environment)
+    : database_(TestCluster::instance().fresh_database()), environment_(std::move(environment)) {
     home_ = make_temp_dir();
     log_path_ = home_ + "/riziki.log";
     create_fund("F-KES", "KES");
@@ -207,7 +210,7 @@ void ApiServer::start() {
     const int log_fd = open_append(log_path_);
     pid_ = spawn({RIZIKI_BINARY, "serve", "--listen", "127.0.0.1:0", "--database-url",
                   database_.owner_conninfo, "--home", home_},
-                 log_fd, log_fd);
+                 log_fd, log_fd, environment_);
     ::close(log_fd);
     const auto deadline = Clock::now() + kStartupTimeout;
     port_ = 0;

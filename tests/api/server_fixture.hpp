@@ -30,8 +30,9 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
 
 class ApiServer {
   public:
-    /// A fresh database with the three funds and five tokens, and a started server.
-    ApiServer();
+    /// A fresh database with the three funds and five tokens, and a started server, whose
+    /// environment also has `environment` ("RIZIKI_TODAY=2026-06-15", ...).
+    explicit ApiServer(std::vector<std::string> environment = {});
     /// Stops the server if it still runs (SIGTERM, then SIGKILL after a bound).
     ~ApiServer();
     ApiServer(const ApiServer&) = delete;
@@ -73,6 +74,7 @@ class ApiServer {
 
   private:
     TestDatabase database_;
+    std::vector<std::string> environment_;
     std::string home_;
     std::string log_path_;
     std::map<std::string, std::string> tokens_;

@@ -299,3 +299,188 @@ BOOST_AUTO_TEST_CASE(pii_that_does_not_open_is_pii_unavailable) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+namespace {
+
+constexpr const char* kFixedToday = "2026-06-15";
+
+/// A server whose day is fixed at kFixedToday (RIZIKI_TODAY), with F-KES (no recorded life)
+/// and F-LIFE, a fund that lives through the first quarter of 2026.
+struct FixedTodayServer {
+    ApiServer server{{std::string("RIZIKI_TODAY=") + kFixedToday}};
+
+    FixedTodayServer() {
+        auto client = server.client();
+        const auto finance = server.auth("finance");
+        BOOST_TEST_REQUIRE(
+            client.post("/v1/donors", R"({"code":"D-LIFE","name":"Donor"})", finance).status ==
+            201);
+        const auto fund = client.post("/v1/funds", R"({"code":"F-LIFE","donor":"D-LIFE",
+            "name":"Quarter fund","currency":"KES","starts_on":"2026-01-01",
+            "ends_on":"2026-03-31"})",
+                                      finance);
+        BOOST_TEST_REQUIRE(fund.status == 201, fund.body);
+    }
+
+    /// The role that may call `path`: IATI files are for finance and donors.
+    static const char* role_for(const std::string& path) {
+        return path.starts_with("/v1/reports/iati") ? "finance" : "auditor";
+    }
+};
+
+struct BadPeriod {
+    std::string path;
+    std::string field;
+    std::string code;
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(bounded_periods)
+
+BOOST_FIXTURE_TEST_CASE(every_route_refuses_periods_it_will_not_read, FixedTodayServer) {
+    std::vector<BadPeriod> cases;
+    // The period that pinned the CPUs, in every format of the donor report.
+    for (const char* format : {"json", "csv", "html", "pdf", "xlsx"}) {
+        cases.push_back({std::string("/v1/reports/donor?fund=F-KES&from=1900-01-01&to=9999-12-31"
+                                     "&format=") +
+                             format,
+                         "from", "date_too_early"});
+    }
+    for (const std::string report : {"/v1/reports/donor?fund=", "/v1/reports/iati?fund="}) {
+        const auto more = std::vector<BadPeriod>{
+            {report + "F-KES&from=1999-12-31&to=2000-01-31", "from", "date_too_early"},
+            {report + "F-KES&to=2026-06-16", "to", "date_in_future"},
+            {report + "F-KES&from=2026-06-16", "from", "date_in_future"},
+            {report + "F-KES&from=2026-03-01&to=2026-02-28", "to", "period_reversed"},
+            {report + "F-KES&from=2016-06-14&to=2026-06-15", "to", "period_too_long"},
+            {report + "F-LIFE&from=2025-01-01&to=2026-04-01", "to", "longer_than_fund"},
+        };
+        cases.insert(cases.end(), more.begin(), more.end());
+    }
+    for (const std::string path : {"/v1/reports/portfolio?", "/v1/audit/trial-balance?"}) {
+        cases.push_back({path + "as_of=1999-12-31", "as_of", "date_too_early"});
+        cases.push_back({path + "as_of=2026-06-16", "as_of", "date_in_future"});
+    }
+    for (const std::string path :
+         {"/v1/audit/export?format=csv&", "/v1/entries?", "/v1/audit/log?"}) {
+        cases.push_back({path + "from=1900-01-01", "from", "date_too_early"});
+        cases.push_back({path + "to=9999-12-31", "to", "date_in_future"});
+        cases.push_back({path + "from=2026-02-01&to=2026-01-31", "to", "period_reversed"});
+    }
+    auto client = server.client();
+    for (const auto& c : cases) {
+        BOOST_TEST_CONTEXT(c.path) {
+            const auto problem =
+                check_problem(client.get(c.path, server.auth(FixedTodayServer::role_for(c.path))),
+                              400, "invalid_period");
+            BOOST_TEST(describe(field_errors(problem)) == describe({{c.field, c.code}}));
+        }
+    }
+    // Refused before anything was read: no download was audit-logged.
+    for (const char* action : {"report.donor", "report.iati", "report.portfolio",
+                               "report.trial_balance", "report.export"}) {
+        const auto log = body_json(
+            client.get(std::string("/v1/audit/log?action=") + action, server.auth("auditor")));
+        BOOST_TEST(log.at("items").empty(), action);
+    }
+}
+
+BOOST_FIXTURE_TEST_CASE(periods_on_the_bounds_are_read, FixedTodayServer) {
+    const std::vector<std::string> paths{
+        // Exactly ten years, ending today.
+        "/v1/reports/donor?fund=F-KES&from=2016-06-15&to=2026-06-15",
+        "/v1/reports/donor?fund=F-KES&from=2016-06-15&to=2026-06-15&format=xlsx",
+        "/v1/reports/iati?fund=F-KES&from=2016-06-15&to=2026-06-15",
+        // The earliest date, and the default period (this year to today).
+        "/v1/reports/donor?fund=F-KES&from=2000-01-01&to=2000-01-01",
+        "/v1/reports/donor?fund=F-KES",
+        // The fund's life (89 days) plus twelve months, exactly.
+        "/v1/reports/donor?fund=F-LIFE&from=2025-01-01&to=2026-03-31",
+        "/v1/reports/iati?fund=F-LIFE&from=2025-01-01&to=2026-03-31",
+        "/v1/reports/portfolio?as_of=2026-06-15",
+        "/v1/audit/trial-balance?as_of=2000-01-01",
+        "/v1/audit/trial-balance?as_of=2026-06-15",
+        "/v1/audit/export?format=csv&from=2000-01-01&to=2026-06-15",
+        "/v1/entries?from=2000-01-01&to=2026-06-15",
+        "/v1/audit/log?from=2026-06-15&to=2026-06-15",
+    };
+    auto client = server.client();
+    for (const auto& path : paths) {
+        BOOST_TEST_CONTEXT(path) {
+            const auto response = client.get(path, server.auth(FixedTodayServer::role_for(path)));
+            BOOST_TEST(response.status == 200, response.body);
+        }
+    }
+    BOOST_TEST(server.log_problems().empty(), server.log_problems());
+}
+
+BOOST_AUTO_TEST_CASE(a_read_held_past_its_statement_timeout_answers_503_query_timeout) {
+    ApiServer server({"RIZIKI_QUERY_TIMEOUT_MS=1000"});
+    auto client = server.client();
+    const std::vector<std::pair<std::string, std::string>> reads{
+        {"/v1/reports/donor?fund=F-KES", "auditor"},
+        {"/v1/reports/donor?fund=F-KES&format=pdf", "auditor"},
+        {"/v1/reports/iati?fund=F-KES", "finance"},
+        {"/v1/reports/portfolio", "auditor"},
+        {"/v1/audit/trial-balance", "auditor"},
+        {"/v1/audit/export?format=hledger", "auditor"},
+        {"/v1/audit/verify", "auditor"},
+    };
+    {
+        // Another session holds the journal's tables: every read of them waits for the
+        // lock, deterministically, until its statement_timeout cancels it.
+        auto owner = server.owner();
+        soci::transaction hold(*owner);
+        *owner << "LOCK TABLE postings, entries, daily_balances IN ACCESS EXCLUSIVE MODE";
+        for (const auto& [path, role] : reads) {
+            BOOST_TEST_CONTEXT(path) {
+                const auto response = client.get(path, server.auth(role));
+                check_problem(response, 503, "query_timeout");
+                BOOST_TEST(response.header("Retry-After") == "10");
+            }
+        }
+        hold.rollback();
+    }
+    for (const auto& [path, role] : reads) {
+        BOOST_TEST_CONTEXT(path) {
+            BOOST_TEST(client.get(path, server.auth(role)).status == 200);
+        }
+    }
+    BOOST_TEST(server.log_problems().empty(), server.log_problems());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(names_with_control_characters, *utf::fixture<SharedServer>())
+
+BOOST_AUTO_TEST_CASE(a_fund_named_with_control_characters_still_makes_a_valid_iati_file) {
+    auto client = server().client();
+    const auto finance = server().auth("finance");
+    // JSON carries the controls as \u escapes; the API stores them as they are.
+    const std::string nasty = R"(Mfuko \u0001 \u001b <script>alert(1)</script> & \" ' ]]>)";
+    BOOST_TEST_REQUIRE(
+        client.post("/v1/donors", R"({"code":"D-CTRL","name":")" + nasty + R"("})", finance)
+            .status == 201);
+    const auto created = client.post(
+        "/v1/funds",
+        R"({"code":"F-CTRL","donor":"D-CTRL","currency":"KES","name":")" + nasty + R"("})",
+        finance);
+    BOOST_TEST_REQUIRE(created.status == 201, created.body);
+    const auto iati = client.get("/v1/reports/iati?fund=F-CTRL", finance);
+    BOOST_TEST_REQUIRE(iati.status == 200, iati.body);
+    const auto path = write_temp(iati.body, ".xml");
+    const auto lint = run("xmllint --noout --schema " + std::string(RIZIKI_IATI_DIR) +
+                          "/iati-activities-schema.xsd " + path);
+    BOOST_TEST(lint.status == 0, lint.output);
+    std::filesystem::remove(path);
+    BOOST_TEST(iati.body.find("Mfuko \xEF\xBF\xBD \xEF\xBF\xBD &lt;script&gt;") !=
+               std::string::npos);
+    const auto html = client.get("/v1/reports/donor?fund=F-CTRL&format=html", finance);
+    BOOST_TEST_REQUIRE(html.status == 200);
+    BOOST_TEST(html.body.find('\x01') == std::string::npos);
+    BOOST_TEST(html.body.find('\x1b') == std::string::npos);
+    BOOST_TEST(html.body.find("<script") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,17 +1,28 @@
 #!/usr/bin/env bash
-# Builds the request-parsing fuzz target with clang (libFuzzer + ASan + UBSan) and runs
-# it for a bounded time. Usage: run_fuzz.sh SOURCE_DIR BUILD_DIR SECONDS
+# Builds a fuzz target with clang (libFuzzer + ASan + UBSan) and runs it for a bounded time
+# on its corpus. Usage: run_fuzz.sh SOURCE_DIR BUILD_DIR SECONDS [TARGET]
+#   fuzz_request   HTTP parsing, JSON bodies, field readers, %-decoding (CI runs it)
+#   fuzz_numbers   amounts, dates, periods and rates: each parser against its writer
+#   fuzz_schedule  loan schedules from terms inside and outside every bound
+# The corpus kept in tests/fuzz/corpus/TARGET seeds the run; what the run finds stays in
+# BUILD_DIR/fuzz/TARGET (merge it back with -merge=1 when it is worth keeping).
 set -euo pipefail
-src="$1"; out="$2/fuzz"; seconds="$3"
+src="$1"; seconds="$3"; target="${4:-fuzz_request}"
+out="$2/fuzz/$target"
+ledger_sources=("$src"/ledger/*.cpp)
+case "$target" in
+    fuzz_request) sources=("$src/api/body.cpp" "$src/api/problem.cpp" "${ledger_sources[@]}") ;;
+    fuzz_numbers | fuzz_schedule) sources=("${ledger_sources[@]}") ;;
+    *) echo "run_fuzz.sh: unknown target $target" >&2; exit 2 ;;
+esac
 mkdir -p "$out/corpus"
-cp -n "$src"/tests/fuzz/corpus/* "$out/corpus/" 2>/dev/null || true
+cp -n "$src/tests/fuzz/corpus/$target"/* "$out/corpus/" 2>/dev/null || true
 flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
        -I"$src" -DBOOST_ALL_NO_LIB)
-if [ ! -x "$out/fuzz_request" ] || [ -n "$(find "$src/api" "$src/ledger" "$src/tests/fuzz" \
-        -newer "$out/fuzz_request" -name '*.[ch]pp' | head -1)" ]; then
-    clang++ "${flags[@]}" -o "$out/fuzz_request" "$src/tests/fuzz/fuzz_request.cpp" \
-        "$src/api/body.cpp" "$src/api/problem.cpp" "$src"/ledger/*.cpp
+if [ ! -x "$out/$target" ] || [ -n "$(find "$src/api" "$src/ledger" "$src/tests/fuzz" \
+        -newer "$out/$target" -name '*.[ch]pp' | head -1)" ]; then
+    clang++ "${flags[@]}" -o "$out/$target" "$src/tests/fuzz/$target.cpp" "${sources[@]}"
 fi
 cd "$out"
-exec ./fuzz_request -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
+exec "./$target" -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 corpus

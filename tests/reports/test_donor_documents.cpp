@@ -35,34 +35,12 @@ ShellResult run(const std::string& command) {
     return shell(command, false);
 }
 
-std::string shell_quoted(const std::string& text) {
-    std::string out = "'";
-    for (char c : text)
-        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
-
 std::string read_file(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     std::stringstream bytes;
     bytes << in.rdbuf();
     return bytes.str();
 }
-
-/// A directory for one test's files, removed afterwards.
-struct Scratch {
-    std::filesystem::path dir;
-    explicit Scratch(const std::string& name)
-        : dir(std::filesystem::temp_directory_path() /
-              ("riziki-" + name + "-" + std::to_string(::getpid()))) {
-        std::filesystem::create_directories(dir);
-    }
-    ~Scratch() { std::filesystem::remove_all(dir); }
-    std::filesystem::path write(const std::string& name, const std::string& bytes) const {
-        std::ofstream(dir / name, std::ios::binary) << bytes;
-        return dir / name;
-    }
-};
 
 /// pdftotext -layout of one page (or all when page is 0).
 std::string pdf_text(const std::filesystem::path& pdf, int page = 0) {
@@ -456,6 +434,43 @@ BOOST_AUTO_TEST_CASE(the_cli_writes_each_format_prints_nothing_and_audits_the_do
     BOOST_TEST(read_file(dir / "stderr").find("needs -o FILE") != std::string::npos);
     const auto bad_format = riziki("--fund " + fund + " --format docx -o x.docx");
     BOOST_TEST(bad_format.status == 2);
+}
+
+BOOST_AUTO_TEST_CASE(the_cli_refuses_the_periods_the_api_refuses) {
+    auto& demo = SeededDemo::get();
+    const auto& dir = demo.scratch.dir;
+    const auto out = dir / "refused.out";
+    // The demo's funds live from 2025-01-01 to 2026-12-31 (730 days); today is fixed.
+    const auto riziki = [&](const std::string& arguments) {
+        return run("RIZIKI_TODAY=2026-11-20 " + std::string(RIZIKI_BINARY) + " " + arguments +
+                   " --database-url " + shell_quoted(demo.ledger.database.owner_conninfo) +
+                   " --home " + shell_quoted(dir.string()) + " --output " +
+                   shell_quoted(out.string()) + " 2>" + shell_quoted((dir / "stderr").string()));
+    };
+    const std::string report = "report donor --fund HAART-KES-2026 --format csv ";
+    const std::vector<std::pair<std::string, std::string>> cases{
+        {report + "--from 1900-01-01 --to 9999-12-31", "--from: "},
+        {report + "--from 1900-01-01 --to 9999-12-31", "(date_too_early)"},
+        {report + "--from 2026-01-01 --to 2026-11-21", "--to: Must not be after today."},
+        {report + "--from 2026-03-01 --to 2026-02-28", "(period_reversed)"},
+        {report + "--from 2016-01-01 --to 2026-11-20", "(period_too_long)"},
+        {report + "--from 2023-01-01 --to 2026-11-20", "(longer_than_fund)"},
+        {"export --format csv --to 9999-12-31", "(date_in_future)"},
+        {"export --format hledger --from 1999-12-31", "(date_too_early)"},
+        {"export --format csv --from 2026-02-01 --to 2026-01-31", "(period_reversed)"},
+    };
+    for (const auto& [arguments, says] : cases) {
+        BOOST_TEST_CONTEXT(arguments) {
+            const auto result = riziki(arguments);
+            BOOST_TEST(result.status == 2);
+            const auto stderr_text = read_file(dir / "stderr");
+            BOOST_TEST(stderr_text.find(says) != std::string::npos, stderr_text);
+            BOOST_TEST(!std::filesystem::exists(out));
+        }
+    }
+    // On the bounds: from the fund's start to today, and the whole journal to today.
+    BOOST_TEST(riziki(report + "--from 2025-01-01 --to 2026-11-20").status == 0);
+    BOOST_TEST(riziki("export --format csv --to 2026-11-20").status == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -2,8 +2,11 @@
 /// Runs shell commands from tests (the auditors' tools, xmllint, chromium, pdftotext).
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <string>
 
@@ -28,5 +31,30 @@ inline ShellResult shell(const std::string& command, bool with_stderr = true) {
     result.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
     return result;
 }
+
+/// `text` as one word for sh, whatever it holds.
+inline std::string shell_quoted(const std::string& text) {
+    std::string out = "'";
+    for (char c : text)
+        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+/// A directory for one test's files, removed afterwards.
+struct Scratch {
+    std::filesystem::path dir;
+    explicit Scratch(const std::string& name)
+        : dir(std::filesystem::temp_directory_path() /
+              ("riziki-" + name + "-" + std::to_string(::getpid()))) {
+        std::filesystem::create_directories(dir);
+    }
+    ~Scratch() { std::filesystem::remove_all(dir); }
+    Scratch(const Scratch&) = delete;
+    Scratch& operator=(const Scratch&) = delete;
+    std::filesystem::path write(const std::string& name, const std::string& bytes) const {
+        std::ofstream(dir / name, std::ios::binary) << bytes;
+        return dir / name;
+    }
+};
 
 }  // namespace riziki::testing
