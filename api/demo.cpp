@@ -442,7 +442,7 @@ DemoSummary seed_demo(db::Pool& pool, db::JournalWriter& writer, const PiiVault&
     for (Date month(std::chrono::year(2025), std::chrono::month(1), std::chrono::day(1));
          month < Date(last_closed.year(), last_closed.month(), std::chrono::day(1));
          month = ledger::add_months(month, 1)) {
-        (void)journal.close_period(ledger::period_of(month), kActor);
+        (void)journal.close_period(ledger::period_of(month), kActor, "");
     }
     summary.survivors = static_cast<int>(std::size(kCohorts)) * survivors_per_cohort;
     return summary;

@@ -185,7 +185,8 @@ Response close_period(const Services& s, Call& call) {
         return problem(http::status::bad_request, "invalid_period", "Periods are YYYY-MM.",
                        call.context);
     }
-    const auto rule = s.journal->close_period(*period, call.principal->actor());
+    const auto rule =
+        s.journal->close_period(*period, call.principal->actor(), call.context.request_id);
     if (rule != ledger::Rejection::none) {
         return rejection_problem(rule, "Period " + call.params[0] + " is already closed.",
                                  call.context);

@@ -7,7 +7,9 @@
 
 #include <cctype>
 #include <fstream>
+#include <optional>
 #include <stdexcept>
+#include <string_view>
 
 namespace riziki::api {
 
@@ -52,19 +54,69 @@ std::string create_key_file(const std::filesystem::path& path) {
     return hex;
 }
 
+/// Kenya's country code, and the length of a Kenyan number after it (its trunk 0 dropped).
+constexpr std::string_view kKenya = "254";
+constexpr std::size_t kKenyanDigits = 9;
+/// E.164: a country code and number of at most 15 digits; none shorter than 7 is in use.
+constexpr std::size_t kInternationalDigitsMin = 7;
+constexpr std::size_t kInternationalDigitsMax = 15;
+
+/// A phone number as written, without its separators (spaces, tabs, dashes, dots,
+/// parentheses) and international prefix (a leading `+` or `00`).
+struct WrittenPhone {
+    std::string digits;
+    bool international = false;
+};
+
+/// nullopt for any character but digits and separators, or a `+` after the first digit.
+std::optional<WrittenPhone> written_phone(std::string_view phone) {
+    WrittenPhone out;
+    bool plus = false;
+    for (const char c : phone) {
+        if (std::isdigit(static_cast<unsigned char>(c))) {
+            out.digits += c;
+        } else if (c == '+' && out.digits.empty() && !plus) {
+            plus = true;
+        } else if (std::string_view(" \t-.()").find(c) == std::string_view::npos) {
+            return std::nullopt;
+        }
+    }
+    out.international = plus || (out.digits.starts_with("00") && out.digits.size() > 2);
+    if (!plus && out.international)
+        out.digits.erase(0, 2);
+    return out;
+}
+
+/// A Kenyan number after the country code: 9 digits, the first not 0, once a written trunk
+/// 0 ("+254 0712 …") is dropped. Empty when it is not one.
+std::string kenyan(std::string_view national) {
+    if (national.size() == kKenyanDigits + 1 && national[0] == '0')
+        national.remove_prefix(1);
+    if (national.size() != kKenyanDigits || national[0] == '0')
+        return "";
+    return std::string(kKenya) + std::string(national);
+}
+
 }  // namespace
 
 std::string normalise_phone(std::string_view phone) {
-    std::string digits;
-    for (char c : phone) {
-        if (std::isdigit(static_cast<unsigned char>(c)))
-            digits += c;
+    const auto written = written_phone(phone);
+    if (!written)
+        return "";
+    const std::string& digits = written->digits;
+    // 254 without + or 00 (and long enough): a Kenyan number in international form.
+    const bool long_enough = digits.size() >= kKenya.size() + kKenyanDigits;
+    if (digits.starts_with(kKenya) && (written->international || long_enough))
+        return kenyan(std::string_view(digits).substr(kKenya.size()));
+    if (written->international) {
+        const bool e164 = digits.size() >= kInternationalDigitsMin &&
+                          digits.size() <= kInternationalDigitsMax && digits.front() != '0';
+        return e164 ? digits : "";
     }
-    if (digits.size() == 10 && digits[0] == '0')
-        return "254" + digits.substr(1);
-    if (digits.size() == 9 && (digits[0] == '7' || digits[0] == '1'))
-        return "254" + digits;
-    return digits;
+    // National form: 0 and 9 digits, or a mobile number's 9 digits alone (7…, 1…).
+    if (digits.size() == kKenyanDigits && digits.front() != '7' && digits.front() != '1')
+        return "";
+    return kenyan(digits);
 }
 
 std::string normalise_national_id(std::string_view id) {

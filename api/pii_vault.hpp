@@ -20,8 +20,14 @@ struct Pii {
     std::string national_id;
 };
 
-/// "0712 345 678", "+254712345678", "712345678" -> "254712345678"; other numbers keep
-/// their digits. Empty when nothing is left.
+/// A phone number as the digits of its E.164 form (country code first, no `+`), so that
+/// one number written differently gives one blind index: "+254712345678", "0712 345 678",
+/// "00254-712-345-678", "+254 (0)712.345.678", "254712345678" and "712345678" all give
+/// "254712345678". Separators (spaces, tabs, dashes, dots, parentheses) are dropped; a
+/// leading `+` or `00` marks an international number. Numbers already in E.164 form give
+/// the digits they gave before this normalisation existed. Empty when `phone` is not a
+/// phone number: another character, a Kenyan number without 9 digits after 254 (or its
+/// trunk 0), an international one outside 7-15 digits, a national one of another shape.
 std::string normalise_phone(std::string_view phone);
 /// Upper case, without spaces, dashes, dots or slashes.
 std::string normalise_national_id(std::string_view id);

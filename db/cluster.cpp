@@ -1,6 +1,7 @@
 #include "db/cluster.hpp"
 
 #include "db/cluster_process.hpp"
+#include "db/connection_string.hpp"
 
 #include <fcntl.h>
 #include <grp.h>

@@ -162,20 +162,6 @@ std::string conf_quote(const std::string& value) {
     return quoted + "'";
 }
 
-/// libpq conninfo value: bare when it can be, else single-quoted with escapes.
-std::string conninfo_value(const std::string& value) {
-    const bool bare = !value.empty() && value.find_first_of(" \t\n'\\=") == std::string::npos;
-    if (bare)
-        return value;
-    std::string quoted = "'";
-    for (const char c : value) {
-        if (c == '\'' || c == '\\')
-            quoted += '\\';
-        quoted += c;
-    }
-    return quoted + "'";
-}
-
 std::string log_tail(const fs::path& path) {
     std::ifstream in(path);
     std::deque<std::string> lines;

@@ -44,9 +44,6 @@ int read_port(const fs::path& path, int line_number);
 /// postgresql.conf string literal: quotes doubled, backslashes escaped.
 std::string conf_quote(const std::string& value);
 
-/// libpq conninfo value: bare when it can be, else single-quoted with escapes.
-std::string conninfo_value(const std::string& value);
-
 /// The last lines of a log, for an error message.
 std::string log_tail(const fs::path& path);
 

@@ -1,6 +1,7 @@
 #include "db/database.hpp"
 
 #include "db/cluster.hpp"
+#include "db/connection_string.hpp"
 #include "db/migrate.hpp"
 
 namespace riziki::db {
@@ -14,9 +15,10 @@ Database::Database(const DatabaseConfig& config) {
     } else {
         // An external server: the URL's role owns the schema. Operators who want the
         // append-only grants enforced give the service a riziki_app login instead
-        // (docs/operations.md); the triggers hold for every role either way.
-        owner_conninfo_ = config.url;
-        app_conninfo_ = config.url;
+        // (docs/operations.md); the triggers hold for every role either way. A URL becomes
+        // keyword/value pairs here, so that what callers append (" dbname=…") still works.
+        owner_conninfo_ = connection_string(config.url);
+        app_conninfo_ = owner_conninfo_;
     }
     if (config.migrate)
         applied_ = migrate(owner_conninfo_);

@@ -60,10 +60,16 @@ FROM periods ORDER BY period)";
 
 // Counts the rows inserted: 0 when the period was already closed. closed_after_seq is
 // filled in by the database (the 0 is overwritten by a trigger).
+// closed_after_seq is set by the trigger (the journal head, under its lock).
 constexpr const char* kClosePeriod = R"(
-WITH i AS (INSERT INTO periods (period, closed_by, closed_after_seq)
-           VALUES (:p, :a, 0) ON CONFLICT (period) DO NOTHING RETURNING 1)
-SELECT count(*) FROM i)";
+INSERT INTO periods (period, closed_by, closed_after_seq)
+VALUES (:p, :a, 0) ON CONFLICT (period) DO NOTHING RETURNING closed_after_seq)";
+
+// Chained by the database (trigger audit_log_link), after the journal head's lock: the
+// order the writer takes the two heads in.
+constexpr const char* kAuditClose = R"(
+INSERT INTO audit_log (actor, request_id, action, subject, detail)
+VALUES (:a, :r, 'period.close', :p, 'closed_after_seq=' || :s))";
 
 constexpr const char* kFarFuture = "9999-12-31";
 
@@ -195,15 +201,21 @@ std::vector<PeriodRecord> JournalReads::periods() {
     });
 }
 
-ledger::Rejection JournalReads::close_period(const ledger::Period& period,
-                                             const std::string& actor) {
+ledger::Rejection JournalReads::close_period(const ledger::Period& period, const std::string& actor,
+                                             const std::string& request_id) {
     return pool_->impl().with_session(
         [&](soci::session& sql) {
             const std::string text = ledger::format_period(period);
-            int inserted = 0;
-            sql << kClosePeriod, soci::use(text), soci::use(actor), soci::into(inserted);
-            return inserted == 1 ? ledger::Rejection::none
-                                 : ledger::Rejection::period_already_closed;
+            soci::transaction tx(sql);
+            long long after_seq = 0;
+            sql << kClosePeriod, soci::use(text), soci::use(actor), soci::into(after_seq);
+            if (!sql.got_data())
+                return ledger::Rejection::period_already_closed;
+            const std::string seq_text = std::to_string(after_seq);
+            sql << kAuditClose, soci::use(actor), soci::use(request_id), soci::use(text),
+                soci::use(seq_text);
+            tx.commit();
+            return ledger::Rejection::none;
         },
         false);
 }

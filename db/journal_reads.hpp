@@ -69,9 +69,11 @@ class JournalReads {
     std::vector<ledger::Account> accounts();
     std::vector<PeriodRecord> periods();
 
-    /// Closes a month to new entries; period_already_closed if it was.
+    /// Closes a month to new entries, with an audit line (`period.close`, subject the
+    /// month) in the same transaction; period_already_closed if it was.
     [[nodiscard]] ledger::Rejection close_period(const ledger::Period& period,
-                                                 const std::string& actor);
+                                                 const std::string& actor,
+                                                 const std::string& request_id);
 
   private:
     Pool* pool_;

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "db/common_sql.hpp"
+#include "db/connection_string.hpp"
 #include "db/sql.hpp"
 
 namespace riziki::db {
@@ -44,7 +45,7 @@ void execute_script(soci::session& sql, const std::string& script) {
 }  // namespace
 
 std::vector<std::string> migrate(const std::string& owner_conninfo) {
-    soci::session sql(*soci::factory_postgresql(), owner_conninfo);
+    soci::session sql(*soci::factory_postgresql(), soci_connection_string(owner_conninfo));
     sql << kQuietNotices;
     std::vector<std::string> applied;
     soci::transaction setup(sql);

@@ -17,6 +17,7 @@ const std::vector<Migration>& embedded_migrations();
 
 /// Applies what is missing; returns the names applied now (empty when up to date).
 /// Throws std::runtime_error if a recorded migration's text changed since it ran.
+/// `owner_conninfo` is either form connection_string() takes.
 std::vector<std::string> migrate(const std::string& owner_conninfo);
 
 }  // namespace riziki::db

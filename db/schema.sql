@@ -38,17 +38,20 @@ $$;
 
 CREATE FUNCTION public.riziki_audit_chained() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'public'
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     SET enable_seqscan TO 'off'
     AS $$
 DECLARE
     head record;
     bad_seq bigint;
+    bad_reason text;
     last record;
 BEGIN
     SELECT seq, hash INTO head FROM audit_head FOR UPDATE;
-    SELECT i.seq INTO bad_seq
-    FROM (SELECT n.seq, n.prev_hash, n.hash,
+    SELECT i.seq, CASE WHEN i.at < now() OR i.at > clock_timestamp()
+                       THEN 'audit_time_not_now' ELSE 'audit_chain_broken' END
+    INTO bad_seq, bad_reason
+    FROM (SELECT n.seq, n.at, n.prev_hash, n.hash,
                  sha256(n.prev_hash || riziki_audit_bytes(
                      ROW(n.seq, n.at, n.actor, n.request_id, n.action, n.subject, n.detail,
                          n.prev_hash, n.hash)::audit_log)) AS expected,
@@ -62,10 +65,12 @@ BEGIN
               WHEN i.seq = 1 THEN decode(repeat('00', 32), 'hex')
               ELSE earlier.hash END
        OR i.hash <> i.expected
+       OR i.at < now() OR i.at > clock_timestamp()
     ORDER BY i.seq LIMIT 1;
     IF bad_seq IS NOT NULL THEN
-        RAISE EXCEPTION 'riziki:audit_chain_broken audit line % does not follow the chain',
-            bad_seq;
+        RAISE EXCEPTION 'riziki:% audit line % %', bad_reason, bad_seq,
+            CASE bad_reason WHEN 'audit_chain_broken' THEN 'does not follow the chain'
+                 ELSE 'is not dated within the transaction that inserts it' END;
     END IF;
     -- A line can only follow an existing one (its seq is a key), so the last line here is
     -- the end of the chain.
@@ -78,7 +83,7 @@ END $$;
 
 CREATE FUNCTION public.riziki_audit_link() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'public'
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 DECLARE
     head record;
@@ -119,7 +124,7 @@ END $$;
 
 CREATE FUNCTION public.riziki_bump_catalog() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'public'
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 BEGIN
     UPDATE catalog_version SET version = version + 1;
@@ -128,7 +133,7 @@ END $$;
 
 CREATE FUNCTION public.riziki_entries_balanced() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'public'
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     SET enable_seqscan TO 'off'
     AS $$
 DECLARE
@@ -160,7 +165,7 @@ END $$;
 
 CREATE FUNCTION public.riziki_entries_link() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'public'
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     SET enable_seqscan TO 'off'
     AS $$
 DECLARE
@@ -191,7 +196,7 @@ END $$;
 
 CREATE FUNCTION public.riziki_idempotency_after() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'public'
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     SET enable_seqscan TO 'off'
     AS $$
 DECLARE
@@ -210,7 +215,7 @@ END $$;
 
 CREATE FUNCTION public.riziki_lock_audit_head(OUT seq bigint, OUT hash_hex text) RETURNS record
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'public'
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 BEGIN
     SELECT h.seq, encode(h.hash, 'hex') INTO seq, hash_hex FROM audit_head h FOR UPDATE;
@@ -218,7 +223,7 @@ END $$;
 
 CREATE FUNCTION public.riziki_lock_head(OUT seq bigint, OUT hash_hex text, OUT catalog bigint) RETURNS record
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'public'
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 BEGIN
     SELECT h.seq, encode(h.hash, 'hex'), c.version INTO seq, hash_hex, catalog
@@ -227,7 +232,7 @@ END $$;
 
 CREATE FUNCTION public.riziki_outcome_dated() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'public'
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 BEGIN
     IF EXISTS (SELECT 1 FROM survivors s WHERE s.code = NEW.survivor
@@ -239,7 +244,7 @@ END $$;
 
 CREATE FUNCTION public.riziki_period_close() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'public'
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 BEGIN
     SELECT seq INTO NEW.closed_after_seq FROM journal_head FOR UPDATE;
@@ -248,7 +253,7 @@ END $$;
 
 CREATE FUNCTION public.riziki_postings_after() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'public'
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     SET enable_seqscan TO 'off'
     AS $$
 DECLARE
@@ -372,7 +377,7 @@ END $$;
 
 CREATE FUNCTION public.riziki_references_after() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'public'
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     SET enable_seqscan TO 'off'
     AS $$
 DECLARE

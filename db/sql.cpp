@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "db/common_sql.hpp"
+#include "db/connection_string.hpp"
 
 namespace riziki::db {
 
@@ -193,7 +194,7 @@ void apply_session_settings(soci::session& sql) {
 }  // namespace
 
 void open_session(soci::session& sql, const std::string& conninfo) {
-    sql.open(*soci::factory_postgresql(), conninfo);
+    sql.open(*soci::factory_postgresql(), soci_connection_string(conninfo));
     apply_session_settings(sql);
 }
 

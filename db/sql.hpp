@@ -80,7 +80,8 @@ std::optional<ledger::Rejection> rejection_from_error(const soci::soci_error& er
 /// Accounts, funds and closed periods: what the core needs to validate an entry.
 ledger::LedgerContext load_context(soci::session& sql);
 
-/// Opens a session with the settings every Riziki connection uses.
+/// Opens a session with the settings every Riziki connection uses. `conninfo` is either form
+/// connection_string() takes.
 void open_session(soci::session& sql, const std::string& conninfo);
 /// Opens a session's lost connection again, with the same settings (a bare reconnect
 /// would start the new backend with the server's defaults).

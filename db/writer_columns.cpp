@@ -87,8 +87,7 @@ void BatchColumns::insert(Pipeline& writes) {
 }
 
 void BatchColumns::insert_side_writes(Pipeline& writes, const ledger::Books& books,
-                                      const AwardStatuses& loaded, const AuditHead& audit_head,
-                                      std::int64_t at_us) {
+                                      const AwardStatuses& loaded, const AuditHead& audit_head) {
     BinaryArray ids(Of::text), statuses(Of::text);
     for (const auto& [id, book] : books.awards) {
         if (book.award.status == loaded.at(id))
@@ -99,25 +98,25 @@ void BatchColumns::insert_side_writes(Pipeline& writes, const ledger::Books& boo
     if (!ids.empty())
         add_columns(writes, kUpdateStatusesQuery, {&statuses, &ids});
     if (!audit_.empty())
-        insert_audit(writes, audit_head, at_us);
+        insert_audit(writes, audit_head);
     if (!ref_channel_.empty())
         add_columns(writes, kInsertReferencesQuery, {&ref_channel_, &ref_text_, &ref_seq_});
 }
 
-void BatchColumns::insert_audit(Pipeline& writes, const AuditHead& audit_head,
-                                std::int64_t at_us) const {
+void BatchColumns::insert_audit(Pipeline& writes, const AuditHead& audit_head) const {
     // The writer chains its audit lines itself, under the audit head's lock; PostgreSQL
-    // checks the chain once per INSERT (migration 0009).
+    // checks the chain once per INSERT (migration 0009), and the date (0014): the server's
+    // clock when the head was locked.
     std::int64_t seq = audit_head.seq;
     ledger::Hash prev = audit_head.hash;
     BinaryArray seqs(Of::int8), ats(Of::int8), actors(Of::text), requests(Of::text),
         subjects(Of::text), details(Of::text), prevs(Of::bytea), hashes(Of::bytea);
     for (const auto& line : audit_) {
-        const AuditLine fields{++seq,         at_us,        line.actor, line.request_id,
-                               "entry.write", line.subject, line.detail};
+        const AuditLine fields{++seq,         audit_head.at_us, line.actor, line.request_id,
+                               "entry.write", line.subject,     line.detail};
         const auto hash = audit_hash(prev, fields);
         seqs.add(static_cast<long long>(seq));
-        ats.add(static_cast<long long>(at_us));
+        ats.add(static_cast<long long>(audit_head.at_us));
         actors.add(line.actor);
         requests.add(line.request_id);
         subjects.add(line.subject);

@@ -23,6 +23,9 @@ void add_columns(Pipeline& writes, const PreparedQuery& query,
 struct AuditHead {
     std::int64_t seq = 0;
     ledger::Hash hash{};
+    /// The server's clock when the head was locked (microseconds since the epoch): the date
+    /// of the batch's audit lines, which PostgreSQL accepts only from within the transaction.
+    std::int64_t at_us = 0;
 };
 
 /// An audit line for a written entry that answers an API request.
@@ -45,16 +48,15 @@ class BatchColumns {
     /// Writes the entries and postings: one INSERT per table, whatever the number.
     void insert(Pipeline& writes);
     /// Writes the award statuses `books` changed from `loaded`, the audit lines chained
-    /// onto `audit_head` (at `at_us`), and the payment references.
+    /// onto `audit_head` (and dated by it), and the payment references.
     void insert_side_writes(Pipeline& writes, const ledger::Books& books,
-                            const AwardStatuses& loaded, const AuditHead& audit_head,
-                            std::int64_t at_us);
+                            const AwardStatuses& loaded, const AuditHead& audit_head);
     /// Writes the idempotency records, in one INSERT.
     void insert_claims(Pipeline& writes);
 
   private:
     using Of = BinaryArray::Of;
-    void insert_audit(Pipeline& writes, const AuditHead& audit_head, std::int64_t at_us) const;
+    void insert_audit(Pipeline& writes, const AuditHead& audit_head) const;
 
     BinaryArray seq_{Of::int8}, effective_on_{Of::text}, memo_{Of::text}, event_{Of::text},
         recorded_by_{Of::text}, recorded_at_{Of::int8}, reverses_{Of::int8}, count_{Of::int4},

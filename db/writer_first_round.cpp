@@ -102,6 +102,7 @@ Heads heads_from(const TextRows& rows) {
     heads.catalog_version = rows.integer(0, 2);
     heads.audit.seq = rows.integer(0, 3);
     heads.audit.hash = hash_from_bytea(rows.text(0, 4));
+    heads.audit.at_us = rows.integer(0, 5);
     return heads;
 }
 

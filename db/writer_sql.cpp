@@ -5,9 +5,11 @@ namespace riziki::db {
 namespace {
 
 // The journal head, the catalog version and the audit head, locked until the commit (in
-// that order, the only order anything takes both).
+// that order, the only order anything takes both), and the server's clock: an audit line
+// must be dated within the transaction that inserts it (migration 0014).
 constexpr const char* kLockHeads = R"(
-SELECT h.seq, h.hash_hex, h.catalog, a.seq, a.hash_hex
+SELECT h.seq, h.hash_hex, h.catalog, a.seq, a.hash_hex,
+       CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000 AS bigint)
 FROM riziki_lock_head() h, riziki_lock_audit_head() a)";
 
 // The writer's columns arrive as binary arrays (BinaryArray): text, integers and hashes as

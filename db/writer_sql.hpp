@@ -8,7 +8,8 @@
 namespace riziki::db {
 
 /// Locks the journal head, the catalog version and the audit head, in that order, until
-/// the commit: seq, hash_hex, catalog, audit seq, audit hash.
+/// the commit: seq, hash_hex, catalog, audit seq, audit hash, and the server's clock then
+/// (microseconds since the epoch), which dates the batch's audit lines.
 extern const PreparedQuery kLockHeadsQuery;
 /// The stored idempotency keys among ($1 actors, $2 keys): actor, key, request hash (hex),
 /// status, response.

@@ -408,6 +408,17 @@ BOOST_AUTO_TEST_CASE(closes_a_period_and_lists_it,
                json({{"period", "2026-01"}, {"closed_by", "token:1"}, {"closed_after_seq", 6}}));
     BOOST_TEST(get_json("/v1/periods", "admin") ==
                json({{"items", json::array({body})}, {"next", nullptr}}));
+    // The close is in the audit log, under the request that made it; a refused second close
+    // writes nothing.
+    check_problem(client.post("/v1/periods/2026-01/close", "", server().auth("admin")), 409,
+                  "period_already_closed");
+    const auto logged = get_json("/v1/audit/log?action=period.close").at("items");
+    BOOST_TEST_REQUIRE(logged.size() == 1u, logged.dump());
+    BOOST_TEST(logged[0].value("actor", "") == "token:1");
+    BOOST_TEST(logged[0].value("request_id", "") == closed.header("X-Request-Id"));
+    BOOST_TEST(!closed.header("X-Request-Id").empty());
+    BOOST_TEST(logged[0].value("subject", "") == "2026-01");
+    BOOST_TEST(logged[0].value("detail", "") == "closed_after_seq=6");
 
     // The month is closed to entries; the next one is open.
     check_problem(post_entry(client, server(), receipt_body("F-KES", "1.00", "2026-01-31")), 409,

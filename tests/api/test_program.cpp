@@ -16,6 +16,7 @@
 #include <set>
 #include <sstream>
 
+#include "api/pii_vault.hpp"
 #include "tests/api/api_checks.hpp"
 
 namespace utf = boost::unit_test;
@@ -1248,6 +1249,81 @@ BOOST_AUTO_TEST_CASE(survivor_already_enrolled) {
         409, "survivor_already_enrolled", "pii");
     api.survivor(survivor_body(cohort, "2026-02-01", "Other Two", "0712345679", "12345679"));
     journal.unchanged();
+}
+
+// Regression: "00254…" and "+254 0…" kept their extra digits, so the same phone written so
+// enrolled a second person.
+BOOST_AUTO_TEST_CASE(one_phone_written_five_ways_enrols_once) {
+    Api api(server());
+    const auto cohort = unique("C-PHONE");
+    api.cohort(cohort);
+    api.survivor(survivor_body(cohort, "2026-02-01", "Phone First", "+254711222333"));
+    for (const char* phone :
+         {"0711 222 333", "00254-711-222-333", "+254 0711222333", "254711222333"}) {
+        BOOST_TEST_CONTEXT(phone) {
+            check_refused(api.post("field", "/v1/survivors",
+                                   survivor_body(cohort, "2026-02-01", "Phone Again", phone)),
+                          409, "survivor_already_enrolled", "pii");
+        }
+    }
+    // A number from elsewhere is kept whole; written with + or 00 it is the same number.
+    api.survivor(survivor_body(cohort, "2026-02-01", "Phone Abroad", "+44 (20) 7946-0958"));
+    check_refused(
+        api.post("field", "/v1/survivors",
+                 survivor_body(cohort, "2026-02-01", "Phone Abroad", "0044 20 7946 0958")),
+        409, "survivor_already_enrolled", "pii");
+}
+
+// Regression: letters and other characters were dropped and the digits left indexed, so
+// "07I2 345 678" enrolled as a phone number.
+BOOST_AUTO_TEST_CASE(what_cannot_be_a_phone_number_is_refused) {
+    Api api(server());
+    const auto cohort = unique("C-NOPHONE");
+    api.cohort(cohort);
+    Journal journal(server());
+    for (const char* phone : {"07I2 345 678", "0712 345 678 ext 9", "0712/345/678", "0712+345678",
+                              "+254 712 345", "+254 7123 456 789", "0712 345", "071 234 567 89",
+                              "612345678", "+0712345678", "+1234567890123456", "+", "-"}) {
+        BOOST_TEST_CONTEXT(phone) {
+            check_validation(api.post("field", "/v1/survivors",
+                                      survivor_body(cohort, "2026-02-01", "No Phone", phone)),
+                             {{"pii.phone", "invalid_phone"}});
+        }
+    }
+    journal.unchanged();
+}
+
+// The form the blind index is taken of. Numbers that normalised to a full international
+// number before (07…, 7…, +254 7…) give the same digits as they did, so the blind indexes
+// already stored still match.
+BOOST_AUTO_TEST_CASE(phones_normalise_to_their_e164_digits) {
+    const std::vector<std::pair<std::string, std::string>> cases{
+        {"+254712345678", "254712345678"},
+        {"0712 345 678", "254712345678"},
+        {"00254-712-345-678", "254712345678"},
+        {"+254 0712345678", "254712345678"},
+        {"254712345678", "254712345678"},
+        {"712345678", "254712345678"},
+        {"+254 (0)712.345.678", "254712345678"},
+        {"(0712) 345-678", "254712345678"},
+        {"0110 123 456", "254110123456"},
+        {"020 1234567", "254201234567"},
+        {"\t0712 345 678 ", "254712345678"},
+        {"+44 20 7946 0958", "442079460958"},
+        {"0044 20 7946 0958", "442079460958"},
+        {"+1 (555) 123-4567", "15551234567"},
+        {"07I2 345 678", ""},
+        {"0712 345", ""},
+        {"612345678", ""},
+        {"+254 712 345", ""},
+        {"00", ""},
+        {"", ""},
+    };
+    for (const auto& [phone, normalised] : cases) {
+        BOOST_TEST_CONTEXT(phone) {
+            BOOST_TEST(riziki::api::normalise_phone(phone) == normalised);
+        }
+    }
 }
 
 BOOST_AUTO_TEST_CASE(not_found_records_and_already_exists) {

@@ -358,16 +358,17 @@ BOOST_AUTO_TEST_CASE(the_audit_log_is_append_only_and_chained) {
     BOOST_TEST(try_sql(*app, {"DELETE FROM audit_log"}).find("permission denied") !=
                std::string::npos);
     // A line may come chained (the writer's are), but only onto the chain: a gap, a wrong
-    // previous hash or a hash that is not of its contents is refused.
+    // previous hash or a hash that is not of its contents is refused. (It is dated now: see
+    // app_role/the_app_role_cannot_choose_an_audit_lines_seq_or_time for other dates.)
     const auto line = [](int seq, const std::string& prev, const std::string& hash) {
         return "INSERT INTO audit_log (seq, at, actor, request_id, action, subject, detail, "
                "prev_hash, hash) SELECT " +
-               std::to_string(seq) + ", timestamptz '2026-11-25 10:00:00+00', 'x', '', 'a', '', " +
-               "'', " + prev + ", " + hash + " FROM audit_log WHERE seq = 3";
+               std::to_string(seq) + ", now(), 'x', '', 'a', '', '', " + prev + ", " + hash +
+               " FROM audit_log WHERE seq = 3";
     };
     const std::string right_hash =
-        "sha256(hash || riziki_audit_bytes(ROW(4, timestamptz '2026-11-25 10:00:00+00', 'x', "
-        "'', 'a', '', '', hash, hash)::audit_log))";
+        "sha256(hash || riziki_audit_bytes(ROW(4, now(), 'x', '', 'a', '', '', hash, "
+        "hash)::audit_log))";
     for (const auto& forged : {line(5, "hash", right_hash), line(4, "sha256(hash)", right_hash),
                                line(4, "hash", "sha256(hash)")}) {
         BOOST_TEST_CONTEXT(forged) {

@@ -105,8 +105,8 @@ BOOST_AUTO_TEST_CASE(closed_period_refuses_entries_and_cannot_close_twice) {
     LedgerFixture f;
     BOOST_TEST_REQUIRE(f.write(receipt("F-KES", "KES", 100, "2026-01-31")).entry.seq == 1);
     const auto january = *ledger::parse_period("2026-01");
-    BOOST_TEST(f.journal.close_period(january, "admin") == Rejection::none);
-    BOOST_TEST(f.journal.close_period(january, "admin") == Rejection::period_already_closed);
+    BOOST_TEST(f.journal.close_period(january, "admin", "") == Rejection::none);
+    BOOST_TEST(f.journal.close_period(january, "admin", "") == Rejection::period_already_closed);
     const auto late = f.write(receipt("F-KES", "KES", 100, "2026-01-15"));
     BOOST_TEST(ledger::to_string(late.check.reason) == "period_closed");
     const auto next = f.write(receipt("F-KES", "KES", 100, "2026-02-01"));
