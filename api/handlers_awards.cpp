@@ -47,11 +47,12 @@ std::optional<db::AwardRecord> read_award(const Services& s, FieldReader& reader
     const auto currency = read_fund_currency(s, reader, fund_code, award);
     const auto amount =
         currency ? reader.amount("amount", *currency, true) : std::optional<ledger::Amount>();
-    const auto* loan = reader.object("loan", kind && *kind == "loan");
-    if (kind && *kind == "grant" && loan != nullptr)
+    // A loan's terms are read by the reader every route shares, whatever else failed, so
+    // they are refused here exactly as the schedule preview refuses them.
+    if (kind && *kind == "grant" && reader.has("loan"))
         reader.error("loan", "not_a_loan", "A grant has no loan terms.");
-    if (kind && *kind == "loan" && loan != nullptr && currency)
-        award.terms = read_loan_terms(*loan, "loan.", *currency, reader.errors());
+    else
+        award.terms = read_loan(reader, kind && *kind == "loan", currency);
     if (!reader.ok())
         return std::nullopt;
     award.survivor = *survivor;
@@ -102,14 +103,6 @@ nlohmann::json award_json(const db::AwardRecord& r) {
             {"loan", a.terms ? terms_json(*a.terms, a.currency) : nlohmann::json(nullptr)}};
 }
 
-/// 422 with the schedule's reason as the code, for loan terms that cannot make one.
-Response schedule_problem(ledger::ScheduleError error, const Call& call) {
-    const std::string code(ledger::to_string(error));
-    return problem(http::status::unprocessable_entity, code,
-                   "These loan terms cannot make a schedule: " + code + ".", call.context,
-                   {{"loan", code, "The terms cannot make a schedule."}});
-}
-
 /// Stores the award under a fresh id; db::Programme checks ledger::check_award against the
 /// survivor and fund it reads in the same transaction.
 Rejection store_award(const Services& s, db::AwardRecord& record) {
@@ -130,7 +123,7 @@ Response create_award(const Services& s, Call& call) {
     if (record.award.terms) {
         auto result = ledger::award_schedule(record.award, {});
         if (!result.ok())
-            return schedule_problem(result.error, call);
+            return schedule_problem(result.error, call.context);
         schedule = std::move(result.schedule);
     }
     if (const auto rule = store_award(s, record); rule != Rejection::none) {
