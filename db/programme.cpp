@@ -70,6 +70,10 @@ VALUES (:k, decode(:d, 'hex'), :s, :i))";
 
 constexpr const char* kSelectEnrolledOn = "SELECT enrolled_on::text FROM survivors WHERE code = :c";
 
+constexpr const char* kSelectOutcomeFacts = R"(
+SELECT enrolled_on::text, CASE WHEN consent_follow_up THEN 1 ELSE 0 END
+FROM survivors WHERE code = :c)";
+
 constexpr const char* kSelectSurvivor = R"(
 SELECT code, cohort, gender, birth_year, county, enrolled_on::text,
        CASE WHEN consent_donor_reporting THEN 1 ELSE 0 END,
@@ -181,6 +185,19 @@ std::optional<ledger::Date> enrolled_on(soci::session& sql, const std::string& s
     if (!sql.got_data() || found != soci::i_ok)
         return std::nullopt;
     return ledger::parse_date(enrolled);
+}
+
+/// What the survivor a new outcome names says about it (ledger::check_outcome).
+ledger::OutcomeRecords outcome_records(soci::session& sql, const std::string& survivor) {
+    ledger::OutcomeRecords facts;
+    std::string enrolled;
+    int consented = 0;
+    sql << kSelectOutcomeFacts, soci::use(survivor), soci::into(enrolled), soci::into(consented);
+    if (sql.got_data()) {
+        facts.enrolled_on = ledger::parse_date(enrolled);
+        facts.follow_up_consented = consented != 0;
+    }
+    return facts;
 }
 
 /// What the survivor and fund a new award names say about it (ledger::check_award).
@@ -450,7 +467,8 @@ Rejection Programme::record_outcome(OutcomeRecord& o) {
     return pool_->impl().with_session(
         [&](soci::session& sql) {
             soci::transaction tx(sql);
-            if (auto check = ledger::check_outcome(o.observed_on, enrolled_on(sql, o.survivor));
+            if (auto check =
+                    ledger::check_outcome(o.observed_on, outcome_records(sql, o.survivor));
                 !check.ok()) {
                 return check.reason;
             }

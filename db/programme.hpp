@@ -44,7 +44,8 @@ class Programme {
     std::optional<AwardPlace> award_place(const std::string& id);
     ledger::AwardFigures award_figures(const std::string& id,
                                        const std::optional<ledger::Date>& as_of);
-    /// survivor_not_found, before_enrolment; sets the record's id.
+    /// survivor_not_found, follow_up_not_consented, before_enrolment (ledger::check_outcome);
+    /// sets the record's id.
     [[nodiscard]] ledger::Rejection record_outcome(OutcomeRecord& outcome);
 
     /// Appends to the audit log (hash-chained by the database).

@@ -1307,6 +1307,31 @@ BOOST_AUTO_TEST_CASE(before_enrolment) {
     journal.unchanged();
 }
 
+// Issue 16: an outcome of a survivor who did not consent to follow-up is refused (before
+// its date is looked at), and nothing is written.
+BOOST_AUTO_TEST_CASE(follow_up_not_consented) {
+    Api api(server());
+    const auto books = make_fund(api);
+    auto declining = survivor_body(books.cohort, "2026-01-10", "Declined Follow-up");
+    declining["consent"]["follow_up"] = false;
+    const auto survivor = api.survivor(declining);
+    const auto owner = server().owner();
+    const auto outcomes = [&] {
+        long long count = 0;
+        *owner << "SELECT count(*) FROM outcomes", soci::into(count);
+        return count;
+    };
+    const auto before = outcomes();
+    check_refused(api.post("field", "/v1/outcomes", outcome_body(survivor, "2026-03-01")), 422,
+                  "follow_up_not_consented", "survivor");
+    check_refused(api.post("field", "/v1/outcomes", outcome_body(survivor, "2026-01-09")), 422,
+                  "follow_up_not_consented", "survivor");
+    BOOST_TEST(outcomes() == before);
+    // The survivor who consented is followed up.
+    Api::created(api.post("field", "/v1/outcomes", outcome_body(books.survivor, "2026-03-01")));
+    BOOST_TEST(outcomes() == before + 1);
+}
+
 BOOST_AUTO_TEST_CASE(period_closed) {
     Api api(server());
     const auto books = make_fund_with_cash(api, "20000.00");
