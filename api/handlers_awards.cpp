@@ -105,19 +105,30 @@ nlohmann::json award_json(const db::AwardRecord& r) {
 
 /// Stores the award under a fresh id; db::Programme checks ledger::check_award against the
 /// survivor and fund it reads in the same transaction.
-Rejection store_award(const Services& s, db::AwardRecord& record) {
+Rejection store_award(const Services& s, db::AwardRecord& record, db::IdempotentCreate* once) {
     return insert_with_fresh_code("AW-", "award id", [&](const std::string& id) {
         record.award.id = id;
-        return s.programme->create_award(record);
+        return s.programme->create_award(record, once);
     });
 }
 
+/// The award as POST /v1/awards answers it: with a loan's schedule.
+nlohmann::json created_json(const db::AwardRecord& record,
+                            const std::optional<ledger::Schedule>& schedule) {
+    auto json = award_json(record);
+    json["schedule"] =
+        schedule ? schedule_json(*schedule,
+                                 *ledger::find_currency(record.award.currency))["installments"]
+                 : nlohmann::json::array();
+    return json;
+}
+
 Response create_award(const Services& s, Call& call) {
-    auto read = read_body<db::AwardRecord>(
+    auto read = read_create<db::AwardRecord>(
         call, [&](FieldReader& reader) { return read_award(s, reader); });
     if (auto* answer = std::get_if<Response>(&read))
         return std::move(*answer);
-    auto& record = std::get<db::AwardRecord>(read);
+    auto& [record, key] = std::get<CreateRequest<db::AwardRecord>>(read);
     record.recorded_by = call.principal->actor();
     std::optional<ledger::Schedule> schedule;
     if (record.award.terms) {
@@ -126,18 +137,17 @@ Response create_award(const Services& s, Call& call) {
             return schedule_problem(result.error, call.context);
         schedule = std::move(result.schedule);
     }
-    if (const auto rule = store_award(s, record); rule != Rejection::none) {
+    const auto view = [&] { return created_json(record, schedule); };
+    const auto rule = store_award(s, record, key.claim(view));
+    if (auto answer = key.spent(rule, call))
+        return std::move(*answer);
+    if (rule != Rejection::none) {
         return refused(rule, call,
                        "The award cannot be made: " + std::string(ledger::to_string(rule)) + ".",
                        ledger::award_field(rule));
     }
     audit(s, call, "award.create", record.award.id);
-    auto json = award_json(record);
-    json["schedule"] =
-        schedule ? schedule_json(*schedule,
-                                 *ledger::find_currency(record.award.currency))["installments"]
-                 : nlohmann::json::array();
-    return created(json);
+    return created(view());
 }
 
 nlohmann::json figures_json(nlohmann::json json, const ledger::Award& a,

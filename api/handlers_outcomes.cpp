@@ -85,12 +85,16 @@ std::string refusal_detail(Rejection rule) {
 }
 
 Response record_outcome(const Services& s, Call& call) {
-    auto read = read_body<db::OutcomeRecord>(call, read_outcome);
+    auto read = read_create<db::OutcomeRecord>(call, read_outcome);
     if (auto* answer = std::get_if<Response>(&read))
         return std::move(*answer);
-    auto& outcome = std::get<db::OutcomeRecord>(read);
+    auto& [outcome, key] = std::get<CreateRequest<db::OutcomeRecord>>(read);
     outcome.recorded_by = call.principal->actor();
-    if (auto rule = s.programme->record_outcome(outcome); rule != Rejection::none)
+    const auto rule =
+        s.programme->record_outcome(outcome, key.claim([&] { return outcome_json(outcome); }));
+    if (auto answer = key.spent(rule, call))
+        return std::move(*answer);
+    if (rule != Rejection::none)
         return refused(rule, call, refusal_detail(rule), ledger::outcome_field(rule));
     audit(s, call, "outcome.record", outcome.survivor);
     return created(outcome_json(outcome));

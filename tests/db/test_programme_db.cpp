@@ -1,8 +1,12 @@
-// Programme records against a real PostgreSQL: an outcome of a survivor who did not consent
+// Programme records against a real PostgreSQL: a create under an Idempotency-Key writes the
+// record and its key in one transaction, and an outcome of a survivor who did not consent
 // to follow-up is refused by the database as well as by the core.
 
 #include <boost/test/unit_test.hpp>
 
+#include <stdexcept>
+
+#include "db/hash.hpp"
 #include "tests/db/fixture.hpp"
 
 using namespace riziki;
@@ -15,6 +19,11 @@ long long count(soci::session& sql, const std::string& query) {
     long long n = 0;
     sql << query, soci::into(n);
     return n;
+}
+
+db::IdempotentCreate keyed(const std::string& key, const std::string& request,
+                           std::function<db::StoredResponse()> render) {
+    return {{"test", key, db::sha256(request)}, std::move(render)};
 }
 
 /// A cohort and two survivors enrolled on 2 January 2026: SV-YES00000 consented to
@@ -60,6 +69,46 @@ std::string raw_outcome(const std::string& survivor) {
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(programme_records)
+
+// Issue 16: the key is written in the record's own transaction. A failure between the
+// record's insert and the key's (here the answer cannot be rendered) leaves neither.
+BOOST_AUTO_TEST_CASE(a_create_and_its_key_are_written_together_or_not_at_all) {
+    LedgerFixture f;
+    auto owner = f.owner();
+    auto failing = keyed("k-1", "POST /v1/donors\n{}", []() -> db::StoredResponse {
+        throw std::runtime_error("the answer could not be rendered");
+    });
+    BOOST_CHECK_THROW(static_cast<void>(f.programme.create_donor({"D-1", "Donor"}, &failing)),
+                      std::runtime_error);
+    BOOST_TEST(count(*owner, "SELECT count(*) FROM donors") == 0);
+    BOOST_TEST(count(*owner, "SELECT count(*) FROM idempotency_keys") == 0);
+
+    auto once = keyed("k-1", "POST /v1/donors\n{}", [] {
+        return db::StoredResponse{201, R"({"code":"D-1"})"};
+    });
+    BOOST_TEST(f.programme.create_donor({"D-1", "Donor"}, &once) == Rejection::none);
+    BOOST_TEST(!once.replayed.has_value());
+    BOOST_TEST(count(*owner, "SELECT count(*) FROM donors") == 1);
+    BOOST_TEST(count(*owner,
+                     "SELECT count(*) FROM idempotency_keys WHERE actor = 'test' AND "
+                     "key = 'k-1' AND status = 201 AND entry_seq IS NULL") == 1);
+
+    // The same request again: the answer kept, nothing written (the insert would have said
+    // already_exists).
+    auto again = keyed("k-1", "POST /v1/donors\n{}", [] { return db::StoredResponse{}; });
+    BOOST_TEST(f.programme.create_donor({"D-1", "Donor"}, &again) == Rejection::none);
+    BOOST_TEST_REQUIRE(again.replayed.has_value());
+    BOOST_TEST(again.replayed->body == R"({"code":"D-1"})");
+    // Another request under the key: refused before the insert runs.
+    auto other = keyed("k-1", "POST /v1/donors\n{\"x\":1}", [] { return db::StoredResponse{}; });
+    BOOST_TEST(f.programme.create_donor({"D-2", "Donor"}, &other) ==
+               Rejection::idempotency_key_reused);
+    BOOST_TEST(count(*owner, "SELECT count(*) FROM donors") == 1);
+    // A rule the insert finds broken rolls the key back with it.
+    auto refused = keyed("k-2", "POST /v1/donors\n{}", [] { return db::StoredResponse{201, ""}; });
+    BOOST_TEST(f.programme.create_donor({"D-1", "Again"}, &refused) == Rejection::already_exists);
+    BOOST_TEST(count(*owner, "SELECT count(*) FROM idempotency_keys WHERE key = 'k-2'") == 0);
+}
 
 // Issue 16: no outcome of a survivor who did not consent to follow-up, refused by the core
 // in db::Programme and by the database (migration 0015) for a direct insert by the app.
