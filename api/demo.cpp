@@ -328,6 +328,10 @@ void Demo::observe(const db::SurvivorRecord& survivor, long first_disbursed) {
         o.savings = between(0, 30) * 500 * kCents;
         o.jobs = operating ? static_cast<int>(between(0, 3)) : 0;
         o.recorded_by = kActor;
+        // A survivor who did not consent to follow-up is not observed (check_outcome); the
+        // figures are drawn all the same, so the rest of the seeded programme is unchanged.
+        if (!survivor.consent_follow_up)
+            continue;
         if (programme_.record_outcome(o) != ledger::Rejection::none)
             throw std::runtime_error("demo: outcome refused");
     }

@@ -47,11 +47,12 @@ std::optional<db::AwardRecord> read_award(const Services& s, FieldReader& reader
     const auto currency = read_fund_currency(s, reader, fund_code, award);
     const auto amount =
         currency ? reader.amount("amount", *currency, true) : std::optional<ledger::Amount>();
-    const auto* loan = reader.object("loan", kind && *kind == "loan");
-    if (kind && *kind == "grant" && loan != nullptr)
+    // A loan's terms are read by the reader every route shares, whatever else failed, so
+    // they are refused here exactly as the schedule preview refuses them.
+    if (kind && *kind == "grant" && reader.has("loan"))
         reader.error("loan", "not_a_loan", "A grant has no loan terms.");
-    if (kind && *kind == "loan" && loan != nullptr && currency)
-        award.terms = read_loan_terms(*loan, "loan.", *currency, reader.errors());
+    else
+        award.terms = read_loan(reader, kind && *kind == "loan", currency);
     if (!reader.ok())
         return std::nullopt;
     award.survivor = *survivor;
@@ -102,49 +103,51 @@ nlohmann::json award_json(const db::AwardRecord& r) {
             {"loan", a.terms ? terms_json(*a.terms, a.currency) : nlohmann::json(nullptr)}};
 }
 
-/// 422 with the schedule's reason as the code, for loan terms that cannot make one.
-Response schedule_problem(ledger::ScheduleError error, const Call& call) {
-    const std::string code(ledger::to_string(error));
-    return problem(http::status::unprocessable_entity, code,
-                   "These loan terms cannot make a schedule: " + code + ".", call.context,
-                   {{"loan", code, "The terms cannot make a schedule."}});
-}
-
 /// Stores the award under a fresh id; db::Programme checks ledger::check_award against the
 /// survivor and fund it reads in the same transaction.
-Rejection store_award(const Services& s, db::AwardRecord& record) {
+Rejection store_award(const Services& s, db::AwardRecord& record, db::IdempotentCreate* once) {
     return insert_with_fresh_code("AW-", "award id", [&](const std::string& id) {
         record.award.id = id;
-        return s.programme->create_award(record);
+        return s.programme->create_award(record, once);
     });
 }
 
-Response create_award(const Services& s, Call& call) {
-    auto read = read_body<db::AwardRecord>(
-        call, [&](FieldReader& reader) { return read_award(s, reader); });
-    if (auto* answer = std::get_if<Response>(&read))
-        return std::move(*answer);
-    auto& record = std::get<db::AwardRecord>(read);
-    record.recorded_by = call.principal->actor();
-    std::optional<ledger::Schedule> schedule;
-    if (record.award.terms) {
-        auto result = ledger::award_schedule(record.award, {});
-        if (!result.ok())
-            return schedule_problem(result.error, call);
-        schedule = std::move(result.schedule);
-    }
-    if (const auto rule = store_award(s, record); rule != Rejection::none) {
-        return refused(rule, call,
-                       "The award cannot be made: " + std::string(ledger::to_string(rule)) + ".",
-                       ledger::award_field(rule));
-    }
-    audit(s, call, "award.create", record.award.id);
+/// The award as POST /v1/awards answers it: with a loan's schedule.
+nlohmann::json created_json(const db::AwardRecord& record,
+                            const std::optional<ledger::Schedule>& schedule) {
     auto json = award_json(record);
     json["schedule"] =
         schedule ? schedule_json(*schedule,
                                  *ledger::find_currency(record.award.currency))["installments"]
                  : nlohmann::json::array();
-    return created(json);
+    return json;
+}
+
+Response create_award(const Services& s, Call& call) {
+    auto read = read_create<db::AwardRecord>(
+        call, [&](FieldReader& reader) { return read_award(s, reader); });
+    if (auto* answer = std::get_if<Response>(&read))
+        return std::move(*answer);
+    auto& [record, key] = std::get<CreateRequest<db::AwardRecord>>(read);
+    record.recorded_by = call.principal->actor();
+    std::optional<ledger::Schedule> schedule;
+    if (record.award.terms) {
+        auto result = ledger::award_schedule(record.award, {});
+        if (!result.ok())
+            return schedule_problem(result.error, call.context);
+        schedule = std::move(result.schedule);
+    }
+    const auto view = [&] { return created_json(record, schedule); };
+    const auto rule = store_award(s, record, key.claim(view));
+    if (auto answer = key.spent(rule, call))
+        return std::move(*answer);
+    if (rule != Rejection::none) {
+        return refused(rule, call,
+                       "The award cannot be made: " + std::string(ledger::to_string(rule)) + ".",
+                       ledger::award_field(rule));
+    }
+    audit(s, call, "award.create", record.award.id);
+    return created(view());
 }
 
 nlohmann::json figures_json(nlohmann::json json, const ledger::Award& a,

@@ -27,11 +27,15 @@ nlohmann::json cohort_json(const db::CohortRecord& c) {
 }
 
 Response create_cohort(const Services& s, Call& call) {
-    auto read = read_body<db::CohortRecord>(call, read_cohort);
+    auto read = read_create<db::CohortRecord>(call, read_cohort);
     if (auto* answer = std::get_if<Response>(&read))
         return std::move(*answer);
-    const auto& cohort = std::get<db::CohortRecord>(read);
-    if (auto rule = s.programme->create_cohort(cohort); rule != ledger::Rejection::none)
+    auto& [cohort, key] = std::get<CreateRequest<db::CohortRecord>>(read);
+    const auto rule =
+        s.programme->create_cohort(cohort, key.claim([&] { return cohort_json(cohort); }));
+    if (auto answer = key.spent(rule, call))
+        return std::move(*answer);
+    if (rule != ledger::Rejection::none)
         return refused(rule, call, "Cohort " + cohort.code + " exists already.", "code");
     audit(s, call, "cohort.create", cohort.code);
     return created(cohort_json(cohort));

@@ -18,14 +18,18 @@ std::optional<db::DonorRecord> read_donor(FieldReader& reader) {
 }
 
 Response create_donor(const Services& s, Call& call) {
-    auto read = read_body<db::DonorRecord>(call, read_donor);
+    auto read = read_create<db::DonorRecord>(call, read_donor);
     if (auto* answer = std::get_if<Response>(&read))
         return std::move(*answer);
-    const auto& donor = std::get<db::DonorRecord>(read);
-    if (auto rule = s.programme->create_donor(donor); rule != ledger::Rejection::none)
+    auto& [donor, key] = std::get<CreateRequest<db::DonorRecord>>(read);
+    const auto view = [&] { return nlohmann::json{{"code", donor.code}, {"name", donor.name}}; };
+    const auto rule = s.programme->create_donor(donor, key.claim(view));
+    if (auto answer = key.spent(rule, call))
+        return std::move(*answer);
+    if (rule != ledger::Rejection::none)
         return refused(rule, call, "Donor " + donor.code + " exists already.", "code");
     audit(s, call, "donor.create", donor.code);
-    return created({{"code", donor.code}, {"name", donor.name}});
+    return created(view());
 }
 
 }  // namespace

@@ -63,11 +63,14 @@ nlohmann::json fund_json(const db::FundRecord& f) {
 }
 
 Response create_fund(const Services& s, Call& call) {
-    auto read = read_body<db::FundRecord>(call, read_fund);
+    auto read = read_create<db::FundRecord>(call, read_fund);
     if (auto* answer = std::get_if<Response>(&read))
         return std::move(*answer);
-    const auto& fund = std::get<db::FundRecord>(read);
-    if (auto rule = s.programme->create_fund(fund); rule != Rejection::none) {
+    auto& [fund, key] = std::get<CreateRequest<db::FundRecord>>(read);
+    const auto rule = s.programme->create_fund(fund, key.claim([&] { return fund_json(fund); }));
+    if (auto answer = key.spent(rule, call))
+        return std::move(*answer);
+    if (rule != Rejection::none) {
         return refused(rule, call,
                        rule == Rejection::donor_not_found
                            ? "No donor has this code."

@@ -73,19 +73,29 @@ nlohmann::json outcome_json(const db::OutcomeRecord& o) {
             {"jobs", o.jobs}};
 }
 
+std::string refusal_detail(Rejection rule) {
+    switch (rule) {
+        case Rejection::survivor_not_found:
+            return "No survivor has this code.";
+        case Rejection::follow_up_not_consented:
+            return "This survivor did not consent to follow-up: no outcome is recorded.";
+        default:
+            return "An outcome cannot be observed before the survivor enrolled.";
+    }
+}
+
 Response record_outcome(const Services& s, Call& call) {
-    auto read = read_body<db::OutcomeRecord>(call, read_outcome);
+    auto read = read_create<db::OutcomeRecord>(call, read_outcome);
     if (auto* answer = std::get_if<Response>(&read))
         return std::move(*answer);
-    auto& outcome = std::get<db::OutcomeRecord>(read);
+    auto& [outcome, key] = std::get<CreateRequest<db::OutcomeRecord>>(read);
     outcome.recorded_by = call.principal->actor();
-    if (auto rule = s.programme->record_outcome(outcome); rule != Rejection::none) {
-        return refused(rule, call,
-                       rule == Rejection::survivor_not_found
-                           ? "No survivor has this code."
-                           : "An outcome cannot be observed before the survivor enrolled.",
-                       ledger::outcome_field(rule));
-    }
+    const auto rule =
+        s.programme->record_outcome(outcome, key.claim([&] { return outcome_json(outcome); }));
+    if (auto answer = key.spent(rule, call))
+        return std::move(*answer);
+    if (rule != Rejection::none)
+        return refused(rule, call, refusal_detail(rule), ledger::outcome_field(rule));
     audit(s, call, "outcome.record", outcome.survivor);
     return created(outcome_json(outcome));
 }

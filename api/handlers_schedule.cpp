@@ -20,11 +20,8 @@ Response preview(Call& call) {
     const auto currency = *ledger::find_currency(request->currency);
     const auto result =
         ledger::generate_schedule(request->amount, currency, request->disbursed_on, request->terms);
-    if (!result.ok()) {
-        const std::string code(ledger::to_string(result.error));
-        return problem(http::status::unprocessable_entity, code,
-                       "These loan terms cannot make a schedule: " + code + ".", call.context);
-    }
+    if (!result.ok())
+        return schedule_problem(result.error, call.context);
     return json_response(http::status::ok, schedule_json(result.schedule, currency));
 }
 

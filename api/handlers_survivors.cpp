@@ -93,17 +93,26 @@ nlohmann::json survivor_json(const db::SurvivorRecord& s) {
 }
 
 Response enrol_survivor(const Services& s, Call& call) {
-    auto read = read_body<Enrolment>(call, read_enrolment);
+    // The body holds PII, so the fingerprint an Idempotency-Key keeps is keyed with the
+    // vault's key: a database dump must not let anyone confirm a guessed name or phone.
+    auto read = read_create<Enrolment>(call, read_enrolment, [&](std::string_view request) {
+        return s.vault->request_digest(request);
+    });
     if (auto* answer = std::get_if<Response>(&read))
         return std::move(*answer);
-    auto& enrolment = std::get<Enrolment>(read);
+    auto& [enrolment, key] = std::get<CreateRequest<Enrolment>>(read);
     auto& survivor = enrolment.survivor;
     survivor.recorded_by = call.principal->actor();
     const auto indexes = s.vault->blind_indexes(enrolment.pii);
+    // What the first answer was and a replay gets: the pseudonymous record, never the PII.
+    auto* once = key.claim([&] { return survivor_json(survivor); });
     const auto rule = insert_with_fresh_code("SV-", "survivor code", [&](const std::string& code) {
         survivor.code = code;
-        return s.programme->enrol_survivor(survivor, s.vault->seal(code, enrolment.pii), indexes);
+        return s.programme->enrol_survivor(survivor, s.vault->seal(code, enrolment.pii), indexes,
+                                           once);
     });
+    if (auto answer = key.spent(rule, call))
+        return std::move(*answer);
     if (rule == Rejection::cohort_not_found)
         return refused(rule, call, "No cohort has this code.", "cohort");
     if (rule == Rejection::survivor_already_enrolled) {

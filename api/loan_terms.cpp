@@ -7,29 +7,27 @@ namespace riziki::api {
 namespace {
 
 /// An optional amount field in minor units (multiples), refused unless positive.
-std::optional<ledger::Amount> optional_multiple(FieldReader& reader, const nlohmann::json& loan,
-                                                const char* field, const ledger::Currency& currency,
-                                                bool& ok) {
-    if (!loan.contains(field) || loan[field].is_null())
+std::optional<ledger::Amount> optional_multiple(FieldReader& reader, const char* field,
+                                                const ledger::Currency& currency, bool& ok) {
+    if (!reader.has(field))
         return std::nullopt;
     auto value = reader.amount(field, currency, true);
     ok = ok && value.has_value();
     return value;
 }
 
-}  // namespace
-
-std::optional<ledger::LoanTerms> read_loan_terms(const nlohmann::json& loan,
-                                                 const std::string& prefix,
-                                                 const ledger::Currency& currency,
-                                                 std::vector<FieldError>& errors) {
+/// The fields of a `loan` object, each read (and its error added) whatever the others hold.
+std::optional<ledger::LoanTerms> read_terms(FieldReader& reader,
+                                            const std::optional<ledger::Currency>& currency) {
     using namespace ledger;
-    FieldReader reader(loan, prefix, errors);
+    // Counted before the unknown fields are: an unknown field alone fails the terms. (It
+    // once did not, and the preview, which trusted the terms, priced a loan with
+    // "interest_rate_per":"month" as if its rate were yearly.)
+    const std::size_t before = reader.errors().size();
     reader.only({"interest_rate", "interest_period", "interest_method", "amortization",
                  "installments", "repayment_every", "repayment_unit", "first_due_on",
                  "grace_on_principal", "grace_on_interest", "installment_multiple",
                  "currency_multiple"});
-    const std::size_t before = errors.size();
     LoanTerms terms;
     const auto rate = reader.rate("interest_rate");
     const auto period = reader.choice("interest_period", {"year", "month"});
@@ -42,12 +40,14 @@ std::optional<ledger::LoanTerms> read_loan_terms(const nlohmann::json& loan,
     const auto grace_principal =
         reader.integer("grace_on_principal", false, 0, kInstallmentsMax, 0);
     const auto grace_interest = reader.integer("grace_on_interest", false, 0, kInstallmentsMax, 0);
-    bool ok = true;
-    terms.installment_multiple =
-        optional_multiple(reader, loan, "installment_multiple", currency, ok);
-    terms.currency_multiple = optional_multiple(reader, loan, "currency_multiple", currency, ok);
+    bool ok = currency.has_value();
+    if (currency) {
+        terms.installment_multiple =
+            optional_multiple(reader, "installment_multiple", *currency, ok);
+        terms.currency_multiple = optional_multiple(reader, "currency_multiple", *currency, ok);
+    }
     terms.first_due_on = reader.date("first_due_on", false);
-    if (errors.size() != before || !ok)
+    if (reader.errors().size() != before || !ok)
         return std::nullopt;
     terms.interest_rate = *rate;
     terms.interest_period = *period == "year" ? InterestPeriod::year : InterestPeriod::month;
@@ -63,6 +63,24 @@ std::optional<ledger::LoanTerms> read_loan_terms(const nlohmann::json& loan,
     terms.grace_on_principal = *grace_principal;
     terms.grace_on_interest = *grace_interest;
     return terms;
+}
+
+}  // namespace
+
+std::optional<ledger::LoanTerms> read_loan(FieldReader& reader, bool required,
+                                           const std::optional<ledger::Currency>& currency) {
+    const auto* loan = reader.object("loan", required);
+    if (loan == nullptr)
+        return std::nullopt;
+    FieldReader terms(*loan, reader.path("loan") + ".", reader.errors());
+    return read_terms(terms, currency);
+}
+
+Response schedule_problem(ledger::ScheduleError error, const RequestContext& context) {
+    const std::string code(ledger::to_string(error));
+    return problem(http::status::unprocessable_entity, code,
+                   "These loan terms cannot make a schedule: " + code + ".", context,
+                   {{"loan", code, "The terms cannot make a schedule."}});
 }
 
 nlohmann::json schedule_json(const ledger::Schedule& schedule, const ledger::Currency& currency) {
@@ -92,12 +110,10 @@ std::optional<SchedulePreview> read_schedule_preview(const nlohmann::json& body,
     if (code && !currency)
         reader.error("currency", "unknown_currency", "Not a currency Riziki knows.");
     const auto disbursed_on = reader.date("disbursed_on", true);
-    const auto* loan = reader.object("loan", true);
-    if (!currency)
-        return std::nullopt;
-    const auto amount = reader.amount("amount", *currency, true);
-    const auto terms = loan ? read_loan_terms(*loan, "loan.", *currency, errors) : std::nullopt;
-    if (!amount || !disbursed_on || !terms)
+    const auto amount =
+        currency ? reader.amount("amount", *currency, true) : std::optional<ledger::Amount>();
+    const auto terms = read_loan(reader, true, currency);
+    if (!amount || !disbursed_on || !terms || !reader.ok())
         return std::nullopt;
     return SchedulePreview{*amount, *code, *disbursed_on, *terms};
 }

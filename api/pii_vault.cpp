@@ -227,4 +227,15 @@ std::vector<db::BlindIndex> PiiVault::blind_indexes(const Pii& pii) const {
     return indexes;
 }
 
+ledger::Hash PiiVault::request_digest(std::string_view request) const {
+    // "request:" keeps these digests apart from the blind indexes' "phone:" and
+    // "national_id:" under the same key.
+    const std::string message = "request:" + std::string(request);
+    ledger::Hash digest{};
+    crypto_auth_hmacsha256(digest.data(), reinterpret_cast<const unsigned char*>(message.data()),
+                           message.size(),
+                           reinterpret_cast<const unsigned char*>(index_key_.data()));
+    return digest;
+}
+
 }  // namespace riziki::api

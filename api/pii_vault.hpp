@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "db/program.hpp"
+#include "ledger/journal.hpp"
 
 namespace riziki::api {
 
@@ -46,6 +47,10 @@ class PiiVault {
     std::optional<Pii> unseal(const std::string& survivor, const db::SealedPii& sealed) const;
     /// One index per non-empty normalised identifier.
     std::vector<db::BlindIndex> blind_indexes(const Pii& pii) const;
+    /// A keyed digest (HMAC-SHA-256 under the index key, apart from the blind indexes) of a
+    /// request that holds PII: what an Idempotency-Key keeps of an enrolment, so the
+    /// database holds nothing against which a guessed name or phone could be checked.
+    ledger::Hash request_digest(std::string_view request) const;
     /// 16 hex digits naming the key (not derived from it in a way that helps guess it).
     const std::string& key_id() const { return key_id_; }
 

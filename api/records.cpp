@@ -21,6 +21,25 @@ Response post_command(const Services& s, Call& call,
                        std::move(got.draft).value_or(ledger::EntryDraft{}), std::move(got.command));
 }
 
+db::IdempotentCreate* CreateKey::claim(std::function<nlohmann::json()> view) {
+    if (!once_)
+        return nullptr;
+    once_->render = [view = std::move(view)] {
+        return db::StoredResponse{static_cast<int>(http::status::created), view().dump()};
+    };
+    return once_.get();
+}
+
+std::optional<Response> CreateKey::spent(ledger::Rejection rule, const Call& call) const {
+    if (rule == ledger::Rejection::idempotency_key_reused) {
+        return refused(rule, call,
+                       "This Idempotency-Key was used with another request; use a new key.");
+    }
+    if (once_ && once_->replayed)
+        return stored_answer(*once_->replayed, true);
+    return std::nullopt;
+}
+
 Response created(const nlohmann::json& body) {
     return json_response(http::status::created, body);
 }

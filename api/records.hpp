@@ -10,6 +10,7 @@
 
 #include <functional>
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,7 +18,9 @@
 
 #include "api/body.hpp"
 #include "api/handlers.hpp"
+#include "api/respond.hpp"
 #include "api/router.hpp"
+#include "db/programme.hpp"
 #include "ledger/awards.hpp"
 
 namespace riziki::api {
@@ -27,21 +30,63 @@ inline constexpr std::size_t kReferenceBytesMax = 64;
 inline constexpr std::size_t kPurposeBytesMax = 500;
 inline constexpr std::size_t kCountyBytesMax = 100;
 
-/// The body of `call` as a JSON object, read by `read` through a FieldReader: the record
-/// `read` returns once every field read, or the answer (the body's problem, or 422
-/// validation_failed with every field error).
+/// The Idempotency-Key of a POST that creates a programme record (donors, funds, cohorts,
+/// survivors, awards, outcomes). Optional there, where SPEC §7 requires it only of POSTs
+/// that move money, so clients that never sent one keep working; honoured when sent, with
+/// the money routes' rules. The store claims it in the record's own transaction
+/// (db::IdempotentCreate): a retry with the same key and request gets the first answer with
+/// Idempotent-Replayed: true and writes nothing (no audit line either); the same key with
+/// another request is 409 idempotency_key_reused.
+class CreateKey {
+  public:
+    CreateKey() = default;
+    explicit CreateKey(db::IdempotencyClaim claim)
+        : once_(std::make_unique<db::IdempotentCreate>(std::move(claim), nullptr)) {}
+
+    /// What the store is to claim, keeping `view()` (the record's JSON, answered 201) with
+    /// the key; nullptr without a key. `view` is rendered once the record is made.
+    db::IdempotentCreate* claim(std::function<nlohmann::json()> view);
+    /// The answer when the store found the key spent: the kept answer to a replay, 409 to
+    /// another request under it. nullopt otherwise (`rule` is then the store's own).
+    std::optional<Response> spent(ledger::Rejection rule, const Call& call) const;
+
+  private:
+    // On the heap: GCC 12 warns (wrongly) of uninitialised members when an optional of it
+    // moves through the std::variant the reader answers with.
+    std::unique_ptr<db::IdempotentCreate> once_;
+};
+
+/// A record read from the body of a POST that creates it, and the key it came with.
 template <class Record>
-std::variant<Record, Response> read_body(
-    const Call& call, const std::function<std::optional<Record>(FieldReader&)>& read) {
+struct CreateRequest {
+    Record record;
+    CreateKey key;
+};
+
+/// The optional Idempotency-Key of `call` (400 when malformed), then its body as a JSON
+/// object, read by `read` through a FieldReader: the record `read` returns once every field
+/// read, or the answer (the body's problem, or 422 validation_failed with every field
+/// error). The key's request is fingerprinted by `digest` (SHA-256 when not given).
+template <class Record>
+std::variant<CreateRequest<Record>, Response> read_create(
+    const Call& call, const std::function<std::optional<Record>(FieldReader&)>& read,
+    const std::function<ledger::Hash(std::string_view)>& digest = nullptr) {
+    auto key = optional_idempotency_key(call);
+    if (auto* answer = std::get_if<Response>(&key))
+        return std::move(*answer);
     auto parsed = parse_json_object(call.request, call.context);
     if (auto* answer = std::get_if<Response>(&parsed))
         return std::move(*answer);
+    const auto& body = std::get<nlohmann::json>(parsed);
     std::vector<FieldError> errors;
-    FieldReader reader(std::get<nlohmann::json>(parsed), "", errors);
+    FieldReader reader(body, "", errors);
     auto record = read(reader);
     if (!record || !errors.empty())
         return validation_problem(errors, call.context);
-    return std::move(*record);
+    const auto& given = std::get<std::optional<std::string>>(key);
+    return CreateRequest<Record>{
+        std::move(*record),
+        given ? CreateKey(idempotency_claim(call, *given, body, digest)) : CreateKey()};
 }
 
 /// Reading a money-moving body: the command (a money event) or the draft (a manual entry,

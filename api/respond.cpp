@@ -95,13 +95,12 @@ Response rejection_problem(ledger::Rejection reason, const std::string& detail,
     return problem(status_for(reason), code, detail, context, errors);
 }
 
-std::variant<std::string, Response> idempotency_key(const Call& call) {
+std::variant<std::optional<std::string>, Response> optional_idempotency_key(const Call& call) {
+    // An empty header is no key, as it always was for the money routes (428 there).
     const auto header = call.request["Idempotency-Key"];
-    const std::string key(header.data(), header.size());
-    if (key.empty()) {
-        return problem(http::status::precondition_required, "idempotency_key_required",
-                       "This request moves money: send an Idempotency-Key header.", call.context);
-    }
+    std::string key(header.data(), header.size());
+    if (key.empty())
+        return std::nullopt;
     const bool printable =
         std::all_of(key.begin(), key.end(), [](char c) { return c > ' ' && c < 127; });
     if (key.size() > kIdempotencyKeyBytesMax || !printable) {
@@ -109,6 +108,35 @@ std::variant<std::string, Response> idempotency_key(const Call& call) {
                        "Idempotency-Key must be 1-255 printable ASCII characters.", call.context);
     }
     return key;
+}
+
+std::variant<std::string, Response> idempotency_key(const Call& call) {
+    auto key = optional_idempotency_key(call);
+    if (auto* answer = std::get_if<Response>(&key))
+        return std::move(*answer);
+    auto& given = std::get<std::optional<std::string>>(key);
+    if (!given) {
+        return problem(http::status::precondition_required, "idempotency_key_required",
+                       "This request moves money: send an Idempotency-Key header.", call.context);
+    }
+    return std::move(*given);
+}
+
+db::IdempotencyClaim idempotency_claim(
+    const Call& call, const std::string& key, const nlohmann::json& body,
+    const std::function<ledger::Hash(std::string_view)>& digest) {
+    const std::string fingerprint = std::string(call.request.method_string()) + " " +
+                                    std::string(call.request.target()) + "\n" + body.dump();
+    return {call.principal->actor(), key, digest ? digest(fingerprint) : db::sha256(fingerprint)};
+}
+
+Response stored_answer(const db::StoredResponse& stored, bool replayed) {
+    Response response{static_cast<http::status>(stored.status), 11};
+    response.set(http::field::content_type, "application/json");
+    response.body() = stored.body;
+    if (replayed)
+        response.set("Idempotent-Replayed", "true");
+    return response;
 }
 
 std::variant<MoneyRequest, Response> read_money_request(const Call& call) {
@@ -125,11 +153,7 @@ std::variant<MoneyRequest, Response> read_money_request(const Call& call) {
 Response write_entry(db::JournalWriter& writer, const Call& call, const std::string& key,
                      const nlohmann::json& body, ledger::EntryDraft draft,
                      std::optional<ledger::Command> command) {
-    // The fingerprint covers method, path and the body as parsed (key order and white
-    // space do not matter), so the same key with any other request is caught.
-    const std::string fingerprint = std::string(call.request.method_string()) + " " +
-                                    std::string(call.request.target()) + "\n" + body.dump();
-    db::IdempotencyClaim claim{call.principal->actor(), key, db::sha256(fingerprint)};
+    auto claim = idempotency_claim(call, key, body);
     draft.recorded_by = call.principal->actor();
     const auto outcome = writer.write(
         {std::move(draft), std::move(claim), std::move(command), call.context.request_id});
@@ -145,12 +169,7 @@ Response write_entry(db::JournalWriter& writer, const Call& call, const std::str
             "The request breaks the rule '" + std::string(ledger::to_string(check.reason)) + "'.",
             call.context, field);
     }
-    Response response{static_cast<http::status>(outcome.response.status), 11};
-    response.set(http::field::content_type, "application/json");
-    response.body() = outcome.response.body;
-    if (outcome.kind == Kind::replayed)
-        response.set("Idempotent-Replayed", "true");
-    return response;
+    return stored_answer(outcome.response, outcome.kind == Kind::replayed);
 }
 
 }  // namespace riziki::api

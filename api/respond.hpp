@@ -1,11 +1,14 @@
 #pragma once
 /// Shared pieces of handlers: JSON views of ledger objects, rejection answers, and the
-/// idempotency protocol for money-moving POSTs (SPEC §7).
+/// idempotency protocol (SPEC §7): required on money-moving POSTs, optional on those that
+/// create a record.
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 
 #include "api/router.hpp"
@@ -36,6 +39,22 @@ Response rejection_problem(ledger::Rejection reason, const std::string& detail,
 
 /// The Idempotency-Key header, or the answer when it is missing (428) or malformed (400).
 std::variant<std::string, Response> idempotency_key(const Call& call);
+
+/// The Idempotency-Key header of a POST that creates a record, where it is optional:
+/// nullopt when absent, the answer (400) when malformed as idempotency_key() says.
+std::variant<std::optional<std::string>, Response> optional_idempotency_key(const Call& call);
+
+/// The claim on `key` of `call` with `body`, as the actor calling. The request is
+/// fingerprinted by `digest` (SHA-256 unless given: a body with PII needs a keyed one) over
+/// the method, the target and the body as parsed, so key order and white space do not
+/// matter and the same key with any other request is caught.
+db::IdempotencyClaim idempotency_claim(
+    const Call& call, const std::string& key, const nlohmann::json& body,
+    const std::function<ledger::Hash(std::string_view)>& digest = nullptr);
+
+/// The answer kept with an idempotency key, as first sent or (`replayed`) with
+/// Idempotent-Replayed: true.
+Response stored_answer(const db::StoredResponse& stored, bool replayed);
 
 /// A money-moving POST: its Idempotency-Key and its JSON object body.
 struct MoneyRequest {

@@ -6,6 +6,7 @@
 #include "db/common_sql.hpp"
 #include "db/pool_impl.hpp"
 #include "db/programme.hpp"
+#include "db/record_claims.hpp"
 #include "ledger/program.hpp"
 
 namespace riziki::db {
@@ -69,6 +70,10 @@ INSERT INTO survivor_blind_index (kind, digest, survivor, key_id)
 VALUES (:k, decode(:d, 'hex'), :s, :i))";
 
 constexpr const char* kSelectEnrolledOn = "SELECT enrolled_on::text FROM survivors WHERE code = :c";
+
+constexpr const char* kSelectOutcomeFacts = R"(
+SELECT enrolled_on::text, CASE WHEN consent_follow_up THEN 1 ELSE 0 END
+FROM survivors WHERE code = :c)";
 
 constexpr const char* kSelectSurvivor = R"(
 SELECT code, cohort, gender, birth_year, county, enrolled_on::text,
@@ -183,6 +188,19 @@ std::optional<ledger::Date> enrolled_on(soci::session& sql, const std::string& s
     return ledger::parse_date(enrolled);
 }
 
+/// What the survivor a new outcome names says about it (ledger::check_outcome).
+ledger::OutcomeRecords outcome_records(soci::session& sql, const std::string& survivor) {
+    ledger::OutcomeRecords facts;
+    std::string enrolled;
+    int consented = 0;
+    sql << kSelectOutcomeFacts, soci::use(survivor), soci::into(enrolled), soci::into(consented);
+    if (sql.got_data()) {
+        facts.enrolled_on = ledger::parse_date(enrolled);
+        facts.follow_up_consented = consented != 0;
+    }
+    return facts;
+}
+
 /// What the survivor and fund a new award names say about it (ledger::check_award).
 ledger::AwardRecords award_records(soci::session& sql, const ledger::Award& award) {
     ledger::AwardRecords facts;
@@ -196,34 +214,37 @@ ledger::AwardRecords award_records(soci::session& sql, const ledger::Award& awar
 
 }  // namespace
 
-Rejection Programme::create_donor(const DonorRecord& donor) {
+Rejection Programme::create_donor(const DonorRecord& donor, IdempotentCreate* once) {
     return pool_->impl().with_session(
         [&](soci::session& sql) {
-            int inserted = 0;
-            sql << kInsertDonor, soci::use(donor.code), soci::use(donor.name), soci::into(inserted);
-            return inserted_or_exists(inserted);
+            return create_once(sql, once, [&] {
+                int inserted = 0;
+                sql << kInsertDonor, soci::use(donor.code), soci::use(donor.name),
+                    soci::into(inserted);
+                return inserted_or_exists(inserted);
+            });
         },
         false);
 }
 
-Rejection Programme::create_fund(const FundRecord& fund) {
+Rejection Programme::create_fund(const FundRecord& fund, IdempotentCreate* once) {
     return pool_->impl().with_session(
         [&](soci::session& sql) {
-            soci::transaction tx(sql);
-            if (!fund.donor.empty() && !exists(sql, kCountDonors, fund.donor)) {
-                return Rejection::donor_not_found;
-            }
-            const std::string starts = optional_date(fund.starts_on);
-            const std::string ends = optional_date(fund.ends_on);
-            const std::string committed =
-                fund.committed ? ledger::to_decimal_string(*fund.committed) : "";
-            const int restricted = fund.restricted ? 1 : 0;
-            int inserted = 0;
-            sql << kInsertFund, soci::use(fund.code), soci::use(fund.currency),
-                soci::use(fund.name), soci::use(fund.donor), soci::use(restricted),
-                soci::use(starts), soci::use(ends), soci::use(committed), soci::into(inserted);
-            tx.commit();
-            return inserted_or_exists(inserted);
+            return create_once(sql, once, [&] {
+                if (!fund.donor.empty() && !exists(sql, kCountDonors, fund.donor)) {
+                    return Rejection::donor_not_found;
+                }
+                const std::string starts = optional_date(fund.starts_on);
+                const std::string ends = optional_date(fund.ends_on);
+                const std::string committed =
+                    fund.committed ? ledger::to_decimal_string(*fund.committed) : "";
+                const int restricted = fund.restricted ? 1 : 0;
+                int inserted = 0;
+                sql << kInsertFund, soci::use(fund.code), soci::use(fund.currency),
+                    soci::use(fund.name), soci::use(fund.donor), soci::use(restricted),
+                    soci::use(starts), soci::use(ends), soci::use(committed), soci::into(inserted);
+                return inserted_or_exists(inserted);
+            });
         },
         false);
 }
@@ -265,24 +286,27 @@ ledger::FundFigures Programme::fund_figures(const std::string& code,
     });
 }
 
-Rejection Programme::create_cohort(const CohortRecord& cohort) {
+Rejection Programme::create_cohort(const CohortRecord& cohort, IdempotentCreate* once) {
     return pool_->impl().with_session(
         [&](soci::session& sql) {
-            const std::string starts = ledger::format_date(cohort.starts_on);
-            int inserted = 0;
-            sql << kInsertCohort, soci::use(cohort.code), soci::use(cohort.name),
-                soci::use(cohort.county), soci::use(starts), soci::into(inserted);
-            return inserted_or_exists(inserted);
+            return create_once(sql, once, [&] {
+                const std::string starts = ledger::format_date(cohort.starts_on);
+                int inserted = 0;
+                sql << kInsertCohort, soci::use(cohort.code), soci::use(cohort.name),
+                    soci::use(cohort.county), soci::use(starts), soci::into(inserted);
+                return inserted_or_exists(inserted);
+            });
         },
         false);
 }
 
 Rejection Programme::enrol_survivor(const SurvivorRecord& s, const SealedPii& pii,
-                                    const std::vector<BlindIndex>& indexes) {
+                                    const std::vector<BlindIndex>& indexes,
+                                    IdempotentCreate* once) {
     return pool_->impl().with_session(
         [&](soci::session& sql) {
             try {
-                return enrol(sql, s, pii, indexes);
+                return create_once(sql, once, [&] { return enrol(sql, s, pii, indexes); });
             } catch (const soci::soci_error& error) {
                 // Two enrolments of one person at once: the blind index key stops the second.
                 if (sql.is_connected()) {
@@ -299,7 +323,6 @@ namespace {
 
 Rejection enrol(soci::session& sql, const SurvivorRecord& s, const SealedPii& pii,
                 const std::vector<BlindIndex>& indexes) {
-    soci::transaction tx(sql);
     if (!exists(sql, kCountCohorts, s.cohort))
         return Rejection::cohort_not_found;
     for (const auto& index : indexes) {
@@ -327,7 +350,6 @@ Rejection enrol(soci::session& sql, const SurvivorRecord& s, const SealedPii& pi
         sql << kInsertBlindIndex, soci::use(index.kind), soci::use(digest), soci::use(s.code),
             soci::use(index.key_id);
     }
-    tx.commit();
     return Rejection::none;
 }
 
@@ -374,42 +396,48 @@ std::vector<std::string> Programme::vault_key_ids() {
     });
 }
 
-Rejection Programme::create_award(const AwardRecord& record) {
+namespace {
+
+/// Inserts an award checked against its survivor and fund (ledger::check_award).
+Rejection insert_award(soci::session& sql, const AwardRecord& record) {
+    const auto& a = record.award;
+    if (auto check = ledger::check_award(a, award_records(sql, a)); !check.ok())
+        return check.reason;
+    const auto& t = a.terms;
+    const std::string approved = ledger::to_decimal_string(a.approved);
+    const std::string approved_on = ledger::format_date(a.approved_on);
+    const std::string kind(ledger::to_string(a.kind));
+    const std::string rate = t ? ledger::format_rate(t->interest_rate) : "";
+    const std::string period = t ? std::string(to_string(t->interest_period)) : "";
+    const std::string method = t ? std::string(to_string(t->interest_method)) : "";
+    const std::string amortization = t ? std::string(to_string(t->amortization)) : "";
+    const std::string unit = t ? std::string(to_string(t->repayment_unit)) : "";
+    const std::string first_due = t ? optional_date(t->first_due_on) : "";
+    const std::string installments = t ? std::to_string(t->installments) : "";
+    const std::string every = t ? std::to_string(t->repayment_every) : "";
+    const std::string grace_p = t ? std::to_string(t->grace_on_principal) : "";
+    const std::string grace_i = t ? std::to_string(t->grace_on_interest) : "";
+    const std::string inst_multiple =
+        t && t->installment_multiple ? ledger::to_decimal_string(*t->installment_multiple) : "";
+    const std::string cur_multiple =
+        t && t->currency_multiple ? ledger::to_decimal_string(*t->currency_multiple) : "";
+    int inserted = 0;
+    sql << kInsertAward, soci::use(a.id), soci::use(a.survivor), soci::use(a.fund),
+        soci::use(a.currency), soci::use(kind), soci::use(approved), soci::use(approved_on),
+        soci::use(record.purpose), soci::use(record.business_sector), soci::use(rate),
+        soci::use(period), soci::use(method), soci::use(amortization), soci::use(installments),
+        soci::use(every), soci::use(unit), soci::use(first_due), soci::use(grace_p),
+        soci::use(grace_i), soci::use(inst_multiple), soci::use(cur_multiple),
+        soci::use(record.recorded_by), soci::into(inserted);
+    return inserted_or_exists(inserted);
+}
+
+}  // namespace
+
+Rejection Programme::create_award(const AwardRecord& record, IdempotentCreate* once) {
     return pool_->impl().with_session(
         [&](soci::session& sql) {
-            const auto& a = record.award;
-            soci::transaction tx(sql);
-            if (auto check = ledger::check_award(a, award_records(sql, a)); !check.ok())
-                return check.reason;
-            const auto& t = a.terms;
-            const std::string approved = ledger::to_decimal_string(a.approved);
-            const std::string approved_on = ledger::format_date(a.approved_on);
-            const std::string kind(ledger::to_string(a.kind));
-            const std::string rate = t ? ledger::format_rate(t->interest_rate) : "";
-            const std::string period = t ? std::string(to_string(t->interest_period)) : "";
-            const std::string method = t ? std::string(to_string(t->interest_method)) : "";
-            const std::string amortization = t ? std::string(to_string(t->amortization)) : "";
-            const std::string unit = t ? std::string(to_string(t->repayment_unit)) : "";
-            const std::string first_due = t ? optional_date(t->first_due_on) : "";
-            const std::string installments = t ? std::to_string(t->installments) : "";
-            const std::string every = t ? std::to_string(t->repayment_every) : "";
-            const std::string grace_p = t ? std::to_string(t->grace_on_principal) : "";
-            const std::string grace_i = t ? std::to_string(t->grace_on_interest) : "";
-            const std::string inst_multiple =
-                t && t->installment_multiple ? ledger::to_decimal_string(*t->installment_multiple)
-                                             : "";
-            const std::string cur_multiple =
-                t && t->currency_multiple ? ledger::to_decimal_string(*t->currency_multiple) : "";
-            int inserted = 0;
-            sql << kInsertAward, soci::use(a.id), soci::use(a.survivor), soci::use(a.fund),
-                soci::use(a.currency), soci::use(kind), soci::use(approved), soci::use(approved_on),
-                soci::use(record.purpose), soci::use(record.business_sector), soci::use(rate),
-                soci::use(period), soci::use(method), soci::use(amortization),
-                soci::use(installments), soci::use(every), soci::use(unit), soci::use(first_due),
-                soci::use(grace_p), soci::use(grace_i), soci::use(inst_multiple),
-                soci::use(cur_multiple), soci::use(record.recorded_by), soci::into(inserted);
-            tx.commit();
-            return inserted_or_exists(inserted);
+            return create_once(sql, once, [&] { return insert_award(sql, record); });
         },
         false);
 }
@@ -446,27 +474,33 @@ ledger::AwardFigures Programme::award_figures(const std::string& id,
         [&](soci::session& sql) { return select_award_figures(sql, {id}, as_of)[id]; });
 }
 
-Rejection Programme::record_outcome(OutcomeRecord& o) {
+namespace {
+
+/// Inserts an outcome checked against its survivor (ledger::check_outcome) and sets its id.
+Rejection insert_outcome(soci::session& sql, OutcomeRecord& o) {
+    if (auto check = ledger::check_outcome(o.observed_on, outcome_records(sql, o.survivor));
+        !check.ok()) {
+        return check.reason;
+    }
+    const std::string observed = ledger::format_date(o.observed_on);
+    const std::string revenue = ledger::to_decimal_string(o.monthly_revenue);
+    const std::string profit = ledger::to_decimal_string(o.monthly_profit);
+    const std::string household = ledger::to_decimal_string(o.household_income);
+    const std::string savings = ledger::to_decimal_string(o.savings);
+    long long id = 0;
+    sql << kInsertOutcome, soci::use(o.survivor), soci::use(observed), soci::use(o.business_status),
+        soci::use(o.currency), soci::use(revenue), soci::use(profit), soci::use(household),
+        soci::use(savings), soci::use(o.jobs), soci::use(o.recorded_by), soci::into(id);
+    o.id = id;
+    return Rejection::none;
+}
+
+}  // namespace
+
+Rejection Programme::record_outcome(OutcomeRecord& o, IdempotentCreate* once) {
     return pool_->impl().with_session(
         [&](soci::session& sql) {
-            soci::transaction tx(sql);
-            if (auto check = ledger::check_outcome(o.observed_on, enrolled_on(sql, o.survivor));
-                !check.ok()) {
-                return check.reason;
-            }
-            const std::string observed = ledger::format_date(o.observed_on);
-            const std::string revenue = ledger::to_decimal_string(o.monthly_revenue);
-            const std::string profit = ledger::to_decimal_string(o.monthly_profit);
-            const std::string household = ledger::to_decimal_string(o.household_income);
-            const std::string savings = ledger::to_decimal_string(o.savings);
-            long long id = 0;
-            sql << kInsertOutcome, soci::use(o.survivor), soci::use(observed),
-                soci::use(o.business_status), soci::use(o.currency), soci::use(revenue),
-                soci::use(profit), soci::use(household), soci::use(savings), soci::use(o.jobs),
-                soci::use(o.recorded_by), soci::into(id);
-            tx.commit();
-            o.id = id;
-            return Rejection::none;
+            return create_once(sql, once, [&] { return insert_outcome(sql, o); });
         },
         false);
 }

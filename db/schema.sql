@@ -230,6 +230,19 @@ BEGIN
     FROM journal_head h, catalog_version c FOR UPDATE OF h;
 END $$;
 
+CREATE FUNCTION public.riziki_outcome_consented() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public'
+    AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM public.survivors s
+               WHERE s.code = NEW.survivor AND NOT s.consent_follow_up) THEN
+        RAISE EXCEPTION 'riziki:follow_up_not_consented survivor % did not consent to follow-up',
+            NEW.survivor;
+    END IF;
+    RETURN NEW;
+END $$;
+
 CREATE FUNCTION public.riziki_outcome_dated() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
@@ -825,6 +838,8 @@ CREATE CONSTRAINT TRIGGER journal_head_entries_balanced AFTER UPDATE ON public.j
 
 CREATE TRIGGER outcomes_append_only BEFORE DELETE OR UPDATE ON public.outcomes FOR EACH ROW EXECUTE FUNCTION public.riziki_append_only();
 
+CREATE TRIGGER outcomes_consented BEFORE INSERT ON public.outcomes FOR EACH ROW EXECUTE FUNCTION public.riziki_outcome_consented();
+
 CREATE TRIGGER outcomes_dated BEFORE INSERT ON public.outcomes FOR EACH ROW EXECUTE FUNCTION public.riziki_outcome_dated();
 
 CREATE TRIGGER payment_references_after AFTER INSERT ON public.payment_references REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION public.riziki_references_after();
@@ -902,6 +917,8 @@ GRANT ALL ON FUNCTION public.riziki_lock_audit_head(OUT seq bigint, OUT hash_hex
 
 REVOKE ALL ON FUNCTION public.riziki_lock_head(OUT seq bigint, OUT hash_hex text, OUT catalog bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.riziki_lock_head(OUT seq bigint, OUT hash_hex text, OUT catalog bigint) TO riziki_app;
+
+REVOKE ALL ON FUNCTION public.riziki_outcome_consented() FROM PUBLIC;
 
 GRANT SELECT ON TABLE public.accounts TO riziki_app;
 

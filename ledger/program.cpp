@@ -16,10 +16,12 @@ Rejection award_rule(const Award& award, const AwardRecords& facts) {
     return Rejection::none;
 }
 
-Rejection outcome_rule(const Date& observed_on, const std::optional<Date>& enrolled_on) {
-    if (!enrolled_on)
+Rejection outcome_rule(const Date& observed_on, const OutcomeRecords& facts) {
+    if (!facts.enrolled_on)
         return Rejection::survivor_not_found;
-    if (observed_on < *enrolled_on)
+    if (!facts.follow_up_consented)
+        return Rejection::follow_up_not_consented;
+    if (observed_on < *facts.enrolled_on)
         return Rejection::before_enrolment;
     return Rejection::none;
 }
@@ -45,14 +47,15 @@ std::string_view award_field(Rejection reason) {
     }
 }
 
-RecordCheck check_outcome(const Date& observed_on, const std::optional<Date>& enrolled_on) {
-    const auto reason = outcome_rule(observed_on, enrolled_on);
+RecordCheck check_outcome(const Date& observed_on, const OutcomeRecords& facts) {
+    const auto reason = outcome_rule(observed_on, facts);
     return {reason, outcome_field(reason)};
 }
 
 std::string_view outcome_field(Rejection reason) {
     switch (reason) {
         case Rejection::survivor_not_found:
+        case Rejection::follow_up_not_consented:
             return "survivor";
         case Rejection::before_enrolment:
             return "observed_on";

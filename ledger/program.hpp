@@ -44,11 +44,18 @@ RecordCheck check_award(const Award& award, const AwardRecords& facts);
 /// The field check_award names with `reason` (the store hands back only the reason).
 std::string_view award_field(Rejection reason);
 
-/// An outcome observed on `observed_on` of a survivor enrolled on `enrolled_on` (nullopt:
-/// no such survivor), first failure wins:
+/// What the records a new outcome names say about it.
+struct OutcomeRecords {
+    std::optional<Date> enrolled_on;   ///< the survivor's enrolment; nullopt: no survivor
+    bool follow_up_consented = false;  ///< the survivor agreed to be followed up (SPEC §8)
+};
+
+/// An outcome observed on `observed_on` against the survivor it names, first failure wins:
 ///  1. the survivor exists (survivor_not_found, field "survivor");
-///  2. it is not observed before the survivor enrolled (before_enrolment, "observed_on").
-RecordCheck check_outcome(const Date& observed_on, const std::optional<Date>& enrolled_on);
+///  2. the survivor consented to follow-up (follow_up_not_consented, "survivor"): without
+///     it nothing about their business after enrolment is recorded;
+///  3. it is not observed before the survivor enrolled (before_enrolment, "observed_on").
+RecordCheck check_outcome(const Date& observed_on, const OutcomeRecords& facts);
 
 /// The field check_outcome names with `reason`.
 std::string_view outcome_field(Rejection reason);

@@ -50,7 +50,8 @@ enum class Rejection : std::uint16_t {
     cohort_not_found = 62,
     donor_not_found = 63,
     already_exists = 64,
-    before_enrolment = 65,  // an award or outcome dated before the survivor enrolled
+    before_enrolment = 65,         // an award or outcome dated before the survivor enrolled
+    follow_up_not_consented = 66,  // an outcome of a survivor who did not agree to follow-up
 };
 
 /// What a rejection is about: the entry or command as a whole, or one of its postings
@@ -104,6 +105,7 @@ inline constexpr RejectionInfo kRejections[] = {
     {Rejection::donor_not_found, "donor_not_found", 404, Scope::entry},
     {Rejection::already_exists, "already_exists", 409, Scope::entry},
     {Rejection::before_enrolment, "before_enrolment", 422, Scope::entry},
+    {Rejection::follow_up_not_consented, "follow_up_not_consented", 422, Scope::entry},
 };
 
 /// The table's row for `reason` (every reason has one: a test walks the enum).

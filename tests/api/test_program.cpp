@@ -1383,6 +1383,31 @@ BOOST_AUTO_TEST_CASE(before_enrolment) {
     journal.unchanged();
 }
 
+// Issue 16: an outcome of a survivor who did not consent to follow-up is refused (before
+// its date is looked at), and nothing is written.
+BOOST_AUTO_TEST_CASE(follow_up_not_consented) {
+    Api api(server());
+    const auto books = make_fund(api);
+    auto declining = survivor_body(books.cohort, "2026-01-10", "Declined Follow-up");
+    declining["consent"]["follow_up"] = false;
+    const auto survivor = api.survivor(declining);
+    const auto owner = server().owner();
+    const auto outcomes = [&] {
+        long long count = 0;
+        *owner << "SELECT count(*) FROM outcomes", soci::into(count);
+        return count;
+    };
+    const auto before = outcomes();
+    check_refused(api.post("field", "/v1/outcomes", outcome_body(survivor, "2026-03-01")), 422,
+                  "follow_up_not_consented", "survivor");
+    check_refused(api.post("field", "/v1/outcomes", outcome_body(survivor, "2026-01-09")), 422,
+                  "follow_up_not_consented", "survivor");
+    BOOST_TEST(outcomes() == before);
+    // The survivor who consented is followed up.
+    Api::created(api.post("field", "/v1/outcomes", outcome_body(books.survivor, "2026-03-01")));
+    BOOST_TEST(outcomes() == before + 1);
+}
+
 BOOST_AUTO_TEST_CASE(period_closed) {
     Api api(server());
     const auto books = make_fund_with_cash(api, "20000.00");
@@ -1613,6 +1638,159 @@ BOOST_AUTO_TEST_CASE(validation_failed_for_nasty_bodies) {
         }
     }
     journal.unchanged();
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ================================================================ loan terms on every route
+
+namespace {
+
+/// The answer to `terms` as loan terms on the schedule preview and on POST /v1/awards, for
+/// an award that is otherwise valid (100.00 KES from `books`, approved on the day the
+/// preview disburses).
+std::pair<HttpResponse, HttpResponse> on_both_routes(Api& api, const Books& books,
+                                                     const json& terms) {
+    const json preview{
+        {"amount", "100.00"}, {"currency", "KES"}, {"disbursed_on", "2026-02-01"}, {"loan", terms}};
+    return {
+        api.post("field", "/v1/schedules/preview", preview),
+        api.post("finance", "/v1/awards",
+                 award_body(books.survivor, books.fund, "loan", "100.00", "2026-02-01", terms))};
+}
+
+/// A problem answer without what differs between any two requests (its request id).
+json problem_of(const HttpResponse& response) {
+    auto body = body_json(response);
+    if (body.is_object())
+        body.erase("request_id");
+    return body;
+}
+
+json changed(json terms, const std::function<void(json&)>& change) {
+    change(terms);
+    return terms;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(loan_terms_on_every_route, *utf::fixture<SharedServer>())
+
+// Issue 16: "interest_rate_per":"month" beside a rate was ignored and the rate taken as
+// yearly, a loan priced twelve times too cheap. A field the terms do not have is refused.
+BOOST_AUTO_TEST_CASE(the_preview_refuses_a_loan_field_it_does_not_know) {
+    Api api(server());
+    const json terms{{"interest_rate", "12"}, {"interest_rate_per", "month"}, {"installments", 12}};
+    json body{{"amount", "1200.00"}, {"currency", "KES"}, {"disbursed_on", "2026-02-01"}};
+    body["loan"] = terms;
+    check_validation(api.post("field", "/v1/schedules/preview", body),
+                     {{"loan.interest_rate_per", "unknown_field"}});
+    // Also when another field is wrong: every error is named, the terms' included.
+    body["currency"] = "XYZ";
+    body["loan"]["interest_method"] = "compound";
+    check_validation(api.post("field", "/v1/schedules/preview", body),
+                     {{"currency", "unknown_currency"},
+                      {"loan.interest_rate_per", "unknown_field"},
+                      {"loan.interest_method", "invalid_choice"}});
+    body["loan_terms"] = terms;
+    body.erase("loan");
+    check_validation(
+        api.post("field", "/v1/schedules/preview", body),
+        {{"loan_terms", "unknown_field"}, {"currency", "unknown_currency"}, {"loan", "required"}});
+}
+
+// The same bad terms get the same answer from the preview and from POST /v1/awards: one
+// reader of loan terms, strict on both; and the award refused is not made.
+BOOST_AUTO_TEST_CASE(preview_and_awards_answer_the_same_bad_terms_alike) {
+    Api api(server());
+    const auto books = make_fund(api);
+    const auto owner = server().owner();
+    const auto awards = [&] {
+        long long count = 0;
+        *owner << "SELECT count(*) FROM awards", soci::into(count);
+        return count;
+    };
+    const auto base = loan_terms("2", "month", 4);
+    const auto edit = [&](const std::function<void(json&)>& change) {
+        return changed(base, change);
+    };
+    struct Case {
+        json terms;
+        std::string code;
+        FieldErrors errors;
+    };
+    const std::vector<Case> cases{
+        {edit([](json& t) { t["interest_rate_per"] = "month"; }),
+         "validation_failed",
+         {{"loan.interest_rate_per", "unknown_field"}}},
+        {edit([](json& t) { t["interest_period"] = "monthly"; }),
+         "validation_failed",
+         {{"loan.interest_period", "invalid_choice"}}},
+        {edit([](json& t) { t.erase("interest_rate"); }),
+         "validation_failed",
+         {{"loan.interest_rate", "required"}}},
+        {edit([](json& t) { t.erase("installments"); }),
+         "validation_failed",
+         {{"loan.installments", "required"}}},
+        {edit([](json& t) { t["interest_rate"] = 2; }),
+         "validation_failed",
+         {{"loan.interest_rate", "invalid_rate"}}},
+        {edit([](json& t) { t["interest_rate"] = "-2"; }),
+         "validation_failed",
+         {{"loan.interest_rate", "invalid_rate"}}},
+        {edit([](json& t) { t["installments"] = 0; }),
+         "validation_failed",
+         {{"loan.installments", "invalid_integer"}}},
+        {edit([](json& t) { t["repayment_every"] = 400; }),
+         "validation_failed",
+         {{"loan.repayment_every", "invalid_integer"}}},
+        {edit([](json& t) { t["repayment_unit"] = "fortnights"; }),
+         "validation_failed",
+         {{"loan.repayment_unit", "invalid_choice"}}},
+        {edit([](json& t) { t["first_due_on"] = "2026-02-30"; }),
+         "validation_failed",
+         {{"loan.first_due_on", "invalid_date"}}},
+        {edit([](json& t) { t["installment_multiple"] = "0.001"; }),
+         "validation_failed",
+         {{"loan.installment_multiple", "invalid_amount"}}},
+        {edit([](json& t) { t["currency_multiple"] = 5; }),
+         "validation_failed",
+         {{"loan.currency_multiple", "invalid_amount"}}},
+        {edit([](json& t) {
+             t["zzz"] = 1;
+             t["interest_method"] = "compound";
+         }),
+         "validation_failed",
+         {{"loan.zzz", "unknown_field"}, {"loan.interest_method", "invalid_choice"}}},
+        {json("monthly"), "validation_failed", {{"loan", "invalid_type"}}},
+        {json::array(), "validation_failed", {{"loan", "invalid_type"}}},
+        // Terms that read well but make no schedule: the schedule's reason, naming `loan`.
+        {edit([](json& t) { t["grace_on_principal"] = 4; }),
+         "grace_out_of_range",
+         {{"loan", "grace_out_of_range"}}},
+        {edit([](json& t) { t["interest_rate"] = "1001"; }),
+         "interest_rate_out_of_range",
+         {{"loan", "interest_rate_out_of_range"}}},
+        {edit([](json& t) { t["first_due_on"] = "2026-01-15"; }),
+         "first_due_before_disbursement",
+         {{"loan", "first_due_before_disbursement"}}},
+    };
+    const auto made = awards();
+    for (const auto& c : cases) {
+        BOOST_TEST_CONTEXT("loan " << c.terms.dump()) {
+            const auto [preview, award] = on_both_routes(api, books, c.terms);
+            const auto problem = check_problem(preview, 422, c.code);
+            check_problem(award, 422, c.code);
+            const auto got = field_errors(problem);
+            BOOST_TEST(got == c.errors, "errors " << describe(got));
+            BOOST_TEST(problem_of(preview) == problem_of(award));
+        }
+    }
+    BOOST_TEST(awards() == made);
+    // The same terms without the fault make the same schedule on both routes.
+    const auto [preview, award] = on_both_routes(api, books, base);
+    BOOST_TEST_REQUIRE(preview.status == 200, preview.body);
+    BOOST_TEST(body_json(preview).at("installments") == Api::created(award).at("schedule"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

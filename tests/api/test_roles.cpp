@@ -48,7 +48,7 @@ json survivor_json(const std::string& cohort) {
             {"birth_year", 1990},
             {"county", "Kwale"},
             {"enrolled_on", "2026-01-10"},
-            {"consent", {{"donor_reporting", true}}},
+            {"consent", {{"donor_reporting", true}, {"follow_up", true}}},
             {"pii", {{"full_name", "Matrix Survivor"}}}};
 }
 

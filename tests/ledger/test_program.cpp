@@ -98,18 +98,55 @@ BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(outcome_checks)
 
+namespace {
+
+/// A survivor enrolled on 10 January 2026 who consented to follow-up.
+OutcomeRecords consenting() {
+    return {on("2026-01-10"), true};
+}
+
+}  // namespace
+
 BOOST_AUTO_TEST_CASE(an_outcome_from_enrolment_on_passes) {
-    BOOST_TEST(check_outcome(on("2026-01-10"), on("2026-01-10")).ok());
-    BOOST_TEST(check_outcome(on("2026-03-01"), on("2026-01-10")).ok());
+    BOOST_TEST(check_outcome(on("2026-01-10"), consenting()).ok());
+    BOOST_TEST(check_outcome(on("2026-03-01"), consenting()).ok());
 }
 
 BOOST_AUTO_TEST_CASE(survivor_not_found) {
-    check(check_outcome(on("2026-01-09"), std::nullopt), Rejection::survivor_not_found, "survivor");
+    check(check_outcome(on("2026-01-09"), {std::nullopt, true}), Rejection::survivor_not_found,
+          "survivor");
 }
 
 BOOST_AUTO_TEST_CASE(before_enrolment) {
-    check(check_outcome(on("2026-01-09"), on("2026-01-10")), Rejection::before_enrolment,
+    check(check_outcome(on("2026-01-09"), consenting()), Rejection::before_enrolment,
           "observed_on");
+}
+
+// Issue 16: nothing is recorded about a survivor's business after enrolment unless they
+// agreed to be followed up.
+BOOST_AUTO_TEST_CASE(follow_up_not_consented) {
+    auto f = consenting();
+    f.follow_up_consented = false;
+    check(check_outcome(on("2026-03-01"), f), Rejection::follow_up_not_consented, "survivor");
+    BOOST_TEST(info(Rejection::follow_up_not_consented).http_status == 422);
+    BOOST_TEST(to_string(Rejection::follow_up_not_consented) == "follow_up_not_consented");
+}
+
+BOOST_AUTO_TEST_CASE(checks_run_in_the_documented_order) {
+    OutcomeRecords f{std::nullopt, false};
+    const auto early = on("2026-01-01");  // before enrolment: the last rule
+    check(check_outcome(early, f), Rejection::survivor_not_found, "survivor");
+    f.enrolled_on = on("2026-01-10");
+    check(check_outcome(early, f), Rejection::follow_up_not_consented, "survivor");
+    f.follow_up_consented = true;
+    check(check_outcome(early, f), Rejection::before_enrolment, "observed_on");
+}
+
+BOOST_AUTO_TEST_CASE(the_field_of_each_reason_is_the_one_check_outcome_names) {
+    BOOST_TEST(outcome_field(Rejection::survivor_not_found) == "survivor");
+    BOOST_TEST(outcome_field(Rejection::follow_up_not_consented) == "survivor");
+    BOOST_TEST(outcome_field(Rejection::before_enrolment) == "observed_on");
+    BOOST_TEST(outcome_field(Rejection::already_exists).empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
