@@ -53,6 +53,8 @@ Response metrics(const Services& services) {
                    services.pool_size);
     Response response{http::status::ok, 11};
     response.set(http::field::content_type, "text/plain; version=0.0.4");
+    // Read by a scraper, not saved by a person: not a download (secure_headers).
+    response.set(http::field::content_disposition, "inline");
     response.body() = std::move(body);
     return response;
 }

@@ -129,6 +129,7 @@ Response Router::dispatch(const Request& request, const RequestContext& context)
             response = dispatch_matched(*found, call);
         }
     }
+    secure_headers(response);
     metrics_.observe(label, response.result_int(),
                      std::chrono::duration_cast<std::chrono::microseconds>(
                          std::chrono::steady_clock::now() - started)
