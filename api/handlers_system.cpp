@@ -53,6 +53,8 @@ Response metrics(const Services& services) {
                    services.pool_size);
     Response response{http::status::ok, 11};
     response.set(http::field::content_type, "text/plain; version=0.0.4");
+    // Read by a scraper, not saved by a person: not a download (secure_headers).
+    response.set(http::field::content_disposition, "inline");
     response.body() = std::move(body);
     return response;
 }
@@ -70,9 +72,14 @@ Response me(Call& call) {
 void add_system_routes(Router& router, const Services& services) {
     router.add({http::verb::get, "/healthz", kPublic,
                 [services](Call& call) { return healthz(services, call); }, true});
+    router.add({http::verb::get, "/metrics", kMetricsReaders,
+                [services](Call&) { return metrics(services); }});
+    router.add({http::verb::get, "/v1/me", kAnyRole, [](Call& call) { return me(call); }});
+}
+
+void add_open_metrics_route(Router& router, const Services& services) {
     router.add({http::verb::get, "/metrics", kPublic,
                 [services](Call&) { return metrics(services); }, true});
-    router.add({http::verb::get, "/v1/me", kAnyRole, [](Call& call) { return me(call); }});
 }
 
 }  // namespace riziki::api

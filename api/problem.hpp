@@ -1,5 +1,6 @@
 #pragma once
-/// application/problem+json answers (RFC 9457) with a stable snake_case `code`.
+/// application/problem+json answers (RFC 9457) with a stable snake_case `code`, and the
+/// headers every answer carries.
 
 #include <nlohmann/json.hpp>
 
@@ -16,6 +17,18 @@ struct FieldError {
     std::string message;
 };
 
+/// Sets the headers every answer of Riziki carries, whoever built it: the router calls it
+/// on every answer it gives and problem() on every problem (those the HTTP server makes
+/// before any route runs included). Answers carry PII and money, so no cache keeps them
+/// (`Cache-Control: no-store`); no browser guesses their type (`nosniff`), frames them or
+/// sends a Referer from them. The Content-Security-Policy of an HTML document (the donor
+/// report: inline CSS and SVG, nothing fetched, no script) allows inline styles and nothing
+/// else; every other answer's allows nothing. A download (any answer that is neither JSON
+/// nor HTML: CSV, PDF, XLSX, XML, journal exports) is an attachment unless its handler
+/// chose a Content-Disposition.
+void secure_headers(Response& response);
+
+/// A problem answer; secure_headers() applied.
 Response problem(http::status status, const std::string& code, const std::string& detail,
                  const RequestContext& context, const std::vector<FieldError>& errors = {});
 

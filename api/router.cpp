@@ -6,6 +6,7 @@
 
 #include "api/problem.hpp"
 #include "db/errors.hpp"
+#include "ledger/journal.hpp"
 
 namespace riziki::api {
 
@@ -42,6 +43,17 @@ std::optional<std::vector<std::string_view>> match(const std::string& pattern,
     return params;
 }
 
+/// A path or query component as handlers get it: %-escapes decoded, and the result
+/// well-formed UTF-8 without NUL, as every JSON string and every text column must be. An
+/// overlong form, a surrogate or a stray byte would otherwise reach a problem's detail or
+/// the database and fail there as a 500.
+std::optional<std::string> decode_text(std::string_view raw, bool plus_is_space) {
+    auto value = percent_decode(raw, plus_is_space);
+    if (!value || !ledger::valid_text(*value))
+        return std::nullopt;
+    return value;
+}
+
 std::optional<std::map<std::string, std::string>> parse_query(std::string_view query) {
     std::map<std::string, std::string> out;
     while (!query.empty()) {
@@ -51,8 +63,8 @@ std::optional<std::map<std::string, std::string>> parse_query(std::string_view q
         if (pair.empty())
             continue;
         const auto eq = pair.find('=');
-        auto key = percent_decode(pair.substr(0, eq), true);
-        auto value = percent_decode(eq == std::string_view::npos ? "" : pair.substr(eq + 1), true);
+        auto key = decode_text(pair.substr(0, eq), true);
+        auto value = decode_text(eq == std::string_view::npos ? "" : pair.substr(eq + 1), true);
         if (!key || !value)
             return std::nullopt;
         out[*key] = *value;
@@ -102,19 +114,22 @@ Response Router::dispatch(const Request& request, const RequestContext& context)
         Call call{request, context, nullptr, {}, {}};
         bool decoded = query.has_value();
         for (auto param : raw) {
-            auto value = percent_decode(param, false);
+            auto value = decode_text(param, false);
             decoded = decoded && value.has_value();
             if (value)
                 call.params.push_back(std::move(*value));
         }
         if (!decoded) {
             response = problem(http::status::bad_request, "malformed_request",
-                               "The path or query has a malformed %-escape.", context);
+                               "The path or query is not text: a malformed %-escape, or bytes that "
+                               "are not UTF-8 or are NUL.",
+                               context);
         } else {
             call.query = std::move(*query);
             response = dispatch_matched(*found, call);
         }
     }
+    secure_headers(response);
     metrics_.observe(label, response.result_int(),
                      std::chrono::duration_cast<std::chrono::microseconds>(
                          std::chrono::steady_clock::now() - started)

@@ -8,34 +8,6 @@ namespace riziki::ledger {
 
 namespace {
 
-/// Well-formed UTF-8 without NUL bytes: what PostgreSQL text columns can hold.
-bool valid_text(std::string_view text) {
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const auto lead = static_cast<unsigned char>(text[i]);
-        const std::size_t length = lead < 0x80           ? 1
-                                   : (lead >> 5) == 0x6  ? 2
-                                   : (lead >> 4) == 0xe  ? 3
-                                   : (lead >> 3) == 0x1e ? 4
-                                                         : 0;
-        if (lead == 0 || length == 0 || i + length > text.size())
-            return false;
-        std::uint32_t code = length == 1 ? lead : lead & (0x7f >> length);
-        for (std::size_t k = 1; k < length; ++k) {
-            const auto next = static_cast<unsigned char>(text[i + k]);
-            if ((next >> 6) != 0x2)
-                return false;
-            code = (code << 6) | (next & 0x3f);
-        }
-        const bool overlong = (length == 2 && code < 0x80) || (length == 3 && code < 0x800) ||
-                              (length == 4 && code < 0x10000);
-        if (overlong || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff))
-            return false;
-        i += length;
-    }
-    return true;
-}
-
 bool valid_code(std::string_view code, bool optional) {
     if (code.empty())
         return optional;
@@ -110,6 +82,33 @@ void append_field(std::string& out, std::string_view name, std::string_view valu
 }
 
 }  // namespace
+
+bool valid_text(std::string_view text) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto lead = static_cast<unsigned char>(text[i]);
+        const std::size_t length = lead < 0x80           ? 1
+                                   : (lead >> 5) == 0x6  ? 2
+                                   : (lead >> 4) == 0xe  ? 3
+                                   : (lead >> 3) == 0x1e ? 4
+                                                         : 0;
+        if (lead == 0 || length == 0 || i + length > text.size())
+            return false;
+        std::uint32_t code = length == 1 ? lead : lead & (0x7f >> length);
+        for (std::size_t k = 1; k < length; ++k) {
+            const auto next = static_cast<unsigned char>(text[i + k]);
+            if ((next >> 6) != 0x2)
+                return false;
+            code = (code << 6) | (next & 0x3f);
+        }
+        const bool overlong = (length == 2 && code < 0x80) || (length == 3 && code < 0x800) ||
+                              (length == 4 && code < 0x10000);
+        if (overlong || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff))
+            return false;
+        i += length;
+    }
+    return true;
+}
 
 const std::vector<Account>& default_chart() {
     static const std::vector<Account> chart = [] {

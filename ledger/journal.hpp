@@ -78,6 +78,11 @@ struct EntryCheck {
     bool ok() const { return reason == Rejection::none; }
 };
 
+/// Well-formed UTF-8 without NUL bytes: what PostgreSQL text columns can hold (no overlong
+/// forms, no surrogates, nothing past U+10FFFF). The invalid_text rule; the API also asks
+/// it of every path and query parameter before a handler sees one.
+bool valid_text(std::string_view text);
+
 /// Checks a draft against every journal rule in a fixed order; the first failure wins:
 /// postings_too_few, postings_too_many, memo_too_long, invalid_event (`reverses` set
 /// without event reversal or the reverse), invalid_reference (recorded_by), invalid_text

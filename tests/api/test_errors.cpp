@@ -3,6 +3,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <array>
+
 #include "tests/api/api_checks.hpp"
 
 namespace utf = boost::unit_test;
@@ -93,6 +95,58 @@ BOOST_AUTO_TEST_CASE(malformed_escapes_in_path_or_query) {
     // Well-formed escapes decode: %2D is '-', '+' is a space in a query.
     const auto decoded = get_as("/v1/entries?from=2026%2D01%2D01&account=10%31%30");
     BOOST_TEST(decoded.status == 200, decoded.body);
+}
+
+// Issue 16 item 12: a path or query parameter that decodes to bytes that are not UTF-8
+// (stray or truncated sequences, overlong forms, surrogates, past U+10FFFF) or to NUL is
+// refused as malformed before any handler sees it. Before, such a value reached the
+// database or a problem's detail and the answer was a 500.
+BOOST_AUTO_TEST_CASE(invalid_utf8_in_path_or_query_is_400) {
+    const std::vector<std::string> bad{
+        "%FF%FE",        // bytes that never start UTF-8
+        "%80",           // a continuation byte alone
+        "AB%C3",         // a sequence cut short
+        "%C0%AF",        // overlong '/'
+        "%E0%80%AF",     // overlong '/' in three bytes
+        "%ED%A0%80",     // a lone surrogate (U+D800)
+        "%F4%90%80%80",  // past U+10FFFF
+        "SV%00X",        // NUL
+    };
+    // Each route with a role that may call it, so only the bytes are at fault.
+    const std::vector<std::array<std::string, 3>> routes{
+        {"GET", "/v1/survivors/{}", "field"},
+        {"GET", "/v1/survivors/{}?include=pii", "field"},
+        {"GET", "/v1/funds/{}", "finance"},
+        {"GET", "/v1/entries/{}", "finance"},
+        {"GET", "/v1/awards/{}", "finance"},
+        {"GET", "/v1/accounts/{}/balance", "finance"},
+        {"GET", "/v1/entries?fund={}", "finance"},
+        {"GET", "/v1/entries?{}=1", "finance"},
+        {"GET", "/v1/reports/donor?fund={}&format=html", "finance"},
+        {"GET", "/v1/audit/log?actor={}", "admin"},
+        {"POST", "/v1/funds/{}/receipts", "finance"},
+        {"POST", "/v1/entries/{}/reverse", "finance"},
+        {"POST", "/v1/awards/{}/write-off", "finance"},
+        {"POST", "/v1/periods/{}/close", "admin"},
+    };
+    auto client = server().client();
+    const auto seq = server().journal_seq();
+    for (const auto& [method, pattern, role] : routes) {
+        for (const auto& value : bad) {
+            auto target = pattern;
+            target.replace(target.find("{}"), 2, value);
+            BOOST_TEST_CONTEXT(method << " " << target << " as " << role) {
+                const auto headers = with(server().auth(role), "Idempotency-Key", fresh_key());
+                const auto response = method == "GET" ? client.get(target, headers)
+                                                      : client.post(target, kValid, headers);
+                check_problem(response, 400, "malformed_request");
+            }
+        }
+    }
+    BOOST_TEST(server().journal_seq() == seq);
+    // Well-formed UTF-8 passes the router and gets the route's own answer.
+    check_problem(get_as("/v1/survivors/SV-%C3%A9", "field"), 404, "not_found");
+    BOOST_TEST(client.get("/healthz").status == 200);
 }
 
 BOOST_AUTO_TEST_CASE(invalid_query_lists_every_bad_parameter) {
