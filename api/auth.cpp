@@ -40,6 +40,8 @@ std::string_view to_string(Role role) {
             return "donor";
         case Role::auditor:
             return "auditor";
+        case Role::metrics:
+            return "metrics";
     }
     return "auditor";
 }

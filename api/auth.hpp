@@ -20,9 +20,16 @@ class Programme;
 
 namespace riziki::api {
 
-enum class Role : std::uint8_t { admin, finance, field, donor, auditor };
-inline constexpr Role kAllRoles[] = {Role::admin, Role::finance, Role::field, Role::donor,
-                                     Role::auditor};
+/// The roles of people (admin, finance, field, donor, auditor; SPEC §8) and one of a
+/// machine: `metrics`, the role of a Prometheus scraper, which may read GET /metrics and
+/// nothing else.
+enum class Role : std::uint8_t { admin, finance, field, donor, auditor, metrics };
+/// Every role a token may have; the tokens table's CHECK lists the same (migration 0016).
+inline constexpr Role kAllRoles[] = {Role::admin, Role::finance, Role::field,
+                                     Role::donor, Role::auditor, Role::metrics};
+/// The roles of people: every role but metrics.
+inline constexpr Role kPeopleRoles[] = {Role::admin, Role::finance, Role::field, Role::donor,
+                                        Role::auditor};
 
 std::string_view to_string(Role role);
 std::optional<Role> parse_role(std::string_view text);

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <set>
 #include <thread>
 
@@ -123,6 +124,29 @@ sigset_t block_stop_signals() {
     return set;
 }
 
+Response problem_answer(http::status status, const std::string& code, const std::string& detail,
+                        const RequestContext& context) {
+    return problem(status, code, detail, context);
+}
+
+/// The listener of RIZIKI_METRICS_LISTEN, serving GET /metrics without a token; none when
+/// the address is not set.
+std::unique_ptr<HttpServer> start_metrics_server(const Config& config, Handler open_metrics) {
+    if (config.metrics_listen.empty())
+        return nullptr;
+    const auto [host, port] = parse_listen(config.metrics_listen);
+    ServerOptions options;
+    options.address = host;
+    options.port = port;
+    options.io_threads = 1;
+    options.handler_threads = 2;
+    options.connections_max = 16;
+    auto server = std::make_unique<HttpServer>(options, std::move(open_metrics), problem_answer);
+    server->start();
+    spdlog::info("serving /metrics without a token at http://{}:{}", host, server->port());
+    return server;
+}
+
 int serve(const Options& options, bool demo) {
     const Config config = load_config(options);
     const sigset_t signals = block_stop_signals();
@@ -137,11 +161,10 @@ int serve(const Options& options, bool demo) {
     server_options.port = port;
     server_options.io_threads = std::max(2u, std::thread::hardware_concurrency());
     const ApiOptions api_options{config.today, {config.query_timeout}};
-    HttpServer server(
-        server_options, make_api(pool, writer, database.app_conninfo(), vault, api_options),
-        [](http::status status, const std::string& code, const std::string& detail,
-           const RequestContext& context) { return problem(status, code, detail, context); });
+    auto handlers = make_handlers(pool, writer, database.app_conninfo(), vault, api_options);
+    HttpServer server(server_options, std::move(handlers.api), problem_answer);
     server.start();
+    const auto metrics_server = start_metrics_server(config, std::move(handlers.open_metrics));
     const std::string url = "http://" + host + ":" + std::to_string(server.port());
     spdlog::info("listening on {} ({} database)", url,
                  database.embedded() ? "embedded" : "external");
@@ -168,6 +191,8 @@ int serve(const Options& options, bool demo) {
     sigwait(&signals, &received);
     spdlog::info("signal {}: draining requests in flight", received);
     server.stop();
+    if (metrics_server)
+        metrics_server->stop();
     server.wait();
     return 0;
 }
@@ -178,7 +203,7 @@ int token_command(const Options& options) {
         throw UsageError("token create needs --role");
     const auto role = parse_role(options.value("role"));
     if (!role)
-        throw UsageError("--role must be admin, finance, field, donor or auditor");
+        throw UsageError("--role must be admin, finance, field, donor, auditor or metrics");
     const std::vector<std::string> funds =
         options.has("fund") ? options.values.at("fund") : std::vector<std::string>{};
     if ((*role == Role::donor) != !funds.empty()) {

@@ -39,6 +39,7 @@ Config config_from_environment() {
     config.database_url = env_or("RIZIKI_DATABASE_URL", "");
     config.home = env_or("RIZIKI_HOME", config.home.string());
     config.listen = env_or("RIZIKI_LISTEN", config.listen);
+    config.metrics_listen = env_or("RIZIKI_METRICS_LISTEN", "");
     config.log_level = env_or("RIZIKI_LOG_LEVEL", config.log_level);
     config.pii_key_file = env_or("RIZIKI_PII_KEY_FILE", (config.home / "pii.key").string());
     read_limits_and_today(config);

@@ -22,6 +22,9 @@ struct Config {
     /// RIZIKI_TODAY (YYYY-MM-DD): the day the program takes for today, fixed; for tests and
     /// demonstrations only. Empty: the clock's day (UTC).
     std::optional<ledger::Date> today;
+    /// RIZIKI_METRICS_LISTEN: a second address serving GET /metrics without a token, for a
+    /// scraper on loopback or a private network; empty: none.
+    std::string metrics_listen;
 };
 
 /// Throws std::invalid_argument when RIZIKI_QUERY_TIMEOUT_MS or RIZIKI_TODAY is malformed.

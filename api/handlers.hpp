@@ -41,8 +41,10 @@ struct Services {
     ledger::Date today() const;
 };
 
-/// /healthz, /metrics, /v1/me.
+/// /healthz, /metrics (for a metrics or admin token), /v1/me.
 void add_system_routes(Router& router, const Services& services);
+/// GET /metrics without a token: the route of the metrics listener (RIZIKI_METRICS_LISTEN).
+void add_open_metrics_route(Router& router, const Services& services);
 /// POST /v1/schedules/preview.
 void add_schedule_routes(Router& router);
 /// Accounts, balances, entries, reversals, periods, trial balance.

@@ -72,9 +72,14 @@ Response me(Call& call) {
 void add_system_routes(Router& router, const Services& services) {
     router.add({http::verb::get, "/healthz", kPublic,
                 [services](Call& call) { return healthz(services, call); }, true});
+    router.add({http::verb::get, "/metrics", kMetricsReaders,
+                [services](Call&) { return metrics(services); }});
+    router.add({http::verb::get, "/v1/me", kAnyRole, [](Call& call) { return me(call); }});
+}
+
+void add_open_metrics_route(Router& router, const Services& services) {
     router.add({http::verb::get, "/metrics", kPublic,
                 [services](Call&) { return metrics(services); }, true});
-    router.add({http::verb::get, "/v1/me", kAnyRole, [](Call& call) { return me(call); }});
 }
 
 }  // namespace riziki::api

@@ -27,7 +27,8 @@ void usage(std::ostream& out) {
            "           [--every N] [--unit weeks|days] [--first-due-on D] [--grace-principal N]\n"
            "                   preview a loan's repayment schedule (as POST "
            "/v1/schedules/preview)\n"
-           "  token create --role admin|finance|field|donor|auditor [--fund CODE]... [--name N]\n"
+           "  token create --role admin|finance|field|donor|auditor|metrics [--fund CODE]...\n"
+           "               [--name N]\n"
            "                   print a new API token (shown once; only its hash is kept)\n"
            "options: --home DIR  --listen HOST:PORT  --database-url URL\n";
 }

@@ -33,10 +33,15 @@ class RoleSet {
     std::uint8_t bits_ = 0;
 };
 
-/// No role: the public routes (/healthz, /metrics), which take no token.
+/// No role: the public route /healthz, which takes no token.
 inline constexpr RoleSet kPublic{};
-/// Every role: /v1/me, the schedule preview.
-inline constexpr RoleSet kAnyRole{kAllRoles};
+/// Every role of a person: /v1/me, the schedule preview. Not metrics, whose token opens
+/// /metrics alone.
+inline constexpr RoleSet kAnyRole{kPeopleRoles};
+/// GET /metrics: a scraper's metrics token, or an admin's looking by hand. The request
+/// counts by route and status tell how many survivors were enrolled and how often PII was
+/// read, so they are not public (issue 16).
+inline constexpr RoleSet kMetricsReaders{Role::metrics, Role::admin};
 /// What writes the books: entries, reversals, donors, funds, receipts, awards, money events.
 inline constexpr RoleSet kFinance{Role::finance};
 /// Who reads the books: accounts, balances, entries, awards, the trial balance, portfolio.

@@ -39,7 +39,7 @@ struct Route {
     std::string pattern;  ///< e.g. "/v1/entries/{id}/reverse"
     RoleSet roles;        ///< who may call it (api/roles.hpp); kPublic with public_route
     RouteHandler handler;
-    bool public_route = false;  ///< no token needed (/healthz, /metrics)
+    bool public_route = false;  ///< no token needed (/healthz)
 };
 
 class Router {

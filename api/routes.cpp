@@ -20,7 +20,8 @@ struct Api {
           programme(pool),
           report_reads(pool, options.read_limits),
           authenticator(credentials, programme),
-          router(authenticator, metrics) {
+          router(authenticator, metrics),
+          metrics_router(authenticator, metrics) {
         const Services services{&journal,      &programme,         &report_reads, &writer,
                                 &metrics,      pool.size(),        conninfo,      &vault,
                                 options.today, options.read_limits};
@@ -36,6 +37,7 @@ struct Api {
         add_audit_log_routes(router, services);
         add_report_routes(router, services);
         add_schedule_routes(router);
+        add_open_metrics_route(metrics_router, services);
     }
     db::JournalReads journal;
     db::Credentials credentials;
@@ -44,16 +46,25 @@ struct Api {
     Metrics metrics;
     Authenticator authenticator;
     Router router;
+    Router metrics_router;  ///< GET /metrics alone, without a token
 };
 
 }  // namespace
 
+ApiHandlers make_handlers(db::Pool& pool, db::JournalWriter& writer, const std::string& conninfo,
+                          const PiiVault& vault, const ApiOptions& options) {
+    auto api = std::make_shared<Api>(pool, writer, conninfo, vault, options);
+    return {[api](const Request& request, const RequestContext& context) {
+                return api->router.dispatch(request, context);
+            },
+            [api](const Request& request, const RequestContext& context) {
+                return api->metrics_router.dispatch(request, context);
+            }};
+}
+
 Handler make_api(db::Pool& pool, db::JournalWriter& writer, const std::string& conninfo,
                  const PiiVault& vault, const ApiOptions& options) {
-    auto api = std::make_shared<Api>(pool, writer, conninfo, vault, options);
-    return [api](const Request& request, const RequestContext& context) {
-        return api->router.dispatch(request, context);
-    };
+    return make_handlers(pool, writer, conninfo, vault, options).api;
 }
 
 }  // namespace riziki::api

@@ -27,9 +27,21 @@ struct ApiOptions {
     db::ReadLimits read_limits;
 };
 
-/// The handler for every route of the API (owns its router, metrics and token cache, and
-/// the reads and record writes on `pool`). `conninfo` is for verify, which reads the whole
-/// journal in one snapshot of its own. `vault` seals and opens survivors' PII.
+/// The API's two handlers, sharing one set of metrics and one token cache.
+struct ApiHandlers {
+    Handler api;  ///< every route; GET /metrics for a metrics or admin token
+    /// GET /metrics without a token, and nothing else: for the listener a scraper reaches
+    /// (RIZIKI_METRICS_LISTEN), never for the API's own.
+    Handler open_metrics;
+};
+
+/// The handlers of the API (they own its routers, metrics and token cache, and the reads
+/// and record writes on `pool`). `conninfo` is for verify, which reads the whole journal in
+/// one snapshot of its own. `vault` seals and opens survivors' PII.
+ApiHandlers make_handlers(db::Pool& pool, db::JournalWriter& writer, const std::string& conninfo,
+                          const PiiVault& vault, const ApiOptions& options = {});
+
+/// make_handlers(...).api.
 Handler make_api(db::Pool& pool, db::JournalWriter& writer, const std::string& conninfo,
                  const PiiVault& vault, const ApiOptions& options = {});
 

@@ -670,7 +670,7 @@ CREATE TABLE public.tokens (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT tokens_check CHECK (((role = 'donor'::text) = (cardinality(funds) > 0))),
     CONSTRAINT tokens_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200))),
-    CONSTRAINT tokens_role_check CHECK ((role = ANY (ARRAY['admin'::text, 'finance'::text, 'field'::text, 'donor'::text, 'auditor'::text]))),
+    CONSTRAINT tokens_role_check CHECK ((role = ANY (ARRAY['admin'::text, 'finance'::text, 'field'::text, 'donor'::text, 'auditor'::text, 'metrics'::text]))),
     CONSTRAINT tokens_token_sha256_check CHECK ((octet_length(token_sha256) = 32))
 );
 

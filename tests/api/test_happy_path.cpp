@@ -74,14 +74,14 @@ json get_json(const std::string& target, const std::string& role = "auditor") {
 
 BOOST_AUTO_TEST_SUITE(happy_path, *utf::fixture<SharedServer>())
 
-BOOST_AUTO_TEST_CASE(healthz_and_metrics_answer_without_a_token) {
+BOOST_AUTO_TEST_CASE(healthz_answers_without_a_token_and_metrics_to_a_scraper) {
     auto client = server().client();
     const auto health = client.get("/healthz");
     BOOST_TEST(health.status == 200);
     BOOST_TEST(health.header("Content-Type") == "application/json");
     BOOST_TEST(body_json(health) ==
                json({{"status", "ok"}, {"database", "ok"}, {"journal_seq", 0}}));
-    const auto metrics = client.get("/metrics");
+    const auto metrics = client.get("/metrics", server().auth("admin"));
     BOOST_TEST(metrics.status == 200);
     BOOST_TEST(metrics.header("Content-Type") == "text/plain; version=0.0.4");
     for (const char* line :

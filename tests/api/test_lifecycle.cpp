@@ -101,7 +101,7 @@ BOOST_AUTO_TEST_CASE(metrics_count_requests_exactly) {
     BOOST_TEST(client.request("DELETE", "/v1/entries").status == 405);
     BOOST_TEST(parse_responses(exchange_raw(server.port(), "BAD\r\n\r\n").bytes).size() == 1u);
 
-    const auto scrape = client.get("/metrics");
+    const auto scrape = client.get("/metrics", server.auth("admin"));
     BOOST_TEST(scrape.status == 200);
     using Key = std::pair<std::string, std::string>;
     const std::map<Key, long> expected{
@@ -126,7 +126,7 @@ BOOST_AUTO_TEST_CASE(metrics_count_requests_exactly) {
                       "riziki_http_request_duration_seconds_count{route=\"/v1/entries\"}") == "9");
     check_histograms(scrape.body);
     // A scrape counts itself afterwards.
-    const auto second = client.get("/metrics").body;
+    const auto second = client.get("/metrics", server.auth("admin")).body;
     BOOST_TEST(second.find("riziki_http_requests_total{route=\"/metrics\",status=\"200\"} 1\n") !=
                std::string::npos);
     BOOST_TEST(server.stop() == 0);

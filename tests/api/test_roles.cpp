@@ -2,6 +2,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <memory>
+#include <regex>
 #include <set>
 
 #include "tests/api/api_checks.hpp"
@@ -87,7 +89,7 @@ std::vector<RouteCase> routes(const Records& r = {}) {
     const std::string closure = R"({"on":"2026-03-01","reason":"matrix"})";
     return {
         {"GET", "/healthz", {}, 200},
-        {"GET", "/metrics", {}, 200},
+        {"GET", "/metrics", {"metrics", "admin"}, 200},
         {"GET", "/v1/me", all, 200},
         {"GET", "/v1/accounts", books, 200},
         {"GET", "/v1/accounts/1010/balance?as_of=2026-12-31&fund=F-KES", books, 200},
@@ -222,6 +224,26 @@ Records make_records(const ApiServer& s) {
     return r;
 }
 
+/// A token of role `metrics`, made once through `riziki token create --role metrics`.
+const std::string& metrics_token() {
+    static const std::string token = server().create_token("metrics");
+    return token;
+}
+
+/// The fixture's roles and metrics, the role of a scraper.
+std::vector<std::string> every_role() {
+    auto roles = kRoles;
+    roles.push_back("metrics");
+    return roles;
+}
+
+/// The Authorization header of a token of `role`, one of every_role().
+HeaderList auth(const std::string& role) {
+    if (role == "metrics")
+        return {{"Authorization", "Bearer " + metrics_token()}};
+    return server().auth(role);
+}
+
 HttpResponse call(HttpClient& client, const RouteCase& route, HeaderList headers,
                   const std::string& role = "none") {
     if (route.needs_key)
@@ -265,9 +287,9 @@ BOOST_AUTO_TEST_CASE(every_route_by_every_role) {
     long long expected_seq = server().journal_seq();
     BOOST_TEST_REQUIRE(expected_seq == 5);
     for (const auto& route : routes(records)) {
-        for (const auto& role : kRoles) {
+        for (const auto& role : every_role()) {
             BOOST_TEST_CONTEXT(route.method << " " << route.target << " as " << role) {
-                const auto response = call(client, route, server().auth(role), role);
+                const auto response = call(client, route, auth(role), role);
                 const bool allowed = route.roles.empty() || route.roles.contains(role);
                 if (allowed) {
                     BOOST_TEST(response.status == route.success, response.body);
@@ -342,6 +364,112 @@ BOOST_AUTO_TEST_CASE(the_bearer_scheme_is_case_insensitive) {
             BOOST_TEST(response.status == 200, response.body);
         }
     }
+}
+
+// Issue 16 item 13: request counts by route tell how many survivors were enrolled and how
+// often PII was read, so /metrics needs a token of role metrics (a scraper's) or admin; a
+// metrics token opens nothing else. /healthz stays open for load balancers.
+BOOST_AUTO_TEST_CASE(metrics_needs_a_metrics_or_admin_token_which_opens_nothing_else) {
+    auto client = server().client();
+    const auto anonymous = client.get("/metrics");
+    check_problem(anonymous, 401, "unauthenticated");
+    BOOST_TEST(anonymous.body.find("riziki_http_requests_total") == std::string::npos);
+    for (const char* role : {"finance", "field", "donor", "auditor"}) {
+        BOOST_TEST_CONTEXT(role) {
+            check_problem(client.get("/metrics", server().auth(role)), 403, "forbidden");
+        }
+    }
+    for (const char* role : {"metrics", "admin"}) {
+        BOOST_TEST_CONTEXT(role) {
+            const auto scrape = client.get("/metrics", auth(role));
+            BOOST_TEST(scrape.status == 200, scrape.body);
+            BOOST_TEST(scrape.header("Content-Type") == "text/plain; version=0.0.4");
+            BOOST_TEST(scrape.body.find("# TYPE riziki_http_requests_total counter\n") !=
+                       std::string::npos);
+            BOOST_TEST(scrape.body.find("\nriziki_db_pool_connections 8\n") != std::string::npos);
+        }
+    }
+    const auto seq = server().journal_seq();
+    for (const char* target : {"/v1/funds/F-KES", "/v1/me", "/v1/entries", "/v1/audit/log",
+                               "/v1/reports/donor?fund=F-KES"}) {
+        BOOST_TEST_CONTEXT(target) {
+            check_problem(client.get(target, auth("metrics")), 403, "forbidden");
+        }
+    }
+    check_problem(client.post("/v1/schedules/preview", "{}", auth("metrics")), 403, "forbidden");
+    check_problem(client.post("/v1/entries", kEntry,
+                              with(auth("metrics"), "Idempotency-Key", fresh_key("metrics"))),
+                  403, "forbidden");
+    BOOST_TEST(server().journal_seq() == seq);
+    BOOST_TEST(client.get("/healthz").status == 200);
+}
+
+// The role list is kept twice: api::kAllRoles and the tokens table's CHECK (migration 0016).
+BOOST_AUTO_TEST_CASE(token_create_and_the_database_take_the_metrics_role_and_no_unknown_one) {
+    BOOST_TEST(metrics_token().starts_with("rzk_"));
+    // Like every role but donor, metrics is scoped to no fund.
+    BOOST_CHECK_THROW(server().create_token("metrics", {"F-KES"}), std::runtime_error);
+    const auto owner = server().owner();
+    const auto insert = [&](const std::string& role) {
+        static int n = 0;
+        const std::string digest(32, static_cast<char>('a' + n++));
+        *owner << "INSERT INTO tokens (name, role, token_sha256) "
+                  "VALUES ('check', :r, convert_to(:d, 'UTF8'))",
+            soci::use(role), soci::use(digest);
+    };
+    BOOST_CHECK_NO_THROW(insert("metrics"));
+    BOOST_CHECK_THROW(insert("root"), soci::soci_error);
+    BOOST_CHECK_THROW(insert("Metrics"), soci::soci_error);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+namespace {
+
+/// The port the server logged for its metrics listener, or 0.
+unsigned short metrics_port(const std::string& log) {
+    static const std::regex kLine(
+        R"(serving /metrics without a token at http://127\.0\.0\.1:(\d+))");
+    std::smatch match;
+    if (!std::regex_search(log, match, kLine))
+        return 0;
+    return static_cast<unsigned short>(std::stoi(match[1]));
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(metrics_listener)
+
+// RIZIKI_METRICS_LISTEN: a second address (loopback here) where a scraper reads /metrics
+// without a token, and nothing else; the API's own listener still asks for one.
+BOOST_AUTO_TEST_CASE(the_metrics_address_serves_metrics_alone_without_a_token) {
+    auto server =
+        std::make_unique<ApiServer>(std::vector<std::string>{"RIZIKI_METRICS_LISTEN=127.0.0.1:0"});
+    const auto port = metrics_port(server->log());
+    BOOST_TEST_REQUIRE(port != 0, server->log());
+    BOOST_TEST_REQUIRE(port != server->port());
+    HttpClient scraper(port);
+    const auto scrape = scraper.get("/metrics");
+    BOOST_TEST(scrape.status == 200, scrape.body);
+    BOOST_TEST(scrape.header("Content-Type") == "text/plain; version=0.0.4");
+    BOOST_TEST(scrape.header("Cache-Control") == "no-store");
+    BOOST_TEST(scrape.body.find("\nriziki_db_pool_connections 8\n") != std::string::npos);
+    for (const char* target : {"/healthz", "/v1/me", "/v1/funds/F-KES", "/metrics/x"}) {
+        BOOST_TEST_CONTEXT(target) {
+            check_problem(scraper.get(target, server->auth("admin")), 404, "not_found");
+        }
+    }
+    check_problem(scraper.request("POST", "/metrics"), 405, "method_not_allowed");
+    auto client = server->client();
+    check_problem(client.get("/metrics"), 401, "unauthenticated");
+    BOOST_TEST(client.get("/metrics", server->auth("admin")).status == 200);
+    // Both listeners count into the same metrics.
+    BOOST_TEST(
+        scraper.get("/metrics")
+            .body.find("riziki_http_requests_total{route=\"/metrics\",status=\"200\"} 2\n") !=
+        std::string::npos);
+    BOOST_TEST(server->stop() == 0);
+    BOOST_TEST(server->log_problems().empty(), server->log_problems());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
