@@ -232,7 +232,7 @@ END $$;
 
 CREATE FUNCTION public.riziki_outcome_consented() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path TO 'pg_catalog', 'public'
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
     AS $$
 BEGIN
     IF EXISTS (SELECT 1 FROM public.survivors s

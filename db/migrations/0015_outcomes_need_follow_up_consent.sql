@@ -7,7 +7,7 @@
 -- checks consent before the date. Outcomes recorded before this migration stay as they
 -- were: outcomes are append-only.
 CREATE FUNCTION riziki_outcome_consented() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 BEGIN
     IF EXISTS (SELECT 1 FROM public.survivors s
                WHERE s.code = NEW.survivor AND NOT s.consent_follow_up) THEN
