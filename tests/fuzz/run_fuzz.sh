@@ -4,6 +4,7 @@
 #   fuzz_request   HTTP parsing, JSON bodies, field readers, %-decoding (CI runs it)
 #   fuzz_numbers   amounts, dates, periods and rates: each parser against its writer
 #   fuzz_schedule  loan schedules from terms inside and outside every bound
+#   fuzz_loan_terms  JSON loan terms through the one reader the preview and awards share
 # The corpus kept in tests/fuzz/corpus/TARGET seeds the run; what the run finds stays in
 # BUILD_DIR/fuzz/TARGET (merge it back with -merge=1 when it is worth keeping).
 set -euo pipefail
@@ -13,6 +14,8 @@ ledger_sources=("$src"/ledger/*.cpp)
 case "$target" in
     fuzz_request) sources=("$src/api/body.cpp" "$src/api/problem.cpp" "${ledger_sources[@]}") ;;
     fuzz_numbers | fuzz_schedule) sources=("${ledger_sources[@]}") ;;
+    fuzz_loan_terms) sources=("$src/api/body.cpp" "$src/api/problem.cpp" "$src/api/loan_terms.cpp"
+                              "${ledger_sources[@]}") ;;
     *) echo "run_fuzz.sh: unknown target $target" >&2; exit 2 ;;
 esac
 mkdir -p "$out/corpus"
