@@ -11,6 +11,7 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <thread>
 #include <vector>
@@ -78,6 +79,11 @@ struct HttpServer::Impl {
 
     asio::awaitable<void> accept_loop();
     asio::awaitable<void> session(tcp::socket socket);
+    template <typename Stream>
+    asio::awaitable<void> serve(Stream& stream);
+    template <typename Stream>
+    asio::awaitable<void> linger(Stream& stream);
+    std::optional<Response> refusal(beast::error_code ec, RequestContext& context);
     asio::awaitable<Response> respond(const Request& request, const RequestContext& context);
     bool enter();
     void leave();
@@ -117,14 +123,44 @@ asio::awaitable<Response> HttpServer::Impl::respond(const Request& request,
         asio::use_awaitable);
 }
 
+/// The answer to a request refused before any handler saw it, or nullopt when `ec` means
+/// the client is gone (or silent) and there is no one to answer.
+std::optional<Response> HttpServer::Impl::refusal(beast::error_code ec, RequestContext& context) {
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::eof ||
+        ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
+        return std::nullopt;
+    }
+    context.request_id = new_request_id();
+    if (ec == http::error::body_limit) {
+        return on_error(http::status::payload_too_large, "payload_too_large",
+                        "The body exceeds the limit.", context);
+    }
+    if (ec == http::error::header_limit) {
+        return on_error(http::status::request_header_fields_too_large, "headers_too_large",
+                        "Headers exceed the limit.", context);
+    }
+    return on_error(http::status::bad_request, "malformed_request",
+                    "The request is not valid HTTP/1.1.", context);
+}
+
 asio::awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
-    beast::tcp_stream stream(std::move(socket));
+    try {
+        beast::tcp_stream stream(std::move(socket));
+        co_await serve(stream);
+    } catch (const std::exception& error) {
+        spdlog::error("connection failed: {}", error.what());
+    }
+    --connections;
+}
+
+template <typename Stream>
+asio::awaitable<void> HttpServer::Impl::serve(Stream& stream) {
     beast::flat_buffer buffer;
     for (;;) {
         http::request_parser<http::string_body> parser;
         parser.body_limit(options.body_limit_bytes);
         parser.header_limit(static_cast<std::uint32_t>(options.header_limit_bytes));
-        stream.expires_after(options.read_timeout);
+        beast::get_lowest_layer(stream).expires_after(options.read_timeout);
         beast::error_code ec;
         co_await http::async_read(stream, buffer, parser,
                                   asio::redirect_error(asio::use_awaitable, ec));
@@ -132,25 +168,16 @@ asio::awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
         RequestContext context;
         Response response;
         bool keep_alive = false;
-        if (ec == http::error::body_limit || ec == http::error::header_limit) {
-            context.request_id = new_request_id();
-            const bool body = ec == http::error::body_limit;
-            response = on_error(body ? http::status::payload_too_large
-                                     : http::status::request_header_fields_too_large,
-                                body ? "payload_too_large" : "headers_too_large",
-                                body ? "The body exceeds the limit." : "Headers exceed the limit.",
-                                context);
-        } else if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
-                   ec == asio::error::eof || ec == asio::error::connection_reset ||
-                   ec == asio::error::operation_aborted) {
-            break;
-        } else if (ec) {
-            context.request_id = new_request_id();
-            response = on_error(http::status::bad_request, "malformed_request",
-                                "The request is not valid HTTP/1.1.", context);
+        if (ec) {
+            // Refused while reading: the rest of what the client sends is never read into
+            // memory, and the connection ends after the answer.
+            auto refused = refusal(ec, context);
+            if (!refused)
+                co_return;
+            response = std::move(*refused);
         } else {
             if (!enter())
-                break;
+                co_return;
             const Request& request = parser.get();
             const auto header = request["X-Request-Id"];
             const std::string_view given(header.data(), header.size());
@@ -177,13 +204,33 @@ asio::awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
         // A HEAD answer states the length it would have but carries no content.
         if (!ec && parser.get().method() == http::verb::head)
             response.body().clear();
+        beast::get_lowest_layer(stream).expires_after(options.read_timeout);
         co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
-        if (ec || !keep_alive)
+        if (ec)
+            co_return;
+        if (!keep_alive)
             break;
     }
-    beast::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    --connections;
+    co_await linger(stream);
+}
+
+/// Ends a connection the server chose to close after an answer. Closing a socket with
+/// unread input makes the kernel send a reset, which can destroy the answer before the
+/// client reads it (a client still writing a refused body sees `Broken pipe`). So: end
+/// the sending side (the client reads the answer to its end), then read and discard what
+/// the client still sends until it closes, within a time and byte bound.
+template <typename Stream>
+asio::awaitable<void> HttpServer::Impl::linger(Stream& stream) {
+    auto& lowest = beast::get_lowest_layer(stream);
+    beast::error_code ec;
+    lowest.socket().shutdown(tcp::socket::shutdown_send, ec);
+    lowest.expires_after(options.linger_timeout);
+    std::vector<char> discard(16 << 10);
+    std::size_t discarded = 0;
+    while (!ec && discarded < options.linger_bytes_max) {
+        discarded += co_await stream.async_read_some(asio::buffer(discard),
+                                                     asio::redirect_error(asio::use_awaitable, ec));
+    }
 }
 
 asio::awaitable<void> HttpServer::Impl::accept_loop() {

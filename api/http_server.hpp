@@ -26,6 +26,11 @@ struct ServerOptions {
     std::size_t header_limit_bytes = 16 << 10;
     std::size_t connections_max = 1024;
     std::chrono::milliseconds read_timeout{30000};
+    /// Closing after an answer, what the client still sends is read and thrown away for at
+    /// most this long and this many bytes (a lingering close, as nginx's), so a client
+    /// that writes its whole body before reading sees the answer instead of a reset.
+    std::chrono::milliseconds linger_timeout{5000};
+    std::size_t linger_bytes_max = 8 << 20;
 };
 
 /// What a handler learns besides the request itself.

@@ -1,7 +1,14 @@
 // HTTP/1.1 itself: size limits, malformed requests, request ids, keep-alive, pipelining,
 // chunked bodies and HEAD.
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 #include <boost/test/unit_test.hpp>
+
+#include <cerrno>
+#include <cstring>
 
 #include "tests/api/api_checks.hpp"
 
@@ -39,6 +46,55 @@ HttpResponse sole_response(const RawReply& reply) {
     BOOST_TEST(reply.closed_by_server);
     BOOST_TEST(!reply.timed_out);
     return responses.empty() ? HttpResponse{} : responses.front();
+}
+
+/// What a blocking client saw: it wrote all of `request` first, then read until the end.
+struct WriteThenRead {
+    std::string write_error;  ///< empty when every byte was sent
+    std::string read_error;   ///< empty when it read to the server's orderly close
+    std::string received;
+};
+
+/// Like the simplest client (a shell script's `nc`, a naive SDK): write the whole request
+/// before reading a byte of the answer. Every call is bounded by `kHttpTimeout`. Its send
+/// buffer is small, as a slow network's would be: on loopback the kernel would otherwise
+/// take 2 MiB into its buffers at once, and the client would finish writing before any
+/// answer came.
+WriteThenRead write_all_then_read(unsigned short port, const std::string& request) {
+    WriteThenRead out;
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    BOOST_TEST_REQUIRE(fd >= 0);
+    const timeval bound{static_cast<time_t>(kHttpTimeout.count() / 1000), 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &bound, sizeof bound);
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &bound, sizeof bound);
+    const int send_buffer_bytes = 64 << 10;
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &send_buffer_bytes, sizeof send_buffer_bytes);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    BOOST_TEST_REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    for (std::size_t sent = 0; sent < request.size();) {
+        const auto n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+        if (n <= 0) {
+            out.write_error = std::strerror(errno);
+            break;
+        }
+        sent += static_cast<std::size_t>(n);
+    }
+    char chunk[16384];
+    for (;;) {
+        const auto n = ::recv(fd, chunk, sizeof chunk, 0);
+        if (n == 0)
+            break;
+        if (n < 0) {
+            out.read_error = std::strerror(errno);
+            break;
+        }
+        out.received.append(chunk, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    return out;
 }
 
 void check_generated_id(const HttpResponse& response) {
@@ -83,6 +139,30 @@ BOOST_AUTO_TEST_CASE(a_body_of_one_mebibyte_is_read_and_one_byte_more_is_413) {
                      "POST /v1/entries HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\n"));
     check_problem(anonymous, 413, "payload_too_large");
     BOOST_TEST(server().journal_seq() == seq + 1);
+}
+
+// Issue 16 item 3: the server answered 413 and closed with the rest of the body unread, so
+// the kernel reset the connection: a client still writing got `Broken pipe` and never read
+// the 413. It now closes lingering: the client writes everything, then reads the answer.
+BOOST_AUTO_TEST_CASE(a_client_writing_a_2_mib_body_before_reading_gets_the_413) {
+    const auto seq = server().journal_seq();
+    const std::string body = entry_of_size(2 << 20, "2 MiB");
+    const std::string declared =
+        entry_head("Content-Length: " + std::to_string(body.size()) + "\r\n") + body;
+    for (int attempt = 0; attempt < 20; ++attempt) {
+        BOOST_TEST_CONTEXT("attempt " << attempt) {
+            const auto seen = write_all_then_read(server().port(), declared);
+            BOOST_TEST(seen.write_error.empty(), "writing the body: " << seen.write_error);
+            BOOST_TEST(seen.read_error.empty(), "reading the answer: " << seen.read_error);
+            const auto responses = parse_responses(seen.received);
+            BOOST_TEST_REQUIRE(responses.size() == 1u,
+                               "received " << seen.received.size() << " bytes");
+            check_problem(responses.front(), 413, "payload_too_large");
+            BOOST_TEST(!responses.front().keep_alive);
+        }
+    }
+    BOOST_TEST(server().journal_seq() == seq);
+    BOOST_TEST(server().client().get("/healthz").status == 200);
 }
 
 BOOST_AUTO_TEST_CASE(a_chunked_body_is_accepted) {
