@@ -35,7 +35,15 @@ struct ServerOptions {
 
 /// What a handler learns besides the request itself.
 struct RequestContext {
+    /// The server's own id for this request, made fresh for each (16 hex digits): in the
+    /// `X-Request-Id` answer header, problem bodies, the access log and the audit log. A
+    /// client's `X-Request-Id` never becomes it, so no client can make two requests share
+    /// an id or give one the id of another's.
     std::string request_id;
+    /// The client's `X-Request-Id` when well-formed (1-64 of [A-Za-z0-9_-]), else empty:
+    /// logged beside ours and echoed as `X-Client-Request-Id`, so either side can find a
+    /// request by the id it knows.
+    std::string client_request_id;
 };
 
 /// A pure function from request to response; it must not throw for bad input.

@@ -1,5 +1,5 @@
-// HTTP/1.1 itself: size limits, malformed requests, request ids, keep-alive, pipelining,
-// chunked bodies and HEAD.
+// HTTP/1.1 itself: size limits, lingering close, malformed requests, request ids, keep-alive,
+// pipelining, chunked bodies and HEAD.
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -9,6 +9,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <set>
 
 #include "tests/api/api_checks.hpp"
 
@@ -100,6 +101,16 @@ WriteThenRead write_all_then_read(unsigned short port, const std::string& reques
 void check_generated_id(const HttpResponse& response) {
     BOOST_TEST(std::regex_match(response.header("X-Request-Id"), kGeneratedId),
                "X-Request-Id " << response.header("X-Request-Id"));
+}
+
+/// The server's access-log line of the request with this (server-made) id.
+std::string log_line_of(const std::string& request_id) {
+    const auto log = server().log();
+    const auto at = log.find("request_id=" + request_id + " ");
+    if (at == std::string::npos)
+        return "";
+    const auto start = log.rfind('\n', at) + 1;  // npos + 1 == 0 on the first line
+    return log.substr(start, log.find('\n', at) - start);
 }
 
 }  // namespace
@@ -247,35 +258,73 @@ BOOST_AUTO_TEST_CASE(content_length_with_chunked_is_refused) {
     BOOST_TEST(server().journal_seq() == seq);
 }
 
-BOOST_AUTO_TEST_CASE(request_ids_are_echoed_or_generated) {
+// Issue 16 item 11: a client's X-Request-Id used to become the server's request id, so a
+// client chose the id under which its requests were logged and audited (the same id for
+// many requests, or another's). Now every request gets an id of the server's making; the
+// client's is kept beside it, in the log and as X-Client-Request-Id, only when well-formed.
+BOOST_AUTO_TEST_CASE(request_ids_are_the_servers_own_and_a_clients_is_kept_beside_it) {
     auto client = server().client();
-    const auto id_of = [&](const HeaderList& headers, const std::string& target = "/healthz") {
+    const auto get = [&](const HeaderList& headers, const std::string& target = "/healthz") {
         const auto response = client.get(target, headers);
         BOOST_TEST(response.header_count("X-Request-Id") == 1u);
+        check_generated_id(response);
         return response;
     };
+    std::set<std::string> ours;
     for (const std::string& good :
-         {std::string("abc-123_XYZ"), std::string(64, 'a'), std::string("0")}) {
-        BOOST_TEST(id_of({{"X-Request-Id", good}}).header("X-Request-Id") == good);
-    }
-    for (const std::string& bad : {std::string(65, 'a'), std::string("bad id!"), std::string("a.b"),
-                                   std::string("\xc3\xbc"), std::string("x/y")}) {
-        BOOST_TEST_CONTEXT("given '" << bad << "'") {
-            const auto response = id_of({{"X-Request-Id", bad}});
-            check_generated_id(response);
+         {std::string("abc"), std::string("abc-123_XYZ"), std::string(64, 'a')}) {
+        BOOST_TEST_CONTEXT("given '" << good << "'") {
+            const auto response = get({{"X-Request-Id", good}});
+            BOOST_TEST(response.header("X-Request-Id") != good);
+            BOOST_TEST(response.header("X-Client-Request-Id") == good);
+            ours.insert(response.header("X-Request-Id"));
+            const auto line = log_line_of(response.header("X-Request-Id"));
+            BOOST_TEST(line.find(" client_request_id=" + good + " ") != std::string::npos, line);
         }
     }
-    const auto first = id_of({});
-    const auto second = id_of({});
-    check_generated_id(first);
-    check_generated_id(second);
-    BOOST_TEST(first.header("X-Request-Id") != second.header("X-Request-Id"));
-    // Problems carry the same id in the body.
-    const auto problem = id_of({{"X-Request-Id", "trace-42"}}, "/v1/nowhere");
-    BOOST_TEST(check_problem(problem, 404, "not_found").value("request_id", "") == "trace-42");
-    const auto refused = id_of({{"X-Request-Id", "trace-43"}}, "/v1/entries");
-    BOOST_TEST(check_problem(refused, 401, "unauthenticated").value("request_id", "") ==
+    const std::vector<std::string> bad{
+        std::string(65, 'z'), "Jane Wanjiru 0712 345 678", "trace\tid", "a.b", "\xc3\xbc", "x/y"};
+    for (const auto& given : bad) {
+        BOOST_TEST_CONTEXT("given '" << given << "'") {
+            const auto response = get({{"X-Request-Id", given}});
+            BOOST_TEST(response.header_count("X-Client-Request-Id") == 0u);
+            ours.insert(response.header("X-Request-Id"));
+            const auto line = log_line_of(response.header("X-Request-Id"));
+            BOOST_TEST(line.find("client_request_id") == std::string::npos, line);
+        }
+    }
+    const auto log = server().log();
+    for (const std::string& dropped : {std::string(65, 'z'), std::string("Jane Wanjiru")})
+        BOOST_TEST(log.find(dropped) == std::string::npos, "the log holds " << dropped);
+    BOOST_TEST(get({}).header_count("X-Client-Request-Id") == 0u);
+    ours.insert(get({}).header("X-Request-Id"));
+    BOOST_TEST(ours.size() == 3 + bad.size() + 1, "request ids repeat");
+    // Problems carry the server's id in the body, never the client's.
+    const auto problem = get({{"X-Request-Id", "trace-42"}}, "/v1/nowhere");
+    BOOST_TEST(check_problem(problem, 404, "not_found").value("request_id", "") != "trace-42");
+    const auto refused = get({{"X-Request-Id", "trace-43"}}, "/v1/entries");
+    BOOST_TEST(check_problem(refused, 401, "unauthenticated").value("request_id", "") !=
                "trace-43");
+}
+
+// The audit log is evidence: its lines carry the request id the server made, whatever id
+// the client sent.
+BOOST_AUTO_TEST_CASE(audit_lines_carry_the_servers_request_id) {
+    auto client = server().client();
+    const auto response =
+        client.get("/v1/audit/trial-balance",
+                   with(server().auth("auditor"), "X-Request-Id", "client-chosen-audit-id"));
+    BOOST_TEST_REQUIRE(response.status == 200, response.body);
+    const auto ours = response.header("X-Request-Id");
+    const auto log = body_json(client.get("/v1/audit/log?limit=1000", server().auth("auditor")));
+    std::vector<std::string> actions;
+    for (const auto& row : log.at("items")) {
+        BOOST_TEST(row.value("request_id", "") != "client-chosen-audit-id");
+        if (row.value("request_id", "") == ours)
+            actions.push_back(row.value("action", ""));
+    }
+    BOOST_TEST(actions == std::vector<std::string>{"report.trial_balance"},
+               boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(keep_alive_serves_many_requests_on_one_connection) {
@@ -327,11 +376,11 @@ BOOST_AUTO_TEST_CASE(pipelined_requests_are_answered_in_order) {
     const auto responses = parse_responses(reply.bytes);
     BOOST_TEST_REQUIRE(responses.size() == 3u);
     BOOST_TEST(responses[0].status == 200);
-    BOOST_TEST(responses[0].header("X-Request-Id") == "one");
+    BOOST_TEST(responses[0].header("X-Client-Request-Id") == "one");
     BOOST_TEST(responses[1].status == 404);
-    BOOST_TEST(responses[1].header("X-Request-Id") == "two");
+    BOOST_TEST(responses[1].header("X-Client-Request-Id") == "two");
     BOOST_TEST(responses[2].status == 200);
-    BOOST_TEST(responses[2].header("X-Request-Id") == "three");
+    BOOST_TEST(responses[2].header("X-Client-Request-Id") == "three");
     BOOST_TEST(body_json(responses[2]).value("role", "") == "auditor");
 }
 
@@ -347,7 +396,7 @@ BOOST_AUTO_TEST_CASE(a_head_answer_has_no_body) {
             try {
                 const auto next = client.get("/healthz", {{"X-Request-Id", "after-head"}});
                 BOOST_TEST(next.status == 200);
-                BOOST_TEST(next.header("X-Request-Id") == "after-head");
+                BOOST_TEST(next.header("X-Client-Request-Id") == "after-head");
             } catch (const HttpError& error) {
                 BOOST_ERROR(
                     "the answer to HEAD carried a body, so the next response on the "
