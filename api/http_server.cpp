@@ -28,6 +28,7 @@ namespace riziki::api {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 using asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
 
 namespace {
 
@@ -81,6 +82,17 @@ std::string_view log_path(std::string_view target) {
     return target.substr(0, target.find('?'));
 }
 
+/// The access-log line of a request but for its size and duration (known once it is sent).
+std::string access_line(const Request& request, const RequestContext& context, unsigned status) {
+    return log_ids(context) + " method=" + std::string(request.method_string()) +
+           " path=" + std::string(log_path({request.target().data(), request.target().size()})) +
+           " status=" + std::to_string(status);
+}
+
+long long microseconds_since(Clock::time_point start) {
+    return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count();
+}
+
 }  // namespace
 
 struct HttpServer::Impl {
@@ -111,6 +123,13 @@ struct HttpServer::Impl {
     asio::awaitable<void> serve(Stream& stream);
     template <typename Stream>
     asio::awaitable<void> linger(Stream& stream);
+    template <typename Stream>
+    asio::awaitable<bool> send(Stream& stream, Response& response, bool head,
+                               const std::string& line, Clock::time_point started);
+    template <typename Stream>
+    asio::awaitable<bool> send_streamed(Stream& stream, Response& response, bool head,
+                                        const std::string& line, Clock::time_point started);
+    asio::awaitable<std::optional<std::string>> produce(const BodyProducer& producer);
     std::optional<Response> refusal(beast::error_code ec, RequestContext& context);
     asio::awaitable<Response> respond(const Request& request, const RequestContext& context);
     bool enter();
@@ -192,10 +211,12 @@ asio::awaitable<void> HttpServer::Impl::serve(Stream& stream) {
         beast::error_code ec;
         co_await http::async_read(stream, buffer, parser,
                                   asio::redirect_error(asio::use_awaitable, ec));
-        const auto started = std::chrono::steady_clock::now();
+        const auto started = Clock::now();
         RequestContext context;
         Response response;
+        std::string line;  // the access-log line, but for size and duration
         bool keep_alive = false;
+        bool head = false;
         if (ec) {
             // Refused while reading: the rest of what the client sends is never read into
             // memory, and the connection ends after the answer.
@@ -209,16 +230,11 @@ asio::awaitable<void> HttpServer::Impl::serve(Stream& stream) {
             const Request& request = parser.get();
             context = request_context(request);
             response = co_await respond(request, context);
-            keep_alive = request.keep_alive();
             response.version(request.version());
-            spdlog::info("{} method={} path={} status={} bytes={} us={}", log_ids(context),
-                         std::string(request.method_string()),
-                         std::string(log_path({request.target().data(), request.target().size()})),
-                         response.result_int(), response.body().size(),
-                         std::chrono::duration_cast<std::chrono::microseconds>(
-                             std::chrono::steady_clock::now() - started)
-                             .count());
-            leave();
+            head = request.method() == http::verb::head;
+            // HTTP/1.0 has no chunked coding: a streamed body ends where the connection does.
+            keep_alive = request.keep_alive() && (!response.producer || request.version() >= 11);
+            line = access_line(request, context, response.result_int());
         }
         {
             std::lock_guard lock(mutex);
@@ -228,18 +244,102 @@ asio::awaitable<void> HttpServer::Impl::serve(Stream& stream) {
         if (!context.client_request_id.empty())
             response.set("X-Client-Request-Id", context.client_request_id);
         response.keep_alive(keep_alive);
-        response.prepare_payload();
-        // A HEAD answer states the length it would have but carries no content.
-        if (!ec && parser.get().method() == http::verb::head)
-            response.body().clear();
-        beast::get_lowest_layer(stream).expires_after(options.read_timeout);
-        co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
-        if (ec)
+        const bool sent = co_await send(stream, response, head, line, started);
+        if (!line.empty())
+            leave();  // only now: stopping waits for answers to be written, streams included
+        if (!sent)
             co_return;
         if (!keep_alive)
             break;
     }
     co_await linger(stream);
+}
+
+/// Writes the answer, or for a streamed one its head and then its pieces as the producer
+/// makes them. Logs the access line (`line`, when there is one) with the size. False when
+/// the connection cannot go on: the client left, a write timed out, or the body was cut
+/// short.
+template <typename Stream>
+asio::awaitable<bool> HttpServer::Impl::send(Stream& stream, Response& response, bool head,
+                                             const std::string& line, Clock::time_point started) {
+    if (response.producer)
+        co_return co_await send_streamed(stream, response, head, line, started);
+    if (!line.empty()) {
+        // Before the write, so the line is there by the time the client has its answer.
+        spdlog::info("{} bytes={} us={}", line, response.body().size(),
+                     microseconds_since(started));
+    }
+    response.prepare_payload();
+    // A HEAD answer states the length it would have but carries no content.
+    if (head)
+        response.body().clear();
+    beast::get_lowest_layer(stream).expires_after(options.read_timeout);
+    beast::error_code ec;
+    co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
+    co_return !ec;
+}
+
+/// A streamed answer: chunked (HTTP/1.1) or up to the connection's end (HTTP/1.0), one
+/// piece in memory at a time. The producer runs on the handler pool (it reads the
+/// database). If it throws or the client leaves, the body stops without its last chunk,
+/// so the client sees it cut short rather than taking a part for the whole.
+template <typename Stream>
+asio::awaitable<bool> HttpServer::Impl::send_streamed(Stream& stream, Response& response, bool head,
+                                                      const std::string& line,
+                                                      Clock::time_point started) {
+    const bool chunked = response.version() >= 11;
+    response.chunked(chunked);
+    auto& lowest = beast::get_lowest_layer(stream);
+    lowest.expires_after(options.read_timeout);
+    http::response_serializer<http::string_body> serializer(response);
+    beast::error_code ec;
+    co_await http::async_write_header(stream, serializer,
+                                      asio::redirect_error(asio::use_awaitable, ec));
+    std::size_t bytes = 0;
+    std::string failure = ec ? ec.message() : "";
+    bool server_failed = false;
+    while (failure.empty() && !head) {
+        std::optional<std::string> piece;
+        try {
+            piece = co_await produce(response.producer);
+        } catch (const std::exception& error) {
+            failure = error.what();
+            server_failed = true;
+            break;
+        }
+        lowest.expires_after(options.read_timeout);
+        if (!piece && chunked) {
+            co_await asio::async_write(stream, http::make_chunk_last(),
+                                       asio::redirect_error(asio::use_awaitable, ec));
+        } else if (piece && chunked && !piece->empty()) {  // an empty chunk would end the body
+            co_await asio::async_write(stream, http::make_chunk(asio::buffer(*piece)),
+                                       asio::redirect_error(asio::use_awaitable, ec));
+        } else if (piece) {
+            co_await asio::async_write(stream, asio::buffer(*piece),
+                                       asio::redirect_error(asio::use_awaitable, ec));
+        }
+        if (ec)
+            failure = ec.message();
+        if (!piece || ec)
+            break;
+        bytes += piece->size();
+    }
+    if (failure.empty())
+        spdlog::info("{} bytes={} us={}", line, bytes, microseconds_since(started));
+    else
+        spdlog::log(server_failed ? spdlog::level::err : spdlog::level::warn,
+                    "{} bytes={} us={} stream cut short: {}", line, bytes,
+                    microseconds_since(started), failure);
+    co_return failure.empty();
+}
+
+/// The producer's next piece, made on the handler pool; its exception, if it throws.
+asio::awaitable<std::optional<std::string>> HttpServer::Impl::produce(
+    const BodyProducer& producer) {
+    co_return co_await asio::co_spawn(
+        handlers,
+        [&producer]() -> asio::awaitable<std::optional<std::string>> { co_return producer(); },
+        asio::use_awaitable);
 }
 
 /// Ends a connection the server chose to close after an answer. Closing a socket with

@@ -9,13 +9,27 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace riziki::api {
 
 namespace http = boost::beast::http;
 using Request = http::request<http::string_body>;
-using Response = http::response<http::string_body>;
+
+/// Makes a streamed body a piece at a time, on the handler pool (it may read the database):
+/// the next piece, or nullopt after the last. If it throws, the client sees the body cut
+/// short (no last chunk), never a part passed off as the whole.
+using BodyProducer = std::function<std::optional<std::string>()>;
+
+/// An answer. With `producer` set, body() is not sent: the body is what the producer makes,
+/// sent as it comes with chunked transfer coding (to an HTTP/1.0 client, up to the end of
+/// the connection), so memory holds one piece at a time whatever the body's size.
+struct Response : http::response<http::string_body> {
+    using Message = http::response<http::string_body>;
+    using Message::Message;
+    BodyProducer producer;
+};
 
 struct ServerOptions {
     std::string address = "127.0.0.1";

@@ -48,6 +48,8 @@ class ApiServer {
     bool running() const { return pid_ > 0; }
 
     unsigned short port() const { return port_; }
+    /// The server's process id (-1 when it is not running), e.g. to count its descriptors.
+    pid_t pid() const { return pid_; }
     HttpClient client() const { return HttpClient(port_); }
     const TestDatabase& database() const { return database_; }
     const std::string& home() const { return home_; }
