@@ -1,5 +1,7 @@
 #include "api/config.hpp"
 
+#include <boost/asio/ip/address.hpp>
+
 #include <cstdlib>
 #include <stdexcept>
 
@@ -12,6 +14,16 @@ std::string env_or(const char* name, const std::string& fallback) {
     return value != nullptr && *value != '\0' ? std::string(value) : fallback;
 }
 
+/// "1" or "true" is on; unset, empty, "0" or "false" is off; anything else is refused.
+bool env_flag(const char* name) {
+    const std::string value = env_or(name, "0");
+    if (value == "1" || value == "true")
+        return true;
+    if (value == "0" || value == "false")
+        return false;
+    throw ConfigError(std::string(name) + " must be 1 or 0, got '" + value + "'");
+}
+
 }  // namespace
 
 Config config_from_environment() {
@@ -21,6 +33,9 @@ Config config_from_environment() {
     config.listen = env_or("RIZIKI_LISTEN", config.listen);
     config.log_level = env_or("RIZIKI_LOG_LEVEL", config.log_level);
     config.pii_key_file = env_or("RIZIKI_PII_KEY_FILE", (config.home / "pii.key").string());
+    config.tls_certificate_file = env_or("RIZIKI_TLS_CERT", "");
+    config.tls_private_key_file = env_or("RIZIKI_TLS_KEY", "");
+    config.behind_proxy = env_flag("RIZIKI_BEHIND_PROXY");
     return config;
 }
 
@@ -39,7 +54,36 @@ std::pair<std::string, unsigned short> parse_listen(const std::string& listen) {
     }
     if (port > 65535)
         throw std::invalid_argument("bad port in '" + listen + "'");
-    return {listen.substr(0, colon), static_cast<unsigned short>(port)};
+    std::string host = listen.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);  // an IPv6 address: "[::1]:8080"
+    return {host, static_cast<unsigned short>(port)};
+}
+
+void check_transport(const Config& config, const std::string& host) {
+    if (config.tls_certificate_file.empty() != config.tls_private_key_file.empty()) {
+        throw ConfigError(
+            "TLS needs both a certificate and its private key: give --tls-cert FILE and "
+            "--tls-key FILE (RIZIKI_TLS_CERT, RIZIKI_TLS_KEY), or neither");
+    }
+    if (config.tls() || config.behind_proxy)
+        return;
+    boost::system::error_code ec;
+    const auto address = boost::asio::ip::make_address(host, ec);
+    if (ec) {
+        throw ConfigError(
+            "the listen address must be an IP address (127.0.0.1, 0.0.0.0, [::1]), "
+            "got '" +
+            host + "'");
+    }
+    if (address.is_loopback())
+        return;
+    throw ConfigError(
+        "refusing to serve plain HTTP on " + host +
+        ", which is not a loopback address: tokens and personal data would cross the network "
+        "unencrypted. Give --tls-cert FILE --tls-key FILE (RIZIKI_TLS_CERT, RIZIKI_TLS_KEY) to "
+        "serve HTTPS, or --behind-proxy (RIZIKI_BEHIND_PROXY=1) when a TLS-terminating proxy "
+        "is in front and reaches riziki over a private network (docs/operations.md)");
 }
 
 }  // namespace riziki::api

@@ -7,14 +7,17 @@
 #pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 #endif
 
+#include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include <condition_variable>
 #include <mutex>
@@ -173,8 +176,10 @@ asio::awaitable<Response> HttpServer::Impl::respond(const Request& request,
 /// The answer to a request refused before any handler saw it, or nullopt when `ec` means
 /// the client is gone (or silent) and there is no one to answer.
 std::optional<Response> HttpServer::Impl::refusal(beast::error_code ec, RequestContext& context) {
-    if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::eof ||
-        ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
+    // Only what the HTTP parser refused gets an answer; the transport's errors (end of
+    // stream, reset, timeout, TLS) mean the client is gone or silent.
+    if (ec.category() != http::make_error_code(http::error::end_of_stream).category() ||
+        ec == http::error::end_of_stream) {
         return std::nullopt;
     }
     context.request_id = new_request_id();
@@ -192,8 +197,19 @@ std::optional<Response> HttpServer::Impl::refusal(beast::error_code ec, RequestC
 
 asio::awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
     try {
-        beast::tcp_stream stream(std::move(socket));
-        co_await serve(stream);
+        if (options.tls) {
+            beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), *options.tls);
+            beast::get_lowest_layer(stream).expires_after(options.read_timeout);
+            beast::error_code ec;
+            co_await stream.async_handshake(asio::ssl::stream_base::server,
+                                            asio::redirect_error(asio::use_awaitable, ec));
+            // A failed handshake (plain HTTP, an old protocol, no common cipher) just ends.
+            if (!ec)
+                co_await serve(stream);
+        } else {
+            beast::tcp_stream stream(std::move(socket));
+            co_await serve(stream);
+        }
     } catch (const std::exception& error) {
         spdlog::error("connection failed: {}", error.what());
     }
@@ -241,6 +257,8 @@ asio::awaitable<void> HttpServer::Impl::serve(Stream& stream) {
             keep_alive = keep_alive && !stopping;
         }
         response.set("X-Request-Id", context.request_id);
+        if (options.tls)  // browsers then refuse plain HTTP to this host for a year
+            response.set(http::field::strict_transport_security, "max-age=31536000");
         if (!context.client_request_id.empty())
             response.set("X-Client-Request-Id", context.client_request_id);
         response.keep_alive(keep_alive);
@@ -351,7 +369,10 @@ template <typename Stream>
 asio::awaitable<void> HttpServer::Impl::linger(Stream& stream) {
     auto& lowest = beast::get_lowest_layer(stream);
     beast::error_code ec;
-    lowest.socket().shutdown(tcp::socket::shutdown_send, ec);
+    // TLS has no half-close to offer while still reading (close_notify ends reading too), so
+    // under TLS the client reads the answer to its Content-Length while this drains.
+    if (!options.tls)
+        lowest.socket().shutdown(tcp::socket::shutdown_send, ec);
     lowest.expires_after(options.linger_timeout);
     std::vector<char> discard(16 << 10);
     std::size_t discarded = 0;
@@ -430,6 +451,54 @@ void HttpServer::wait() {
 
 unsigned short HttpServer::port() const {
     return impl_->acceptor.local_endpoint().port();
+}
+
+namespace {
+
+/// TLS 1.2's forward-secret AEAD suites (TLS 1.3's are all of that kind).
+constexpr const char* kTls12Ciphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+constexpr const char* kTls13Ciphers =
+    "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256";
+
+[[noreturn]] void tls_failure(const std::string& what, const std::filesystem::path& file,
+                              const beast::error_code& ec) {
+    throw std::runtime_error("cannot use " + what + " " + file.string() +
+                             " for TLS: " + ec.message());
+}
+
+}  // namespace
+
+std::shared_ptr<asio::ssl::context> make_tls_context(
+    const std::filesystem::path& certificate_file, const std::filesystem::path& private_key_file) {
+    auto context = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+    context->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                         asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                         asio::ssl::context::no_tlsv1_1 | asio::ssl::context::no_compression |
+                         asio::ssl::context::single_dh_use);
+    SSL_CTX* native = context->native_handle();
+    // Set here rather than left to the system's OpenSSL configuration, which may allow more.
+    if (SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION) != 1 ||
+        SSL_CTX_set_cipher_list(native, kTls12Ciphers) != 1 ||
+        SSL_CTX_set_ciphersuites(native, kTls13Ciphers) != 1) {
+        throw std::runtime_error("OpenSSL refused Riziki's TLS settings");
+    }
+    SSL_CTX_set_options(native, SSL_OP_NO_RENEGOTIATION);
+    beast::error_code ec;
+    context->use_certificate_chain_file(certificate_file.string(), ec);
+    if (ec)
+        tls_failure("the certificate", certificate_file, ec);
+    context->use_private_key_file(private_key_file.string(), asio::ssl::context::pem, ec);
+    if (ec)
+        tls_failure("the private key", private_key_file, ec);
+    if (SSL_CTX_check_private_key(native) != 1) {
+        throw std::runtime_error("the TLS private key " + private_key_file.string() +
+                                 " does not belong to the certificate " +
+                                 certificate_file.string());
+    }
+    return context;
 }
 
 }  // namespace riziki::api

@@ -7,10 +7,15 @@
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+
+namespace boost::asio::ssl {
+class context;
+}
 
 namespace riziki::api {
 
@@ -45,7 +50,15 @@ struct ServerOptions {
     /// that writes its whole body before reading sees the answer instead of a reset.
     std::chrono::milliseconds linger_timeout{5000};
     std::size_t linger_bytes_max = 8 << 20;
+    /// Set: HTTPS only (make_tls_context), every answer with `Strict-Transport-Security`.
+    std::shared_ptr<boost::asio::ssl::context> tls;
 };
+
+/// A TLS server context with this certificate (chain) and key, PEM files: TLS 1.2 or later,
+/// forward-secret AEAD ciphers only, no compression, no renegotiation. Throws
+/// std::runtime_error naming the file that cannot be used.
+std::shared_ptr<boost::asio::ssl::context> make_tls_context(
+    const std::filesystem::path& certificate_file, const std::filesystem::path& private_key_file);
 
 /// What a handler learns besides the request itself.
 struct RequestContext {
