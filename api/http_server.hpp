@@ -1,6 +1,7 @@
 #pragma once
 /// The HTTP/1.1 server: Boost.Beast sessions on a small I/O thread pool, handlers on a
-/// separate pool (they may wait on the database), limits on everything, graceful stop.
+/// separate pool (they may wait on the database), limits on everything, graceful stop,
+/// lingering close, streamed answers, and HTTPS with one session implementation for both.
 
 #include <boost/beast/http.hpp>
 
