@@ -82,6 +82,12 @@ Config load_config(const Options& options) {
         config.listen = options.value("listen");
     if (options.has("database-url"))
         config.database_url = options.value("database-url");
+    if (options.has("tls-cert"))
+        config.tls_certificate_file = options.value("tls-cert");
+    if (options.has("tls-key"))
+        config.tls_private_key_file = options.value("tls-key");
+    if (options.has("behind-proxy"))
+        config.behind_proxy = true;
     // Logs go to stderr: stdout carries only what a command prints (tokens, reports).
     spdlog::set_default_logger(spdlog::stderr_logger_mt("riziki"));
     spdlog::set_level(spdlog::level::from_str(config.log_level));
@@ -151,12 +157,17 @@ int serve(const Options& options, bool demo) {
     const Config config = load_config(options);
     const sigset_t signals = block_stop_signals();
     const auto [host, port] = parse_listen(config.listen);
+    // Refused before anything starts: no database, no port.
+    check_transport(config, host);
+    ServerOptions server_options;
+    if (config.tls())
+        server_options.tls =
+            make_tls_context(config.tls_certificate_file, config.tls_private_key_file);
     db::Database database(database_config(config));
     db::Pool pool(database.app_conninfo(), kPoolSize);
     db::Programme programme(pool);
     const auto vault = open_vault(config, programme);
     db::JournalWriter writer(database.app_conninfo(), {.render_response = render_entry});
-    ServerOptions server_options;
     server_options.address = host;
     server_options.port = port;
     server_options.io_threads = std::max(2u, std::thread::hardware_concurrency());
@@ -165,9 +176,12 @@ int serve(const Options& options, bool demo) {
     HttpServer server(server_options, std::move(handlers.api), problem_answer);
     server.start();
     const auto metrics_server = start_metrics_server(config, std::move(handlers.open_metrics));
-    const std::string url = "http://" + host + ":" + std::to_string(server.port());
-    spdlog::info("listening on {} ({} database)", url,
-                 database.embedded() ? "embedded" : "external");
+    const std::string url = (config.tls() ? "https://" : "http://") +
+                            (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
+                            std::to_string(server.port());
+    spdlog::info("listening on {} ({} database{})", url,
+                 database.embedded() ? "embedded" : "external",
+                 config.tls() ? ", TLS" : (config.behind_proxy ? ", behind a TLS proxy" : ""));
     if (demo) {
         const auto seeded = seed_demo(pool, writer, vault, 2026);
         std::cout << "Riziki demo"
@@ -430,7 +444,8 @@ int verify_command(const Options& options) {
 int run_command(const std::vector<std::string>& args) {
     const std::string& command = args.at(0);
     if (command == "serve" || command == "demo") {
-        return serve(parse_options(args, {}, {}), command == "demo");
+        return serve(parse_options(args, {"behind-proxy"}, {"tls-cert", "tls-key"}),
+                     command == "demo");
     }
     if (command == "migrate")
         return migrate_command(parse_options(args, {}, {}));

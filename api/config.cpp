@@ -1,5 +1,7 @@
 #include "api/config.hpp"
 
+#include <boost/asio/ip/address.hpp>
+
 #include <algorithm>
 #include <cstdlib>
 #include <stdexcept>
@@ -21,15 +23,25 @@ void read_limits_and_today(Config& config) {
             timeout.size() <= 9 && std::all_of(timeout.begin(), timeout.end(),
                                                [](char c) { return c >= '0' && c <= '9'; });
         if (!digits)
-            throw std::invalid_argument("RIZIKI_QUERY_TIMEOUT_MS must be a whole number of ms");
+            throw ConfigError("RIZIKI_QUERY_TIMEOUT_MS must be a whole number of ms");
         config.query_timeout = std::chrono::milliseconds(std::stol(timeout));
     }
     const std::string today = env_or("RIZIKI_TODAY", "");
     if (!today.empty()) {
         config.today = ledger::parse_date(today);
         if (!config.today)
-            throw std::invalid_argument("RIZIKI_TODAY must be a date YYYY-MM-DD");
+            throw ConfigError("RIZIKI_TODAY must be a date YYYY-MM-DD");
     }
+}
+
+/// "1" or "true" is on; unset, empty, "0" or "false" is off; anything else is refused.
+bool env_flag(const char* name) {
+    const std::string value = env_or(name, "0");
+    if (value == "1" || value == "true")
+        return true;
+    if (value == "0" || value == "false")
+        return false;
+    throw ConfigError(std::string(name) + " must be 1 or 0, got '" + value + "'");
 }
 
 }  // namespace
@@ -43,6 +55,9 @@ Config config_from_environment() {
     config.log_level = env_or("RIZIKI_LOG_LEVEL", config.log_level);
     config.pii_key_file = env_or("RIZIKI_PII_KEY_FILE", (config.home / "pii.key").string());
     read_limits_and_today(config);
+    config.tls_certificate_file = env_or("RIZIKI_TLS_CERT", "");
+    config.tls_private_key_file = env_or("RIZIKI_TLS_KEY", "");
+    config.behind_proxy = env_flag("RIZIKI_BEHIND_PROXY");
     return config;
 }
 
@@ -61,7 +76,36 @@ std::pair<std::string, unsigned short> parse_listen(const std::string& listen) {
     }
     if (port > 65535)
         throw std::invalid_argument("bad port in '" + listen + "'");
-    return {listen.substr(0, colon), static_cast<unsigned short>(port)};
+    std::string host = listen.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);  // an IPv6 address: "[::1]:8080"
+    return {host, static_cast<unsigned short>(port)};
+}
+
+void check_transport(const Config& config, const std::string& host) {
+    if (config.tls_certificate_file.empty() != config.tls_private_key_file.empty()) {
+        throw ConfigError(
+            "TLS needs both a certificate and its private key: give --tls-cert FILE and "
+            "--tls-key FILE (RIZIKI_TLS_CERT, RIZIKI_TLS_KEY), or neither");
+    }
+    if (config.tls() || config.behind_proxy)
+        return;
+    boost::system::error_code ec;
+    const auto address = boost::asio::ip::make_address(host, ec);
+    if (ec) {
+        throw ConfigError(
+            "the listen address must be an IP address (127.0.0.1, 0.0.0.0, [::1]), "
+            "got '" +
+            host + "'");
+    }
+    if (address.is_loopback())
+        return;
+    throw ConfigError(
+        "refusing to serve plain HTTP on " + host +
+        ", which is not a loopback address: tokens and personal data would cross the network "
+        "unencrypted. Give --tls-cert FILE --tls-key FILE (RIZIKI_TLS_CERT, RIZIKI_TLS_KEY) to "
+        "serve HTTPS, or --behind-proxy (RIZIKI_BEHIND_PROXY=1) when a TLS-terminating proxy "
+        "is in front and reaches riziki over a private network (docs/operations.md)");
 }
 
 }  // namespace riziki::api

@@ -4,11 +4,18 @@
 #include <chrono>
 #include <filesystem>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 #include "ledger/date.hpp"
 
 namespace riziki::api {
+
+/// Settings that cannot work together, or that would be unsafe; `riziki` says why and exits
+/// with status 2.
+struct ConfigError : std::invalid_argument {
+    using std::invalid_argument::invalid_argument;
+};
 
 struct Config {
     std::string database_url;               ///< RIZIKI_DATABASE_URL; empty: embedded
@@ -25,12 +32,28 @@ struct Config {
     /// RIZIKI_METRICS_LISTEN: a second address serving GET /metrics without a token, for a
     /// scraper on loopback or a private network; empty: none.
     std::string metrics_listen;
+    /// RIZIKI_TLS_CERT and RIZIKI_TLS_KEY (PEM; the certificate file may hold the chain):
+    /// both set, `serve` speaks HTTPS only.
+    std::filesystem::path tls_certificate_file;
+    std::filesystem::path tls_private_key_file;
+    /// RIZIKI_BEHIND_PROXY=1: a TLS-terminating proxy is in front, so plain HTTP on a
+    /// non-loopback address is allowed (the proxy's network must be private).
+    bool behind_proxy = false;
+
+    bool tls() const { return !tls_certificate_file.empty(); }
 };
 
-/// Throws std::invalid_argument when RIZIKI_QUERY_TIMEOUT_MS or RIZIKI_TODAY is malformed.
+/// Throws ConfigError when a variable's value is not one it takes (RIZIKI_QUERY_TIMEOUT_MS,
+/// RIZIKI_TODAY, RIZIKI_BEHIND_PROXY).
 Config config_from_environment();
 
-/// Splits "host:port"; throws std::invalid_argument when malformed.
+/// Splits "host:port" ("[v6 address]:port" gives the address without brackets); throws
+/// std::invalid_argument when malformed.
 std::pair<std::string, unsigned short> parse_listen(const std::string& listen);
+
+/// Throws ConfigError unless `config` may serve on `host`: TLS needs both files, and plain
+/// HTTP on an address other than loopback would carry tokens and personal data across the
+/// network in clear text unless a TLS-terminating proxy is in front (`behind_proxy`).
+void check_transport(const Config& config, const std::string& host);
 
 }  // namespace riziki::api

@@ -6,8 +6,6 @@ namespace riziki::api {
 
 namespace {
 
-constexpr std::size_t kChunkEntries = 5000;
-
 std::vector<reports::StoredBalance> stored_balances(db::JournalReads& journal,
                                                     const ledger::Date& as_of) {
     std::vector<reports::StoredBalance> out;
@@ -19,35 +17,62 @@ std::vector<reports::StoredBalance> stored_balances(db::JournalReads& journal,
 
 }  // namespace
 
+JournalExportStream::JournalExportStream(db::JournalReads& reads, reports::ExportFormat format,
+                                         std::optional<ledger::Date> from,
+                                         std::optional<ledger::Date> to, std::size_t page_entries)
+    : reads_(&reads), from_(from), to_(to), format_(format), page_entries_(page_entries) {}
+
+std::optional<std::string> JournalExportStream::next() {
+    switch (stage_) {
+        case Stage::header:
+            stage_ = Stage::entries;
+            return header();
+        case Stage::entries:
+            return page();
+        case Stage::done:
+            break;
+    }
+    return std::nullopt;
+}
+
+std::string JournalExportStream::header() {
+    journal_.emplace(format_, reads_->accounts());
+    std::optional<ledger::Date> opening_on;
+    std::vector<reports::StoredBalance> opening;
+    if (from_) {
+        opening_on = ledger::date_from_days(ledger::days_since_epoch(*from_) - 1);
+        opening = stored_balances(*reads_, *opening_on);
+        last_ = *opening_on;
+    }
+    return journal_->header(opening, opening_on);
+}
+
+std::string JournalExportStream::page() {
+    const db::EntryFilter filter{from_, to_, "", "", "", ""};
+    const auto entries = reads_->find_entries(filter, after_seq_, page_entries_);
+    std::string piece;
+    for (const auto& entry : entries) {
+        piece += journal_->entry(entry);
+        last_ = std::max(last_, entry.draft.effective_on);
+    }
+    if (entries.size() == page_entries_) {
+        after_seq_ = entries.back().seq;
+        return piece;
+    }
+    // The last page: the stored balances are read at once, not after the client has taken
+    // this piece, so an entry written meanwhile is as unlikely to fall between the two
+    // reads as when the export was built whole.
+    stage_ = Stage::done;
+    const ledger::Date as_of = to_.value_or(last_);
+    return piece + journal_->finish(stored_balances(*reads_, as_of), as_of);
+}
+
 void export_journal(db::JournalReads& reads, reports::ExportFormat format,
                     const std::optional<ledger::Date>& from, const std::optional<ledger::Date>& to,
                     const std::function<void(const std::string&)>& sink) {
-    reports::JournalExport journal(format, reads.accounts());
-    std::optional<ledger::Date> opening_on;
-    std::vector<reports::StoredBalance> opening;
-    if (from) {
-        opening_on = ledger::date_from_days(ledger::days_since_epoch(*from) - 1);
-        opening = stored_balances(reads, *opening_on);
-    }
-    sink(journal.header(opening, opening_on));
-    // The assertions are dated `to`, or the last day any exported entry is dated.
-    ledger::Date last = opening_on.value_or(ledger::Date(std::chrono::year(1970) / 1 / 1));
-    const db::EntryFilter filter{from, to, "", "", "", ""};
-    std::int64_t after = 0;
-    for (;;) {
-        const auto entries = reads.find_entries(filter, after, kChunkEntries);
-        std::string chunk;
-        for (const auto& entry : entries) {
-            chunk += journal.entry(entry);
-            last = std::max(last, entry.draft.effective_on);
-        }
-        sink(chunk);
-        if (entries.size() < kChunkEntries)
-            break;
-        after = entries.back().seq;
-    }
-    const ledger::Date as_of = to.value_or(last);
-    sink(journal.finish(stored_balances(reads, as_of), as_of));
+    JournalExportStream stream(reads, format, from, to);
+    while (auto piece = stream.next())
+        sink(*piece);
 }
 
 }  // namespace riziki::api

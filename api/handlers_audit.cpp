@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <map>
+#include <memory>
 
 #include "api/body.hpp"
 #include "api/export_journal.hpp"
@@ -96,8 +97,9 @@ Response audit_export(const Services& s, Call& call) {
     audit(s, call, "report.export", "", "format=" + format_text);
     Response response{http::status::ok, 11};
     response.set(http::field::content_type, std::string(reports::content_type(format)));
-    export_journal(*s.journal, format, from, to,
-                   [&](const std::string& chunk) { response.body() += chunk; });
+    // Streamed a page of entries at a time as the client reads it, never whole in memory.
+    auto stream = std::make_shared<JournalExportStream>(*s.journal, format, from, to);
+    response.producer = [stream] { return stream->next(); };
     return response;
 }
 

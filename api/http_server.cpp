@@ -1,16 +1,27 @@
 #include "api/http_server.hpp"
 
+// GCC 12 misreads asio's coroutine frames, which pair a class-specific operator new with a
+// sized operator delete (boost/asio/impl/awaitable.hpp), as a mismatch, depending on how
+// it happens to inline a coroutine's body: a false -Wmismatched-new-delete.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
+#include <openssl/ssl.h>
 #include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <thread>
 #include <vector>
@@ -20,6 +31,7 @@ namespace riziki::api {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 using asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
 
 namespace {
 
@@ -47,9 +59,41 @@ std::string new_request_id() {
     return id;
 }
 
+/// A fresh id of our own, and the client's X-Request-Id kept beside it when it is
+/// well-formed. One that is not (too long, spaces, anything outside [A-Za-z0-9_-]) is
+/// dropped unlogged: it could carry a name or a phone number.
+RequestContext request_context(const Request& request) {
+    RequestContext context;
+    context.request_id = new_request_id();
+    const auto header = request["X-Request-Id"];
+    const std::string_view given(header.data(), header.size());
+    if (valid_request_id(given))
+        context.client_request_id = given;
+    return context;
+}
+
+/// "request_id=ours", with " client_request_id=theirs" when the client sent one.
+std::string log_ids(const RequestContext& context) {
+    std::string out = "request_id=" + context.request_id;
+    if (!context.client_request_id.empty())
+        out += " client_request_id=" + context.client_request_id;
+    return out;
+}
+
 /// The path without its query string: queries may carry codes we keep out of logs.
 std::string_view log_path(std::string_view target) {
     return target.substr(0, target.find('?'));
+}
+
+/// The access-log line of a request but for its size and duration (known once it is sent).
+std::string access_line(const Request& request, const RequestContext& context, unsigned status) {
+    return log_ids(context) + " method=" + std::string(request.method_string()) +
+           " path=" + std::string(log_path({request.target().data(), request.target().size()})) +
+           " status=" + std::to_string(status);
+}
+
+long long microseconds_since(Clock::time_point start) {
+    return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count();
 }
 
 }  // namespace
@@ -78,6 +122,18 @@ struct HttpServer::Impl {
 
     asio::awaitable<void> accept_loop();
     asio::awaitable<void> session(tcp::socket socket);
+    template <typename Stream>
+    asio::awaitable<void> serve(Stream& stream);
+    template <typename Stream>
+    asio::awaitable<void> linger(Stream& stream);
+    template <typename Stream>
+    asio::awaitable<bool> send(Stream& stream, Response& response, bool head,
+                               const std::string& line, Clock::time_point started);
+    template <typename Stream>
+    asio::awaitable<bool> send_streamed(Stream& stream, Response& response, bool head,
+                                        const std::string& line, Clock::time_point started);
+    asio::awaitable<std::optional<std::string>> produce(const BodyProducer& producer);
+    std::optional<Response> refusal(beast::error_code ec, RequestContext& context);
     asio::awaitable<Response> respond(const Request& request, const RequestContext& context);
     bool enter();
     void leave();
@@ -108,7 +164,7 @@ asio::awaitable<Response> HttpServer::Impl::respond(const Request& request,
             try {
                 co_return self->handler(request, context);
             } catch (const std::exception& error) {
-                spdlog::error("request_id={} unhandled: {}", context.request_id, error.what());
+                spdlog::error("{} unhandled: {}", log_ids(context), error.what());
                 co_return self->on_error(http::status::internal_server_error, "internal_error",
                                          "The server failed; the request id identifies it.",
                                          context);
@@ -117,73 +173,213 @@ asio::awaitable<Response> HttpServer::Impl::respond(const Request& request,
         asio::use_awaitable);
 }
 
+/// The answer to a request refused before any handler saw it, or nullopt when `ec` means
+/// the client is gone (or silent) and there is no one to answer.
+std::optional<Response> HttpServer::Impl::refusal(beast::error_code ec, RequestContext& context) {
+    // Only what the HTTP parser refused gets an answer; the transport's errors (end of
+    // stream, reset, timeout, TLS) mean the client is gone or silent.
+    if (ec.category() != http::make_error_code(http::error::end_of_stream).category() ||
+        ec == http::error::end_of_stream) {
+        return std::nullopt;
+    }
+    context.request_id = new_request_id();
+    if (ec == http::error::body_limit) {
+        return on_error(http::status::payload_too_large, "payload_too_large",
+                        "The body exceeds the limit.", context);
+    }
+    if (ec == http::error::header_limit) {
+        return on_error(http::status::request_header_fields_too_large, "headers_too_large",
+                        "Headers exceed the limit.", context);
+    }
+    return on_error(http::status::bad_request, "malformed_request",
+                    "The request is not valid HTTP/1.1.", context);
+}
+
 asio::awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
-    beast::tcp_stream stream(std::move(socket));
+    try {
+        if (options.tls) {
+            beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), *options.tls);
+            beast::get_lowest_layer(stream).expires_after(options.read_timeout);
+            beast::error_code ec;
+            co_await stream.async_handshake(asio::ssl::stream_base::server,
+                                            asio::redirect_error(asio::use_awaitable, ec));
+            // A failed handshake (plain HTTP, an old protocol, no common cipher) just ends.
+            if (!ec)
+                co_await serve(stream);
+        } else {
+            beast::tcp_stream stream(std::move(socket));
+            co_await serve(stream);
+        }
+    } catch (const std::exception& error) {
+        spdlog::error("connection failed: {}", error.what());
+    }
+    --connections;
+}
+
+template <typename Stream>
+asio::awaitable<void> HttpServer::Impl::serve(Stream& stream) {
     beast::flat_buffer buffer;
     for (;;) {
         http::request_parser<http::string_body> parser;
         parser.body_limit(options.body_limit_bytes);
         parser.header_limit(static_cast<std::uint32_t>(options.header_limit_bytes));
-        stream.expires_after(options.read_timeout);
+        beast::get_lowest_layer(stream).expires_after(options.read_timeout);
         beast::error_code ec;
         co_await http::async_read(stream, buffer, parser,
                                   asio::redirect_error(asio::use_awaitable, ec));
-        const auto started = std::chrono::steady_clock::now();
+        const auto started = Clock::now();
         RequestContext context;
         Response response;
+        std::string line;  // the access-log line, but for size and duration
         bool keep_alive = false;
-        if (ec == http::error::body_limit || ec == http::error::header_limit) {
-            context.request_id = new_request_id();
-            const bool body = ec == http::error::body_limit;
-            response = on_error(body ? http::status::payload_too_large
-                                     : http::status::request_header_fields_too_large,
-                                body ? "payload_too_large" : "headers_too_large",
-                                body ? "The body exceeds the limit." : "Headers exceed the limit.",
-                                context);
-        } else if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
-                   ec == asio::error::eof || ec == asio::error::connection_reset ||
-                   ec == asio::error::operation_aborted) {
-            break;
-        } else if (ec) {
-            context.request_id = new_request_id();
-            response = on_error(http::status::bad_request, "malformed_request",
-                                "The request is not valid HTTP/1.1.", context);
+        bool head = false;
+        if (ec) {
+            // Refused while reading: the rest of what the client sends is never read into
+            // memory, and the connection ends after the answer.
+            auto refused = refusal(ec, context);
+            if (!refused)
+                co_return;
+            response = std::move(*refused);
         } else {
             if (!enter())
-                break;
+                co_return;
             const Request& request = parser.get();
-            const auto header = request["X-Request-Id"];
-            const std::string_view given(header.data(), header.size());
-            context.request_id = valid_request_id(given) ? std::string(given) : new_request_id();
+            context = request_context(request);
             response = co_await respond(request, context);
-            keep_alive = request.keep_alive();
             response.version(request.version());
-            spdlog::info("request_id={} method={} path={} status={} bytes={} us={}",
-                         context.request_id, std::string(request.method_string()),
-                         std::string(log_path({request.target().data(), request.target().size()})),
-                         response.result_int(), response.body().size(),
-                         std::chrono::duration_cast<std::chrono::microseconds>(
-                             std::chrono::steady_clock::now() - started)
-                             .count());
-            leave();
+            head = request.method() == http::verb::head;
+            // HTTP/1.0 has no chunked coding: a streamed body ends where the connection does.
+            keep_alive = request.keep_alive() && (!response.producer || request.version() >= 11);
+            line = access_line(request, context, response.result_int());
         }
         {
             std::lock_guard lock(mutex);
             keep_alive = keep_alive && !stopping;
         }
         response.set("X-Request-Id", context.request_id);
+        if (options.tls)  // browsers then refuse plain HTTP to this host for a year
+            response.set(http::field::strict_transport_security, "max-age=31536000");
+        if (!context.client_request_id.empty())
+            response.set("X-Client-Request-Id", context.client_request_id);
         response.keep_alive(keep_alive);
-        response.prepare_payload();
-        // A HEAD answer states the length it would have but carries no content.
-        if (!ec && parser.get().method() == http::verb::head)
-            response.body().clear();
-        co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
-        if (ec || !keep_alive)
+        const bool sent = co_await send(stream, response, head, line, started);
+        if (!line.empty())
+            leave();  // only now: stopping waits for answers to be written, streams included
+        if (!sent)
+            co_return;
+        if (!keep_alive)
             break;
     }
-    beast::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    --connections;
+    co_await linger(stream);
+}
+
+/// Writes the answer, or for a streamed one its head and then its pieces as the producer
+/// makes them. Logs the access line (`line`, when there is one) with the size. False when
+/// the connection cannot go on: the client left, a write timed out, or the body was cut
+/// short.
+template <typename Stream>
+asio::awaitable<bool> HttpServer::Impl::send(Stream& stream, Response& response, bool head,
+                                             const std::string& line, Clock::time_point started) {
+    if (response.producer)
+        co_return co_await send_streamed(stream, response, head, line, started);
+    if (!line.empty()) {
+        // Before the write, so the line is there by the time the client has its answer.
+        spdlog::info("{} bytes={} us={}", line, response.body().size(),
+                     microseconds_since(started));
+    }
+    response.prepare_payload();
+    // A HEAD answer states the length it would have but carries no content.
+    if (head)
+        response.body().clear();
+    beast::get_lowest_layer(stream).expires_after(options.read_timeout);
+    beast::error_code ec;
+    co_await http::async_write(stream, response, asio::redirect_error(asio::use_awaitable, ec));
+    co_return !ec;
+}
+
+/// A streamed answer: chunked (HTTP/1.1) or up to the connection's end (HTTP/1.0), one
+/// piece in memory at a time. The producer runs on the handler pool (it reads the
+/// database). If it throws or the client leaves, the body stops without its last chunk,
+/// so the client sees it cut short rather than taking a part for the whole.
+template <typename Stream>
+asio::awaitable<bool> HttpServer::Impl::send_streamed(Stream& stream, Response& response, bool head,
+                                                      const std::string& line,
+                                                      Clock::time_point started) {
+    const bool chunked = response.version() >= 11;
+    response.chunked(chunked);
+    auto& lowest = beast::get_lowest_layer(stream);
+    lowest.expires_after(options.read_timeout);
+    http::response_serializer<http::string_body> serializer(response);
+    beast::error_code ec;
+    co_await http::async_write_header(stream, serializer,
+                                      asio::redirect_error(asio::use_awaitable, ec));
+    std::size_t bytes = 0;
+    std::string failure = ec ? ec.message() : "";
+    bool server_failed = false;
+    while (failure.empty() && !head) {
+        std::optional<std::string> piece;
+        try {
+            piece = co_await produce(response.producer);
+        } catch (const std::exception& error) {
+            failure = error.what();
+            server_failed = true;
+            break;
+        }
+        lowest.expires_after(options.read_timeout);
+        if (!piece && chunked) {
+            co_await asio::async_write(stream, http::make_chunk_last(),
+                                       asio::redirect_error(asio::use_awaitable, ec));
+        } else if (piece && chunked && !piece->empty()) {  // an empty chunk would end the body
+            co_await asio::async_write(stream, http::make_chunk(asio::buffer(*piece)),
+                                       asio::redirect_error(asio::use_awaitable, ec));
+        } else if (piece) {
+            co_await asio::async_write(stream, asio::buffer(*piece),
+                                       asio::redirect_error(asio::use_awaitable, ec));
+        }
+        if (ec)
+            failure = ec.message();
+        if (!piece || ec)
+            break;
+        bytes += piece->size();
+    }
+    if (failure.empty())
+        spdlog::info("{} bytes={} us={}", line, bytes, microseconds_since(started));
+    else
+        spdlog::log(server_failed ? spdlog::level::err : spdlog::level::warn,
+                    "{} bytes={} us={} stream cut short: {}", line, bytes,
+                    microseconds_since(started), failure);
+    co_return failure.empty();
+}
+
+/// The producer's next piece, made on the handler pool; its exception, if it throws.
+asio::awaitable<std::optional<std::string>> HttpServer::Impl::produce(
+    const BodyProducer& producer) {
+    co_return co_await asio::co_spawn(
+        handlers,
+        [&producer]() -> asio::awaitable<std::optional<std::string>> { co_return producer(); },
+        asio::use_awaitable);
+}
+
+/// Ends a connection the server chose to close after an answer. Closing a socket with
+/// unread input makes the kernel send a reset, which can destroy the answer before the
+/// client reads it (a client still writing a refused body sees `Broken pipe`). So: end
+/// the sending side (the client reads the answer to its end), then read and discard what
+/// the client still sends until it closes, within a time and byte bound.
+template <typename Stream>
+asio::awaitable<void> HttpServer::Impl::linger(Stream& stream) {
+    auto& lowest = beast::get_lowest_layer(stream);
+    beast::error_code ec;
+    // TLS has no half-close to offer while still reading (close_notify ends reading too), so
+    // under TLS the client reads the answer to its Content-Length while this drains.
+    if (!options.tls)
+        lowest.socket().shutdown(tcp::socket::shutdown_send, ec);
+    lowest.expires_after(options.linger_timeout);
+    std::vector<char> discard(16 << 10);
+    std::size_t discarded = 0;
+    while (!ec && discarded < options.linger_bytes_max) {
+        discarded += co_await stream.async_read_some(asio::buffer(discard),
+                                                     asio::redirect_error(asio::use_awaitable, ec));
+    }
 }
 
 asio::awaitable<void> HttpServer::Impl::accept_loop() {
@@ -255,6 +451,54 @@ void HttpServer::wait() {
 
 unsigned short HttpServer::port() const {
     return impl_->acceptor.local_endpoint().port();
+}
+
+namespace {
+
+/// TLS 1.2's forward-secret AEAD suites (TLS 1.3's are all of that kind).
+constexpr const char* kTls12Ciphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+constexpr const char* kTls13Ciphers =
+    "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256";
+
+[[noreturn]] void tls_failure(const std::string& what, const std::filesystem::path& file,
+                              const beast::error_code& ec) {
+    throw std::runtime_error("cannot use " + what + " " + file.string() +
+                             " for TLS: " + ec.message());
+}
+
+}  // namespace
+
+std::shared_ptr<asio::ssl::context> make_tls_context(
+    const std::filesystem::path& certificate_file, const std::filesystem::path& private_key_file) {
+    auto context = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+    context->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                         asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                         asio::ssl::context::no_tlsv1_1 | asio::ssl::context::no_compression |
+                         asio::ssl::context::single_dh_use);
+    SSL_CTX* native = context->native_handle();
+    // Set here rather than left to the system's OpenSSL configuration, which may allow more.
+    if (SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION) != 1 ||
+        SSL_CTX_set_cipher_list(native, kTls12Ciphers) != 1 ||
+        SSL_CTX_set_ciphersuites(native, kTls13Ciphers) != 1) {
+        throw std::runtime_error("OpenSSL refused Riziki's TLS settings");
+    }
+    SSL_CTX_set_options(native, SSL_OP_NO_RENEGOTIATION);
+    beast::error_code ec;
+    context->use_certificate_chain_file(certificate_file.string(), ec);
+    if (ec)
+        tls_failure("the certificate", certificate_file, ec);
+    context->use_private_key_file(private_key_file.string(), asio::ssl::context::pem, ec);
+    if (ec)
+        tls_failure("the private key", private_key_file, ec);
+    if (SSL_CTX_check_private_key(native) != 1) {
+        throw std::runtime_error("the TLS private key " + private_key_file.string() +
+                                 " does not belong to the certificate " +
+                                 certificate_file.string());
+    }
+    return context;
 }
 
 }  // namespace riziki::api

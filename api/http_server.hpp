@@ -1,21 +1,41 @@
 #pragma once
 /// The HTTP/1.1 server: Boost.Beast sessions on a small I/O thread pool, handlers on a
-/// separate pool (they may wait on the database), limits on everything, graceful stop.
+/// separate pool (they may wait on the database), limits on everything, graceful stop,
+/// lingering close, streamed answers, and HTTPS with one session implementation for both.
 
 #include <boost/beast/http.hpp>
 
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+
+namespace boost::asio::ssl {
+class context;
+}
 
 namespace riziki::api {
 
 namespace http = boost::beast::http;
 using Request = http::request<http::string_body>;
-using Response = http::response<http::string_body>;
+
+/// Makes a streamed body a piece at a time, on the handler pool (it may read the database):
+/// the next piece, or nullopt after the last. If it throws, the client sees the body cut
+/// short (no last chunk), never a part passed off as the whole.
+using BodyProducer = std::function<std::optional<std::string>()>;
+
+/// An answer. With `producer` set, body() is not sent: the body is what the producer makes,
+/// sent as it comes with chunked transfer coding (to an HTTP/1.0 client, up to the end of
+/// the connection), so memory holds one piece at a time whatever the body's size.
+struct Response : http::response<http::string_body> {
+    using Message = http::response<http::string_body>;
+    using Message::Message;
+    BodyProducer producer;
+};
 
 struct ServerOptions {
     std::string address = "127.0.0.1";
@@ -26,11 +46,32 @@ struct ServerOptions {
     std::size_t header_limit_bytes = 16 << 10;
     std::size_t connections_max = 1024;
     std::chrono::milliseconds read_timeout{30000};
+    /// Closing after an answer, what the client still sends is read and thrown away for at
+    /// most this long and this many bytes (a lingering close, as nginx's), so a client
+    /// that writes its whole body before reading sees the answer instead of a reset.
+    std::chrono::milliseconds linger_timeout{5000};
+    std::size_t linger_bytes_max = 8 << 20;
+    /// Set: HTTPS only (make_tls_context), every answer with `Strict-Transport-Security`.
+    std::shared_ptr<boost::asio::ssl::context> tls;
 };
+
+/// A TLS server context with this certificate (chain) and key, PEM files: TLS 1.2 or later,
+/// forward-secret AEAD ciphers only, no compression, no renegotiation. Throws
+/// std::runtime_error naming the file that cannot be used.
+std::shared_ptr<boost::asio::ssl::context> make_tls_context(
+    const std::filesystem::path& certificate_file, const std::filesystem::path& private_key_file);
 
 /// What a handler learns besides the request itself.
 struct RequestContext {
+    /// The server's own id for this request, made fresh for each (16 hex digits): in the
+    /// `X-Request-Id` answer header, problem bodies, the access log and the audit log. A
+    /// client's `X-Request-Id` never becomes it, so no client can make two requests share
+    /// an id or give one the id of another's.
     std::string request_id;
+    /// The client's `X-Request-Id` when well-formed (1-64 of [A-Za-z0-9_-]), else empty:
+    /// logged beside ours and echoed as `X-Client-Request-Id`, so either side can find a
+    /// request by the id it knows.
+    std::string client_request_id;
 };
 
 /// A pure function from request to response; it must not throw for bad input.

@@ -9,12 +9,16 @@
 #include <vector>
 
 #include "api/commands.hpp"
+#include "api/config.hpp"
 
 namespace {
 
 void usage(std::ostream& out) {
     out << "usage: riziki <command> [options]\n"
-           "  serve            run the HTTP API (embedded database unless RIZIKI_DATABASE_URL)\n"
+           "  serve [--tls-cert FILE --tls-key FILE] [--behind-proxy]\n"
+           "                   run the HTTP API (embedded database unless RIZIKI_DATABASE_URL);\n"
+           "                   HTTPS with the PEM certificate and key; plain HTTP on an address\n"
+           "                   other than loopback only --behind-proxy (a TLS proxy in front)\n"
            "  demo             run the API on the embedded database and print its URL\n"
            "  migrate          apply missing database migrations\n"
            "  verify [--json]  re-derive the journal's invariants; exit 0 only if all hold\n"
@@ -43,6 +47,9 @@ int main(int argc, char** argv) {
     }
     try {
         return riziki::api::run_command(args);
+    } catch (const riziki::api::ConfigError& error) {
+        std::cerr << "riziki: " << error.what() << "\n";
+        return 2;
     } catch (const riziki::api::UsageError& error) {
         std::cerr << "riziki: " << error.what() << "\n";
         usage(std::cerr);

@@ -31,7 +31,7 @@ constexpr std::chrono::seconds kExitTimeout{30};
 
 /// The test's environment without RIZIKI_* (so a developer's settings cannot leak into
 /// the server) and with the log level the fixture relies on.
-std::vector<std::string> child_environment() {
+std::vector<std::string> child_environment(const std::vector<std::string>& extra) {
     std::vector<std::string> out;
     for (char** entry = environ; *entry != nullptr; ++entry) {
         const std::string_view text(*entry);
@@ -39,6 +39,7 @@ std::vector<std::string> child_environment() {
             out.emplace_back(text);
     }
     out.emplace_back("RIZIKI_LOG_LEVEL=info");
+    out.insert(out.end(), extra.begin(), extra.end());
     return out;
 }
 
@@ -54,8 +55,7 @@ std::vector<char*> c_strings(std::vector<std::string>& strings) {
 /// descriptor of the test (sockets of other servers' clients) leaks into the child.
 pid_t spawn(std::vector<std::string> argv, int out_fd, int err_fd,
             const std::vector<std::string>& extra_environment = {}) {
-    auto environment = child_environment();
-    environment.insert(environment.end(), extra_environment.begin(), extra_environment.end());
+    auto environment = child_environment(extra_environment);
     auto args = c_strings(argv);
     auto envp = c_strings(environment);
     const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -118,15 +118,19 @@ std::string read_file(const std::string& path) {
     return text.str();
 }
 
-/// The port in the server's "listening on http://127.0.0.1:PORT" log line, or 0.
+/// The port in the server's "listening on http[s]://HOST:PORT " log line, or 0.
 unsigned short port_in_log(const std::string& log) {
-    static const std::string kMarker = "listening on http://127.0.0.1:";
+    static const std::string kMarker = "listening on http";
     const auto at = log.find(kMarker);
     if (at == std::string::npos)
         return 0;
+    const auto end = log.find(' ', at + kMarker.size());
+    const auto colon = log.rfind(':', end);
+    if (end == std::string::npos || colon == std::string::npos || colon < at)
+        return 0;
     unsigned value = 0;
-    for (auto i = at + kMarker.size();
-         i < log.size() && std::isdigit(static_cast<unsigned char>(log[i])) != 0; ++i) {
+    for (auto i = colon + 1;
+         i < end && std::isdigit(static_cast<unsigned char>(log[i])) != 0 && value < 65536; ++i) {
         value = value * 10 + static_cast<unsigned>(log[i] - '0');
     }
     return value > 0 && value < 65536 ? static_cast<unsigned short>(value) : 0;
@@ -144,12 +148,13 @@ std::unique_ptr<ApiServer> g_shared;
 }  // namespace
 
 CommandResult run_command(const std::vector<std::string>& argv, const std::string& stderr_path,
-                          std::chrono::milliseconds timeout) {
+                          std::chrono::milliseconds timeout,
+                          const std::vector<std::string>& environment) {
     int pipe_fds[2];
     if (::pipe2(pipe_fds, O_CLOEXEC) != 0)
         throw std::runtime_error("pipe failed");
     const int err_fd = open_append(stderr_path);
-    const pid_t pid = spawn(argv, pipe_fds[1], err_fd);
+    const pid_t pid = spawn(argv, pipe_fds[1], err_fd, environment);
     ::close(pipe_fds[1]);
     ::close(err_fd);
     CommandResult result;
@@ -177,8 +182,8 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
     return result;
 }
 
-ApiServer::ApiServer(std::vector<std::string> environment)
-    : database_(TestCluster::instance().fresh_database()), environment_(std::move(environment)) {
+ApiServer::ApiServer(ServeSettings settings)
+    : database_(TestCluster::instance().fresh_database()), settings_(std::move(settings)) {
     home_ = make_temp_dir();
     log_path_ = home_ + "/riziki.log";
     create_fund("F-KES", "KES");
@@ -208,9 +213,14 @@ void ApiServer::start() {
         throw std::logic_error("server already running");
     const auto offset = std::filesystem::exists(log_path_) ? read_file(log_path_).size() : 0;
     const int log_fd = open_append(log_path_);
-    pid_ = spawn({RIZIKI_BINARY, "serve", "--listen", "127.0.0.1:0", "--database-url",
-                  database_.owner_conninfo, "--home", home_},
-                 log_fd, log_fd, environment_);
+    std::vector<std::string> argv{
+        RIZIKI_BINARY, "serve", "--database-url", database_.owner_conninfo, "--home", home_};
+    if (!settings_.listen.empty()) {
+        argv.push_back("--listen");
+        argv.push_back(settings_.listen);
+    }
+    argv.insert(argv.end(), settings_.options.begin(), settings_.options.end());
+    pid_ = spawn(argv, log_fd, log_fd, settings_.environment);
     ::close(log_fd);
     const auto deadline = Clock::now() + kStartupTimeout;
     port_ = 0;
@@ -222,6 +232,8 @@ void ApiServer::start() {
         }
         if (port_ == 0)
             port_ = port_in_log(log().substr(offset));
+        if (port_ != 0 && settings_.tls)
+            return;  // it logs that line once it accepts connections
         if (port_ != 0) {
             try {
                 if (client().get("/healthz").status == 200)

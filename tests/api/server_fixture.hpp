@@ -25,14 +25,24 @@ struct CommandResult {
     int exit_code = -1;  ///< the exit status, or -signal when killed by a signal
     std::string out;
 };
+/// `environment` (NAME=value) is added to the test's own, which has no RIZIKI_* variables.
 CommandResult run_command(const std::vector<std::string>& argv, const std::string& stderr_path,
-                          std::chrono::milliseconds timeout = std::chrono::seconds(30));
+                          std::chrono::milliseconds timeout = std::chrono::seconds(30),
+                          const std::vector<std::string>& environment = {});
+
+/// How ApiServer starts `riziki serve`.
+struct ServeSettings {
+    std::string listen = "127.0.0.1:0";  ///< --listen; empty: none (RIZIKI_LISTEN, or the default)
+    std::vector<std::string> options;    ///< more options, e.g. --tls-cert FILE
+    std::vector<std::string> environment;  ///< NAME=value added to the server's environment
+    /// It speaks HTTPS: ready once it says it listens (the fixture's client speaks only HTTP).
+    bool tls = false;
+};
 
 class ApiServer {
   public:
-    /// A fresh database with the three funds and five tokens, and a started server, whose
-    /// environment also has `environment` ("RIZIKI_TODAY=2026-06-15", ...).
-    explicit ApiServer(std::vector<std::string> environment = {});
+    /// A fresh database with the three funds and five tokens, and a started server.
+    explicit ApiServer(ServeSettings settings = {});
     /// Stops the server if it still runs (SIGTERM, then SIGKILL after a bound).
     ~ApiServer();
     ApiServer(const ApiServer&) = delete;
@@ -49,6 +59,8 @@ class ApiServer {
     bool running() const { return pid_ > 0; }
 
     unsigned short port() const { return port_; }
+    /// The server's process id (-1 when it is not running), e.g. to count its descriptors.
+    pid_t pid() const { return pid_; }
     HttpClient client() const { return HttpClient(port_); }
     const TestDatabase& database() const { return database_; }
     const std::string& home() const { return home_; }
@@ -80,6 +92,7 @@ class ApiServer {
     std::map<std::string, std::string> tokens_;
     pid_t pid_ = -1;
     unsigned short port_ = 0;
+    ServeSettings settings_;
 };
 
 /// Boost.Test suite fixture: `BOOST_AUTO_TEST_SUITE(name, *utf::fixture<SharedServer>())`.

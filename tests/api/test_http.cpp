@@ -1,7 +1,15 @@
-// HTTP/1.1 itself: size limits, malformed requests, request ids, keep-alive, pipelining,
-// chunked bodies and HEAD.
+// HTTP/1.1 itself: size limits, lingering close, malformed requests, request ids, keep-alive,
+// pipelining, chunked bodies and HEAD.
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 #include <boost/test/unit_test.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <set>
 
 #include "tests/api/api_checks.hpp"
 
@@ -41,9 +49,68 @@ HttpResponse sole_response(const RawReply& reply) {
     return responses.empty() ? HttpResponse{} : responses.front();
 }
 
+/// What a blocking client saw: it wrote all of `request` first, then read until the end.
+struct WriteThenRead {
+    std::string write_error;  ///< empty when every byte was sent
+    std::string read_error;   ///< empty when it read to the server's orderly close
+    std::string received;
+};
+
+/// Like the simplest client (a shell script's `nc`, a naive SDK): write the whole request
+/// before reading a byte of the answer. Every call is bounded by `kHttpTimeout`. Its send
+/// buffer is small, as a slow network's would be: on loopback the kernel would otherwise
+/// take 2 MiB into its buffers at once, and the client would finish writing before any
+/// answer came.
+WriteThenRead write_all_then_read(unsigned short port, const std::string& request) {
+    WriteThenRead out;
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    BOOST_TEST_REQUIRE(fd >= 0);
+    const timeval bound{static_cast<time_t>(kHttpTimeout.count() / 1000), 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &bound, sizeof bound);
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &bound, sizeof bound);
+    const int send_buffer_bytes = 64 << 10;
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &send_buffer_bytes, sizeof send_buffer_bytes);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    BOOST_TEST_REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    for (std::size_t sent = 0; sent < request.size();) {
+        const auto n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+        if (n <= 0) {
+            out.write_error = std::strerror(errno);
+            break;
+        }
+        sent += static_cast<std::size_t>(n);
+    }
+    char chunk[16384];
+    for (;;) {
+        const auto n = ::recv(fd, chunk, sizeof chunk, 0);
+        if (n == 0)
+            break;
+        if (n < 0) {
+            out.read_error = std::strerror(errno);
+            break;
+        }
+        out.received.append(chunk, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    return out;
+}
+
 void check_generated_id(const HttpResponse& response) {
     BOOST_TEST(std::regex_match(response.header("X-Request-Id"), kGeneratedId),
                "X-Request-Id " << response.header("X-Request-Id"));
+}
+
+/// The server's access-log line of the request with this (server-made) id.
+std::string log_line_of(const std::string& request_id) {
+    const auto log = server().log();
+    const auto at = log.find("request_id=" + request_id + " ");
+    if (at == std::string::npos)
+        return "";
+    const auto start = log.rfind('\n', at) + 1;  // npos + 1 == 0 on the first line
+    return log.substr(start, log.find('\n', at) - start);
 }
 
 }  // namespace
@@ -83,6 +150,30 @@ BOOST_AUTO_TEST_CASE(a_body_of_one_mebibyte_is_read_and_one_byte_more_is_413) {
                      "POST /v1/entries HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\n"));
     check_problem(anonymous, 413, "payload_too_large");
     BOOST_TEST(server().journal_seq() == seq + 1);
+}
+
+// Issue 16 item 3: the server answered 413 and closed with the rest of the body unread, so
+// the kernel reset the connection: a client still writing got `Broken pipe` and never read
+// the 413. It now closes lingering: the client writes everything, then reads the answer.
+BOOST_AUTO_TEST_CASE(a_client_writing_a_2_mib_body_before_reading_gets_the_413) {
+    const auto seq = server().journal_seq();
+    const std::string body = entry_of_size(2 << 20, "2 MiB");
+    const std::string declared =
+        entry_head("Content-Length: " + std::to_string(body.size()) + "\r\n") + body;
+    for (int attempt = 0; attempt < 20; ++attempt) {
+        BOOST_TEST_CONTEXT("attempt " << attempt) {
+            const auto seen = write_all_then_read(server().port(), declared);
+            BOOST_TEST(seen.write_error.empty(), "writing the body: " << seen.write_error);
+            BOOST_TEST(seen.read_error.empty(), "reading the answer: " << seen.read_error);
+            const auto responses = parse_responses(seen.received);
+            BOOST_TEST_REQUIRE(responses.size() == 1u,
+                               "received " << seen.received.size() << " bytes");
+            check_problem(responses.front(), 413, "payload_too_large");
+            BOOST_TEST(!responses.front().keep_alive);
+        }
+    }
+    BOOST_TEST(server().journal_seq() == seq);
+    BOOST_TEST(server().client().get("/healthz").status == 200);
 }
 
 BOOST_AUTO_TEST_CASE(a_chunked_body_is_accepted) {
@@ -167,35 +258,73 @@ BOOST_AUTO_TEST_CASE(content_length_with_chunked_is_refused) {
     BOOST_TEST(server().journal_seq() == seq);
 }
 
-BOOST_AUTO_TEST_CASE(request_ids_are_echoed_or_generated) {
+// Issue 16 item 11: a client's X-Request-Id used to become the server's request id, so a
+// client chose the id under which its requests were logged and audited (the same id for
+// many requests, or another's). Now every request gets an id of the server's making; the
+// client's is kept beside it, in the log and as X-Client-Request-Id, only when well-formed.
+BOOST_AUTO_TEST_CASE(request_ids_are_the_servers_own_and_a_clients_is_kept_beside_it) {
     auto client = server().client();
-    const auto id_of = [&](const HeaderList& headers, const std::string& target = "/healthz") {
+    const auto get = [&](const HeaderList& headers, const std::string& target = "/healthz") {
         const auto response = client.get(target, headers);
         BOOST_TEST(response.header_count("X-Request-Id") == 1u);
+        check_generated_id(response);
         return response;
     };
+    std::set<std::string> ours;
     for (const std::string& good :
-         {std::string("abc-123_XYZ"), std::string(64, 'a'), std::string("0")}) {
-        BOOST_TEST(id_of({{"X-Request-Id", good}}).header("X-Request-Id") == good);
-    }
-    for (const std::string& bad : {std::string(65, 'a'), std::string("bad id!"), std::string("a.b"),
-                                   std::string("\xc3\xbc"), std::string("x/y")}) {
-        BOOST_TEST_CONTEXT("given '" << bad << "'") {
-            const auto response = id_of({{"X-Request-Id", bad}});
-            check_generated_id(response);
+         {std::string("abc"), std::string("abc-123_XYZ"), std::string(64, 'a')}) {
+        BOOST_TEST_CONTEXT("given '" << good << "'") {
+            const auto response = get({{"X-Request-Id", good}});
+            BOOST_TEST(response.header("X-Request-Id") != good);
+            BOOST_TEST(response.header("X-Client-Request-Id") == good);
+            ours.insert(response.header("X-Request-Id"));
+            const auto line = log_line_of(response.header("X-Request-Id"));
+            BOOST_TEST(line.find(" client_request_id=" + good + " ") != std::string::npos, line);
         }
     }
-    const auto first = id_of({});
-    const auto second = id_of({});
-    check_generated_id(first);
-    check_generated_id(second);
-    BOOST_TEST(first.header("X-Request-Id") != second.header("X-Request-Id"));
-    // Problems carry the same id in the body.
-    const auto problem = id_of({{"X-Request-Id", "trace-42"}}, "/v1/nowhere");
-    BOOST_TEST(check_problem(problem, 404, "not_found").value("request_id", "") == "trace-42");
-    const auto refused = id_of({{"X-Request-Id", "trace-43"}}, "/v1/entries");
-    BOOST_TEST(check_problem(refused, 401, "unauthenticated").value("request_id", "") ==
+    const std::vector<std::string> bad{
+        std::string(65, 'z'), "Jane Wanjiru 0712 345 678", "trace\tid", "a.b", "\xc3\xbc", "x/y"};
+    for (const auto& given : bad) {
+        BOOST_TEST_CONTEXT("given '" << given << "'") {
+            const auto response = get({{"X-Request-Id", given}});
+            BOOST_TEST(response.header_count("X-Client-Request-Id") == 0u);
+            ours.insert(response.header("X-Request-Id"));
+            const auto line = log_line_of(response.header("X-Request-Id"));
+            BOOST_TEST(line.find("client_request_id") == std::string::npos, line);
+        }
+    }
+    const auto log = server().log();
+    for (const std::string& dropped : {std::string(65, 'z'), std::string("Jane Wanjiru")})
+        BOOST_TEST(log.find(dropped) == std::string::npos, "the log holds " << dropped);
+    BOOST_TEST(get({}).header_count("X-Client-Request-Id") == 0u);
+    ours.insert(get({}).header("X-Request-Id"));
+    BOOST_TEST(ours.size() == 3 + bad.size() + 1, "request ids repeat");
+    // Problems carry the server's id in the body, never the client's.
+    const auto problem = get({{"X-Request-Id", "trace-42"}}, "/v1/nowhere");
+    BOOST_TEST(check_problem(problem, 404, "not_found").value("request_id", "") != "trace-42");
+    const auto refused = get({{"X-Request-Id", "trace-43"}}, "/v1/entries");
+    BOOST_TEST(check_problem(refused, 401, "unauthenticated").value("request_id", "") !=
                "trace-43");
+}
+
+// The audit log is evidence: its lines carry the request id the server made, whatever id
+// the client sent.
+BOOST_AUTO_TEST_CASE(audit_lines_carry_the_servers_request_id) {
+    auto client = server().client();
+    const auto response =
+        client.get("/v1/audit/trial-balance",
+                   with(server().auth("auditor"), "X-Request-Id", "client-chosen-audit-id"));
+    BOOST_TEST_REQUIRE(response.status == 200, response.body);
+    const auto ours = response.header("X-Request-Id");
+    const auto log = body_json(client.get("/v1/audit/log?limit=1000", server().auth("auditor")));
+    std::vector<std::string> actions;
+    for (const auto& row : log.at("items")) {
+        BOOST_TEST(row.value("request_id", "") != "client-chosen-audit-id");
+        if (row.value("request_id", "") == ours)
+            actions.push_back(row.value("action", ""));
+    }
+    BOOST_TEST(actions == std::vector<std::string>{"report.trial_balance"},
+               boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(keep_alive_serves_many_requests_on_one_connection) {
@@ -247,11 +376,11 @@ BOOST_AUTO_TEST_CASE(pipelined_requests_are_answered_in_order) {
     const auto responses = parse_responses(reply.bytes);
     BOOST_TEST_REQUIRE(responses.size() == 3u);
     BOOST_TEST(responses[0].status == 200);
-    BOOST_TEST(responses[0].header("X-Request-Id") == "one");
+    BOOST_TEST(responses[0].header("X-Client-Request-Id") == "one");
     BOOST_TEST(responses[1].status == 404);
-    BOOST_TEST(responses[1].header("X-Request-Id") == "two");
+    BOOST_TEST(responses[1].header("X-Client-Request-Id") == "two");
     BOOST_TEST(responses[2].status == 200);
-    BOOST_TEST(responses[2].header("X-Request-Id") == "three");
+    BOOST_TEST(responses[2].header("X-Client-Request-Id") == "three");
     BOOST_TEST(body_json(responses[2]).value("role", "") == "auditor");
 }
 
@@ -267,7 +396,7 @@ BOOST_AUTO_TEST_CASE(a_head_answer_has_no_body) {
             try {
                 const auto next = client.get("/healthz", {{"X-Request-Id", "after-head"}});
                 BOOST_TEST(next.status == 200);
-                BOOST_TEST(next.header("X-Request-Id") == "after-head");
+                BOOST_TEST(next.header("X-Client-Request-Id") == "after-head");
             } catch (const HttpError& error) {
                 BOOST_ERROR(
                     "the answer to HEAD carried a body, so the next response on the "
