@@ -34,6 +34,9 @@ using BodyProducer = std::function<std::optional<std::string>()>;
 struct Response : http::response<http::string_body> {
     using Message = http::response<http::string_body>;
     using Message::Message;
+    Response() = default;
+    /// From a plain Beast response, as when Response was an alias of it.
+    Response(Message plain) : Message(std::move(plain)) {}
     BodyProducer producer;
 };
 
