@@ -39,6 +39,13 @@ struct ServeSettings {
     bool tls = false;
 };
 
+/// The default settings with `environment` (NAME=value) added to the server's.
+inline ServeSettings with_environment(std::vector<std::string> environment) {
+    ServeSettings settings;
+    settings.environment = std::move(environment);
+    return settings;
+}
+
 class ApiServer {
   public:
     /// A fresh database with the three funds and five tokens, and a started server.

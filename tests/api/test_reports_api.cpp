@@ -326,7 +326,7 @@ constexpr const char* kFixedToday = "2026-06-15";
 /// A server whose day is fixed at kFixedToday (RIZIKI_TODAY), with F-KES (no recorded life)
 /// and F-LIFE, a fund that lives through the first quarter of 2026.
 struct FixedTodayServer {
-    ApiServer server{ServeSettings{.environment = {std::string("RIZIKI_TODAY=") + kFixedToday}}};
+    ApiServer server{with_environment({std::string("RIZIKI_TODAY=") + kFixedToday})};
 
     FixedTodayServer() {
         auto client = server.client();
@@ -435,7 +435,7 @@ BOOST_FIXTURE_TEST_CASE(periods_on_the_bounds_are_read, FixedTodayServer) {
 }
 
 BOOST_AUTO_TEST_CASE(a_read_held_past_its_statement_timeout_answers_503_query_timeout) {
-    ApiServer server{ServeSettings{.environment = {"RIZIKI_QUERY_TIMEOUT_MS=1000"}}};
+    ApiServer server{with_environment({"RIZIKI_QUERY_TIMEOUT_MS=1000"})};
     auto client = server.client();
     const std::vector<std::pair<std::string, std::string>> reads{
         {"/v1/reports/donor?fund=F-KES", "auditor"},

@@ -443,8 +443,8 @@ BOOST_AUTO_TEST_SUITE(metrics_listener)
 // RIZIKI_METRICS_LISTEN: a second address (loopback here) where a scraper reads /metrics
 // without a token, and nothing else; the API's own listener still asks for one.
 BOOST_AUTO_TEST_CASE(the_metrics_address_serves_metrics_alone_without_a_token) {
-    auto server = std::make_unique<ApiServer>(
-        ServeSettings{.environment = {"RIZIKI_METRICS_LISTEN=127.0.0.1:0"}});
+    auto server =
+        std::make_unique<ApiServer>(with_environment({"RIZIKI_METRICS_LISTEN=127.0.0.1:0"}));
     const auto port = metrics_port(server->log());
     BOOST_TEST_REQUIRE(port != 0, server->log());
     BOOST_TEST_REQUIRE(port != server->port());
