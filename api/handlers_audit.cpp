@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <deque>
 #include <map>
 #include <memory>
 
@@ -98,8 +99,22 @@ Response audit_export(const Services& s, Call& call) {
     Response response{http::status::ok, 11};
     response.set(http::field::content_type, std::string(reports::content_type(format)));
     // Streamed a page of entries at a time as the client reads it, never whole in memory.
+    // The header and the first page are read before the answer starts, so a read that is
+    // refused or times out (a locked journal, 503 query_timeout) is an answer of its own,
+    // not a 200 cut short; only a later page's failure can still cut the stream.
     auto stream = std::make_shared<JournalExportStream>(*s.journal, format, from, to);
-    response.producer = [stream] { return stream->next(); };
+    std::deque<std::string> ready;
+    for (int piece = 0; piece < 2; ++piece) {
+        if (auto next = stream->next())
+            ready.push_back(std::move(*next));
+    }
+    response.producer = [stream, ready = std::move(ready)]() mutable {
+        if (ready.empty())
+            return stream->next();
+        std::optional<std::string> piece = std::move(ready.front());
+        ready.pop_front();
+        return piece;
+    };
     return response;
 }
 
