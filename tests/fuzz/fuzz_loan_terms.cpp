@@ -6,24 +6,14 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <variant>
 
 #include "api/body.hpp"
 #include "api/loan_terms.hpp"
+#include "tests/fuzz/require.hpp"
 
 using namespace riziki;
-
-/// Names the property that failed and aborts, so libFuzzer keeps the input.
-#define REQUIRE(holds)                                                                  \
-    do {                                                                                \
-        if (!(holds)) {                                                                 \
-            std::fprintf(stderr, "property failed at line %d: %s\n", __LINE__, #holds); \
-            std::abort();                                                               \
-        }                                                                               \
-    } while (false)
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     api::Request request{api::http::verb::post, "/v1/schedules/preview", 11};

@@ -5,22 +5,12 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 
 #include "ledger/date.hpp"
 #include "ledger/money.hpp"
-
-/// Names the property that failed and aborts, so libFuzzer keeps the input.
-#define REQUIRE(holds)                                                                  \
-    do {                                                                                \
-        if (!(holds)) {                                                                 \
-            std::fprintf(stderr, "property failed at line %d: %s\n", __LINE__, #holds); \
-            std::abort();                                                               \
-        }                                                                               \
-    } while (false)
+#include "tests/fuzz/require.hpp"
 
 using namespace riziki::ledger;
 
