@@ -19,6 +19,7 @@
 #include "api/auth.hpp"
 #include "api/config.hpp"
 #include "api/demo.hpp"
+#include "api/erasure.hpp"
 #include "api/export_journal.hpp"
 #include "api/handlers.hpp"
 #include "api/loan_terms.hpp"
@@ -451,6 +452,16 @@ int run_command(const std::vector<std::string>& args) {
         return migrate_command(parse_options(args, {}, {}));
     if (command == "verify")
         return verify_command(parse_options(args, {"json"}, {}));
+    if (command == "survivor") {
+        // riziki survivor erase SV-… --reason R (api/erasure_command.cpp).
+        if (args.size() < 3 || args[1] != "erase" || args[2].starts_with("--"))
+            throw UsageError("usage: survivor erase SV-CODE --reason R");
+        const auto options = parse_options(args, {}, {"reason"}, 3);
+        if (!options.has("reason"))
+            throw UsageError("survivor erase needs --reason");
+        return erase_survivor_command(args[2], options.value("reason"),
+                                      database_config(load_config(options)));
+    }
     if (command == "schedule") {
         return schedule_command(
             parse_options(args, {},

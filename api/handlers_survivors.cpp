@@ -129,11 +129,15 @@ nlohmann::json text_or_null(const std::string& text) {
 }
 
 /// Adds the survivor's PII to `json`, logged before it is opened: a read that fails to log
-/// is not served. Answers 409 pii_unavailable when this server's key cannot open it.
+/// is not served. Answers 410 pii_erased when the identity was erased (the attempt is
+/// logged, nothing is opened), 409 pii_unavailable when this server's key cannot open it.
 std::optional<Response> add_pii(const Services& s, const Call& call, const std::string& code,
-                                nlohmann::json& json) {
+                                bool erased, nlohmann::json& json) {
     audit(s, call, "survivor.pii_read", code);
-    const auto sealed = s.programme->survivor_pii(code);
+    const auto sealed = erased ? std::nullopt : s.programme->survivor_pii(code);
+    // Erased between the two reads: the vault row is gone and the erasure is there.
+    if (!sealed && (erased || s.programme->pii_erasure(code)))
+        return refused(Rejection::pii_erased, call, "This survivor's identity was erased.");
     const auto pii = sealed ? s.vault->unseal(code, *sealed) : std::nullopt;
     if (!pii) {
         return problem(http::status::conflict, "pii_unavailable",
@@ -162,8 +166,12 @@ Response get_survivor(const Services& s, Call& call) {
                        call.context);
     }
     auto json = survivor_json(*survivor);
+    const auto erasure = s.programme->pii_erasure(survivor->code);
+    json["pii_erased_at"] = erasure
+                                ? nlohmann::json(ledger::format_timestamp_us(erasure->erased_at_us))
+                                : nlohmann::json(nullptr);
     if (with_pii) {
-        if (auto answer = add_pii(s, call, survivor->code, json))
+        if (auto answer = add_pii(s, call, survivor->code, erasure.has_value(), json))
             return std::move(*answer);
     }
     return json_response(http::status::ok, json);

@@ -34,17 +34,9 @@ struct ConsentFixture : LedgerFixture {
                                {"C1", "Cohort", "Mombasa", day("2026-01-01")}) == Rejection::none);
         for (const auto& [code, consents] :
              {std::pair{"SV-YES00000", true}, std::pair{"SV-NO000000", false}}) {
-            db::SurvivorRecord s;
-            s.code = code;
-            s.cohort = "C1";
-            s.gender = "female";
-            s.birth_year = 1999;
-            s.county = "Mombasa";
-            s.enrolled_on = day("2026-01-02");
+            auto s = survivor_record(code);
             s.consent_follow_up = consents;
-            s.recorded_by = "test";
-            const db::SealedPii pii{"0123456789abcdef", std::string(24, 'n'), std::string(40, 'c')};
-            BOOST_TEST_REQUIRE(programme.enrol_survivor(s, pii, {}) == Rejection::none);
+            BOOST_TEST_REQUIRE(programme.enrol_survivor(s, stand_in_pii(), {}) == Rejection::none);
         }
     }
 
