@@ -31,6 +31,7 @@ struct ProgramFixture : LedgerFixture {
         s.county = "Mombasa";
         s.enrolled_on = day("2026-01-02");
         s.recorded_by = "test";
+        s.record_key = 4242;
         const db::SealedPii pii{"0123456789abcdef", std::string(24, 'n'), std::string(40, 'c')};
         BOOST_TEST_REQUIRE(programme.enrol_survivor(s, pii, {}) == ledger::Rejection::none);
     }

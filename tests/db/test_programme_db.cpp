@@ -43,6 +43,7 @@ struct ConsentFixture : LedgerFixture {
             s.enrolled_on = day("2026-01-02");
             s.consent_follow_up = consents;
             s.recorded_by = "test";
+            s.record_key = consents ? 101 : 202;
             const db::SealedPii pii{"0123456789abcdef", std::string(24, 'n'), std::string(40, 'c')};
             BOOST_TEST_REQUIRE(programme.enrol_survivor(s, pii, {}) == Rejection::none);
         }
