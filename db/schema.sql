@@ -735,10 +735,12 @@ CREATE TABLE public.survivors (
     consent_follow_up boolean NOT NULL,
     recorded_by text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    record_key integer NOT NULL,
     CONSTRAINT survivors_birth_year_check CHECK (((birth_year >= 1900) AND (birth_year <= 2100))),
     CONSTRAINT survivors_code_check CHECK ((code ~ '^SV-[0-9A-Z]{8}$'::text)),
     CONSTRAINT survivors_county_check CHECK (((length(county) >= 1) AND (length(county) <= 100))),
-    CONSTRAINT survivors_gender_check CHECK ((gender = ANY (ARRAY['female'::text, 'male'::text, 'other'::text, 'undisclosed'::text])))
+    CONSTRAINT survivors_gender_check CHECK ((gender = ANY (ARRAY['female'::text, 'male'::text, 'other'::text, 'undisclosed'::text]))),
+    CONSTRAINT survivors_record_key_range CHECK (((record_key >= 0) AND (record_key <= 65535)))
 );
 
 CREATE TABLE public.tokens (

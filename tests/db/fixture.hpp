@@ -72,6 +72,7 @@ inline db::SurvivorRecord survivor_record(const std::string& code) {
     s.county = "Mombasa";
     s.enrolled_on = day("2026-01-02");
     s.recorded_by = "test";
+    s.record_key = 4242;
     return s;
 }
 
