@@ -245,6 +245,11 @@ std::optional<bool> FieldReader::boolean(const char* field, bool required, bool 
 
 std::optional<std::string> FieldReader::choice(const char* field,
                                                std::initializer_list<std::string_view> allowed) {
+    return choice(field, std::span(allowed.begin(), allowed.size()));
+}
+
+std::optional<std::string> FieldReader::choice(const char* field,
+                                               std::span<const std::string_view> allowed) {
     const auto* value = find(field, false);
     if (value == nullptr)
         return std::string(*allowed.begin());
@@ -262,6 +267,11 @@ std::optional<std::string> FieldReader::choice(const char* field,
 
 std::optional<std::string> FieldReader::required_choice(
     const char* field, std::initializer_list<std::string_view> allowed) {
+    return required_choice(field, std::span(allowed.begin(), allowed.size()));
+}
+
+std::optional<std::string> FieldReader::required_choice(const char* field,
+                                                        std::span<const std::string_view> allowed) {
     if (!has(field)) {
         error(path(field), "required", "This field is required.");
         return std::nullopt;

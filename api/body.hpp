@@ -6,6 +6,7 @@
 
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -47,9 +48,13 @@ class FieldReader {
     /// One of `allowed` (a string); the first is the default when absent.
     std::optional<std::string> choice(const char* field,
                                       std::initializer_list<std::string_view> allowed);
+    std::optional<std::string> choice(const char* field, std::span<const std::string_view> allowed);
     /// One of `allowed`, which must be present.
     std::optional<std::string> required_choice(const char* field,
                                                std::initializer_list<std::string_view> allowed);
+    /// The same, for a list kept as a constant elsewhere (ledger::kGenders).
+    std::optional<std::string> required_choice(const char* field,
+                                               std::span<const std::string_view> allowed);
     /// A required code (donor, fund, cohort): 1-64 of letters, digits, '.', '_' and '-',
     /// starting with a letter or digit.
     std::optional<std::string> code(const char* field);

@@ -7,6 +7,7 @@
 #include "api/records.hpp"
 #include "api/roles.hpp"
 #include "db/programme.hpp"
+#include "ledger/program.hpp"
 
 namespace riziki::api {
 
@@ -58,8 +59,7 @@ Pii read_pii(FieldReader& reader) {
 std::optional<Enrolment> read_enrolment(FieldReader& reader, const ledger::Date& today) {
     reader.only({"cohort", "gender", "birth_year", "county", "enrolled_on", "consent", "pii"});
     const auto cohort = reader.code("cohort");
-    const auto gender =
-        reader.required_choice("gender", {"female", "male", "other", "undisclosed"});
+    const auto gender = reader.required_choice("gender", ledger::kGenders);
     const auto birth_year = reader.integer("birth_year", true, 1900, 2100, 0);
     const auto county = reader.text("county", true, kCountyBytesMax);
     const auto enrolled_on = reader.date("enrolled_on", true);

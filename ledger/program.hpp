@@ -11,6 +11,7 @@
 ///     schedule's reason);
 ///  3. `check_award` against the survivor and fund as the store reads them.
 
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +32,10 @@ inline constexpr int kRecordKeyRange = 65536;
 constexpr bool valid_record_key(long long key) {
     return key >= 0 && key < kRecordKeyRange;
 }
+
+/// The genders a survivor is enrolled with (the database checks the same list); the donor
+/// report lists every one, even when nobody is in it.
+inline constexpr std::array<std::string_view, 4> kGenders{"female", "male", "other", "undisclosed"};
 
 /// The first rule a record breaks, and the request field it is about ("" when none).
 struct RecordCheck {

@@ -335,13 +335,16 @@ class AwardTally {
         }
     }
 
-    /// Survivors reached in the period, by gender, age band and county: suppressed on the
-    /// true counts (so the proof that no hidden cell can be worked out holds even for a
-    /// reader who knew them), then each shown count perturbed. A breakdown whose suppression
-    /// must hide its total hides the published total too.
+    /// Survivors reached in the period, by gender, age band and county: true counts with
+    /// their cell keys, every gender and age band listed even when nobody is in it (a row
+    /// appearing would show where a survivor went); publish_counts perturbs and hides.
     void reach() {
         Contributors reached;
         std::map<std::string, std::map<std::string, Contributors>> by;
+        for (const auto gender : ledger::kGenders)
+            by["gender"][std::string(gender)];
+        for (const char* band : kAgeBands)
+            by["age_band"][band];
         for (const auto& code : reached_) {
             const auto it = people_.find(code);
             if (it == people_.end())
@@ -356,17 +359,17 @@ class AwardTally {
         for (const char* dimension : {"gender", "age_band", "county"}) {
             Breakdown b{dimension, {}};
             for (const auto& [key, people] : by[dimension])
-                b.cells.emplace_back(key, Count{people.count, false});
-            Count total{reached.count, false};
-            suppress(b.cells, total);
-            for (auto& [key, cell] : b.cells) {
-                if (!cell.suppressed)
-                    cell.value = perturbed(cell.value, by[dimension][key].cell_key);
-            }
-            if (total.suppressed)
-                r_.survivors_reached.suppressed = true;
+                b.cells.emplace_back(key, Count{people.count, false, people.cell_key});
             r_.reach.push_back(std::move(b));
         }
+        // Age bands youngest first, not in the order of their names.
+        auto& bands = r_.reach[1].cells;
+        std::sort(bands.begin(), bands.end(), [](const auto& x, const auto& y) {
+            const auto rank = [](const std::string& band) {
+                return std::find(kAgeBands.begin(), kAgeBands.end(), band) - kAgeBands.begin();
+            };
+            return rank(x.first) < rank(y.first);
+        });
     }
 
     const DonorReportInput& in_;
@@ -483,7 +486,7 @@ Count count_of(const Contributors& people) {
 
 Count count_over(long value, const Contributors& people) {
     const bool hidden = value > 0 && (value < kSmallestShown || people.count < kSmallestShown);
-    return Count{hidden ? value : perturbed(value, people.cell_key), hidden};
+    return Count{value, hidden, people.cell_key};
 }
 
 std::string percent_text(const Amount& numerator, const Amount& denominator, int decimals) {
@@ -505,80 +508,20 @@ std::string percent_text(const Amount& numerator, const Amount& denominator, int
 
 std::string age_band(int birth_year, const Date& on) {
     const int age = static_cast<int>(on.year()) - birth_year;
-    if (age < 18)
-        return "under_18";
-    if (age <= 24)
-        return "18-24";
-    if (age <= 34)
-        return "25-34";
-    if (age <= 44)
-        return "35-44";
-    return "45+";
-}
-
-namespace {
-
-/// Whether a reader who knows the total (when shown), the shown cells, and that each hidden
-/// cell is 1-4 ("<5") or at least 5 ("suppressed") can pin down some hidden cell.
-bool recoverable(const std::vector<std::pair<std::string, Count>>& cells, const Count& total) {
-    if (total.suppressed)
-        return false;
-    long hidden = total.value;
-    std::vector<const Count*> hidden_cells;
-    for (const auto& [key, c] : cells) {
-        if (c.suppressed)
-            hidden_cells.push_back(&c);
-        else
-            hidden -= c.value;
-    }
-    const auto low = [](const Count* c) { return c->value < kSmallestShown ? 1L : kSmallestShown; };
-    const auto high = [&](const Count* c) {
-        return c->value < kSmallestShown ? kSmallestShown - 1 : hidden;
-    };
-    for (const auto* c : hidden_cells) {
-        long others_low = 0, others_high = 0;
-        for (const auto* o : hidden_cells) {
-            if (o == c)
-                continue;
-            others_low += low(o);
-            others_high += high(o);
-        }
-        const long lo = std::max(low(c), hidden - others_high);
-        const long hi = std::min(high(c), hidden - others_low);
-        if (lo >= hi)
-            return true;
-    }
-    return false;
-}
-
-}  // namespace
-
-void suppress(std::vector<std::pair<std::string, Count>>& cells, Count& total) {
-    for (auto& [key, c] : cells)
-        c.suppressed = c.value > 0 && c.value < kSmallestShown;
-    total.suppressed = total.value > 0 && total.value < kSmallestShown;
-    if (total.suppressed) {
-        for (auto& [key, c] : cells)
-            c.suppressed = c.value > 0;
-        return;
-    }
-    while (recoverable(cells, total)) {
-        std::pair<std::string, Count>* smallest = nullptr;
-        for (auto& cell : cells) {
-            if (!cell.second.suppressed && cell.second.value > 0 &&
-                (smallest == nullptr || cell.second.value < smallest->second.value)) {
-                smallest = &cell;
-            }
-        }
-        if (smallest == nullptr) {
-            total.suppressed = true;  // hiding every cell was not enough
-            break;
-        }
-        smallest->second.suppressed = true;
-    }
+    constexpr std::array<int, 4> kUpTo{17, 24, 34, 44};  // the last age of each band but 45+
+    std::size_t band = 0;
+    while (band < kUpTo.size() && age > kUpTo[band])
+        ++band;
+    return kAgeBands[band];
 }
 
 DonorReport build_donor_report(const DonorReportInput& in) {
+    auto r = count_donor_report(in);
+    publish_counts(r);
+    return r;
+}
+
+DonorReport count_donor_report(const DonorReportInput& in) {
     DonorReport r;
     r.fund = in.fund;
     r.fund_name = in.fund_name;
@@ -595,8 +538,9 @@ DonorReport build_donor_report(const DonorReportInput& in) {
         "ledger.",
         "Counts of people include only survivors who consented to donor reporting.",
         kPerturbationNote,
-        "Any count of 1 to 4 survivors is shown as <5; further cells are hidden (shown as "
-        "suppressed) so that no hidden count can be worked out from a total.",
+        "Any count under 5 is shown as <5 (a count near 5 may be too, after its perturbation); "
+        "counties with fewer are counted together as other counties; further cells are hidden "
+        "(shown as suppressed) so that no hidden count can be worked out from a total.",
         "No median, rate or percentage is shown over fewer than 5 survivors (or loans): it "
         "reads \"not shown (fewer than 5)\".",
         "Business survival uses the follow-up nearest 6 and 12 months after the survivor's "

@@ -9,6 +9,7 @@
 /// (reports/perturbation.hpp), and small counts are suppressed (see Count). Every median,
 /// rate and percentage about people goes through one rule (statistic_over).
 
+#include <array>
 #include <map>
 #include <optional>
 #include <string>
@@ -28,6 +29,9 @@ namespace riziki::reports {
 struct Count {
     long value = 0;
     bool suppressed = false;
+    /// The cell key of the people counted (reports/perturbation.hpp); used while the report
+    /// is built, never published.
+    int cell_key = 0;
     std::string text() const {
         return !suppressed ? std::to_string(value) : value < 5 ? "<5" : "suppressed";
     }
@@ -143,25 +147,50 @@ struct DonorReport {
     std::vector<std::string> notes;  ///< the suppression rule and the consent rule, stated
 };
 
+/// The report as published: count_donor_report, then publish_counts.
 DonorReport build_donor_report(const DonorReportInput& input);
+/// The report with its counts of people true (each with its cell key), every category
+/// listed, nothing perturbed or hidden but counts of 1-4 and statistics over fewer than 5:
+/// what publish_counts starts from. For tests; never published.
+DonorReport count_donor_report(const DonorReportInput& input);
 
-/// Hides small cells (1-4 -> "<5"), then the smallest shown cells, one at a time, until no
-/// hidden cell's value is pinned down by the published total and what a reader knows (a
-/// "<5" cell is 1-4, a "suppressed" one 5 or more); if even hiding every cell does not
-/// achieve that, the total is hidden too. Exposed for tests.
+/// Hides small cells (under 5, 0 included, -> "<5"; a cell already hidden stays so), then
+/// the smallest shown cells, one at a time, until no hidden cell's value is pinned down by
+/// the published total and what a reader knows (a "<5" cell is under 5, a "suppressed" one 5
+/// or more); if even hiding every cell does not achieve that, the total is hidden too. Runs
+/// on the published (perturbed) values, as a reader sees them. Exposed for tests.
 void suppress(std::vector<std::pair<std::string, Count>>& cells, Count& total);
 
-/// The age band a birth year falls in at the end of `on`'s year: under_18, 18-24, 25-34,
-/// 35-44, 45+.
+/// The row a breakdown by county gives every county not shown on its own row: their people
+/// together, so that a county's first survivor, or its last, changes no row's presence.
+inline constexpr const char* kOtherCounties = "other_counties";
+
+/// The report's key: a digest of every true count of people in `r` with its cell key, in a
+/// fixed order. Added to each count's cell key before the perturbation is looked up, so that
+/// a report whose people differ from another's in any count draws every count's perturbation
+/// afresh: which cell the one more survivor went into does not show as the one cell that
+/// changed. The same people always give the same key, hence the same bytes.
+int report_key(const DonorReport& r);
+
+/// Publishes `r`'s counts of people, built with their true values and cell keys: each is
+/// perturbed (reports/perturbation.hpp) under its cell key plus report_key(r), and hidden
+/// ("<5") when its true or its perturbed value is under 5; a breakdown by county keeps a row
+/// for each county shown and one row (kOtherCounties) for the rest; then `suppress` runs on
+/// each breakdown against the published total.
+void publish_counts(DonorReport& r);
+
+/// The age bands, youngest first; the donor report lists every one, even when empty.
+inline constexpr std::array<const char*, 5> kAgeBands{"under_18", "18-24", "25-34", "35-44", "45+"};
+
+/// The age band (kAgeBands) a birth year falls in at the end of `on`'s year.
 std::string age_band(int birth_year, const ledger::Date& on);
 
-/// A count of people as published: hidden ("<5") when it is 1 to 4, else perturbed by its
-/// contributors' cell key.
+/// A count of people, true, with its contributors' cell key: hidden ("<5") when it is 1 to
+/// 4; publish_counts perturbs it.
 Count count_of(const Contributors& people);
 
-/// A count as published when `value` (e.g. jobs) is not the number of its contributors:
-/// hidden when `value` is 1 to 4 or fewer than 5 people contribute, else `value` perturbed
-/// by their cell key.
+/// A count when `value` (e.g. jobs) is not the number of its contributors: hidden when
+/// `value` is 1 to 4 or fewer than 5 people contribute; publish_counts perturbs it.
 Count count_over(long value, const Contributors& people);
 
 /// The sentence every format carries about perturbed counts.

@@ -1,12 +1,13 @@
 #pragma once
 /// The cell key method (SPEC §17; the Australian Bureau of Statistics' TableBuilder): each
 /// count of people the donor report publishes is its true count plus a small perturbation
-/// looked up in the fixed table below by the cell's key and by the true count. A cell's key
-/// is the sum of its contributors' record keys (random, drawn at enrolment, never
-/// published) modulo ledger::kRecordKeyRange, so the same people always give the same key,
-/// the same perturbation and the same published number, however many times and for
-/// whichever period the report is asked; while one more or one fewer person in a cell
-/// draws its perturbation afresh, so two reports never give an exact difference.
+/// looked up in the fixed table below by the count and a key. The key is the cell's key (the
+/// sum of its contributors' record keys: random, drawn at enrolment, never published) plus
+/// the report's key (a digest of every count in the report with its cell key,
+/// reports::report_key), modulo ledger::kRecordKeyRange. So the same people always give the
+/// same published numbers, however often the report is asked; and a report whose people
+/// differ from another's anywhere draws every count's perturbation afresh, so comparing two
+/// reports gives no exact difference, nor the one cell that changed.
 /// docs/privacy.md ("What a donor sees") documents the table and what it leaves.
 
 #include <array>
@@ -35,16 +36,16 @@ struct PerturbationRow {
 };
 
 /// The table. Rows:
-///  - 0 to 5: no perturbation. 0 has no contributors; 1-4 show as "<5" whatever their
-///    value; 5 could only move up (a count shown must not go below 5), which would bias it.
-///  - 6: -1, 0, +1 with chances 1/4, 1/2, 1/4 (a binomial(2, 1/2) less 1): mean 0, variance
-///    1/2, never below 5.
-///  - 7 and more: -2, -1, 0, +1, +2 with chances 1/16, 4/16, 6/16, 4/16, 1/16 (a binomial(4,
-///    1/2) less 2): mean 0, variance 1, never below 5.
-inline constexpr std::array<PerturbationRow, 3> kPerturbationTable{{
-    {0, 5, {{{0, ledger::kRecordKeyRange}}}},
-    {6, 6, {{{-1, 16384}, {0, 32768}, {1, 16384}}}},
-    {7,
+///  - 0 to 4: no perturbation. Such a count is always shown as "<5" (SPEC §8), whatever its
+///    value, so moving it would hide nothing.
+///  - 5 and more: -2, -1, 0, +1, +2 with chances 1/16, 4/16, 6/16, 4/16, 1/16 (a binomial(4,
+///    1/2) less 2): mean 0, variance 1. A count of 5 or 6 may come out under 5: it is then
+///    shown as "<5" too (publish_counts), so "<5" does not tell a reader that fewer than 5
+///    people are in a cell, and a cell going from "<5" to a number does not tell them that
+///    someone joined it.
+inline constexpr std::array<PerturbationRow, 2> kPerturbationTable{{
+    {0, kSmallestShown - 1, {{{0, ledger::kRecordKeyRange}}}},
+    {kSmallestShown,
      std::numeric_limits<long>::max(),
      {{{-2, 4096}, {-1, 16384}, {0, 24576}, {1, 16384}, {2, 4096}}}},
 }};
@@ -84,8 +85,8 @@ struct Contributors {
 
 namespace detail {
 
-/// Each row covers the key range exactly, has mean 0, never shows a count below 5, and the
-/// rows follow on from 0 without gap or overlap.
+/// Each row covers the key range exactly, has mean 0, and the rows follow on from 0
+/// without gap or overlap.
 constexpr bool table_holds() {
     long next = 0;
     for (const auto& row : kPerturbationTable) {
@@ -95,9 +96,6 @@ constexpr bool table_holds() {
         for (const auto& share : row.shares) {
             keys += share.keys;
             weighted += static_cast<long>(share.perturbation) * share.keys;
-            const bool moved = share.keys > 0 && share.perturbation != 0;
-            if (moved && row.count_from + share.perturbation < kSmallestShown)
-                return false;
         }
         if (keys != ledger::kRecordKeyRange || weighted != 0)
             return false;
@@ -109,7 +107,7 @@ constexpr bool table_holds() {
 }  // namespace detail
 
 static_assert(detail::table_holds(), "the perturbation table breaks one of its rules");
-static_assert(perturbation(5, 0) == 0 && perturbation(6, 0) == -1 && perturbation(7, 0) == -2);
+static_assert(perturbation(4, 0) == 0 && perturbation(5, 0) == -2 && perturbation(7, 0) == -2);
 static_assert(perturbation(7, ledger::kRecordKeyRange - 1) == 2);
 
 }  // namespace riziki::reports
