@@ -2013,7 +2013,7 @@ BOOST_AUTO_TEST_CASE(pii_is_neither_in_a_database_dump_nor_in_the_log) {
     for (const auto& leak : leaks)
         BOOST_TEST(dump.out.find(leak) == std::string::npos, "the dump holds " << leak);
     // Nor is the key in the database.
-    std::string key = read_text(server().home() + "/pii.key");
+    std::string key = read_text(server().key_file());
     while (!key.empty() && key.back() == '\n')
         key.pop_back();
     BOOST_TEST_REQUIRE(key.size() == 64u);
