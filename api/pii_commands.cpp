@@ -185,9 +185,14 @@ int rotate_key_command(const Config& config, const RotateKeyOptions& options) {
             return 0;
         }
     }
-    std::cerr << "riziki: " << total.unopenable
-              << " vault rows could not be opened with the keys of " << key_file.string()
-              << " (sealed under a key not in it, or damaged); the old keys were kept\n";
+    if (total.unopenable > 0)
+        std::cerr << "riziki: " << total.unopenable
+                  << " vault rows could not be opened with the keys of " << key_file.string()
+                  << " (sealed under a key not in it, or damaged); the old keys were kept\n";
+    else
+        std::cerr << "riziki: rows kept appearing under an old key after " << kPassesMax
+                  << " passes (a server still sealing under it?); the old keys were kept: run "
+                     "the same command again\n";
     return 1;
 }
 

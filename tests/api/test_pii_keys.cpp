@@ -2,9 +2,9 @@
 // allows of its memory, and `riziki pii rotate-key` re-sealing the vault while a real
 // server keeps enrolling and reading, through a crash half way and a resume.
 
+#include <pwd.h>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
-#include <pwd.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -20,6 +20,9 @@
 #include <sstream>
 
 #include "api/pii_vault.hpp"
+#include "db/pool.hpp"
+#include "db/programme.hpp"
+#include "ledger/journal.hpp"
 #include "tests/api/api_checks.hpp"
 
 using namespace riziki::testing;
@@ -93,22 +96,6 @@ CommandResult rotate(const ApiServer& server, const std::string& new_key_file,
     return result;
 }
 
-json survivor_body(const std::string& cohort, const std::string& name, const std::string& phone,
-                   const std::string& national_id) {
-    json pii{{"full_name", name}};
-    if (!phone.empty())
-        pii["phone"] = phone;
-    if (!national_id.empty())
-        pii["national_id"] = national_id;
-    return {{"cohort", cohort},
-            {"gender", "female"},
-            {"birth_year", 1994},
-            {"county", "Mombasa"},
-            {"enrolled_on", "2026-02-01"},
-            {"consent", {{"donor_reporting", true}, {"follow_up", true}}},
-            {"pii", pii}};
-}
-
 struct Person {
     std::string name;
     std::string phone;
@@ -128,9 +115,10 @@ void make_cohort(ApiServer& server) {
 }
 
 HttpResponse enrol(ApiServer& server, const Person& p) {
-    return server.client().post("/v1/survivors",
-                                survivor_body("C-KEYS", p.name, p.phone, p.national_id).dump(),
-                                server.auth("field"));
+    return server.client().post(
+        "/v1/survivors",
+        survivor_body("C-KEYS", "2026-02-01", p.name, p.phone, p.national_id).dump(),
+        server.auth("field"));
 }
 
 std::string enrolled_code(ApiServer& server, const Person& p) {
@@ -194,6 +182,90 @@ uid_t postgres_uid() {
     BOOST_TEST_REQUIRE(user != nullptr);
     BOOST_TEST_REQUIRE(user->pw_uid != 0u);
     return user->pw_uid;
+}
+
+/// Step (a) and one batch of 5 re-sealed, then the process dies as if killed: the new key
+/// file made private, the key file holding the new key and then the old one, 5 rows under
+/// the new key. Answers the new key's line and id.
+std::pair<std::string, std::string> crash_after_one_batch(ApiServer& server,
+                                                          const std::string& new_key_file,
+                                                          const std::string& old_key,
+                                                          const std::string& old_id, int rows) {
+    const auto crashed =
+        rotate(server, new_key_file, {"RIZIKI_TEST_CRASH_AFTER_BATCHES=1"}, {"--batch", "5"});
+    BOOST_TEST_REQUIRE(crashed.exit_code == 75, crashed.out);
+    BOOST_TEST_REQUIRE(fs::exists(new_key_file));
+    BOOST_TEST(((fs::status(new_key_file).permissions() & fs::perms::all) ==
+                (fs::perms::owner_read | fs::perms::owner_write)));
+    const std::string new_key = read_text(new_key_file);
+    BOOST_TEST_REQUIRE(new_key.size() == 65u);
+    BOOST_TEST(read_text(server.key_file()) == new_key + old_key);
+    auto pii_keys = rows_per_key(server, "survivor_pii");
+    BOOST_TEST_REQUIRE(pii_keys.size() == 2u);
+    BOOST_TEST(pii_keys[old_id] == rows - 5);
+    const std::string new_id =
+        pii_keys.begin()->first == old_id ? pii_keys.rbegin()->first : pii_keys.begin()->first;
+    BOOST_TEST(pii_keys[new_id] == 5);
+    return {new_key, new_id};
+}
+
+/// Every enrolled survivor opens and every phone and national id collides, through the server.
+void check_reads_and_duplicates(ApiServer& server, const std::map<std::string, Person>& people) {
+    for (const auto& [code, p] : people) {
+        BOOST_TEST(read_pii(server, code) == expected_pii(p), code);
+        check_problem(enrol(server, {"Another Name", p.phone, ""}), 409,
+                      "survivor_already_enrolled");
+        check_problem(enrol(server, {"Another Name", "", p.national_id}), 409,
+                      "survivor_already_enrolled");
+    }
+}
+
+/// With the key in `old_only` alone, no vault row opens and no index row matches.
+void check_old_key_opens_nothing(ApiServer& server, const std::map<std::string, Person>& people,
+                                 const std::string& old_only, const std::string& old_id) {
+    const auto old_vault = riziki::api::PiiVault::open(old_only);
+    BOOST_TEST_REQUIRE(old_vault.key_id() == old_id);
+    auto sql = server.owner();
+    std::set<std::string> digests;
+    soci::rowset<soci::row> rows =
+        (sql->prepare << "SELECT encode(digest, 'hex') FROM survivor_blind_index");
+    for (const auto& row : rows)
+        digests.insert(row.get<std::string>(0));
+    riziki::db::Pool pool(server.database().app_conninfo, 1);
+    riziki::db::Programme programme(pool);
+    int opened = 0;
+    for (const auto& [code, p] : people) {
+        auto sealed = programme.survivor_pii(code);
+        BOOST_TEST_REQUIRE(sealed.has_value());
+        sealed->key_id = old_id;  // even named as the old key's row, it does not open with it
+        opened += old_vault.unseal(code, *sealed) ? 1 : 0;
+        for (const auto& index : old_vault.blind_indexes({p.name, p.phone, p.national_id})) {
+            riziki::ledger::Hash digest{};
+            std::copy(index.digest.begin(), index.digest.end(), digest.begin());
+            BOOST_TEST(!digests.contains(riziki::ledger::to_hex(digest)),
+                       "an index under the old key remains for " << code);
+        }
+    }
+    BOOST_TEST(opened == 0);
+}
+
+/// The audit log has the start, the resume and the end, with counts and key ids only.
+void check_rotation_audit(ApiServer& server, const std::string& new_id,
+                          const std::vector<std::string>& keys) {
+    auto sql = server.owner();
+    std::vector<std::string> actions;
+    soci::rowset<soci::row> audit =
+        (sql->prepare << "SELECT action, subject, detail FROM audit_log WHERE action LIKE "
+                         "'pii.rotate_key.%' ORDER BY seq");
+    for (const auto& row : audit) {
+        actions.push_back(row.get<std::string>(0));
+        BOOST_TEST(row.get<std::string>(1) == new_id);
+        for (const auto& key : keys)
+            BOOST_TEST(row.get<std::string>(2).find(key.substr(0, 16)) == std::string::npos);
+    }
+    BOOST_TEST(actions == (std::vector<std::string>{"pii.rotate_key.start", "pii.rotate_key.resume",
+                                                    "pii.rotate_key.end"}),
+               boost::test_tools::per_element());
 }
 
 }  // namespace
@@ -309,51 +381,24 @@ BOOST_AUTO_TEST_CASE(rotation_reseals_while_the_server_enrols_and_reads_and_resu
     make_cohort(server);
     constexpr int kBefore = 12;
     std::map<std::string, Person> people;
-    std::vector<std::string> codes;
-    for (int i = 0; i < kBefore; ++i) {
-        codes.push_back(enrolled_code(server, person(i)));
-        people[codes.back()] = person(i);
-    }
+    for (int i = 0; i < kBefore; ++i)
+        people[enrolled_code(server, person(i))] = person(i);
     const std::string old_key = read_text(server.key_file());
     const auto old_id = rows_per_key(server, "survivor_pii").begin()->first;
     Scratch scratch;
     const std::string new_key_file = scratch.dir + "/new.key";
 
-    // (a) and one batch of 5, then the process dies as if killed.
-    const auto crashed =
-        rotate(server, new_key_file, {"RIZIKI_TEST_CRASH_AFTER_BATCHES=1"}, {"--batch", "5"});
-    BOOST_TEST_REQUIRE(crashed.exit_code == 75, crashed.out);
-    BOOST_TEST_REQUIRE(fs::exists(new_key_file));
-    BOOST_TEST(((fs::status(new_key_file).permissions() & fs::perms::all) ==
-                (fs::perms::owner_read | fs::perms::owner_write)));
-    const std::string new_key = read_text(new_key_file);
-    BOOST_TEST_REQUIRE(new_key.size() == 65u);
-    // The file the server reads: the new key first, the old one retired after it.
-    BOOST_TEST(read_text(server.key_file()) == new_key + old_key);
-    auto pii_keys = rows_per_key(server, "survivor_pii");
-    BOOST_TEST_REQUIRE(pii_keys.size() == 2u);
-    BOOST_TEST(pii_keys[old_id] == kBefore - 5);
-    const std::string new_id =
-        pii_keys.begin()->first == old_id ? pii_keys.rbegin()->first : pii_keys.begin()->first;
-    BOOST_TEST(pii_keys[new_id] == 5);
+    const auto [new_key, new_id] =
+        crash_after_one_batch(server, new_key_file, old_key, old_id, kBefore);
     const auto resealed_first = nonces(server);
 
-    // Mid-rotation, the running server opens rows under either key...
-    for (const auto& code : codes)
-        BOOST_TEST(read_pii(server, code) == expected_pii(people[code]), code);
-    // ...finds duplicates of survivors not yet re-sealed and of those already re-sealed...
-    for (const auto& code : {codes.front(), codes.back()}) {
-        const auto& p = people[code];
-        check_problem(enrol(server, {"Another Name", p.phone, ""}), 409,
-                      "survivor_already_enrolled");
-        check_problem(enrol(server, {"Another Name", "", p.national_id}), 409,
-                      "survivor_already_enrolled");
-    }
+    // Mid-rotation, the running server opens rows under either key and finds duplicates of
+    // survivors not yet re-sealed and of those already re-sealed...
+    check_reads_and_duplicates(server, people);
     // ...and seals a new enrolment under the new key, indexed under both.
     const auto during = person(kBefore);
     const auto during_code = enrolled_code(server, during);
     people[during_code] = during;
-    codes.push_back(during_code);
     BOOST_TEST(rows_per_key(server, "survivor_pii")[new_id] == 6);
     BOOST_TEST(rows_per_key(server, "survivor_blind_index")[old_id] == 2 * (kBefore - 5) + 2);
 
@@ -378,72 +423,15 @@ BOOST_AUTO_TEST_CASE(rotation_reseals_while_the_server_enrols_and_reads_and_resu
     }
 
     // The server follows: every row opens, duplicates collide, new enrolments index once.
-    for (const auto& code : codes)
-        BOOST_TEST(read_pii(server, code) == expected_pii(people[code]), code);
-    check_problem(enrol(server, {"Another Name", people[codes[3]].phone, ""}), 409,
-                  "survivor_already_enrolled");
-    check_problem(enrol(server, {"Another Name", during.phone, ""}), 409,
-                  "survivor_already_enrolled");
+    check_reads_and_duplicates(server, people);
     enrolled_code(server, person(kBefore + 1));
     BOOST_TEST((rows_per_key(server, "survivor_blind_index") ==
                 std::map<std::string, int>{{new_id, 2 * (kBefore + 2)}}));
 
-    // The old key alone opens nothing and matches no index.
     const std::string old_only = scratch.dir + "/old.key";
     write_private(old_only, old_key);
-    const auto old_vault = riziki::api::PiiVault::open(old_only);
-    BOOST_TEST_REQUIRE(old_vault.key_id() == old_id);
-    auto sql = server.owner();
-    std::set<std::string> digests;
-    {
-        soci::rowset<soci::row> rows =
-            (sql->prepare << "SELECT encode(digest, 'hex') FROM survivor_blind_index");
-        for (const auto& row : rows)
-            digests.insert(row.get<std::string>(0));
-    }
-    int opened = 0;
-    for (const auto& code : codes) {
-        std::string key_id, nonce, cipher;
-        *sql << "SELECT key_id, encode(nonce, 'hex'), encode(ciphertext, 'hex') FROM "
-                "survivor_pii WHERE survivor = :c",
-            soci::use(code), soci::into(key_id), soci::into(nonce), soci::into(cipher);
-        const auto bytes = [](const std::string& hex) {
-            std::string out;
-            for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
-                out += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
-            return out;
-        };
-        // Even named as the old key's row, the ciphertext does not open with it.
-        riziki::db::SealedPii sealed{old_id, bytes(nonce), bytes(cipher)};
-        opened += old_vault.unseal(code, sealed) ? 1 : 0;
-        const auto& p = people[code];
-        for (const auto& index : old_vault.blind_indexes({p.name, p.phone, p.national_id})) {
-            std::string hex;
-            for (unsigned char c : index.digest) {
-                static const char* digits = "0123456789abcdef";
-                hex += digits[c >> 4];
-                hex += digits[c & 15];
-            }
-            BOOST_TEST(!digests.contains(hex), "an index under the old key remains for " << code);
-        }
-    }
-    BOOST_TEST(opened == 0);
-
-    // The audit log has the start, the resume and the end, with counts and key ids only.
-    std::vector<std::string> actions;
-    soci::rowset<soci::row> audit =
-        (sql->prepare << "SELECT action, subject, detail FROM audit_log WHERE action LIKE "
-                         "'pii.rotate_key.%' ORDER BY seq");
-    for (const auto& row : audit) {
-        actions.push_back(row.get<std::string>(0));
-        BOOST_TEST(row.get<std::string>(1) == new_id);
-        const auto detail = row.get<std::string>(2);
-        BOOST_TEST(detail.find(old_key.substr(0, 16)) == std::string::npos);
-        BOOST_TEST(detail.find(new_key.substr(0, 16)) == std::string::npos);
-    }
-    BOOST_TEST(actions == (std::vector<std::string>{"pii.rotate_key.start", "pii.rotate_key.resume",
-                                                    "pii.rotate_key.end"}),
-               boost::test_tools::per_element());
+    check_old_key_opens_nothing(server, people, old_only, old_id);
+    check_rotation_audit(server, new_id, {old_key, new_key});
     // A retired key is never used again.
     const auto again = rotate(server, old_only);
     BOOST_TEST(again.exit_code == 2);

@@ -63,23 +63,6 @@ json award_body(const std::string& survivor, const std::string& fund, const std:
     return body;
 }
 
-json survivor_body(const std::string& cohort, const std::string& enrolled_on,
-                   const std::string& full_name, const std::string& phone = "",
-                   const std::string& national_id = "") {
-    json pii{{"full_name", full_name}};
-    if (!phone.empty())
-        pii["phone"] = phone;
-    if (!national_id.empty())
-        pii["national_id"] = national_id;
-    return {{"cohort", cohort},
-            {"gender", "female"},
-            {"birth_year", 1994},
-            {"county", "Mombasa"},
-            {"enrolled_on", enrolled_on},
-            {"consent", {{"donor_reporting", true}, {"follow_up", true}}},
-            {"pii", pii}};
-}
-
 json disbursement_body(const std::string& award, const std::string& amount, const std::string& on,
                        const std::string& channel, const std::string& reference,
                        const std::string& fee = "") {
