@@ -189,11 +189,11 @@ int serve(const Options& options, bool demo) {
     const auto [host, port] = parse_listen(config.listen);
     // Refused before anything starts: no database, no port.
     check_transport(config, host);
-    check_key_place(config, nullptr, demo);
     ServerOptions server_options;
     if (config.tls())
         server_options.tls =
             make_tls_context(config.tls_certificate_file, config.tls_private_key_file);
+    check_key_place(config, nullptr, demo);
     db::Database database(database_config(config));
     check_key_place(config, &database, demo);
     db::Pool pool(database.app_conninfo(), kPoolSize);
