@@ -19,6 +19,7 @@
 #include "api/auth.hpp"
 #include "api/config.hpp"
 #include "api/demo.hpp"
+#include "api/erasure.hpp"
 #include "api/export_journal.hpp"
 #include "api/handlers.hpp"
 #include "api/key_safety.hpp"
@@ -278,8 +279,11 @@ int token_command(const Options& options) {
 /// Refuses dates that break a rule of ledger/date_bounds.hpp, as the API does.
 void check_dates(const ledger::DateProblem& problem) {
     if (!problem.ok()) {
+        // The API's code for a period that is not whole months, then the rule broken.
+        const std::string code =
+            ledger::is_whole_month_rule(problem.rule) ? "period_not_whole_months: " : "";
         throw UsageError("--" + std::string(problem.field) + ": " +
-                         std::string(ledger::message(problem.rule)) + " (" +
+                         std::string(ledger::message(problem.rule)) + " (" + code +
                          std::string(ledger::to_string(problem.rule)) + ")");
     }
 }
@@ -306,7 +310,7 @@ int export_command(const Options& options) {
         throw UsageError("--format must be hledger, ledger, beancount or csv");
     const auto [from, to] = period_options(options);
     const Config config = load_config(options);
-    check_dates(ledger::check_period(from, to, config.today.value_or(today_utc())));
+    check_dates(ledger::check_period(from, to, today_in_nairobi(config.today)));
     db::Database database(database_config(config));
     db::Pool pool(database.app_conninfo(), 1);
     db::JournalReads journal(pool);
@@ -324,7 +328,8 @@ int export_command(const Options& options) {
 
 /// riziki report donor --fund F [--from D] [--to D] --format json|csv|html|pdf|xlsx -o FILE
 /// Writes the donor report (as GET /v1/reports/donor) to FILE and prints nothing; the period
-/// defaults to the calendar year to date. The download is audit-logged like the API's.
+/// is whole months (ledger::check_report_months) and defaults to the calendar year to the
+/// end of the last whole month. The download is audit-logged like the API's.
 int report_command(const Options& options) {
     static const std::set<std::string> kFormats{"json", "csv", "html", "pdf", "xlsx"};
     const std::string format = options.has("format") ? options.value("format") : "";
@@ -337,10 +342,8 @@ int report_command(const Options& options) {
     const auto [from_option, to_option] = period_options(options);
     const auto& fund = options.value("fund");
     const Config config = load_config(options);
-    const auto today = config.today.value_or(today_utc());
-    const ledger::Date from =
-        from_option.value_or(ledger::Date(today.year(), std::chrono::January, std::chrono::day(1)));
-    const ledger::Date to = to_option.value_or(today);
+    const auto today = today_in_nairobi(config.today);
+    const auto [from, to] = ledger::default_report_period(from_option, to_option, today);
     check_dates(ledger::check_period(from, to, today));
     db::Database database(database_config(config));
     db::Pool pool(database.app_conninfo(), 1);
@@ -352,7 +355,7 @@ int report_command(const Options& options) {
     std::optional<ledger::FundLife> life;
     if (record->starts_on && record->ends_on)
         life = ledger::FundLife{*record->starts_on, *record->ends_on};
-    check_dates(ledger::check_report_period(from, to, today, life));
+    check_dates(ledger::check_report_months(from, to, today, life));
     const auto input = db::ReportReads(pool).donor_report_input(fund, from, to);
     if (!input) {
         std::cerr << "riziki: fund " << fund << " does not exist\n";
@@ -508,6 +511,16 @@ int run_command(const std::vector<std::string>& args) {
         return migrate_command(parse_options(args, {}, {}));
     if (command == "verify")
         return verify_command(parse_options(args, {"json"}, {}));
+    if (command == "survivor") {
+        // riziki survivor erase SV-… --reason R (api/erasure_command.cpp).
+        if (args.size() < 3 || args[1] != "erase" || args[2].starts_with("--"))
+            throw UsageError("usage: survivor erase SV-CODE --reason R");
+        const auto options = parse_options(args, {}, {"reason"}, 3);
+        if (!options.has("reason"))
+            throw UsageError("survivor erase needs --reason");
+        return erase_survivor_command(args[2], options.value("reason"),
+                                      database_config(load_config(options)));
+    }
     if (command == "schedule") {
         return schedule_command(
             parse_options(args, {},

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "api/auth.hpp"
+#include "api/fresh_code.hpp"
 #include "api/pii_vault.hpp"
 #include "db/credentials.hpp"
 #include "db/journal_reads.hpp"
@@ -124,6 +125,7 @@ class Demo {
         : programme_(programme),
           vault_(vault),
           random_(seed),
+          seed_(seed),
           today_(today),
           per_cohort_(per_cohort) {}
 
@@ -144,6 +146,7 @@ class Demo {
     db::Programme& programme_;
     const PiiVault& vault_;
     std::mt19937 random_;
+    unsigned seed_;
     long today_;
     int per_cohort_;
     std::set<std::string> phones_;
@@ -163,6 +166,9 @@ void Demo::enrol(const DemoCohort& cohort, int index) {
     s.consent_donor_reporting = chance() < 92;
     s.consent_follow_up = chance() < 85;
     s.recorded_by = kActor;
+    // Reproducible like the rest of the demo (its reports are golden files), but drawn
+    // apart from its generator so that the demo's other data stayed as it was.
+    s.record_key = demo_record_key(seed_, s.code);
     std::string phone;
     do {
         phone = "0700" + std::to_string(between(100'000, 999'999));  // a fictitious range

@@ -3,6 +3,9 @@
 #include <sodium.h>
 
 #include <stdexcept>
+#include <string>
+
+#include "ledger/program.hpp"
 
 namespace riziki::api {
 
@@ -12,6 +15,23 @@ std::string random_code(std::string_view prefix) {
     for (int i = 0; i < 8; ++i)
         code += kAlphabet[randombytes_uniform(sizeof kAlphabet - 1)];
     return code;
+}
+
+int random_record_key() {
+    return static_cast<int>(randombytes_uniform(ledger::kRecordKeyRange));
+}
+
+int demo_record_key(unsigned seed, std::string_view code) {
+    const std::string material =
+        "riziki demo record key " + std::to_string(seed) + " " + std::string(code);
+    unsigned char generator_seed[randombytes_SEEDBYTES];
+    crypto_generichash(generator_seed, sizeof generator_seed,
+                       reinterpret_cast<const unsigned char*>(material.data()), material.size(),
+                       nullptr, 0);
+    unsigned char bytes[2];
+    randombytes_buf_deterministic(bytes, sizeof bytes, generator_seed);
+    static_assert(ledger::kRecordKeyRange == 65536, "two bytes make a record key");
+    return bytes[0] * 256 + bytes[1];
 }
 
 ledger::Rejection insert_with_fresh_code(

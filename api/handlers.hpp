@@ -30,8 +30,8 @@ struct Services {
     std::size_t pool_size = 0;
     std::string conninfo;  ///< for verify's own read-only snapshot
     const PiiVault* vault = nullptr;
-    /// The day the server takes for today when fixed (RIZIKI_TODAY, for tests); else the
-    /// clock's. Read it through today().
+    /// The day the server takes for today when fixed (RIZIKI_TODAY, for tests); else
+    /// Nairobi's. Read it through today().
     std::optional<ledger::Date> fixed_today;
     /// How long one statement of verify may run (the reports' and journal reads' own
     /// limits are given to them when they are made).
@@ -57,13 +57,23 @@ inline RouteHandler bind_handler(const Services& s, Response (*handler)(const Se
     return [s, handler](Call& call) { return handler(s, call); };
 }
 
-/// Today's date, UTC (the API's clock; the core takes dates as arguments).
-inline ledger::Date today_utc() {
-    return ledger::Date(std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now()));
+/// Kenya's offset from UTC: East Africa Time, UTC+3 all year (Kenya keeps no daylight
+/// saving time), where the programmes are and their days begin and end.
+inline constexpr std::chrono::hours kNairobiUtcOffset{3};
+
+/// The programme's today, the one "today" of the API and the CLI: `fixed` (RIZIKI_TODAY) when
+/// set, else the date in Nairobi at `now` (21:00 UTC on the 30th is already the 1st there).
+/// The clock is an argument so that tests can set it.
+inline ledger::Date today_in_nairobi(
+    const std::optional<ledger::Date>& fixed,
+    std::chrono::system_clock::time_point now = std::chrono::system_clock::now()) {
+    if (fixed)
+        return *fixed;
+    return ledger::Date(std::chrono::floor<std::chrono::days>(now + kNairobiUtcOffset));
 }
 
 inline ledger::Date Services::today() const {
-    return fixed_today.value_or(today_utc());
+    return today_in_nairobi(fixed_today);
 }
 
 /// Appends to the audit log as the caller, under the request's id. Never pass PII.

@@ -219,7 +219,7 @@ Response get_award(const Services& s, Call& call) {
     }
     const auto& a = record->award;
     const auto f = s.programme->award_figures(a.id, as_of);
-    const auto on = as_of.value_or(today_utc());
+    const auto on = as_of.value_or(s.today());
     auto json = award_json(*record);
     if (as_of)
         json["status"] = ledger::to_string(ledger::derive_status(a, f));

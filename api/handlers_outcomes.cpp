@@ -26,7 +26,7 @@ std::optional<ledger::Amount> figure(FieldReader& reader, const char* field,
     return value;
 }
 
-std::optional<db::OutcomeRecord> read_outcome(FieldReader& reader) {
+std::optional<db::OutcomeRecord> read_outcome(FieldReader& reader, const ledger::Date& today) {
     reader.only({"survivor", "observed_on", "business_status", "monthly_revenue", "monthly_profit",
                  "household_income", "savings", "jobs", "currency"});
     const auto survivor = reader.text("survivor", true, ledger::kCodeBytesMax);
@@ -42,7 +42,7 @@ std::optional<db::OutcomeRecord> read_outcome(FieldReader& reader) {
     const auto household = figure(reader, "household_income", currency);
     const auto savings = figure(reader, "savings", currency);
     const auto jobs = reader.integer("jobs", true, 0, 100000, 0);
-    if (observed_on && *observed_on > today_utc())
+    if (observed_on && *observed_on > today)
         reader.error("observed_on", "invalid_date", "An observation cannot be in the future.");
     if (!reader.ok())
         return std::nullopt;
@@ -85,7 +85,8 @@ std::string refusal_detail(Rejection rule) {
 }
 
 Response record_outcome(const Services& s, Call& call) {
-    auto read = read_create<db::OutcomeRecord>(call, read_outcome);
+    auto read = read_create<db::OutcomeRecord>(
+        call, [&](FieldReader& reader) { return read_outcome(reader, s.today()); });
     if (auto* answer = std::get_if<Response>(&read))
         return std::move(*answer);
     auto& [outcome, key] = std::get<CreateRequest<db::OutcomeRecord>>(read);

@@ -27,8 +27,9 @@ Response document(std::string body, const char* content_type, const std::string&
 }
 
 /// fund, from, to: the fund must exist and be one the caller may see; from..to defaults to
-/// the calendar year to date and keeps the rules of a report's period
-/// (ledger::check_report_period), checked before anything is read for it.
+/// the calendar year to the end of the last whole month and keeps the rules of a report's
+/// period in whole months (ledger::check_report_months), checked before anything is read
+/// for it.
 struct ReportScope {
     db::FundRecord fund;
     ledger::Date from;
@@ -56,14 +57,12 @@ std::variant<ReportScope, Response> read_scope(const Services& s, const Call& ca
                        call.context);
     }
     const auto today = s.today();
-    ReportScope scope{
-        std::move(*fund),
-        from.value_or(ledger::Date(today.year(), std::chrono::January, std::chrono::day(1))),
-        to.value_or(today)};
+    auto [first, last] = ledger::default_report_period(from, to, today);
+    ReportScope scope{std::move(*fund), first, last};
     std::optional<ledger::FundLife> life;
     if (scope.fund.starts_on && scope.fund.ends_on)
         life = ledger::FundLife{*scope.fund.starts_on, *scope.fund.ends_on};
-    if (auto bad = period_problem(ledger::check_report_period(scope.from, scope.to, today, life),
+    if (auto bad = period_problem(ledger::check_report_months(scope.from, scope.to, today, life),
                                   call.context)) {
         return *bad;
     }

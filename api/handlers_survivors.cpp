@@ -55,7 +55,7 @@ Pii read_pii(FieldReader& reader) {
     return pii;
 }
 
-std::optional<Enrolment> read_enrolment(FieldReader& reader) {
+std::optional<Enrolment> read_enrolment(FieldReader& reader, const ledger::Date& today) {
     reader.only({"cohort", "gender", "birth_year", "county", "enrolled_on", "consent", "pii"});
     const auto cohort = reader.code("cohort");
     const auto gender =
@@ -65,7 +65,7 @@ std::optional<Enrolment> read_enrolment(FieldReader& reader) {
     const auto enrolled_on = reader.date("enrolled_on", true);
     const auto consent = read_consent(reader);
     auto pii = read_pii(reader);
-    if (enrolled_on && *enrolled_on > today_utc())
+    if (enrolled_on && *enrolled_on > today)
         reader.error("enrolled_on", "invalid_date", "Enrolment cannot be in the future.");
     if (!reader.ok())
         return std::nullopt;
@@ -95,14 +95,15 @@ nlohmann::json survivor_json(const db::SurvivorRecord& s) {
 Response enrol_survivor(const Services& s, Call& call) {
     // The body holds PII, so the fingerprint an Idempotency-Key keeps is keyed with the
     // vault's key: a database dump must not let anyone confirm a guessed name or phone.
-    auto read = read_create<Enrolment>(call, read_enrolment, [&](std::string_view request) {
-        return s.vault->request_digest(request);
-    });
+    auto read = read_create<Enrolment>(
+        call, [&](FieldReader& reader) { return read_enrolment(reader, s.today()); },
+        [&](std::string_view request) { return s.vault->request_digest(request); });
     if (auto* answer = std::get_if<Response>(&read))
         return std::move(*answer);
     auto& [enrolment, key] = std::get<CreateRequest<Enrolment>>(read);
     auto& survivor = enrolment.survivor;
     survivor.recorded_by = call.principal->actor();
+    survivor.record_key = random_record_key();
     const auto indexes = s.vault->blind_indexes(enrolment.pii);
     // What the first answer was and a replay gets: the pseudonymous record, never the PII.
     auto* once = key.claim([&] { return survivor_json(survivor); });
@@ -129,11 +130,15 @@ nlohmann::json text_or_null(const std::string& text) {
 }
 
 /// Adds the survivor's PII to `json`, logged before it is opened: a read that fails to log
-/// is not served. Answers 409 pii_unavailable when this server's key cannot open it.
+/// is not served. Answers 410 pii_erased when the identity was erased (the attempt is
+/// logged, nothing is opened), 409 pii_unavailable when this server's key cannot open it.
 std::optional<Response> add_pii(const Services& s, const Call& call, const std::string& code,
-                                nlohmann::json& json) {
+                                bool erased, nlohmann::json& json) {
     audit(s, call, "survivor.pii_read", code);
-    const auto sealed = s.programme->survivor_pii(code);
+    const auto sealed = erased ? std::nullopt : s.programme->survivor_pii(code);
+    // Erased between the two reads: the vault row is gone and the erasure is there.
+    if (!sealed && (erased || s.programme->pii_erasure(code)))
+        return refused(Rejection::pii_erased, call, "This survivor's identity was erased.");
     const auto pii = sealed ? s.vault->unseal(code, *sealed) : std::nullopt;
     if (!pii) {
         return problem(http::status::conflict, "pii_unavailable",
@@ -162,8 +167,12 @@ Response get_survivor(const Services& s, Call& call) {
                        call.context);
     }
     auto json = survivor_json(*survivor);
+    const auto erasure = s.programme->pii_erasure(survivor->code);
+    json["pii_erased_at"] = erasure
+                                ? nlohmann::json(ledger::format_timestamp_us(erasure->erased_at_us))
+                                : nlohmann::json(nullptr);
     if (with_pii) {
-        if (auto answer = add_pii(s, call, survivor->code, json))
+        if (auto answer = add_pii(s, call, survivor->code, erasure.has_value(), json))
             return std::move(*answer);
     }
     return json_response(http::status::ok, json);

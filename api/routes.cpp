@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "api/erasure.hpp"
 #include "api/handlers.hpp"
 #include "db/credentials.hpp"
 #include "db/journal_reads.hpp"
@@ -31,6 +32,7 @@ struct Api {
         add_fund_routes(router, services);
         add_cohort_routes(router, services);
         add_survivor_routes(router, services);
+        add_erasure_routes(router, services);
         add_award_routes(router, services);
         add_money_routes(router, services);
         add_outcome_routes(router, services);

@@ -43,6 +43,9 @@ struct SurvivorRecord {
     bool consent_donor_reporting = false;
     bool consent_follow_up = false;
     std::string recorded_by;
+    /// Drawn at random when enrolling (api::random_record_key); written, never read back
+    /// into a record. -1 (not drawn) is refused by an assertion.
+    int record_key = -1;
 };
 
 /// PII as the vault sealed it: db/ never sees the key.

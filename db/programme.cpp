@@ -8,6 +8,7 @@
 #include "db/pool_impl.hpp"
 #include "db/programme.hpp"
 #include "db/record_claims.hpp"
+#include "ledger/assert.hpp"
 #include "ledger/program.hpp"
 
 namespace riziki::db {
@@ -57,8 +58,9 @@ SELECT count(*) FROM survivor_blind_index WHERE kind = :k AND digest = decode(:d
 
 constexpr const char* kInsertSurvivor = R"(
 WITH i AS (INSERT INTO survivors (code, cohort, gender, birth_year, county, enrolled_on,
-                                  consent_donor_reporting, consent_follow_up, recorded_by)
-           VALUES (:c, :co, :g, :y, :k, CAST(:e AS date), :r <> 0, :f <> 0, :b)
+                                  consent_donor_reporting, consent_follow_up, recorded_by,
+                                  record_key)
+           VALUES (:c, :co, :g, :y, :k, CAST(:e AS date), :r <> 0, :f <> 0, :b, :rk)
            ON CONFLICT (code) DO NOTHING RETURNING 1)
 SELECT count(*) FROM i)";
 
@@ -314,13 +316,16 @@ Rejection enrol(soci::session& sql, const SurvivorRecord& s, const SealedPii& pi
         if (found > 0)
             return Rejection::survivor_already_enrolled;
     }
+    // The API draws it (api::random_record_key); a record without one is a bug, not input.
+    RIZIKI_ASSERT(ledger::valid_record_key(s.record_key));
     const std::string enrolled = ledger::format_date(s.enrolled_on);
     const int reporting = s.consent_donor_reporting ? 1 : 0;
     const int follow_up = s.consent_follow_up ? 1 : 0;
     int inserted = 0;
     sql << kInsertSurvivor, soci::use(s.code), soci::use(s.cohort), soci::use(s.gender),
         soci::use(s.birth_year), soci::use(s.county), soci::use(enrolled), soci::use(reporting),
-        soci::use(follow_up), soci::use(s.recorded_by), soci::into(inserted);
+        soci::use(follow_up), soci::use(s.recorded_by), soci::use(s.record_key),
+        soci::into(inserted);
     if (inserted != 1)
         return Rejection::already_exists;
     const std::string nonce = hex_of(pii.nonce);

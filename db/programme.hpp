@@ -32,6 +32,15 @@ struct IdempotentCreate {
     std::optional<StoredResponse> replayed = std::nullopt;
 };
 
+/// The erasure of a survivor's identity (docs/privacy.md): which pseudonym, why (a reason
+/// code, never free text), who erased it and when. Nothing here says who the survivor was.
+struct PiiErasure {
+    std::string survivor;
+    std::string reason;
+    std::string erased_by;
+    std::int64_t erased_at_us = 0;  ///< set by the store, microseconds since the epoch (UTC)
+};
+
 class Programme {
   public:
     explicit Programme(Pool& pool) : pool_(&pool) {}
@@ -71,6 +80,16 @@ class Programme {
     /// sets the record's id.
     [[nodiscard]] ledger::Rejection record_outcome(OutcomeRecord& outcome,
                                                    IdempotentCreate* once = nullptr);
+    /// Erases the survivor's identity through the database's erase_survivor_pii(), in one
+    /// transaction: the vault row and blind indexes are deleted, the erasure and its audit
+    /// line (`survivor.erase`, under `request_id`) written, the enrolment's Idempotency-Key
+    /// fingerprint zeroed. Sets erasure.erased_at_us. survivor_not_found, or pii_erased
+    /// (erased before: nothing changes).
+    [[nodiscard]] ledger::Rejection erase_survivor_pii(PiiErasure& erasure,
+                                                       const std::string& request_id,
+                                                       IdempotentCreate* once = nullptr);
+    /// The survivor's erasure, or nullopt when their identity was not erased.
+    std::optional<PiiErasure> pii_erasure(const std::string& survivor);
 
     /// Appends to the audit log (hash-chained by the database).
     void audit(const AuditEvent& event);

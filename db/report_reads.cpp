@@ -22,6 +22,7 @@
 #include "db/programme.hpp"
 #include "db/report_reads.hpp"
 #include "db/timed_read.hpp"
+#include "ledger/program.hpp"
 
 namespace riziki::db {
 
@@ -131,7 +132,7 @@ void read_postings(soci::session& sql, std::string query, const std::string& fun
 // (the reports only sum over awards).
 constexpr const char* kAwardsWithSurvivors = R"(,
        s.gender, s.birth_year, s.county, s.cohort,
-       CASE WHEN s.consent_donor_reporting THEN 1 ELSE 0 END
+       CASE WHEN s.consent_donor_reporting THEN 1 ELSE 0 END, s.record_key
 FROM awards a JOIN survivors s ON s.code = a.survivor
 WHERE (a.fund = :f OR (:f = '' AND a.kind = 'loan')) AND a.approved_on <= CAST(:to AS date))";
 
@@ -176,9 +177,11 @@ void resize_to_block(Columns&... columns) {
 struct AwardSurvivorColumns {
     AwardColumns award{kBlock};
     std::vector<std::string> gender, county, cohort;
-    std::vector<int> birth_year, consent;
+    std::vector<int> birth_year, consent, record_key;
 
-    AwardSurvivorColumns() { resize_to_block(gender, county, cohort, birth_year, consent); }
+    AwardSurvivorColumns() {
+        resize_to_block(gender, county, cohort, birth_year, consent, record_key);
+    }
     void bind(soci::statement& st) {
         award.bind(st);
         st.exchange(soci::into(gender));
@@ -186,11 +189,12 @@ struct AwardSurvivorColumns {
         st.exchange(soci::into(county));
         st.exchange(soci::into(cohort));
         st.exchange(soci::into(consent));
+        st.exchange(soci::into(record_key));
     }
     std::size_t size() const { return award.size(); }
     void reset() {
         award.reset();
-        resize_to_block(gender, county, cohort, birth_year, consent);
+        resize_to_block(gender, county, cohort, birth_year, consent, record_key);
     }
 };
 
@@ -347,9 +351,13 @@ std::vector<reports::AwardFacts> awards_with_survivors(soci::session& sql, const
         sql, std::string(AwardColumns::kSelect) + kAwardsWithSurvivors, c,
         [&](std::size_t i) {
             auto award = c.award.take(i);
+            // The database's CHECK holds it in range; the reports rely on it (the cell key).
+            if (!ledger::valid_record_key(c.record_key[i]))
+                throw std::runtime_error("a survivor's record key is out of range");
             reports::SurvivorFacts survivor{award.survivor,         std::move(c.gender[i]),
                                             c.birth_year[i],        std::move(c.county[i]),
-                                            std::move(c.cohort[i]), c.consent[i] != 0};
+                                            std::move(c.cohort[i]), c.consent[i] != 0,
+                                            c.record_key[i]};
             facts.push_back({std::move(award), std::move(survivor), {}});
         },
         fund, fund, until);

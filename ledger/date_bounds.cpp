@@ -9,13 +9,16 @@ namespace riziki::ledger {
 namespace {
 
 // In DateRule's order.
-constexpr EnumNames<DateRule, 6> kRuleCodes{{"ok", "date_too_early", "date_in_future",
-                                             "period_reversed", "period_too_long",
-                                             "longer_than_fund"}};
-constexpr EnumNames<DateRule, 6> kRuleMessages{
+constexpr EnumNames<DateRule, 9> kRuleCodes{
+    {"ok", "date_too_early", "date_in_future", "period_reversed", "period_too_long",
+     "longer_than_fund", "not_first_of_month", "not_end_of_month", "month_not_over"}};
+constexpr EnumNames<DateRule, 9> kRuleMessages{
     {"", "Must not be before 2000-01-01.", "Must not be after today.", "Must not be before `from`.",
      "The period must not be longer than 10 years.",
-     "The period must not be longer than the fund's life plus 12 months."}};
+     "The period must not be longer than the fund's life plus 12 months.",
+     "Must be the first day of a month: reports are for whole months.",
+     "Must be the last day of a month: reports are for whole months.",
+     "Must not be in the current month: reports are for months that are over."}};
 
 }  // namespace
 
@@ -58,6 +61,44 @@ DateProblem check_report_period(const Date& from, const Date& to, const Date& to
             return {DateRule::longer_than_fund, "to"};
     }
     return {};
+}
+
+DateProblem check_whole_months(const Date& from, const Date& to, const Date& today) {
+    if (from.day() != std::chrono::day(1))
+        return {DateRule::not_first_of_month, "from"};
+    if (to != end_of_month(to))
+        return {DateRule::not_end_of_month, "to"};
+    if (to > end_of_last_whole_month(today))
+        return {DateRule::month_not_over, "to"};
+    return {};
+}
+
+DateProblem check_report_months(const Date& from, const Date& to, const Date& today,
+                                const std::optional<FundLife>& fund) {
+    if (auto problem = check_report_period(from, to, today, fund); !problem.ok())
+        return problem;
+    return check_whole_months(from, to, today);
+}
+
+std::pair<Date, Date> default_report_period(const std::optional<Date>& from,
+                                            const std::optional<Date>& to, const Date& today) {
+    const Date end = to.value_or(end_of_last_whole_month(today));
+    return {from.value_or(Date(end.year(), std::chrono::January, std::chrono::day(1))), end};
+}
+
+bool is_whole_month_rule(DateRule rule) {
+    return rule == DateRule::not_first_of_month || rule == DateRule::not_end_of_month ||
+           rule == DateRule::month_not_over;
+}
+
+Date end_of_month(const Date& day) {
+    return Date(
+        std::chrono::year_month_day_last(day.year(), std::chrono::month_day_last(day.month())));
+}
+
+Date end_of_last_whole_month(const Date& today) {
+    return date_from_days(days_since_epoch(Date(today.year(), today.month(), std::chrono::day(1))) -
+                          1);
 }
 
 long calendar_months(const Date& from, const Date& to) {

@@ -21,6 +21,17 @@
 
 namespace riziki::ledger {
 
+/// A survivor's record key: a random number in 0..kRecordKeyRange-1 drawn when they enrol,
+/// stored with them and never published or returned. The donor report perturbs a count of
+/// people by a value its cell key (the sum of its people's record keys, modulo this range)
+/// picks from reports/perturbation.hpp (the cell key method, docs/privacy.md).
+inline constexpr int kRecordKeyRange = 65536;
+
+/// Whether `key` is a record key (0 <= key < kRecordKeyRange); the database checks the same.
+constexpr bool valid_record_key(long long key) {
+    return key >= 0 && key < kRecordKeyRange;
+}
+
 /// The first rule a record breaks, and the request field it is about ("" when none).
 struct RecordCheck {
     Rejection reason = Rejection::none;

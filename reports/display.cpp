@@ -31,6 +31,36 @@ long scaled(const ledger::Amount& value, const ledger::Amount& max, long extent)
     return static_cast<long>(ledger::divide_half_even(value * extent, max));
 }
 
+long percent_extent(const std::string& percent, long extent) {
+    std::string digits;
+    std::size_t decimals = 0;
+    bool after_point = false;
+    for (const char c : percent) {
+        if (c == '.') {
+            after_point = true;
+        } else {
+            digits += c;
+            decimals += after_point ? 1 : 0;
+        }
+    }
+    ledger::Amount full = 100;
+    for (std::size_t i = 0; i < decimals; ++i)
+        full *= 10;
+    return digits.empty() ? 0 : scaled(ledger::Amount(digits), full, extent);
+}
+
+std::string percent(const Statistic<std::string>& statistic) {
+    return statistic.text([](const std::string& value) { return value + " %"; }, "-");
+}
+
+std::string median(const Statistic<ledger::Amount>& statistic, const std::string& currency,
+                   const std::string& suffix) {
+    if (currency.empty() && !statistic.hidden())
+        return "not shown";
+    return statistic.text(
+        [&](const ledger::Amount& value) { return money(value, currency) + suffix; }, "not shown");
+}
+
 namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD

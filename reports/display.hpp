@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "ledger/money.hpp"
+#include "reports/donor_report.hpp"
 
 namespace riziki::reports::display {
 
@@ -31,5 +32,17 @@ std::string outflow(const ledger::Amount& amount, const std::string& currency);
 /// A value scaled to 0..extent (pixels or points), from minor units, HALF_EVEN; no floating
 /// point near money. 0 when the value or the maximum is not positive.
 long scaled(const ledger::Amount& value, const ledger::Amount& max, long extent);
+
+/// A percentage ("83.3") scaled to 0..extent for a bar, as scaled() does.
+long percent_extent(const std::string& percent, long extent);
+
+/// A percentage statistic as the HTML page and the PDF show it: "83.3 %", kNotShown when it
+/// is hidden, "-" when there is none.
+std::string percent(const Statistic<std::string>& statistic);
+
+/// A median of money as the HTML page and the PDF show it: "12,500.00" followed by
+/// `suffix`, kNotShown when it is hidden, "not shown" when there is none.
+std::string median(const Statistic<ledger::Amount>& statistic, const std::string& currency,
+                   const std::string& suffix = "");
 
 }  // namespace riziki::reports::display

@@ -142,12 +142,11 @@ std::string survival_chart(const DonorReport& r) {
     for (const auto& [label, share] : {std::pair{"6 months", r.operating_6_months},
                                        std::pair{"12 months", r.operating_12_months}}) {
         svg << text(0, y + 14, label);
-        const auto shown = share.text();
-        if (shown.empty()) {
-            svg << text(130, y + 14,
-                        share.suppressed ? "fewer than 5 observed" : "not yet observed");
+        if (!share.value) {
+            svg << text(130, y + 14, share.hidden() ? kNotShown : "not yet observed");
         } else {
-            const long w = share.numerator * 320 / share.denominator;
+            const auto& shown = *share.value;
+            const long w = display::percent_extent(shown, 320);
             svg << rect(130, y + 2, 320, 16, "track", "100 %")
                 << rect(130, y + 2, w, 16, "bar", label + std::string(": ") + shown + " %")
                 << text(456, y + 14, shown + " %");
@@ -224,17 +223,16 @@ void reach_and_awards(std::ostringstream& html, const DonorReport& r) {
          << row("Awards approved in the period", r.awards_approved.text())
          << row("Amount approved", money(r.amount_approved, c))
          << row("Amount disbursed", money(r.amount_disbursed, c))
-         << row("Median grant", r.median_grant ? money(*r.median_grant, c) : "not shown")
-         << "</table>";
+         << row("Median grant", display::median(r.median_grant, c)) << "</table>";
 }
 
 void loans_outcomes_notes(std::ostringstream& html, const DonorReport& r) {
     const auto& c = r.currency;
     html << "<h2>Loans</h2><table>" << row("Active loans at period end", r.active_loans.text())
          << row("Outstanding principal", money(r.loans_outstanding, c))
-         << row("Portfolio at risk > 30 days (PAR30)", r.par30.empty() ? "-" : r.par30 + " %")
+         << row("Portfolio at risk > 30 days (PAR30)", display::percent(r.par30))
          << row("On-time repayment (paid by due date / fallen due)",
-                r.on_time_repayment_rate.empty() ? "-" : r.on_time_repayment_rate + " %")
+                display::percent(r.on_time_repayment_rate))
          << row("Loans written off in the period", r.loans_written_off.text())
          << row("Amount written off", money(r.written_off, c)) << "</table>";
     html << "<div class=\"chart\"><h3>Loans outstanding and PAR30 by month</h3>" << loan_chart(r)
@@ -244,12 +242,9 @@ void loans_outcomes_notes(std::ostringstream& html, const DonorReport& r) {
          << survival_chart(r) << "</div><table>";
     const auto& pc = r.profit_currency;
     html << row("Median monthly profit, first follow-up",
-                r.median_profit_first && !pc.empty() ? money(*r.median_profit_first, pc) + " " + pc
-                                                     : "not shown")
+                display::median(r.median_profit_first, pc, " " + pc))
          << row("Median monthly profit, latest follow-up",
-                r.median_profit_latest && !pc.empty()
-                    ? money(*r.median_profit_latest, pc) + " " + pc
-                    : "not shown")
+                display::median(r.median_profit_latest, pc, " " + pc))
          << row("Jobs in the businesses (latest follow-up)", r.jobs_latest.text()) << "</table>";
 
     html << "<h2>How to read this report</h2><ul class=\"notes\">";

@@ -450,12 +450,11 @@ void survival_chart(PdfWriter& w) {
     for (const auto& [name, share] : {std::pair{"6 months", r.operating_6_months},
                                       std::pair{"12 months", r.operating_12_months}}) {
         w.label(name, kBody, kLeft, w.y() + 3);
-        const auto shown = share.text();
-        if (shown.empty()) {
-            w.label(share.suppressed ? "fewer than 5 observed" : "not yet observed", kEmpty,
-                    kBarLeft, w.y() + 3);
+        if (!share.value) {
+            w.label(share.hidden() ? kNotShown : "not yet observed", kEmpty, kBarLeft, w.y() + 3);
         } else {
-            const auto width = static_cast<double>(share.numerator * kBarWidth / share.denominator);
+            const auto& shown = *share.value;
+            const auto width = static_cast<double>(display::percent_extent(shown, kBarWidth));
             w.fill_rect(kBarLeft, w.y() + 2, kBarWidth, 14, kTrack);
             w.fill_rect(kBarLeft, w.y() + 2, width, 14, kBar);
             w.label(shown + " %", kBody, kBarLeft + kBarWidth + 6, w.y() + 3);
@@ -511,7 +510,7 @@ void reach_and_awards(PdfWriter& w) {
     row(w, "Awards approved in the period", r.awards_approved.text());
     row(w, "Amount approved", money(r.amount_approved, c));
     row(w, "Amount disbursed", money(r.amount_disbursed, c));
-    row(w, "Median grant", r.median_grant ? money(*r.median_grant, c) : "not shown");
+    row(w, "Median grant", display::median(r.median_grant, c));
 }
 
 void loans_outcomes_notes(PdfWriter& w) {
@@ -520,9 +519,9 @@ void loans_outcomes_notes(PdfWriter& w) {
     heading(w, "Loans", 60);
     row(w, "Active loans at period end", r.active_loans.text());
     row(w, "Outstanding principal", money(r.loans_outstanding, c));
-    row(w, "Portfolio at risk > 30 days (PAR30)", r.par30.empty() ? "-" : r.par30 + " %");
+    row(w, "Portfolio at risk > 30 days (PAR30)", display::percent(r.par30));
     row(w, "On-time repayment (paid by due date / fallen due)",
-        r.on_time_repayment_rate.empty() ? "-" : r.on_time_repayment_rate + " %");
+        display::percent(r.on_time_repayment_rate));
     row(w, "Loans written off in the period", r.loans_written_off.text());
     row(w, "Amount written off", money(r.written_off, c));
     subheading(w, "Loans outstanding and PAR30 by month", kChartHeight);
@@ -532,11 +531,10 @@ void loans_outcomes_notes(PdfWriter& w) {
     subheading(w, "Businesses operating", 50);
     survival_chart(w);
     const auto& pc = r.profit_currency;
-    const auto profit = [&](const std::optional<Amount>& median) {
-        return median && !pc.empty() ? money(*median, pc) + " " + pc : std::string("not shown");
-    };
-    row(w, "Median monthly profit, first follow-up", profit(r.median_profit_first));
-    row(w, "Median monthly profit, latest follow-up", profit(r.median_profit_latest));
+    row(w, "Median monthly profit, first follow-up",
+        display::median(r.median_profit_first, pc, " " + pc));
+    row(w, "Median monthly profit, latest follow-up",
+        display::median(r.median_profit_latest, pc, " " + pc));
     row(w, "Jobs in the businesses (latest follow-up)", r.jobs_latest.text());
 
     heading(w, "How to read this report", 30);

@@ -14,8 +14,14 @@ namespace {
 using ledger::Amount;
 using ledger::Date;
 
-constexpr long kSmallestShown = 5;
 constexpr long kFollowUpWindowDays = 45;
+
+/// A survivor counted in the report: their first disbursement from the fund (by the
+/// period's end) and their record key.
+struct Funded {
+    Date first;
+    int record_key = 0;
+};
 
 long day_number(const Date& date) {
     return ledger::days_since_epoch(date);
@@ -30,6 +36,13 @@ std::optional<Amount> median(std::vector<Amount> values) {
     if (n % 2 == 1)
         return values[n / 2];
     return ledger::divide_half_even(values[n / 2 - 1] + values[n / 2], 2);
+}
+
+/// numerator / denominator as a percentage (percent_text), absent without a denominator.
+std::optional<std::string> percent_of(const Amount& numerator, const Amount& denominator,
+                                      int decimals) {
+    auto text = percent_text(numerator, denominator, decimals);
+    return text.empty() ? std::nullopt : std::optional<std::string>(std::move(text));
 }
 
 /// An award's figures as of a sequence of non-decreasing dates, each step adding only the
@@ -232,15 +245,16 @@ class AwardTally {
   public:
     AwardTally(const DonorReportInput& in, DonorReport& r) : in_(in), r_(r) {}
 
-    /// Adds `a`; `funded_first` keeps each counted survivor's first disbursement.
-    void add(const AwardFacts& a, ScheduleCache& cache, std::map<std::string, Date>& funded_first) {
+    /// Adds `a`; `funded` keeps each counted survivor's first disbursement.
+    void add(const AwardFacts& a, ScheduleCache& cache, std::map<std::string, Funded>& funded) {
         const bool counted = a.survivor.consent_donor_reporting;
         const auto at_end = figures_until(a, in_.to);
         money(a, counted);
         if (at_end.first_disbursed_on && counted) {
-            auto& first = funded_first[a.survivor.code];
-            if (first == Date{} || *at_end.first_disbursed_on < first)
-                first = *at_end.first_disbursed_on;
+            auto& first = funded[a.survivor.code];
+            if (first.first == Date{} || *at_end.first_disbursed_on < first.first)
+                first.first = *at_end.first_disbursed_on;
+            first.record_key = a.survivor.record_key;
             people_[a.survivor.code] = &a.survivor;
         }
         if (a.award.kind == ledger::AwardKind::loan)
@@ -252,10 +266,13 @@ class AwardTally {
         r_.awards_approved = count_of(approved_);
         r_.active_loans = count_of(active_);
         r_.loans_written_off = count_of(written_off_);
-        if (grants_.size() >= static_cast<std::size_t>(kSmallestShown))
-            r_.median_grant = median(grants_);
-        r_.par30 = percent_text(r_.par30_outstanding, r_.loans_outstanding, 2);
-        r_.on_time_repayment_rate = percent_text(paid_on_time_, due_, 1);
+        r_.median_grant =
+            statistic_over(static_cast<long>(grants_.size()), [&] { return median(grants_); });
+        r_.par30 = statistic_over(loans_outstanding_, [&] {
+            return percent_of(r_.par30_outstanding, r_.loans_outstanding, 2);
+        });
+        r_.on_time_repayment_rate =
+            statistic_over(loans_due_, [&] { return percent_of(paid_on_time_, due_, 1); });
         reach();
     }
 
@@ -281,7 +298,7 @@ class AwardTally {
         if (in_period(a.award.approved_on, in_)) {
             r_.amount_approved += a.award.approved;
             if (counted) {
-                ++approved_;
+                approved_.add(a.survivor.record_key);
                 if (a.award.kind == ledger::AwardKind::grant)
                     grants_.push_back(a.award.approved);
             }
@@ -297,39 +314,57 @@ class AwardTally {
                 std::any_of(a.postings.begin(), a.postings.end(), [&](const AwardPosting& p) {
                     return p.event == ledger::Event::write_off && in_period(p.day, in_);
                 });
-            written_off_ += in_this_period ? 1 : 0;
+            if (in_this_period)
+                written_off_.add(a.survivor.record_key);
         }
         r_.loans_outstanding += at_end.outstanding;
+        loans_outstanding_ += at_end.outstanding > 0 ? 1 : 0;
         const auto* schedule = cache.get(a.award, at_end, memo_);
         if (!schedule)
             return;
         if (status == ledger::AwardStatus::active) {
-            active_ += counted ? 1 : 0;
+            if (counted)
+                active_.add(a.survivor.record_key);
             if (schedule->days_late(at_end, in_.to) >= 30)
                 r_.par30_outstanding += at_end.outstanding;
         }
-        if (at_end.disbursed > 0)
+        if (at_end.disbursed > 0) {
+            const Amount due_before = due_;
             on_time(a, *schedule, in_, due_, paid_on_time_);
+            loans_due_ += due_ > due_before ? 1 : 0;
+        }
     }
 
-    /// Survivors reached in the period, by gender, age band and county, suppressed.
+    /// Survivors reached in the period, by gender, age band and county: suppressed on the
+    /// true counts (so the proof that no hidden cell can be worked out holds even for a
+    /// reader who knew them), then each shown count perturbed. A breakdown whose suppression
+    /// must hide its total hides the published total too.
     void reach() {
-        r_.survivors_reached = count_of(static_cast<long>(reached_.size()));
-        std::map<std::string, std::map<std::string, long>> by;
+        Contributors reached;
+        std::map<std::string, std::map<std::string, Contributors>> by;
         for (const auto& code : reached_) {
             const auto it = people_.find(code);
             if (it == people_.end())
                 continue;
-            ++by["gender"][it->second->gender];
-            ++by["age_band"][age_band(it->second->birth_year, in_.to)];
-            ++by["county"][it->second->county];
+            const auto& person = *it->second;
+            reached.add(person.record_key);
+            by["gender"][person.gender].add(person.record_key);
+            by["age_band"][age_band(person.birth_year, in_.to)].add(person.record_key);
+            by["county"][person.county].add(person.record_key);
         }
+        r_.survivors_reached = count_of(reached);
         for (const char* dimension : {"gender", "age_band", "county"}) {
             Breakdown b{dimension, {}};
-            for (const auto& [key, n] : by[dimension])
-                b.cells.emplace_back(key, Count{n, false});
-            Count total{static_cast<long>(reached_.size()), false};
+            for (const auto& [key, people] : by[dimension])
+                b.cells.emplace_back(key, Count{people.count, false});
+            Count total{reached.count, false};
             suppress(b.cells, total);
+            for (auto& [key, cell] : b.cells) {
+                if (!cell.suppressed)
+                    cell.value = perturbed(cell.value, by[dimension][key].cell_key);
+            }
+            if (total.suppressed)
+                r_.survivors_reached.suppressed = true;
             r_.reach.push_back(std::move(b));
         }
     }
@@ -338,20 +373,22 @@ class AwardTally {
     DonorReport& r_;
     std::set<std::string> reached_;
     std::map<std::string, const SurvivorFacts*> people_;
-    long approved_ = 0, active_ = 0, written_off_ = 0;
+    Contributors approved_, active_, written_off_;
     std::vector<Amount> grants_;
+    long loans_outstanding_ = 0;  ///< every loan with principal outstanding at the end
+    long loans_due_ = 0;          ///< every loan with an installment due in the period
     Amount due_ = 0, paid_on_time_ = 0;
     ledger::ScheduleMemo memo_;
 };
 
 void awards_and_loans(const DonorReportInput& in, DonorReport& r,
-                      std::map<std::string, Date>& funded_first) {
+                      std::map<std::string, Funded>& funded) {
     // One schedule cache per award, shared with the loan trend: a schedule is decimal
     // arithmetic, and a loan's rarely changes after its last tranche.
     std::vector<ScheduleCache> caches(in.awards.size());
     AwardTally tally(in, r);
     for (std::size_t index = 0; index < in.awards.size(); ++index)
-        tally.add(in.awards[index], caches[index], funded_first);
+        tally.add(in.awards[index], caches[index], funded);
     loan_trend(in, r, caches, tally.memo());
     tally.finish();
 }
@@ -370,32 +407,41 @@ const OutcomeFacts* follow_up(const std::vector<const OutcomeFacts*>& seen, cons
     return best;
 }
 
-Share share_of(long numerator, long denominator) {
-    return Share{numerator, denominator, denominator > 0 && denominator < kSmallestShown};
-}
+/// How many of the businesses observed were operating, as a statistic over the observed.
+struct Operating {
+    long operating = 0;
+    Contributors observed;
+    void add(const OutcomeFacts* o, int record_key) {
+        if (o == nullptr)
+            return;
+        observed.add(record_key);
+        operating += o->business_status == "operating";
+    }
+    void publish(Statistic<std::string>& share, Count& observed_count) const {
+        share = statistic_over(observed.count,
+                               [&] { return percent_of(operating, observed.count, 1); });
+        observed_count = count_of(observed);
+    }
+};
 
 void outcomes(const DonorReportInput& in, DonorReport& r,
-              const std::map<std::string, Date>& funded_first) {
+              const std::map<std::string, Funded>& funded) {
     std::map<std::string, std::vector<const OutcomeFacts*>> seen;
     for (const auto& o : in.outcomes) {
-        if (o.observed_on <= in.to && funded_first.contains(o.survivor))
+        if (o.observed_on <= in.to && funded.contains(o.survivor))
             seen[o.survivor].push_back(&o);
     }
-    long operating6 = 0, observed6 = 0, operating12 = 0, observed12 = 0, jobs = 0;
+    Operating at6, at12;
+    Contributors followed;
+    long jobs = 0;
     std::vector<Amount> first_profit, latest_profit;
     for (auto& [survivor, list] : seen) {
         std::sort(list.begin(), list.end(), [](const OutcomeFacts* a, const OutcomeFacts* b) {
             return a->observed_on < b->observed_on;
         });
-        const Date first = funded_first.at(survivor);
-        if (const auto* o = follow_up(list, ledger::add_months(first, 6))) {
-            ++observed6;
-            operating6 += o->business_status == "operating";
-        }
-        if (const auto* o = follow_up(list, ledger::add_months(first, 12))) {
-            ++observed12;
-            operating12 += o->business_status == "operating";
-        }
+        const auto& who = funded.at(survivor);
+        at6.add(follow_up(list, ledger::add_months(who.first, 6)), who.record_key);
+        at12.add(follow_up(list, ledger::add_months(who.first, 12)), who.record_key);
         if (r.profit_currency.empty())
             r.profit_currency = list.front()->currency;
         if (list.front()->currency == r.profit_currency) {
@@ -403,14 +449,14 @@ void outcomes(const DonorReportInput& in, DonorReport& r,
             latest_profit.push_back(list.back()->monthly_profit);
         }
         jobs += list.back()->jobs;
+        followed.add(who.record_key);
     }
-    r.operating_6_months = share_of(operating6, observed6);
-    r.operating_12_months = share_of(operating12, observed12);
-    if (first_profit.size() >= static_cast<std::size_t>(kSmallestShown)) {
-        r.median_profit_first = median(first_profit);
-        r.median_profit_latest = median(latest_profit);
-    }
-    r.jobs_latest = Count{jobs, seen.size() < static_cast<std::size_t>(kSmallestShown) && jobs > 0};
+    at6.publish(r.operating_6_months, r.observed_6_months);
+    at12.publish(r.operating_12_months, r.observed_12_months);
+    const auto profiles = static_cast<long>(first_profit.size());
+    r.median_profit_first = statistic_over(profiles, [&] { return median(first_profit); });
+    r.median_profit_latest = statistic_over(profiles, [&] { return median(latest_profit); });
+    r.jobs_latest = count_over(jobs, followed);
 }
 
 }  // namespace
@@ -431,8 +477,13 @@ std::vector<std::pair<const char*, Amount>> statement_lines(const FundStatement&
             {"loans_outstanding", s.loans_outstanding}};
 }
 
-Count count_of(long value) {
-    return Count{value, value > 0 && value < kSmallestShown};
+Count count_of(const Contributors& people) {
+    return count_over(people.count, people);
+}
+
+Count count_over(long value, const Contributors& people) {
+    const bool hidden = value > 0 && (value < kSmallestShown || people.count < kSmallestShown);
+    return Count{hidden ? value : perturbed(value, people.cell_key), hidden};
 }
 
 std::string percent_text(const Amount& numerator, const Amount& denominator, int decimals) {
@@ -450,12 +501,6 @@ std::string percent_text(const Amount& numerator, const Amount& denominator, int
         digits = std::string(width - digits.size(), '0') + digits;
     return digits.substr(0, digits.size() - width + 1) + "." +
            digits.substr(digits.size() - width + 1);
-}
-
-std::string Share::text() const {
-    if (suppressed || denominator <= 0)
-        return "";
-    return percent_text(numerator, denominator, 1);
 }
 
 std::string age_band(int birth_year, const Date& on) {
@@ -542,15 +587,18 @@ DonorReport build_donor_report(const DonorReportInput& in) {
     r.from = in.from;
     r.to = in.to;
     statement_of(in, r);
-    std::map<std::string, Date> funded_first;
-    awards_and_loans(in, r, funded_first);
-    outcomes(in, r, funded_first);
+    std::map<std::string, Funded> funded;
+    awards_and_loans(in, r, funded);
+    outcomes(in, r, funded);
     r.notes = {
-        "Money figures include every posting of the fund and reconcile to the ledger.",
+        "Money figures include every posting of the fund, are exact and reconcile to the "
+        "ledger.",
         "Counts of people include only survivors who consented to donor reporting.",
-        "Any count of 1 to 4 survivors is shown as <5; further cells are hidden so that no "
-        "hidden count can be worked out from a total; no percentage or median is shown where "
-        "its count is hidden.",
+        kPerturbationNote,
+        "Any count of 1 to 4 survivors is shown as <5; further cells are hidden (shown as "
+        "suppressed) so that no hidden count can be worked out from a total.",
+        "No median, rate or percentage is shown over fewer than 5 survivors (or loans): it "
+        "reads \"not shown (fewer than 5)\".",
         "Business survival uses the follow-up nearest 6 and 12 months after the survivor's "
         "first disbursement from this fund (within 45 days)."};
     return r;

@@ -4,21 +4,27 @@
 /// (JSON, CSV, HTML, PDF, XLSX) read the model.
 ///
 /// Money figures cover every posting of the fund, so the statement reconciles to the
-/// ledger. Counts of people (reach, awards, loans, outcomes) cover only survivors who
-/// consented to donor reporting, and small counts are suppressed (see Suppressed).
+/// ledger, and are exact. Counts of people (reach, awards, loans, outcomes) cover only
+/// survivors who consented to donor reporting, are perturbed by the cell key method
+/// (reports/perturbation.hpp), and small counts are suppressed (see Count). Every median,
+/// rate and percentage about people goes through one rule (statistic_over).
 
 #include <map>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "ledger/awards.hpp"
 #include "reports/inputs.hpp"
+#include "reports/perturbation.hpp"
 
 namespace riziki::reports {
 
 /// A count of people as published: a small count (1-4) shows as "<5"; a larger count
-/// hidden so that a small one cannot be worked out from the total shows as "suppressed".
+/// hidden so that a small one cannot be worked out from the total shows as "suppressed". A
+/// count shown is the perturbed one (the cell key method); a hidden one's value is only
+/// used to choose between the two words.
 struct Count {
     long value = 0;
     bool suppressed = false;
@@ -27,13 +33,38 @@ struct Count {
     }
 };
 
-/// A share (0..1) as a percentage with one decimal, or hidden when its count is.
-struct Share {
-    long numerator = 0;
-    long denominator = 0;
-    bool suppressed = false;
-    std::string text() const;  ///< "83.3" or "" (suppressed or no denominator)
+/// What a statistic about people hidden by statistic_over shows, in every format but JSON
+/// (where it is null beside `<name>_hidden: true`).
+inline constexpr const char* kNotShown = "not shown (fewer than 5)";
+
+/// A statistic about people (a median, rate or percentage) and how many survivors, or
+/// loans, it is over. Made only by statistic_over.
+template <typename T>
+struct Statistic {
+    std::optional<T> value;  ///< absent when hidden, or when there is nothing to compute
+    long contributors = 0;
+    /// Over 1 to 4 contributors: not shown.
+    bool hidden() const { return contributors > 0 && contributors < kSmallestShown; }
+    /// The value as `show` writes it, kNotShown when hidden, else `absent`.
+    template <typename Show>
+    std::string text(Show show, const std::string& absent) const {
+        return hidden() ? std::string(kNotShown) : value ? show(*value) : absent;
+    }
 };
+
+/// The one rule for every statistic about people: a median, average, rate or percentage
+/// over fewer than kSmallestShown contributors (survivors, or loans for loan rates) is not
+/// computed, and shows as kNotShown. `compute` returns the value as an optional (empty when
+/// there is nothing to compute, e.g. no money fell due).
+template <typename Compute>
+auto statistic_over(long contributors, Compute compute)
+    -> Statistic<typename std::invoke_result_t<Compute>::value_type> {
+    Statistic<typename std::invoke_result_t<Compute>::value_type> s;
+    s.contributors = contributors;
+    if (contributors >= kSmallestShown)
+        s.value = compute();
+    return s;
+}
 
 struct Breakdown {
     std::string dimension;  ///< gender, age_band, county
@@ -85,22 +116,29 @@ struct DonorReport {
     Count awards_approved;
     ledger::Amount amount_approved = 0;
     ledger::Amount amount_disbursed = 0;
-    std::optional<ledger::Amount> median_grant;  ///< absent when suppressed or no grants
+    Statistic<ledger::Amount> median_grant;  ///< over the grants approved (each a survivor)
     // Loans as at the period's end.
     Count active_loans;
     ledger::Amount loans_outstanding = 0;
     ledger::Amount par30_outstanding = 0;
-    std::string par30;                   ///< percent with two decimals, "" without a portfolio
-    std::string on_time_repayment_rate;  ///< percent, "" when nothing fell due
-    std::vector<LoanPoint> loan_trend;   ///< at each month's end in the period
+    Statistic<std::string> par30;  ///< percent, two decimals, over the loans outstanding
+    /// Percent, one decimal, over the loans with an installment due in the period.
+    Statistic<std::string> on_time_repayment_rate;
+    std::vector<LoanPoint> loan_trend;  ///< at each month's end in the period
     Count loans_written_off;
     ledger::Amount written_off = 0;
     // Outcomes of the businesses this fund financed.
-    Share operating_6_months;
-    Share operating_12_months;
-    std::optional<ledger::Amount> median_profit_first;
-    std::optional<ledger::Amount> median_profit_latest;
+    // Percent with one decimal of the businesses observed (each a survivor) that operate.
+    Statistic<std::string> operating_6_months;
+    Statistic<std::string> operating_12_months;
+    Count observed_6_months;  ///< survivors with a follow-up near 6 months
+    Count observed_12_months;
+    /// Over the survivors with a follow-up (in profit_currency).
+    Statistic<ledger::Amount> median_profit_first;
+    Statistic<ledger::Amount> median_profit_latest;
     std::string profit_currency;
+    /// Jobs in the businesses at the latest follow-up: a count of people, perturbed; hidden
+    /// ("suppressed" or "<5") when fewer than 5 survivors' follow-ups add up to it.
     Count jobs_latest;
     std::vector<std::string> notes;  ///< the suppression rule and the consent rule, stated
 };
@@ -117,8 +155,20 @@ void suppress(std::vector<std::pair<std::string, Count>>& cells, Count& total);
 /// 35-44, 45+.
 std::string age_band(int birth_year, const ledger::Date& on);
 
-/// A count of people as published: hidden ("<5") when it is 1 to 4.
-Count count_of(long value);
+/// A count of people as published: hidden ("<5") when it is 1 to 4, else perturbed by its
+/// contributors' cell key.
+Count count_of(const Contributors& people);
+
+/// A count as published when `value` (e.g. jobs) is not the number of its contributors:
+/// hidden when `value` is 1 to 4 or fewer than 5 people contribute, else `value` perturbed
+/// by their cell key.
+Count count_over(long value, const Contributors& people);
+
+/// The sentence every format carries about perturbed counts.
+inline constexpr const char* kPerturbationNote =
+    "Counts of people are slightly perturbed, so that reports cannot be compared to single "
+    "out a person; they may differ by a little between reports and need not add up to their "
+    "totals.";
 
 /// The fund statement's lines in report order, each with its name in the JSON and CSV.
 std::vector<std::pair<const char*, ledger::Amount>> statement_lines(const FundStatement& s);

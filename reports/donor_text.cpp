@@ -19,8 +19,38 @@ nlohmann::json count_json(const Count& c) {
     return c.suppressed ? nlohmann::json(c.text()) : nlohmann::json(c.value);
 }
 
-nlohmann::json optional_money(const std::optional<Amount>& a, const std::string& currency) {
-    return a ? nlohmann::json(money(*a, currency)) : nlohmann::json(nullptr);
+/// A statistic as `name` (its value, or null when hidden or absent) and `name_hidden` (true
+/// when it is over 1 to 4 contributors), added to `json`.
+template <typename T, typename Show>
+void statistic_json(nlohmann::json& json, const std::string& name, const Statistic<T>& s,
+                    Show show) {
+    json[name] = s.value ? nlohmann::json(show(*s.value)) : nlohmann::json(nullptr);
+    json[name + "_hidden"] = s.hidden();
+}
+
+void percent_json(nlohmann::json& json, const std::string& name, const Statistic<std::string>& s) {
+    statistic_json(json, name, s, [](const std::string& v) { return v; });
+}
+
+void money_json(nlohmann::json& json, const std::string& name, const Statistic<Amount>& s,
+                const std::string& currency) {
+    if (currency.empty()) {  // no follow-up yet: no currency to write a median in
+        json[name] = nullptr;
+        json[name + "_hidden"] = s.hidden();
+        return;
+    }
+    statistic_json(json, name, s, [&](const Amount& v) { return money(v, currency); });
+}
+
+/// A statistic as a CSV value: the value, kNotShown, or "" when there is none.
+std::string statistic_csv(const Statistic<std::string>& s) {
+    return s.text([](const std::string& v) { return v; }, "");
+}
+
+std::string statistic_csv(const Statistic<Amount>& s, const std::string& currency) {
+    if (currency.empty() && !s.hidden())
+        return "";
+    return s.text([&](const Amount& v) { return money(v, currency); }, "");
 }
 
 nlohmann::json text_or_null(const std::string& text) {
@@ -67,28 +97,36 @@ nlohmann::json reach_json(const DonorReport& r) {
 
 nlohmann::json loans_json(const DonorReport& r) {
     const auto& c = r.currency;
-    return {{"active", count_json(r.active_loans)},
-            {"outstanding", money(r.loans_outstanding, c)},
-            {"par30_outstanding", money(r.par30_outstanding, c)},
-            {"par30_percent", text_or_null(r.par30)},
-            {"on_time_repayment_percent", text_or_null(r.on_time_repayment_rate)},
-            {"written_off_count", count_json(r.loans_written_off)},
-            {"written_off", money(r.written_off, c)}};
+    nlohmann::json json = {{"active", count_json(r.active_loans)},
+                           {"outstanding", money(r.loans_outstanding, c)},
+                           {"par30_outstanding", money(r.par30_outstanding, c)},
+                           {"written_off_count", count_json(r.loans_written_off)},
+                           {"written_off", money(r.written_off, c)}};
+    percent_json(json, "par30_percent", r.par30);
+    percent_json(json, "on_time_repayment_percent", r.on_time_repayment_rate);
+    return json;
 }
 
 nlohmann::json outcomes_json(const DonorReport& r) {
-    const auto profit = [&](const std::optional<Amount>& median) {
-        return r.profit_currency.empty() ? nlohmann::json(nullptr)
-                                         : optional_money(median, r.profit_currency);
-    };
-    return {{"operating_6_months_percent", text_or_null(r.operating_6_months.text())},
-            {"observed_6_months", count_json(count_of(r.operating_6_months.denominator))},
-            {"operating_12_months_percent", text_or_null(r.operating_12_months.text())},
-            {"observed_12_months", count_json(count_of(r.operating_12_months.denominator))},
-            {"median_monthly_profit_first", profit(r.median_profit_first)},
-            {"median_monthly_profit_latest", profit(r.median_profit_latest)},
-            {"profit_currency", text_or_null(r.profit_currency)},
-            {"jobs", count_json(r.jobs_latest)}};
+    const auto& pc = r.profit_currency;
+    nlohmann::json json = {{"observed_6_months", count_json(r.observed_6_months)},
+                           {"observed_12_months", count_json(r.observed_12_months)},
+                           {"profit_currency", text_or_null(pc)},
+                           {"jobs", count_json(r.jobs_latest)}};
+    percent_json(json, "operating_6_months_percent", r.operating_6_months);
+    percent_json(json, "operating_12_months_percent", r.operating_12_months);
+    money_json(json, "median_monthly_profit_first", r.median_profit_first, pc);
+    money_json(json, "median_monthly_profit_latest", r.median_profit_latest, pc);
+    return json;
+}
+
+nlohmann::json awards_json(const DonorReport& r) {
+    const auto& c = r.currency;
+    nlohmann::json json = {{"approved", count_json(r.awards_approved)},
+                           {"amount_approved", money(r.amount_approved, c)},
+                           {"amount_disbursed", money(r.amount_disbursed, c)}};
+    money_json(json, "median_grant", r.median_grant, c);
+    return json;
 }
 
 }  // namespace
@@ -105,11 +143,7 @@ std::string donor_report_json(const DonorReport& r) {
                            {"money_by_month", months_json(r)},
                            {"loan_trend", trend_json(r)},
                            {"reach", reach_json(r)},
-                           {"awards",
-                            {{"approved", count_json(r.awards_approved)},
-                             {"amount_approved", money(r.amount_approved, c)},
-                             {"amount_disbursed", money(r.amount_disbursed, c)},
-                             {"median_grant", optional_money(r.median_grant, c)}}},
+                           {"awards", awards_json(r)},
                            {"loans", loans_json(r)},
                            {"outcomes", outcomes_json(r)},
                            {"notes", r.notes}};
@@ -138,21 +172,21 @@ std::string donor_report_csv(const DonorReport& r) {
     row("awards", "approved", "", r.awards_approved.text());
     row("awards", "amount_approved", c, money(r.amount_approved, c));
     row("awards", "amount_disbursed", c, money(r.amount_disbursed, c));
-    row("awards", "median_grant", c, r.median_grant ? money(*r.median_grant, c) : "");
+    row("awards", "median_grant", c, statistic_csv(r.median_grant, c));
     row("loans", "active", "", r.active_loans.text());
     row("loans", "outstanding", c, money(r.loans_outstanding, c));
-    row("loans", "par30_percent", "", r.par30);
-    row("loans", "on_time_repayment_percent", "", r.on_time_repayment_rate);
+    row("loans", "par30_percent", "", statistic_csv(r.par30));
+    row("loans", "on_time_repayment_percent", "", statistic_csv(r.on_time_repayment_rate));
     row("loans", "written_off_count", "", r.loans_written_off.text());
     row("loans", "written_off", c, money(r.written_off, c));
-    row("outcomes", "operating_6_months_percent", "", r.operating_6_months.text());
-    row("outcomes", "operating_12_months_percent", "", r.operating_12_months.text());
+    row("outcomes", "operating_6_months_percent", "", statistic_csv(r.operating_6_months));
+    row("outcomes", "operating_12_months_percent", "", statistic_csv(r.operating_12_months));
     const auto& pc = r.profit_currency;
-    row("outcomes", "median_monthly_profit_first", pc,
-        r.median_profit_first && !pc.empty() ? money(*r.median_profit_first, pc) : "");
-    row("outcomes", "median_monthly_profit_latest", pc,
-        r.median_profit_latest && !pc.empty() ? money(*r.median_profit_latest, pc) : "");
+    row("outcomes", "median_monthly_profit_first", pc, statistic_csv(r.median_profit_first, pc));
+    row("outcomes", "median_monthly_profit_latest", pc, statistic_csv(r.median_profit_latest, pc));
     row("outcomes", "jobs", "", r.jobs_latest.text());
+    for (const auto& note : r.notes)
+        row("notes", "note", "", note);
     return out;
 }
 

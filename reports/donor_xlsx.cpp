@@ -15,6 +15,7 @@
 #include <optional>
 #include <sstream>
 #include <stdexcept>
+#include <tuple>
 #include <variant>
 
 #include "reports/display.hpp"
@@ -255,6 +256,22 @@ class Sheet {
     lxw_row_t row_ = 0;
 };
 
+/// A percentage statistic's cell: the number, kNotShown when hidden, else `absent`.
+Cell percent_cell(const Statistic<std::string>& s, const std::string& absent) {
+    if (s.hidden())
+        return std::string(kNotShown);
+    return PercentCell{s.value.value_or(""), absent};
+}
+
+/// A median's cell: the amount, kNotShown when hidden, else "not shown".
+Cell median_cell(const Statistic<Amount>& s, const std::string& currency) {
+    if (s.hidden())
+        return std::string(kNotShown);
+    if (currency.empty())
+        return std::string("not shown");
+    return MoneyCell{s.value, currency};
+}
+
 MoneyCell money_of(const Amount& amount, const std::string& currency) {
     return {amount, currency};
 }
@@ -310,7 +327,7 @@ void awards_sheet(Workbook& book, const DonorReport& r) {
     sheet.add_row({"Awards approved in the period", r.awards_approved});
     sheet.add_row({"Amount approved", money_of(r.amount_approved, c)});
     sheet.add_row({"Amount disbursed", money_of(r.amount_disbursed, c)});
-    sheet.add_row({"Median grant", MoneyCell{r.median_grant, c}});
+    sheet.add_row({"Median grant", median_cell(r.median_grant, c)});
 }
 
 /// The loan book at the period's end, then at each month's end (the PDF's loan chart).
@@ -320,9 +337,9 @@ void loan_sheets(Workbook& book, const DonorReport& r) {
     loans.add_row({"Active loans at period end", r.active_loans});
     loans.add_row({"Outstanding principal", money_of(r.loans_outstanding, c)});
     loans.add_row({"Outstanding principal 30+ days late", money_of(r.par30_outstanding, c)});
-    loans.add_row({"Portfolio at risk > 30 days (PAR30)", PercentCell{r.par30, "-"}});
+    loans.add_row({"Portfolio at risk > 30 days (PAR30)", percent_cell(r.par30, "-")});
     loans.add_row({"On-time repayment (paid by due date / fallen due)",
-                   PercentCell{r.on_time_repayment_rate, "-"}});
+                   percent_cell(r.on_time_repayment_rate, "-")});
     loans.add_row({"Loans written off in the period", r.loans_written_off});
     loans.add_row({"Amount written off", money_of(r.written_off, c)});
     Sheet trend(book, r, "Loans by month",
@@ -338,23 +355,19 @@ void loan_sheets(Workbook& book, const DonorReport& r) {
 
 void outcomes_and_notes_sheets(Workbook& book, const DonorReport& r) {
     Sheet outcomes(book, r, "Outcomes", {{"Metric", 50}, {"Value", 22}});
-    for (const auto& [months, share] :
-         {std::pair{"6", r.operating_6_months}, std::pair{"12", r.operating_12_months}}) {
+    for (const auto& [months, share, observed] :
+         {std::tuple{"6", &r.operating_6_months, &r.observed_6_months},
+          std::tuple{"12", &r.operating_12_months, &r.observed_12_months}}) {
         const std::string after = std::string(months) + " months after first disbursement";
         outcomes.add_row(
-            {"Businesses operating " + after,
-             PercentCell{share.text(),
-                         share.suppressed ? "suppressed" : std::string("not yet observed")}});
-        // Hidden exactly when the share is (Share and Count use the same small-cell rule).
-        outcomes.add_row(
-            {"Businesses observed " + after, Count{share.denominator, share.suppressed}});
+            {"Businesses operating " + after, percent_cell(*share, "not yet observed")});
+        outcomes.add_row({"Businesses observed " + after, *observed});
     }
     const auto& pc = r.profit_currency;
-    const auto profit = [&](const std::optional<Amount>& median) -> Cell {
-        return pc.empty() ? Cell{std::string("not shown")} : Cell{MoneyCell{median, pc}};
-    };
-    outcomes.add_row({"Median monthly profit, first follow-up", profit(r.median_profit_first)});
-    outcomes.add_row({"Median monthly profit, latest follow-up", profit(r.median_profit_latest)});
+    outcomes.add_row(
+        {"Median monthly profit, first follow-up", median_cell(r.median_profit_first, pc)});
+    outcomes.add_row(
+        {"Median monthly profit, latest follow-up", median_cell(r.median_profit_latest, pc)});
     outcomes.add_row({"Jobs in the businesses (latest follow-up)", r.jobs_latest});
     Sheet notes(book, r, "Notes", {{"How to read this report", 110}});
     for (const auto& note : r.notes) {

@@ -22,6 +22,8 @@ struct SurvivorFacts {
     std::string county;
     std::string cohort;
     bool consent_donor_reporting = false;
+    /// Random, 0..ledger::kRecordKeyRange-1 (the cell key method); never published.
+    int record_key = 0;
 };
 
 /// One posting of an award, under the event it counts as (a reversal: the reversed one).

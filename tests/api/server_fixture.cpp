@@ -115,13 +115,6 @@ int open_append(const std::string& path) {
     return fd;
 }
 
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
 /// The port in the server's "listening on http[s]://HOST:PORT " log line, or 0.
 unsigned short port_in_log(const std::string& log) {
     static const std::string kMarker = "listening on http";
@@ -150,6 +143,13 @@ std::string make_temp_dir() {
 std::unique_ptr<ApiServer> g_shared;
 
 }  // namespace
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
 
 CommandResult run_command(const std::vector<std::string>& argv, const std::string& stderr_path,
                           std::chrono::milliseconds timeout,

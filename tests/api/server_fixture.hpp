@@ -30,6 +30,9 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
                           std::chrono::milliseconds timeout = std::chrono::seconds(30),
                           const std::vector<std::string>& environment = {});
 
+/// The bytes of the file at `path`; empty when it cannot be read.
+std::string read_file(const std::string& path);
+
 /// How ApiServer starts `riziki serve`.
 struct ServeSettings {
     std::string listen = "127.0.0.1:0";  ///< --listen; empty: none (RIZIKI_LISTEN, or the default)

@@ -353,6 +353,28 @@ struct BadPeriod {
     std::string code;
 };
 
+/// Asks for each case's path and checks the refusal: `status`, `code`, and one field error.
+void check_refusals(ApiServer& server, const std::vector<BadPeriod>& cases, int status,
+                    const std::string& code) {
+    auto client = server.client();
+    for (const auto& c : cases) {
+        BOOST_TEST_CONTEXT(c.path) {
+            const auto problem = check_problem(
+                client.get(c.path, server.auth(FixedTodayServer::role_for(c.path))), status, code);
+            BOOST_TEST(describe(field_errors(problem)) == describe({{c.field, c.code}}));
+        }
+    }
+}
+
+/// Every report about people, on every format route: the donor report's five and IATI.
+std::vector<std::string> report_routes() {
+    std::vector<std::string> routes;
+    for (const char* format : {"json", "csv", "html", "pdf", "xlsx"})
+        routes.push_back(std::string("/v1/reports/donor?format=") + format + "&fund=F-KES");
+    routes.push_back("/v1/reports/iati?fund=F-KES");
+    return routes;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(bounded_periods)
@@ -387,15 +409,8 @@ BOOST_FIXTURE_TEST_CASE(every_route_refuses_periods_it_will_not_read, FixedToday
         cases.push_back({path + "to=9999-12-31", "to", "date_in_future"});
         cases.push_back({path + "from=2026-02-01&to=2026-01-31", "to", "period_reversed"});
     }
+    check_refusals(server, cases, 400, "invalid_period");
     auto client = server.client();
-    for (const auto& c : cases) {
-        BOOST_TEST_CONTEXT(c.path) {
-            const auto problem =
-                check_problem(client.get(c.path, server.auth(FixedTodayServer::role_for(c.path))),
-                              400, "invalid_period");
-            BOOST_TEST(describe(field_errors(problem)) == describe({{c.field, c.code}}));
-        }
-    }
     // Refused before anything was read: no download was audit-logged.
     for (const char* action : {"report.donor", "report.iati", "report.portfolio",
                                "report.trial_balance", "report.export"}) {
@@ -407,13 +422,16 @@ BOOST_FIXTURE_TEST_CASE(every_route_refuses_periods_it_will_not_read, FixedToday
 
 BOOST_FIXTURE_TEST_CASE(periods_on_the_bounds_are_read, FixedTodayServer) {
     const std::vector<std::string> paths{
-        // Exactly ten years, ending today.
-        "/v1/reports/donor?fund=F-KES&from=2016-06-15&to=2026-06-15",
-        "/v1/reports/donor?fund=F-KES&from=2016-06-15&to=2026-06-15&format=xlsx",
-        "/v1/reports/iati?fund=F-KES&from=2016-06-15&to=2026-06-15",
-        // The earliest date, and the default period (this year to today).
-        "/v1/reports/donor?fund=F-KES&from=2000-01-01&to=2000-01-01",
+        // Exactly ten years, ending with the last whole month (May: today is 15 June).
+        "/v1/reports/donor?fund=F-KES&from=2016-06-01&to=2026-05-31",
+        "/v1/reports/donor?fund=F-KES&from=2016-06-01&to=2026-05-31&format=xlsx",
+        "/v1/reports/iati?fund=F-KES&from=2016-06-01&to=2026-05-31",
+        // The earliest month, and the default period (this year to the last whole month).
+        "/v1/reports/donor?fund=F-KES&from=2000-01-01&to=2000-01-31",
         "/v1/reports/donor?fund=F-KES",
+        "/v1/reports/iati?fund=F-KES",
+        "/v1/reports/donor?fund=F-KES&from=2026-05-01",
+        "/v1/reports/donor?fund=F-KES&to=2026-02-28",
         // The fund's life (89 days) plus twelve months, exactly.
         "/v1/reports/donor?fund=F-LIFE&from=2025-01-01&to=2026-03-31",
         "/v1/reports/iati?fund=F-LIFE&from=2025-01-01&to=2026-03-31",
@@ -432,6 +450,54 @@ BOOST_FIXTURE_TEST_CASE(periods_on_the_bounds_are_read, FixedTodayServer) {
         }
     }
     BOOST_TEST(server.log_problems().empty(), server.log_problems());
+}
+
+BOOST_FIXTURE_TEST_CASE(reports_are_for_whole_months_that_are_over, FixedTodayServer) {
+    // Today is 15 June 2026: the last whole month is May.
+    std::vector<BadPeriod> cases;
+    for (const auto& route : report_routes()) {
+        const auto more = std::vector<BadPeriod>{
+            {route + "&from=2026-01-02&to=2026-03-31", "from", "not_first_of_month"},
+            {route + "&from=2026-01-31&to=2026-03-31", "from", "not_first_of_month"},
+            {route + "&from=2026-01-01&to=2026-03-30", "to", "not_end_of_month"},
+            {route + "&from=2026-01-01&to=2026-02-01", "to", "not_end_of_month"},
+            {route + "&from=2026-01-01&to=2026-01-01", "to", "not_end_of_month"},
+            // June is not over: today, or any day of it, is refused.
+            {route + "&from=2026-06-01&to=2026-06-15", "to", "not_end_of_month"},
+            {route + "&from=2026-01-01&to=2026-06-14", "to", "not_end_of_month"},
+            {route + "&to=2026-06-15", "to", "not_end_of_month"},
+        };
+        cases.insert(cases.end(), more.begin(), more.end());
+    }
+    check_refusals(server, cases, 422, "period_not_whole_months");
+    auto client = server.client();
+    // The 400 invalid_period checks come first.
+    check_problem(client.get("/v1/reports/donor?fund=F-KES&from=2026-01-02&to=2026-06-16",
+                             server.auth("auditor")),
+                  400, "invalid_period");
+    for (const char* action : {"report.donor", "report.iati"}) {
+        const auto log = body_json(
+            client.get(std::string("/v1/audit/log?action=") + action, server.auth("auditor")));
+        BOOST_TEST(log.at("items").empty(), action);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(the_last_day_of_a_month_is_not_yet_a_whole_month) {
+    // Today is 30 June: June ends today but is not over, so May is the last whole month.
+    ApiServer server{with_environment({"RIZIKI_TODAY=2026-06-30"})};
+    auto client = server.client();
+    for (const auto& route : report_routes()) {
+        BOOST_TEST_CONTEXT(route) {
+            const auto role = FixedTodayServer::role_for(route);
+            const auto problem = check_problem(
+                client.get(route + "&from=2026-06-01&to=2026-06-30", server.auth(role)), 422,
+                "period_not_whole_months");
+            BOOST_TEST(describe(field_errors(problem)) == describe({{"to", "month_not_over"}}));
+            BOOST_TEST(
+                client.get(route + "&from=2026-05-01&to=2026-05-31", server.auth(role)).status ==
+                200);
+        }
+    }
 }
 
 BOOST_AUTO_TEST_CASE(a_read_held_past_its_statement_timeout_answers_503_query_timeout) {

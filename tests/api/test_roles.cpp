@@ -183,6 +183,13 @@ std::vector<RouteCase> routes(const Records& r = {}) {
                {"jobs", 1}})
              .dump()},
         {"GET", "/v1/audit/log?limit=10", {"auditor", "admin"}, 200},
+        // Last: it erases the survivor the PII read above still reads.
+        {"POST",
+         "/v1/survivors/" + r.survivor + "/erase",
+         {"admin"},
+         201,
+         false,
+         R"({"reason":"survivor_request"})"},
     };
 }
 

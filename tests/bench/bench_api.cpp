@@ -25,6 +25,7 @@
 #include <cstdio>
 
 #include "api/auth.hpp"
+#include "api/fresh_code.hpp"
 #include "api/pii_vault.hpp"
 #include "api/respond.hpp"
 #include "api/routes.hpp"
@@ -80,6 +81,7 @@ void set_up(db::Programme& programme, db::JournalWriter& writer, const api::PiiV
         s.enrolled_on = *ledger::parse_date("2026-01-03");
         s.consent_donor_reporting = true;
         s.recorded_by = "bench";
+        s.record_key = api::random_record_key();
         const api::Pii pii{"Bench Survivor", "0700" + std::to_string(100'000 + i),
                            std::to_string(30'000'000 + i)};
         db::AwardRecord record;

@@ -61,6 +61,26 @@ inline ledger::EntryDraft receipt(const char* fund, const char* currency, long l
     return draft;
 }
 
+/// A survivor of cohort C1, born 1999, enrolled in Mombasa on 2 January 2026 with no
+/// consent to follow-up, recorded by "test".
+inline db::SurvivorRecord survivor_record(const std::string& code) {
+    db::SurvivorRecord s;
+    s.code = code;
+    s.cohort = "C1";
+    s.gender = "female";
+    s.birth_year = 1999;
+    s.county = "Mombasa";
+    s.enrolled_on = day("2026-01-02");
+    s.recorded_by = "test";
+    s.record_key = 4242;
+    return s;
+}
+
+/// A stand-in for a sealed vault row: the db tests hold no key.
+inline db::SealedPii stand_in_pii() {
+    return {"0123456789abcdef", std::string(24, 'n'), std::string(40, 'c')};
+}
+
 /// Runs `statements` in one transaction; returns the error text, or "" if it committed.
 inline std::string try_sql(soci::session& sql, const std::vector<std::string>& statements) {
     try {

@@ -23,16 +23,8 @@ struct ProgramFixture : LedgerFixture {
     ProgramFixture() {
         BOOST_TEST_REQUIRE(programme.create_cohort({"C1", "Cohort", "Mombasa",
                                                     day("2026-01-01")}) == ledger::Rejection::none);
-        db::SurvivorRecord s;
-        s.code = "SV-AAAAAAAA";
-        s.cohort = "C1";
-        s.gender = "female";
-        s.birth_year = 1999;
-        s.county = "Mombasa";
-        s.enrolled_on = day("2026-01-02");
-        s.recorded_by = "test";
-        const db::SealedPii pii{"0123456789abcdef", std::string(24, 'n'), std::string(40, 'c')};
-        BOOST_TEST_REQUIRE(programme.enrol_survivor(s, pii, {}) == ledger::Rejection::none);
+        BOOST_TEST_REQUIRE(programme.enrol_survivor(survivor_record("SV-AAAAAAAA"), stand_in_pii(),
+                                                    {}) == ledger::Rejection::none);
     }
 
     std::string award(const char* id, ledger::AwardKind kind, long long amount) {

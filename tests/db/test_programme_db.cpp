@@ -34,17 +34,10 @@ struct ConsentFixture : LedgerFixture {
                                {"C1", "Cohort", "Mombasa", day("2026-01-01")}) == Rejection::none);
         for (const auto& [code, consents] :
              {std::pair{"SV-YES00000", true}, std::pair{"SV-NO000000", false}}) {
-            db::SurvivorRecord s;
-            s.code = code;
-            s.cohort = "C1";
-            s.gender = "female";
-            s.birth_year = 1999;
-            s.county = "Mombasa";
-            s.enrolled_on = day("2026-01-02");
+            auto s = survivor_record(code);
             s.consent_follow_up = consents;
-            s.recorded_by = "test";
-            const db::SealedPii pii{"0123456789abcdef", std::string(24, 'n'), std::string(40, 'c')};
-            BOOST_TEST_REQUIRE(programme.enrol_survivor(s, pii, {}) == Rejection::none);
+            s.record_key = consents ? 101 : 202;
+            BOOST_TEST_REQUIRE(programme.enrol_survivor(s, stand_in_pii(), {}) == Rejection::none);
         }
     }
 
@@ -130,6 +123,33 @@ BOOST_AUTO_TEST_CASE(an_outcome_needs_follow_up_consent_in_the_core_and_the_data
     BOOST_TEST(f.programme.record_outcome(followed) == Rejection::none);
     BOOST_TEST(try_sql(*app, {raw_outcome("SV-YES00000")}) == "");
     BOOST_TEST(count(*owner, "SELECT count(*) FROM outcomes") == 2);
+}
+
+// Issue 17: every survivor has a record key in 0..65535 (the cell key method), kept by the
+// database whoever inserts; enrolment writes the one it is given.
+BOOST_AUTO_TEST_CASE(a_survivor_has_a_record_key_in_range_or_no_row) {
+    ConsentFixture f;
+    auto owner = f.owner();
+    BOOST_TEST(count(*owner, "SELECT record_key FROM survivors WHERE code = 'SV-YES00000'") == 101);
+    const auto insert = [](const std::string& key) {
+        return "INSERT INTO survivors (code, cohort, gender, birth_year, county, enrolled_on, "
+               "consent_donor_reporting, consent_follow_up, recorded_by, record_key) VALUES "
+               "('SV-KEY00000', 'C1', 'female', 1990, 'Mombasa', '2026-01-02', true, true, "
+               "'test', " +
+               key + ")";
+    };
+    for (const char* bad : {"-1", "65536", "NULL"}) {
+        BOOST_TEST_CONTEXT(bad) {
+            BOOST_TEST(try_sql(*owner, {insert(bad)}) != "");
+        }
+    }
+    const auto missing =
+        "INSERT INTO survivors (code, cohort, gender, birth_year, county, "
+        "enrolled_on, consent_donor_reporting, consent_follow_up, recorded_by) "
+        "VALUES ('SV-KEY00000', 'C1', 'female', 1990, 'Mombasa', '2026-01-02', "
+        "true, true, 'test')";
+    BOOST_TEST(try_sql(*owner, {missing}).find("record_key") != std::string::npos);
+    BOOST_TEST(try_sql(*owner, {insert("65535")}) == "");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

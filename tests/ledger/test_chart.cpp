@@ -99,8 +99,10 @@ BOOST_AUTO_TEST_CASE(every_rejection_has_one_row) {
         BOOST_TEST_CONTEXT("rejection " << row.code) {
             BOOST_TEST(row.reason == reason);
             BOOST_TEST(codes.insert(row.code).second);
-            BOOST_TEST(
-                (row.http_status == 404 || row.http_status == 409 || row.http_status == 422));
+            BOOST_TEST((row.http_status == 404 || row.http_status == 409 ||
+                        row.http_status == 410 || row.http_status == 422));
+            // 410 is for a survivor's erased identity only: gone for good, not just absent.
+            BOOST_TEST((row.http_status == 410) == (reason == Rejection::pii_erased));
             if (reason != Rejection::none)
                 BOOST_TEST((parse_rejection(row.code) == std::optional(reason)));
         }

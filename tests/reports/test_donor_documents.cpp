@@ -172,8 +172,9 @@ reports::DonorReport ugx_report() {
     r.awards_approved = {15, false};
     r.amount_approved = 37'500'000;
     r.amount_disbursed = 37'500'000;
-    r.median_grant = 2'500'000;
-    r.operating_6_months = {3, 4, true};
+    r.median_grant = {ledger::Amount(2'500'000), 15};
+    r.operating_6_months = {std::nullopt, 4};  // over 4 survivors: not shown
+    r.observed_6_months = {4, true};
     r.jobs_latest = {2, true};
     r.notes = {"Counts of 1 to 4 show as <5."};
     return r;
@@ -208,8 +209,8 @@ BOOST_AUTO_TEST_CASE(xlsx_amounts_are_numbers_in_the_currency_digits_and_hidden_
     BOOST_TEST(book.cell("Reach", "C6").value == "<5");
     BOOST_TEST(book.cell("Reach", "C7").value == "suppressed");
     BOOST_TEST(book.cell("Reach", "C9").value == "0");
-    BOOST_TEST(book.cell("Outcomes", "B4").value == "suppressed");  // the 6-month share
-    BOOST_TEST(book.cell("Outcomes", "B5").value == "<5");          // businesses observed
+    BOOST_TEST(book.cell("Outcomes", "B4").value == "not shown (fewer than 5)");  // 6 months
+    BOOST_TEST(book.cell("Outcomes", "B5").value == "<5");  // businesses observed
     BOOST_TEST(book.cell("Outcomes", "B6").value == "not yet observed");
     BOOST_TEST(book.cell("Outcomes", "B10").value == "<5");  // jobs
     BOOST_TEST(book.cell("Loans", "B7").value == "-");       // no PAR30 without a portfolio
@@ -222,8 +223,8 @@ BOOST_AUTO_TEST_CASE(xlsx_percentages_keep_their_decimals_and_long_amounts_stay_
     Scratch scratch("xlsx-kes");
     reports::DonorReport r = ugx_report();
     r.currency = "KES";
-    r.par30 = "12.34";
-    r.on_time_repayment_rate = "87.5";
+    r.par30 = {std::string("12.34"), 8};
+    r.on_time_repayment_rate = {std::string("87.5"), 8};
     r.loans_outstanding = 123'456'789'012'345;  // 15 digits: a double holds it
     // 19 significant digits: a double would round it, so the cell is the exact text.
     r.statement.receipts = ledger::Amount(1'234'567'890'123'456'789LL);
@@ -268,7 +269,7 @@ BOOST_AUTO_TEST_CASE(every_page_of_a_long_pdf_names_the_fund_the_period_and_its_
     BOOST_TEST(text.find("86,387,500") != std::string::npos);
     BOOST_TEST(text.find("86,387,500.") == std::string::npos);
     BOOST_TEST(text.find("-37,500,000") != std::string::npos);  // grants paid, an outflow
-    BOOST_TEST(text.find("fewer than 5 observed") != std::string::npos);
+    BOOST_TEST(text.find("not shown (fewer than 5)") != std::string::npos);  // 6 months
     BOOST_TEST(text.find("This fund had no loans outstanding in the period.") != std::string::npos);
 }
 
@@ -344,8 +345,8 @@ BOOST_AUTO_TEST_CASE(the_pdf_reads_back_with_the_statement_and_a_footer_on_every
                 max = std::max({max, m.money_in, m.money_out});
             BOOST_TEST(text.find("max " + reports::display::money(max, "KES") + " KES") !=
                        std::string::npos);
-            if (!report.par30.empty())
-                BOOST_TEST(text.find(report.par30 + " %") != std::string::npos);
+            if (report.par30.value)
+                BOOST_TEST(text.find(*report.par30.value + " %") != std::string::npos);
             const auto fonts = run("pdffonts " + shell_quoted(pdf.string()));
             BOOST_TEST(fonts.output.find("DejaVuSans") != std::string::npos, fonts.output);
         }
@@ -458,6 +459,14 @@ BOOST_AUTO_TEST_CASE(the_cli_refuses_the_periods_the_api_refuses) {
         {"export --format csv --to 9999-12-31", "(date_in_future)"},
         {"export --format hledger --from 1999-12-31", "(date_too_early)"},
         {"export --format csv --from 2026-02-01 --to 2026-01-31", "(period_reversed)"},
+        // Whole months that are over, as GET /v1/reports/donor's 422 period_not_whole_months.
+        {report + "--from 2026-01-02 --to 2026-10-31",
+         "--from: Must be the first day of a month: reports are for whole months. "
+         "(period_not_whole_months: not_first_of_month)"},
+        {report + "--from 2026-01-01 --to 2026-10-30",
+         "(period_not_whole_months: not_end_of_month)"},
+        {report + "--from 2026-01-01 --to 2026-11-20",
+         "(period_not_whole_months: not_end_of_month)"},
     };
     for (const auto& [arguments, says] : cases) {
         BOOST_TEST_CONTEXT(arguments) {
@@ -468,8 +477,9 @@ BOOST_AUTO_TEST_CASE(the_cli_refuses_the_periods_the_api_refuses) {
             BOOST_TEST(!std::filesystem::exists(out));
         }
     }
-    // On the bounds: from the fund's start to today, and the whole journal to today.
-    BOOST_TEST(riziki(report + "--from 2025-01-01 --to 2026-11-20").status == 0);
+    // On the bounds: from the fund's start to the end of the last whole month, and the whole
+    // journal to today.
+    BOOST_TEST(riziki(report + "--from 2025-01-01 --to 2026-10-31").status == 0);
     BOOST_TEST(riziki("export --format csv --to 2026-11-20").status == 0);
 }
 

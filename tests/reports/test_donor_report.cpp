@@ -181,7 +181,7 @@ BOOST_AUTO_TEST_CASE(statement_reach_and_consent_from_constructed_postings) {
     BOOST_TEST(r.survivors_reached.text() == "5");
     BOOST_TEST(r.awards_approved.text() == "5");
     BOOST_TEST(r.amount_approved == ledger::Amount(60'000));
-    BOOST_TEST(*r.median_grant == ledger::Amount(10'000));
+    BOOST_TEST(*r.median_grant.value == ledger::Amount(10'000));
     // Kilifi has one consenting survivor: hidden, and Mombasa with it (5 - 4 = 1).
     const auto& county = r.reach.at(2);
     BOOST_TEST(county.dimension == "county");
@@ -190,6 +190,24 @@ BOOST_AUTO_TEST_CASE(statement_reach_and_consent_from_constructed_postings) {
     const auto csv = reports::donor_report_csv(r);
     BOOST_TEST(csv.find("fund_statement,closing_cash,KES,14297.00\r\n") != std::string::npos);
     BOOST_TEST(csv.find("reach,survivors,county=Kilifi,<5\r\n") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_total_its_breakdown_must_hide_is_hidden_where_it_is_published) {
+    // Six survivors: five in Mombasa, one in Kilifi. Kilifi is <5, Mombasa then hidden, and
+    // still a reader would know Kilifi is 6 - (5 or more) = 1: the total must go too.
+    reports::DonorReportInput in;
+    in.fund = "F";
+    in.currency = "KES";
+    in.from = day("2026-01-01");
+    in.to = day("2026-03-31");
+    for (int i = 0; i < 6; ++i) {
+        in.awards.push_back(grant_of("AW-" + std::to_string(i), "SV-" + std::to_string(i), true,
+                                     10'000, "2026-01-10", i < 5 ? "Mombasa" : "Kilifi"));
+    }
+    const auto r = reports::build_donor_report(in);
+    BOOST_TEST(r.reach.at(2).cells.at(0).second.text() == "<5");          // Kilifi
+    BOOST_TEST(r.reach.at(2).cells.at(1).second.text() == "suppressed");  // Mombasa
+    BOOST_TEST(r.survivors_reached.text() == "suppressed");
 }
 
 BOOST_AUTO_TEST_CASE(loans_par30_and_on_time_rate) {
@@ -228,10 +246,22 @@ BOOST_AUTO_TEST_CASE(loans_par30_and_on_time_rate) {
     const auto r = reports::build_donor_report(in);
     BOOST_TEST(r.loans_outstanding == ledger::Amount(50'000));
     BOOST_TEST(r.par30_outstanding == ledger::Amount(50'000));  // B: 10 April unpaid
-    BOOST_TEST(r.par30 == "100.00");
-    // Due in the period: 8 x 250.00; paid by the due date: A's four.
-    BOOST_TEST(r.on_time_repayment_rate == "50.0");
+    // Over one loan outstanding and two falling due: neither rate is shown.
+    BOOST_TEST(r.par30.hidden());
+    BOOST_TEST(r.par30.contributors == 1);
+    BOOST_TEST(!r.par30.value);
+    BOOST_TEST(r.on_time_repayment_rate.hidden());
+    BOOST_TEST(r.on_time_repayment_rate.contributors == 2);
     BOOST_TEST(r.active_loans.text() == "<5");
+    // Four more loans like B: five outstanding, all 30 days late, and six falling due.
+    for (const char* id : {"C", "D", "E", "F"})
+        in.awards.push_back(loan(id, {paid("2026-02-20", 25'000), paid("2026-03-20", 25'000)}));
+    const auto five = reports::build_donor_report(in);
+    BOOST_TEST(*five.par30.value == "100.00");
+    BOOST_TEST(five.par30.contributors == 5);
+    // Due in the period: 6 x 4 x 250.00; paid by the due date: A's four.
+    BOOST_TEST(*five.on_time_repayment_rate.value == "16.7");
+    BOOST_TEST(five.on_time_repayment_rate.contributors == 6);
 }
 
 BOOST_AUTO_TEST_CASE(a_period_no_route_allows_stops_the_report_before_its_month_walk) {
