@@ -55,11 +55,24 @@ build() {
     cmake --build build --parallel "$(nproc)" "${targets[@]}"
 }
 
+# serve refuses a PII key file inside RIZIKI_HOME or the database's data directory, where a
+# backup would hold the encrypted PII and its key together (docs/operations.md#pii-key).
+# Unless RIZIKI_PII_KEY_FILE or --pii-key-file says where the key is, it is kept in the
+# user's configuration directory, outside ./var, and run.sh says so.
+key_outside_home() {
+    local arg
+    for arg in "$@"; do [ "$arg" = "--pii-key-file" ] && return 0; done
+    [ -n "${RIZIKI_PII_KEY_FILE:-}" ] && return 0
+    export RIZIKI_PII_KEY_FILE="${XDG_CONFIG_HOME:-$HOME/.config}/riziki/pii.key"
+    echo "run.sh: the PII key file is $RIZIKI_PII_KEY_FILE (set RIZIKI_PII_KEY_FILE to" \
+        "choose); back it up apart from the database" >&2
+}
+
 command="${1:-}"
 [ $# -gt 0 ] && shift
 case "$command" in
     demo)  install_missing; build riziki; exec ./build/riziki demo "$@" ;;
-    serve) install_missing; build riziki; exec ./build/riziki serve "$@" ;;
+    serve) install_missing; build riziki; key_outside_home "$@"; exec ./build/riziki serve "$@" ;;
     test)  install_missing; build; cd build && exec ctest --output-on-failure --timeout 900 "$@" ;;
     bench) install_missing; build bench_journal bench_api
            ./build/tests/bench/bench_journal "$@"; exec ./build/tests/bench/bench_api ;;

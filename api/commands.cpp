@@ -22,7 +22,9 @@
 #include "api/erasure.hpp"
 #include "api/export_journal.hpp"
 #include "api/handlers.hpp"
+#include "api/key_safety.hpp"
 #include "api/loan_terms.hpp"
+#include "api/pii_commands.hpp"
 #include "api/pii_vault.hpp"
 #include "api/problem.hpp"
 #include "api/respond.hpp"
@@ -52,7 +54,7 @@ struct Options {
 /// Skips `skip` leading words (the command and any subcommand).
 Options parse_options(const std::vector<std::string>& args, const std::set<std::string>& flags,
                       const std::set<std::string>& valued, std::size_t skip = 1) {
-    static const std::set<std::string> kCommon{"home", "listen", "database-url"};
+    static const std::set<std::string> kCommon{"home", "listen", "database-url", "pii-key-file"};
     Options options;
     for (std::size_t i = skip; i < args.size(); ++i) {
         const auto& arg = args[i];
@@ -76,9 +78,12 @@ Config load_config(const Options& options) {
     Config config = config_from_environment();
     if (options.has("home")) {
         config.home = options.value("home");
-        if (std::getenv("RIZIKI_PII_KEY_FILE") == nullptr)
+        const char* key_file = std::getenv("RIZIKI_PII_KEY_FILE");
+        if (key_file == nullptr || *key_file == '\0')  // empty is unset, as for every variable
             config.pii_key_file = config.home / "pii.key";
     }
+    if (options.has("pii-key-file"))
+        config.pii_key_file = options.value("pii-key-file");
     if (options.has("listen"))
         config.listen = options.value("listen");
     if (options.has("database-url"))
@@ -99,9 +104,10 @@ db::DatabaseConfig database_config(const Config& config) {
     return {config.database_url, config.home, true};
 }
 
-/// The PII key, checked against the vault: a server whose key file went missing or was
+/// The PII keyring, checked against the vault: a server whose key file went missing or was
 /// swapped must not start quietly with a fresh key, unable to open or deduplicate what is
-/// stored. A new key is made only while the vault is empty.
+/// stored. A new key is made only while the vault is empty. Every key the vault's rows are
+/// sealed under must be in the ring.
 PiiVault open_vault(const Config& config, db::Programme& programme) {
     const auto stored = programme.vault_key_ids();
     if (!stored.empty() && !std::filesystem::exists(config.pii_key_file)) {
@@ -110,13 +116,37 @@ PiiVault open_vault(const Config& config, db::Programme& programme) {
                                  "file (RIZIKI_PII_KEY_FILE) from its backup");
     }
     auto vault = PiiVault::open(config.pii_key_file);
-    if (!stored.empty() &&
-        std::find(stored.begin(), stored.end(), vault.key_id()) == stored.end()) {
-        throw std::runtime_error("the PII key file " + config.pii_key_file.string() +
-                                 " is not the key the vault was sealed with (key id " +
-                                 vault.key_id() + ", vault has " + stored.front() + ")");
+    const auto ring = vault.key_ids();
+    for (const auto& id : stored) {
+        if (std::find(ring.begin(), ring.end(), id) == ring.end()) {
+            throw std::runtime_error("the PII key file " + config.pii_key_file.string() +
+                                     " is not the key the vault was sealed with (key id " +
+                                     ring.front() + ", vault has " + id + ")");
+        }
     }
     return vault;
+}
+
+/// Outside the demo, the key file must be kept apart from the data (key_safety.hpp); the
+/// demo keeps its key beside its data and says so.
+void check_key_place(const Config& config, const db::Database* database, bool demo) {
+    if (demo) {
+        if (database == nullptr)
+            std::cout << "The demo keeps its PII key beside its data (" +
+                             config.pii_key_file.string() +
+                             "); a real deployment must keep it apart (docs/privacy.md#the-key)."
+                      << std::endl;
+        return;
+    }
+    std::optional<std::filesystem::path> data_directory;
+    if (database != nullptr) {
+        data_directory = database->data_directory();
+        if (!data_directory)
+            spdlog::warn(
+                "cannot read the database's data_directory (needs superuser or "
+                "pg_read_all_settings): the PII key file is not checked against it");
+    }
+    check_key_location(config.pii_key_file, config.home, data_directory);
 }
 
 /// Blocks SIGINT and SIGTERM in every thread started after this, so one thread can wait.
@@ -164,7 +194,9 @@ int serve(const Options& options, bool demo) {
     if (config.tls())
         server_options.tls =
             make_tls_context(config.tls_certificate_file, config.tls_private_key_file);
+    check_key_place(config, nullptr, demo);
     db::Database database(database_config(config));
+    check_key_place(config, &database, demo);
     db::Pool pool(database.app_conninfo(), kPoolSize);
     db::Programme programme(pool);
     const auto vault = open_vault(config, programme);
@@ -442,10 +474,35 @@ int verify_command(const Options& options) {
     return report.ok ? 0 : 1;
 }
 
+/// riziki pii rotate-key --new-key-file F [--batch N]
+int pii_command(const std::vector<std::string>& args) {
+    if (args.size() < 2 || args[1] != "rotate-key")
+        throw UsageError("usage: pii rotate-key --new-key-file FILE [--batch N]");
+    const auto options = parse_options(args, {}, {"new-key-file", "batch"}, 2);
+    RotateKeyOptions rotate;
+    if (!options.has("new-key-file") || options.value("new-key-file").empty())
+        throw UsageError("pii rotate-key needs --new-key-file FILE");
+    rotate.new_key_file = options.value("new-key-file");
+    if (options.has("batch")) {
+        const auto& batch = options.value("batch");
+        const bool digits = !batch.empty() && batch.size() <= 5 &&
+                            std::all_of(batch.begin(), batch.end(), ::isdigit);
+        if (!digits || std::stoul(batch) == 0 || std::stoul(batch) > 10000)
+            throw UsageError("--batch must be 1-10000 rows");
+        rotate.batch = std::stoul(batch);
+    }
+    return rotate_key_command(load_config(options), rotate);
+}
+
 }  // namespace
 
 int run_command(const std::vector<std::string>& args) {
     const std::string& command = args.at(0);
+    // The commands that hold the PII key: a crash must not write it to a core file.
+    if (command == "serve" || command == "demo" || command == "pii")
+        disable_core_dumps();
+    if (command == "pii")
+        return pii_command(args);
     if (command == "serve" || command == "demo") {
         return serve(parse_options(args, {"behind-proxy"}, {"tls-cert", "tls-key"}),
                      command == "demo");

@@ -21,8 +21,10 @@ struct Config {
     std::string database_url;               ///< RIZIKI_DATABASE_URL; empty: embedded
     std::filesystem::path home = "./var";   ///< RIZIKI_HOME
     std::string listen = "127.0.0.1:8080";  ///< RIZIKI_LISTEN
-    std::filesystem::path pii_key_file;     ///< RIZIKI_PII_KEY_FILE; default home/pii.key
-    std::string log_level = "info";         ///< RIZIKI_LOG_LEVEL
+    /// RIZIKI_PII_KEY_FILE or --pii-key-file; default home/pii.key, which only `demo` accepts:
+    /// `serve` wants the key outside the home and the data directory (key_safety.hpp).
+    std::filesystem::path pii_key_file;
+    std::string log_level = "info";  ///< RIZIKI_LOG_LEVEL
     /// RIZIKI_QUERY_TIMEOUT_MS: how long one statement of an API report, export, trial
     /// balance or verify may run (0: no limit). The CLI's commands take none.
     std::chrono::milliseconds query_timeout{30000};

@@ -19,6 +19,8 @@ void usage(std::ostream& out) {
            "                   run the HTTP API (embedded database unless RIZIKI_DATABASE_URL);\n"
            "                   HTTPS with the PEM certificate and key; plain HTTP on an address\n"
            "                   other than loopback only --behind-proxy (a TLS proxy in front)\n"
+           "                   the PII key file (--pii-key-file) must lie outside --home and\n"
+           "                   the database's data directory, readable only by its owner\n"
            "  demo             run the API on the embedded database and print its URL\n"
            "  migrate          apply missing database migrations\n"
            "  verify [--json]  re-derive the journal's invariants; exit 0 only if all hold\n"
@@ -38,7 +40,10 @@ void usage(std::ostream& out) {
            "  token create --role admin|finance|field|donor|auditor|metrics [--fund CODE]...\n"
            "               [--name N]\n"
            "                   print a new API token (shown once; only its hash is kept)\n"
-           "options: --home DIR  --listen HOST:PORT  --database-url URL\n";
+           "  pii rotate-key --new-key-file FILE [--batch N]\n"
+           "                   re-seal the PII vault under the key in FILE (made if absent)\n"
+           "                   while the server runs; run it again to resume after a crash\n"
+           "options: --home DIR  --listen HOST:PORT  --database-url URL  --pii-key-file FILE\n";
 }
 
 }  // namespace

@@ -1,57 +1,90 @@
 #include "api/pii_vault.hpp"
 
 #include <sodium.h>
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cctype>
-#include <fstream>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string_view>
+
+#include "api/pii_keyring.hpp"
 
 namespace riziki::api {
 
 namespace {
 
-constexpr char kContext[crypto_kdf_CONTEXTBYTES + 1] = "rizikipi";
 constexpr std::uint64_t kSealSubkey = 1;
 constexpr std::uint64_t kIndexSubkey = 2;
-constexpr std::uint64_t kIdSubkey = 3;
 
-std::string to_hex(const unsigned char* bytes, std::size_t size) {
-    std::string hex(size * 2 + 1, '\0');
-    sodium_bin2hex(hex.data(), hex.size(), bytes, size);
-    hex.pop_back();
-    return hex;
-}
+/// How the key file looked when it was last read: a change to any of these reads it again.
+struct FileStamp {
+    dev_t device = 0;
+    ino_t inode = 0;
+    off_t size = -1;
+    timespec modified{};
+    timespec changed{};
 
-std::string subkey(const unsigned char* master, std::uint64_t id) {
-    std::string key(32, '\0');
-    crypto_kdf_derive_from_key(reinterpret_cast<unsigned char*>(key.data()), key.size(), id,
-                               kContext, master);
-    return key;
-}
-
-std::string create_key_file(const std::filesystem::path& path) {
-    unsigned char key[crypto_kdf_KEYBYTES];
-    crypto_kdf_keygen(key);
-    const std::string hex = to_hex(key, sizeof key);
-    sodium_memzero(key, sizeof key);
-    if (path.has_parent_path())
-        std::filesystem::create_directories(path.parent_path());
-    const auto old_mask = ::umask(077);
-    {
-        std::ofstream out(path, std::ios::binary | std::ios::trunc);
-        out << hex << '\n';
-        if (!out)
-            throw std::runtime_error("cannot write the PII key file " + path.string());
+    bool operator==(const FileStamp& other) const {
+        return device == other.device && inode == other.inode && size == other.size &&
+               modified.tv_sec == other.modified.tv_sec &&
+               modified.tv_nsec == other.modified.tv_nsec &&
+               changed.tv_sec == other.changed.tv_sec && changed.tv_nsec == other.changed.tv_nsec;
     }
-    ::umask(old_mask);
-    std::filesystem::permissions(
-        path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
-    return hex;
+};
+
+std::optional<FileStamp> stamp_of(const std::filesystem::path& path) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0)
+        return std::nullopt;
+    return FileStamp{info.st_dev, info.st_ino, info.st_size, info.st_mtim, info.st_ctim};
+}
+
+/// One key of the ring, as subkeys (its master key is wiped once they are derived).
+struct RingKey {
+    std::string id;
+    SecretBytes seal_key;
+    SecretBytes index_key;
+};
+
+using Ring = std::vector<RingKey>;
+
+std::shared_ptr<const Ring> load_ring(const std::filesystem::path& path) {
+    auto ring = std::make_shared<Ring>();
+    for (const auto& key : read_keyring(path))
+        ring->push_back(
+            {key.id, derive_subkey(key, kSealSubkey), derive_subkey(key, kIndexSubkey)});
+    return ring;
+}
+
+bool share_a_key(const Ring& a, const Ring& b) {
+    return std::any_of(a.begin(), a.end(), [&](const RingKey& x) {
+        return std::any_of(b.begin(), b.end(), [&](const RingKey& y) { return x.id == y.id; });
+    });
+}
+
+ledger::Hash hmac(const RingKey& key, const std::string& message) {
+    ledger::Hash digest{};
+    crypto_auth_hmacsha256(digest.data(), reinterpret_cast<const unsigned char*>(message.data()),
+                           message.size(), key.index_key.data());
+    return digest;
+}
+
+void add_indexes(const RingKey& key, const Pii& pii, std::vector<db::BlindIndex>& indexes) {
+    const auto add = [&](const char* kind, const std::string& value) {
+        if (value.empty())
+            return;
+        const auto digest = hmac(key, std::string(kind) + ":" + value);
+        indexes.push_back({kind, std::string(digest.begin(), digest.end()), key.id});
+    };
+    add("national_id", normalise_national_id(pii.national_id));
+    add("phone", normalise_phone(pii.phone));
 }
 
 /// Kenya's country code, and the length of a Kenyan number after it (its trunk 0 dropped).
@@ -129,48 +162,81 @@ std::string normalise_national_id(std::string_view id) {
     return out;
 }
 
+struct PiiVault::State {
+    std::filesystem::path path;
+    std::mutex mutex;
+    std::optional<FileStamp> stamp;
+    std::shared_ptr<const Ring> ring;
+
+    /// The ring, read again first when the file changed since it was last read.
+    std::shared_ptr<const Ring> current() {
+        const std::lock_guard lock(mutex);
+        const auto now = stamp_of(path);
+        if (!now || now == stamp)
+            return ring;  // a file gone for a moment keeps the ring in use
+        stamp = now;
+        try {
+            auto next = load_ring(path);
+            if (!share_a_key(*next, *ring)) {
+                spdlog::error(
+                    "the PII key file {} changed to keys that share none with the "
+                    "ring in use: ignored (a rotation keeps one key in common)",
+                    path.string());
+                return ring;
+            }
+            ring = std::move(next);
+            spdlog::info("PII keyring read again: current key {}, {} key(s)", ring->front().id,
+                         ring->size());
+        } catch (const std::exception& error) {
+            spdlog::error(
+                "the PII key file changed but cannot be used, keeping the ring in "
+                "use: {}",
+                error.what());
+        }
+        return ring;
+    }
+};
+
+PiiVault::PiiVault(std::unique_ptr<State> state) : state_(std::move(state)) {}
+PiiVault::PiiVault(PiiVault&&) noexcept = default;
+PiiVault& PiiVault::operator=(PiiVault&&) noexcept = default;
+PiiVault::~PiiVault() = default;
+
 PiiVault PiiVault::open(const std::filesystem::path& key_file) {
     if (sodium_init() < 0)
         throw std::runtime_error("libsodium failed to initialise");
-    std::string hex;
     if (!std::filesystem::exists(key_file)) {
-        hex = create_key_file(key_file);
-    } else {
-        const auto perms = std::filesystem::status(key_file).permissions();
-        using std::filesystem::perms;
-        if ((perms & (perms::group_all | perms::others_all)) != perms::none) {
-            throw std::runtime_error("the PII key file " + key_file.string() +
-                                     " is readable by others: chmod 600 it");
-        }
-        std::ifstream in(key_file, std::ios::binary);
-        std::getline(in, hex);
+        const auto key = fresh_master_key();
+        write_keyring(key_file, {&key});
     }
-    unsigned char master[crypto_kdf_KEYBYTES];
-    std::size_t length = 0;
-    if (hex.size() != 2 * sizeof master ||
-        sodium_hex2bin(master, sizeof master, hex.data(), hex.size(), nullptr, &length, nullptr) !=
-            0 ||
-        length != sizeof master) {
-        throw std::runtime_error("the PII key file " + key_file.string() +
-                                 " does not hold a 64-hex-digit key");
-    }
-    PiiVault vault;
-    vault.seal_key_ = subkey(master, kSealSubkey);
-    vault.index_key_ = subkey(master, kIndexSubkey);
-    const std::string id = subkey(master, kIdSubkey);
-    vault.key_id_ = to_hex(reinterpret_cast<const unsigned char*>(id.data()), 8);
-    sodium_memzero(master, sizeof master);
-    return vault;
+    auto state = std::make_unique<State>();
+    state->path = key_file;
+    state->stamp = stamp_of(key_file);
+    state->ring = load_ring(key_file);
+    return PiiVault(std::move(state));
+}
+
+std::string PiiVault::key_id() const {
+    return state_->current()->front().id;
+}
+
+std::vector<std::string> PiiVault::key_ids() const {
+    std::vector<std::string> ids;
+    for (const auto& key : *state_->current())
+        ids.push_back(key.id);
+    return ids;
 }
 
 db::SealedPii PiiVault::seal(const std::string& survivor, const Pii& pii) const {
-    const std::string plain = nlohmann::json{
+    const auto ring = state_->current();
+    const RingKey& key = ring->front();
+    std::string plain = nlohmann::json{
         {"full_name", pii.full_name},
         {"phone", pii.phone},
         {"national_id",
          pii.national_id}}.dump();
     db::SealedPii sealed;
-    sealed.key_id = key_id_;
+    sealed.key_id = key.id;
     sealed.nonce.resize(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
     randombytes_buf(sealed.nonce.data(), sealed.nonce.size());
     sealed.ciphertext.resize(plain.size() + crypto_aead_xchacha20poly1305_ietf_ABYTES);
@@ -179,16 +245,18 @@ db::SealedPii PiiVault::seal(const std::string& survivor, const Pii& pii) const 
         reinterpret_cast<unsigned char*>(sealed.ciphertext.data()), &length,
         reinterpret_cast<const unsigned char*>(plain.data()), plain.size(),
         reinterpret_cast<const unsigned char*>(survivor.data()), survivor.size(), nullptr,
-        reinterpret_cast<const unsigned char*>(sealed.nonce.data()),
-        reinterpret_cast<const unsigned char*>(seal_key_.data()));
+        reinterpret_cast<const unsigned char*>(sealed.nonce.data()), key.seal_key.data());
+    sodium_memzero(plain.data(), plain.size());
     sealed.ciphertext.resize(length);
     return sealed;
 }
 
 std::optional<Pii> PiiVault::unseal(const std::string& survivor,
                                     const db::SealedPii& sealed) const {
-    if (sealed.key_id != key_id_ ||
-        sealed.nonce.size() != crypto_aead_xchacha20poly1305_ietf_NPUBBYTES ||
+    const auto ring = state_->current();
+    const auto key = std::find_if(ring->begin(), ring->end(),
+                                  [&](const RingKey& k) { return k.id == sealed.key_id; });
+    if (key == ring->end() || sealed.nonce.size() != crypto_aead_xchacha20poly1305_ietf_NPUBBYTES ||
         sealed.ciphertext.size() < crypto_aead_xchacha20poly1305_ietf_ABYTES) {
         return std::nullopt;
     }
@@ -199,11 +267,12 @@ std::optional<Pii> PiiVault::unseal(const std::string& survivor,
             reinterpret_cast<const unsigned char*>(sealed.ciphertext.data()),
             sealed.ciphertext.size(), reinterpret_cast<const unsigned char*>(survivor.data()),
             survivor.size(), reinterpret_cast<const unsigned char*>(sealed.nonce.data()),
-            reinterpret_cast<const unsigned char*>(seal_key_.data())) != 0) {
+            key->seal_key.data()) != 0) {
         return std::nullopt;
     }
     plain.resize(length);
     const auto json = nlohmann::json::parse(plain, nullptr, false);
+    sodium_memzero(plain.data(), plain.size());
     if (!json.is_object())
         return std::nullopt;
     return Pii{json.value("full_name", ""), json.value("phone", ""), json.value("national_id", "")};
@@ -211,31 +280,21 @@ std::optional<Pii> PiiVault::unseal(const std::string& survivor,
 
 std::vector<db::BlindIndex> PiiVault::blind_indexes(const Pii& pii) const {
     std::vector<db::BlindIndex> indexes;
-    const auto add = [&](const char* kind, const std::string& value) {
-        if (value.empty())
-            return;
-        const std::string message = std::string(kind) + ":" + value;
-        std::string digest(crypto_auth_hmacsha256_BYTES, '\0');
-        crypto_auth_hmacsha256(reinterpret_cast<unsigned char*>(digest.data()),
-                               reinterpret_cast<const unsigned char*>(message.data()),
-                               message.size(),
-                               reinterpret_cast<const unsigned char*>(index_key_.data()));
-        indexes.push_back({kind, digest, key_id_});
-    };
-    add("national_id", normalise_national_id(pii.national_id));
-    add("phone", normalise_phone(pii.phone));
+    for (const auto& key : *state_->current())
+        add_indexes(key, pii, indexes);
+    return indexes;
+}
+
+std::vector<db::BlindIndex> PiiVault::current_blind_indexes(const Pii& pii) const {
+    std::vector<db::BlindIndex> indexes;
+    add_indexes(state_->current()->front(), pii, indexes);
     return indexes;
 }
 
 ledger::Hash PiiVault::request_digest(std::string_view request) const {
     // "request:" keeps these digests apart from the blind indexes' "phone:" and
     // "national_id:" under the same key.
-    const std::string message = "request:" + std::string(request);
-    ledger::Hash digest{};
-    crypto_auth_hmacsha256(digest.data(), reinterpret_cast<const unsigned char*>(message.data()),
-                           message.size(),
-                           reinterpret_cast<const unsigned char*>(index_key_.data()));
-    return digest;
+    return hmac(state_->current()->front(), "request:" + std::string(request));
 }
 
 }  // namespace riziki::api

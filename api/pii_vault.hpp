@@ -5,6 +5,7 @@
 /// enrolment of the same person without decrypting anything.
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,32 +34,49 @@ std::string normalise_phone(std::string_view phone);
 /// Upper case, without spaces, dashes, dots or slashes.
 std::string normalise_national_id(std::string_view id);
 
+/// The vault's keys: a keyring (api/pii_keyring.hpp) whose first key seals new rows and
+/// makes new blind indexes, and whose other keys (retired by a rotation under way) only
+/// open the rows still sealed under them. Each sealed row names its key id; unseal picks
+/// the key by it. Thread-safe. Every use checks, with one stat(2), whether the key file
+/// changed (inode, size, modification or change time) and then reads it again, so a
+/// running server follows `riziki pii rotate-key` without a restart. A changed file whose
+/// ring shares no key with the ring in use is refused (logged, the old ring kept): that is
+/// a swapped file, not a rotation.
 class PiiVault {
   public:
-    /// Reads the 32-byte key (64 hex digits) from `key_file`, creating it with a fresh
-    /// random key and mode 0600 when absent. Throws std::runtime_error when the file is
-    /// unreadable, malformed, or readable by others.
+    /// Reads the keyring in `key_file`, creating the file with one fresh random key and mode
+    /// 0600 when absent. Throws std::runtime_error when the file is unreadable, malformed,
+    /// or readable by others.
     static PiiVault open(const std::filesystem::path& key_file);
+    PiiVault(PiiVault&&) noexcept;
+    PiiVault& operator=(PiiVault&&) noexcept;
+    ~PiiVault();
 
-    /// Seals `pii` for `survivor`: the code is the associated data, so sealed PII moved
-    /// onto another survivor's row does not open.
+    /// Seals `pii` for `survivor` under the current key: the code is the associated data,
+    /// so sealed PII moved onto another survivor's row does not open.
     db::SealedPii seal(const std::string& survivor, const Pii& pii) const;
-    /// nullopt when the row was sealed under another key or was tampered with.
+    /// nullopt when the row was sealed under a key not in the ring or was tampered with.
     std::optional<Pii> unseal(const std::string& survivor, const db::SealedPii& sealed) const;
-    /// One index per non-empty normalised identifier.
+    /// One index per non-empty normalised identifier and key of the ring: while a rotation
+    /// is under way a new enrolment is indexed under every key, so it collides both with
+    /// survivors not yet re-sealed (old key) and with those already re-sealed (new key).
     std::vector<db::BlindIndex> blind_indexes(const Pii& pii) const;
-    /// A keyed digest (HMAC-SHA-256 under the index key, apart from the blind indexes) of a
-    /// request that holds PII: what an Idempotency-Key keeps of an enrolment, so the
-    /// database holds nothing against which a guessed name or phone could be checked.
+    /// The indexes under the current key only (what a re-sealed row keeps).
+    std::vector<db::BlindIndex> current_blind_indexes(const Pii& pii) const;
+    /// A keyed digest (HMAC-SHA-256 under the current index key, apart from the blind
+    /// indexes) of a request that holds PII: what an Idempotency-Key keeps of an enrolment,
+    /// so the database holds nothing against which a guessed name or phone could be checked.
     ledger::Hash request_digest(std::string_view request) const;
-    /// 16 hex digits naming the key (not derived from it in a way that helps guess it).
-    const std::string& key_id() const { return key_id_; }
+    /// 16 hex digits naming the current key (not derived from it in a way that helps guess
+    /// it).
+    std::string key_id() const;
+    /// The ids of the ring's keys, current first.
+    std::vector<std::string> key_ids() const;
 
   private:
-    PiiVault() = default;
-    std::string seal_key_;   // 32 bytes
-    std::string index_key_;  // 32 bytes
-    std::string key_id_;
+    struct State;
+    explicit PiiVault(std::unique_ptr<State> state);
+    std::unique_ptr<State> state_;
 };
 
 }  // namespace riziki::api

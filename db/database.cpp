@@ -3,8 +3,15 @@
 #include "db/cluster.hpp"
 #include "db/connection_string.hpp"
 #include "db/migrate.hpp"
+#include "db/sql.hpp"
 
 namespace riziki::db {
+
+namespace {
+
+constexpr const char* kShowDataDirectory = "SHOW data_directory";
+
+}  // namespace
 
 Database::Database(const DatabaseConfig& config) {
     if (config.url.empty()) {
@@ -25,5 +32,19 @@ Database::Database(const DatabaseConfig& config) {
 }
 
 Database::~Database() = default;
+
+std::optional<std::filesystem::path> Database::data_directory() const {
+    if (cluster_)
+        return cluster_->root() / "data";
+    try {
+        soci::session sql;
+        open_session(sql, owner_conninfo_);
+        std::string directory;
+        sql << kShowDataDirectory, soci::into(directory);
+        return directory;
+    } catch (const soci::soci_error&) {
+        return std::nullopt;
+    }
+}
 
 }  // namespace riziki::db

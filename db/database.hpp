@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,10 @@ class Database {
     const std::string& owner_conninfo() const { return owner_conninfo_; }
     bool embedded() const { return cluster_ != nullptr; }
     EmbeddedCluster* cluster() { return cluster_.get(); }
+    /// The PostgreSQL data directory: the embedded cluster's, or what an external server
+    /// answers to SHOW data_directory (nullopt when its role may not read it, which needs
+    /// superuser or pg_read_all_settings; the path is the server's, on its own machine).
+    std::optional<std::filesystem::path> data_directory() const;
     /// Migrations this open applied (empty when the schema was up to date).
     const std::vector<std::string>& applied_migrations() const { return applied_; }
 

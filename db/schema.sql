@@ -317,6 +317,54 @@ BEGIN
     RETURN NEW;
 END $$;
 
+CREATE FUNCTION public.riziki_pii_reseal(p_survivor text, p_old_key text, p_new_key text, p_nonce bytea, p_ciphertext bytea, p_national_id bytea, p_phone bytea) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    wanted integer := (p_national_id IS NOT NULL)::integer + (p_phone IS NOT NULL)::integer;
+    inserted integer;
+BEGIN
+    UPDATE public.survivor_pii
+    SET key_id = p_new_key, nonce = p_nonce, ciphertext = p_ciphertext
+    WHERE survivor = p_survivor AND key_id = p_old_key;
+    IF NOT FOUND THEN
+        RETURN -1;
+    END IF;
+    DELETE FROM public.survivor_blind_index WHERE survivor = p_survivor;
+    INSERT INTO public.survivor_blind_index (kind, digest, survivor, key_id)
+    SELECT i.kind, i.digest, p_survivor, p_new_key
+    FROM (VALUES ('national_id', p_national_id), ('phone', p_phone)) AS i (kind, digest)
+    WHERE i.digest IS NOT NULL
+    ON CONFLICT (kind, digest) DO NOTHING;
+    GET DIAGNOSTICS inserted = ROW_COUNT;
+    RETURN wanted - inserted;
+END $$;
+
+CREATE FUNCTION public.riziki_pii_retire_keys(p_current text, p_retired text[]) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    remaining bigint;
+BEGIN
+    IF p_current = ANY (p_retired) THEN
+        RAISE EXCEPTION 'riziki:pii_key_retired the current PII key % cannot be retired',
+            p_current;
+    END IF;
+    PERFORM pg_advisory_xact_lock(5231001917);
+    SELECT count(*) INTO remaining FROM public.survivor_pii WHERE key_id <> p_current;
+    IF remaining > 0 THEN
+        RETURN remaining;
+    END IF;
+    INSERT INTO public.pii_retired_keys (key_id)
+    SELECT k FROM unnest(p_retired) AS k
+    UNION SELECT DISTINCT key_id FROM public.survivor_blind_index WHERE key_id <> p_current
+    ON CONFLICT (key_id) DO NOTHING;
+    DELETE FROM public.survivor_blind_index WHERE key_id <> p_current;
+    RETURN 0;
+END $$;
+
 CREATE FUNCTION public.riziki_postings_after() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
@@ -471,6 +519,21 @@ BEGIN
             bad.channel, bad.reference;
     END IF;
     RETURN NULL;
+END $$;
+
+CREATE FUNCTION public.riziki_vault_key_live() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock_shared(5231001917);
+    IF EXISTS (SELECT 1 FROM public.pii_retired_keys r WHERE r.key_id = NEW.key_id) THEN
+        IF TG_TABLE_NAME = 'survivor_blind_index' THEN
+            RETURN NULL;  -- an index under a retired key is worthless: dropped
+        END IF;
+        RAISE EXCEPTION 'riziki:pii_key_retired PII key % is retired', NEW.key_id;
+    END IF;
+    RETURN NEW;
 END $$;
 
 CREATE TABLE public.accounts (
@@ -672,6 +735,12 @@ CREATE TABLE public.periods (
     CONSTRAINT periods_period_check CHECK ((period ~ '^[0-9]{4}-(0[1-9]|1[0-2])$'::text))
 );
 
+CREATE TABLE public.pii_retired_keys (
+    key_id text NOT NULL,
+    retired_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT pii_retired_keys_key_id_check CHECK ((key_id ~ '^[0-9a-f]{16}$'::text))
+);
+
 CREATE TABLE public.postings (
     entry_seq bigint NOT NULL,
     line integer NOT NULL,
@@ -817,6 +886,9 @@ ALTER TABLE ONLY public.payment_references
 ALTER TABLE ONLY public.periods
     ADD CONSTRAINT periods_pkey PRIMARY KEY (period);
 
+ALTER TABLE ONLY public.pii_retired_keys
+    ADD CONSTRAINT pii_retired_keys_pkey PRIMARY KEY (key_id);
+
 ALTER TABLE ONLY public.postings
     ADD CONSTRAINT postings_pkey PRIMARY KEY (entry_seq, line);
 
@@ -925,11 +997,15 @@ CREATE TRIGGER postings_append_only BEFORE DELETE OR UPDATE ON public.postings F
 
 CREATE TRIGGER postings_no_truncate BEFORE TRUNCATE ON public.postings FOR EACH STATEMENT EXECUTE FUNCTION public.riziki_append_only();
 
+CREATE TRIGGER survivor_blind_index_key_live BEFORE INSERT OR UPDATE ON public.survivor_blind_index FOR EACH ROW EXECUTE FUNCTION public.riziki_vault_key_live();
+
 CREATE TRIGGER survivor_blind_index_not_erased BEFORE INSERT OR UPDATE ON public.survivor_blind_index FOR EACH ROW EXECUTE FUNCTION public.riziki_pii_not_erased();
 
 CREATE TRIGGER survivor_erasures_append_only BEFORE DELETE OR UPDATE ON public.survivor_erasures FOR EACH ROW EXECUTE FUNCTION public.riziki_append_only();
 
 CREATE TRIGGER survivor_erasures_no_truncate BEFORE TRUNCATE ON public.survivor_erasures FOR EACH STATEMENT EXECUTE FUNCTION public.riziki_append_only();
+
+CREATE TRIGGER survivor_pii_key_live BEFORE INSERT OR UPDATE ON public.survivor_pii FOR EACH ROW EXECUTE FUNCTION public.riziki_vault_key_live();
 
 CREATE TRIGGER survivor_pii_not_erased BEFORE INSERT OR UPDATE ON public.survivor_pii FOR EACH ROW EXECUTE FUNCTION public.riziki_pii_not_erased();
 
@@ -1003,6 +1079,14 @@ REVOKE ALL ON FUNCTION public.riziki_outcome_consented() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION public.riziki_pii_not_erased() FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION public.riziki_pii_reseal(p_survivor text, p_old_key text, p_new_key text, p_nonce bytea, p_ciphertext bytea, p_national_id bytea, p_phone bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.riziki_pii_reseal(p_survivor text, p_old_key text, p_new_key text, p_nonce bytea, p_ciphertext bytea, p_national_id bytea, p_phone bytea) TO riziki_app;
+
+REVOKE ALL ON FUNCTION public.riziki_pii_retire_keys(p_current text, p_retired text[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.riziki_pii_retire_keys(p_current text, p_retired text[]) TO riziki_app;
+
+REVOKE ALL ON FUNCTION public.riziki_vault_key_live() FROM PUBLIC;
+
 GRANT SELECT ON TABLE public.accounts TO riziki_app;
 
 GRANT SELECT ON TABLE public.audit_head TO riziki_app;
@@ -1034,6 +1118,8 @@ GRANT USAGE ON SEQUENCE public.outcomes_id_seq TO riziki_app;
 GRANT SELECT,INSERT ON TABLE public.payment_references TO riziki_app;
 
 GRANT SELECT,INSERT ON TABLE public.periods TO riziki_app;
+
+GRANT SELECT ON TABLE public.pii_retired_keys TO riziki_app;
 
 GRANT SELECT,INSERT ON TABLE public.postings TO riziki_app;
 

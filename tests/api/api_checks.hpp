@@ -27,6 +27,24 @@ inline json body_json(const HttpResponse& response) {
     return parsed.is_discarded() ? json() : parsed;
 }
 
+/// A survivor's enrolment (POST /v1/survivors), with the phone and national id when given.
+inline json survivor_body(const std::string& cohort, const std::string& enrolled_on,
+                          const std::string& full_name, const std::string& phone = "",
+                          const std::string& national_id = "") {
+    json pii{{"full_name", full_name}};
+    if (!phone.empty())
+        pii["phone"] = phone;
+    if (!national_id.empty())
+        pii["national_id"] = national_id;
+    return {{"cohort", cohort},
+            {"gender", "female"},
+            {"birth_year", 1994},
+            {"county", "Mombasa"},
+            {"enrolled_on", enrolled_on},
+            {"consent", {{"donor_reporting", true}, {"follow_up", true}}},
+            {"pii", pii}};
+}
+
 inline bool well_formed_request_id(const std::string& id) {
     static const std::regex kPattern("[A-Za-z0-9_-]{1,64}");
     return std::regex_match(id, kPattern);

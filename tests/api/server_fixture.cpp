@@ -10,6 +10,7 @@
 #include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
@@ -53,8 +54,9 @@ std::vector<char*> c_strings(std::vector<std::string>& strings) {
 
 /// fork + execve with stdout and stderr redirected; stdin is /dev/null and no other
 /// descriptor of the test (sockets of other servers' clients) leaks into the child.
+/// `run_as` other than 0: the child takes that user and group id before it executes.
 pid_t spawn(std::vector<std::string> argv, int out_fd, int err_fd,
-            const std::vector<std::string>& extra_environment = {}) {
+            const std::vector<std::string>& extra_environment = {}, uid_t run_as = 0) {
     auto environment = child_environment(extra_environment);
     auto args = c_strings(argv);
     auto envp = c_strings(environment);
@@ -74,6 +76,8 @@ pid_t spawn(std::vector<std::string> argv, int out_fd, int err_fd,
         ::dup2(out_fd, 1);
         ::dup2(err_fd, 2);
         ::close_range(3, ~0U, 0);
+        if (run_as != 0 && (::setgid(run_as) != 0 || ::setuid(run_as) != 0))
+            ::_exit(126);
         ::execve(args[0], args.data(), envp.data());
         ::_exit(127);
     }
@@ -185,7 +189,21 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
 ApiServer::ApiServer(ServeSettings settings)
     : database_(TestCluster::instance().fresh_database()), settings_(std::move(settings)) {
     home_ = make_temp_dir();
+    key_directory_ = make_temp_dir();
+    key_file_ = key_directory_ + "/pii.key";
+    const auto& environment = settings_.environment;
+    const auto named = std::find_if(environment.begin(), environment.end(), [](const auto& e) {
+        return e.starts_with("RIZIKI_PII_KEY_FILE=");
+    });
+    if (named == environment.end())
+        settings_.environment.push_back("RIZIKI_PII_KEY_FILE=" + key_file_);
+    else
+        key_file_ = named->substr(std::string("RIZIKI_PII_KEY_FILE=").size());
     log_path_ = home_ + "/riziki.log";
+    if (settings_.run_as != 0) {
+        for (const auto& directory : {home_, key_directory_})
+            std::filesystem::permissions(directory, std::filesystem::perms::all);
+    }
     create_fund("F-KES", "KES");
     create_fund("F-KES2", "KES");
     create_fund("F-USD", "USD");
@@ -206,6 +224,7 @@ ApiServer::~ApiServer() {
     }
     std::error_code ignored;
     std::filesystem::remove_all(home_, ignored);
+    std::filesystem::remove_all(key_directory_, ignored);
 }
 
 void ApiServer::start() {
@@ -213,14 +232,15 @@ void ApiServer::start() {
         throw std::logic_error("server already running");
     const auto offset = std::filesystem::exists(log_path_) ? read_file(log_path_).size() : 0;
     const int log_fd = open_append(log_path_);
-    std::vector<std::string> argv{
-        RIZIKI_BINARY, "serve", "--database-url", database_.owner_conninfo, "--home", home_};
+    std::vector<std::string> argv{RIZIKI_BINARY,    settings_.command,
+                                  "--database-url", database_.owner_conninfo,
+                                  "--home",         home_};
     if (!settings_.listen.empty()) {
         argv.push_back("--listen");
         argv.push_back(settings_.listen);
     }
     argv.insert(argv.end(), settings_.options.begin(), settings_.options.end());
-    pid_ = spawn(argv, log_fd, log_fd, settings_.environment);
+    pid_ = spawn(argv, log_fd, log_fd, settings_.environment, settings_.run_as);
     ::close(log_fd);
     const auto deadline = Clock::now() + kStartupTimeout;
     port_ = 0;

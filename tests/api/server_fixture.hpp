@@ -38,6 +38,11 @@ struct ServeSettings {
     std::string listen = "127.0.0.1:0";  ///< --listen; empty: none (RIZIKI_LISTEN, or the default)
     std::vector<std::string> options;    ///< more options, e.g. --tls-cert FILE
     std::vector<std::string> environment;  ///< NAME=value added to the server's environment
+    /// Not 0: the server runs as this user id (and the group of the same number), its home
+    /// and key directories opened to it.
+    uid_t run_as = 0;
+    /// The command: "serve", or "demo" (which seeds the database first).
+    std::string command = "serve";
     /// It speaks HTTPS: ready once it says it listens (the fixture's client speaks only HTTP).
     bool tls = false;
 };
@@ -74,6 +79,9 @@ class ApiServer {
     HttpClient client() const { return HttpClient(port_); }
     const TestDatabase& database() const { return database_; }
     const std::string& home() const { return home_; }
+    /// The PII key file: in a directory of its own, outside home() (serve refuses a key
+    /// inside it), unless the settings' environment names another RIZIKI_PII_KEY_FILE.
+    const std::string& key_file() const { return key_file_; }
 
     /// The token of one of kRoles.
     const std::string& token(const std::string& role) const { return tokens_.at(role); }
@@ -98,6 +106,8 @@ class ApiServer {
     TestDatabase database_;
     std::vector<std::string> environment_;
     std::string home_;
+    std::string key_directory_;
+    std::string key_file_;
     std::string log_path_;
     std::map<std::string, std::string> tokens_;
     pid_t pid_ = -1;

@@ -63,23 +63,6 @@ json award_body(const std::string& survivor, const std::string& fund, const std:
     return body;
 }
 
-json survivor_body(const std::string& cohort, const std::string& enrolled_on,
-                   const std::string& full_name, const std::string& phone = "",
-                   const std::string& national_id = "") {
-    json pii{{"full_name", full_name}};
-    if (!phone.empty())
-        pii["phone"] = phone;
-    if (!national_id.empty())
-        pii["national_id"] = national_id;
-    return {{"cohort", cohort},
-            {"gender", "female"},
-            {"birth_year", 1994},
-            {"county", "Mombasa"},
-            {"enrolled_on", enrolled_on},
-            {"consent", {{"donor_reporting", true}, {"follow_up", true}}},
-            {"pii", pii}};
-}
-
 json disbursement_body(const std::string& award, const std::string& amount, const std::string& on,
                        const std::string& channel, const std::string& reference,
                        const std::string& fee = "") {
@@ -2016,7 +1999,7 @@ BOOST_AUTO_TEST_CASE(pii_is_neither_in_a_database_dump_nor_in_the_log) {
     for (const auto& leak : leaks)
         BOOST_TEST(dump.out.find(leak) == std::string::npos, "the dump holds " << leak);
     // Nor is the key in the database.
-    std::string key = read_text(server().home() + "/pii.key");
+    std::string key = read_text(server().key_file());
     while (!key.empty() && key.back() == '\n')
         key.pop_back();
     BOOST_TEST_REQUIRE(key.size() == 64u);

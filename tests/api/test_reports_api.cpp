@@ -34,7 +34,7 @@ const std::string kPeriod = "from=2025-01-01&to=2026-10-31";
 struct DemoServer {
     DemoServer() {
         auto& s = SharedServer::get();
-        const auto vault = api::PiiVault::open(std::filesystem::path(s.home()) / "pii.key");
+        const auto vault = api::PiiVault::open(s.key_file());
         db::Pool pool(s.database().app_conninfo, 2);
         db::JournalWriter writer(s.database().app_conninfo);
         const auto seeded = api::seed_demo(pool, writer, vault, 2026);

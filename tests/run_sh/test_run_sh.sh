@@ -23,7 +23,8 @@ echo "cmake \$*" >>"$log"
 # A build leaves stand-in programs where run.sh will run them.
 mkdir -p build/tests/bench
 for program in build/riziki build/tests/bench/bench_journal build/tests/bench/bench_api; do
-    printf '#!/bin/sh\necho "ran %s \$*" >>"%s"\n' "\$program" "$log" >"\$program"
+    printf '#!/bin/sh\necho "ran %s \$*\${RIZIKI_PII_KEY_FILE:+ key=\$RIZIKI_PII_KEY_FILE}" >>"%s"\n' \
+        "\$program" "$log" >"\$program"
     chmod +x "\$program"
 done
 STUB
@@ -38,8 +39,8 @@ failures=0
 expect() {
     local command="$1" want_build="$2" want_run="$3"
     : >"$log"
-    (cd "$scratch/project" && PATH="$scratch/bin:$PATH" CI= ./run.sh "$command" </dev/null \
-        >/dev/null)
+    (cd "$scratch/project" && PATH="$scratch/bin:$PATH" CI= HOME="$scratch/home" \
+        XDG_CONFIG_HOME= RIZIKI_PII_KEY_FILE= ./run.sh "$command" </dev/null >/dev/null 2>&1)
     local got_build got_run
     got_build="$(grep '^cmake --build' "$log" || true)"
     got_run="$(grep -v '^cmake' "$log" || true)"
@@ -55,7 +56,9 @@ expect() {
 
 jobs="$(nproc)"
 expect demo "cmake --build build --parallel $jobs --target riziki" "ran build/riziki demo"
-expect serve "cmake --build build --parallel $jobs --target riziki" "ran build/riziki serve"
+# serve keeps the PII key outside ./var (issue 17 item 6); demo keeps it in ./var.
+expect serve "cmake --build build --parallel $jobs --target riziki" \
+    "ran build/riziki serve key=$scratch/home/.config/riziki/pii.key"
 expect test "cmake --build build --parallel $jobs" \
     "ctest --output-on-failure --timeout 900"
 expect bench "cmake --build build --parallel $jobs --target bench_journal bench_api" \
