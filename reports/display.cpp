@@ -145,4 +145,12 @@ std::string markup_escape(std::string_view text) {
     return out;
 }
 
+std::string category(const std::string& key) {
+    if (key == kOtherCounties)
+        return "other counties";
+    if (key == kAgeBands.front())
+        return "under 18";
+    return key;
+}
+
 }  // namespace riziki::reports::display

@@ -26,6 +26,11 @@ std::string plain_text(std::string_view text);
 /// (so `]]>` comes out as `]]&gt;`).
 std::string markup_escape(std::string_view text);
 
+/// A breakdown's category as a reader sees it: "other counties" for kOtherCounties,
+/// "under 18" for the youngest age band, anything else (a county's name, "female", "25-34")
+/// as it is. The JSON and CSV keep the codes.
+std::string category(const std::string& key);
+
 /// An outflow: shown with a minus sign unless it is zero.
 std::string outflow(const ledger::Amount& amount, const std::string& currency);
 

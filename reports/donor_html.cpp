@@ -81,7 +81,7 @@ std::string breakdown_chart(const Breakdown& b, const char* label) {
         << "\" width=\"520\" style=\"max-width:100%\">";
     long y = 4;
     for (const auto& [key, c] : b.cells) {
-        svg << text(0, y + 14, key);
+        svg << text(0, y + 14, display::category(key));
         if (c.suppressed) {
             svg << text(130, y + 14, c.text());
         } else {

@@ -428,7 +428,7 @@ void breakdown_chart(PdfWriter& w, const Breakdown& b) {
     w.room_for(breakdown_keep(b));
     for (const auto& [key, c] : b.cells) {
         w.room_for(kRow);  // a breakdown longer than a page runs on to the next
-        w.label(key, kBody, kLeft, w.y() + 2);
+        w.label(display::category(key), kBody, kLeft, w.y() + 2);
         if (c.suppressed) {
             w.label(c.text(), kBody, kBarLeft, w.y() + 2);
         } else {

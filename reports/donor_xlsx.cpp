@@ -317,7 +317,7 @@ void reach_sheet(Workbook& book, const DonorReport& r) {
     for (const auto& b : r.reach) {
         const std::string dimension = b.dimension == "age_band" ? "age band" : b.dimension;
         for (const auto& [group, count] : b.cells)
-            sheet.add_row({dimension, group, count});
+            sheet.add_row({dimension, display::category(group), count});
     }
 }
 
