@@ -204,6 +204,9 @@ int serve(const Options& options, bool demo) {
     server_options.address = host;
     server_options.port = port;
     server_options.io_threads = std::max(2u, std::thread::hardware_concurrency());
+    // Behind a proxy every connection comes from the proxy: the proxy caps per client.
+    server_options.connections_per_address_max = config.connections_per_address.value_or(
+        config.behind_proxy ? 0 : server_options.connections_per_address_max);
     const ApiOptions api_options{config.today, {config.query_timeout}};
     auto handlers = make_handlers(pool, writer, database.app_conninfo(), vault, api_options);
     HttpServer server(server_options, std::move(handlers.api), problem_answer);

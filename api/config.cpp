@@ -15,17 +15,25 @@ std::string env_or(const char* name, const std::string& fallback) {
     return value != nullptr && *value != '\0' ? std::string(value) : fallback;
 }
 
-/// RIZIKI_QUERY_TIMEOUT_MS and RIZIKI_TODAY, when set.
+/// The whole number in variable `name` (at most 9 digits), nullopt when unset.
+std::optional<long> env_whole_number(const char* name, const char* unit) {
+    const std::string text = env_or(name, "");
+    if (text.empty())
+        return std::nullopt;
+    const bool digits = text.size() <= 9 && std::all_of(text.begin(), text.end(), [](char c) {
+                            return c >= '0' && c <= '9';
+                        });
+    if (!digits)
+        throw ConfigError(std::string(name) + " must be a whole number" + unit);
+    return std::stol(text);
+}
+
+/// RIZIKI_QUERY_TIMEOUT_MS, RIZIKI_CONNECTIONS_PER_ADDRESS and RIZIKI_TODAY, when set.
 void read_limits_and_today(Config& config) {
-    const std::string timeout = env_or("RIZIKI_QUERY_TIMEOUT_MS", "");
-    if (!timeout.empty()) {
-        const bool digits =
-            timeout.size() <= 9 && std::all_of(timeout.begin(), timeout.end(),
-                                               [](char c) { return c >= '0' && c <= '9'; });
-        if (!digits)
-            throw ConfigError("RIZIKI_QUERY_TIMEOUT_MS must be a whole number of ms");
-        config.query_timeout = std::chrono::milliseconds(std::stol(timeout));
-    }
+    if (const auto ms = env_whole_number("RIZIKI_QUERY_TIMEOUT_MS", " of ms"))
+        config.query_timeout = std::chrono::milliseconds(*ms);
+    if (const auto n = env_whole_number("RIZIKI_CONNECTIONS_PER_ADDRESS", ""))
+        config.connections_per_address = static_cast<std::size_t>(*n);
     const std::string today = env_or("RIZIKI_TODAY", "");
     if (!today.empty()) {
         config.today = ledger::parse_date(today);

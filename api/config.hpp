@@ -41,6 +41,9 @@ struct Config {
     /// RIZIKI_BEHIND_PROXY=1: a TLS-terminating proxy is in front, so plain HTTP on a
     /// non-loopback address is allowed (the proxy's network must be private).
     bool behind_proxy = false;
+    /// RIZIKI_CONNECTIONS_PER_ADDRESS: the most connections open at once from one client
+    /// address (ServerOptions::connections_per_address_max); unset: 64, or none behind a proxy.
+    std::optional<std::size_t> connections_per_address;
 
     bool tls() const { return !tls_certificate_file.empty(); }
 };

@@ -24,6 +24,7 @@
 #include <optional>
 #include <random>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 namespace riziki::api {
@@ -96,6 +97,9 @@ long long microseconds_since(Clock::time_point start) {
     return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count();
 }
 
+/// The most refusals (503 too_many_connections) being written at once.
+constexpr std::size_t kRefusingMax = 64;
+
 }  // namespace
 
 struct HttpServer::Impl {
@@ -107,6 +111,9 @@ struct HttpServer::Impl {
     asio::thread_pool handlers;
     std::vector<std::thread> threads;
     std::atomic<std::size_t> connections{0};
+    std::mutex addresses_mutex;
+    std::unordered_map<std::string, std::size_t> per_address;  ///< open connections by address
+    std::atomic<std::size_t> refusing{0};                      ///< 503s being written
 
     std::mutex mutex;
     std::condition_variable drained;
@@ -121,7 +128,10 @@ struct HttpServer::Impl {
           handlers(options.handler_threads) {}
 
     asio::awaitable<void> accept_loop();
-    asio::awaitable<void> session(tcp::socket socket);
+    bool admit(const std::string& address);
+    void release(const std::string& address);
+    asio::awaitable<void> refuse(tcp::socket socket);
+    asio::awaitable<void> session(tcp::socket socket, std::string address);
     template <typename Stream>
     asio::awaitable<void> serve(Stream& stream);
     template <typename Stream>
@@ -195,7 +205,54 @@ std::optional<Response> HttpServer::Impl::refusal(beast::error_code ec, RequestC
                     "The request is not valid HTTP/1.1.", context);
 }
 
-asio::awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
+/// Counts a connection from `address` in; false, counting nothing, when the server is at
+/// its cap or the address at its own.
+bool HttpServer::Impl::admit(const std::string& address) {
+    std::lock_guard lock(addresses_mutex);
+    if (connections.load() >= options.connections_max)
+        return false;
+    if (options.connections_per_address_max > 0) {
+        const auto it = per_address.find(address);
+        if (it != per_address.end() && it->second >= options.connections_per_address_max)
+            return false;
+        ++per_address[address];
+    }
+    ++connections;
+    return true;
+}
+
+void HttpServer::Impl::release(const std::string& address) {
+    std::lock_guard lock(addresses_mutex);
+    if (options.connections_per_address_max > 0) {
+        const auto it = per_address.find(address);
+        if (it != per_address.end() && --it->second == 0)
+            per_address.erase(it);
+    }
+    --connections;
+}
+
+/// A connection over a cap: 503 too_many_connections with Retry-After, then a lingering
+/// close, so the client reads why instead of a reset.
+asio::awaitable<void> HttpServer::Impl::refuse(tcp::socket socket) {
+    beast::tcp_stream stream(std::move(socket));
+    RequestContext context;
+    context.request_id = new_request_id();
+    Response answer = on_error(http::status::service_unavailable, "too_many_connections",
+                               "Too many connections are open; try again shortly.", context);
+    answer.set(http::field::retry_after, "1");
+    answer.set("X-Request-Id", context.request_id);
+    answer.keep_alive(false);
+    answer.prepare_payload();
+    stream.expires_after(options.read_timeout);
+    beast::error_code ec;
+    co_await http::async_write(stream, static_cast<Response::Message&>(answer),
+                               asio::redirect_error(asio::use_awaitable, ec));
+    if (!ec)
+        co_await linger(stream);
+    --refusing;
+}
+
+asio::awaitable<void> HttpServer::Impl::session(tcp::socket socket, std::string address) {
     try {
         if (options.tls) {
             beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), *options.tls);
@@ -213,7 +270,7 @@ asio::awaitable<void> HttpServer::Impl::session(tcp::socket socket) {
     } catch (const std::exception& error) {
         spdlog::error("connection failed: {}", error.what());
     }
-    --connections;
+    release(address);
 }
 
 template <typename Stream>
@@ -392,12 +449,21 @@ asio::awaitable<void> HttpServer::Impl::accept_loop() {
                 co_return;
             continue;
         }
-        if (connections.load() >= options.connections_max) {
-            socket.close(ec);  // over the limit: refuse rather than queue without bound
+        auto address = socket.remote_endpoint(ec).address().to_string();
+        if (ec)
+            continue;  // the client left already
+        if (!admit(address)) {
+            // Over a cap: answered, not queued without bound; and the answers themselves are
+            // bounded, past which (and over TLS) the socket is simply closed.
+            if (!options.tls && refusing.load() < kRefusingMax) {
+                ++refusing;
+                asio::co_spawn(ioc, refuse(std::move(socket)), asio::detached);
+            } else {
+                socket.close(ec);
+            }
             continue;
         }
-        ++connections;
-        asio::co_spawn(ioc, session(std::move(socket)), asio::detached);
+        asio::co_spawn(ioc, session(std::move(socket), std::move(address)), asio::detached);
     }
 }
 

@@ -48,6 +48,12 @@ struct ServerOptions {
     std::size_t body_limit_bytes = 1 << 20;
     std::size_t header_limit_bytes = 16 << 10;
     std::size_t connections_max = 1024;
+    /// The most connections open at once from one client address, so that one client's
+    /// idle sockets cannot take every slot; 0: no such cap (behind a proxy, every connection
+    /// comes from the proxy's address). A connection over either cap is answered 503
+    /// `too_many_connections` with `Retry-After` (over TLS it is closed unanswered: an
+    /// answer would cost the handshake the cap saves).
+    std::size_t connections_per_address_max = 64;
     std::chrono::milliseconds read_timeout{30000};
     /// Closing after an answer, what the client still sends is read and thrown away for at
     /// most this long and this many bytes (a lingering close, as nginx's), so a client

@@ -1,6 +1,7 @@
 // HTTP/1.1 itself: size limits, lingering close, malformed requests, request ids, keep-alive,
 // pipelining, chunked bodies and HEAD.
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -405,6 +406,90 @@ BOOST_AUTO_TEST_CASE(a_head_answer_has_no_body) {
             }
         }
     }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+namespace {
+
+/// A TCP connection to the server from local address `from` (127.x.y.z), or -1.
+int connect_from(const char* from, unsigned short port) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    const timeval bound{static_cast<time_t>(kHttpTimeout.count() / 1000), 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &bound, sizeof bound);
+    sockaddr_in local{};
+    local.sin_family = AF_INET;
+    ::inet_pton(AF_INET, from, &local.sin_addr);
+    sockaddr_in remote{};
+    remote.sin_family = AF_INET;
+    remote.sin_port = htons(port);
+    remote.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0 ||
+        ::connect(fd, reinterpret_cast<sockaddr*>(&remote), sizeof remote) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/// Sends GET /healthz on `fd` and reads one whole answer (keep-alive: the connection stays).
+HttpResponse health_on(int fd) {
+    const std::string request = "GET /healthz HTTP/1.1\r\nHost: riziki\r\n\r\n";
+    ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+    std::string bytes;
+    char chunk[4096];
+    for (;;) {
+        const auto responses = parse_responses(bytes);
+        if (!responses.empty())
+            return responses.front();
+        const auto n = ::recv(fd, chunk, sizeof chunk, 0);
+        if (n <= 0)
+            return HttpResponse{};  // status 0: closed or silent without a whole answer
+        bytes.append(chunk, static_cast<std::size_t>(n));
+    }
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(connection_caps)
+
+BOOST_AUTO_TEST_CASE(one_address_cannot_take_every_connection_and_the_one_too_many_is_told) {
+    // Three connections at most from one address. Before the cap, a client holding idle
+    // sockets could take all 1,024 slots, and a connection over the global cap was closed
+    // without a word.
+    ApiServer capped{with_environment({"RIZIKI_CONNECTIONS_PER_ADDRESS=3"})};
+    std::vector<int> held;
+    for (int i = 0; i < 3; ++i) {
+        held.push_back(connect_from("127.0.0.1", capped.port()));
+        BOOST_TEST_REQUIRE(held.back() >= 0);
+        BOOST_TEST(health_on(held.back()).status == 200);  // admitted, and kept open
+    }
+    const int fourth = connect_from("127.0.0.1", capped.port());
+    BOOST_TEST_REQUIRE(fourth >= 0);
+    const auto refused = health_on(fourth);
+    check_problem(refused, 503, "too_many_connections");
+    BOOST_TEST(refused.header("Retry-After") == "1");
+    check_generated_id(refused);
+    ::close(fourth);
+    // Another address is not held back by the first one's sockets.
+    const int other = connect_from("127.0.0.2", capped.port());
+    BOOST_TEST_REQUIRE(other >= 0);
+    BOOST_TEST(health_on(other).status == 200);
+    ::close(other);
+    // A socket given back frees its place: the server sees the close on its own time, so
+    // this asks until it is admitted (bounded), asserting nothing about how long it took.
+    ::close(held.back());
+    held.pop_back();
+    int status = 0;
+    for (int attempt = 0; attempt < 500 && status != 200; ++attempt) {
+        const int again = connect_from("127.0.0.1", capped.port());
+        BOOST_TEST_REQUIRE(again >= 0);
+        status = health_on(again).status;
+        ::close(again);
+    }
+    BOOST_TEST(status == 200);
+    for (const int fd : held)
+        ::close(fd);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
