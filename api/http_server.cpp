@@ -234,21 +234,25 @@ void HttpServer::Impl::release(const std::string& address) {
 /// A connection over a cap: 503 too_many_connections with Retry-After, then a lingering
 /// close, so the client reads why instead of a reset.
 asio::awaitable<void> HttpServer::Impl::refuse(tcp::socket socket) {
-    beast::tcp_stream stream(std::move(socket));
-    RequestContext context;
-    context.request_id = new_request_id();
-    Response answer = on_error(http::status::service_unavailable, "too_many_connections",
-                               "Too many connections are open; try again shortly.", context);
-    answer.set(http::field::retry_after, "1");
-    answer.set("X-Request-Id", context.request_id);
-    answer.keep_alive(false);
-    answer.prepare_payload();
-    stream.expires_after(options.read_timeout);
-    beast::error_code ec;
-    co_await http::async_write(stream, static_cast<Response::Message&>(answer),
-                               asio::redirect_error(asio::use_awaitable, ec));
-    if (!ec)
-        co_await linger(stream);
+    try {
+        beast::tcp_stream stream(std::move(socket));
+        RequestContext context;
+        context.request_id = new_request_id();
+        Response answer = on_error(http::status::service_unavailable, "too_many_connections",
+                                   "Too many connections are open; try again shortly.", context);
+        answer.set(http::field::retry_after, "1");
+        answer.set("X-Request-Id", context.request_id);
+        answer.keep_alive(false);
+        answer.prepare_payload();
+        stream.expires_after(options.read_timeout);
+        beast::error_code ec;
+        co_await http::async_write(stream, static_cast<Response::Message&>(answer),
+                                   asio::redirect_error(asio::use_awaitable, ec));
+        if (!ec)
+            co_await linger(stream);
+    } catch (const std::exception& error) {
+        spdlog::error("refusing a connection failed: {}", error.what());
+    }
     --refusing;
 }
 
