@@ -341,10 +341,6 @@ class AwardTally {
     void reach() {
         Contributors reached;
         std::map<std::string, std::map<std::string, Contributors>> by;
-        for (const auto gender : ledger::kGenders)
-            by["gender"][std::string(gender)];
-        for (const char* band : kAgeBands)
-            by["age_band"][band];
         for (const auto& code : reached_) {
             const auto it = people_.find(code);
             if (it == people_.end())
@@ -356,20 +352,17 @@ class AwardTally {
             by["county"][person.county].add(person.record_key);
         }
         r_.survivors_reached = count_of(reached);
-        for (const char* dimension : {"gender", "age_band", "county"}) {
-            Breakdown b{dimension, {}};
-            for (const auto& [key, people] : by[dimension])
-                b.cells.emplace_back(key, Count{people.count, false, people.cell_key});
-            r_.reach.push_back(std::move(b));
-        }
-        // Age bands youngest first, not in the order of their names.
-        auto& bands = r_.reach[1].cells;
-        std::sort(bands.begin(), bands.end(), [](const auto& x, const auto& y) {
-            const auto rank = [](const std::string& band) {
-                return std::find(kAgeBands.begin(), kAgeBands.end(), band) - kAgeBands.begin();
-            };
-            return rank(x.first) < rank(y.first);
-        });
+        const auto add = [](Breakdown& b, const std::string& key, const Contributors& people) {
+            b.cells.emplace_back(key, Count{people.count, false, people.cell_key});
+        };
+        Breakdown gender{"gender", {}}, bands{"age_band", {}}, county{"county", {}};
+        for (const auto name : ledger::kGenders)  // each listed, in this order, empty or not
+            add(gender, std::string(name), by["gender"][std::string(name)]);
+        for (const char* band : kAgeBands)  // youngest first
+            add(bands, band, by["age_band"][band]);
+        for (const auto& [name, people] : by["county"])
+            add(county, name, people);
+        r_.reach = {std::move(gender), std::move(bands), std::move(county)};
     }
 
     const DonorReportInput& in_;
