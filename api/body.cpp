@@ -1,7 +1,10 @@
 #include "api/body.hpp"
 
+#include <sodium.h>
+
 #include <algorithm>
 #include <cctype>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "api/router.hpp"
@@ -355,7 +358,11 @@ namespace riziki::api {
 
 namespace {
 constexpr std::string_view kCursorPrefix = "c1.";
-}
+constexpr std::string_view kKeysetPrefix = "k1.";
+/// The longest keyset cursor accepted: far above any real sort key.
+constexpr std::size_t kKeysetCursorMax = 1024;
+constexpr int kBase64Variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
+}  // namespace
 
 std::optional<ledger::Date> QueryReader::date(const std::string& name) {
     const auto& text = call_.query_value(name);
@@ -426,6 +433,45 @@ std::optional<Response> QueryReader::problem_if_any() const {
         return std::nullopt;
     return problem(http::status::bad_request, "invalid_query",
                    "Some query parameters are invalid; see errors.", call_.context, errors_);
+}
+
+std::vector<std::string> QueryReader::after_keys(std::size_t parts) {
+    const auto& text = call_.query_value("after");
+    if (text.empty())
+        return {};
+    std::vector<std::string> out;
+    if (text.starts_with(kKeysetPrefix) && text.size() <= kKeysetCursorMax) {
+        const std::string_view encoded = std::string_view(text).substr(kKeysetPrefix.size());
+        std::string decoded(encoded.size(), '\0');
+        std::size_t length = 0;
+        if (sodium_base642bin(reinterpret_cast<unsigned char*>(decoded.data()), decoded.size(),
+                              encoded.data(), encoded.size(), nullptr, &length, nullptr,
+                              kBase64Variant) == 0) {
+            decoded.resize(length);
+            const auto array = nlohmann::json::parse(decoded, nullptr, false);
+            if (array.is_array() && array.size() == parts) {
+                for (const auto& part : array) {
+                    if (part.is_string() && ledger::valid_text(part.get_ref<const std::string&>()))
+                        out.push_back(part.get<std::string>());
+                }
+            }
+        }
+    }
+    if (out.size() != parts) {
+        errors_.push_back({"after", "invalid_cursor", "Use the `next` value of a previous page."});
+        return {};
+    }
+    return out;
+}
+
+std::string keyset_cursor(const std::vector<std::string>& parts) {
+    const std::string text = nlohmann::json(parts).dump();
+    std::string encoded(sodium_base64_ENCODED_LEN(text.size(), kBase64Variant), '\0');
+    sodium_bin2base64(encoded.data(), encoded.size(),
+                      reinterpret_cast<const unsigned char*>(text.data()), text.size(),
+                      kBase64Variant);
+    encoded.resize(std::char_traits<char>::length(encoded.c_str()));
+    return std::string(kKeysetPrefix) + encoded;
 }
 
 std::string cursor_after(std::int64_t seq) {

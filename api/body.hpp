@@ -107,6 +107,10 @@ class QueryReader {
     std::size_t limit();
     /// `after`: an opaque cursor from a previous page's `next`; 0 when absent.
     std::int64_t after();
+    /// `after` for lists ordered by several columns (keyset pagination): the `parts` values
+    /// of the last row of the previous page, made by keyset_cursor(); empty when absent, or
+    /// (with 400 invalid_cursor) when not such a cursor of `parts` values.
+    std::vector<std::string> after_keys(std::size_t parts);
     /// One of `allowed`; the first is the default.
     std::string choice(const std::string& name, std::initializer_list<std::string_view> allowed);
     /// 400 invalid_query with every error, if any was found.
@@ -119,5 +123,11 @@ class QueryReader {
 
 /// The cursor that continues after `seq`.
 std::string cursor_after(std::int64_t seq);
+
+/// The opaque cursor that continues after a row whose sort key is `parts` (each valid text,
+/// e.g. a date, an amount, a code): "k1." and the base64url of their JSON array. Opaque to
+/// clients, not secret: the server checks scope on every page, so a forged cursor can only
+/// move where a list starts.
+std::string keyset_cursor(const std::vector<std::string>& parts);
 
 }  // namespace riziki::api
