@@ -1,13 +1,16 @@
 #include "api/auth.hpp"
 
 #include <sodium.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <stdexcept>
 
+#include "api/auth_failures.hpp"
+#include "api/pii_vault.hpp"
 #include "db/credentials.hpp"
-#include "db/programme.hpp"
 
 namespace riziki::api {
 
@@ -78,12 +81,56 @@ ledger::Hash token_digest(std::string_view token) {
     return out;
 }
 
-void Authenticator::record_failure(const std::string& request_id, bool had_credentials) {
-    programme_.audit({"anonymous", request_id, "auth.failed", "",
-                      had_credentials ? "unknown or malformed token" : "no token"});
+std::vector<db::KeyedDigest> token_digests(const PiiVault& vault,
+                                           const ledger::Hash& token_sha256) {
+    return vault.credential_digests(
+        std::string_view(reinterpret_cast<const char*>(token_sha256.data()), token_sha256.size()));
 }
 
-std::optional<Principal> Authenticator::authenticate(std::string_view authorization) {
+std::optional<std::int64_t> parse_token_id(std::string_view text) {
+    std::int64_t id = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+    if (error != std::errc{} || end != text.data() + text.size() || id <= 0)
+        return std::nullopt;
+    return id;
+}
+
+std::optional<std::int64_t> parse_token_lifetime(std::string_view text) {
+    if (text.size() < 2 || text.size() > 6)
+        return std::nullopt;
+    const char unit = text.back();
+    const std::int64_t seconds_per = unit == 'd' ? 86400 : unit == 'h' ? 3600 : 0;
+    const auto count = parse_token_id(text.substr(0, text.size() - 1));
+    if (seconds_per == 0 || !count || *count * seconds_per > kTokenLifetimeMaxS)
+        return std::nullopt;
+    return *count * seconds_per;
+}
+
+std::pair<std::int64_t, std::string> issue_token(db::Credentials& credentials,
+                                                 const PiiVault& vault, const std::string& name,
+                                                 Role role, const std::vector<std::string>& funds,
+                                                 std::int64_t lifetime_s) {
+    std::string token = generate_token();
+    const auto id =
+        credentials.create_token({name, std::string(to_string(role)), funds,
+                                  token_digests(vault, token_digest(token)).front(), lifetime_s});
+    return {id, std::move(token)};
+}
+
+void Authenticator::record_failure(const Request&, const RequestContext& context) {
+    failures_.record(AuthFailures::Kind::token, context.client_address, context.request_id);
+}
+
+void Authenticator::forget(std::int64_t token_id) {
+    std::lock_guard lock(mutex_);
+    std::erase_if(cache_,
+                  [&](const auto& entry) { return entry.second.principal.token_id == token_id; });
+}
+
+std::optional<Principal> Authenticator::authenticate(const Request& request,
+                                                     const RequestContext&) {
+    const auto header = request[http::field::authorization];
+    const std::string_view authorization(header.data(), header.size());
     // The scheme name is case-insensitive (RFC 7235 §2.1).
     constexpr std::string_view kBearer = "bearer ";
     if (authorization.size() <= kBearer.size())
@@ -96,23 +143,44 @@ std::optional<Principal> Authenticator::authenticate(std::string_view authorizat
     const std::string_view token = authorization.substr(kBearer.size());
     if (!well_formed_token(token))
         return std::nullopt;
-    const auto digest = token_digest(token);
+    auto principal = look_up(token);
+    // Expiry is checked here as well as in the lookup's SQL: a cached principal expires too.
+    const auto now_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(clocks_.wall().time_since_epoch())
+            .count();
+    if (principal && principal->expires_at_us <= now_us)
+        return std::nullopt;
+    return principal;
+}
+
+std::optional<Principal> Authenticator::look_up(std::string_view token) {
+    const auto plain = token_digest(token);
+    const auto now = clocks_.steady();
     {
         std::lock_guard lock(mutex_);
-        if (auto it = cache_.find(digest); it != cache_.end())
-            return it->second;
+        if (auto it = cache_.find(plain); it != cache_.end()) {
+            if (now - it->second.read_at < kCacheLifetime)
+                return it->second.principal;
+            cache_.erase(it);
+        }
     }
-    const auto record = credentials_.find_token(digest);
-    if (!record)
+    const auto digests = token_digests(vault_, plain);
+    const auto record = credentials_.find_token(digests);
+    if (!record || record->revoked_at_us)
         return std::nullopt;
     const auto role = parse_role(record->role);
     if (!role)
         return std::nullopt;
-    Principal principal{record->id, record->name, *role, record->funds};
+    if (record->key_id != digests.front().key_id &&
+        credentials_.rekey_token(record->id, record->key_id, digests.front())) {
+        spdlog::info("token {} re-keyed from key {} to {}", record->id, record->key_id,
+                     digests.front().key_id);
+    }
+    Principal principal{record->id, record->name, *role, record->funds, record->expires_at_us};
     std::lock_guard lock(mutex_);
     if (cache_.size() >= kCacheMax)
         cache_.clear();
-    cache_.emplace(digest, principal);
+    cache_.insert_or_assign(plain, Cached{principal, now});
     return principal;
 }
 

@@ -127,6 +127,17 @@ PiiVault open_vault(const Config& config, db::Programme& programme) {
     return vault;
 }
 
+/// Keys the tokens stored as a plain SHA-256 before migration 0020 under the vault's
+/// current key, and clears the SHA-256: from this start on, no plain digest is stored.
+void key_plain_tokens(const db::Database& database, const PiiVault& vault) {
+    db::Pool owner(database.owner_conninfo(), 1);
+    const auto keyed = db::Credentials(owner).key_plain_tokens(
+        [&](const ledger::Hash& sha256) { return token_digests(vault, sha256).front(); });
+    if (keyed > 0)
+        spdlog::info("keyed {} tokens stored as a plain SHA-256 under PII key {}", keyed,
+                     vault.key_id());
+}
+
 /// Outside the demo, the key file must be kept apart from the data (key_safety.hpp); the
 /// demo keeps its key beside its data and says so.
 void check_key_place(const Config& config, const db::Database* database, bool demo) {
@@ -200,6 +211,7 @@ int serve(const Options& options, bool demo) {
     db::Pool pool(database.app_conninfo(), kPoolSize);
     db::Programme programme(pool);
     const auto vault = open_vault(config, programme);
+    key_plain_tokens(database, vault);
     db::JournalWriter writer(database.app_conninfo(), {.render_response = render_entry});
     server_options.address = host;
     server_options.port = port;
@@ -207,7 +219,7 @@ int serve(const Options& options, bool demo) {
     // Behind a proxy every connection comes from the proxy: the proxy caps per client.
     server_options.connections_per_address_max = config.connections_per_address.value_or(
         config.behind_proxy ? 0 : server_options.connections_per_address_max);
-    const ApiOptions api_options{config.today, {config.query_timeout}};
+    const ApiOptions api_options{config.today, {config.query_timeout}, config.auth_failure_flush};
     auto handlers = make_handlers(pool, writer, database.app_conninfo(), vault, api_options);
     HttpServer server(server_options, std::move(handlers.api), problem_answer);
     server.start();
@@ -226,8 +238,9 @@ int serve(const Options& options, bool demo) {
                                 std::to_string(seeded.entries) + " entries)"
                           : "")
                   << "\n\nTokens (new each start; keep them secret):\n";
-        db::Credentials credentials(pool);
-        for (const auto& [role, token] : demo_tokens(credentials)) {
+        db::Pool owner(database.owner_conninfo(), 1);
+        db::Credentials credentials(owner);
+        for (const auto& [role, token] : demo_tokens(credentials, vault)) {
             std::cout << "  " << role << std::string(9 - role.size(), ' ') << token << "\n";
         }
         std::cout << "\nServing at " << url
@@ -247,8 +260,9 @@ int serve(const Options& options, bool demo) {
     return 0;
 }
 
-/// riziki token create --role R [--fund F]... [--name N]: prints only the token.
-int token_command(const Options& options) {
+/// riziki token create --role R [--fund F]... [--name N] [--expires-in 90d]: prints only
+/// the token.
+int token_create_command(const Options& options) {
     if (!options.has("role"))
         throw UsageError("token create needs --role");
     const auto role = parse_role(options.value("role"));
@@ -263,6 +277,11 @@ int token_command(const Options& options) {
         options.has("name") ? options.value("name") : std::string(to_string(*role));
     if (name.empty() || name.size() > 200)
         throw UsageError("--name must be 1-200 characters");
+    const auto lifetime = options.has("expires-in")
+                              ? parse_token_lifetime(options.value("expires-in"))
+                              : std::optional(kTokenLifetimeDefaultS);
+    if (!lifetime)
+        throw UsageError("--expires-in must be whole days or hours, e.g. 30d or 12h, at most 365d");
     const Config config = load_config(options);
     db::Database database(database_config(config));
     db::Pool pool(database.app_conninfo(), 1);
@@ -271,11 +290,33 @@ int token_command(const Options& options) {
         if (!context.fund_currency.contains(fund))
             throw UsageError("no fund " + fund);
     }
-    const std::string token = generate_token();
-    const auto id = db::Credentials(pool).create_token(name, std::string(to_string(*role)), funds,
-                                                       token_digest(token));
-    spdlog::info("created token {} for role {}", id, to_string(*role));
+    db::Programme programme(pool);
+    const auto vault = open_vault(config, programme);
+    // The app role may not insert tokens (migration 0020): the schema owner does.
+    db::Pool owner(database.owner_conninfo(), 1);
+    db::Credentials credentials(owner);
+    const auto [id, token] = issue_token(credentials, vault, name, *role, funds, *lifetime);
+    spdlog::info("created token {} for role {}, expiring in {} s", id, to_string(*role), *lifetime);
     std::cout << token << "\n";
+    return 0;
+}
+
+/// riziki token revoke ID: revokes at once (a server that cached it drops it within 1 s).
+int token_revoke_command(const std::string& id_text, const Options& options) {
+    const auto parsed = parse_token_id(id_text);
+    if (!parsed)
+        throw UsageError("token revoke needs a token id (a number, as GET /v1/tokens lists)");
+    const std::int64_t id = *parsed;
+    const Config config = load_config(options);
+    db::Database database(database_config(config));
+    db::Pool pool(database.app_conninfo(), 1);
+    const auto revoked = db::Credentials(pool).revoke_token(id, "cli", "");
+    if (!revoked) {
+        std::cerr << "riziki: no token " << id << "\n";
+        return 1;
+    }
+    std::cout << "token " << id << (revoked->newly ? " revoked at " : " was already revoked at ")
+              << ledger::format_timestamp_us(revoked->revoked_at_us) << "\n";
     return 0;
 }
 
@@ -547,9 +588,12 @@ int run_command(const std::vector<std::string>& args) {
             parse_options(spelled, {}, {"fund", "from", "to", "format", "output"}, 2));
     }
     if (command == "token") {
+        if (args.size() >= 3 && args[1] == "revoke" && !args[2].starts_with("--"))
+            return token_revoke_command(args[2], parse_options(args, {}, {}, 3));
         if (args.size() < 2 || args[1] != "create")
-            throw UsageError("usage: token create ...");
-        return token_command(parse_options(args, {}, {"role", "fund", "name"}, 2));
+            throw UsageError("usage: token create ... | token revoke ID");
+        return token_create_command(
+            parse_options(args, {}, {"role", "fund", "name", "expires-in"}, 2));
     }
     throw UsageError("unknown command '" + command + "'");
 }

@@ -34,6 +34,8 @@ void read_limits_and_today(Config& config) {
         config.query_timeout = std::chrono::milliseconds(*ms);
     if (const auto n = env_whole_number("RIZIKI_CONNECTIONS_PER_ADDRESS", ""))
         config.connections_per_address = static_cast<std::size_t>(*n);
+    if (const auto ms = env_whole_number("RIZIKI_AUTH_FAILURE_FLUSH_MS", " of ms"))
+        config.auth_failure_flush = std::chrono::milliseconds(*ms);
     const std::string today = env_or("RIZIKI_TODAY", "");
     if (!today.empty()) {
         config.today = ledger::parse_date(today);

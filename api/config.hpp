@@ -44,6 +44,9 @@ struct Config {
     /// RIZIKI_CONNECTIONS_PER_ADDRESS: the most connections open at once from one client
     /// address (ServerOptions::connections_per_address_max); unset: 64, or none behind a proxy.
     std::optional<std::size_t> connections_per_address;
+    /// RIZIKI_AUTH_FAILURE_FLUSH_MS: how often failed authentications are written to the
+    /// audit log (api/auth_failures.hpp); 0, for tests: only when the server stops.
+    std::chrono::milliseconds auth_failure_flush{10000};
 
     bool tls() const { return !tls_certificate_file.empty(); }
 };

@@ -458,16 +458,17 @@ DemoSummary seed_demo(db::Pool& pool, db::JournalWriter& writer, const PiiVault&
     return summary;
 }
 
-std::vector<std::pair<std::string, std::string>> demo_tokens(db::Credentials& credentials) {
+std::vector<std::pair<std::string, std::string>> demo_tokens(db::Credentials& credentials,
+                                                             const PiiVault& vault) {
     std::vector<std::pair<std::string, std::string>> out;
     for (Role role : kAllRoles) {
         const std::string name(to_string(role));
         const std::vector<std::string> funds = role == Role::donor
                                                    ? std::vector<std::string>{kFunds[0].code}
                                                    : std::vector<std::string>{};
-        const std::string token = generate_token();
-        credentials.create_token("demo " + name, name, funds, token_digest(token));
-        out.emplace_back(name, token);
+        out.emplace_back(name, issue_token(credentials, vault, "demo " + name, role, funds,
+                                           kTokenLifetimeDefaultS)
+                                   .second);
     }
     return out;
 }

@@ -37,8 +37,10 @@ DemoSummary seed_demo(db::Pool& pool, db::JournalWriter& writer, const PiiVault&
                       unsigned seed, const ledger::Date& today = kDemoToday,
                       int survivors_per_cohort = 50);
 
-/// Creates one new token per role (the donor's scoped to the demo's first fund); returns
+/// Creates one new token per role (the donor's scoped to the demo's first fund), keyed
+/// under the vault's current key; `credentials` on the schema owner's pool. Returns
 /// (role, token) pairs to print.
-std::vector<std::pair<std::string, std::string>> demo_tokens(db::Credentials& credentials);
+std::vector<std::pair<std::string, std::string>> demo_tokens(db::Credentials& credentials,
+                                                             const PiiVault& vault);
 
 }  // namespace riziki::api

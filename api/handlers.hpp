@@ -19,6 +19,7 @@ class JournalWriter;
 
 namespace riziki::api {
 
+class AuthFailures;
 class PiiVault;
 
 struct Services {
@@ -36,6 +37,8 @@ struct Services {
     /// How long one statement of verify may run (the reports' and journal reads' own
     /// limits are given to them when they are made).
     db::ReadLimits read_limits;
+    /// Failed authentication counted (its counters are in /metrics).
+    const AuthFailures* auth_failures = nullptr;
 
     /// The day periods are checked against (ledger/date_bounds.hpp).
     ledger::Date today() const;

@@ -1,5 +1,6 @@
 #include <nlohmann/json.hpp>
 
+#include "api/auth_failures.hpp"
 #include "api/handlers.hpp"
 #include "api/problem.hpp"
 #include "api/roles.hpp"
@@ -49,6 +50,8 @@ Response metrics(const Services& services) {
     body += metric("riziki_writer_split_total", "counter",
                    "Batches the database refused whole, their entries retried one by one.",
                    writer.split);
+    if (services.auth_failures != nullptr)
+        body += services.auth_failures->render_metrics();
     body += metric("riziki_db_pool_connections", "gauge", "Connections in the read pool.",
                    services.pool_size);
     Response response{http::status::ok, 11};

@@ -81,6 +81,9 @@ struct RequestContext {
     /// logged beside ours and echoed as `X-Client-Request-Id`, so either side can find a
     /// request by the id it knows.
     std::string client_request_id;
+    /// The peer's IP address as text ("127.0.0.1", "::1"): behind a proxy, the proxy's.
+    /// Failed authentication is counted by it (api/auth_failures.hpp); never logged.
+    std::string client_address;
 };
 
 /// A pure function from request to response; it must not throw for bad input.

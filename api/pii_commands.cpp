@@ -15,6 +15,7 @@
 #include "api/key_safety.hpp"
 #include "api/pii_keyring.hpp"
 #include "api/pii_vault.hpp"
+#include "db/credentials.hpp"
 #include "db/database.hpp"
 #include "db/programme.hpp"
 #include "db/vault_keys.hpp"
@@ -126,6 +127,26 @@ bool put_new_key_first(const std::filesystem::path& key_file, const MasterKey& k
     return true;
 }
 
+/// What a finished rotation prints: the counts, and what an operator must look at.
+void print_end(const db::ResealCounts& counts, std::size_t batches, const std::string& key_id,
+               const std::vector<std::string>& retired, std::int64_t stranded_tokens) {
+    std::cout << "re-sealed " << counts.resealed << " survivors under key " << key_id << " in "
+              << batches << " batch(es)"
+              << (counts.skipped > 0 ? ", " + std::to_string(counts.skipped) + " skipped (erased)"
+                                     : "")
+              << "; retired " << (retired.empty() ? "no key" : joined(retired))
+              << "; the key file now holds key " << key_id << " only\n";
+    if (stranded_tokens > 0)
+        std::cout << stranded_tokens
+                  << " live API tokens were keyed under the retired key(s) and no longer "
+                     "work: `riziki token create` new ones for their holders, then "
+                     "`riziki token revoke` the old ids (GET /v1/tokens lists them)\n";
+    if (counts.indexes_taken > 0)
+        std::cout << counts.indexes_taken
+                  << " phone or national id values are held by another survivor too "
+                     "(double enrolments from before issue 16): look at them\n";
+}
+
 }  // namespace
 
 int rotate_key_command(const Config& config, const RotateKeyOptions& options) {
@@ -164,24 +185,18 @@ int rotate_key_command(const Config& config, const RotateKeyOptions& options) {
         total.counts.indexes_taken += done.counts.indexes_taken;
         total.unopenable = done.unopenable;
         if (done.unopenable == 0 && keys.retire_keys(key.id, retired) == 0) {
+            // Tokens are keyed again only when used (api/auth.cpp): those not used while
+            // the rotation ran stay under a retired key and stop working here.
+            const auto stranded = db::Credentials(pool).live_tokens_under(retired);
             write_keyring(key_file, {&key});
             programme.audit(
                 {"cli", "", "pii.rotate_key.end", key.id,
                  "retired=" + joined(retired) +
                      " resealed=" + std::to_string(total.counts.resealed) +
                      " skipped=" + std::to_string(total.counts.skipped) +
-                     " index_values_taken=" + std::to_string(total.counts.indexes_taken)});
-            std::cout << "re-sealed " << total.counts.resealed << " survivors under key " << key.id
-                      << " in " << batches << " batch(es)"
-                      << (total.counts.skipped > 0
-                              ? ", " + std::to_string(total.counts.skipped) + " skipped (erased)"
-                              : "")
-                      << "; retired " << (retired.empty() ? "no key" : joined(retired))
-                      << "; the key file now holds key " << key.id << " only\n";
-            if (total.counts.indexes_taken > 0)
-                std::cout << total.counts.indexes_taken
-                          << " phone or national id values are held by another survivor too "
-                             "(double enrolments from before issue 16): look at them\n";
+                     " index_values_taken=" + std::to_string(total.counts.indexes_taken) +
+                     " tokens_stranded=" + std::to_string(stranded)});
+            print_end(total.counts, batches, key.id, retired, stranded);
             return 0;
         }
     }

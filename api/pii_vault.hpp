@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "db/keyed_digest.hpp"
 #include "db/program.hpp"
 #include "ledger/journal.hpp"
 
@@ -67,6 +68,11 @@ class PiiVault {
     /// indexes) of a request that holds PII: what an Idempotency-Key keeps of an enrolment,
     /// so the database holds nothing against which a guessed name or phone could be checked.
     ledger::Hash request_digest(std::string_view request) const;
+    /// The digest of a credential (a token's SHA-256, a session id's, a password) under each
+    /// key of the ring, current first: HMAC-SHA-256 under the key's subkey 4, the credential
+    /// key, apart from the subkeys that seal and index PII. Whoever holds the database but
+    /// not the key file cannot compute one, so cannot mint a credential by writing a row.
+    std::vector<db::KeyedDigest> credential_digests(std::string_view secret) const;
     /// 16 hex digits naming the current key (not derived from it in a way that helps guess
     /// it).
     std::string key_id() const;

@@ -141,10 +141,9 @@ Response Router::dispatch_matched(const Route& route, Call& call) {
     try {
         std::optional<Principal> principal;
         if (!route.public_route) {
-            const auto header = call.request[http::field::authorization];
-            principal = authenticator_.authenticate({header.data(), header.size()});
+            principal = authenticator_.authenticate(call.request, call.context);
             if (!principal) {
-                authenticator_.record_failure(call.context.request_id, !header.empty());
+                authenticator_.record_failure(call.request, call.context);
                 auto response = problem(http::status::unauthorized, "unauthenticated",
                                         "A valid bearer token is required.", call.context);
                 response.set(http::field::www_authenticate, "Bearer");

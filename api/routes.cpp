@@ -2,8 +2,10 @@
 
 #include <memory>
 
+#include "api/auth_failures.hpp"
 #include "api/erasure.hpp"
 #include "api/handlers.hpp"
+#include "api/handlers_tokens.hpp"
 #include "db/credentials.hpp"
 #include "db/journal_reads.hpp"
 #include "db/programme.hpp"
@@ -20,12 +22,15 @@ struct Api {
           credentials(pool),
           programme(pool),
           report_reads(pool, options.read_limits),
-          authenticator(credentials, programme),
+          auth_failures([this](const auto& events) { credentials.audit(events); },
+                        {.flush_interval = options.auth_failure_flush}),
+          authenticator(credentials, vault, auth_failures),
           router(authenticator, metrics),
           metrics_router(authenticator, metrics) {
-        const Services services{&journal,      &programme,         &report_reads, &writer,
-                                &metrics,      pool.size(),        conninfo,      &vault,
-                                options.today, options.read_limits};
+        Services services{&journal,      &programme,         &report_reads, &writer,
+                          &metrics,      pool.size(),        conninfo,      &vault,
+                          options.today, options.read_limits};
+        services.auth_failures = &auth_failures;
         add_system_routes(router, services);
         add_journal_routes(router, services);
         add_donor_routes(router, services);
@@ -39,6 +44,7 @@ struct Api {
         add_audit_log_routes(router, services);
         add_report_routes(router, services);
         add_schedule_routes(router);
+        add_token_routes(router, credentials, authenticator);
         add_open_metrics_route(metrics_router, services);
     }
     db::JournalReads journal;
@@ -46,6 +52,8 @@ struct Api {
     db::Programme programme;
     db::ReportReads report_reads;
     Metrics metrics;
+    /// After credentials (its flush writes through them), before the authenticator.
+    AuthFailures auth_failures;
     Authenticator authenticator;
     Router router;
     Router metrics_router;  ///< GET /metrics alone, without a token

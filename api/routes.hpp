@@ -1,6 +1,7 @@
 #pragma once
 /// The API: every route, with the roles that may call it.
 
+#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -25,6 +26,9 @@ struct ApiOptions {
     /// Bounds each statement of the reports, the export, the trial balance and verify
     /// (RIZIKI_QUERY_TIMEOUT_MS); the default: none.
     db::ReadLimits read_limits;
+    /// How often failed authentications are audited (RIZIKI_AUTH_FAILURE_FLUSH_MS); 0: only
+    /// when the handlers are destroyed.
+    std::chrono::milliseconds auth_failure_flush{std::chrono::seconds(10)};
 };
 
 /// The API's two handlers, sharing one set of metrics and one token cache.

@@ -521,6 +521,62 @@ BEGIN
     RETURN NULL;
 END $$;
 
+CREATE FUNCTION public.riziki_token_insert() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    IF NEW.token_sha256 IS NOT NULL OR NEW.token_hmac IS NULL THEN
+        RAISE EXCEPTION 'riziki:token_not_keyed a new token is stored keyed (token_hmac)';
+    END IF;
+    IF NEW.expires_at > NEW.created_at + interval '1 year' THEN
+        RAISE EXCEPTION 'riziki:token_expiry_too_far a token expires within a year';
+    END IF;
+    RETURN NEW;
+END $$;
+
+CREATE FUNCTION public.riziki_token_rekey(p_id bigint, p_from_key text, p_key text, p_hmac bytea) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    UPDATE public.tokens SET token_hmac = p_hmac, key_id = p_key
+    WHERE id = p_id AND key_id = p_from_key AND revoked_at IS NULL;
+    RETURN FOUND;
+END $$;
+
+CREATE FUNCTION public.riziki_token_revoke(p_id bigint, OUT revoked_at timestamp with time zone, OUT newly boolean) RETURNS SETOF record
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    RETURN QUERY
+    UPDATE public.tokens t SET revoked_at = now()
+    WHERE t.id = p_id AND t.revoked_at IS NULL RETURNING t.revoked_at, true;
+    IF NOT FOUND THEN
+        RETURN QUERY SELECT t.revoked_at, false FROM public.tokens t WHERE t.id = p_id;
+    END IF;
+END $$;
+
+CREATE FUNCTION public.riziki_token_update() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN
+        RAISE EXCEPTION 'riziki:append_only tokens are revoked, never deleted';
+    END IF;
+    IF NEW.id <> OLD.id OR NEW.name <> OLD.name OR NEW.role <> OLD.role
+       OR NEW.funds <> OLD.funds OR NEW.created_at <> OLD.created_at
+       OR NEW.expires_at <> OLD.expires_at
+       OR (OLD.revoked_at IS NOT NULL AND NEW.revoked_at IS DISTINCT FROM OLD.revoked_at)
+       OR (NEW.token_sha256 IS NOT NULL AND NEW.token_sha256 IS DISTINCT FROM OLD.token_sha256)
+    THEN
+        RAISE EXCEPTION 'riziki:append_only a token is only re-keyed or revoked';
+    END IF;
+    RETURN NEW;
+END $$;
+
 CREATE FUNCTION public.riziki_vault_key_live() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
@@ -817,11 +873,20 @@ CREATE TABLE public.tokens (
     name text NOT NULL,
     role text NOT NULL,
     funds text[] DEFAULT '{}'::text[] NOT NULL,
-    token_sha256 bytea NOT NULL,
+    token_sha256 bytea,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    token_hmac bytea,
+    key_id text,
+    expires_at timestamp with time zone DEFAULT (now() + '90 days'::interval) NOT NULL,
+    revoked_at timestamp with time zone,
     CONSTRAINT tokens_check CHECK (((role = 'donor'::text) = (cardinality(funds) > 0))),
+    CONSTRAINT tokens_expire_after_creation CHECK ((expires_at > created_at)),
+    CONSTRAINT tokens_key_id_check CHECK ((key_id ~ '^[0-9a-f]{16}$'::text)),
+    CONSTRAINT tokens_keyed CHECK ((((token_hmac IS NULL) = (key_id IS NULL)) AND ((token_hmac IS NULL) <> (token_sha256 IS NULL)))),
     CONSTRAINT tokens_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200))),
+    CONSTRAINT tokens_revoked_after_creation CHECK ((revoked_at >= created_at)),
     CONSTRAINT tokens_role_check CHECK ((role = ANY (ARRAY['admin'::text, 'finance'::text, 'field'::text, 'donor'::text, 'auditor'::text, 'metrics'::text]))),
+    CONSTRAINT tokens_token_hmac_check CHECK ((octet_length(token_hmac) = 32)),
     CONSTRAINT tokens_token_sha256_check CHECK ((octet_length(token_sha256) = 32))
 );
 
@@ -911,6 +976,9 @@ ALTER TABLE ONLY public.tokens
     ADD CONSTRAINT tokens_pkey PRIMARY KEY (id);
 
 ALTER TABLE ONLY public.tokens
+    ADD CONSTRAINT tokens_token_hmac_key UNIQUE (token_hmac);
+
+ALTER TABLE ONLY public.tokens
     ADD CONSTRAINT tokens_token_sha256_key UNIQUE (token_sha256);
 
 CREATE INDEX audit_log_actor ON public.audit_log USING btree (actor, seq);
@@ -936,6 +1004,8 @@ CREATE INDEX postings_fund ON public.postings USING btree (fund, entry_seq);
 CREATE INDEX postings_survivor ON public.postings USING btree (survivor, entry_seq) WHERE (survivor IS NOT NULL);
 
 CREATE INDEX survivors_cohort ON public.survivors USING btree (cohort);
+
+CREATE INDEX tokens_live ON public.tokens USING btree (token_hmac) WHERE (revoked_at IS NULL);
 
 CREATE TRIGGER accounts_catalog AFTER INSERT OR UPDATE ON public.accounts FOR EACH STATEMENT EXECUTE FUNCTION public.riziki_bump_catalog();
 
@@ -1011,7 +1081,9 @@ CREATE TRIGGER survivor_pii_not_erased BEFORE INSERT OR UPDATE ON public.survivo
 
 CREATE TRIGGER survivors_append_only BEFORE DELETE OR UPDATE ON public.survivors FOR EACH ROW EXECUTE FUNCTION public.riziki_append_only();
 
-CREATE TRIGGER tokens_no_update BEFORE DELETE OR UPDATE ON public.tokens FOR EACH ROW EXECUTE FUNCTION public.riziki_append_only();
+CREATE TRIGGER tokens_insert BEFORE INSERT ON public.tokens FOR EACH ROW EXECUTE FUNCTION public.riziki_token_insert();
+
+CREATE TRIGGER tokens_update BEFORE DELETE OR UPDATE ON public.tokens FOR EACH ROW EXECUTE FUNCTION public.riziki_token_update();
 
 ALTER TABLE ONLY public.awards
     ADD CONSTRAINT awards_fund_currency_fkey FOREIGN KEY (fund, currency) REFERENCES public.funds(code, currency);
@@ -1085,6 +1157,12 @@ GRANT ALL ON FUNCTION public.riziki_pii_reseal(p_survivor text, p_old_key text, 
 REVOKE ALL ON FUNCTION public.riziki_pii_retire_keys(p_current text, p_retired text[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.riziki_pii_retire_keys(p_current text, p_retired text[]) TO riziki_app;
 
+REVOKE ALL ON FUNCTION public.riziki_token_rekey(p_id bigint, p_from_key text, p_key text, p_hmac bytea) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.riziki_token_rekey(p_id bigint, p_from_key text, p_key text, p_hmac bytea) TO riziki_app;
+
+REVOKE ALL ON FUNCTION public.riziki_token_revoke(p_id bigint, OUT revoked_at timestamp with time zone, OUT newly boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.riziki_token_revoke(p_id bigint, OUT revoked_at timestamp with time zone, OUT newly boolean) TO riziki_app;
+
 REVOKE ALL ON FUNCTION public.riziki_vault_key_live() FROM PUBLIC;
 
 GRANT SELECT ON TABLE public.accounts TO riziki_app;
@@ -1131,7 +1209,5 @@ GRANT SELECT,INSERT ON TABLE public.survivor_pii TO riziki_app;
 
 GRANT SELECT,INSERT ON TABLE public.survivors TO riziki_app;
 
-GRANT SELECT,INSERT ON TABLE public.tokens TO riziki_app;
-
-GRANT USAGE ON SEQUENCE public.tokens_id_seq TO riziki_app;
+GRANT SELECT ON TABLE public.tokens TO riziki_app;
 

@@ -211,6 +211,10 @@ ApiServer::ApiServer(ServeSettings settings)
         tokens_[role] = create_token(
             role, role == "donor" ? std::vector<std::string>{"F-KES"} : std::vector<std::string>{});
     }
+    // `token create` made the key file as this process's user: the server's it must be.
+    if (settings_.run_as != 0 &&
+        ::chown(key_file_.c_str(), settings_.run_as, settings_.run_as) != 0)
+        throw std::runtime_error("cannot give the key file to the server's user");
     start();
 }
 
@@ -312,7 +316,9 @@ std::string ApiServer::create_token(const std::string& role, const std::vector<s
         argv.push_back("--name");
         argv.push_back(name);
     }
-    const auto result = run_command(argv, log_path_);
+    // The server's key file: a token is keyed with it (migration 0020).
+    const auto result =
+        run_command(argv, log_path_, std::chrono::seconds(30), settings_.environment);
     std::string token = result.out;
     while (!token.empty() && (token.back() == '\n' || token.back() == '\r'))
         token.pop_back();

@@ -19,6 +19,7 @@
 #include <set>
 #include <sstream>
 
+#include "api/pii_keyring.hpp"
 #include "api/pii_vault.hpp"
 #include "db/pool.hpp"
 #include "db/programme.hpp"
@@ -488,6 +489,36 @@ BOOST_AUTO_TEST_CASE(rotate_key_refuses_a_new_key_file_it_cannot_trust) {
         }
     }
     BOOST_TEST(!fs::exists(server.home() + "/new.key"));
+}
+
+// A token that authenticates under a retiring key of the ring is re-keyed under the
+// current one, so it outlives the rotation; one not used meanwhile is stranded, and
+// `riziki pii rotate-key` says how many.
+BOOST_AUTO_TEST_CASE(a_token_used_during_a_rotation_is_rekeyed_and_the_rest_are_counted) {
+    ApiServer s;
+    const auto used = s.token("finance");
+    const auto unused = s.token("auditor");
+    const auto old_key = riziki::api::read_keyring(s.key_file());
+    const auto new_key = riziki::api::fresh_master_key();
+    riziki::api::write_keyring(s.key_file(), {&new_key, &old_key.front()});
+    BOOST_TEST(s.client().get("/v1/me", {{"Authorization", "Bearer " + used}}).status == 200);
+    long long under_new = 0;
+    *s.owner() << "SELECT count(*) FROM tokens WHERE key_id = :k", soci::use(new_key.id),
+        soci::into(under_new);
+    BOOST_TEST(under_new == 1);
+    const std::string new_key_file = (fs::path(s.key_file()).parent_path() / "new.key").string();
+    riziki::api::write_keyring(new_key_file, {&new_key});
+    const auto rotated = rotate(s, new_key_file);
+    fs::remove(new_key_file);
+    BOOST_TEST_REQUIRE(rotated.exit_code == 0, rotated.out);
+    // Five fixture tokens but the one used: stranded under the retired key.
+    BOOST_TEST(rotated.out.find("\n4 live API tokens were keyed under the retired key") !=
+                   std::string::npos,
+               rotated.out);
+    BOOST_TEST(s.client().get("/v1/me", {{"Authorization", "Bearer " + used}}).status == 200);
+    check_problem(s.client().get("/v1/me", {{"Authorization", "Bearer " + unused}}), 401,
+                  "unauthenticated");
+    BOOST_TEST(s.stop() == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

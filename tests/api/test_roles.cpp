@@ -36,6 +36,7 @@ struct Records {
     std::string loan_repaid = "AW-33333333";  ///< disbursed: the repayment route repays it
     std::string loan_written_off = "AW-44444444";
     std::string loan_forgiven = "AW-55555555";
+    std::string token = "999999";  ///< a token of its own, for an admin to revoke
 };
 
 std::string replace_all(std::string text, const std::string& from, const std::string& to) {
@@ -183,6 +184,10 @@ std::vector<RouteCase> routes(const Records& r = {}) {
                {"jobs", 1}})
              .dump()},
         {"GET", "/v1/audit/log?limit=10", {"auditor", "admin"}, 200},
+        // Everyone lists (an admin every token, anyone else its own); an admin revokes
+        // another's token, no one else does (a holder may revoke its own: test_tokens.cpp).
+        {"GET", "/v1/tokens", all, 200},
+        {"DELETE", "/v1/tokens/" + r.token, {"admin"}, 200},
         // Last: it erases the survivor the PII read above still reads.
         {"POST",
          "/v1/survivors/" + r.survivor + "/erase",
@@ -228,6 +233,10 @@ Records make_records(const ApiServer& s) {
     r.loan_forgiven = award("loan");
     for (const auto* id : {&r.loan_repaid, &r.loan_written_off, &r.loan_forgiven})
         money("/v1/disbursements", money_json(*id, "500.00", "disbursed_on", "MX-" + *id));
+    const auto victim = SharedServer::get().create_token("auditor", {}, "Matrix victim");
+    r.token = body_json(client.get("/v1/me", {{"Authorization", "Bearer " + victim}}))
+                  .at("token_id")
+                  .get<std::string>();
     return r;
 }
 
@@ -257,6 +266,8 @@ HttpResponse call(HttpClient& client, const RouteCase& route, HeaderList headers
         headers.emplace_back("Idempotency-Key", fresh_key("matrix"));
     if (route.method == "GET")
         return client.get(route.target, headers);
+    if (route.method == "DELETE")
+        return client.request("DELETE", route.target, headers);
     return client.post(route.target, replace_all(route.body, "{role}", role), headers);
 }
 
@@ -420,8 +431,8 @@ BOOST_AUTO_TEST_CASE(token_create_and_the_database_take_the_metrics_role_and_no_
     const auto insert = [&](const std::string& role) {
         static int n = 0;
         const std::string digest(32, static_cast<char>('a' + n++));
-        *owner << "INSERT INTO tokens (name, role, token_sha256) "
-                  "VALUES ('check', :r, convert_to(:d, 'UTF8'))",
+        *owner << "INSERT INTO tokens (name, role, token_hmac, key_id) "
+                  "VALUES ('check', :r, convert_to(:d, 'UTF8'), '0123456789abcdef')",
             soci::use(role), soci::use(digest);
     };
     BOOST_CHECK_NO_THROW(insert("metrics"));

@@ -298,8 +298,11 @@ int main(int argc, char** argv) {
                             ("riziki-bench-" + std::to_string(::getpid())) / "pii.key");
     db::Programme programme(pool);
     set_up(programme, writer, vault, loans_per_round * rounds);
-    const std::string token = api::generate_token();
-    db::Credentials(pool).create_token("bench", "finance", {}, api::token_digest(token));
+    db::Pool owner(scratch.cluster().superuser_conninfo(), 1);  // the app role makes no token
+    db::Credentials credentials(owner);
+    const std::string token = api::issue_token(credentials, vault, "bench", api::Role::finance, {},
+                                               api::kTokenLifetimeDefaultS)
+                                  .second;
     api::ServerOptions options;
     options.port = 0;
     options.io_threads = static_cast<std::size_t>(bench::arg(argc, argv, "io-threads", 2));

@@ -159,4 +159,62 @@ BOOST_AUTO_TEST_CASE(the_writers_audit_lines_are_dated_by_the_server) {
     BOOST_TEST(db::verify_journal(f.database.app_conninfo).ok);
 }
 
+// Issue 18: whoever held the app role's password could INSERT a token of their choosing.
+// Now the app role reads tokens and changes them only through riziki_token_rekey and
+// riziki_token_revoke; and no one, the owner included, changes a token but to re-key or
+// revoke it, deletes one, or stores a new one unkeyed or living over a year.
+BOOST_AUTO_TEST_CASE(tokens_are_made_by_the_owner_and_only_rekeyed_or_revoked) {
+    LedgerFixture f;
+    auto app = f.app();
+    const std::string keyed =
+        "INSERT INTO tokens (name, role, token_hmac, key_id) VALUES "
+        "('t', 'field', sha256('x'), '0123456789abcdef')";
+    for (const std::string& sql : {keyed, std::string("UPDATE tokens SET revoked_at = now()"),
+                                  std::string("DELETE FROM tokens")}) {
+        BOOST_TEST_CONTEXT(sql) {
+            BOOST_TEST(contains(try_sql(*app, {sql}), "permission denied"));
+        }
+    }
+    auto owner = f.owner();
+    BOOST_TEST_REQUIRE(try_sql(*owner, {keyed}) == "");
+    const std::pair<const char*, const char*> refused[] = {
+        {"UPDATE tokens SET role = 'admin'", "riziki:append_only"},
+        {"UPDATE tokens SET expires_at = expires_at + interval '1 day'", "riziki:append_only"},
+        {"UPDATE tokens SET token_sha256 = sha256('x'), token_hmac = NULL, key_id = NULL",
+         "riziki:append_only"},
+        {"DELETE FROM tokens", "riziki:append_only"},
+        {"INSERT INTO tokens (name, role, token_sha256) VALUES ('t', 'field', sha256('y'))",
+         "riziki:token_not_keyed"},
+        {"INSERT INTO tokens (name, role, token_hmac, key_id, expires_at) VALUES ('t', 'field', "
+         "sha256('z'), '0123456789abcdef', now() + interval '1 year 1 day')",
+         "riziki:token_expiry_too_far"},
+    };
+    for (const auto& [sql, code] : refused) {
+        BOOST_TEST_CONTEXT(sql) {
+            BOOST_TEST(contains(try_sql(*owner, {sql}), code));
+        }
+    }
+    long long id = 0;
+    *owner << "SELECT id FROM tokens", soci::into(id);
+    int changed = 0;
+    *app << "SELECT CAST(riziki_token_rekey(:i, '0123456789abcdef', 'fedcba9876543210', "
+            "sha256('w')) AS integer)",
+        soci::use(id), soci::into(changed);
+    BOOST_TEST(changed == 1);
+    std::string first, second;
+    int newly = -1;
+    *app << "SELECT CAST(revoked_at AS text), CAST(newly AS integer) FROM riziki_token_revoke(:i)",
+        soci::use(id), soci::into(first), soci::into(newly);
+    BOOST_TEST(newly == 1);
+    *app << "SELECT CAST(revoked_at AS text), CAST(newly AS integer) FROM riziki_token_revoke(:i)",
+        soci::use(id), soci::into(second), soci::into(newly);
+    BOOST_TEST(newly == 0);
+    BOOST_TEST(second == first);
+    // A revoked token is not re-keyed, and revoking it again changes nothing.
+    *app << "SELECT CAST(riziki_token_rekey(:i, 'fedcba9876543210', '0123456789abcdef', "
+            "sha256('v')) AS integer)",
+        soci::use(id), soci::into(changed);
+    BOOST_TEST(changed == 0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
