@@ -133,7 +133,7 @@ struct HttpServer::Impl {
     asio::awaitable<void> refuse(tcp::socket socket);
     asio::awaitable<void> session(tcp::socket socket, std::string address);
     template <typename Stream>
-    asio::awaitable<void> serve(Stream& stream);
+    asio::awaitable<void> serve(Stream& stream, const std::string& address);
     template <typename Stream>
     asio::awaitable<void> linger(Stream& stream);
     template <typename Stream>
@@ -266,10 +266,10 @@ asio::awaitable<void> HttpServer::Impl::session(tcp::socket socket, std::string 
                                             asio::redirect_error(asio::use_awaitable, ec));
             // A failed handshake (plain HTTP, an old protocol, no common cipher) just ends.
             if (!ec)
-                co_await serve(stream);
+                co_await serve(stream, address);
         } else {
             beast::tcp_stream stream(std::move(socket));
-            co_await serve(stream);
+            co_await serve(stream, address);
         }
     } catch (const std::exception& error) {
         spdlog::error("connection failed: {}", error.what());
@@ -278,7 +278,7 @@ asio::awaitable<void> HttpServer::Impl::session(tcp::socket socket, std::string 
 }
 
 template <typename Stream>
-asio::awaitable<void> HttpServer::Impl::serve(Stream& stream) {
+asio::awaitable<void> HttpServer::Impl::serve(Stream& stream, const std::string& address) {
     beast::flat_buffer buffer;
     for (;;) {
         http::request_parser<http::string_body> parser;
@@ -306,6 +306,7 @@ asio::awaitable<void> HttpServer::Impl::serve(Stream& stream) {
                 co_return;
             const Request& request = parser.get();
             context = request_context(request);
+            context.client_address = address;
             response = co_await respond(request, context);
             response.version(request.version());
             head = request.method() == http::verb::head;

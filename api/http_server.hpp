@@ -81,6 +81,9 @@ struct RequestContext {
     /// logged beside ours and echoed as `X-Client-Request-Id`, so either side can find a
     /// request by the id it knows.
     std::string client_request_id;
+    /// The address of the peer the request came on (behind a proxy, the proxy's): what
+    /// login throttling counts failures by. Never logged with a username.
+    std::string client_address;
 };
 
 /// A pure function from request to response; it must not throw for bad input.

@@ -49,7 +49,8 @@ struct MasterKey {
 };
 
 /// Subkey `number` of `key` (crypto_kdf_derive_from_key, context "rizikipi"): 1 seals PII,
-/// 2 keys the blind indexes, 3 names the key (its first 8 bytes are the key id).
+/// 2 keys the blind indexes, 3 names the key (its first 8 bytes are the key id), 4 keys
+/// credentials (PiiVault::credential_digests).
 SecretBytes derive_subkey(const MasterKey& key, std::uint64_t number);
 
 /// Throws std::runtime_error when group or others hold any permission on `path` (it must be

@@ -22,6 +22,8 @@ namespace {
 
 constexpr std::uint64_t kSealSubkey = 1;
 constexpr std::uint64_t kIndexSubkey = 2;
+/// Keys credentials (tokens, session ids, password peppers, set-password codes; issue 18).
+constexpr std::uint64_t kCredentialSubkey = 4;
 
 /// How the key file looked when it was last read: a change to any of these reads it again.
 struct FileStamp {
@@ -51,6 +53,7 @@ struct RingKey {
     std::string id;
     SecretBytes seal_key;
     SecretBytes index_key;
+    SecretBytes credential_key;
 };
 
 using Ring = std::vector<RingKey>;
@@ -58,8 +61,8 @@ using Ring = std::vector<RingKey>;
 std::shared_ptr<const Ring> load_ring(const std::filesystem::path& path) {
     auto ring = std::make_shared<Ring>();
     for (const auto& key : read_keyring(path))
-        ring->push_back(
-            {key.id, derive_subkey(key, kSealSubkey), derive_subkey(key, kIndexSubkey)});
+        ring->push_back({key.id, derive_subkey(key, kSealSubkey), derive_subkey(key, kIndexSubkey),
+                         derive_subkey(key, kCredentialSubkey)});
     return ring;
 }
 
@@ -295,6 +298,18 @@ ledger::Hash PiiVault::request_digest(std::string_view request) const {
     // "request:" keeps these digests apart from the blind indexes' "phone:" and
     // "national_id:" under the same key.
     return hmac(state_->current()->front(), "request:" + std::string(request));
+}
+
+std::vector<KeyedDigest> PiiVault::credential_digests(std::string_view secret) const {
+    std::vector<KeyedDigest> digests;
+    for (const auto& key : *state_->current()) {
+        KeyedDigest keyed{key.id, {}};
+        crypto_auth_hmacsha256(keyed.digest.data(),
+                               reinterpret_cast<const unsigned char*>(secret.data()), secret.size(),
+                               key.credential_key.data());
+        digests.push_back(std::move(keyed));
+    }
+    return digests;
 }
 
 }  // namespace riziki::api

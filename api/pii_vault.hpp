@@ -34,6 +34,12 @@ std::string normalise_phone(std::string_view phone);
 /// Upper case, without spaces, dashes, dots or slashes.
 std::string normalise_national_id(std::string_view id);
 
+/// A credential keyed under one key of the ring.
+struct KeyedDigest {
+    std::string key_id;
+    ledger::Hash digest{};
+};
+
 /// The vault's keys: a keyring (api/pii_keyring.hpp) whose first key seals new rows and
 /// makes new blind indexes, and whose other keys (retired by a rotation under way) only
 /// open the rows still sealed under them. Each sealed row names its key id; unseal picks
@@ -67,6 +73,10 @@ class PiiVault {
     /// indexes) of a request that holds PII: what an Idempotency-Key keeps of an enrolment,
     /// so the database holds nothing against which a guessed name or phone could be checked.
     ledger::Hash request_digest(std::string_view request) const;
+    /// HMAC-SHA-256 of `secret` under the credential subkey (4) of each key of the ring,
+    /// current first (issue 18's shared design): what a stored credential is compared with,
+    /// so a row written by someone holding only the database authenticates no one.
+    std::vector<KeyedDigest> credential_digests(std::string_view secret) const;
     /// 16 hex digits naming the current key (not derived from it in a way that helps guess
     /// it).
     std::string key_id() const;

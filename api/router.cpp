@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "api/problem.hpp"
+#include "api/sessions.hpp"
 #include "db/errors.hpp"
 #include "ledger/journal.hpp"
 
@@ -142,11 +143,26 @@ Response Router::dispatch_matched(const Route& route, Call& call) {
         std::optional<Principal> principal;
         if (!route.public_route) {
             const auto header = call.request[http::field::authorization];
-            principal = authenticator_.authenticate({header.data(), header.size()});
+            // A bearer token wins; without one, a session cookie may stand in.
+            std::optional<SessionCaller> session;
+            if (header.empty() && sessions_ != nullptr)
+                session = sessions_->authenticate(call.request);
+            if (session) {
+                if (!csrf_satisfied(call.request, *session)) {
+                    return problem(http::status::forbidden, "csrf_token_invalid",
+                                   "A request made with a session cookie that may change "
+                                   "something needs the session's X-CSRF-Token header.",
+                                   call.context);
+                }
+                principal = std::move(session->principal);
+            } else {
+                principal = authenticator_.authenticate({header.data(), header.size()});
+            }
             if (!principal) {
                 authenticator_.record_failure(call.context.request_id, !header.empty());
-                auto response = problem(http::status::unauthorized, "unauthenticated",
-                                        "A valid bearer token is required.", call.context);
+                auto response =
+                    problem(http::status::unauthorized, "unauthenticated",
+                            "A valid bearer token or session is required.", call.context);
                 response.set(http::field::www_authenticate, "Bearer");
                 return response;
             }

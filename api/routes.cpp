@@ -4,10 +4,12 @@
 
 #include "api/erasure.hpp"
 #include "api/handlers.hpp"
+#include "api/sessions.hpp"
 #include "db/credentials.hpp"
 #include "db/journal_reads.hpp"
 #include "db/programme.hpp"
 #include "db/report_reads.hpp"
+#include "db/users.hpp"
 
 namespace riziki::api {
 
@@ -20,6 +22,8 @@ struct Api {
           credentials(pool),
           programme(pool),
           report_reads(pool, options.read_limits),
+          users(pool),
+          sessions(users, vault, options.secure_cookies),
           authenticator(credentials, programme),
           router(authenticator, metrics),
           metrics_router(authenticator, metrics) {
@@ -39,12 +43,17 @@ struct Api {
         add_audit_log_routes(router, services);
         add_report_routes(router, services);
         add_schedule_routes(router);
+        add_session_routes(router, services, sessions);
+        add_user_routes(router, services, sessions);
+        router.accept_sessions(sessions);
         add_open_metrics_route(metrics_router, services);
     }
     db::JournalReads journal;
     db::Credentials credentials;
     db::Programme programme;
     db::ReportReads report_reads;
+    db::Users users;
+    Sessions sessions;
     Metrics metrics;
     Authenticator authenticator;
     Router router;

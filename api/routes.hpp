@@ -25,6 +25,8 @@ struct ApiOptions {
     /// Bounds each statement of the reports, the export, the trial balance and verify
     /// (RIZIKI_QUERY_TIMEOUT_MS); the default: none.
     db::ReadLimits read_limits;
+    /// Session cookies carry `Secure`: the server speaks HTTPS itself or behind a TLS proxy.
+    bool secure_cookies = false;
 };
 
 /// The API's two handlers, sharing one set of metrics and one token cache.

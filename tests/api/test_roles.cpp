@@ -36,6 +36,7 @@ struct Records {
     std::string loan_repaid = "AW-33333333";  ///< disbursed: the repayment route repays it
     std::string loan_written_off = "AW-44444444";
     std::string loan_forgiven = "AW-55555555";
+    std::string user = "999999";  ///< a user the admin routes reset, then disable
 };
 
 std::string replace_all(std::string text, const std::string& from, const std::string& to) {
@@ -183,6 +184,13 @@ std::vector<RouteCase> routes(const Records& r = {}) {
                {"jobs", 1}})
              .dump()},
         {"GET", "/v1/audit/log?limit=10", {"auditor", "admin"}, 200},
+        // People who sign in (SPEC §12). POST /v1/session and POST /v1/password take no
+        // credentials (tests/api/test_users.cpp): a failed login there would hold up logins.
+        {"GET", "/v1/session", all, 200},
+        {"GET", "/v1/users?limit=5", {"admin"}, 200},
+        {"POST", "/v1/users", {"admin"}, 201, false, R"({"username":"mx-{role}","role":"field"})"},
+        {"POST", "/v1/users/" + r.user + "/reset", {"admin"}, 200},
+        {"POST", "/v1/users/" + r.user + "/disable", {"admin"}, 200},
         // Last: it erases the survivor the PII read above still reads.
         {"POST",
          "/v1/survivors/" + r.survivor + "/erase",
@@ -222,6 +230,11 @@ Records make_records(const ApiServer& s) {
                                         {"received_on", "2026-01-20"},
                                         {"channel", "mpesa"},
                                         {"reference", "MX-SETUP"}});
+    r.user = std::to_string(
+        created(
+            client.post("/v1/users", R"({"username":"mx-user","role":"finance"})", s.auth("admin")))
+            .at("id")
+            .get<long long>());
     r.grant = award("grant");
     r.loan_repaid = award("loan");
     r.loan_written_off = award("loan");
