@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <thread>
 
 #include "tests/api/people.hpp"
 
@@ -326,6 +327,42 @@ BOOST_AUTO_TEST_CASE(five_failures_then_429_with_retry_after_and_the_password_un
     *own.owner() << "SELECT count(*) FROM sessions", soci::into(sessions);
     BOOST_TEST(sessions == 0);
     BOOST_TEST(own.log_problems().empty(), own.log_problems());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(demo_users)
+
+// `riziki demo` prints its tokens, then one password for demo-admin, demo-finance,
+// demo-field, demo-donor (the demo's first fund) and demo-auditor, which sign in with it.
+BOOST_AUTO_TEST_CASE(the_demo_prints_tokens_and_a_password_its_users_sign_in_with) {
+    ServeSettings settings;
+    settings.command = "demo";
+    ApiServer demo(settings);
+    const std::string marker = "password (new each start):\n  ";
+    // The demo seeds its books after it starts listening, and prints what it made once
+    // done, "Stop with Ctrl-C." last: wait for that (polling, at most 5 minutes).
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+    while (demo.log().find("Stop with Ctrl-C.") == std::string::npos &&
+           std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    const auto log = demo.log();
+    const auto at = log.find(marker);
+    BOOST_TEST_REQUIRE(at != std::string::npos, log);
+    BOOST_TEST(log.find("Tokens (new each start; keep them secret):\n  admin    rzk_") !=
+               std::string::npos);
+    const auto start = at + marker.size();
+    const std::string password = log.substr(start, log.find('\n', start) - start);
+    BOOST_TEST(password.size() == 21U, password);
+    for (const char* role : {"admin", "finance", "field", "donor", "auditor"}) {
+        BOOST_TEST_CONTEXT(role) {
+            const auto browser = sign_in(demo, std::string("demo-") + role, password);
+            BOOST_TEST(browser.me.at("role") == role);
+            const auto funds =
+                role == std::string("donor") ? json::array({"HAART-KES-2026"}) : json::array();
+            BOOST_TEST(browser.me.at("funds") == funds);
+        }
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
