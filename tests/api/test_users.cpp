@@ -290,6 +290,51 @@ BOOST_AUTO_TEST_CASE(the_database_redeems_a_link_once) {
     check_problem(redeem(client, user.code, kGoodPassword), 410, "link_replaced");
 }
 
+BOOST_AUTO_TEST_CASE(riziki_user_create_prints_a_link_or_takes_the_password_from_stdin) {
+    auto& s = server();
+    const std::vector<std::string> command{
+        RIZIKI_BINARY, "user",   "create",         "--database-url", s.database().owner_conninfo,
+        "--home",      s.home(), "--pii-key-file", s.key_file()};
+    const auto run = [&](std::vector<std::string> options, const std::string& stdin_line = "") {
+        auto argv = command;
+        argv.insert(argv.end(), options.begin(), options.end());
+        if (!stdin_line.empty()) {  // through a shell: "$0" is the line, "$@" the command
+            argv.insert(argv.begin(),
+                        {"/bin/sh", "-c", "printf '%s\\n' \"$0\" | \"$@\"", stdin_line});
+        }
+        return run_command(argv, s.home() + "/user-create.log");
+    };
+    const auto made = run({"--username", "CLI.Field", "--role", "field", "--name", "Cli Field"});
+    BOOST_TEST_REQUIRE(made.exit_code == 0, made.out);
+    const std::string prefix = "/set-password#";
+    BOOST_TEST_REQUIRE(made.out.starts_with(prefix), made.out);
+    const std::string code = made.out.substr(prefix.size(), 64);
+    BOOST_TEST(made.out == prefix + code + "\n");
+    s.keep_out_of_log(code);
+    auto client = s.client();
+    BOOST_TEST(redeem(client, code, kGoodPassword).status == 204);
+    BOOST_TEST(sign_in(s, "cli.field").me.at("name") == "Cli Field");
+
+    const auto piped = run({"--username", "cli.auditor", "--role", "auditor", "--password-stdin"},
+                           "another long passphrase");
+    BOOST_TEST_REQUIRE(piped.exit_code == 0, piped.out);
+    BOOST_TEST(piped.out.empty());
+    BOOST_TEST(sign_in(s, "cli.auditor", "another long passphrase").me.at("role") == "auditor");
+
+    // Refused, and nothing made: a common password, a donor without a fund, a taken name.
+    BOOST_TEST(
+        run({"--username", "cli.weak", "--role", "field", "--password-stdin"}, "Password2024!")
+            .exit_code == 2);
+    BOOST_TEST(run({"--username", "cli.donor", "--role", "donor"}).exit_code == 2);
+    BOOST_TEST(run({"--username", "cli.field", "--role", "finance"}).exit_code == 2);
+    BOOST_TEST(count_of(s,
+                        "SELECT count(*) FROM users WHERE username IN ('cli.weak', "
+                        "'cli.donor')") == 0);
+    BOOST_TEST(count_of(s,
+                        "SELECT count(*) FROM audit_log WHERE actor = 'cli' AND action = "
+                        "'user.create'") == 2);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 // A suite of its own, with its own server: the failures it makes from 127.0.0.1 would hold
