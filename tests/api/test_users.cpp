@@ -94,6 +94,11 @@ BOOST_AUTO_TEST_CASE(an_unsafe_request_with_the_cookie_needs_the_csrf_token) {
     BOOST_TEST(count_of(server(), "SELECT count(*) FROM cohorts WHERE code = 'C-CSRF'") == 0);
     BOOST_TEST(client.post("/v1/cohorts", body, browser.unsafe()).status == 201);
     BOOST_TEST(client.get("/v1/me", browser.cookie()).status == 200);  // a read needs none
+    // A session has its user's role, no more: the admin routes are not a field officer's.
+    check_problem(
+        client.post("/v1/users", R"({"username":"sneaky","role":"admin"})", browser.unsafe()), 403,
+        "forbidden");
+    check_problem(client.get("/v1/users", browser.cookie()), 403, "forbidden");
 }
 
 BOOST_AUTO_TEST_CASE(idle_and_absolute_expiry_end_a_session) {
@@ -230,6 +235,16 @@ BOOST_AUTO_TEST_CASE(admins_create_list_and_page_users_and_the_table_checks_them
     BOOST_TEST(static_cast<long long>(ids.size()) ==
                count_of(server(), "SELECT count(*) FROM users"));
     BOOST_TEST(std::is_sorted(ids.begin(), ids.end()));
+    // A cursor that is not one, or not one of an id, is refused.
+    for (const char* cursor : {"zzz", "k1.WyJhYmMiXQ"}) {  // the second: ["abc"]
+        BOOST_TEST_CONTEXT(cursor) {
+            const auto refused =
+                client.get(std::string("/v1/users?after=") + cursor, server().auth("admin"));
+            check_problem(refused, 400, "invalid_query");
+            BOOST_TEST(
+                (field_errors(body_json(refused)) == FieldErrors{{"after", "invalid_cursor"}}));
+        }
+    }
     BOOST_TEST((std::find(ids.begin(), ids.end(), donor.id) != ids.end()));
     // The database refuses what the API would: upper case, a donor without funds.
     BOOST_CHECK_THROW(*server().owner() << "INSERT INTO users (username, display_name, role) "
