@@ -43,6 +43,7 @@ inline HttpResponse redeem(HttpClient& client, const std::string& code,
 inline NewUser ready_user(ApiServer& server, const std::string& username, const std::string& role,
                           const std::vector<std::string>& funds = {}) {
     auto user = create_user(server, username, role, funds);
+    server.keep_out_of_log(kGoodPassword);
     auto client = server.client();
     BOOST_TEST_REQUIRE(redeem(client, user.code, kGoodPassword).status == 204);
     return user;
