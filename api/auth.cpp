@@ -117,8 +117,12 @@ std::pair<std::int64_t, std::string> issue_token(db::Credentials& credentials,
     return {id, std::move(token)};
 }
 
-void Authenticator::record_failure(const Request&, const RequestContext& context) {
-    failures_.record(AuthFailures::Kind::token, context.client_address, context.request_id);
+void Authenticator::record_failure(const Request& request, const RequestContext& context) {
+    // Without a bearer token, what failed was a session cookie (or nothing at all).
+    const bool bearer = !request[http::field::authorization].empty();
+    const bool cookie = !request[http::field::cookie].empty();
+    const auto kind = !bearer && cookie ? AuthFailures::Kind::session : AuthFailures::Kind::token;
+    failures_.record(kind, context.client_address, context.request_id);
 }
 
 void Authenticator::forget(std::int64_t token_id) {

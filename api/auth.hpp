@@ -41,16 +41,24 @@ inline constexpr Role kPeopleRoles[] = {Role::admin, Role::finance, Role::field,
 std::string_view to_string(Role role);
 std::optional<Role> parse_role(std::string_view text);
 
-/// The caller behind a valid token.
+/// The caller behind a valid token or session.
 struct Principal {
+    /// How the caller authenticated: a bearer token, or a session cookie (api/sessions.hpp).
+    enum class Via : std::uint8_t { token, session };
+
     std::int64_t token_id = 0;
     std::string name;
     Role role = Role::auditor;
     std::vector<std::string> funds;  ///< a donor's funds; empty for other roles
     std::int64_t expires_at_us = 0;  ///< when its credential expires (µs since the epoch)
+    Via via = Via::token;
+    std::int64_t user_id = 0;  ///< the person of a session; 0 for a token
 
     /// Actor recorded on entries and idempotency keys: stable, and no secret.
-    std::string actor() const { return "token:" + std::to_string(token_id); }
+    std::string actor() const {
+        return via == Via::session ? "user:" + std::to_string(user_id)
+                                   : "token:" + std::to_string(token_id);
+    }
     /// Donors see only their own funds; every other role that may read a fund sees all.
     bool may_see_fund(std::string_view fund) const;
 };

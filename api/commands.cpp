@@ -29,12 +29,14 @@
 #include "api/problem.hpp"
 #include "api/respond.hpp"
 #include "api/routes.hpp"
+#include "api/users.hpp"
 #include "db/credentials.hpp"
 #include "db/database.hpp"
 #include "db/journal_reads.hpp"
 #include "db/journal_writer.hpp"
 #include "db/programme.hpp"
 #include "db/report_reads.hpp"
+#include "db/users.hpp"
 #include "db/verify.hpp"
 #include "ledger/date_bounds.hpp"
 #include "reports/donor_report.hpp"
@@ -219,7 +221,10 @@ int serve(const Options& options, bool demo) {
     // Behind a proxy every connection comes from the proxy: the proxy caps per client.
     server_options.connections_per_address_max = config.connections_per_address.value_or(
         config.behind_proxy ? 0 : server_options.connections_per_address_max);
-    const ApiOptions api_options{config.today, {config.query_timeout}, config.auth_failure_flush};
+    const ApiOptions api_options{config.today,
+                                 {config.query_timeout},
+                                 config.auth_failure_flush,
+                                 config.tls() || config.behind_proxy};
     auto handlers = make_handlers(pool, writer, database.app_conninfo(), vault, api_options);
     HttpServer server(server_options, std::move(handlers.api), problem_answer);
     server.start();
@@ -243,6 +248,12 @@ int serve(const Options& options, bool demo) {
         for (const auto& [role, token] : demo_tokens(credentials, vault)) {
             std::cout << "  " << role << std::string(9 - role.size(), ' ') << token << "\n";
         }
+        db::Users users(pool);
+        const std::string password = "demo-" + random_secret().substr(0, 16);
+        ensure_demo_users(users, vault, demo_donor_funds(), password);
+        std::cout << "\nUsers demo-admin, demo-finance, demo-field, demo-donor, demo-auditor; "
+                     "password (new each start):\n  "
+                  << password << "\n";
         std::cout << "\nServing at " << url
                   << "   e.g.\n  curl -H \"Authorization: Bearer "
                      "<auditor token>\" "
@@ -518,6 +529,37 @@ int verify_command(const Options& options) {
     return report.ok ? 0 : 1;
 }
 
+/// riziki user create --username U --role R [--fund F]... [--name N] [--password-stdin]
+int user_command(const std::vector<std::string>& args) {
+    if (args.size() < 2 || args[1] != "create") {
+        throw UsageError(
+            "usage: user create --username U --role R [--fund F]... [--name N] "
+            "[--password-stdin]");
+    }
+    const auto options =
+        parse_options(args, {"password-stdin"}, {"username", "role", "fund", "name"}, 2);
+    if (!options.has("username") || !options.has("role"))
+        throw UsageError("user create needs --username and --role");
+    UserCreateRequest request{
+        options.value("username"), options.value("role"),
+        options.has("fund") ? options.values.at("fund") : std::vector<std::string>{},
+        options.has("name") ? options.value("name") : "", std::nullopt};
+    if (options.has("password-stdin")) {
+        std::string line;
+        std::getline(std::cin, line);
+        if (!line.empty() && line.back() == '\r')
+            line.pop_back();
+        request.password = std::move(line);
+    }
+    const Config config = load_config(options);
+    db::Database database(database_config(config));
+    db::Pool pool(database.app_conninfo(), 1);
+    db::Programme programme(pool);
+    db::Users users(pool);
+    const auto vault = open_vault(config, programme);
+    return create_user_command(users, programme, vault, request);
+}
+
 /// riziki pii rotate-key --new-key-file F [--batch N]
 int pii_command(const std::vector<std::string>& args) {
     if (args.size() < 2 || args[1] != "rotate-key")
@@ -543,8 +585,10 @@ int pii_command(const std::vector<std::string>& args) {
 int run_command(const std::vector<std::string>& args) {
     const std::string& command = args.at(0);
     // The commands that hold the PII key: a crash must not write it to a core file.
-    if (command == "serve" || command == "demo" || command == "pii")
+    if (command == "serve" || command == "demo" || command == "pii" || command == "user")
         disable_core_dumps();
+    if (command == "user")
+        return user_command(args);
     if (command == "pii")
         return pii_command(args);
     if (command == "serve" || command == "demo") {

@@ -463,14 +463,17 @@ std::vector<std::pair<std::string, std::string>> demo_tokens(db::Credentials& cr
     std::vector<std::pair<std::string, std::string>> out;
     for (Role role : kAllRoles) {
         const std::string name(to_string(role));
-        const std::vector<std::string> funds = role == Role::donor
-                                                   ? std::vector<std::string>{kFunds[0].code}
-                                                   : std::vector<std::string>{};
+        const std::vector<std::string> funds =
+            role == Role::donor ? demo_donor_funds() : std::vector<std::string>{};
         out.emplace_back(name, issue_token(credentials, vault, "demo " + name, role, funds,
                                            kTokenLifetimeDefaultS)
                                    .second);
     }
     return out;
+}
+
+std::vector<std::string> demo_donor_funds() {
+    return {kFunds[0].code};
 }
 
 }  // namespace riziki::api

@@ -37,6 +37,9 @@ DemoSummary seed_demo(db::Pool& pool, db::JournalWriter& writer, const PiiVault&
                       unsigned seed, const ledger::Date& today = kDemoToday,
                       int survivors_per_cohort = 50);
 
+/// The funds the demo's donor token and user see: the demo's first fund.
+std::vector<std::string> demo_donor_funds();
+
 /// Creates one new token per role (the donor's scoped to the demo's first fund), keyed
 /// under the vault's current key; `credentials` on the schema owner's pool. Returns
 /// (role, token) pairs to print.

@@ -21,6 +21,7 @@ namespace riziki::api {
 
 class AuthFailures;
 class PiiVault;
+class Sessions;
 
 struct Services {
     db::JournalReads* journal = nullptr;
@@ -100,5 +101,10 @@ void add_money_routes(Router& router, const Services& services);
 void add_outcome_routes(Router& router, const Services& services);
 /// GET /v1/audit/log (handlers_audit_log.cpp, which also defines audit()).
 void add_audit_log_routes(Router& router, const Services& services);
+/// POST, GET, DELETE /v1/session (handlers_users.cpp).
+void add_session_routes(Router& router, const Services& services, Sessions& sessions);
+/// POST, GET /v1/users, POST /v1/users/{id}/disable, /reset, POST /v1/password
+/// (handlers_user_admin.cpp).
+void add_user_routes(Router& router, const Services& services, Sessions& sessions);
 
 }  // namespace riziki::api

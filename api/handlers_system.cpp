@@ -64,6 +64,12 @@ Response metrics(const Services& services) {
 
 Response me(Call& call) {
     const auto& p = *call.principal;
+    if (p.via == Principal::Via::session) {  // a person signed in: no token behind it
+        return json_response(http::status::ok, {{"user_id", std::to_string(p.user_id)},
+                                                {"name", p.name},
+                                                {"role", std::string(to_string(p.role))},
+                                                {"funds", p.funds}});
+    }
     return json_response(http::status::ok, {{"token_id", std::to_string(p.token_id)},
                                             {"name", p.name},
                                             {"role", std::string(to_string(p.role))},

@@ -22,6 +22,7 @@ namespace {
 
 constexpr std::uint64_t kSealSubkey = 1;
 constexpr std::uint64_t kIndexSubkey = 2;
+/// Keys credentials (tokens, session ids, password peppers, set-password codes; issue 18).
 constexpr std::uint64_t kCredentialSubkey = 4;
 
 /// How the key file looked when it was last read: a change to any of these reads it again.

@@ -35,6 +35,9 @@ std::string normalise_phone(std::string_view phone);
 /// Upper case, without spaces, dashes, dots or slashes.
 std::string normalise_national_id(std::string_view id);
 
+/// A credential keyed under one key of the ring (db/keyed_digest.hpp).
+using KeyedDigest = db::KeyedDigest;
+
 /// The vault's keys: a keyring (api/pii_keyring.hpp) whose first key seals new rows and
 /// makes new blind indexes, and whose other keys (retired by a rotation under way) only
 /// open the rows still sealed under them. Each sealed row names its key id; unseal picks

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "api/problem.hpp"
+#include "api/sessions.hpp"
 #include "db/errors.hpp"
 #include "ledger/journal.hpp"
 
@@ -141,11 +142,26 @@ Response Router::dispatch_matched(const Route& route, Call& call) {
     try {
         std::optional<Principal> principal;
         if (!route.public_route) {
-            principal = authenticator_.authenticate(call.request, call.context);
+            // A bearer token wins; without one, a session cookie may stand in.
+            std::optional<SessionCaller> session;
+            if (call.request[http::field::authorization].empty() && sessions_ != nullptr)
+                session = sessions_->authenticate(call.request);
+            if (session) {
+                if (!csrf_satisfied(call.request, *session)) {
+                    return problem(http::status::forbidden, "csrf_token_invalid",
+                                   "A request made with a session cookie that may change "
+                                   "something needs the session's X-CSRF-Token header.",
+                                   call.context);
+                }
+                principal = std::move(session->principal);
+            } else {
+                principal = authenticator_.authenticate(call.request, call.context);
+            }
             if (!principal) {
                 authenticator_.record_failure(call.request, call.context);
-                auto response = problem(http::status::unauthorized, "unauthenticated",
-                                        "A valid bearer token is required.", call.context);
+                auto response =
+                    problem(http::status::unauthorized, "unauthenticated",
+                            "A valid bearer token or session is required.", call.context);
                 response.set(http::field::www_authenticate, "Bearer");
                 return response;
             }

@@ -42,10 +42,15 @@ struct Route {
     bool public_route = false;  ///< no token needed (/healthz)
 };
 
+class Sessions;
+
 class Router {
   public:
     Router(Authenticator& authenticator, Metrics& metrics)
         : authenticator_(authenticator), metrics_(metrics) {}
+    /// Requests without an Authorization header may then authenticate with a session
+    /// cookie (api/sessions.hpp).
+    void accept_sessions(Sessions& sessions) { sessions_ = &sessions; }
     void add(Route route);
     /// Never throws for bad input: 404, 405, 401, 403, 400 are answered here; a database
     /// outage becomes 503.
@@ -55,6 +60,7 @@ class Router {
     Response dispatch_matched(const Route& route, Call& call);
     Authenticator& authenticator_;
     Metrics& metrics_;
+    Sessions* sessions_ = nullptr;
     std::vector<Route> routes_;
 };
 

@@ -6,10 +6,12 @@
 #include "api/erasure.hpp"
 #include "api/handlers.hpp"
 #include "api/handlers_tokens.hpp"
+#include "api/sessions.hpp"
 #include "db/credentials.hpp"
 #include "db/journal_reads.hpp"
 #include "db/programme.hpp"
 #include "db/report_reads.hpp"
+#include "db/users.hpp"
 
 namespace riziki::api {
 
@@ -24,6 +26,8 @@ struct Api {
           report_reads(pool, options.read_limits),
           auth_failures([this](const auto& events) { credentials.audit(events); },
                         {.flush_interval = options.auth_failure_flush}),
+          users(pool),
+          sessions(users, vault, auth_failures, options.secure_cookies),
           authenticator(credentials, vault, auth_failures),
           router(authenticator, metrics),
           metrics_router(authenticator, metrics) {
@@ -45,15 +49,21 @@ struct Api {
         add_report_routes(router, services);
         add_schedule_routes(router);
         add_token_routes(router, credentials, authenticator);
+        add_session_routes(router, services, sessions);
+        add_user_routes(router, services, sessions);
+        router.accept_sessions(sessions);
         add_open_metrics_route(metrics_router, services);
     }
     db::JournalReads journal;
     db::Credentials credentials;
     db::Programme programme;
     db::ReportReads report_reads;
-    Metrics metrics;
-    /// After credentials (its flush writes through them), before the authenticator.
+    /// After credentials (its flush writes through them), before sessions and the
+    /// authenticator (which count failures in it).
     AuthFailures auth_failures;
+    db::Users users;
+    Sessions sessions;
+    Metrics metrics;
     Authenticator authenticator;
     Router router;
     Router metrics_router;  ///< GET /metrics alone, without a token

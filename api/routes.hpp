@@ -29,6 +29,8 @@ struct ApiOptions {
     /// How often failed authentications are audited (RIZIKI_AUTH_FAILURE_FLUSH_MS); 0: only
     /// when the handlers are destroyed.
     std::chrono::milliseconds auth_failure_flush{std::chrono::seconds(10)};
+    /// Session cookies carry `Secure`: the server speaks HTTPS itself or behind a TLS proxy.
+    bool secure_cookies = false;
 };
 
 /// The API's two handlers, sharing one set of metrics and one token cache.

@@ -297,6 +297,48 @@ BEGIN
     RETURN NEW;
 END $$;
 
+CREATE FUNCTION public.riziki_password_link_issue(p_user bigint, p_digest bytea, p_key_id text, p_valid interval, p_reset boolean) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    link bigint;
+BEGIN
+    PERFORM 1 FROM public.users WHERE id = p_user AND disabled_at IS NULL FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN 0;
+    END IF;
+    UPDATE public.password_links SET replaced_at = now()
+    WHERE user_id = p_user AND used_at IS NULL AND replaced_at IS NULL;
+    IF p_reset THEN
+        UPDATE public.users SET password_hash = NULL, key_id = NULL WHERE id = p_user;
+        UPDATE public.sessions SET ended_at = now() WHERE user_id = p_user AND ended_at IS NULL;
+    END IF;
+    INSERT INTO public.password_links (user_id, code_digest, key_id, expires_at)
+    VALUES (p_user, p_digest, p_key_id, now() + p_valid) RETURNING id INTO link;
+    RETURN link;
+END $$;
+
+CREATE FUNCTION public.riziki_password_link_redeem(p_digests bytea[], p_hash text, p_key_id text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    target bigint;
+BEGIN
+    UPDATE public.password_links l SET used_at = now()
+    FROM public.users u
+    WHERE l.code_digest = ANY (p_digests) AND l.used_at IS NULL AND l.replaced_at IS NULL
+      AND l.expires_at > now() AND u.id = l.user_id AND u.disabled_at IS NULL
+    RETURNING l.user_id INTO target;
+    IF target IS NULL THEN
+        RETURN 0;
+    END IF;
+    UPDATE public.users SET password_hash = p_hash, key_id = p_key_id WHERE id = target;
+    UPDATE public.sessions SET ended_at = now() WHERE user_id = target AND ended_at IS NULL;
+    RETURN target;
+END $$;
+
 CREATE FUNCTION public.riziki_period_close() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
@@ -521,6 +563,32 @@ BEGIN
     RETURN NULL;
 END $$;
 
+CREATE FUNCTION public.riziki_session_end(p_digests bytea[]) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    UPDATE public.sessions SET ended_at = now() WHERE digest = ANY (p_digests) AND ended_at IS NULL;
+    RETURN FOUND;
+END $$;
+
+CREATE FUNCTION public.riziki_session_use(p_digests bytea[]) RETURNS TABLE(session_id bigint, user_id bigint, created_at timestamp with time zone, previous_seen_at timestamp with time zone, seen_at timestamp with time zone)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    RETURN QUERY
+    WITH live AS (
+        SELECT s.id, s.last_seen_at FROM public.sessions s JOIN public.users u ON u.id = s.user_id
+        WHERE s.digest = ANY (p_digests) AND s.ended_at IS NULL AND u.disabled_at IS NULL
+          AND s.last_seen_at > now() - interval '30 minutes'
+          AND s.created_at > now() - interval '12 hours'
+        FOR UPDATE OF s
+    )
+    UPDATE public.sessions s SET last_seen_at = now() FROM live WHERE s.id = live.id
+    RETURNING s.id, s.user_id, s.created_at, live.last_seen_at, now();
+END $$;
+
 CREATE FUNCTION public.riziki_token_insert() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
@@ -575,6 +643,31 @@ BEGIN
         RAISE EXCEPTION 'riziki:append_only a token is only re-keyed or revoked';
     END IF;
     RETURN NEW;
+END $$;
+
+CREATE FUNCTION public.riziki_user_disable(p_user bigint) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    UPDATE public.users SET disabled_at = now() WHERE id = p_user AND disabled_at IS NULL;
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    UPDATE public.sessions SET ended_at = now() WHERE user_id = p_user AND ended_at IS NULL;
+    UPDATE public.password_links SET replaced_at = now()
+    WHERE user_id = p_user AND used_at IS NULL AND replaced_at IS NULL;
+    RETURN true;
+END $$;
+
+CREATE FUNCTION public.riziki_user_set_password(p_user bigint, p_hash text, p_key_id text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    UPDATE public.users SET password_hash = p_hash, key_id = p_key_id
+    WHERE id = p_user AND disabled_at IS NULL;
+    RETURN FOUND;
 END $$;
 
 CREATE FUNCTION public.riziki_vault_key_live() RETURNS trigger
@@ -774,6 +867,30 @@ CREATE SEQUENCE public.outcomes_id_seq
 
 ALTER SEQUENCE public.outcomes_id_seq OWNED BY public.outcomes.id;
 
+CREATE TABLE public.password_links (
+    id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    code_digest bytea NOT NULL,
+    key_id text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    used_at timestamp with time zone,
+    replaced_at timestamp with time zone,
+    CONSTRAINT password_links_check CHECK (((expires_at > created_at) AND (expires_at <= (created_at + '7 days'::interval)))),
+    CONSTRAINT password_links_check1 CHECK (((used_at IS NULL) OR (replaced_at IS NULL))),
+    CONSTRAINT password_links_code_digest_check CHECK ((octet_length(code_digest) = 32)),
+    CONSTRAINT password_links_key_id_check CHECK ((key_id ~ '^[0-9a-f]{16}$'::text))
+);
+
+CREATE SEQUENCE public.password_links_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.password_links_id_seq OWNED BY public.password_links.id;
+
 CREATE TABLE public.payment_references (
     channel text NOT NULL,
     reference text NOT NULL,
@@ -819,6 +936,28 @@ CREATE TABLE public.schema_migrations (
     sha256 text NOT NULL,
     applied_at timestamp with time zone DEFAULT now() NOT NULL
 );
+
+CREATE TABLE public.sessions (
+    id bigint NOT NULL,
+    user_id bigint NOT NULL,
+    digest bytea NOT NULL,
+    key_id text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_seen_at timestamp with time zone DEFAULT now() NOT NULL,
+    ended_at timestamp with time zone,
+    CONSTRAINT sessions_check CHECK ((last_seen_at >= created_at)),
+    CONSTRAINT sessions_digest_check CHECK ((octet_length(digest) = 32)),
+    CONSTRAINT sessions_key_id_check CHECK ((key_id ~ '^[0-9a-f]{16}$'::text))
+);
+
+CREATE SEQUENCE public.sessions_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.sessions_id_seq OWNED BY public.sessions.id;
 
 CREATE TABLE public.survivor_blind_index (
     kind text NOT NULL,
@@ -899,9 +1038,43 @@ CREATE SEQUENCE public.tokens_id_seq
 
 ALTER SEQUENCE public.tokens_id_seq OWNED BY public.tokens.id;
 
+CREATE TABLE public.users (
+    id bigint NOT NULL,
+    username text NOT NULL,
+    display_name text NOT NULL,
+    role text NOT NULL,
+    funds text[] DEFAULT '{}'::text[] NOT NULL,
+    password_hash text,
+    key_id text,
+    disabled_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT users_check CHECK (((role = 'donor'::text) = (cardinality(funds) > 0))),
+    CONSTRAINT users_check1 CHECK (((password_hash IS NULL) = (key_id IS NULL))),
+    CONSTRAINT users_display_name_check CHECK (((length(display_name) >= 1) AND (length(display_name) <= 200))),
+    CONSTRAINT users_key_id_check CHECK ((key_id ~ '^[0-9a-f]{16}$'::text)),
+    CONSTRAINT users_password_hash_check CHECK (((password_hash ~~ '$argon2id$%'::text) AND (length(password_hash) <= 256))),
+    CONSTRAINT users_role_check CHECK ((role = ANY (ARRAY['admin'::text, 'finance'::text, 'field'::text, 'donor'::text, 'auditor'::text]))),
+    CONSTRAINT users_username_check CHECK ((username ~ '^[a-z0-9][a-z0-9._-]{2,63}$'::text))
+);
+
+CREATE SEQUENCE public.users_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.users_id_seq OWNED BY public.users.id;
+
 ALTER TABLE ONLY public.outcomes ALTER COLUMN id SET DEFAULT nextval('public.outcomes_id_seq'::regclass);
 
+ALTER TABLE ONLY public.password_links ALTER COLUMN id SET DEFAULT nextval('public.password_links_id_seq'::regclass);
+
+ALTER TABLE ONLY public.sessions ALTER COLUMN id SET DEFAULT nextval('public.sessions_id_seq'::regclass);
+
 ALTER TABLE ONLY public.tokens ALTER COLUMN id SET DEFAULT nextval('public.tokens_id_seq'::regclass);
+
+ALTER TABLE ONLY public.users ALTER COLUMN id SET DEFAULT nextval('public.users_id_seq'::regclass);
 
 ALTER TABLE ONLY public.accounts
     ADD CONSTRAINT accounts_pkey PRIMARY KEY (code);
@@ -945,6 +1118,12 @@ ALTER TABLE ONLY public.journal_head
 ALTER TABLE ONLY public.outcomes
     ADD CONSTRAINT outcomes_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY public.password_links
+    ADD CONSTRAINT password_links_code_digest_key UNIQUE (code_digest);
+
+ALTER TABLE ONLY public.password_links
+    ADD CONSTRAINT password_links_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.payment_references
     ADD CONSTRAINT payment_references_pkey PRIMARY KEY (channel, reference, entry_seq);
 
@@ -959,6 +1138,12 @@ ALTER TABLE ONLY public.postings
 
 ALTER TABLE ONLY public.schema_migrations
     ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (name);
+
+ALTER TABLE ONLY public.sessions
+    ADD CONSTRAINT sessions_digest_key UNIQUE (digest);
+
+ALTER TABLE ONLY public.sessions
+    ADD CONSTRAINT sessions_pkey PRIMARY KEY (id);
 
 ALTER TABLE ONLY public.survivor_blind_index
     ADD CONSTRAINT survivor_blind_index_pkey PRIMARY KEY (kind, digest);
@@ -981,6 +1166,9 @@ ALTER TABLE ONLY public.tokens
 ALTER TABLE ONLY public.tokens
     ADD CONSTRAINT tokens_token_sha256_key UNIQUE (token_sha256);
 
+ALTER TABLE ONLY public.users
+    ADD CONSTRAINT users_pkey PRIMARY KEY (id);
+
 CREATE INDEX audit_log_actor ON public.audit_log USING btree (actor, seq);
 
 CREATE INDEX audit_log_at ON public.audit_log USING btree (at);
@@ -995,6 +1183,8 @@ CREATE UNIQUE INDEX entries_reverses_key ON public.entries USING btree (reverses
 
 CREATE INDEX outcomes_survivor ON public.outcomes USING btree (survivor, observed_on);
 
+CREATE INDEX password_links_user ON public.password_links USING btree (user_id);
+
 CREATE INDEX postings_account ON public.postings USING btree (account, entry_seq);
 
 CREATE INDEX postings_award ON public.postings USING btree (award, entry_seq) WHERE (award IS NOT NULL);
@@ -1003,9 +1193,13 @@ CREATE INDEX postings_fund ON public.postings USING btree (fund, entry_seq);
 
 CREATE INDEX postings_survivor ON public.postings USING btree (survivor, entry_seq) WHERE (survivor IS NOT NULL);
 
+CREATE INDEX sessions_user ON public.sessions USING btree (user_id) WHERE (ended_at IS NULL);
+
 CREATE INDEX survivors_cohort ON public.survivors USING btree (cohort);
 
 CREATE INDEX tokens_live ON public.tokens USING btree (token_hmac) WHERE (revoked_at IS NULL);
+
+CREATE UNIQUE INDEX users_username_unique ON public.users USING btree (lower(username));
 
 CREATE TRIGGER accounts_catalog AFTER INSERT OR UPDATE ON public.accounts FOR EACH STATEMENT EXECUTE FUNCTION public.riziki_bump_catalog();
 
@@ -1106,6 +1300,12 @@ ALTER TABLE ONLY public.funds
 ALTER TABLE ONLY public.outcomes
     ADD CONSTRAINT outcomes_survivor_fkey FOREIGN KEY (survivor) REFERENCES public.survivors(code);
 
+ALTER TABLE ONLY public.password_links
+    ADD CONSTRAINT password_links_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.sessions
+    ADD CONSTRAINT sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id);
+
 ALTER TABLE ONLY public.survivor_blind_index
     ADD CONSTRAINT survivor_blind_index_survivor_fkey FOREIGN KEY (survivor) REFERENCES public.survivors(code);
 
@@ -1149,6 +1349,12 @@ GRANT ALL ON FUNCTION public.riziki_lock_head(OUT seq bigint, OUT hash_hex text,
 
 REVOKE ALL ON FUNCTION public.riziki_outcome_consented() FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION public.riziki_password_link_issue(p_user bigint, p_digest bytea, p_key_id text, p_valid interval, p_reset boolean) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.riziki_password_link_issue(p_user bigint, p_digest bytea, p_key_id text, p_valid interval, p_reset boolean) TO riziki_app;
+
+REVOKE ALL ON FUNCTION public.riziki_password_link_redeem(p_digests bytea[], p_hash text, p_key_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.riziki_password_link_redeem(p_digests bytea[], p_hash text, p_key_id text) TO riziki_app;
+
 REVOKE ALL ON FUNCTION public.riziki_pii_not_erased() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION public.riziki_pii_reseal(p_survivor text, p_old_key text, p_new_key text, p_nonce bytea, p_ciphertext bytea, p_national_id bytea, p_phone bytea) FROM PUBLIC;
@@ -1157,11 +1363,23 @@ GRANT ALL ON FUNCTION public.riziki_pii_reseal(p_survivor text, p_old_key text, 
 REVOKE ALL ON FUNCTION public.riziki_pii_retire_keys(p_current text, p_retired text[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.riziki_pii_retire_keys(p_current text, p_retired text[]) TO riziki_app;
 
+REVOKE ALL ON FUNCTION public.riziki_session_end(p_digests bytea[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.riziki_session_end(p_digests bytea[]) TO riziki_app;
+
+REVOKE ALL ON FUNCTION public.riziki_session_use(p_digests bytea[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.riziki_session_use(p_digests bytea[]) TO riziki_app;
+
 REVOKE ALL ON FUNCTION public.riziki_token_rekey(p_id bigint, p_from_key text, p_key text, p_hmac bytea) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.riziki_token_rekey(p_id bigint, p_from_key text, p_key text, p_hmac bytea) TO riziki_app;
 
 REVOKE ALL ON FUNCTION public.riziki_token_revoke(p_id bigint, OUT revoked_at timestamp with time zone, OUT newly boolean) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.riziki_token_revoke(p_id bigint, OUT revoked_at timestamp with time zone, OUT newly boolean) TO riziki_app;
+
+REVOKE ALL ON FUNCTION public.riziki_user_disable(p_user bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.riziki_user_disable(p_user bigint) TO riziki_app;
+
+REVOKE ALL ON FUNCTION public.riziki_user_set_password(p_user bigint, p_hash text, p_key_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.riziki_user_set_password(p_user bigint, p_hash text, p_key_id text) TO riziki_app;
 
 REVOKE ALL ON FUNCTION public.riziki_vault_key_live() FROM PUBLIC;
 
@@ -1193,6 +1411,8 @@ GRANT SELECT,INSERT ON TABLE public.outcomes TO riziki_app;
 
 GRANT USAGE ON SEQUENCE public.outcomes_id_seq TO riziki_app;
 
+GRANT SELECT ON TABLE public.password_links TO riziki_app;
+
 GRANT SELECT,INSERT ON TABLE public.payment_references TO riziki_app;
 
 GRANT SELECT,INSERT ON TABLE public.periods TO riziki_app;
@@ -1200,6 +1420,10 @@ GRANT SELECT,INSERT ON TABLE public.periods TO riziki_app;
 GRANT SELECT ON TABLE public.pii_retired_keys TO riziki_app;
 
 GRANT SELECT,INSERT ON TABLE public.postings TO riziki_app;
+
+GRANT SELECT,INSERT ON TABLE public.sessions TO riziki_app;
+
+GRANT USAGE ON SEQUENCE public.sessions_id_seq TO riziki_app;
 
 GRANT SELECT,INSERT ON TABLE public.survivor_blind_index TO riziki_app;
 
@@ -1210,4 +1434,8 @@ GRANT SELECT,INSERT ON TABLE public.survivor_pii TO riziki_app;
 GRANT SELECT,INSERT ON TABLE public.survivors TO riziki_app;
 
 GRANT SELECT ON TABLE public.tokens TO riziki_app;
+
+GRANT SELECT,INSERT ON TABLE public.users TO riziki_app;
+
+GRANT USAGE ON SEQUENCE public.users_id_seq TO riziki_app;
 

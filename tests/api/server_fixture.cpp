@@ -367,6 +367,10 @@ std::string ApiServer::log_problems() const {
             problems += "the " + role + " token is in the log\n";
         }
     }
+    for (const auto& secret : secrets_) {
+        if (text.find(secret) != std::string::npos)
+            problems += "a session id, link code or password is in the log\n";
+    }
     return problems;
 }
 

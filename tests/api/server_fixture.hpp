@@ -99,8 +99,12 @@ class ApiServer {
     /// Everything the server wrote to stdout and stderr so far.
     std::string log() const;
     /// What is wrong with the log: lines at level error or critical (a request that failed
-    /// inside the server), or a token in clear (SPEC §8). Empty when nothing is.
+    /// inside the server), a token in clear (SPEC §8), or a secret given to
+    /// keep_out_of_log(). Empty when nothing is.
     std::string log_problems() const;
+    /// A secret a test saw (a session id, a set-password code, a password) that the log
+    /// must never contain: log_problems() looks for it.
+    void keep_out_of_log(const std::string& secret) { secrets_.push_back(secret); }
 
   private:
     TestDatabase database_;
@@ -110,6 +114,7 @@ class ApiServer {
     std::string key_file_;
     std::string log_path_;
     std::map<std::string, std::string> tokens_;
+    std::vector<std::string> secrets_;
     pid_t pid_ = -1;
     unsigned short port_ = 0;
     ServeSettings settings_;

@@ -37,6 +37,7 @@ struct Records {
     std::string loan_written_off = "AW-44444444";
     std::string loan_forgiven = "AW-55555555";
     std::string token = "999999";  ///< a token of its own, for an admin to revoke
+    std::string user = "999999";   ///< a user the admin routes reset, then disable
 };
 
 std::string replace_all(std::string text, const std::string& from, const std::string& to) {
@@ -188,6 +189,13 @@ std::vector<RouteCase> routes(const Records& r = {}) {
         // another's token, no one else does (a holder may revoke its own: test_tokens.cpp).
         {"GET", "/v1/tokens", all, 200},
         {"DELETE", "/v1/tokens/" + r.token, {"admin"}, 200},
+        // People who sign in (SPEC §12). POST /v1/session and POST /v1/password take no
+        // credentials (tests/api/test_users.cpp): a failed login there would hold up logins.
+        {"GET", "/v1/session", all, 200},
+        {"GET", "/v1/users?limit=5", {"admin"}, 200},
+        {"POST", "/v1/users", {"admin"}, 201, false, R"({"username":"mx-{role}","role":"field"})"},
+        {"POST", "/v1/users/" + r.user + "/reset", {"admin"}, 200},
+        {"POST", "/v1/users/" + r.user + "/disable", {"admin"}, 200},
         // Last: it erases the survivor the PII read above still reads.
         {"POST",
          "/v1/survivors/" + r.survivor + "/erase",
@@ -227,6 +235,11 @@ Records make_records(const ApiServer& s) {
                                         {"received_on", "2026-01-20"},
                                         {"channel", "mpesa"},
                                         {"reference", "MX-SETUP"}});
+    r.user = std::to_string(
+        created(
+            client.post("/v1/users", R"({"username":"mx-user","role":"finance"})", s.auth("admin")))
+            .at("id")
+            .get<long long>());
     r.grant = award("grant");
     r.loan_repaid = award("loan");
     r.loan_written_off = award("loan");
