@@ -207,7 +207,8 @@ int serve(const Options& options, bool demo) {
     // Behind a proxy every connection comes from the proxy: the proxy caps per client.
     server_options.connections_per_address_max = config.connections_per_address.value_or(
         config.behind_proxy ? 0 : server_options.connections_per_address_max);
-    const ApiOptions api_options{config.today, {config.query_timeout}};
+    const ApiOptions api_options{
+        config.today, {config.query_timeout}, config.identity_rate_per_minute};
     auto handlers = make_handlers(pool, writer, database.app_conninfo(), vault, api_options);
     HttpServer server(server_options, std::move(handlers.api), problem_answer);
     server.start();

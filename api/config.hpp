@@ -44,6 +44,9 @@ struct Config {
     /// RIZIKI_CONNECTIONS_PER_ADDRESS: the most connections open at once from one client
     /// address (ServerOptions::connections_per_address_max); unset: 64, or none behind a proxy.
     std::optional<std::size_t> connections_per_address;
+    /// RIZIKI_IDENTITY_RATE_PER_MINUTE: enrolments and lookups by phone or national id one
+    /// credential may make a minute (ApiOptions::identity_rate_per_minute); default 30.
+    int identity_rate_per_minute = 30;
 
     bool tls() const { return !tls_certificate_file.empty(); }
 };

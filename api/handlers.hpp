@@ -15,11 +15,13 @@ class JournalReads;
 class Programme;
 class ReportReads;
 class JournalWriter;
+class ListReads;
 }  // namespace riziki::db
 
 namespace riziki::api {
 
 class PiiVault;
+class RateLimiter;
 
 struct Services {
     db::JournalReads* journal = nullptr;
@@ -36,6 +38,11 @@ struct Services {
     /// How long one statement of verify may run (the reports' and journal reads' own
     /// limits are given to them when they are made).
     db::ReadLimits read_limits;
+    /// The read side's lists (handlers_lists.cpp).
+    db::ListReads* lists = nullptr;
+    /// Per credential: enrolments and lookups by phone or national id, the two answers to
+    /// "is this person enrolled here?" (api/rate_limit.hpp).
+    RateLimiter* identity_limiter = nullptr;
 
     /// The day periods are checked against (ledger/date_bounds.hpp).
     ledger::Date today() const;
@@ -97,5 +104,17 @@ void add_money_routes(Router& router, const Services& services);
 void add_outcome_routes(Router& router, const Services& services);
 /// GET /v1/audit/log (handlers_audit_log.cpp, which also defines audit()).
 void add_audit_log_routes(Router& router, const Services& services);
+/// The read side's lists (SPEC §13): GET /v1/donors, /v1/funds, /v1/cohorts, /v1/survivors,
+/// /v1/funds/{code}/receipts, /v1/outcomes, and POST /v1/survivors/lookup
+/// (handlers_lists.cpp).
+void add_list_routes(Router& router, const Services& services);
+/// POST /v1/survivors/lookup (handlers_lookup.cpp), added by add_list_routes.
+void add_lookup_route(Router& router, const Services& services);
+
+/// Takes one request from the caller's identity_limiter bucket: nullopt when allowed, else
+/// 429 too_many_requests with Retry-After. The first refusal of a run is audited as
+/// `action` with detail "rate_limited".
+std::optional<Response> identity_rate_problem(const Services& s, const Call& call,
+                                              const std::string& action);
 
 }  // namespace riziki::api

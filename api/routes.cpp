@@ -4,8 +4,10 @@
 
 #include "api/erasure.hpp"
 #include "api/handlers.hpp"
+#include "api/rate_limit.hpp"
 #include "db/credentials.hpp"
 #include "db/journal_reads.hpp"
+#include "db/list_reads.hpp"
 #include "db/programme.hpp"
 #include "db/report_reads.hpp"
 
@@ -20,12 +22,15 @@ struct Api {
           credentials(pool),
           programme(pool),
           report_reads(pool, options.read_limits),
+          lists(pool),
+          identity_limiter(options.identity_rate_per_minute),
           authenticator(credentials, programme),
           router(authenticator, metrics),
           metrics_router(authenticator, metrics) {
-        const Services services{&journal,      &programme,         &report_reads, &writer,
-                                &metrics,      pool.size(),        conninfo,      &vault,
-                                options.today, options.read_limits};
+        const Services services{
+            &journal,      &programme,          &report_reads, &writer,
+            &metrics,      pool.size(),         conninfo,      &vault,
+            options.today, options.read_limits, &lists,        &identity_limiter};
         add_system_routes(router, services);
         add_journal_routes(router, services);
         add_donor_routes(router, services);
@@ -37,6 +42,7 @@ struct Api {
         add_money_routes(router, services);
         add_outcome_routes(router, services);
         add_audit_log_routes(router, services);
+        add_list_routes(router, services);
         add_report_routes(router, services);
         add_schedule_routes(router);
         add_open_metrics_route(metrics_router, services);
@@ -45,6 +51,8 @@ struct Api {
     db::Credentials credentials;
     db::Programme programme;
     db::ReportReads report_reads;
+    db::ListReads lists;
+    RateLimiter identity_limiter;
     Metrics metrics;
     Authenticator authenticator;
     Router router;

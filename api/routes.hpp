@@ -25,6 +25,9 @@ struct ApiOptions {
     /// Bounds each statement of the reports, the export, the trial balance and verify
     /// (RIZIKI_QUERY_TIMEOUT_MS); the default: none.
     db::ReadLimits read_limits;
+    /// Enrolments and lookups by phone or national id per credential and minute
+    /// (RIZIKI_IDENTITY_RATE_PER_MINUTE).
+    int identity_rate_per_minute = 30;
 };
 
 /// The API's two handlers, sharing one set of metrics and one token cache.
