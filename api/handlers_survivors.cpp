@@ -114,7 +114,8 @@ Response enrol_survivor(const Services& s, Call& call) {
 
 /// Every enrolment attempt is audited (issue 18: a refusal says whether someone is enrolled
 /// here): the enrolment (`survivor.enrol`), a duplicate (`survivor.duplicate_refused`),
-/// any other refusal (`survivor.enrol_refused` with its problem code), and of a run of
+/// any other refusal but a spent Idempotency-Key (`survivor.enrol_refused` with its problem
+/// code), and of a run of
 /// rate-limited attempts the first (`rate_limited`), so a flood adds one line, not one each.
 Response enrol_survivor_audited(const Services& s, Call& call) {
     if (auto limited = identity_rate_problem(s, call, "survivor.enrol_refused"))
@@ -123,7 +124,10 @@ Response enrol_survivor_audited(const Services& s, Call& call) {
     if (answer.result_int() >= 400) {
         const auto body = nlohmann::json::parse(answer.body(), nullptr, false);
         const std::string code = body.is_object() ? body.value("code", "") : "";
-        if (code != "survivor_already_enrolled")  // logged with its own action above
+        // A duplicate is logged with its own action above; another request under a spent
+        // Idempotency-Key is refused before anyone is compared and, as for every create,
+        // writes nothing.
+        if (code != "survivor_already_enrolled" && code != "idempotency_key_reused")
             audit(s, call, "survivor.enrol_refused", "", code);
     }
     return answer;
