@@ -224,7 +224,8 @@ int serve(const Options& options, bool demo) {
     const ApiOptions api_options{config.today,
                                  {config.query_timeout},
                                  config.auth_failure_flush,
-                                 config.tls() || config.behind_proxy};
+                                 config.tls() || config.behind_proxy,
+                                 config.identity_rate_per_minute};
     auto handlers = make_handlers(pool, writer, database.app_conninfo(), vault, api_options);
     HttpServer server(server_options, std::move(handlers.api), problem_answer);
     server.start();

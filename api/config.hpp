@@ -47,6 +47,9 @@ struct Config {
     /// RIZIKI_AUTH_FAILURE_FLUSH_MS: how often failed authentications are written to the
     /// audit log (api/auth_failures.hpp); 0, for tests: only when the server stops.
     std::chrono::milliseconds auth_failure_flush{10000};
+    /// RIZIKI_IDENTITY_RATE_PER_MINUTE: enrolments and lookups by phone or national id one
+    /// credential may make a minute (ApiOptions::identity_rate_per_minute); default 30.
+    int identity_rate_per_minute = 30;
 
     bool tls() const { return !tls_certificate_file.empty(); }
 };

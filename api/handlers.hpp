@@ -15,6 +15,7 @@ class JournalReads;
 class Programme;
 class ReportReads;
 class JournalWriter;
+class ListReads;
 }  // namespace riziki::db
 
 namespace riziki::api {
@@ -22,6 +23,7 @@ namespace riziki::api {
 class AuthFailures;
 class PiiVault;
 class Sessions;
+class RateLimiter;
 
 struct Services {
     db::JournalReads* journal = nullptr;
@@ -40,6 +42,11 @@ struct Services {
     db::ReadLimits read_limits;
     /// Failed authentication counted (its counters are in /metrics).
     const AuthFailures* auth_failures = nullptr;
+    /// The read side's lists (handlers_lists.cpp).
+    db::ListReads* lists = nullptr;
+    /// Per credential: enrolments and lookups by phone or national id, the two answers to
+    /// "is this person enrolled here?" (api/rate_limit.hpp).
+    RateLimiter* identity_limiter = nullptr;
 
     /// The day periods are checked against (ledger/date_bounds.hpp).
     ledger::Date today() const;
@@ -106,5 +113,17 @@ void add_session_routes(Router& router, const Services& services, Sessions& sess
 /// POST, GET /v1/users, POST /v1/users/{id}/disable, /reset, POST /v1/password
 /// (handlers_user_admin.cpp).
 void add_user_routes(Router& router, const Services& services, Sessions& sessions);
+/// The read side's lists (SPEC §13): GET /v1/donors, /v1/funds, /v1/cohorts, /v1/survivors,
+/// /v1/funds/{code}/receipts, /v1/outcomes, and POST /v1/survivors/lookup
+/// (handlers_lists.cpp).
+void add_list_routes(Router& router, const Services& services);
+/// POST /v1/survivors/lookup (handlers_lookup.cpp), added by add_list_routes.
+void add_lookup_route(Router& router, const Services& services);
+
+/// Takes one request from the caller's identity_limiter bucket: nullopt when allowed, else
+/// 429 too_many_requests with Retry-After. The first refusal of a run is audited as
+/// `action` with detail "rate_limited".
+std::optional<Response> identity_rate_problem(const Services& s, const Call& call,
+                                              const std::string& action);
 
 }  // namespace riziki::api

@@ -19,13 +19,6 @@ std::optional<db::CohortRecord> read_cohort(FieldReader& reader) {
     return db::CohortRecord{*code, *name, *county, *starts_on};
 }
 
-nlohmann::json cohort_json(const db::CohortRecord& c) {
-    return {{"code", c.code},
-            {"name", c.name},
-            {"county", c.county},
-            {"starts_on", ledger::format_date(c.starts_on)}};
-}
-
 Response create_cohort(const Services& s, Call& call) {
     auto read = read_create<db::CohortRecord>(call, read_cohort);
     if (auto* answer = std::get_if<Response>(&read))
@@ -43,8 +36,15 @@ Response create_cohort(const Services& s, Call& call) {
 
 }  // namespace
 
+nlohmann::json cohort_json(const db::CohortRecord& c) {
+    return {{"code", c.code},
+            {"name", c.name},
+            {"county", c.county},
+            {"starts_on", ledger::format_date(c.starts_on)}};
+}
+
 void add_cohort_routes(Router& router, const Services& s) {
-    router.add({http::verb::post, "/v1/cohorts", kEnrolers, bind_handler(s, create_cohort)});
+    router.add({http::verb::post, "/v1/cohorts", kCohortWriters, bind_handler(s, create_cohort)});
 }
 
 }  // namespace riziki::api

@@ -50,18 +50,6 @@ std::optional<db::FundRecord> read_fund(FieldReader& reader) {
     return fund;
 }
 
-nlohmann::json fund_json(const db::FundRecord& f) {
-    return {{"code", f.code},
-            {"donor", f.donor.empty() ? nlohmann::json(nullptr) : nlohmann::json(f.donor)},
-            {"name", f.name},
-            {"currency", f.currency},
-            {"restricted", f.restricted},
-            {"starts_on", date_or_null(f.starts_on)},
-            {"ends_on", date_or_null(f.ends_on)},
-            {"committed_amount", f.committed ? nlohmann::json(amount_text(*f.committed, f.currency))
-                                             : nlohmann::json(nullptr)}};
-}
-
 Response create_fund(const Services& s, Call& call) {
     auto read = read_create<db::FundRecord>(call, read_fund);
     if (auto* answer = std::get_if<Response>(&read))
@@ -79,39 +67,6 @@ Response create_fund(const Services& s, Call& call) {
     }
     audit(s, call, "fund.create", fund.code);
     return created(fund_json(fund));
-}
-
-/// The fund named in the path, if the caller may see it: 404 when there is none, 403 for
-/// a donor's token that does not cover it.
-std::variant<db::FundRecord, Response> visible_fund(const Services& s, const Call& call,
-                                                    const std::string& code) {
-    if (!call.principal->may_see_fund(code)) {
-        return problem(http::status::forbidden, "forbidden", "This token does not cover that fund.",
-                       call.context);
-    }
-    auto fund = s.programme->fund(code);
-    if (!fund) {
-        return problem(http::status::not_found, "not_found", "Fund " + code + " does not exist.",
-                       call.context);
-    }
-    return *fund;
-}
-
-nlohmann::json balances_json(const ledger::FundFigures& f, const std::string& c) {
-    const auto& a = f.awards;
-    return {
-        {"received", amount_text(f.received, c)},
-        {"disbursed", amount_text(a.disbursed, c)},
-        {"fees", amount_text(a.fees, c)},
-        {"repaid", amount_text(a.principal_repaid + a.interest_paid, c)},
-        {"principal_repaid", amount_text(a.principal_repaid, c)},
-        {"interest_paid", amount_text(a.interest_paid, c)},
-        {"written_off", amount_text(a.written_off, c)},
-        {"forgiven", amount_text(a.forgiven, c)},
-        {"recovered", amount_text(a.recovered, c)},
-        {"available_cash", amount_text(f.cash, c)},
-        {"loans_outstanding", amount_text(a.outstanding, c)},
-    };
 }
 
 Response get_fund(const Services& s, Call& call) {
@@ -149,6 +104,51 @@ Response create_receipt(const Services& s, Call& call) {
 }
 
 }  // namespace
+
+nlohmann::json fund_json(const db::FundRecord& f) {
+    return {{"code", f.code},
+            {"donor", f.donor.empty() ? nlohmann::json(nullptr) : nlohmann::json(f.donor)},
+            {"name", f.name},
+            {"currency", f.currency},
+            {"restricted", f.restricted},
+            {"starts_on", date_or_null(f.starts_on)},
+            {"ends_on", date_or_null(f.ends_on)},
+            {"committed_amount", f.committed ? nlohmann::json(amount_text(*f.committed, f.currency))
+                                             : nlohmann::json(nullptr)}};
+}
+
+/// The fund named in the path, if the caller may see it: 404 when there is none, 403 for
+/// a donor's token that does not cover it.
+std::variant<db::FundRecord, Response> visible_fund(const Services& s, const Call& call,
+                                                    const std::string& code) {
+    if (!call.principal->may_see_fund(code)) {
+        return problem(http::status::forbidden, "forbidden", "This token does not cover that fund.",
+                       call.context);
+    }
+    auto fund = s.programme->fund(code);
+    if (!fund) {
+        return problem(http::status::not_found, "not_found", "Fund " + code + " does not exist.",
+                       call.context);
+    }
+    return *fund;
+}
+
+nlohmann::json balances_json(const ledger::FundFigures& f, const std::string& c) {
+    const auto& a = f.awards;
+    return {
+        {"received", amount_text(f.received, c)},
+        {"disbursed", amount_text(a.disbursed, c)},
+        {"fees", amount_text(a.fees, c)},
+        {"repaid", amount_text(a.principal_repaid + a.interest_paid, c)},
+        {"principal_repaid", amount_text(a.principal_repaid, c)},
+        {"interest_paid", amount_text(a.interest_paid, c)},
+        {"written_off", amount_text(a.written_off, c)},
+        {"forgiven", amount_text(a.forgiven, c)},
+        {"recovered", amount_text(a.recovered, c)},
+        {"available_cash", amount_text(f.cash, c)},
+        {"loans_outstanding", amount_text(a.outstanding, c)},
+    };
+}
 
 void add_fund_routes(Router& router, const Services& s) {
     router.add({http::verb::post, "/v1/funds", kFinance, bind_handler(s, create_fund)});

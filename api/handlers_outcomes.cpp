@@ -59,20 +59,6 @@ std::optional<db::OutcomeRecord> read_outcome(FieldReader& reader, const ledger:
     return o;
 }
 
-nlohmann::json outcome_json(const db::OutcomeRecord& o) {
-    const auto& c = o.currency;
-    return {{"id", std::to_string(o.id)},
-            {"survivor", o.survivor},
-            {"observed_on", ledger::format_date(o.observed_on)},
-            {"business_status", o.business_status},
-            {"currency", c},
-            {"monthly_revenue", amount_text(o.monthly_revenue, c)},
-            {"monthly_profit", amount_text(o.monthly_profit, c)},
-            {"household_income", amount_text(o.household_income, c)},
-            {"savings", amount_text(o.savings, c)},
-            {"jobs", o.jobs}};
-}
-
 std::string refusal_detail(Rejection rule) {
     switch (rule) {
         case Rejection::survivor_not_found:
@@ -102,6 +88,20 @@ Response record_outcome(const Services& s, Call& call) {
 }
 
 }  // namespace
+
+nlohmann::json outcome_json(const db::OutcomeRecord& o) {
+    const auto& c = o.currency;
+    return {{"id", std::to_string(o.id)},
+            {"survivor", o.survivor},
+            {"observed_on", ledger::format_date(o.observed_on)},
+            {"business_status", o.business_status},
+            {"currency", c},
+            {"monthly_revenue", amount_text(o.monthly_revenue, c)},
+            {"monthly_profit", amount_text(o.monthly_profit, c)},
+            {"household_income", amount_text(o.household_income, c)},
+            {"savings", amount_text(o.savings, c)},
+            {"jobs", o.jobs}};
+}
 
 void add_outcome_routes(Router& router, const Services& s) {
     router.add({http::verb::post, "/v1/outcomes", kField, bind_handler(s, record_outcome)});

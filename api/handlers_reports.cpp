@@ -7,6 +7,7 @@
 #include "api/handlers.hpp"
 #include "api/period_query.hpp"
 #include "api/problem.hpp"
+#include "api/records.hpp"
 #include "api/roles.hpp"
 #include "db/programme.hpp"
 #include "db/report_reads.hpp"
@@ -47,18 +48,13 @@ std::variant<ReportScope, Response> read_scope(const Services& s, const Call& ca
         return problem(http::status::bad_request, "invalid_query", "The fund is required.",
                        call.context, {{"fund", "required", "This parameter is required."}});
     }
-    if (!call.principal->may_see_fund(code)) {
-        return problem(http::status::forbidden, "forbidden", "This token does not cover that fund.",
-                       call.context);
-    }
-    auto fund = s.programme->fund(code);
-    if (!fund) {
-        return problem(http::status::not_found, "not_found", "Fund " + code + " does not exist.",
-                       call.context);
-    }
+    auto found = visible_fund(s, call, code);
+    if (auto* answer = std::get_if<Response>(&found))
+        return std::move(*answer);
+    auto& fund = std::get<db::FundRecord>(found);
     const auto today = s.today();
     auto [first, last] = ledger::default_report_period(from, to, today);
-    ReportScope scope{std::move(*fund), first, last};
+    ReportScope scope{std::move(fund), first, last};
     std::optional<ledger::FundLife> life;
     if (scope.fund.starts_on && scope.fund.ends_on)
         life = ledger::FundLife{*scope.fund.starts_on, *scope.fund.ends_on};

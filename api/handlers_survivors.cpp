@@ -15,8 +15,6 @@ namespace {
 
 using ledger::Rejection;
 
-constexpr std::size_t kPiiBytesMax = 200;
-
 /// A survivor to enrol (its code is drawn when it is stored) and their PII.
 struct Enrolment {
     db::SurvivorRecord survivor;
@@ -81,17 +79,6 @@ std::optional<Enrolment> read_enrolment(FieldReader& reader, const ledger::Date&
     return enrolment;
 }
 
-nlohmann::json survivor_json(const db::SurvivorRecord& s) {
-    return {{"code", s.code},
-            {"cohort", s.cohort},
-            {"gender", s.gender},
-            {"birth_year", s.birth_year},
-            {"county", s.county},
-            {"enrolled_on", ledger::format_date(s.enrolled_on)},
-            {"consent",
-             {{"donor_reporting", s.consent_donor_reporting}, {"follow_up", s.consent_follow_up}}}};
-}
-
 Response enrol_survivor(const Services& s, Call& call) {
     // The body holds PII, so the fingerprint an Idempotency-Key keeps is keyed with the
     // vault's key: a database dump must not let anyone confirm a guessed name or phone.
@@ -123,6 +110,27 @@ Response enrol_survivor(const Services& s, Call& call) {
     }
     audit(s, call, "survivor.enrol", survivor.code);
     return created(survivor_json(survivor));
+}
+
+/// Every enrolment attempt is audited (issue 18: a refusal says whether someone is enrolled
+/// here): the enrolment (`survivor.enrol`), a duplicate (`survivor.duplicate_refused`),
+/// any other refusal but a spent Idempotency-Key (`survivor.enrol_refused` with its problem
+/// code), and of a run of
+/// rate-limited attempts the first (`rate_limited`), so a flood adds one line, not one each.
+Response enrol_survivor_audited(const Services& s, Call& call) {
+    if (auto limited = identity_rate_problem(s, call, "survivor.enrol_refused"))
+        return std::move(*limited);
+    auto answer = enrol_survivor(s, call);
+    if (answer.result_int() >= 400) {
+        const auto body = nlohmann::json::parse(answer.body(), nullptr, false);
+        const std::string code = body.is_object() ? body.value("code", "") : "";
+        // A duplicate is logged with its own action above; another request under a spent
+        // Idempotency-Key is refused before anyone is compared and, as for every create,
+        // writes nothing.
+        if (code != "survivor_already_enrolled" && code != "idempotency_key_reused")
+            audit(s, call, "survivor.enrol_refused", "", code);
+    }
+    return answer;
 }
 
 nlohmann::json text_or_null(const std::string& text) {
@@ -180,8 +188,20 @@ Response get_survivor(const Services& s, Call& call) {
 
 }  // namespace
 
+nlohmann::json survivor_json(const db::SurvivorRecord& s) {
+    return {{"code", s.code},
+            {"cohort", s.cohort},
+            {"gender", s.gender},
+            {"birth_year", s.birth_year},
+            {"county", s.county},
+            {"enrolled_on", ledger::format_date(s.enrolled_on)},
+            {"consent",
+             {{"donor_reporting", s.consent_donor_reporting}, {"follow_up", s.consent_follow_up}}}};
+}
+
 void add_survivor_routes(Router& router, const Services& s) {
-    router.add({http::verb::post, "/v1/survivors", kEnrolers, bind_handler(s, enrol_survivor)});
+    router.add(
+        {http::verb::post, "/v1/survivors", kEnrolers, bind_handler(s, enrol_survivor_audited)});
     router.add(
         {http::verb::get, "/v1/survivors/{code}", kSurvivorReaders, bind_handler(s, get_survivor)});
 }

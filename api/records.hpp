@@ -29,6 +29,8 @@ inline constexpr std::size_t kNameBytesMax = 200;
 inline constexpr std::size_t kReferenceBytesMax = 64;
 inline constexpr std::size_t kPurposeBytesMax = 500;
 inline constexpr std::size_t kCountyBytesMax = 100;
+/// A survivor's name, phone or national id as sent (before normalising).
+inline constexpr std::size_t kPiiBytesMax = 200;
 
 /// The Idempotency-Key of a POST that creates a programme record (donors, funds, cohorts,
 /// survivors, awards, outcomes). Optional there, where SPEC §7 requires it only of POSTs
@@ -114,6 +116,20 @@ Response refused(ledger::Rejection reason, const Call& call, const std::string& 
                  std::string_view field = "");
 
 nlohmann::json date_or_null(const std::optional<ledger::Date>& date);
+
+// The JSON views of records, one each, for their own routes and the lists (handlers_lists.cpp).
+nlohmann::json cohort_json(const db::CohortRecord& cohort);
+nlohmann::json fund_json(const db::FundRecord& fund);
+/// A fund's figures in its currency `currency`, as GET /v1/funds/{code} gives them.
+nlohmann::json balances_json(const ledger::FundFigures& figures, const std::string& currency);
+/// A survivor's pseudonymous record: never PII.
+nlohmann::json survivor_json(const db::SurvivorRecord& survivor);
+nlohmann::json outcome_json(const db::OutcomeRecord& outcome);
+
+/// The fund named `code`, if the caller may see it: 404 when there is none, 403 for a
+/// donor's token that does not cover it (asked first, so it says nothing of other funds).
+std::variant<db::FundRecord, Response> visible_fund(const Services& s, const Call& call,
+                                                    const std::string& code);
 
 /// The amount, date, channel and reference every payment carries.
 struct PaymentFields {

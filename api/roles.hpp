@@ -56,8 +56,12 @@ inline constexpr RoleSet kAuditLogReaders{Role::auditor, Role::admin};
 inline constexpr RoleSet kFundReaders{Role::finance, Role::auditor, Role::donor};
 /// The IATI file; a donor token only for its own funds.
 inline constexpr RoleSet kIatiReaders{Role::finance, Role::donor};
-/// Who enrols: cohorts and survivors.
-inline constexpr RoleSet kEnrolers{Role::field, Role::finance};
+/// Who makes cohorts.
+inline constexpr RoleSet kCohortWriters{Role::field, Role::finance};
+/// Who enrols survivors: those who may read PII. An enrolment's refusal
+/// (`survivor_already_enrolled`) says whether a phone or national id is a survivor's here,
+/// so finance, which SPEC §7 also named, may not (issue 18).
+inline constexpr RoleSet kEnrolers{Role::field, Role::admin};
 /// Outcomes.
 inline constexpr RoleSet kField{Role::field};
 /// A survivor's pseudonymous record.

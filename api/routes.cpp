@@ -6,9 +6,11 @@
 #include "api/erasure.hpp"
 #include "api/handlers.hpp"
 #include "api/handlers_tokens.hpp"
+#include "api/rate_limit.hpp"
 #include "api/sessions.hpp"
 #include "db/credentials.hpp"
 #include "db/journal_reads.hpp"
+#include "db/list_reads.hpp"
 #include "db/programme.hpp"
 #include "db/report_reads.hpp"
 #include "db/users.hpp"
@@ -28,6 +30,8 @@ struct Api {
                         {.flush_interval = options.auth_failure_flush}),
           users(pool),
           sessions(users, vault, auth_failures, options.secure_cookies),
+          lists(pool),
+          identity_limiter(options.identity_rate_per_minute),
           authenticator(credentials, vault, auth_failures),
           router(authenticator, metrics),
           metrics_router(authenticator, metrics) {
@@ -35,6 +39,8 @@ struct Api {
                           &metrics,      pool.size(),        conninfo,      &vault,
                           options.today, options.read_limits};
         services.auth_failures = &auth_failures;
+        services.lists = &lists;
+        services.identity_limiter = &identity_limiter;
         add_system_routes(router, services);
         add_journal_routes(router, services);
         add_donor_routes(router, services);
@@ -46,6 +52,7 @@ struct Api {
         add_money_routes(router, services);
         add_outcome_routes(router, services);
         add_audit_log_routes(router, services);
+        add_list_routes(router, services);
         add_report_routes(router, services);
         add_schedule_routes(router);
         add_token_routes(router, credentials, authenticator);
@@ -63,6 +70,8 @@ struct Api {
     AuthFailures auth_failures;
     db::Users users;
     Sessions sessions;
+    db::ListReads lists;
+    RateLimiter identity_limiter;
     Metrics metrics;
     Authenticator authenticator;
     Router router;

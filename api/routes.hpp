@@ -31,6 +31,9 @@ struct ApiOptions {
     std::chrono::milliseconds auth_failure_flush{std::chrono::seconds(10)};
     /// Session cookies carry `Secure`: the server speaks HTTPS itself or behind a TLS proxy.
     bool secure_cookies = false;
+    /// Enrolments and lookups by phone or national id per credential and minute
+    /// (RIZIKI_IDENTITY_RATE_PER_MINUTE).
+    int identity_rate_per_minute = 30;
 };
 
 /// The API's two handlers, sharing one set of metrics and one token cache.

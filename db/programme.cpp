@@ -8,6 +8,7 @@
 #include "db/pool_impl.hpp"
 #include "db/programme.hpp"
 #include "db/record_claims.hpp"
+#include "db/record_rows.hpp"
 #include "ledger/assert.hpp"
 #include "ledger/program.hpp"
 
@@ -35,16 +36,17 @@ WITH i AS (INSERT INTO funds (code, currency, name, donor, restricted, starts_on
            ON CONFLICT (code) DO NOTHING RETURNING 1)
 SELECT count(*) FROM i)";
 
-constexpr const char* kSelectFund = R"(
-SELECT code, COALESCE(donor, ''), name, currency, CASE WHEN restricted THEN 1 ELSE 0 END,
-       starts_on::text, ends_on::text, committed_minor::text
-FROM funds WHERE code = :c)";
+const std::string kSelectFund =
+    std::string("SELECT ") + kFundColumns + " FROM funds f WHERE f.code = :c";
 
-// Sums per account and counted event, for ledger::add_posting to fold.
+// Sums per account and counted event, for ledger::add_posting to fold (add_fund_sum): of
+// the postings effective by a date, or all of them as fund_sums keeps them (migration 0022).
 constexpr const char* kFundSums = R"(
 SELECT account, counts_as, min(effective_on)::text, sum(amount_minor)::text FROM postings
 WHERE fund = :f AND effective_on <= CAST(:d AS date)
 GROUP BY 1, 2)";
+constexpr const char* kStoredFundSums = R"(
+SELECT account, counts_as, first_on::text, amount_minor::text FROM fund_sums WHERE fund = :f)";
 
 constexpr const char* kInsertCohort = R"(
 WITH i AS (INSERT INTO cohorts (code, name, county, starts_on)
@@ -78,11 +80,8 @@ constexpr const char* kSelectOutcomeFacts = R"(
 SELECT enrolled_on::text, CASE WHEN consent_follow_up THEN 1 ELSE 0 END
 FROM survivors WHERE code = :c)";
 
-constexpr const char* kSelectSurvivor = R"(
-SELECT code, cohort, gender, birth_year, county, enrolled_on::text,
-       CASE WHEN consent_donor_reporting THEN 1 ELSE 0 END,
-       CASE WHEN consent_follow_up THEN 1 ELSE 0 END, recorded_by
-FROM survivors WHERE code = :c)";
+const std::string kSelectSurvivor = std::string("SELECT ") + kSurvivorColumns +
+                                    ", s.recorded_by FROM survivors s WHERE s.code = :c";
 
 constexpr const char* kSelectPii = R"(
 SELECT key_id, encode(nonce, 'hex'), encode(ciphertext, 'hex')
@@ -140,12 +139,6 @@ ORDER BY seq LIMIT :lim)";
 
 std::string optional_date(const std::optional<ledger::Date>& date) {
     return date ? ledger::format_date(*date) : "";
-}
-
-std::optional<ledger::Date> date_or_null(const soci::row& row, std::size_t i) {
-    if (row.get_indicator(i) == soci::i_null)
-        return std::nullopt;
-    return ledger::parse_date(row.get<std::string>(i));
 }
 
 bool exists(soci::session& sql, const char* query, const std::string& key) {
@@ -236,19 +229,8 @@ Rejection Programme::create_fund(const FundRecord& fund, IdempotentCreate* once)
 std::optional<FundRecord> Programme::fund(const std::string& code) {
     return pool_->impl().with_session([&](soci::session& sql) -> std::optional<FundRecord> {
         soci::rowset<soci::row> rows = (sql.prepare << kSelectFund, soci::use(code));
-        for (const auto& row : rows) {
-            FundRecord f;
-            f.code = row.get<std::string>(0);
-            f.donor = row.get<std::string>(1);
-            f.name = row.get<std::string>(2);
-            f.currency = row.get<std::string>(3);
-            f.restricted = row.get<int>(4) != 0;
-            f.starts_on = date_or_null(row, 5);
-            f.ends_on = date_or_null(row, 6);
-            if (row.get_indicator(7) != soci::i_null)
-                f.committed = amount_from_text(row.get<std::string>(7));
-            return f;
-        }
+        for (const auto& row : rows)
+            return fund_from_row(row);
         return std::nullopt;
     });
 }
@@ -257,15 +239,17 @@ ledger::FundFigures Programme::fund_figures(const std::string& code,
                                             const std::optional<ledger::Date>& as_of) {
     return pool_->impl().with_session([&](soci::session& sql) {
         ledger::FundFigures figures;
-        const std::string until = as_of ? ledger::format_date(*as_of) : "infinity";
+        if (!as_of) {
+            soci::rowset<soci::row> rows = (sql.prepare << kStoredFundSums, soci::use(code));
+            for (const auto& row : rows)
+                add_fund_sum(figures, row, 0);
+            return figures;
+        }
+        const std::string until = ledger::format_date(*as_of);
         soci::rowset<soci::row> rows =
             (sql.prepare << kFundSums, soci::use(code), soci::use(until));
-        for (const auto& row : rows) {
-            const auto first = ledger::parse_date(row.get<std::string>(2));
-            ledger::add_posting(figures, row.get<std::string>(0),
-                                event_from_text(row.get<std::string>(1)),
-                                amount_from_text(row.get<std::string>(3)), *first);
-        }
+        for (const auto& row : rows)
+            add_fund_sum(figures, row, 0);
         return figures;
     });
 }
@@ -346,15 +330,7 @@ std::optional<SurvivorRecord> Programme::survivor(const std::string& code) {
     return pool_->impl().with_session([&](soci::session& sql) -> std::optional<SurvivorRecord> {
         soci::rowset<soci::row> rows = (sql.prepare << kSelectSurvivor, soci::use(code));
         for (const auto& row : rows) {
-            SurvivorRecord s;
-            s.code = row.get<std::string>(0);
-            s.cohort = row.get<std::string>(1);
-            s.gender = row.get<std::string>(2);
-            s.birth_year = row.get<int>(3);
-            s.county = row.get<std::string>(4);
-            s.enrolled_on = *ledger::parse_date(row.get<std::string>(5));
-            s.consent_donor_reporting = row.get<int>(6) != 0;
-            s.consent_follow_up = row.get<int>(7) != 0;
+            auto s = survivor_from_row(row);
             s.recorded_by = row.get<std::string>(8);
             return s;
         }

@@ -51,7 +51,9 @@ class Programme {
     [[nodiscard]] ledger::Rejection create_fund(const FundRecord& fund,
                                                 IdempotentCreate* once = nullptr);
     std::optional<FundRecord> fund(const std::string& code);
-    /// The fund's figures from its postings, effective on or before `as_of` when given.
+    /// The fund's figures from its postings effective on or before `as_of`; without a date,
+    /// from the sums the database keeps of all its postings (fund_sums, migration 0022),
+    /// which are the same figures without reading a posting.
     ledger::FundFigures fund_figures(const std::string& code,
                                      const std::optional<ledger::Date>& as_of);
     [[nodiscard]] ledger::Rejection create_cohort(const CohortRecord& cohort,

@@ -225,6 +225,20 @@ BEGIN
     RETURN NULL;
 END $$;
 
+CREATE FUNCTION public.riziki_fund_sums_after() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    INSERT INTO public.fund_sums AS s (fund, account, counts_as, amount_minor, first_on)
+    SELECT i.fund, i.account, i.counts_as, sum(i.amount_minor), min(i.effective_on)
+    FROM inserted i GROUP BY 1, 2, 3
+    ON CONFLICT (fund, account, counts_as) DO UPDATE
+    SET amount_minor = s.amount_minor + EXCLUDED.amount_minor,
+        first_on = LEAST(s.first_on, EXCLUDED.first_on);
+    RETURN NULL;
+END $$;
+
 CREATE FUNCTION public.riziki_idempotency_after() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
@@ -800,6 +814,14 @@ CREATE TABLE public.entries (
     CONSTRAINT entries_seq_check CHECK ((seq > 0))
 );
 
+CREATE TABLE public.fund_sums (
+    fund text NOT NULL,
+    account text NOT NULL,
+    counts_as text NOT NULL,
+    amount_minor numeric(39,0) NOT NULL,
+    first_on date NOT NULL
+);
+
 CREATE TABLE public.funds (
     code text NOT NULL,
     currency character(3) NOT NULL,
@@ -1103,6 +1125,9 @@ ALTER TABLE ONLY public.donors
 ALTER TABLE ONLY public.entries
     ADD CONSTRAINT entries_pkey PRIMARY KEY (seq);
 
+ALTER TABLE ONLY public.fund_sums
+    ADD CONSTRAINT fund_sums_pkey PRIMARY KEY (fund, account, counts_as);
+
 ALTER TABLE ONLY public.funds
     ADD CONSTRAINT funds_code_currency_key UNIQUE (code, currency);
 
@@ -1181,6 +1206,8 @@ CREATE INDEX entries_effective_on ON public.entries USING btree (effective_on, s
 
 CREATE UNIQUE INDEX entries_reverses_key ON public.entries USING btree (reverses) WHERE (reverses IS NOT NULL);
 
+CREATE INDEX outcomes_observed_on ON public.outcomes USING btree (observed_on, id);
+
 CREATE INDEX outcomes_survivor ON public.outcomes USING btree (survivor, observed_on);
 
 CREATE INDEX password_links_user ON public.password_links USING btree (user_id);
@@ -1190,6 +1217,8 @@ CREATE INDEX postings_account ON public.postings USING btree (account, entry_seq
 CREATE INDEX postings_award ON public.postings USING btree (award, entry_seq) WHERE (award IS NOT NULL);
 
 CREATE INDEX postings_fund ON public.postings USING btree (fund, entry_seq);
+
+CREATE INDEX postings_receipts ON public.postings USING btree (fund, entry_seq) WHERE ((account = '4100'::text) AND (counts_as = 'receipt'::text));
 
 CREATE INDEX postings_survivor ON public.postings USING btree (survivor, entry_seq) WHERE (survivor IS NOT NULL);
 
@@ -1258,6 +1287,8 @@ CREATE TRIGGER periods_close BEFORE INSERT ON public.periods FOR EACH ROW EXECUT
 CREATE TRIGGER postings_after AFTER INSERT ON public.postings REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION public.riziki_postings_after();
 
 CREATE TRIGGER postings_append_only BEFORE DELETE OR UPDATE ON public.postings FOR EACH ROW EXECUTE FUNCTION public.riziki_append_only();
+
+CREATE TRIGGER postings_fund_sums AFTER INSERT ON public.postings REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION public.riziki_fund_sums_after();
 
 CREATE TRIGGER postings_no_truncate BEFORE TRUNCATE ON public.postings FOR EACH STATEMENT EXECUTE FUNCTION public.riziki_append_only();
 
@@ -1341,6 +1372,8 @@ GRANT INSERT(prev_hash) ON TABLE public.audit_log TO riziki_app;
 
 GRANT INSERT(hash) ON TABLE public.audit_log TO riziki_app;
 
+REVOKE ALL ON FUNCTION public.riziki_fund_sums_after() FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION public.riziki_lock_audit_head(OUT seq bigint, OUT hash_hex text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.riziki_lock_audit_head(OUT seq bigint, OUT hash_hex text) TO riziki_app;
 
@@ -1400,6 +1433,8 @@ GRANT SELECT ON TABLE public.daily_balances TO riziki_app;
 GRANT SELECT,INSERT ON TABLE public.donors TO riziki_app;
 
 GRANT SELECT,INSERT ON TABLE public.entries TO riziki_app;
+
+GRANT SELECT ON TABLE public.fund_sums TO riziki_app;
 
 GRANT SELECT,INSERT ON TABLE public.funds TO riziki_app;
 

@@ -1,7 +1,8 @@
 #pragma once
 /// A real `riziki serve` process on a fresh database, for black-box API tests: funds
 /// F-KES (KES), F-KES2 (KES) and F-USD (USD), and one token per role (the donor's scoped
-/// to F-KES). SharedServer shares one across the tests of a suite.
+/// to F-KES). Enrolments and lookups are not rate-limited unless the settings' environment
+/// names RIZIKI_IDENTITY_RATE_PER_MINUTE. SharedServer shares one across the tests of a suite.
 
 #include <soci/soci.h>
 #include <sys/types.h>

@@ -1218,7 +1218,7 @@ BOOST_AUTO_TEST_CASE(survivor_already_enrolled) {
         api.post("field", "/v1/survivors",
                  survivor_body(cohort, "2026-02-01", "Someone Else", "0799000001", "12345678")),
         409, "survivor_already_enrolled", "pii");
-    check_refused(api.post("finance", "/v1/survivors",
+    check_refused(api.post("admin", "/v1/survivors",
                            survivor_body(cohort, "2026-02-01", "Someone Else", "", "1234-5678")),
                   409, "survivor_already_enrolled", "pii");
     // The same phone written differently, with no national id.
@@ -1978,7 +1978,7 @@ BOOST_AUTO_TEST_CASE(pii_is_neither_in_a_database_dump_nor_in_the_log) {
     const auto code = Api::created(enrolled).value("code", "");
     BOOST_TEST_REQUIRE(std::regex_match(code, kSurvivorCode));
     // A duplicate attempt and a refused body go through the same code paths that log.
-    check_refused(api.post("finance", "/v1/survivors",
+    check_refused(api.post("admin", "/v1/survivors",
                            survivor_body("C-PII", "2026-02-02", name, "+254799123457")),
                   409, "survivor_already_enrolled", "pii");
     auto bad = survivor_body("C-PII", "2026-02-02", name, phone, national_id);

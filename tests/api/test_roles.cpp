@@ -87,6 +87,7 @@ json money_json(const std::string& award, const std::string& amount, const char*
 
 std::vector<RouteCase> routes(const Records& r = {}) {
     const std::set<std::string> books{"finance", "auditor"};
+    const std::set<std::string> survivor_readers{"field", "finance", "auditor", "admin"};
     const std::set<std::string> all(kRoles.begin(), kRoles.end());
     const std::string closure = R"({"on":"2026-03-01","reason":"matrix"})";
     return {
@@ -135,12 +136,21 @@ std::vector<RouteCase> routes(const Records& r = {}) {
          201,
          false,
          R"({"code":"C-MX-{role}","name":"Matrix","county":"Kwale","starts_on":"2026-01-01"})"},
+        // Issue 18: not finance (SPEC §7 said "field, finance"); a refusal is an oracle.
+        {"POST", "/v1/survivors", {"field", "admin"}, 201, false, survivor_json("C-MATRIX").dump()},
+        // The lists (SPEC §13).
+        {"GET", "/v1/donors", {"finance", "auditor", "donor"}, 200},
+        {"GET", "/v1/funds?limit=2", {"finance", "auditor", "donor"}, 200},
+        {"GET", "/v1/funds/F-KES/receipts", {"finance", "auditor", "donor"}, 200},
+        {"GET", "/v1/cohorts", survivor_readers, 200},
+        {"GET", "/v1/survivors?cohort=C-MATRIX", survivor_readers, 200},
+        {"GET", "/v1/outcomes?survivor=" + r.survivor, survivor_readers, 200},
         {"POST",
-         "/v1/survivors",
-         {"field", "finance"},
-         201,
+         "/v1/survivors/lookup",
+         {"field", "admin"},
+         200,
          false,
-         survivor_json("C-MATRIX").dump()},
+         R"({"phone":"0700000001"})"},
         {"GET", "/v1/survivors/" + r.survivor, {"field", "finance", "auditor", "admin"}, 200},
         {"GET", "/v1/survivors/" + r.survivor + "?include=pii", {"field", "admin"}, 200},
         {"POST",
