@@ -302,6 +302,13 @@ int token_create_command(const Options& options) {
         if (!context.fund_currency.contains(fund))
             throw UsageError("no fund " + fund);
     }
+    // A key file made here while tokens exist would key this one where the server never
+    // looks: a token that silently does not work.
+    if (!std::filesystem::exists(config.pii_key_file) &&
+        !db::Credentials(pool).tokens(0, 1).empty())
+        throw ConfigError("no PII key file at " + config.pii_key_file.string() +
+                          ", but tokens exist: give token create the server's key file "
+                          "(RIZIKI_PII_KEY_FILE or --pii-key-file)");
     db::Programme programme(pool);
     const auto vault = open_vault(config, programme);
     // The app role may not insert tokens (migration 0020): the schema owner does.

@@ -6,6 +6,7 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <boost/test/unit_test.hpp>
 
+#include <filesystem>
 #include <regex>
 #include <set>
 
@@ -252,6 +253,27 @@ BOOST_AUTO_TEST_CASE(token_create_takes_an_expiry_and_token_revoke_revokes) {
     BOOST_TEST(audit_rows(server(), "token.revoke", "token:" + id) == 1);
     BOOST_TEST(token_cli(server(), {"revoke", "999999"}).exit_code == 1);
     BOOST_TEST(token_cli(server(), {"revoke", "x1"}).exit_code == 2);
+}
+
+// `token create` without the server's key file would make a key of its own and key the
+// token under it, where the server never looks: a token that silently does not work.
+BOOST_AUTO_TEST_CASE(token_create_refuses_a_missing_key_file_once_tokens_exist) {
+    const std::string missing = server().home() + "-no-such-dir/pii.key";
+    std::vector<std::string> argv{RIZIKI_BINARY,
+                                  "token",
+                                  "create",
+                                  "--role",
+                                  "field",
+                                  "--database-url",
+                                  server().database().owner_conninfo,
+                                  "--home",
+                                  server().home()};
+    const auto result = run_command(argv, server().home() + "/token-cli.log",
+                                    std::chrono::seconds(30), {"RIZIKI_PII_KEY_FILE=" + missing});
+    BOOST_TEST(result.exit_code == 2);
+    BOOST_TEST(result.out.empty());
+    BOOST_TEST(!std::filesystem::exists(missing));
+    std::filesystem::remove_all(server().home() + "-no-such-dir");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
