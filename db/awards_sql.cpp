@@ -22,6 +22,11 @@ CROSS JOIN LATERAL (SELECT q.account, q.amount_minor, q.counts_as, q.effective_o
 WHERE p.effective_on <= CAST($2 AS date)
 GROUP BY 1, 2, 3, 4)";
 
+constexpr const char* kFundSums = R"(
+SELECT account, counts_as, min(effective_on)::text, sum(amount_minor)::text FROM postings
+WHERE fund = :f AND effective_on <= CAST(:d AS date)
+GROUP BY 1, 2)";
+
 constexpr const char* kSelectCash = R"(
 SELECT f.fund, COALESCE((SELECT sum(last.closing_minor) FROM (
            SELECT DISTINCT ON (b.account) b.closing_minor FROM daily_balances b
@@ -319,6 +324,22 @@ std::map<std::string, ledger::AwardFigures> select_award_figures(
     std::map<std::string, ledger::AwardFigures> figures;
     for (const auto& [id, sums] : select_award_sums(sql, ids, as_of))
         figures[id] = ledger::figures_of(sums);
+    return figures;
+}
+
+ledger::FundFigures select_fund_figures(soci::session& sql, const std::string& fund,
+                                        const std::optional<ledger::Date>& as_of) {
+    ledger::FundFigures figures;
+    const std::string until = as_of ? ledger::format_date(*as_of) : "infinity";
+    soci::rowset<soci::row> rows = (sql.prepare << kFundSums, soci::use(fund), soci::use(until));
+    for (const auto& row : rows) {
+        const auto first = ledger::parse_date(row.get<std::string>(2));
+        if (!first)
+            throw std::runtime_error("stored date out of range");
+        ledger::add_posting(figures, row.get<std::string>(0),
+                            event_from_text(row.get<std::string>(1)),
+                            amount_from_text(row.get<std::string>(3)), *first);
+    }
     return figures;
 }
 

@@ -41,11 +41,6 @@ SELECT code, COALESCE(donor, ''), name, currency, CASE WHEN restricted THEN 1 EL
 FROM funds WHERE code = :c)";
 
 // Sums per account and counted event, for ledger::add_posting to fold.
-constexpr const char* kFundSums = R"(
-SELECT account, counts_as, min(effective_on)::text, sum(amount_minor)::text FROM postings
-WHERE fund = :f AND effective_on <= CAST(:d AS date)
-GROUP BY 1, 2)";
-
 constexpr const char* kInsertCohort = R"(
 WITH i AS (INSERT INTO cohorts (code, name, county, starts_on)
            VALUES (:c, :n, :k, CAST(:s AS date)) ON CONFLICT (code) DO NOTHING RETURNING 1)
@@ -255,19 +250,8 @@ std::optional<FundRecord> Programme::fund(const std::string& code) {
 
 ledger::FundFigures Programme::fund_figures(const std::string& code,
                                             const std::optional<ledger::Date>& as_of) {
-    return pool_->impl().with_session([&](soci::session& sql) {
-        ledger::FundFigures figures;
-        const std::string until = as_of ? ledger::format_date(*as_of) : "infinity";
-        soci::rowset<soci::row> rows =
-            (sql.prepare << kFundSums, soci::use(code), soci::use(until));
-        for (const auto& row : rows) {
-            const auto first = ledger::parse_date(row.get<std::string>(2));
-            ledger::add_posting(figures, row.get<std::string>(0),
-                                event_from_text(row.get<std::string>(1)),
-                                amount_from_text(row.get<std::string>(3)), *first);
-        }
-        return figures;
-    });
+    return pool_->impl().with_session(
+        [&](soci::session& sql) { return select_fund_figures(sql, code, as_of); });
 }
 
 Rejection Programme::create_cohort(const CohortRecord& cohort, IdempotentCreate* once) {

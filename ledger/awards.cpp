@@ -391,6 +391,20 @@ ScheduleResult award_schedule(const Award& award, const AwardFigures& figures, S
     return schedule_of(award, figures, [&](const auto&... args) { return memo.generate(args...); });
 }
 
+Arrears award_arrears(const Award& award, const AwardFigures& figures, const Date& on) {
+    if (award.kind != AwardKind::loan || derive_status(award, figures) != AwardStatus::active)
+        return {};
+    const auto schedule = award_schedule(award, figures);
+    if (!schedule.ok())
+        return {};
+    return arrears_as_of(schedule.schedule, figures, on);
+}
+
+std::optional<Date> oldest_unpaid_due_on(const Award& award, const AwardFigures& figures) {
+    static const Date kLastDay = *parse_date("9999-12-31");
+    return award_arrears(award, figures, kLastDay).oldest_unpaid_due_on;
+}
+
 std::string command_award(const Command& command) {
     return std::visit(
         [](const auto& c) -> std::string {
