@@ -32,7 +32,7 @@ std::optional<long> read_min_days_late(const Call& call, std::vector<FieldError>
     if (error != std::errc() || end != text.data() + text.size() || days < 0 ||
         days > kDaysLateMax) {
         errors.push_back(
-            {"min_days_late", "invalid_number", "A whole number of days from 0 to 36500."});
+            {"min_days_late", "invalid_integer", "A whole number of days from 0 to 36500."});
         return std::nullopt;
     }
     return days;

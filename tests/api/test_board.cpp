@@ -259,9 +259,9 @@ BOOST_FIXTURE_TEST_CASE(bad_queries_are_refused, BoardServer) {
     refused("after=garbage", "after", "invalid_cursor");
     refused("after=42", "after", "invalid_cursor");
     refused("sort=days_late&after=k1.WyJub3QgYSBkYXRlIiwiQVctMSJd", "after", "invalid_cursor");
-    refused("min_days_late=abc", "min_days_late", "invalid_number");
-    refused("min_days_late=-1", "min_days_late", "invalid_number");
-    refused("min_days_late=36501", "min_days_late", "invalid_number");
+    refused("min_days_late=abc", "min_days_late", "invalid_integer");
+    refused("min_days_late=-1", "min_days_late", "invalid_integer");
+    refused("min_days_late=36501", "min_days_late", "invalid_integer");
     refused("sort=oldest", "sort", "invalid_choice");
     refused("kind=gift", "kind", "invalid_choice");
     refused("status=lost", "status", "invalid_choice");
