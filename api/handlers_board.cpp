@@ -80,11 +80,12 @@ std::variant<db::AwardListQuery, Response> read_list_query(const Services& s, Ca
     return q;
 }
 
-nlohmann::json item_json(const db::AwardListRow& row, const ledger::Date& today) {
+nlohmann::json item_json(const db::AwardListRow& row, const ledger::Date& today,
+                         ledger::ScheduleMemo& schedules) {
     const auto& a = row.award;
     const auto& f = row.figures;
     const auto& c = a.currency;
-    const auto arrears = ledger::award_arrears(a, f, today);
+    const auto arrears = ledger::award_arrears(a, f, today, schedules);
     return {{"id", a.id},
             {"survivor", a.survivor},
             {"fund", a.fund},
@@ -121,10 +122,11 @@ Response list_awards(const Services& s, db::BoardReads& reads, Call& call) {
         next = keyset_cursor(row_keys(rows.back(), q));
     }
     nlohmann::json items = nlohmann::json::array();
+    ledger::ScheduleMemo schedules;  // loans on the same terms and principal share one
     for (const auto& row : rows) {
         // Finance and auditors see every fund; the check keeps a wider role set safe.
         if (call.principal->may_see_fund(row.award.fund))
-            items.push_back(item_json(row, q.today));
+            items.push_back(item_json(row, q.today, schedules));
     }
     return json_response(http::status::ok, {{"items", std::move(items)}, {"next", next}});
 }

@@ -171,6 +171,9 @@ Arrears arrears_as_of(const Schedule& schedule, const AwardFigures& figures, con
 /// the loan is active, arrears_as_of its schedule; otherwise (a grant, a loan not yet
 /// disbursed, repaid, written off or forgiven) none.
 Arrears award_arrears(const Award& award, const AwardFigures& figures, const Date& on);
+/// The same, through `memo` (for a list of many loans).
+Arrears award_arrears(const Award& award, const AwardFigures& figures, const Date& on,
+                      ScheduleMemo& memo);
 
 /// The due date of the oldest installment of an active loan not fully paid, whether or not
 /// it has fallen due (award_arrears on the last representable day); nullopt when the award
