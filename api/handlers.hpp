@@ -16,6 +16,7 @@ class Programme;
 class ReportReads;
 class JournalWriter;
 class ListReads;
+class Pool;
 }  // namespace riziki::db
 
 namespace riziki::api {
@@ -102,6 +103,9 @@ void add_cohort_routes(Router& router, const Services& services);
 void add_survivor_routes(Router& router, const Services& services);
 /// POST /v1/awards, GET /v1/awards/{id} (handlers_awards.cpp).
 void add_award_routes(Router& router, const Services& services);
+/// GET /v1/awards and GET /v1/dashboard (handlers_board.cpp, handlers_dashboard.cpp), reading
+/// through a db::BoardReads on `pool`.
+void add_board_routes(Router& router, const Services& services, db::Pool& pool);
 /// Disbursements, repayments, write-offs and forgiveness (handlers_money.cpp).
 void add_money_routes(Router& router, const Services& services);
 /// POST /v1/outcomes (handlers_outcomes.cpp).

@@ -201,7 +201,7 @@ void add_loan_state(nlohmann::json& json, const ledger::Award& a, const ledger::
     json["schedule"] = installments_json(schedule.schedule, f, c);
     if (ledger::derive_status(a, f) != ledger::AwardStatus::active)
         return;
-    const auto arrears = ledger::arrears_as_of(schedule.schedule, f, on);
+    const auto arrears = ledger::award_arrears(a, f, on);
     json["days_in_arrears"] = arrears.days;
     json["overdue"] = {{"principal", amount_text(arrears.principal_overdue, c)},
                        {"interest", amount_text(arrears.interest_overdue, c)},

@@ -49,6 +49,7 @@ struct Api {
         add_survivor_routes(router, services);
         add_erasure_routes(router, services);
         add_award_routes(router, services);
+        add_board_routes(router, services, pool);
         add_money_routes(router, services);
         add_outcome_routes(router, services);
         add_audit_log_routes(router, services);

@@ -1,6 +1,7 @@
 #include "db/awards_sql.hpp"
 
 #include "db/prepared.hpp"
+#include "db/record_rows.hpp"
 
 #include <algorithm>
 #include <stdexcept>
@@ -21,6 +22,15 @@ CROSS JOIN LATERAL (SELECT q.account, q.amount_minor, q.counts_as, q.effective_o
                     FROM postings q WHERE q.award = x.award OFFSET 0) p
 WHERE p.effective_on <= CAST($2 AS date)
 GROUP BY 1, 2, 3, 4)";
+
+// Sums per account and counted event, for ledger::add_posting to fold (add_fund_sum): of
+// the postings effective by a date, or all of them as fund_sums keeps them (migration 0022).
+constexpr const char* kFundSums = R"(
+SELECT account, counts_as, min(effective_on)::text, sum(amount_minor)::text FROM postings
+WHERE fund = :f AND effective_on <= CAST(:d AS date)
+GROUP BY 1, 2)";
+constexpr const char* kStoredFundSums = R"(
+SELECT account, counts_as, first_on::text, amount_minor::text FROM fund_sums WHERE fund = :f)";
 
 constexpr const char* kSelectCash = R"(
 SELECT f.fund, COALESCE((SELECT sum(last.closing_minor) FROM (
@@ -319,6 +329,22 @@ std::map<std::string, ledger::AwardFigures> select_award_figures(
     std::map<std::string, ledger::AwardFigures> figures;
     for (const auto& [id, sums] : select_award_sums(sql, ids, as_of))
         figures[id] = ledger::figures_of(sums);
+    return figures;
+}
+
+ledger::FundFigures select_fund_figures(soci::session& sql, const std::string& fund,
+                                        const std::optional<ledger::Date>& as_of) {
+    ledger::FundFigures figures;
+    if (!as_of) {
+        soci::rowset<soci::row> rows = (sql.prepare << kStoredFundSums, soci::use(fund));
+        for (const auto& row : rows)
+            add_fund_sum(figures, row, 0);
+        return figures;
+    }
+    const std::string until = ledger::format_date(*as_of);
+    soci::rowset<soci::row> rows = (sql.prepare << kFundSums, soci::use(fund), soci::use(until));
+    for (const auto& row : rows)
+        add_fund_sum(figures, row, 0);
     return figures;
 }
 

@@ -74,6 +74,11 @@ std::map<std::string, ledger::AwardFigures> select_award_figures(
     soci::session& sql, const std::set<std::string>& ids,
     const std::optional<ledger::Date>& as_of = std::nullopt);
 
+/// A fund's figures from its postings, effective on or before `as_of` when given (GET
+/// /v1/funds/{code} and the donor dashboard).
+ledger::FundFigures select_fund_figures(soci::session& sql, const std::string& fund,
+                                        const std::optional<ledger::Date>& as_of);
+
 /// Each fund's available cash (the sum of its cash accounts), all time.
 std::map<std::string, ledger::Amount, std::less<>> select_fund_cash(
     soci::session& sql, const std::set<std::string>& funds);

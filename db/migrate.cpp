@@ -6,6 +6,7 @@
 
 #include <stdexcept>
 
+#include "db/award_keys.hpp"
 #include "db/common_sql.hpp"
 #include "db/connection_string.hpp"
 #include "db/sql.hpp"
@@ -24,6 +25,9 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 constexpr const char* kSelectApplied = "SELECT sha256 FROM schema_migrations WHERE name = :n";
 constexpr const char* kRecordApplied =
     "INSERT INTO schema_migrations (name, sha256) VALUES (:n, :d)";
+
+/// The migration that adds awards' list keys (db/award_keys.hpp).
+constexpr std::string_view kAwardListKeys = "0023_";
 
 // Any constant will do: it only has to be the same for every riziki migrator.
 constexpr const char* kLock = "SELECT pg_advisory_xact_lock(7404158221)";
@@ -67,6 +71,10 @@ std::vector<std::string> migrate(const std::string& owner_conninfo) {
             continue;
         }
         execute_script(sql, migration.sql);
+        // Keys a migration adds that only C++ can derive (a loan's schedule) are filled in
+        // its own transaction, so no server ever reads them unfilled.
+        if (migration.name.starts_with(kAwardListKeys))
+            store_award_list_keys(sql);
         sql << kRecordApplied, soci::use(migration.name), soci::use(digest);
         tx.commit();
         applied.push_back(migration.name);

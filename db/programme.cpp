@@ -39,15 +39,6 @@ SELECT count(*) FROM i)";
 const std::string kSelectFund =
     std::string("SELECT ") + kFundColumns + " FROM funds f WHERE f.code = :c";
 
-// Sums per account and counted event, for ledger::add_posting to fold (add_fund_sum): of
-// the postings effective by a date, or all of them as fund_sums keeps them (migration 0022).
-constexpr const char* kFundSums = R"(
-SELECT account, counts_as, min(effective_on)::text, sum(amount_minor)::text FROM postings
-WHERE fund = :f AND effective_on <= CAST(:d AS date)
-GROUP BY 1, 2)";
-constexpr const char* kStoredFundSums = R"(
-SELECT account, counts_as, first_on::text, amount_minor::text FROM fund_sums WHERE fund = :f)";
-
 constexpr const char* kInsertCohort = R"(
 WITH i AS (INSERT INTO cohorts (code, name, county, starts_on)
            VALUES (:c, :n, :k, CAST(:s AS date)) ON CONFLICT (code) DO NOTHING RETURNING 1)
@@ -237,21 +228,8 @@ std::optional<FundRecord> Programme::fund(const std::string& code) {
 
 ledger::FundFigures Programme::fund_figures(const std::string& code,
                                             const std::optional<ledger::Date>& as_of) {
-    return pool_->impl().with_session([&](soci::session& sql) {
-        ledger::FundFigures figures;
-        if (!as_of) {
-            soci::rowset<soci::row> rows = (sql.prepare << kStoredFundSums, soci::use(code));
-            for (const auto& row : rows)
-                add_fund_sum(figures, row, 0);
-            return figures;
-        }
-        const std::string until = ledger::format_date(*as_of);
-        soci::rowset<soci::row> rows =
-            (sql.prepare << kFundSums, soci::use(code), soci::use(until));
-        for (const auto& row : rows)
-            add_fund_sum(figures, row, 0);
-        return figures;
-    });
+    return pool_->impl().with_session(
+        [&](soci::session& sql) { return select_fund_figures(sql, code, as_of); });
 }
 
 Rejection Programme::create_cohort(const CohortRecord& cohort, IdempotentCreate* once) {

@@ -138,8 +138,10 @@ DECLARE
     unchanged awards := NEW;
 BEGIN
     unchanged.status := OLD.status;
+    unchanged.oldest_unpaid_due_on := OLD.oldest_unpaid_due_on;
+    unchanged.first_disbursed_on := OLD.first_disbursed_on;
     IF unchanged IS DISTINCT FROM OLD THEN
-        RAISE EXCEPTION 'riziki:append_only only an award''s status may change';
+        RAISE EXCEPTION 'riziki:append_only only an award''s status and list keys may change';
     END IF;
     IF OLD.status <> NEW.status AND NOT (
         (NEW.kind = 'grant' AND OLD.status IN ('approved', 'active', 'closed')
@@ -741,6 +743,8 @@ CREATE TABLE public.awards (
     currency_multiple_minor numeric(39,0),
     recorded_by text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    oldest_unpaid_due_on date,
+    first_disbursed_on date,
     CONSTRAINT awards_amortization_check CHECK ((amortization = ANY (ARRAY['equal_installments'::text, 'equal_principal'::text]))),
     CONSTRAINT awards_approved_minor_check CHECK ((approved_minor > (0)::numeric)),
     CONSTRAINT awards_business_sector_check CHECK (((length(business_sector) >= 1) AND (length(business_sector) <= 100))),
@@ -757,7 +761,8 @@ CREATE TABLE public.awards (
     CONSTRAINT awards_purpose_check CHECK (((length(purpose) >= 1) AND (length(purpose) <= 500))),
     CONSTRAINT awards_repayment_every_check CHECK (((repayment_every >= 1) AND (repayment_every <= 365))),
     CONSTRAINT awards_repayment_unit_check CHECK ((repayment_unit = ANY (ARRAY['days'::text, 'weeks'::text, 'months'::text]))),
-    CONSTRAINT awards_status_check CHECK ((status = ANY (ARRAY['approved'::text, 'active'::text, 'repaid'::text, 'written_off'::text, 'forgiven'::text, 'closed'::text])))
+    CONSTRAINT awards_status_check CHECK ((status = ANY (ARRAY['approved'::text, 'active'::text, 'repaid'::text, 'written_off'::text, 'forgiven'::text, 'closed'::text]))),
+    CONSTRAINT awards_unpaid_only_active_loans CHECK (((oldest_unpaid_due_on IS NULL) OR ((kind = 'loan'::text) AND (status = 'active'::text))))
 );
 
 CREATE TABLE public.catalog_version (
@@ -1194,11 +1199,23 @@ ALTER TABLE ONLY public.tokens
 ALTER TABLE ONLY public.users
     ADD CONSTRAINT users_pkey PRIMARY KEY (id);
 
+CREATE INDEX audit_log_action ON public.audit_log USING btree (action, seq);
+
 CREATE INDEX audit_log_actor ON public.audit_log USING btree (actor, seq);
 
 CREATE INDEX audit_log_at ON public.audit_log USING btree (at);
 
+CREATE INDEX awards_approved ON public.awards USING btree (approved_on, id);
+
 CREATE INDEX awards_fund ON public.awards USING btree (fund);
+
+CREATE INDEX awards_fund_approved ON public.awards USING btree (fund, approved_on, id);
+
+CREATE INDEX awards_fund_id ON public.awards USING btree (fund, id);
+
+CREATE INDEX awards_fund_late ON public.awards USING btree (fund, oldest_unpaid_due_on, id) WHERE (oldest_unpaid_due_on IS NOT NULL);
+
+CREATE INDEX awards_late ON public.awards USING btree (oldest_unpaid_due_on, id) WHERE (oldest_unpaid_due_on IS NOT NULL);
 
 CREATE INDEX awards_survivor ON public.awards USING btree (survivor);
 
@@ -1212,9 +1229,13 @@ CREATE INDEX outcomes_survivor ON public.outcomes USING btree (survivor, observe
 
 CREATE INDEX password_links_user ON public.password_links USING btree (user_id);
 
+CREATE INDEX payment_references_entry ON public.payment_references USING btree (entry_seq);
+
 CREATE INDEX postings_account ON public.postings USING btree (account, entry_seq);
 
 CREATE INDEX postings_award ON public.postings USING btree (award, entry_seq) WHERE (award IS NOT NULL);
+
+CREATE INDEX postings_cash_by_day ON public.postings USING btree (effective_on) INCLUDE (fund, amount_minor) WHERE (account = ANY (ARRAY['1010'::text, '1020'::text, '1030'::text]));
 
 CREATE INDEX postings_fund ON public.postings USING btree (fund, entry_seq);
 
@@ -1224,7 +1245,13 @@ CREATE INDEX postings_survivor ON public.postings USING btree (survivor, entry_s
 
 CREATE INDEX sessions_user ON public.sessions USING btree (user_id) WHERE (ended_at IS NULL);
 
-CREATE INDEX survivors_cohort ON public.survivors USING btree (cohort);
+CREATE INDEX survivors_cohort ON public.survivors USING btree (cohort, code);
+
+CREATE INDEX survivors_county ON public.survivors USING btree (county, code);
+
+CREATE INDEX survivors_enrolled_on ON public.survivors USING btree (enrolled_on, code);
+
+CREATE INDEX survivors_recorded_by ON public.survivors USING btree (recorded_by, enrolled_on, code);
 
 CREATE INDEX tokens_live ON public.tokens USING btree (token_hmac) WHERE (revoked_at IS NULL);
 
@@ -1423,6 +1450,10 @@ GRANT SELECT ON TABLE public.audit_head TO riziki_app;
 GRANT SELECT,INSERT ON TABLE public.awards TO riziki_app;
 
 GRANT UPDATE(status) ON TABLE public.awards TO riziki_app;
+
+GRANT UPDATE(oldest_unpaid_due_on) ON TABLE public.awards TO riziki_app;
+
+GRANT UPDATE(first_disbursed_on) ON TABLE public.awards TO riziki_app;
 
 GRANT SELECT ON TABLE public.catalog_version TO riziki_app;
 

@@ -10,6 +10,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "db/award_keys.hpp"
 #include "db/awards_sql.hpp"
 #include "db/common_sql.hpp"
 #include "db/copy_stream.hpp"
@@ -206,10 +207,11 @@ class DailyDeltas {
 
 /// The award sub-ledger re-derived from the postings: every posting to loans receivable
 /// (1100) names a loan award of its fund; no award is disbursed beyond its approval; each
-/// award's stored status is the one its postings imply.
+/// award's stored status and list keys (migration 0023) are the ones its postings imply.
 class AwardLedger {
   public:
-    explicit AwardLedger(soci::session& sql) : awards_(select_all_awards(sql)) {}
+    explicit AwardLedger(soci::session& sql)
+        : awards_(select_all_awards(sql)), keys_(select_award_list_keys(sql)) {}
 
     /// `counts_as`: the event the entry's postings count under. A reversal of an entry not
     /// seen counts as manual: it moves the balance of 1100 and no figure (the carried check
@@ -253,11 +255,15 @@ class AwardLedger {
                                  " but its postings make it " +
                                  std::string(ledger::to_string(derived)));
             }
+            const auto mismatch = list_keys_mismatch(award, figures_[id], keys_[id]);
+            if (!mismatch.empty())
+                Checks::fail(checks.statuses, 0, mismatch);
         }
     }
 
   private:
     std::map<std::string, ledger::Award> awards_;
+    std::map<std::string, StoredListKeys> keys_;
     std::unordered_map<std::string, ledger::AwardFigures> figures_;
     std::int64_t loan_postings_ = 0;
 };

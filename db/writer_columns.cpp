@@ -1,5 +1,6 @@
 #include "db/writer_columns.hpp"
 
+#include "db/award_keys.hpp"
 #include "db/hash.hpp"
 #include "db/writer_sql.hpp"
 
@@ -87,16 +88,8 @@ void BatchColumns::insert(Pipeline& writes) {
 }
 
 void BatchColumns::insert_side_writes(Pipeline& writes, const ledger::Books& books,
-                                      const AwardStatuses& loaded, const AuditHead& audit_head) {
-    BinaryArray ids(Of::text), statuses(Of::text);
-    for (const auto& [id, book] : books.awards) {
-        if (book.award.status == loaded.at(id))
-            continue;
-        ids.add(id);
-        statuses.add(ledger::to_string(book.award.status));
-    }
-    if (!ids.empty())
-        add_columns(writes, kUpdateStatusesQuery, {&statuses, &ids});
+                                      const AuditHead& audit_head) {
+    add_award_key_update(writes, books.awards);
     if (!audit_.empty())
         insert_audit(writes, audit_head);
     if (!ref_channel_.empty())

@@ -47,10 +47,11 @@ class BatchColumns {
 
     /// Writes the entries and postings: one INSERT per table, whatever the number.
     void insert(Pipeline& writes);
-    /// Writes the award statuses `books` changed from `loaded`, the audit lines chained
-    /// onto `audit_head` (and dated by it), and the payment references.
+    /// Writes the statuses and list keys (migration 0023) of the awards `books` holds where
+    /// they changed, the audit lines chained onto `audit_head` (and dated by it), and the
+    /// payment references.
     void insert_side_writes(Pipeline& writes, const ledger::Books& books,
-                            const AwardStatuses& loaded, const AuditHead& audit_head);
+                            const AuditHead& audit_head);
     /// Writes the idempotency records, in one INSERT.
     void insert_claims(Pipeline& writes);
 

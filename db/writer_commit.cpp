@@ -277,7 +277,7 @@ void JournalWriter::Impl::send_writes(Pipeline& writes, const std::vector<Pendin
     columns.insert(writes);
     writes.flush();
     const auto& batch = screening.batch;
-    columns.insert_side_writes(writes, batch.books, batch.loaded_status, audit_head);
+    columns.insert_side_writes(writes, batch.books, audit_head);
     writes.flush();
     for (std::size_t i = 0; i < items.size(); ++i) {
         const auto& idempotency = items[i]->request.idempotency;

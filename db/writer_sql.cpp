@@ -55,12 +55,20 @@ SELECT r.reverses FROM unnest(CAST($1 AS bigint[])) AS u(target)
 CROSS JOIN LATERAL (SELECT x.reverses FROM entries x WHERE x.reverses = u.target OFFSET 0) r)";
 
 // Each row found by a primary-key probe and updated by its tuple id: never a join the
-// planner could turn into a scan of all awards.
-constexpr const char* kUpdateStatuses = R"(
-UPDATE awards a SET status = v.status
-FROM (SELECT y.tid, u.status
-      FROM unnest(CAST($1 AS text[]), CAST($2 AS text[])) AS u(status, id)
-      CROSS JOIN LATERAL (SELECT x.ctid AS tid FROM awards x WHERE x.id = u.id OFFSET 0) y) v
+// planner could turn into a scan of all awards. Every award a batch touched is sent with
+// its status and list keys (migration 0023); only a row where one of them changed is
+// written.
+constexpr const char* kUpdateAwards = R"(
+UPDATE awards a SET status = v.status, oldest_unpaid_due_on = v.unpaid,
+                    first_disbursed_on = v.first
+FROM (SELECT y.tid, u.status, u.unpaid, u.first
+      FROM unnest(CAST($1 AS text[]), CAST($2 AS text[]), CAST(CAST($3 AS text[]) AS date[]),
+                  CAST(CAST($4 AS text[]) AS date[])) AS u(status, id, unpaid, first)
+      CROSS JOIN LATERAL (SELECT x.ctid AS tid, x.status, x.oldest_unpaid_due_on,
+                                 x.first_disbursed_on
+                          FROM awards x WHERE x.id = u.id OFFSET 0) y
+      WHERE (y.status, y.oldest_unpaid_due_on, y.first_disbursed_on)
+            IS DISTINCT FROM (u.status, u.unpaid, u.first)) v
 WHERE a.ctid = v.tid)";
 
 // The writer chains its audit lines itself under the audit head's lock; PostgreSQL checks
@@ -85,7 +93,7 @@ const PreparedQuery kInsertPostingsQuery("riziki_w_postings", kInsertPostings);
 const PreparedQuery kInsertClaimsQuery("riziki_w_claims", kInsertClaims);
 const PreparedQuery kSelectClaimsQuery("riziki_w_select_claims", kSelectClaims);
 const PreparedQuery kSelectReversedQuery("riziki_w_reversed", kSelectReversed);
-const PreparedQuery kUpdateStatusesQuery("riziki_w_statuses", kUpdateStatuses);
+const PreparedQuery kUpdateAwardsQuery("riziki_w_awards", kUpdateAwards);
 const PreparedQuery kInsertAuditQuery("riziki_w_audit", kInsertAudit);
 const PreparedQuery kInsertReferencesQuery("riziki_w_references", kInsertReferences);
 

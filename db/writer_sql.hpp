@@ -24,6 +24,6 @@ extern const PreparedQuery kInsertClaimsQuery;
 extern const PreparedQuery kInsertAuditQuery;
 extern const PreparedQuery kInsertReferencesQuery;
 /// Sets ($1 statuses) on ($2 award ids).
-extern const PreparedQuery kUpdateStatusesQuery;
+extern const PreparedQuery kUpdateAwardsQuery;
 
 }  // namespace riziki::db

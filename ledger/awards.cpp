@@ -391,6 +391,36 @@ ScheduleResult award_schedule(const Award& award, const AwardFigures& figures, S
     return schedule_of(award, figures, [&](const auto&... args) { return memo.generate(args...); });
 }
 
+namespace {
+
+template <typename Schedule>
+Arrears arrears_through(const Award& award, const AwardFigures& figures, const Date& on,
+                        Schedule&& schedule_of_award) {
+    if (award.kind != AwardKind::loan || derive_status(award, figures) != AwardStatus::active)
+        return {};
+    const auto schedule = schedule_of_award();
+    if (!schedule.ok())
+        return {};
+    return arrears_as_of(schedule.schedule, figures, on);
+}
+
+}  // namespace
+
+Arrears award_arrears(const Award& award, const AwardFigures& figures, const Date& on) {
+    return arrears_through(award, figures, on, [&] { return award_schedule(award, figures); });
+}
+
+Arrears award_arrears(const Award& award, const AwardFigures& figures, const Date& on,
+                      ScheduleMemo& memo) {
+    return arrears_through(award, figures, on,
+                           [&] { return award_schedule(award, figures, memo); });
+}
+
+std::optional<Date> oldest_unpaid_due_on(const Award& award, const AwardFigures& figures) {
+    static const Date kLastDay = *parse_date("9999-12-31");
+    return award_arrears(award, figures, kLastDay).oldest_unpaid_due_on;
+}
+
 std::string command_award(const Command& command) {
     return std::visit(
         [](const auto& c) -> std::string {

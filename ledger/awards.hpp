@@ -167,6 +167,21 @@ struct Arrears {
 };
 Arrears arrears_as_of(const Schedule& schedule, const AwardFigures& figures, const Date& as_of);
 
+/// A loan's arrears on `on` as GET /v1/awards/{id} shows them, from all its postings: while
+/// the loan is active, arrears_as_of its schedule; otherwise (a grant, a loan not yet
+/// disbursed, repaid, written off or forgiven) none.
+Arrears award_arrears(const Award& award, const AwardFigures& figures, const Date& on);
+/// The same, through `memo` (for a list of many loans).
+Arrears award_arrears(const Award& award, const AwardFigures& figures, const Date& on,
+                      ScheduleMemo& memo);
+
+/// The due date of the oldest installment of an active loan not fully paid, whether or not
+/// it has fallen due (award_arrears on the last representable day); nullopt when the award
+/// is not an active loan or owes no installment. Its days in arrears on any day `on` are
+/// `on - this` when this is on or before `on`, else 0: what the writer stores in
+/// awards.oldest_unpaid_due_on so that lists can sort and filter by days late with an index.
+std::optional<Date> oldest_unpaid_due_on(const Award& award, const AwardFigures& figures);
+
 /// installment_state and arrears_as_of(...).days for a schedule asked about many times (a
 /// report asks at every due date and month end of every loan): keeps the schedule's running
 /// totals so that each answer is a lookup instead of a walk over the installments.

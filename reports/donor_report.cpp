@@ -14,8 +14,6 @@ namespace {
 using ledger::Amount;
 using ledger::Date;
 
-constexpr long kFollowUpWindowDays = 45;
-
 /// A survivor counted in the report: their first disbursement from the fund (by the
 /// period's end) and their record key.
 struct Funded {
@@ -436,8 +434,9 @@ void outcomes(const DonorReportInput& in, DonorReport& r,
             return a->observed_on < b->observed_on;
         });
         const auto& who = funded.at(survivor);
-        at6.add(follow_up(list, ledger::add_months(who.first, 6)), who.record_key);
-        at12.add(follow_up(list, ledger::add_months(who.first, 12)), who.record_key);
+        at6.add(follow_up(list, ledger::add_months(who.first, kFollowUpMonths[0])), who.record_key);
+        at12.add(follow_up(list, ledger::add_months(who.first, kFollowUpMonths[1])),
+                 who.record_key);
         if (r.profit_currency.empty())
             r.profit_currency = list.front()->currency;
         if (list.front()->currency == r.profit_currency) {
@@ -482,21 +481,28 @@ Count count_over(long value, const Contributors& people) {
     return Count{value, hidden, people.cell_key};
 }
 
-std::string percent_text(const Amount& numerator, const Amount& denominator, int decimals) {
+std::string ratio_text(const Amount& numerator, const Amount& denominator, int decimals) {
     if (denominator <= 0)
         return "";
-    Amount scale = 100;
+    Amount scale = 1;
     for (int i = 0; i < decimals; ++i)
         scale *= 10;
     std::string digits =
         ledger::to_decimal_string(ledger::divide_half_even(numerator * scale, denominator));
     if (decimals == 0)
         return digits;
+    const bool negative = digits.starts_with('-');
+    if (negative)
+        digits.erase(0, 1);
     const auto width = static_cast<std::size_t>(decimals) + 1;
     if (digits.size() < width)
         digits = std::string(width - digits.size(), '0') + digits;
-    return digits.substr(0, digits.size() - width + 1) + "." +
+    return (negative ? "-" : "") + digits.substr(0, digits.size() - width + 1) + "." +
            digits.substr(digits.size() - width + 1);
+}
+
+std::string percent_text(const Amount& numerator, const Amount& denominator, int decimals) {
+    return ratio_text(numerator * 100, denominator, decimals);
 }
 
 std::string age_band(int birth_year, const Date& on) {

@@ -202,6 +202,18 @@ inline constexpr const char* kPerturbationNote =
 /// The fund statement's lines in report order, each with its name in the JSON and CSV.
 std::vector<std::pair<const char*, ledger::Amount>> statement_lines(const FundStatement& s);
 
+/// Outcomes follow a survivor's business up this many months after their first
+/// disbursement; an observation counts for a follow-up when it is at most
+/// kFollowUpWindowDays from its target day (the nearest one counts). The field dashboard
+/// lists follow-ups whose window is open.
+inline constexpr int kFollowUpMonths[] = {6, 12};
+inline constexpr long kFollowUpWindowDays = 45;
+
+/// numerator / denominator with `decimals` decimals, HALF_EVEN ("0.4250" with 4); "" when
+/// the denominator is not positive.
+std::string ratio_text(const ledger::Amount& numerator, const ledger::Amount& denominator,
+                       int decimals);
+
 /// numerator / denominator as a percentage with `decimals` decimals, HALF_EVEN ("12.34");
 /// "" when the denominator is not positive.
 std::string percent_text(const ledger::Amount& numerator, const ledger::Amount& denominator,

@@ -18,7 +18,7 @@ constexpr std::pair<long, const char*> kBuckets[] = {
 
 PortfolioGroup empty_group(const std::string& currency, const std::string& cohort) {
     PortfolioGroup g{currency, cohort, 0, 0, 0, 0, 0, {}, 0, 0};
-    for (const auto& [limit, label] : kBuckets)
+    for (const auto& label : aging_labels())
         g.aging.push_back({label, 0, 0});
     return g;
 }
@@ -37,13 +37,9 @@ void add_loan(PortfolioGroup& g, const ledger::AwardFigures& f, long days_late) 
         g.par30 += f.outstanding;
     if (days_late >= 90)
         g.par90 += f.outstanding;
-    for (std::size_t i = 0; i < std::size(kBuckets); ++i) {
-        if (kBuckets[i].first < 0 || days_late <= kBuckets[i].first) {
-            ++g.aging[i].loans;
-            g.aging[i].outstanding += f.outstanding;
-            break;
-        }
-    }
+    const auto bucket = *aging_bucket(days_late);
+    ++g.aging[bucket].loans;
+    g.aging[bucket].outstanding += f.outstanding;
 }
 
 std::string money(const Amount& amount, const std::string& currency) {
@@ -79,6 +75,25 @@ nlohmann::json group_json(const PortfolioGroup& g) {
 }
 
 }  // namespace
+
+const std::vector<std::string>& aging_labels() {
+    static const std::vector<std::string> labels = [] {
+        std::vector<std::string> out;
+        for (const auto& [limit, label] : kBuckets)
+            out.emplace_back(label);
+        return out;
+    }();
+    return labels;
+}
+
+std::optional<std::size_t> aging_bucket(long days_late) {
+    if (days_late < 1)
+        return std::nullopt;
+    std::size_t i = 0;
+    while (kBuckets[i].first >= 0 && days_late > kBuckets[i].first)
+        ++i;
+    return i;
+}
 
 PortfolioReport build_portfolio(const PortfolioInput& in) {
     std::map<std::string, PortfolioGroup> books;

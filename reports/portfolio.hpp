@@ -3,6 +3,8 @@
 /// loan book as of a date, per currency and per cohort. For finance staff and auditors:
 /// no survivor-level data, no suppression.
 
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +37,12 @@ struct PortfolioReport {
     std::vector<PortfolioGroup> books;    ///< one per currency
     std::vector<PortfolioGroup> cohorts;  ///< per currency x cohort
 };
+
+/// The aging buckets' labels, in order: "1-30", "31-60", "61-90", "91-180", ">180".
+const std::vector<std::string>& aging_labels();
+/// The index in aging_labels() of a loan `days_late` days late; nullopt when it is not late
+/// (fewer than 1 day). The portfolio report and the finance dashboard bucket by this.
+std::optional<std::size_t> aging_bucket(long days_late);
 
 PortfolioReport build_portfolio(const PortfolioInput& input);
 std::string portfolio_json(const PortfolioReport& report);

@@ -45,6 +45,30 @@ inline json survivor_body(const std::string& cohort, const std::string& enrolled
             {"pii", pii}};
 }
 
+/// An award (POST /v1/awards) in the retail sector; a loan at 0 % repaid in `installments`
+/// monthly installments.
+inline json award_body(const std::string& survivor, const std::string& fund,
+                       const std::string& kind, const std::string& amount,
+                       const std::string& approved_on, const std::string& purpose,
+                       int installments) {
+    json body{{"survivor", survivor},
+              {"fund", fund},
+              {"kind", kind},
+              {"amount", amount},
+              {"approved_on", approved_on},
+              {"purpose", purpose},
+              {"business_sector", "retail"}};
+    if (kind == "loan") {
+        body["loan"] = {{"interest_rate", "0"},
+                        {"interest_period", "year"},
+                        {"interest_method", "declining_balance"},
+                        {"amortization", "equal_installments"},
+                        {"installments", installments},
+                        {"repayment_unit", "months"}};
+    }
+    return body;
+}
+
 inline bool well_formed_request_id(const std::string& id) {
     static const std::regex kPattern("[A-Za-z0-9_-]{1,64}");
     return std::regex_match(id, kPattern);

@@ -58,22 +58,7 @@ json survivor_json(const std::string& cohort) {
 
 json grant_json(const std::string& survivor, const std::string& fund, const std::string& kind,
                 const std::string& amount) {
-    json body{{"survivor", survivor},
-              {"fund", fund},
-              {"kind", kind},
-              {"amount", amount},
-              {"approved_on", "2026-01-15"},
-              {"purpose", "Matrix"},
-              {"business_sector", "retail"}};
-    if (kind == "loan") {
-        body["loan"] = {{"interest_rate", "0"},
-                        {"interest_period", "year"},
-                        {"interest_method", "declining_balance"},
-                        {"amortization", "equal_installments"},
-                        {"installments", 2},
-                        {"repayment_unit", "months"}};
-    }
-    return body;
+    return award_body(survivor, fund, kind, amount, "2026-01-15", "Matrix", 2);
 }
 
 json money_json(const std::string& award, const std::string& amount, const char* date_field,
@@ -206,6 +191,9 @@ std::vector<RouteCase> routes(const Records& r = {}) {
         {"POST", "/v1/users", {"admin"}, 201, false, R"({"username":"mx-{role}","role":"field"})"},
         {"POST", "/v1/users/" + r.user + "/reset", {"admin"}, 200},
         {"POST", "/v1/users/" + r.user + "/disable", {"admin"}, 200},
+        {"GET", "/v1/awards?limit=5", books, 200},
+        {"GET", "/v1/awards?sort=days_late&min_days_late=1", books, 200},
+        {"GET", "/v1/dashboard", all, 200},
         // Last: it erases the survivor the PII read above still reads.
         {"POST",
          "/v1/survivors/" + r.survivor + "/erase",

@@ -34,90 +34,13 @@
 #include "db/programme.hpp"
 #include "db/report_reads.hpp"
 #include "reports/donor_report.hpp"
-#include "tests/bench/bench_support.hpp"
-#include "tests/db/random_entries.hpp"
+#include "tests/bench/bench_programme.hpp"
 
 using namespace riziki;
 
+using bench::seconds_since;
+
 namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-std::string text_arg(int argc, char** argv, const std::string& name) {
-    for (int i = 1; i + 1 < argc; ++i) {
-        if (argv[i] == "--" + name)
-            return argv[i + 1];
-    }
-    return "";
-}
-
-/// The cluster the reports read: a throwaway one by default, else one kept in a directory.
-class BenchCluster {
-  public:
-    BenchCluster(const std::string& keep, const std::string& reuse) {
-        if (keep.empty() && reuse.empty()) {
-            scratch_.emplace();
-            return;
-        }
-        const std::filesystem::path dir = keep.empty() ? reuse : keep;
-        if (!keep.empty() && std::filesystem::exists(dir / "pg"))
-            throw std::runtime_error("--keep-cluster: " + keep + "/pg already exists");
-        if (keep.empty() && !std::filesystem::exists(dir / "pg" / "data"))
-            throw std::runtime_error("--reuse-cluster: no cluster in " + reuse);
-        kept_ = std::make_unique<db::EmbeddedCluster>(db::ClusterOptions{dir / "pg", 0});
-        kept_->start();
-        db::migrate(kept_->superuser_conninfo());
-    }
-    std::string app_conninfo() const {
-        return scratch_ ? scratch_->app_conninfo() : kept_->conninfo_for("riziki_app");
-    }
-
-  private:
-    std::optional<bench::ScratchCluster> scratch_;
-    std::unique_ptr<db::EmbeddedCluster> kept_;  ///< stopped, not removed, at the end
-};
-
-/// Seeds the demo programme with `per_cohort` survivors per cohort, then tops the journal up
-/// to `entries` with random entries dated after the demo's closed months.
-void seed(db::Pool& pool, const std::string& conninfo, const std::filesystem::path& key_dir,
-          int per_cohort, int entries) {
-    db::Programme programme(pool);
-    auto start = std::chrono::steady_clock::now();
-    const auto vault = api::PiiVault::open(key_dir / "pii.key");
-    db::JournalWriter writer(conninfo, db::WriterOptions{2048, 16384});
-    const auto seeded = api::seed_demo(pool, writer, vault, 2026, api::kDemoToday, per_cohort);
-    const long long written = seeded.entries;
-    std::printf("seeded %d survivors, %d entries (%d refused) in %.1f s\n", seeded.survivors,
-                seeded.entries, seeded.refused, seconds_since(start));
-    bench::create_random_entry_funds(programme);
-    start = std::chrono::steady_clock::now();
-    std::mt19937_64 random(7);
-    std::vector<std::future<db::WriteOutcome>> pending;
-    std::map<std::string, long> refused;
-    const auto settle = [&] {
-        for (auto& f : pending) {
-            const auto outcome = f.get();
-            if (outcome.kind == db::WriteOutcome::Kind::rejected)
-                ++refused[std::string(ledger::to_string(outcome.check.reason))];
-        }
-        pending.clear();
-    };
-    // Filler is dated from late November 2026 on, after the demo's closed months.
-    for (long long i = written; i < entries; ++i) {
-        pending.push_back(writer.submit(
-            {testing::random_entry(random, "filler", 12'000 + static_cast<long>(i % 20'000)),
-             std::nullopt}));
-        if (pending.size() >= 16384)
-            settle();
-    }
-    settle();
-    std::printf("topped up to %lld entries in %.1f s\n",
-                static_cast<long long>(db::JournalReads(pool).head().seq), seconds_since(start));
-    for (const auto& [reason, count] : refused)
-        std::printf("  filler refused: %ld x %s\n", count, reason.c_str());
-}
 
 /// Times the donor report of each demo fund, best of `repeat`; writes its JSON and CSV to
 /// `out` unless it is empty.
@@ -169,19 +92,19 @@ int main(int argc, char** argv) {
     std::setvbuf(stdout, nullptr, _IOLBF, 0);
     const int per_cohort = bench::arg(argc, argv, "per-cohort", 16'667);
     const int entries = bench::arg(argc, argv, "entries", 2'000'000);
-    const std::string reuse = text_arg(argc, argv, "reuse-cluster");
-    const std::string out = text_arg(argc, argv, "out");
+    const std::string reuse = bench::text_arg(argc, argv, "reuse-cluster");
+    const std::string out = bench::text_arg(argc, argv, "out");
     const int repeat = std::max(1, bench::arg(argc, argv, "repeat", 1));
     if (!out.empty())
         std::filesystem::create_directories(out);
-    BenchCluster cluster(text_arg(argc, argv, "keep-cluster"), reuse);
+    bench::BenchCluster cluster(bench::text_arg(argc, argv, "keep-cluster"), reuse);
     const std::string conninfo = cluster.app_conninfo();
     db::Pool pool(conninfo, 2);
     const auto key_dir = std::filesystem::temp_directory_path() /
                          ("riziki-bench-reports-" + std::to_string(::getpid()));
 
     if (reuse.empty())
-        seed(pool, conninfo, key_dir, per_cohort, entries);
+        bench::seed_programme(pool, conninfo, key_dir, per_cohort, entries);
     time_reports(db::ReportReads(pool), out, repeat);
     std::filesystem::remove_all(key_dir);
     return 0;

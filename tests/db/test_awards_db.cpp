@@ -9,6 +9,7 @@
 #include <map>
 #include <thread>
 
+#include "db/award_keys.hpp"
 #include "db/verify.hpp"
 #include "tests/db/fixture.hpp"
 
@@ -332,6 +333,54 @@ BOOST_AUTO_TEST_CASE(verify_rederives_the_award_subledger) {
         {posting("1100", "F-KES", "KES", 5), posting("1010", "F-KES", "KES", -5)}});
     failed = failures(db::verify_journal(f.database.app_conninfo));
     BOOST_TEST(failed.at("loan_subledger") == f.journal.head().seq);
+}
+
+/// An award's stored list keys (migration 0023) as "oldest unpaid due | first disbursed".
+std::string list_keys(soci::session& sql, const std::string& id) {
+    std::string keys;
+    sql << "SELECT COALESCE(oldest_unpaid_due_on::text, '-') || ' | ' || "
+           "COALESCE(first_disbursed_on::text, '-') FROM awards WHERE id = :id",
+        soci::use(id), soci::into(keys);
+    return keys;
+}
+
+BOOST_AUTO_TEST_CASE(the_writer_keeps_the_list_keys_and_migrating_fills_them) {
+    ProgramFixture f;
+    f.write(receipt("F-KES", "KES", 100'000));
+    const auto loan = f.award("AW-K0000000", ledger::AwardKind::loan, 2'000);
+    const auto grant = f.award("AW-K1111111", ledger::AwardKind::grant, 500);
+    const auto owner = f.owner();
+    BOOST_TEST(list_keys(*owner, loan) == "- | -");
+    // Disbursed on 2026-01-20: two installments of 1,000 due 02-20 and 03-20.
+    BOOST_TEST(f.run(pay(loan, 2'000, "LK1")).kind == Kind::committed);
+    BOOST_TEST(f.run(pay(grant, 500, "LK2")).kind == Kind::committed);
+    BOOST_TEST(list_keys(*owner, loan) == "2026-02-20 | 2026-01-20");
+    BOOST_TEST(list_keys(*owner, grant) == "- | 2026-01-20");
+    const auto repay = [&](long long amount, const char* ref) {
+        return f.run(
+            ledger::Repayment{loan, minor(amount), day("2026-02-20"), ledger::Channel::mpesa, ref});
+    };
+    BOOST_TEST(repay(1'000, "LR1").kind == Kind::committed);
+    BOOST_TEST(list_keys(*owner, loan) == "2026-03-20 | 2026-01-20");
+    // Migration 0023 fills the keys of books that predate it, from the postings.
+    *owner << "UPDATE awards SET oldest_unpaid_due_on = NULL, first_disbursed_on = NULL";
+    BOOST_TEST(!db::verify_journal(f.database.app_conninfo).ok);
+    {
+        soci::transaction tx(*owner);
+        BOOST_TEST(db::store_award_list_keys(*owner) == 2U);
+        tx.commit();
+    }
+    BOOST_TEST(list_keys(*owner, loan) == "2026-03-20 | 2026-01-20");
+    BOOST_TEST(list_keys(*owner, grant) == "- | 2026-01-20");
+    BOOST_TEST(db::verify_journal(f.database.app_conninfo).ok);
+    // Repaid: no installment is unpaid.
+    BOOST_TEST(repay(1'000, "LR2").kind == Kind::committed);
+    BOOST_TEST(list_keys(*owner, loan) == "- | 2026-01-20");
+    // The database keeps a date off an award that is not an active loan.
+    BOOST_TEST(try_sql(*owner, {"UPDATE awards SET oldest_unpaid_due_on = '2026-03-20' "
+                                "WHERE id = '" +
+                                loan + "'"})
+                   .find("awards_unpaid_only_active_loans") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(the_audit_log_is_append_only_and_chained) {
