@@ -16,6 +16,7 @@
 #include "api/roles.hpp"
 #include "db/list_reads.hpp"
 #include "ledger/program.hpp"
+#include "reports/donor_report.hpp"
 
 namespace riziki::api {
 
@@ -76,15 +77,8 @@ Response list_donors(const Services& s, Call& call) {
 /// `part` of `whole` as a decimal string with 4 places (HALF_EVEN), e.g. "0.4250"; null
 /// when there is no commitment to be a share of.
 nlohmann::json share(const ledger::Amount& part, const std::optional<ledger::Amount>& whole) {
-    if (!whole || *whole <= 0)
-        return nullptr;
-    auto ten_thousandths = ledger::divide_half_even(part * 10000, *whole);
-    const bool negative = ten_thousandths < 0;
-    std::string digits = ledger::to_decimal_string(negative ? -ten_thousandths : ten_thousandths);
-    if (digits.size() < 5)
-        digits.insert(0, 5 - digits.size(), '0');
-    digits.insert(digits.size() - 4, ".");
-    return (negative ? "-" : "") + digits;
+    const auto text = whole ? reports::ratio_text(part, *whole, 4) : std::string();
+    return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text);
 }
 
 nlohmann::json fund_row_json(const db::FundRow& row) {
