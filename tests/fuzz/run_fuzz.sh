@@ -24,7 +24,9 @@ flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recov
        -I"$src" -DBOOST_ALL_NO_LIB)
 if [ ! -x "$out/$target" ] || [ -n "$(find "$src/api" "$src/ledger" "$src/tests/fuzz" \
         -newer "$out/$target" -name '*.[ch]pp' | head -1)" ]; then
-    clang++ "${flags[@]}" -o "$out/$target" "$src/tests/fuzz/$target.cpp" "${sources[@]}"
+    # libsodium: the API's readers use its base64 for keyset cursors (api/body.cpp).
+    clang++ "${flags[@]}" -o "$out/$target" "$src/tests/fuzz/$target.cpp" "${sources[@]}" \
+        -lsodium
 fi
 cd "$out"
 exec "./$target" -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
