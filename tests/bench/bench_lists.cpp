@@ -139,17 +139,20 @@ int run_targets(unsigned short port, const std::map<std::string, std::string>& t
 }
 
 /// One token per role; the donor's for the demo's first fund.
-std::map<std::string, std::string> make_tokens(db::Pool& pool) {
-    db::Credentials credentials(pool);
+std::map<std::string, std::string> make_tokens(const std::string& owner_conninfo,
+                                               const api::PiiVault& vault) {
+    db::Pool owner(owner_conninfo, 1);  // the app role makes no token
+    db::Credentials credentials(owner);
     std::map<std::string, std::string> tokens;
-    for (const char* role : {"admin", "finance", "field", "donor", "auditor"}) {
-        const auto token = api::generate_token();
-        const std::vector<std::string> funds = std::string(role) == "donor"
-                                                   ? std::vector<std::string>{"HAART-KES-2026"}
-                                                   : std::vector<std::string>{};
-        credentials.create_token(std::string("bench-") + role, role, funds,
-                                 api::token_digest(token));
-        tokens[role] = token;
+    for (const api::Role role : {api::Role::admin, api::Role::finance, api::Role::field,
+                                 api::Role::donor, api::Role::auditor}) {
+        const std::vector<std::string> funds =
+            role == api::Role::donor ? std::vector<std::string>{"HAART-KES-2026"}
+                                     : std::vector<std::string>{};
+        const std::string name(api::to_string(role));
+        tokens[name] = api::issue_token(credentials, vault, "bench-" + name, role, funds,
+                                        api::kTokenLifetimeDefaultS)
+                           .second;
     }
     return tokens;
 }
@@ -180,7 +183,7 @@ int main(int argc, char** argv) {
                            [](boost::beast::http::status, const std::string&, const std::string&,
                               const api::RequestContext&) { return api::Response{}; });
     server.start();
-    const int over = run_targets(server.port(), make_tokens(pool), requests);
+    const int over = run_targets(server.port(), make_tokens(cluster.owner_conninfo(), vault), requests);
     server.stop();
     server.wait();
     std::filesystem::remove_all(key_dir);

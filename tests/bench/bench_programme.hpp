@@ -51,6 +51,10 @@ class BenchCluster {
     std::string app_conninfo() const {
         return scratch_ ? scratch_->app_conninfo() : kept_->conninfo_for("riziki_app");
     }
+    /// The schema owner's connection: the app role may not create tokens (migration 0020).
+    std::string owner_conninfo() {
+        return scratch_ ? scratch_->cluster().superuser_conninfo() : kept_->superuser_conninfo();
+    }
 
   private:
     std::optional<ScratchCluster> scratch_;
