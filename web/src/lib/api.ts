@@ -1,0 +1,315 @@
+// The one place in the web app that knows the API's paths, fields and problem+json
+// (docs/api.md). Screens call the typed functions at the bottom; nothing else calls fetch.
+
+/** One `errors[]` item of a problem: the body field at fault and why. */
+export interface FieldError {
+  field: string;
+  code: string;
+  message: string;
+}
+
+/** Codes a 503 carries: nothing was recorded, and trying again later is right. */
+export const UNAVAILABLE_CODES: readonly string[] = [
+  'database_unavailable',
+  'too_many_connections',
+  'query_timeout',
+];
+
+/** A refused or failed request. `status` 0: the server was not reached (network, timeout). */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly title: string;
+  readonly detail: string;
+  readonly requestId: string | null;
+  readonly errors: readonly FieldError[];
+  /** Seconds from `Retry-After`, when the server sent one. */
+  readonly retryAfterS: number | null;
+
+  constructor(init: {
+    status: number;
+    code: string;
+    title: string;
+    detail?: string;
+    requestId?: string | null;
+    errors?: readonly FieldError[];
+    retryAfterS?: number | null;
+  }) {
+    super(`${init.status} ${init.code}: ${init.detail ?? init.title}`);
+    this.name = 'ApiError';
+    this.status = init.status;
+    this.code = init.code;
+    this.title = init.title;
+    this.detail = init.detail ?? '';
+    this.requestId = init.requestId ?? null;
+    this.errors = init.errors ?? [];
+    this.retryAfterS = init.retryAfterS ?? null;
+  }
+
+  /** Nothing was recorded and the same request may be sent again (with the same key). */
+  get unavailable(): boolean {
+    return this.status === 0 || this.status === 503;
+  }
+}
+
+/** The `errors[]` of a problem by field name, first message per field. */
+export function fieldErrors(error: unknown): Record<string, string> {
+  const result: Record<string, string> = {};
+  if (!(error instanceof ApiError)) return result;
+  for (const item of error.errors) result[item.field] ??= item.message;
+  return result;
+}
+
+export type Query = Record<string, string | number | boolean | null | undefined>;
+
+export interface RequestOptions {
+  query?: Query;
+  body?: unknown;
+  idempotencyKey?: string;
+  /** Milliseconds before the client gives up (status 0, code `timeout`). */
+  timeoutMs?: number;
+}
+
+type Fetch = (input: string, init: RequestInit) => Promise<Response>;
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+export function withQuery(path: string, query: Query | undefined): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query ?? {})) {
+    if (value === undefined || value === null || value === '') continue;
+    params.set(name, String(value));
+  }
+  const text = params.toString();
+  return text === '' ? path : `${path}?${text}`;
+}
+
+function retryAfter(response: Response): number | null {
+  const value = response.headers.get('Retry-After');
+  if (value === null || !/^\d{1,9}$/.test(value)) return null;
+  return Number.parseInt(value, 10);
+}
+
+/** Turns a non-2xx response into an ApiError, whether or not it is problem+json. */
+export async function problemOf(response: Response): Promise<ApiError> {
+  const common = { status: response.status, retryAfterS: retryAfter(response) };
+  let body: unknown = null;
+  try {
+    body = await response.json();
+  } catch {
+    body = null;
+  }
+  if (
+    typeof body === 'object' &&
+    body !== null &&
+    typeof (body as { code?: unknown }).code === 'string'
+  ) {
+    const problem = body as {
+      code: string;
+      title?: string;
+      detail?: string;
+      request_id?: string;
+      errors?: FieldError[];
+    };
+    return new ApiError({
+      ...common,
+      code: problem.code,
+      title: problem.title ?? response.statusText,
+      detail: problem.detail ?? '',
+      requestId: problem.request_id ?? null,
+      errors: Array.isArray(problem.errors) ? problem.errors : [],
+    });
+  }
+  return new ApiError({ ...common, code: `http_${response.status}`, title: response.statusText });
+}
+
+export class ApiClient {
+  /** The session's CSRF token, sent on every unsafe method (SPEC §12). */
+  csrfToken: string | null = null;
+  /** Called when a request was refused 401: the session ended (idle, absolute, signed out). */
+  onUnauthenticated: (() => void) | null = null;
+
+  constructor(private readonly fetchImpl: Fetch) {}
+
+  async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (options.idempotencyKey !== undefined) headers['Idempotency-Key'] = options.idempotencyKey;
+    if (UNSAFE.has(method) && this.csrfToken !== null) headers['X-CSRF-Token'] = this.csrfToken;
+    let response: Response;
+    try {
+      response = await this.fetchImpl(withQuery(path, options.query), {
+        method,
+        headers,
+        credentials: 'same-origin',
+        body: options.body === undefined ? null : JSON.stringify(options.body),
+        signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+      });
+    } catch (error) {
+      const timeout = error instanceof DOMException && error.name === 'TimeoutError';
+      throw new ApiError({
+        status: 0,
+        code: timeout ? 'timeout' : 'network_error',
+        title: timeout ? 'The server did not answer in time' : 'The server could not be reached',
+      });
+    }
+    if (!response.ok) {
+      const problem = await problemOf(response);
+      if (problem.status === 401 && path !== '/v1/session') this.onUnauthenticated?.();
+      throw problem;
+    }
+    if (response.status === 204) return undefined as T;
+    return (await response.json()) as T;
+  }
+
+  get<T>(path: string, query?: Query): Promise<T> {
+    return this.request<T>('GET', path, query === undefined ? {} : { query });
+  }
+
+  post<T>(path: string, body: unknown, idempotencyKey?: string): Promise<T> {
+    return this.request<T>(
+      'POST',
+      path,
+      idempotencyKey === undefined ? { body } : { body, idempotencyKey },
+    );
+  }
+
+  del<T>(path: string): Promise<T> {
+    return this.request<T>('DELETE', path);
+  }
+}
+
+/** The app's client: same origin, the session cookie carries who is asking. */
+export const api = new ApiClient((input, init) => fetch(input, init));
+
+/** A same-origin link for a download (reports, exports): the cookie authenticates it. */
+export function downloadUrl(path: string, query?: Query): string {
+  return withQuery(path, query);
+}
+
+const segment = (value: string | number): string => encodeURIComponent(String(value));
+
+// ---------------------------------------------------------------------------------------
+// Types of the answers screens use (docs/api.md). Amounts are decimal strings, always.
+
+export type Role = 'admin' | 'finance' | 'field' | 'donor' | 'auditor';
+
+export interface Me {
+  user_id?: string;
+  token_id?: string;
+  name: string;
+  role: Role;
+  funds: string[];
+}
+
+export interface SessionInfo {
+  csrf_token: string | null;
+  me: Me;
+}
+
+/** Every list: `next` is the cursor for the following page, or null on the last one. */
+export interface Page<T> {
+  items: T[];
+  next: string | null;
+}
+
+export interface PageQuery extends Query {
+  limit?: number;
+  after?: string | null;
+}
+
+// ---- Sessions and passwords (SPEC §12)
+export const sessions = {
+  signIn: (username: string, password: string) =>
+    api.post<SessionInfo>('/v1/session', { username, password }),
+  current: () => api.get<SessionInfo>('/v1/session'),
+  signOut: () => api.del<undefined>('/v1/session'),
+  setPassword: (code: string, password: string) =>
+    api.post<undefined>('/v1/password', { code, password }),
+};
+
+// ---- Dashboard (docs/api.md, GET /v1/dashboard)
+export interface FinanceDashboard {
+  role: 'finance';
+  today: string;
+  month: { from: string; to: string };
+  funds: { fund: string; currency: string; cash: string; month_in: string; month_out: string }[];
+  arrears: { currency: string; buckets: { days: string; loans: number }[] }[];
+}
+export interface DonorDashboard {
+  role: 'donor';
+  today: string;
+  funds: {
+    fund: string;
+    currency: string;
+    committed: string;
+    received: string;
+    disbursed: string;
+    received_share: string | null;
+    disbursed_share: string | null;
+  }[];
+}
+export interface LastVerify {
+  at: string;
+  by: string;
+  ok: boolean;
+}
+export interface AuditorDashboard {
+  role: 'auditor';
+  today: string;
+  last_verify: LastVerify | null;
+  journal_head: { seq: number; hash: string };
+}
+export interface FieldDashboard {
+  role: 'field';
+  today: string;
+  enrolments: {
+    total: number;
+    recent: { survivor: string; cohort: string; enrolled_on: string }[];
+  };
+  outcomes_due: {
+    survivor: string;
+    due_on: string;
+    months_after_first_disbursement: number;
+    window_closes_on: string;
+  }[];
+}
+export interface AdminDashboard {
+  role: 'admin';
+  today: string;
+  records: { donors: number; funds: number; cohorts: number; survivors: number; awards: number };
+  last_closed_period: string | null;
+  last_verify: LastVerify | null;
+}
+export type Dashboard =
+  FinanceDashboard | DonorDashboard | AuditorDashboard | FieldDashboard | AdminDashboard;
+
+export const dashboard = () => api.get<Dashboard>('/v1/dashboard');
+
+// ---- Survivors and cohorts (SPEC §13)
+export interface Survivor {
+  code: string;
+  cohort: string;
+  county: string;
+  gender: string;
+  birth_year: number | null;
+  enrolled_on: string;
+  consent: { donor_reporting: boolean; follow_up: boolean };
+}
+export interface Cohort {
+  code: string;
+  name: string;
+  county: string;
+  starts_on: string;
+}
+
+export const survivors = {
+  list: (query: PageQuery & { cohort?: string; county?: string; q?: string }) =>
+    api.get<Page<Survivor>>('/v1/survivors', query),
+  get: (code: string) => api.get<Survivor>(`/v1/survivors/${segment(code)}`),
+};
+
+export const cohorts = {
+  list: (query: PageQuery = {}) => api.get<Page<Cohort>>('/v1/cohorts', query),
+};

@@ -1,0 +1,36 @@
+// The app's screens: client path → component, who may open it, and its title. The
+// server answers index.html for every such path (api/web_assets), so links and reloads
+// land here. Add a screen: import it, add a line, add its NAV entry if it is a menu item.
+import type { Role } from './lib/api';
+import type { MessageKey } from './lib/messages/en';
+import type { RouteDef } from './lib/router.svelte';
+import Dashboard from './screens/Dashboard.svelte';
+import SetPassword from './screens/SetPassword.svelte';
+import SignIn from './screens/SignIn.svelte';
+
+const everyone: readonly Role[] = ['admin', 'finance', 'field', 'donor', 'auditor'];
+
+/** Screens anyone may open, signed in or not. */
+export const PUBLIC_ROUTES: readonly RouteDef[] = [
+  { pattern: '/sign-in', component: SignIn, roles: [], title: 'signIn.title' },
+  { pattern: '/set-password', component: SetPassword, roles: [], title: 'setPassword.title' },
+];
+
+/** Screens for people signed in, each for the roles named. */
+export const ROUTES: readonly RouteDef[] = [
+  { pattern: '/', component: Dashboard, roles: everyone, title: 'dashboard.title' },
+];
+
+export interface NavItem {
+  href: string;
+  label: MessageKey;
+}
+
+/** The menu of each role, first what they need first. */
+export const NAV: Record<Role, readonly NavItem[]> = {
+  finance: [{ href: '/', label: 'nav.dashboard' }],
+  field: [{ href: '/', label: 'nav.dashboard' }],
+  donor: [{ href: '/', label: 'nav.dashboard' }],
+  auditor: [{ href: '/', label: 'nav.dashboard' }],
+  admin: [{ href: '/', label: 'nav.dashboard' }],
+};
