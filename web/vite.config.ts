@@ -5,6 +5,8 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 // assets/ are cached for a year; index.html is served with no-cache. No inline script or
 // style may be emitted (CSP default-src 'self'), hence no modulepreload polyfill and no
 // inlined assets.
+const api = process.env['RIZIKI_API'] ?? 'http://127.0.0.1:8080';
+
 export default defineConfig({
   plugins: [svelte()],
   build: {
@@ -17,8 +19,9 @@ export default defineConfig({
     sourcemap: false,
     reportCompressedSize: true,
   },
-  server: {
-    // `npm run dev` talks to a riziki serving on 8080, like the browser would.
-    proxy: { '/v1': 'http://127.0.0.1:8080' },
-  },
+  // `npm run dev` and `vite preview` talk to a riziki serving at RIZIKI_API (default the
+  // demo's 8080), as the browser would; the e2e harness uses preview before the files are
+  // embedded (RIZIKI_E2E_PREVIEW).
+  server: { proxy: { '/v1': api } },
+  preview: { proxy: { '/v1': api } },
 });
