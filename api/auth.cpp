@@ -160,10 +160,14 @@ std::optional<Principal> Authenticator::authenticate(const Request& request,
 std::optional<Principal> Authenticator::look_up(std::string_view token) {
     const auto plain = token_digest(token);
     const auto now = clocks_.steady();
+    // A rotation that begins makes the cached key id stale: the token is read again, and so
+    // re-keyed, on its next use. Else a token used without a second's pause through a whole
+    // rotation stays under the retired key and stops working when the rotation ends.
+    const auto current_key = vault_.key_id();
     {
         std::lock_guard lock(mutex_);
         if (auto it = cache_.find(plain); it != cache_.end()) {
-            if (now - it->second.read_at < kCacheLifetime)
+            if (now - it->second.read_at < kCacheLifetime && it->second.key_id == current_key)
                 return it->second.principal;
             cache_.erase(it);
         }
@@ -184,7 +188,8 @@ std::optional<Principal> Authenticator::look_up(std::string_view token) {
     std::lock_guard lock(mutex_);
     if (cache_.size() >= kCacheMax)
         cache_.clear();
-    cache_.insert_or_assign(plain, Cached{principal, now});
+    // Under the current key now, whether this request or a concurrent one re-keyed it.
+    cache_.insert_or_assign(plain, Cached{principal, now, digests.front().key_id});
     return principal;
 }
 

@@ -133,6 +133,7 @@ class Authenticator {
     struct Cached {
         Principal principal;
         std::chrono::steady_clock::time_point read_at;
+        std::string key_id;  ///< the key the token's stored digest is under
     };
     std::optional<Principal> look_up(std::string_view token);
 

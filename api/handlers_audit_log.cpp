@@ -35,13 +35,8 @@ Response list_audit_log(const Services& s, Call& call) {
         return *bad;
     }
     const auto records = s.programme->audit_log(filter, after, limit);
-    nlohmann::json items = nlohmann::json::array();
-    for (const auto& r : records)
-        items.push_back(audit_record_json(r));
-    nlohmann::json next = nullptr;
-    if (records.size() == limit)
-        next = cursor_after(records.back().seq);
-    return json_response(http::status::ok, {{"items", items}, {"next", next}});
+    return json_page(records, limit, audit_record_json,
+                     [](const db::AuditRecord& r) { return cursor_after(r.seq); });
 }
 
 }  // namespace

@@ -133,13 +133,8 @@ Response list_entries(const Services& s, Call& call) {
     if (auto bad = period_problem(dates, call.context))
         return *bad;
     const auto entries = s.journal->find_entries(filter, after, limit);
-    nlohmann::json items = nlohmann::json::array();
-    for (const auto& entry : entries)
-        items.push_back(entry_json(entry));
-    nlohmann::json next = nullptr;
-    if (entries.size() == limit)
-        next = cursor_after(entries.back().seq);
-    return json_response(http::status::ok, {{"items", items}, {"next", next}});
+    return json_page(entries, limit, entry_json,
+                     [](const ledger::Entry& entry) { return cursor_after(entry.seq); });
 }
 
 Response get_entry(const Services& s, Call& call) {

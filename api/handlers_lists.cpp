@@ -31,17 +31,10 @@ db::FundScope scope_of(const Principal& principal) {
     return {};
 }
 
-/// One page: `items` as `view` renders them, and the cursor after the last one when the
-/// page is full (`key` gives its sort key).
+/// One page whose cursor is the keyset cursor of the last row's sort key (`key`).
 template <typename Row, typename View, typename Key>
 Response page(const std::vector<Row>& rows, std::size_t limit, View view, Key key) {
-    nlohmann::json items = nlohmann::json::array();
-    for (const auto& row : rows)
-        items.push_back(view(row));
-    nlohmann::json next = nullptr;
-    if (!rows.empty() && rows.size() == limit)
-        next = keyset_cursor(key(rows.back()));
-    return json_response(http::status::ok, {{"items", items}, {"next", next}});
+    return json_page(rows, limit, view, [&](const Row& row) { return keyset_cursor(key(row)); });
 }
 
 /// The single sort key of a list in code order ("" from the start).

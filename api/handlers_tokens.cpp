@@ -8,6 +8,7 @@
 
 #include "api/body.hpp"
 #include "api/problem.hpp"
+#include "api/respond.hpp"
 #include "api/roles.hpp"
 #include "db/credentials.hpp"
 #include "ledger/date.hpp"
@@ -55,13 +56,8 @@ Response list_tokens(db::Credentials& credentials, Call& call) {
     // A caller without a token of its own (a session's) owns none: an empty list.
     const auto tokens = only && *only == 0 ? std::vector<db::TokenRecord>{}
                                            : credentials.tokens(after, limit, only);
-    nlohmann::json items = nlohmann::json::array();
-    for (const auto& t : tokens)
-        items.push_back(token_json(t));
-    nlohmann::json next = nullptr;
-    if (tokens.size() == limit)
-        next = cursor_after(tokens.back().id);
-    return json_response(http::status::ok, {{"items", items}, {"next", next}});
+    return json_page(tokens, limit, token_json,
+                     [](const db::TokenRecord& t) { return cursor_after(t.id); });
 }
 
 Response revoke_token(db::Credentials& credentials, Authenticator& authenticator, Call& call) {

@@ -7,6 +7,7 @@
 #include "api/handlers.hpp"
 #include "api/problem.hpp"
 #include "api/read_fields.hpp"
+#include "api/respond.hpp"
 #include "api/roles.hpp"
 #include "api/sessions.hpp"
 #include "api/users.hpp"
@@ -115,13 +116,9 @@ Response list_users(Sessions& sessions, Call& call) {
         after_id = *id;
     }
     const auto users = sessions.users().list(after_id, limit);
-    nlohmann::json items = nlohmann::json::array();
-    for (const auto& user : users)
-        items.push_back(user_json(user));
-    nlohmann::json next = nullptr;
-    if (users.size() == limit)
-        next = keyset_cursor({std::to_string(users.back().id)});
-    return json_response(http::status::ok, {{"items", items}, {"next", next}});
+    return json_page(users, limit, user_json, [](const db::UserRecord& user) {
+        return keyset_cursor({std::to_string(user.id)});
+    });
 }
 
 Response disable_user(const Services& s, Sessions& sessions, Call& call) {

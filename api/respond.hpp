@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "api/router.hpp"
 #include "db/journal_writer.hpp"
@@ -17,6 +18,19 @@
 #include "ledger/journal.hpp"
 
 namespace riziki::api {
+
+/// One page of a list (SPEC §13): `{"items":[view(row)…],"next":…}`, where `next` is
+/// `cursor(last row)` when the page is full (there may be more) and null otherwise.
+template <typename Row, typename View, typename Cursor>
+Response json_page(const std::vector<Row>& rows, std::size_t limit, View view, Cursor cursor) {
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& row : rows)
+        items.push_back(view(row));
+    nlohmann::json next = nullptr;
+    if (!rows.empty() && rows.size() == limit)
+        next = cursor(rows.back());
+    return json_response(http::status::ok, {{"items", std::move(items)}, {"next", next}});
+}
 
 /// An amount as the API writes it: a decimal string with the currency's digits.
 std::string amount_text(const ledger::Amount& minor, const std::string& currency);

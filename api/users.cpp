@@ -6,6 +6,8 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "api/auth.hpp"
+
 namespace riziki::api {
 
 namespace {
@@ -42,10 +44,10 @@ std::string random_secret() {
 }
 
 std::vector<KeyedDigest> secret_digests(const PiiVault& vault, std::string_view secret) {
-    unsigned char sha[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(sha, reinterpret_cast<const unsigned char*>(secret.data()), secret.size());
-    auto digests = vault.credential_digests({reinterpret_cast<const char*>(sha), sizeof sha});
-    sodium_memzero(sha, sizeof sha);
+    // Keyed as a token is (api/auth): HMAC(credential subkey, SHA-256(secret)).
+    auto sha = token_digest(secret);
+    auto digests = token_digests(vault, sha);
+    sodium_memzero(sha.data(), sha.size());
     return digests;
 }
 

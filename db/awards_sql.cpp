@@ -13,15 +13,17 @@ namespace {
 constexpr const char* kSelectAllAwards = R"(
 FROM awards a)";
 
-// Each award's postings by index, summed per account, event counted under and day: the
-// postings carry both (migration 0007), so no entry is looked up.
+// Each award's postings with the account, the event counted under and the day (the postings
+// carry them, migration 0007, so no entry is looked up), read from index
+// postings_award_figures alone (migration 0024). award_sums_from adds them up by day,
+// account and event: almost every posting of an award has a day of its own, so a GROUP BY
+// here grouped next to nothing and cost a third of the read.
 constexpr const char* kSelectFigures = R"(
-SELECT x.award, p.account, p.counts_as, p.effective_on::text, sum(p.amount_minor)::text
+SELECT x.award, p.account, p.counts_as, p.effective_on::text, p.amount_minor::text
 FROM unnest(CAST($1 AS text[])) AS x(award)
 CROSS JOIN LATERAL (SELECT q.account, q.amount_minor, q.counts_as, q.effective_on
                     FROM postings q WHERE q.award = x.award OFFSET 0) p
-WHERE p.effective_on <= CAST($2 AS date)
-GROUP BY 1, 2, 3, 4)";
+WHERE p.effective_on <= CAST($2 AS date))";
 
 // Sums per account and counted event, for ledger::add_posting to fold (add_fund_sum): of
 // the postings effective by a date, or all of them as fund_sums keeps them (migration 0022).

@@ -64,9 +64,10 @@ constexpr const char* kLastAudit = R"(
 SELECT to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), actor, detail
 FROM audit_log WHERE action = :action ORDER BY seq DESC LIMIT 1)";
 
+// Qualified in ORDER BY: a bare `enrolled_on` is the text output column (see kOutcomes).
 constexpr const char* kEnrolmentsBy = R"(
 SELECT code, cohort, enrolled_on::text FROM survivors WHERE recorded_by = :actor
-ORDER BY enrolled_on DESC, code DESC LIMIT :n)";
+ORDER BY survivors.enrolled_on DESC, survivors.code DESC LIMIT :n)";
 
 constexpr const char* kEnrolmentCount = "SELECT count(*) FROM survivors WHERE recorded_by = :a";
 

@@ -1233,7 +1233,7 @@ CREATE INDEX payment_references_entry ON public.payment_references USING btree (
 
 CREATE INDEX postings_account ON public.postings USING btree (account, entry_seq);
 
-CREATE INDEX postings_award ON public.postings USING btree (award, entry_seq) WHERE (award IS NOT NULL);
+CREATE INDEX postings_award_figures ON public.postings USING btree (award, entry_seq) INCLUDE (account, counts_as, effective_on, amount_minor) WHERE (award IS NOT NULL);
 
 CREATE INDEX postings_cash_by_day ON public.postings USING btree (effective_on) INCLUDE (fund, amount_minor) WHERE (account = ANY (ARRAY['1010'::text, '1020'::text, '1030'::text]));
 

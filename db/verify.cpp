@@ -19,6 +19,7 @@
 #include "db/hash.hpp"
 #include "db/sql.hpp"
 #include "db/timed_read.hpp"
+#include "db/verify_fund_sums.hpp"
 
 namespace riziki::db {
 
@@ -57,6 +58,7 @@ struct Checks {
     CheckResult balanced = named("entries_balance");
     CheckResult carried = named("postings_carry_entry");
     CheckResult balances = named("stored_balances");
+    CheckResult fund_sums = named("fund_sums");
     CheckResult closed = named("closed_periods_untouched");
     CheckResult subledger = named("loan_subledger");
     CheckResult within_award = named("disbursements_within_awards");
@@ -465,6 +467,7 @@ class EntryWalk {
                              std::string(counts_as ? ledger::to_string(*counts_as) : "") + ")");
         }
         awards_.add(entry, counts_as, checks);
+        fund_sums_.add(entry, counts_as);
         expected_ = entry.seq + 1;
         prev_ = entry.hash;
         const long day = ledger::days_since_epoch(entry.draft.effective_on);
@@ -472,9 +475,10 @@ class EntryWalk {
             deltas_.add(p, day);
     }
 
-    /// The checks that need every entry: stored balances and the award sub-ledger.
+    /// The checks that need every entry: stored balances and sums, the award sub-ledger.
     void finish(soci::session& sql, Checks& checks) {
         deltas_.check(sql, checks);
+        fund_sums_.check(sql, checks.fund_sums);
         awards_.finish(checks);
     }
 
@@ -486,6 +490,7 @@ class EntryWalk {
     std::map<ledger::Period, long long> closed_after_;
     EventsBySeq events_;
     DailyDeltas deltas_;
+    FundSumsCheck fund_sums_;
     Sums sums_;
     ledger::Hash prev_ = ledger::kGenesisHash;
     std::int64_t expected_ = 1;
@@ -499,9 +504,9 @@ VerifyReport report_of(Checks& checks, std::int64_t count, std::string head_hex)
                         &checks.carried, &checks.closed}) {
         check->examined = count;
     }
-    report.checks = {checks.sequence,     checks.chain,    checks.head,   checks.balanced,
-                     checks.carried,      checks.balances, checks.closed, checks.subledger,
-                     checks.within_award, checks.statuses, checks.audit};
+    report.checks = {checks.sequence,  checks.chain,        checks.head,      checks.balanced,
+                     checks.carried,   checks.balances,     checks.fund_sums, checks.closed,
+                     checks.subledger, checks.within_award, checks.statuses,  checks.audit};
     for (const auto& check : report.checks)
         report.ok = report.ok && check.ok;
     return report;

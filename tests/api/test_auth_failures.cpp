@@ -7,6 +7,8 @@
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "api/auth.hpp"
@@ -161,6 +163,51 @@ BOOST_AUTO_TEST_CASE(a_cached_token_is_dropped_within_a_second_of_its_revocation
     wall += std::chrono::seconds(3601);
     BOOST_TEST(!authenticator.authenticate(request, context).has_value());
     BOOST_TEST(live_id > id);
+    fs::remove_all(key_directory);
+}
+
+// A rotation begun while a token is cached: the next use reads the token again and re-keys
+// it under the new key at once, though the cache is younger than a second. Before, a token
+// used without a second's pause through a whole rotation stayed under the retired key and
+// was refused (401) once the rotation retired it (seen in pii_keys under load).
+BOOST_AUTO_TEST_CASE(a_cached_token_is_rekeyed_on_its_next_use_once_a_rotation_begins) {
+    const auto database = TestCluster::instance().fresh_database();
+    const auto key_directory =
+        fs::temp_directory_path() / ("riziki-cache-rekey-" + std::to_string(::getpid()));
+    fs::create_directories(key_directory);
+    const auto key_file = key_directory / "pii.key";
+    const auto vault = api::PiiVault::open(key_file);
+    db::Pool owner(database.owner_conninfo, 1);
+    db::Pool app(database.app_conninfo, 1);
+    db::Credentials owner_credentials(owner);
+    db::Credentials credentials(app);
+    Written written;
+    FakeWall failure_wall;
+    AuthFailures failures(written.sink(), manual(failure_wall));
+    const auto steady = std::chrono::steady_clock::now();  // never moves: always cached
+    api::Authenticator authenticator(credentials, vault, failures,
+                                     {[&] { return steady; }, [] { return system_clock::now(); }});
+    const auto [id, token] =
+        api::issue_token(owner_credentials, vault, "busy", api::Role::field, {}, 3600);
+    api::Request request;
+    request.set(api::http::field::authorization, "Bearer " + token);
+    const api::RequestContext context;
+    BOOST_TEST_REQUIRE(authenticator.authenticate(request, context).has_value());
+    const auto old_id = vault.key_id();
+    // The rotation's first step: a new current key in front of the old one.
+    std::string ring;
+    {
+        std::ifstream in(key_file);
+        ring.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    {
+        std::ofstream out(key_file, std::ios::trunc);
+        out << std::string(64, '7') << "\n" << ring;
+    }
+    const auto new_id = vault.key_id();
+    BOOST_TEST_REQUIRE(new_id != old_id);
+    BOOST_TEST_REQUIRE(authenticator.authenticate(request, context).has_value());
+    BOOST_TEST(credentials.tokens(0, 10, id).at(0).key_id == new_id);
     fs::remove_all(key_directory);
 }
 

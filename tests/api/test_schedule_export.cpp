@@ -126,11 +126,18 @@ BOOST_AUTO_TEST_CASE(verify_endpoint_reports_every_check_to_auditors_only) {
         names.push_back(check.at("name"));
         BOOST_TEST(check.at("ok") == true);
     }
-    const std::vector<std::string> expected{
-        "sequence_gap_free",        "hash_chain",           "head_matches",
-        "entries_balance",          "postings_carry_entry", "stored_balances",
-        "closed_periods_untouched", "loan_subledger",       "disbursements_within_awards",
-        "award_statuses",           "audit_log_chain"};
+    const std::vector<std::string> expected{"sequence_gap_free",
+                                            "hash_chain",
+                                            "head_matches",
+                                            "entries_balance",
+                                            "postings_carry_entry",
+                                            "stored_balances",
+                                            "fund_sums",
+                                            "closed_periods_untouched",
+                                            "loan_subledger",
+                                            "disbursements_within_awards",
+                                            "award_statuses",
+                                            "audit_log_chain"};
     BOOST_TEST(names == expected, "checks");
     for (const char* role : {"finance", "admin", "field", "donor"}) {
         BOOST_TEST_CONTEXT(role) {
