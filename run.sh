@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Riziki's one setup/run script. On a fresh Debian 12 machine it installs the Debian
-# packages that are missing, configures and builds, then runs what you asked for:
+# packages that are missing and the web app's npm packages (web/, from its lock), configures
+# and builds (the web app is built into the binary), then runs what you asked for:
 #   ./run.sh demo    build, then serve the demo on the embedded database
 #   ./run.sh test    build, then run every test (what CI runs)
 #   ./run.sh serve   build, then serve (RIZIKI_DATABASE_URL for an external database)
@@ -24,7 +25,8 @@ PACKAGES=(
     libxlsxwriter-dev zlib1g-dev            # the donor report as XLSX (its .pc file links -lz)
     poppler-utils unzip                     # the PDF and XLSX tests read the documents back
     libxml2-utils                           # xmllint: the IATI export test validates with it
-    chromium                                # the HTML report test renders the page headless
+    chromium                                # the HTML report test and the web app's e2e tests
+    nodejs                                  # Node.js 20.19+ with npm: builds the web app (web/)
 )
 
 install_missing() {
@@ -40,6 +42,25 @@ install_missing() {
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
         "${missing[@]}" >/dev/null
+}
+
+# The web app's packages (web/node_modules), from the committed lock: installed when missing
+# or older than the lock, so an unchanged checkout starts without waiting for npm. Vite needs
+# Node.js 20.19 or later.
+web_packages() {
+    local version
+    version="$(node --version 2>/dev/null || true)"
+    if ! [[ "$version" =~ ^v([0-9]+)\.([0-9]+) ]] || [ "${BASH_REMATCH[1]}" -lt 20 ] ||
+        { [ "${BASH_REMATCH[1]}" -eq 20 ] && [ "${BASH_REMATCH[2]}" -lt 19 ]; }; then
+        echo "run.sh: the web app needs Node.js 20.19 or later with npm; found" \
+            "'${version:-no node}'. Install a newer nodejs package and run again." >&2
+        exit 1
+    fi
+    if [ ! -f web/node_modules/.package-lock.json ] ||
+        [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
+        echo "run.sh: installing the web app's packages (npm ci in web/)" >&2
+        (cd web && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    fi
 }
 
 # build [TARGET...]: configure, then build the targets named (everything when none is).
@@ -71,11 +92,14 @@ key_outside_home() {
 command="${1:-}"
 [ $# -gt 0 ] && shift
 case "$command" in
-    demo)  install_missing; build riziki; exec ./build/riziki demo "$@" ;;
-    serve) install_missing; build riziki; key_outside_home "$@"; exec ./build/riziki serve "$@" ;;
-    test)  install_missing; build; cd build && exec ctest --output-on-failure --timeout 900 "$@" ;;
-    bench) install_missing; build bench_journal bench_api
+    demo | serve | test | bench | build) install_missing; web_packages ;;
+esac
+case "$command" in
+    demo)  build riziki; exec ./build/riziki demo "$@" ;;
+    serve) build riziki; key_outside_home "$@"; exec ./build/riziki serve "$@" ;;
+    test)  build; cd build && exec ctest --output-on-failure --timeout 900 "$@" ;;
+    bench) build bench_journal bench_api
            ./build/tests/bench/bench_journal "$@"; exec ./build/tests/bench/bench_api ;;
-    build) install_missing; build ;;
-    *) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    build) build ;;
+    *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

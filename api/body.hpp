@@ -23,6 +23,9 @@ inline constexpr int kJsonDepthMax = 16;
 /// Decodes %XX escapes (and '+' in queries); nullopt when malformed or it decodes to a NUL.
 std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
 
+/// `text` without the spaces and tabs around it: a header value's optional white space.
+std::string_view trim_white_space(std::string_view text);
+
 /// The body as a JSON object, or the problem answer for it (415, 400 malformed_json,
 /// 400 json_too_deep, 422 body_not_object).
 std::variant<nlohmann::json, Response> parse_json_object(const Request& request,

@@ -197,6 +197,38 @@ std::unique_ptr<HttpServer> start_metrics_server(const Config& config, Handler o
     return server;
 }
 
+/// The demo's programme, seeded on first start, and what it prints: the tokens, the demo
+/// users' password and where to open the web app.
+void start_demo(db::Pool& pool, db::JournalWriter& writer, const PiiVault& vault,
+                const db::Database& database, const std::string& url) {
+    const auto seeded = seed_demo(pool, writer, vault, 2026);
+    std::cout << "Riziki demo"
+              << (seeded.entries > 0
+                      ? " (seeded " + std::to_string(seeded.survivors) + " survivors, " +
+                            std::to_string(seeded.entries) + " entries)"
+                      : "")
+              << "\n\nTokens (new each start; keep them secret):\n";
+    db::Pool owner(database.owner_conninfo(), 1);
+    db::Credentials credentials(owner);
+    for (const auto& [role, token] : demo_tokens(credentials, vault)) {
+        std::cout << "  " << role << std::string(9 - role.size(), ' ') << token << "\n";
+    }
+    db::Users users(pool);
+    const std::string password = "demo-" + random_secret().substr(0, 16);
+    ensure_demo_users(users, vault, demo_donor_funds(), password);
+    std::cout << "\nUsers demo-admin, demo-finance, demo-field, demo-donor, demo-auditor; "
+                 "password (new each start):\n  "
+              << password << "\n";
+    std::cout << "\nServing at " << url << "\n  Open " << url
+              << "/ in a browser and sign in as demo-finance (or demo-field, demo-donor, "
+                 "demo-auditor, demo-admin) with the password above.\n"
+              << "  The API, with a token: curl -H \"Authorization: Bearer "
+                 "<auditor token>\" "
+              << url << "/v1/audit/trial-balance\n"
+              << "Stop with Ctrl-C.\n"
+              << std::flush;
+}
+
 int serve(const Options& options, bool demo) {
     const Config config = load_config(options);
     const sigset_t signals = block_stop_signals();
@@ -236,32 +268,8 @@ int serve(const Options& options, bool demo) {
     spdlog::info("listening on {} ({} database{})", url,
                  database.embedded() ? "embedded" : "external",
                  config.tls() ? ", TLS" : (config.behind_proxy ? ", behind a TLS proxy" : ""));
-    if (demo) {
-        const auto seeded = seed_demo(pool, writer, vault, 2026);
-        std::cout << "Riziki demo"
-                  << (seeded.entries > 0
-                          ? " (seeded " + std::to_string(seeded.survivors) + " survivors, " +
-                                std::to_string(seeded.entries) + " entries)"
-                          : "")
-                  << "\n\nTokens (new each start; keep them secret):\n";
-        db::Pool owner(database.owner_conninfo(), 1);
-        db::Credentials credentials(owner);
-        for (const auto& [role, token] : demo_tokens(credentials, vault)) {
-            std::cout << "  " << role << std::string(9 - role.size(), ' ') << token << "\n";
-        }
-        db::Users users(pool);
-        const std::string password = "demo-" + random_secret().substr(0, 16);
-        ensure_demo_users(users, vault, demo_donor_funds(), password);
-        std::cout << "\nUsers demo-admin, demo-finance, demo-field, demo-donor, demo-auditor; "
-                     "password (new each start):\n  "
-                  << password << "\n";
-        std::cout << "\nServing at " << url
-                  << "   e.g.\n  curl -H \"Authorization: Bearer "
-                     "<auditor token>\" "
-                  << url << "/v1/audit/trial-balance\n"
-                  << "Stop with Ctrl-C.\n"
-                  << std::flush;
-    }
+    if (demo)
+        start_demo(pool, writer, vault, database, url);
     int received = 0;
     sigwait(&signals, &received);
     spdlog::info("signal {}: draining requests in flight", received);

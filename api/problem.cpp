@@ -35,14 +35,18 @@ void secure_headers(Response& response) {
     const bool html = type == "text/html";
     const bool json = type == "application/json" || type == "application/problem+json";
     response.set(http::field::cache_control, "no-store");
-    response.set("X-Content-Type-Options", "nosniff");
-    response.set("X-Frame-Options", "DENY");
-    response.set("Referrer-Policy", "no-referrer");
-    response.set("Content-Security-Policy", html ? kDocumentPolicy : kNothingPolicy);
+    browser_headers(response, html ? kDocumentPolicy : kNothingPolicy);
     if (!html && !json && !type.empty() &&
         response.find(http::field::content_disposition) == response.end()) {
         response.set(http::field::content_disposition, "attachment");
     }
+}
+
+void browser_headers(Response& response, std::string_view policy) {
+    response.set("X-Content-Type-Options", "nosniff");
+    response.set("X-Frame-Options", "DENY");
+    response.set("Referrer-Policy", "no-referrer");
+    response.set("Content-Security-Policy", std::string(policy));
 }
 
 Response problem(http::status status, const std::string& code, const std::string& detail,

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "api/http_server.hpp"
@@ -27,6 +28,11 @@ struct FieldError {
 /// nor HTML: CSV, PDF, XLSX, XML, journal exports) is an attachment unless its handler
 /// chose a Content-Disposition.
 void secure_headers(Response& response);
+
+/// The headers of secure_headers() that concern a browser (`nosniff`, no framing, no
+/// Referer) with `policy` as the Content-Security-Policy, and no Cache-Control: for the web
+/// app's files (api/web_app.hpp), which choose their own caching.
+void browser_headers(Response& response, std::string_view policy);
 
 /// A problem answer; secure_headers() applied.
 Response problem(http::status status, const std::string& code, const std::string& detail,

@@ -1,5 +1,6 @@
 #include "api/routes.hpp"
 
+#include <chrono>
 #include <memory>
 
 #include "api/auth_failures.hpp"
@@ -8,6 +9,7 @@
 #include "api/handlers_tokens.hpp"
 #include "api/rate_limit.hpp"
 #include "api/sessions.hpp"
+#include "api/web_app.hpp"
 #include "db/credentials.hpp"
 #include "db/journal_reads.hpp"
 #include "db/list_reads.hpp"
@@ -62,6 +64,18 @@ struct Api {
         router.accept_sessions(sessions);
         add_open_metrics_route(metrics_router, services);
     }
+    /// The web app's files (api/web_app.hpp): no token, no audit; counted in the metrics
+    /// under the route "web_app".
+    Response web_app(const Request& request, const RequestContext& context) {
+        const auto started = std::chrono::steady_clock::now();
+        auto response = serve_web_app(request, context);
+        metrics.observe("web_app", response.result_int(),
+                        std::chrono::duration_cast<std::chrono::microseconds>(
+                            std::chrono::steady_clock::now() - started)
+                            .count());
+        return response;
+    }
+
     db::JournalReads journal;
     db::Credentials credentials;
     db::Programme programme;
@@ -85,6 +99,9 @@ ApiHandlers make_handlers(db::Pool& pool, db::JournalWriter& writer, const std::
                           const PiiVault& vault, const ApiOptions& options) {
     auto api = std::make_shared<Api>(pool, writer, conninfo, vault, options);
     return {[api](const Request& request, const RequestContext& context) {
+                const std::string_view target(request.target().data(), request.target().size());
+                if (is_web_app_target(target))
+                    return api->web_app(request, context);
                 return api->router.dispatch(request, context);
             },
             [api](const Request& request, const RequestContext& context) {

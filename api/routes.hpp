@@ -38,7 +38,9 @@ struct ApiOptions {
 
 /// The API's two handlers, sharing one set of metrics and one token cache.
 struct ApiHandlers {
-    Handler api;  ///< every route; GET /metrics for a metrics or admin token
+    /// Every route; GET /metrics for a metrics or admin token; and the web app's files for
+    /// any path outside the API's (api/web_app.hpp).
+    Handler api;
     /// GET /metrics without a token, and nothing else: for the listener a scraper reaches
     /// (RIZIKI_METRICS_LISTEN), never for the API's own.
     Handler open_metrics;

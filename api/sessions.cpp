@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "api/body.hpp"
 #include "api/users.hpp"
 
 namespace riziki::api {
@@ -20,14 +21,6 @@ bool well_formed_secret(std::string_view secret) {
     return secret.size() == 64 && std::all_of(secret.begin(), secret.end(), [](char c) {
                return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
            });
-}
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-        text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-        text.remove_suffix(1);
-    return text;
 }
 
 }  // namespace
@@ -47,12 +40,13 @@ std::optional<std::string> cookie_value(const Request& request, std::string_view
         std::string_view rest(field.value().data(), field.value().size());
         while (!rest.empty()) {
             const auto semicolon = rest.find(';');
-            const auto pair = trim(rest.substr(0, semicolon));
+            const auto pair = trim_white_space(rest.substr(0, semicolon));
             rest = semicolon == std::string_view::npos ? std::string_view{}
                                                        : rest.substr(semicolon + 1);
             const auto equals = pair.find('=');
-            if (equals != std::string_view::npos && trim(pair.substr(0, equals)) == name)
-                return std::string(trim(pair.substr(equals + 1)));
+            if (equals != std::string_view::npos &&
+                trim_white_space(pair.substr(0, equals)) == name)
+                return std::string(trim_white_space(pair.substr(equals + 1)));
         }
     }
     return std::nullopt;

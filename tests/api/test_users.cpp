@@ -411,6 +411,15 @@ BOOST_AUTO_TEST_CASE(the_demo_prints_tokens_and_a_password_its_users_sign_in_wit
     BOOST_TEST_REQUIRE(at != std::string::npos, log);
     BOOST_TEST(log.find("Tokens (new each start; keep them secret):\n  admin    rzk_") !=
                std::string::npos);
+    // Where to go next, for someone who has never seen the API: the web app, at the URL.
+    const std::string url = "http://127.0.0.1:" + std::to_string(demo.port());
+    BOOST_TEST(log.find("Serving at " + url + "\n  Open " + url +
+                        "/ in a browser and sign in as demo-finance (or demo-field, demo-donor, "
+                        "demo-auditor, demo-admin) with the password above.\n") !=
+               std::string::npos);
+    const auto app = demo.client().get("/");
+    BOOST_TEST(app.status == 200);
+    BOOST_TEST(app.header("Content-Type") == "text/html; charset=utf-8");
     const auto start = at + marker.size();
     const std::string password = log.substr(start, log.find('\n', start) - start);
     BOOST_TEST(password.size() == 21U, password);

@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # What each run.sh command builds and runs (issue 16 item 5): the demo and serve commands
-# build only the server, test builds everything, bench only its two programs. run.sh is
-# copied into a scratch directory and run against stand-ins for cmake, ctest and dpkg-query
+# build only the server, test builds everything, bench only its two programs; and when it
+# installs the web app's packages (issue 19): only when web/node_modules is missing or older
+# than the lock, and never with a Node.js older than Vite needs. run.sh is copied into a
+# scratch directory and run against stand-ins for cmake, ctest, dpkg-query, node and npm
 # that record their arguments, so nothing is installed, built or served.
 # Usage: test_run_sh.sh SOURCE_DIR
 set -euo pipefail
 source_dir="$1"
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
-mkdir -p "$scratch/bin" "$scratch/project"
+mkdir -p "$scratch/bin" "$scratch/project/web"
 cp "$source_dir/run.sh" "$scratch/project/run.sh"
+echo '{}' >"$scratch/project/web/package-lock.json"
 log="$scratch/log"
 
 # Every package reads as installed; cmake and ctest write what they were asked to a log.
@@ -32,6 +35,18 @@ cat >"$scratch/bin/ctest" <<STUB
 #!/bin/sh
 echo "ctest \$*" >>"$log"
 STUB
+# node says the version in STUB_NODE_VERSION ("none": as if not installed); npm ci leaves
+# the lock npm keeps in node_modules.
+cat >"$scratch/bin/node" <<'STUB'
+#!/bin/sh
+[ "${STUB_NODE_VERSION:-}" = none ] && exit 127
+echo "${STUB_NODE_VERSION:-v20.20.2}"
+STUB
+cat >"$scratch/bin/npm" <<STUB
+#!/bin/sh
+echo "npm \$* in \$(basename "\$PWD")" >>"$log"
+mkdir -p node_modules && echo '{}' >node_modules/.package-lock.json
+STUB
 chmod +x "$scratch/bin"/*
 
 failures=0
@@ -43,7 +58,7 @@ expect() {
         XDG_CONFIG_HOME= RIZIKI_PII_KEY_FILE= ./run.sh "$command" </dev/null >/dev/null 2>&1)
     local got_build got_run
     got_build="$(grep '^cmake --build' "$log" || true)"
-    got_run="$(grep -v '^cmake' "$log" || true)"
+    got_run="$(grep -v '^cmake\|^npm' "$log" || true)"
     if [ "$got_build" != "$want_build" ] || [ "$got_run" != "$want_run" ]; then
         echo "FAIL run.sh $command"
         echo "  built: '$got_build' (want '$want_build')"
@@ -54,7 +69,42 @@ expect() {
     fi
 }
 
+# installs WANT_NPM_LINE [NODE_VERSION]: what `run.sh build` asked npm, and its exit status.
+installs() {
+    local want="$1" version="${2:-v20.20.2}" status=0
+    : >"$log"
+    (cd "$scratch/project" && PATH="$scratch/bin:$PATH" STUB_NODE_VERSION="$version" \
+        ./run.sh build </dev/null >/dev/null 2>"$scratch/stderr") || status=$?
+    local got
+    got="$(grep '^npm' "$log" || true)"
+    if [ "$got" != "$want" ]; then
+        echo "FAIL run.sh build with node $version: npm '$got' (want '$want')"
+        failures=$((failures + 1))
+    else
+        echo "ok   run.sh build with node $version: npm '$got', exit $status"
+    fi
+    return "$status"
+}
+
 jobs="$(nproc)"
+# The first build installs the packages; the next ones do not, until the lock changes.
+installs "npm ci --no-audit --no-fund --loglevel=error in web"
+installs ""
+touch -d '2000-01-01' "$scratch/project/web/node_modules/.package-lock.json"
+installs "npm ci --no-audit --no-fund --loglevel=error in web"
+installs ""
+# Node.js older than 20.19 (Debian 12's own is 18): refused before anything is built.
+for old in v18.20.4 v20.18.3 none; do
+    if installs "" "$old"; then
+        echo "FAIL run.sh build went on with node '$old'"
+        failures=$((failures + 1))
+    elif ! grep -q "the web app needs Node.js 20.19 or later" "$scratch/stderr" ||
+        grep -q '^cmake' "$log"; then
+        echo "FAIL run.sh build with node '$old': $(cat "$scratch/stderr")"
+        failures=$((failures + 1))
+    fi
+done
+installs "" v22.1.0
 expect demo "cmake --build build --parallel $jobs --target riziki" "ran build/riziki demo"
 # serve keeps the PII key outside ./var (issue 17 item 6); demo keeps it in ./var.
 expect serve "cmake --build build --parallel $jobs --target riziki" \
