@@ -342,7 +342,8 @@ void month_frame(const PdfWriter& w, const std::vector<Point>& points, const Mon
 
 void money_chart(PdfWriter& w) {
     const auto& r = w.report();
-    if (r.months.empty()) {
+    if (std::none_of(r.months.begin(), r.months.end(),
+                     [](const MonthFlow& m) { return m.money_in > 0 || m.money_out > 0; })) {
         paragraph(w, "No cash moved in this period.", kEmpty);
         return;
     }
@@ -441,26 +442,60 @@ void breakdown_chart(PdfWriter& w, const Breakdown& b) {
     w.advance(6);
 }
 
+/// A row of a share chart where the page has got to: the label, a 0-100 % track, the
+/// share's bar (a share over 100 % fills the track) and its value ("62.50"); `absent`
+/// instead when there is none.
+constexpr double kShareRow = 22;
+
+void share_row(PdfWriter& w, const std::string& name, const std::string& percent,
+               const std::string& absent, Color color) {
+    constexpr double kBarLeft = kLeft + 120;
+    constexpr long kBarWidth = 300;
+    w.label(name, kBody, kLeft, w.y() + 3);
+    if (percent.empty()) {
+        w.label(absent, kEmpty, kBarLeft, w.y() + 3);
+    } else {
+        const auto width =
+            static_cast<double>(std::min(kBarWidth, display::percent_extent(percent, kBarWidth)));
+        w.fill_rect(kBarLeft, w.y() + 2, kBarWidth, 14, kTrack);
+        w.fill_rect(kBarLeft, w.y() + 2, width, 14, color);
+        w.label(percent + " %", kBody, kBarLeft + kBarWidth + 6, w.y() + 3);
+    }
+    w.advance(kShareRow);
+}
+
 /// Share of businesses operating 6 and 12 months after the first disbursement.
 void survival_chart(PdfWriter& w) {
     const auto& r = w.report();
-    constexpr double kRow = 22, kBarLeft = kLeft + 120;
-    constexpr long kBarWidth = 300;
-    w.room_for(2 * kRow + 6);
+    w.room_for(2 * kShareRow + 6);
     for (const auto& [name, share] : {std::pair{"6 months", r.operating_6_months},
                                       std::pair{"12 months", r.operating_12_months}}) {
-        w.label(name, kBody, kLeft, w.y() + 3);
-        if (!share.value) {
-            w.label(share.hidden() ? kNotShown : "not yet observed", kEmpty, kBarLeft, w.y() + 3);
-        } else {
-            const auto& shown = *share.value;
-            const auto width = static_cast<double>(display::percent_extent(shown, kBarWidth));
-            w.fill_rect(kBarLeft, w.y() + 2, kBarWidth, 14, kTrack);
-            w.fill_rect(kBarLeft, w.y() + 2, width, 14, kBar);
-            w.label(shown + " %", kBody, kBarLeft + kBarWidth + 6, w.y() + 3);
-        }
-        w.advance(kRow);
+        share_row(w, name, share.value.value_or(""),
+                  share.hidden() ? kNotShown : "not yet observed", kBar);
     }
+    w.advance(6);
+}
+
+/// The commitment's figures, then what came in and what went out as shares of it: a
+/// progress bar each.
+void commitment(PdfWriter& w) {
+    const auto& r = w.report();
+    heading(w, "Commitment", 60);
+    paragraph(w, "Since the fund began, up to " + ledger::format_date(r.to) + ".", kMeta);
+    for (const auto& line : display::commitment_lines(r.commitment))
+        row(w, line.label, line.text(r.currency));
+    const auto received = display::share_percent(r.commitment.received_share);
+    if (received.empty()) {
+        paragraph(w,
+                  "No commitment is recorded for this fund (or it is zero): there is no share "
+                  "of it to show.",
+                  kEmpty);
+        return;
+    }
+    w.advance(6);
+    w.room_for(2 * kShareRow + 6);
+    share_row(w, "received", received, "", kMoneyIn);
+    share_row(w, "spent", display::share_percent(r.commitment.spent_share), "", kMoneyOut);
     w.advance(6);
 }
 
@@ -475,6 +510,7 @@ void title_and_statement(PdfWriter& w) {
               "Fund " + r.fund + (r.donor.empty() ? "" : " · donor " + r.donor) + " · " +
                   w.period() + " · amounts in " + c,
               kMeta);
+    commitment(w);
     heading(w, "Fund statement", 60);
     row(w, "Opening cash", money(s.opening_cash, c));
     row(w, "Donor receipts", money(s.receipts, c));
