@@ -67,13 +67,13 @@ std::string share_percent(const std::string& share) {
 std::string CommitmentLine::text(const std::string& currency) const {
     if (!amount)
         return "not recorded";
-    return money(*amount, currency) + (share.empty() ? "" : " (" + share + " % of the commitment)");
+    return money(*amount, currency) + (share.empty() ? "" : " (" + share + " %)");
 }
 
 std::vector<CommitmentLine> commitment_lines(const Commitment& c) {
     return {{"Committed by the donor", c.committed, false, ""},
             {"Received from the donor", c.received, true, share_percent(c.received_share)},
-            {"Disbursed to survivors (grants in money and in kind, loans)", c.disbursed, true,
+            {"Disbursed to survivors (grants, in kind, loans)", c.disbursed, true,
              share_percent(c.disbursed_share)},
             {"Spent (disbursed and transfer fees)", c.spent, true, share_percent(c.spent_share)}};
 }

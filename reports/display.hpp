@@ -53,8 +53,8 @@ struct CommitmentLine {
     std::optional<ledger::Amount> amount;  ///< nullopt: no commitment recorded
     bool has_share = false;                ///< a part of the commitment (not the commitment)
     std::string share;                     ///< share_percent of it; "" when none
-    /// The amount for reading, and its share in words after it: "1,250.00 (62.50 % of the
-    /// commitment)"; "not recorded" for a commitment that is not.
+    /// The amount for reading, and its share after it: "1,250.00 (62.50 %)"; "not recorded"
+    /// for a commitment that is not.
     std::string text(const std::string& currency) const;
 };
 

@@ -217,7 +217,7 @@ void heading_and_statement(std::ostringstream& html, const DonorReport& r) {
          << " &middot; " << display::markup_escape(period) << " &middot; amounts in "
          << display::markup_escape(c) << "</p>";
     html << "<h2>Commitment</h2><p class=\"meta\">Since the fund began, up to "
-         << ledger::format_date(r.to) << ".</p><table>";
+         << ledger::format_date(r.to) << "; shares are of the commitment.</p><table>";
     for (const auto& line : display::commitment_lines(r.commitment))
         html << row(line.label, line.text(c));
     html << "</table><div class=\"chart\">" << commitment_chart(r) << "</div>";

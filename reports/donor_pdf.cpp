@@ -481,10 +481,14 @@ void survival_chart(PdfWriter& w) {
 void commitment(PdfWriter& w) {
     const auto& r = w.report();
     heading(w, "Commitment", 60);
-    paragraph(w, "Since the fund began, up to " + ledger::format_date(r.to) + ".", kMeta);
+    paragraph(w,
+              "Since the fund began, up to " + ledger::format_date(r.to) +
+                  "; shares are of the commitment.",
+              kMeta);
     for (const auto& line : display::commitment_lines(r.commitment))
         row(w, line.label, line.text(r.currency));
     const auto received = display::share_percent(r.commitment.received_share);
+    w.advance(6);
     if (received.empty()) {
         paragraph(w,
                   "No commitment is recorded for this fund (or it is zero): there is no share "
@@ -492,7 +496,6 @@ void commitment(PdfWriter& w) {
                   kEmpty);
         return;
     }
-    w.advance(6);
     w.room_for(2 * kShareRow + 6);
     share_row(w, "received", received, "", kMoneyIn);
     share_row(w, "spent", display::share_percent(r.commitment.spent_share), "", kMoneyOut);
