@@ -187,12 +187,27 @@ std::string row(const std::string& label, const std::string& value, const char* 
            "</td></tr>";
 }
 
+/// The money chart's figures: a row per month.
+std::string month_table(const DonorReport& r) {
+    std::ostringstream html;
+    html << "<table class=\"months\"><thead><tr><th>Month</th><th class=\"n\">Money in</th>"
+         << "<th class=\"n\">Money out</th></tr></thead><tbody>";
+    for (const auto& m : r.months) {
+        html << "<tr><th>" << display::markup_escape(m.month) << "</th><td>"
+             << money(m.money_in, r.currency) << "</td><td>" << outflow(m.money_out, r.currency)
+             << "</td></tr>";
+    }
+    html << "</tbody></table>";
+    return html.str();
+}
+
 constexpr const char* kStyle = R"(
 body{font-family:"DejaVu Sans",Arial,sans-serif;color:#1d2733;max-width:960px;margin:2em auto;padding:0 1em;line-height:1.4}
 h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;border-bottom:2px solid #1f6f5c;padding-bottom:.2em;margin-top:1.6em}
 .meta{color:#4a5a6a}table{border-collapse:collapse;width:100%;margin:.5em 0}
 th,td{text-align:left;padding:.3em .6em;border-bottom:1px solid #dde3ea}td{text-align:right;font-variant-numeric:tabular-nums}
 tr.total th,tr.total td{font-weight:bold;border-top:2px solid #1d2733}
+table.months th{font-weight:normal}table.months thead th{font-weight:bold}th.n{text-align:right}
 .grid{display:grid;grid-template-columns:1fr 1fr;gap:1.5em}
 svg text{font-size:11px;fill:#1d2733}svg .tick{font-size:9px}.axis{stroke:#8896a5}
 rect.in{fill:#1f6f5c}rect.out{fill:#c8553d}rect.bar{fill:#3a7ca5}rect.late{fill:#c8553d}rect.track{fill:#e6ecf1}
@@ -234,7 +249,8 @@ void heading_and_statement(std::ostringstream& html, const DonorReport& r) {
          << row("Closing cash", money(s.closing_cash, c), "total")
          << row("Grants given in kind (no cash)", money(s.grants_in_kind, c))
          << row("Loans outstanding at period end", money(s.loans_outstanding, c)) << "</table>";
-    html << "<div class=\"chart\"><h3>Money in and out by month</h3>" << money_chart(r) << "</div>";
+    html << "<div class=\"chart\"><h3>Money in and out by month</h3>" << money_chart(r) << "</div>"
+         << month_table(r);
 }
 
 void reach_and_awards(std::ostringstream& html, const DonorReport& r) {

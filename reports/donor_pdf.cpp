@@ -264,19 +264,32 @@ void paragraph(PdfWriter& w, const std::string& content, const Font& font) {
     w.advance(t.height + 4);
 }
 
-/// A table row: the label left, the value right; a total gets bold type and a rule above.
-void row(PdfWriter& w, const std::string& label, const std::string& value, bool total = false) {
+/// A table row: the label left, the value right, `middle` (if any) right-aligned before it;
+/// a total gets bold type and a rule above.
+void row(PdfWriter& w, const std::string& label, const std::string& value, bool total = false,
+         const std::string& middle = "") {
     const Font font{9, total, false, kInk};
-    const auto name = w.text(label, font, kContentWidth * 0.62);
+    const auto name = w.text(label, font, kContentWidth * (middle.empty() ? 0.62 : 0.4));
     const auto figure = w.text(value, font);
+    const auto second = w.text(middle, font);
     const double height = std::max(name.height, figure.height) + 7;
     w.room_for(height);
     if (total)
         w.line(kLeft, w.y(), kRight, w.y(), 1.2, kInk);
     w.draw(name, kLeft + 4, w.y() + 3.5);
+    w.draw(second, kLeft + kContentWidth * 0.62 - second.width, w.y() + 3.5);
     w.draw(figure, kRight - 4 - figure.width, w.y() + 3.5);
     w.line(kLeft, w.y() + height, kRight, w.y() + height, 0.5, kRule);
     w.advance(height);
+}
+
+/// The money chart's figures: a row per month under a header row.
+void month_table(PdfWriter& w) {
+    const auto& r = w.report();
+    w.room_for(60);  // the header with its first rows, never alone at a page's foot
+    row(w, "Month", "Money out", true, "Money in");
+    for (const auto& m : r.months)
+        row(w, m.month, outflow(m.money_out, r.currency), false, money(m.money_in, r.currency));
 }
 
 void bullets(PdfWriter& w, const std::vector<std::string>& items) {
@@ -530,6 +543,7 @@ void title_and_statement(PdfWriter& w) {
     row(w, "Loans outstanding at period end", money(s.loans_outstanding, c));
     subheading(w, "Money in and out by month", kChartHeight);
     money_chart(w);
+    month_table(w);
 }
 
 void reach_and_awards(PdfWriter& w) {

@@ -418,6 +418,12 @@ BOOST_AUTO_TEST_CASE(the_pdf_reads_back_with_the_statement_and_a_footer_on_every
                                      reports::display::money(s.closing_cash, "KES") + "\n");
             BOOST_TEST(std::regex_search(text, closing), "no closing cash line in\n" << text);
             BOOST_TEST(text.find(reports::display::money(s.receipts, "KES")) != std::string::npos);
+            // The money chart's table: every month, the quiet ones at zero.
+            for (const auto& m : report.months) {
+                const std::regex month(m.month + " +" + reports::display::money(m.money_in, "KES") +
+                                       " +-?" + reports::display::money(m.money_out, "KES") + "\n");
+                BOOST_TEST(std::regex_search(text, month), m.month);
+            }
             for (const char* heading :
                  {"Commitment", "Fund statement", "Money in and out by month", "Reach", "By gender",
                   "By age band", "By county", "Awards", "Loans outstanding and PAR30 by month",

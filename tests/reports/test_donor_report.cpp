@@ -338,6 +338,9 @@ BOOST_AUTO_TEST_CASE(a_month_without_cash_moved_stays_on_the_axis_at_zero) {
                         "money_by_month,out,2026-02,0.00\r\n"
                         "money_by_month,in,2026-03,0.00\r\n") != std::string::npos,
                csv);
+    const auto html = reports::donor_report_html(r);
+    BOOST_TEST(html.find("<tr><th>2026-02</th><td>0.00</td><td>0.00</td></tr>") !=
+               std::string::npos);
     // The loan trend has each month's end too, loans or not.
     BOOST_TEST_REQUIRE(r.loan_trend.size() == 3u);
     BOOST_TEST(r.loan_trend[1].month == "2026-02");
