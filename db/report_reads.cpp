@@ -534,6 +534,7 @@ std::optional<reports::DonorReportInput> ReportReads::donor_report_input(
         in.fund_name = fund_record->name;
         in.donor = fund_record->donor;
         in.currency = fund_record->currency;
+        in.committed = fund_record->committed;
         in.from = from;
         in.to = to;
         const std::string until = ledger::format_date(to);

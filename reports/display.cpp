@@ -46,7 +46,36 @@ long percent_extent(const std::string& percent, long extent) {
     ledger::Amount full = 100;
     for (std::size_t i = 0; i < decimals; ++i)
         full *= 10;
-    return digits.empty() ? 0 : scaled(ledger::Amount(digits), full, extent);
+    // Decimal digits, leading zeros and all ("0.9" is "09"): never a literal that would read
+    // "09" as octal.
+    const auto value = ledger::from_decimal_string(digits);
+    return value ? scaled(*value, full, extent) : 0;
+}
+
+std::string share_percent(const std::string& share) {
+    if (share.empty())
+        return "";
+    std::string digits;  // the share in ten-thousandths: "0.6250" -> "06250"
+    for (const char c : share) {
+        if (c != '.')
+            digits += c;
+    }
+    // Exact: a share has 4 decimals, so a hundredth of it has 2.
+    return ratio_text(ledger::from_decimal_string(digits).value(), 100, 2);
+}
+
+std::string CommitmentLine::text(const std::string& currency) const {
+    if (!amount)
+        return "not recorded";
+    return money(*amount, currency) + (share.empty() ? "" : " (" + share + " %)");
+}
+
+std::vector<CommitmentLine> commitment_lines(const Commitment& c) {
+    return {{"Committed by the donor", c.committed, false, ""},
+            {"Received from the donor", c.received, true, share_percent(c.received_share)},
+            {"Disbursed to survivors (grants, in kind, loans)", c.disbursed, true,
+             share_percent(c.disbursed_share)},
+            {"Spent (disbursed and transfer fees)", c.spent, true, share_percent(c.spent_share)}};
 }
 
 std::string percent(const Statistic<std::string>& statistic) {

@@ -2,8 +2,10 @@
 /// How the donor report's renderers (HTML, PDF) show amounts to a reader and size chart
 /// marks from them, so every rendering prints the same figures.
 
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ledger/money.hpp"
 #include "reports/donor_report.hpp"
@@ -40,6 +42,24 @@ long scaled(const ledger::Amount& value, const ledger::Amount& max, long extent)
 
 /// A percentage ("83.3") scaled to 0..extent for a bar, as scaled() does.
 long percent_extent(const std::string& percent, long extent);
+
+/// A share of the commitment ("0.6250", reports::Commitment) as a percentage with two
+/// decimals ("62.50"), exactly; "" when there is none.
+std::string share_percent(const std::string& share);
+
+/// A line of the commitment block (HTML, PDF, XLSX).
+struct CommitmentLine {
+    std::string label;
+    std::optional<ledger::Amount> amount;  ///< nullopt: no commitment recorded
+    bool has_share = false;                ///< a part of the commitment (not the commitment)
+    std::string share;                     ///< share_percent of it; "" when none
+    /// The amount for reading, and its share after it: "1,250.00 (62.50 %)"; "not recorded"
+    /// for a commitment that is not.
+    std::string text(const std::string& currency) const;
+};
+
+/// The commitment block's lines: committed, received, disbursed, spent.
+std::vector<CommitmentLine> commitment_lines(const Commitment& c);
 
 /// A percentage statistic as the HTML page and the PDF show it: "83.3 %", kNotShown when it
 /// is hidden, "-" when there is none.

@@ -34,7 +34,8 @@ std::string text(long x, long y, const std::string& content, const char* anchor 
 
 /// Money in and out by month: paired bars.
 std::string money_chart(const DonorReport& r) {
-    if (r.months.empty())
+    if (std::none_of(r.months.begin(), r.months.end(),
+                     [](const MonthFlow& m) { return m.money_in > 0 || m.money_out > 0; }))
         return "<p class=\"empty\">No cash moved in this period.</p>";
     Amount max = 1;
     for (const auto& m : r.months)
@@ -133,6 +134,21 @@ std::string loan_chart(const DonorReport& r) {
     return svg.str();
 }
 
+/// A row of a share chart at `y`: the label, a 0-100 % track, the share's bar (a share over
+/// 100 % fills the track) and its value ("62.50"); `absent` instead when there is none.
+void share_row(std::ostringstream& svg, long y, const std::string& label,
+               const std::string& percent, const std::string& absent, const char* css_class) {
+    svg << text(0, y + 14, label);
+    if (percent.empty()) {
+        svg << text(130, y + 14, absent);
+        return;
+    }
+    const long w = std::min(320L, display::percent_extent(percent, 320));
+    svg << rect(130, y + 2, 320, 16, "track", "100 %")
+        << rect(130, y + 2, w, 16, css_class, label + ": " + percent + " %")
+        << text(456, y + 14, percent + " %");
+}
+
 /// Share of businesses operating 6 and 12 months after the first disbursement.
 std::string survival_chart(const DonorReport& r) {
     std::ostringstream svg;
@@ -141,18 +157,26 @@ std::string survival_chart(const DonorReport& r) {
     long y = 4;
     for (const auto& [label, share] : {std::pair{"6 months", r.operating_6_months},
                                        std::pair{"12 months", r.operating_12_months}}) {
-        svg << text(0, y + 14, label);
-        if (!share.value) {
-            svg << text(130, y + 14, share.hidden() ? kNotShown : "not yet observed");
-        } else {
-            const auto& shown = *share.value;
-            const long w = display::percent_extent(shown, 320);
-            svg << rect(130, y + 2, 320, 16, "track", "100 %")
-                << rect(130, y + 2, w, 16, "bar", label + std::string(": ") + shown + " %")
-                << text(456, y + 14, shown + " %");
-        }
+        share_row(svg, y, label, share.value.value_or(""),
+                  share.hidden() ? kNotShown : "not yet observed", "bar");
         y += 28;
     }
+    svg << "</svg>";
+    return svg.str();
+}
+
+/// What came in and what went out as shares of the commitment: a progress bar each.
+std::string commitment_chart(const DonorReport& r) {
+    const auto received = display::share_percent(r.commitment.received_share);
+    const auto spent = display::share_percent(r.commitment.spent_share);
+    if (received.empty())  // no commitment to be a share of
+        return "<p class=\"empty\">No commitment is recorded for this fund (or it is zero): "
+               "there is no share of it to show.</p>";
+    std::ostringstream svg;
+    svg << "<svg role=\"img\" aria-label=\"Shares of the commitment received and spent\" "
+           "viewBox=\"0 0 520 70\" width=\"520\" style=\"max-width:100%\">";
+    share_row(svg, 4, "received", received, "", "in");
+    share_row(svg, 32, "spent", spent, "", "out");
     svg << "</svg>";
     return svg.str();
 }
@@ -163,12 +187,27 @@ std::string row(const std::string& label, const std::string& value, const char* 
            "</td></tr>";
 }
 
+/// The money chart's figures: a row per month.
+std::string month_table(const DonorReport& r) {
+    std::ostringstream html;
+    html << "<table class=\"months\"><thead><tr><th>Month</th><th class=\"n\">Money in</th>"
+         << "<th class=\"n\">Money out</th></tr></thead><tbody>";
+    for (const auto& m : r.months) {
+        html << "<tr><th>" << display::markup_escape(m.month) << "</th><td>"
+             << money(m.money_in, r.currency) << "</td><td>" << outflow(m.money_out, r.currency)
+             << "</td></tr>";
+    }
+    html << "</tbody></table>";
+    return html.str();
+}
+
 constexpr const char* kStyle = R"(
 body{font-family:"DejaVu Sans",Arial,sans-serif;color:#1d2733;max-width:960px;margin:2em auto;padding:0 1em;line-height:1.4}
 h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;border-bottom:2px solid #1f6f5c;padding-bottom:.2em;margin-top:1.6em}
 .meta{color:#4a5a6a}table{border-collapse:collapse;width:100%;margin:.5em 0}
 th,td{text-align:left;padding:.3em .6em;border-bottom:1px solid #dde3ea}td{text-align:right;font-variant-numeric:tabular-nums}
 tr.total th,tr.total td{font-weight:bold;border-top:2px solid #1d2733}
+table.months th{font-weight:normal}table.months thead th{font-weight:bold}th.n{text-align:right}
 .grid{display:grid;grid-template-columns:1fr 1fr;gap:1.5em}
 svg text{font-size:11px;fill:#1d2733}svg .tick{font-size:9px}.axis{stroke:#8896a5}
 rect.in{fill:#1f6f5c}rect.out{fill:#c8553d}rect.bar{fill:#3a7ca5}rect.late{fill:#c8553d}rect.track{fill:#e6ecf1}
@@ -192,6 +231,11 @@ void heading_and_statement(std::ostringstream& html, const DonorReport& r) {
          << (r.donor.empty() ? "" : " &middot; donor " + display::markup_escape(r.donor))
          << " &middot; " << display::markup_escape(period) << " &middot; amounts in "
          << display::markup_escape(c) << "</p>";
+    html << "<h2>Commitment</h2><p class=\"meta\">Since the fund began, up to "
+         << ledger::format_date(r.to) << "; shares are of the commitment.</p><table>";
+    for (const auto& line : display::commitment_lines(r.commitment))
+        html << row(line.label, line.text(c));
+    html << "</table><div class=\"chart\">" << commitment_chart(r) << "</div>";
     html << "<h2>Fund statement</h2><table>" << row("Opening cash", money(s.opening_cash, c))
          << row("Donor receipts", money(s.receipts, c))
          << row("Grants paid", outflow(s.grants_paid, c))
@@ -205,7 +249,8 @@ void heading_and_statement(std::ostringstream& html, const DonorReport& r) {
          << row("Closing cash", money(s.closing_cash, c), "total")
          << row("Grants given in kind (no cash)", money(s.grants_in_kind, c))
          << row("Loans outstanding at period end", money(s.loans_outstanding, c)) << "</table>";
-    html << "<div class=\"chart\"><h3>Money in and out by month</h3>" << money_chart(r) << "</div>";
+    html << "<div class=\"chart\"><h3>Money in and out by month</h3>" << money_chart(r) << "</div>"
+         << month_table(r);
 }
 
 void reach_and_awards(std::ostringstream& html, const DonorReport& r) {

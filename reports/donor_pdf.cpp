@@ -264,19 +264,32 @@ void paragraph(PdfWriter& w, const std::string& content, const Font& font) {
     w.advance(t.height + 4);
 }
 
-/// A table row: the label left, the value right; a total gets bold type and a rule above.
-void row(PdfWriter& w, const std::string& label, const std::string& value, bool total = false) {
+/// A table row: the label left, the value right, `middle` (if any) right-aligned before it;
+/// a total gets bold type and a rule above.
+void row(PdfWriter& w, const std::string& label, const std::string& value, bool total = false,
+         const std::string& middle = "") {
     const Font font{9, total, false, kInk};
-    const auto name = w.text(label, font, kContentWidth * 0.62);
+    const auto name = w.text(label, font, kContentWidth * (middle.empty() ? 0.62 : 0.4));
     const auto figure = w.text(value, font);
+    const auto second = w.text(middle, font);
     const double height = std::max(name.height, figure.height) + 7;
     w.room_for(height);
     if (total)
         w.line(kLeft, w.y(), kRight, w.y(), 1.2, kInk);
     w.draw(name, kLeft + 4, w.y() + 3.5);
+    w.draw(second, kLeft + kContentWidth * 0.62 - second.width, w.y() + 3.5);
     w.draw(figure, kRight - 4 - figure.width, w.y() + 3.5);
     w.line(kLeft, w.y() + height, kRight, w.y() + height, 0.5, kRule);
     w.advance(height);
+}
+
+/// The money chart's figures: a row per month under a header row.
+void month_table(PdfWriter& w) {
+    const auto& r = w.report();
+    w.room_for(60);  // the header with its first rows, never alone at a page's foot
+    row(w, "Month", "Money out", true, "Money in");
+    for (const auto& m : r.months)
+        row(w, m.month, outflow(m.money_out, r.currency), false, money(m.money_in, r.currency));
 }
 
 void bullets(PdfWriter& w, const std::vector<std::string>& items) {
@@ -342,7 +355,8 @@ void month_frame(const PdfWriter& w, const std::vector<Point>& points, const Mon
 
 void money_chart(PdfWriter& w) {
     const auto& r = w.report();
-    if (r.months.empty()) {
+    if (std::none_of(r.months.begin(), r.months.end(),
+                     [](const MonthFlow& m) { return m.money_in > 0 || m.money_out > 0; })) {
         paragraph(w, "No cash moved in this period.", kEmpty);
         return;
     }
@@ -441,26 +455,63 @@ void breakdown_chart(PdfWriter& w, const Breakdown& b) {
     w.advance(6);
 }
 
+/// A row of a share chart where the page has got to: the label, a 0-100 % track, the
+/// share's bar (a share over 100 % fills the track) and its value ("62.50"); `absent`
+/// instead when there is none.
+constexpr double kShareRow = 22;
+
+void share_row(PdfWriter& w, const std::string& name, const std::string& percent,
+               const std::string& absent, Color color) {
+    constexpr double kBarLeft = kLeft + 120;
+    constexpr long kBarWidth = 300;
+    w.label(name, kBody, kLeft, w.y() + 3);
+    if (percent.empty()) {
+        w.label(absent, kEmpty, kBarLeft, w.y() + 3);
+    } else {
+        const auto width =
+            static_cast<double>(std::min(kBarWidth, display::percent_extent(percent, kBarWidth)));
+        w.fill_rect(kBarLeft, w.y() + 2, kBarWidth, 14, kTrack);
+        w.fill_rect(kBarLeft, w.y() + 2, width, 14, color);
+        w.label(percent + " %", kBody, kBarLeft + kBarWidth + 6, w.y() + 3);
+    }
+    w.advance(kShareRow);
+}
+
 /// Share of businesses operating 6 and 12 months after the first disbursement.
 void survival_chart(PdfWriter& w) {
     const auto& r = w.report();
-    constexpr double kRow = 22, kBarLeft = kLeft + 120;
-    constexpr long kBarWidth = 300;
-    w.room_for(2 * kRow + 6);
+    w.room_for(2 * kShareRow + 6);
     for (const auto& [name, share] : {std::pair{"6 months", r.operating_6_months},
                                       std::pair{"12 months", r.operating_12_months}}) {
-        w.label(name, kBody, kLeft, w.y() + 3);
-        if (!share.value) {
-            w.label(share.hidden() ? kNotShown : "not yet observed", kEmpty, kBarLeft, w.y() + 3);
-        } else {
-            const auto& shown = *share.value;
-            const auto width = static_cast<double>(display::percent_extent(shown, kBarWidth));
-            w.fill_rect(kBarLeft, w.y() + 2, kBarWidth, 14, kTrack);
-            w.fill_rect(kBarLeft, w.y() + 2, width, 14, kBar);
-            w.label(shown + " %", kBody, kBarLeft + kBarWidth + 6, w.y() + 3);
-        }
-        w.advance(kRow);
+        share_row(w, name, share.value.value_or(""),
+                  share.hidden() ? kNotShown : "not yet observed", kBar);
     }
+    w.advance(6);
+}
+
+/// The commitment's figures, then what came in and what went out as shares of it: a
+/// progress bar each.
+void commitment(PdfWriter& w) {
+    const auto& r = w.report();
+    heading(w, "Commitment", 60);
+    paragraph(w,
+              "Since the fund began, up to " + ledger::format_date(r.to) +
+                  "; shares are of the commitment.",
+              kMeta);
+    for (const auto& line : display::commitment_lines(r.commitment))
+        row(w, line.label, line.text(r.currency));
+    const auto received = display::share_percent(r.commitment.received_share);
+    w.advance(6);
+    if (received.empty()) {
+        paragraph(w,
+                  "No commitment is recorded for this fund (or it is zero): there is no share "
+                  "of it to show.",
+                  kEmpty);
+        return;
+    }
+    w.room_for(2 * kShareRow + 6);
+    share_row(w, "received", received, "", kMoneyIn);
+    share_row(w, "spent", display::share_percent(r.commitment.spent_share), "", kMoneyOut);
     w.advance(6);
 }
 
@@ -475,6 +526,7 @@ void title_and_statement(PdfWriter& w) {
               "Fund " + r.fund + (r.donor.empty() ? "" : " · donor " + r.donor) + " · " +
                   w.period() + " · amounts in " + c,
               kMeta);
+    commitment(w);
     heading(w, "Fund statement", 60);
     row(w, "Opening cash", money(s.opening_cash, c));
     row(w, "Donor receipts", money(s.receipts, c));
@@ -491,6 +543,7 @@ void title_and_statement(PdfWriter& w) {
     row(w, "Loans outstanding at period end", money(s.loans_outstanding, c));
     subheading(w, "Money in and out by month", kChartHeight);
     money_chart(w);
+    month_table(w);
 }
 
 void reach_and_awards(PdfWriter& w) {

@@ -80,6 +80,22 @@ bool in_period(const Date& day, const DonorReportInput& in) {
     return in.from <= day && day <= in.to;
 }
 
+/// The end of each calendar month of the period, the last one `to`: the report's months,
+/// each on the monthly charts' axis whether or not anything happened in it.
+std::vector<Date> month_ends(const DonorReportInput& in) {
+    // A point per calendar month: every caller checked the period first
+    // (ledger::check_report_period), so it is at most ten years. A caller that did not would
+    // have one request walk thousands of years of months here.
+    RIZIKI_ASSERT(ledger::calendar_months(in.from, in.to) <= ledger::kReportCalendarMonthsMax);
+    std::vector<Date> ends;
+    for (Date end = in.from; end <= in.to;
+         end = ledger::add_months(Date(end.year(), end.month(), std::chrono::day(1)), 1)) {
+        ends.push_back(std::min(in.to, Date(std::chrono::year_month_day_last(
+                                           end.year(), std::chrono::month_day_last(end.month())))));
+    }
+    return ends;
+}
+
 /// The fund statement's line a classified figure adds to (awards' written-off and
 /// forgiven amounts are no cash movement: no line, null).
 Amount* statement_line(FundStatement& s, ledger::Figure figure) {
@@ -135,7 +151,9 @@ void statement_of(const DonorReportInput& in, DonorReport& r) {
                 *line += row->sign * d.amount;
         }
     }
-    std::map<std::string, MonthFlow> months;
+    std::map<std::string, MonthFlow> months;  // every month of the period, empty ones too
+    for (const auto& end : month_ends(in))
+        months[ledger::format_period(ledger::period_of(end))] = MonthFlow{};
     for (const auto& [key, amount] : cash_moved) {
         auto& month =
             months[ledger::format_period(ledger::period_of(ledger::date_from_days(key.first)))];
@@ -154,6 +172,25 @@ void statement_of(const DonorReportInput& in, DonorReport& r) {
         flow.month = month;
         r.months.push_back(flow);
     }
+}
+
+/// The commitment's figures up to the report's end, as ledger::FundFigures sums them for the
+/// fund's API (GET /v1/funds), and their shares of the commitment.
+void commitment_of(const DonorReportInput& in, DonorReport& r) {
+    ledger::FundFigures f;
+    for (const auto& d : in.fund_sums) {
+        if (d.day <= in.to)
+            ledger::add_posting(f, d.account, d.event, d.amount, d.day);
+    }
+    auto& c = r.commitment;
+    c.committed = in.committed;
+    c.received = f.received;
+    c.disbursed = f.awards.disbursed;
+    c.spent = f.awards.disbursed + f.awards.fees;
+    const Amount whole = in.committed.value_or(0);
+    c.received_share = ratio_text(c.received, whole, 4);
+    c.disbursed_share = ratio_text(c.disbursed, whole, 4);
+    c.spent_share = ratio_text(c.spent, whole, 4);
 }
 
 /// Installment amounts that fell due in the period, and what of them was paid by its
@@ -205,17 +242,9 @@ class ScheduleCache {
 /// Outstanding loans and PAR30 at each month's end of the period (the last at `to`).
 void loan_trend(const DonorReportInput& in, DonorReport& r, std::vector<ScheduleCache>& caches,
                 ledger::ScheduleMemo& memo) {
-    // A point per calendar month: every caller checked the period first
-    // (ledger::check_report_period), so it is at most ten years. A caller that did not would
-    // have one request walk thousands of years of months here.
-    RIZIKI_ASSERT(ledger::calendar_months(in.from, in.to) <= ledger::kReportCalendarMonthsMax);
-    std::vector<Date> ends;
-    for (Date end = in.from; end <= in.to;
-         end = ledger::add_months(Date(end.year(), end.month(), std::chrono::day(1)), 1)) {
-        ends.push_back(std::min(in.to, Date(std::chrono::year_month_day_last(
-                                           end.year(), std::chrono::month_day_last(end.month())))));
-        r.loan_trend.push_back({ledger::format_period(ledger::period_of(ends.back())), 0, 0});
-    }
+    const auto ends = month_ends(in);
+    for (const auto& end : ends)
+        r.loan_trend.push_back({ledger::format_period(ledger::period_of(end)), 0, 0});
     for (std::size_t i = 0; i < in.awards.size(); ++i) {
         const auto& a = in.awards[i];
         if (a.award.kind != ledger::AwardKind::loan)
@@ -529,6 +558,7 @@ DonorReport count_donor_report(const DonorReportInput& in) {
     r.from = in.from;
     r.to = in.to;
     statement_of(in, r);
+    commitment_of(in, r);
     std::map<std::string, Funded> funded;
     awards_and_loans(in, r, funded);
     outcomes(in, r, funded);

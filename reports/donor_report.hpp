@@ -91,6 +91,21 @@ struct FundStatement {
     ledger::Amount loans_outstanding = 0;
 };
 
+/// The fund's commitment and what of it came in and went out, from the fund's first posting
+/// to the report's `to` (not the period alone): the figures GET /v1/funds/{code}?as_of=<to>
+/// gives, with its list's shares. A share is `part / committed` with 4 decimals, HALF_EVEN
+/// (ratio_text), "" when nothing (or zero) is committed.
+struct Commitment {
+    std::optional<ledger::Amount> committed;  ///< none recorded: nullopt
+    ledger::Amount received = 0;              ///< donor receipts: credits to 4100
+    /// Paid out to survivors under awards: grants in money and in kind, loan principal.
+    ledger::Amount disbursed = 0;
+    ledger::Amount spent = 0;  ///< disbursed and the fees on disbursements (5300)
+    std::string received_share;
+    std::string disbursed_share;
+    std::string spent_share;
+};
+
 struct MonthFlow {
     std::string month;  ///< YYYY-MM
     ledger::Amount money_in = 0;
@@ -112,6 +127,8 @@ struct DonorReport {
     ledger::Date from;
     ledger::Date to;
     FundStatement statement;
+    Commitment commitment;
+    /// Every calendar month of the period, in order, a month without cash moved at zero.
     std::vector<MonthFlow> months;
     // Reach: survivors with a disbursement from this fund in the period.
     Count survivors_reached;

@@ -64,6 +64,20 @@ nlohmann::json statement_json(const DonorReport& r) {
     return json;
 }
 
+/// The commitment as GET /v1/funds names its figures; an amount not recorded and a share
+/// without a commitment to be a share of are null.
+nlohmann::json commitment_json(const DonorReport& r) {
+    const auto& c = r.commitment;
+    return {{"committed", c.committed ? nlohmann::json(money(*c.committed, r.currency))
+                                      : nlohmann::json(nullptr)},
+            {"received", money(c.received, r.currency)},
+            {"disbursed", money(c.disbursed, r.currency)},
+            {"spent", money(c.spent, r.currency)},
+            {"received_share", text_or_null(c.received_share)},
+            {"disbursed_share", text_or_null(c.disbursed_share)},
+            {"spent_share", text_or_null(c.spent_share)}};
+}
+
 nlohmann::json months_json(const DonorReport& r) {
     nlohmann::json months = nlohmann::json::array();
     for (const auto& m : r.months) {
@@ -139,6 +153,7 @@ std::string donor_report_json(const DonorReport& r) {
                            {"currency", c},
                            {"from", ledger::format_date(r.from)},
                            {"to", ledger::format_date(r.to)},
+                           {"commitment", commitment_json(r)},
                            {"fund_statement", statement_json(r)},
                            {"money_by_month", months_json(r)},
                            {"loan_trend", trend_json(r)},
@@ -158,6 +173,15 @@ std::string donor_report_csv(const DonorReport& r) {
                csv_field(value) + "\r\n";
     };
     const auto& c = r.currency;
+    const auto& commitment = r.commitment;
+    row("commitment", "committed", c,
+        commitment.committed ? money(*commitment.committed, c) : std::string());
+    row("commitment", "received", c, money(commitment.received, c));
+    row("commitment", "disbursed", c, money(commitment.disbursed, c));
+    row("commitment", "spent", c, money(commitment.spent, c));
+    row("commitment", "received_share", "", commitment.received_share);
+    row("commitment", "disbursed_share", "", commitment.disbursed_share);
+    row("commitment", "spent_share", "", commitment.spent_share);
     for (const auto& [metric, amount] : statement_lines(r.statement))
         row("fund_statement", metric, c, money(amount, c));
     for (const auto& m : r.months) {

@@ -304,6 +304,24 @@ void statement_sheet(Workbook& book, const DonorReport& r) {
     sheet.add_row({"Loans outstanding at period end", money_of(s.loans_outstanding, c)});
 }
 
+/// The commitment and its shares: amounts in the currency's format, shares as percentages
+/// with two decimals (the 4-place share exactly: 0.6250 is 62.50 %).
+void commitment_sheet(Workbook& book, const DonorReport& r) {
+    const auto& c = r.currency;
+    Sheet sheet(book, r, "Commitment",
+                {{"Since the fund began, up to the period's end", 50},
+                 {"Amount", 22},
+                 {"Share of the commitment", 24}});
+    for (const auto& line : display::commitment_lines(r.commitment)) {
+        const Cell amount =
+            line.amount ? Cell(money_of(*line.amount, c)) : Cell(std::string("not recorded"));
+        if (line.has_share)
+            sheet.add_row({line.label, amount, PercentCell{line.share, "-"}});
+        else
+            sheet.add_row({line.label, amount});
+    }
+}
+
 void money_sheet(Workbook& book, const DonorReport& r) {
     const auto& c = r.currency;
     Sheet sheet(book, r, "Money by month", {{"Month", 12}, {"Money in", 20}, {"Money out", 20}});
@@ -392,6 +410,7 @@ std::string donor_report_xlsx(const DonorReport& report) {
     Workbook book(file.path());
     book.properties(report);
     statement_sheet(book, report);
+    commitment_sheet(book, report);
     money_sheet(book, report);
     reach_sheet(book, report);
     awards_sheet(book, report);

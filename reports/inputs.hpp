@@ -62,6 +62,7 @@ struct DonorReportInput {
     std::string fund_name;
     std::string donor;
     std::string currency;
+    std::optional<ledger::Amount> committed;  ///< the fund's committed amount, if recorded
     ledger::Date from;
     ledger::Date to;
     std::vector<FundDaySum> fund_sums;

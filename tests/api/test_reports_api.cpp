@@ -16,6 +16,7 @@
 #include "api/pii_vault.hpp"
 #include "db/journal_writer.hpp"
 #include "db/pool.hpp"
+#include "reports/donor_report.hpp"
 #include "tests/api/api_checks.hpp"
 #include "tests/support/shell.hpp"
 
@@ -131,6 +132,20 @@ BOOST_AUTO_TEST_CASE(donor_report_json_reconciles_with_the_trial_balance) {
     BOOST_TEST(minor(statement.at("closing_cash")) == cash);
     BOOST_TEST(minor(statement.at("loans_outstanding")) == loans);
     BOOST_TEST(minor(report.at("loans").at("outstanding")) == loans);
+    // The commitment: the fund's own figures up to the period's end, as GET /v1/funds gives
+    // them, with its shares (4 places, the funds list's rounding).
+    const auto fund = body_json(client.get(
+        std::string("/v1/funds/") + kLoanFund + "?as_of=2026-10-31", server().auth("finance")));
+    const auto& commitment = report.at("commitment");
+    const auto& balances = fund.at("balances");
+    BOOST_TEST(commitment.at("committed") == fund.at("committed_amount"));
+    BOOST_TEST(commitment.at("received") == balances.at("received"));
+    BOOST_TEST(commitment.at("disbursed") == balances.at("disbursed"));
+    BOOST_TEST(minor(commitment.at("spent")) ==
+               minor(balances.at("disbursed")) + minor(balances.at("fees")));
+    BOOST_TEST(
+        commitment.at("received_share") ==
+        reports::ratio_text(minor(balances.at("received")), minor(fund.at("committed_amount")), 4));
     // Every disaggregated count is a number of at least 5, or hidden.
     for (const auto& [dimension, cells] : report.at("reach").at("by").items()) {
         for (const auto& [key, value] : cells.items()) {
@@ -148,7 +163,12 @@ BOOST_AUTO_TEST_CASE(csv_is_tidy_and_html_renders_in_chromium) {
     const auto csv = client.get(base + "&format=csv", server().auth("auditor"));
     BOOST_TEST_REQUIRE(csv.status == 200);
     BOOST_TEST(csv.header("Content-Type") == "text/csv; charset=utf-8");
-    BOOST_TEST(csv.body.rfind("section,metric,dimension,value\r\n", 0) == 0u);
+    BOOST_TEST(csv.body.rfind("section,metric,dimension,value\r\n"
+                              "commitment,committed,KES,20000000.00\r\n",
+                              0) == 0u);
+    // The grant fund moved no cash from October to December 2025: those months are listed.
+    BOOST_TEST(csv.body.find("money_by_month,in,2025-11,0.00\r\n"
+                             "money_by_month,out,2025-11,0.00\r\n") != std::string::npos);
     std::istringstream lines(csv.body);
     for (std::string line; std::getline(lines, line);)
         BOOST_TEST(std::count(line.begin(), line.end(), ',') >= 3);

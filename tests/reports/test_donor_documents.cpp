@@ -188,9 +188,9 @@ BOOST_AUTO_TEST_CASE(xlsx_amounts_are_numbers_in_the_currency_digits_and_hidden_
     Scratch scratch("xlsx-ugx");
     const auto r = ugx_report();
     const Xlsx book(scratch.write("r.xlsx", reports::donor_report_xlsx(r)));
-    BOOST_TEST(book.sheet_names ==
-                   (std::vector<std::string>{"Statement", "Money by month", "Reach", "Awards",
-                                             "Loans", "Loans by month", "Outcomes", "Notes"}),
+    BOOST_TEST(book.sheet_names == (std::vector<std::string>{
+                                       "Statement", "Commitment", "Money by month", "Reach",
+                                       "Awards", "Loans", "Loans by month", "Outcomes", "Notes"}),
                boost::test_tools::per_element());
     const auto closing = book.cell("Statement", book.value_of("Statement", "Closing cash"));
     BOOST_TEST(closing.value == "86387500");
@@ -241,6 +241,91 @@ BOOST_AUTO_TEST_CASE(xlsx_percentages_keep_their_decimals_and_long_amounts_stay_
     const auto receipts = book.cell("Statement", book.value_of("Statement", "Donor receipts"));
     BOOST_TEST(!receipts.numeric);
     BOOST_TEST(receipts.value == "12345678901234567.89");
+}
+
+/// ugx_report's fund with a commitment of 160,000,000 UGX.
+reports::DonorReport committed_ugx_report() {
+    auto r = ugx_report();
+    auto& c = r.commitment;
+    c.committed = 160'000'000;
+    c.received = 124'000'000;  // 0.7750
+    c.disbursed = 37'500'000;  // 0.234375 -> 0.2344
+    c.spent = 37'612'500;      // 0.235078125 -> 0.2351
+    c.received_share = reports::ratio_text(c.received, *c.committed, 4);
+    c.disbursed_share = reports::ratio_text(c.disbursed, *c.committed, 4);
+    c.spent_share = reports::ratio_text(c.spent, *c.committed, 4);
+    return r;
+}
+
+BOOST_AUTO_TEST_CASE(the_commitment_shows_as_amounts_and_percentages_in_every_document) {
+    Scratch scratch("commitment");
+    auto r = committed_ugx_report();
+    BOOST_TEST(r.commitment.spent_share == "0.2351");
+    const Xlsx book(scratch.write("r.xlsx", reports::donor_report_xlsx(r)));
+    const auto& sheet = book.sheets.at("Commitment");
+    BOOST_TEST(book.cell("Commitment", "A4").value == "Committed by the donor");
+    BOOST_TEST(cell_amount(book.cell("Commitment", "B4"), "UGX") == ledger::Amount(160'000'000));
+    BOOST_TEST(sheet.count("C4") == 0u);  // the commitment is no share of itself
+    BOOST_TEST(cell_amount(book.cell("Commitment", "B5"), "UGX") == ledger::Amount(124'000'000));
+    BOOST_TEST(book.cell("Commitment", "C5").numeric);
+    BOOST_TEST(book.cell("Commitment", "C5").value == "77.5");
+    BOOST_TEST(book.cell("Commitment", "C6").value == "23.44");
+    BOOST_TEST(book.cell("Commitment", "A7").value == "Spent (disbursed and transfer fees)");
+    BOOST_TEST(book.cell("Commitment", "C7").value == "23.51");
+    BOOST_TEST(book.styles.find(R"(formatCode="0.00&quot; %&quot;")") != std::string::npos);
+
+    const auto html = reports::donor_report_html(r);
+    BOOST_TEST(html.find("<h2>Commitment</h2>") < html.find("<h2>Fund statement</h2>"));
+    BOOST_TEST(html.find("<td>124,000,000 (77.50 %)</td>") != std::string::npos);
+    // The received bar: 77.50 % of the 320-pixel track.
+    BOOST_TEST(html.find(R"(<rect class="in" x="130" y="6" width="248" height="16">)") !=
+               std::string::npos);
+    BOOST_TEST(html.find(R"(<rect class="out" x="130" y="34" width="75" height="16">)") !=
+               std::string::npos);
+
+    const auto pdf = scratch.write("r.pdf", reports::donor_report_pdf(r));
+    const auto text = pdf_text(pdf, 1);
+    BOOST_TEST(text.find("Commitment") < text.find("Fund statement"));
+    BOOST_TEST(text.find("124,000,000 (77.50 %)") != std::string::npos, text);
+    BOOST_TEST(text.find("23.51 %") != std::string::npos);
+
+    // More received than committed: the bar fills its track, the figure says by how much.
+    r.commitment.received_share = "1.1000";
+    const auto over = reports::donor_report_html(r);
+    BOOST_TEST(over.find(R"(<rect class="in" x="130" y="6" width="320" height="16">)") !=
+               std::string::npos);
+    BOOST_TEST(over.find("110.00 %") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(without_a_commitment_the_documents_say_so_and_draw_no_bar) {
+    Scratch scratch("no-commitment");
+    auto r = committed_ugx_report();
+    r.commitment.committed = std::nullopt;
+    r.commitment.received_share = r.commitment.disbursed_share = r.commitment.spent_share = "";
+    const auto html = reports::donor_report_html(r);
+    BOOST_TEST(html.find("<th>Committed by the donor</th><td>not recorded</td>") !=
+               std::string::npos);
+    BOOST_TEST(html.find("<td>124,000,000</td>") != std::string::npos);
+    BOOST_TEST(html.find("No commitment is recorded for this fund") != std::string::npos);
+    BOOST_TEST(html.find("class=\"in\" x=\"130\"") == std::string::npos);
+    const Xlsx book(scratch.write("r.xlsx", reports::donor_report_xlsx(r)));
+    BOOST_TEST(book.cell("Commitment", "B4").value == "not recorded");
+    BOOST_TEST(book.cell("Commitment", "C5").value == "-");
+    const auto text = pdf_text(scratch.write("r.pdf", reports::donor_report_pdf(r)), 1);
+    BOOST_TEST(text.find("No commitment is recorded for this fund") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(shares_and_percentages_read_as_decimals_leading_zeros_and_all) {
+    using reports::display::percent_extent;
+    using reports::display::share_percent;
+    BOOST_TEST(share_percent("0.6252") == "62.52");
+    BOOST_TEST(share_percent("0.0009") == "0.09");
+    BOOST_TEST(share_percent("1.1000") == "110.00");
+    BOOST_TEST(share_percent("") == "");
+    // "0.9" is 09 tenths, not an octal literal (which threw); "0.10" is 10 hundredths.
+    BOOST_TEST(percent_extent("0.9", 1000) == 9);
+    BOOST_TEST(percent_extent("0.10", 1000) == 1);
+    BOOST_TEST(percent_extent("08.5", 200) == 17);
 }
 
 BOOST_AUTO_TEST_CASE(every_page_of_a_long_pdf_names_the_fund_the_period_and_its_number) {
@@ -333,8 +418,14 @@ BOOST_AUTO_TEST_CASE(the_pdf_reads_back_with_the_statement_and_a_footer_on_every
                                      reports::display::money(s.closing_cash, "KES") + "\n");
             BOOST_TEST(std::regex_search(text, closing), "no closing cash line in\n" << text);
             BOOST_TEST(text.find(reports::display::money(s.receipts, "KES")) != std::string::npos);
+            // The money chart's table: every month, the quiet ones at zero.
+            for (const auto& m : report.months) {
+                const std::regex month(m.month + " +" + reports::display::money(m.money_in, "KES") +
+                                       " +-?" + reports::display::money(m.money_out, "KES") + "\n");
+                BOOST_TEST(std::regex_search(text, month), m.month);
+            }
             for (const char* heading :
-                 {"Fund statement", "Money in and out by month", "Reach", "By gender",
+                 {"Commitment", "Fund statement", "Money in and out by month", "Reach", "By gender",
                   "By age band", "By county", "Awards", "Loans outstanding and PAR30 by month",
                   "Outcomes", "Businesses operating", "How to read this report"}) {
                 BOOST_TEST(text.find(heading) != std::string::npos, heading);
@@ -361,7 +452,7 @@ BOOST_AUTO_TEST_CASE(the_xlsx_has_a_sheet_per_section_and_the_closing_cash_as_a_
     const auto file = demo.scratch.write("TRUST-KES-LOANS.xlsx", bytes);
     BOOST_TEST(run("unzip -tq " + shell_quoted(file.string())).status == 0);
     const Xlsx book(file);
-    BOOST_TEST(book.sheet_names.size() == 8u);
+    BOOST_TEST(book.sheet_names.size() == 9u);
     const auto& s = report.statement;
     const auto closing = book.cell("Statement", book.value_of("Statement", "Closing cash"));
     BOOST_TEST(cell_amount(closing, "KES") == s.closing_cash);

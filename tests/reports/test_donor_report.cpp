@@ -16,6 +16,8 @@
 #include <random>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "api/demo.hpp"
 #include "api/pii_vault.hpp"
 #include "reports/donor_report.hpp"
@@ -80,6 +82,40 @@ reports::AwardFacts grant_of(const std::string& id, const std::string& survivor,
     a.postings = {{day(paid_on), "5100", ledger::Event::disbursement, amount},
                   {day(paid_on), "1020", ledger::Event::disbursement, -amount}};
     return a;
+}
+
+/// Fund F in KES, January to March 2026, nothing in it yet.
+reports::DonorReportInput first_quarter_input() {
+    reports::DonorReportInput in;
+    in.fund = "F";
+    in.currency = "KES";
+    in.from = day("2026-01-01");
+    in.to = day("2026-03-31");
+    return in;
+}
+
+/// A fund's postings: receipts, a grant in money and one in kind, a loan, with their fees.
+std::vector<reports::FundDaySum> commitment_postings() {
+    using E = ledger::Event;
+    return {
+        {day("2025-11-03"), "1010", E::receipt, 1'000'000},  // before the period: counted
+        {day("2025-11-03"), "4100", E::receipt, -1'000'000},
+        {day("2026-01-05"), "1010", E::receipt, 250'500},
+        {day("2026-01-05"), "4100", E::receipt, -250'500},
+        {day("2026-01-10"), "5100", E::disbursement, 300'000},
+        {day("2026-01-10"), "5300", E::disbursement, 3'300},
+        {day("2026-01-10"), "1020", E::disbursement, -303'300},
+        {day("2026-02-10"), "5110", E::disbursement, 100'000},  // in kind
+        {day("2026-02-10"), "2200", E::disbursement, -100'000},
+        {day("2026-03-10"), "1100", E::disbursement, 420'300},
+        {day("2026-03-10"), "1020", E::disbursement, -420'300},
+        {day("2026-03-20"), "1100", E::repayment, -20'000},  // money back: not "spent" less
+        {day("2026-03-20"), "1020", E::repayment, 20'000},
+        {day("2026-04-02"), "1010", E::receipt, 99'999},  // after the period: not counted
+        {day("2026-04-02"), "4100", E::receipt, -99'999},
+        {day("2026-04-02"), "5100", E::disbursement, 5'000},
+        {day("2026-04-02"), "1020", E::disbursement, -5'000},
+    };
 }
 
 }  // namespace
@@ -151,11 +187,7 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(donor_report_model)
 
 BOOST_AUTO_TEST_CASE(statement_reach_and_consent_from_constructed_postings) {
-    reports::DonorReportInput in;
-    in.fund = "F";
-    in.currency = "KES";
-    in.from = day("2026-01-01");
-    in.to = day("2026-03-31");
+    auto in = first_quarter_input();
     in.fund_sums = {
         {day("2025-12-01"), "1010", ledger::Event::receipt, 1'000'000},
         {day("2025-12-01"), "4100", ledger::Event::receipt, -1'000'000},
@@ -203,11 +235,7 @@ BOOST_AUTO_TEST_CASE(statement_reach_and_consent_from_constructed_postings) {
 BOOST_AUTO_TEST_CASE(empty_categories_hide_no_one_else) {
     // Twenty survivors, all women in Mombasa: the other genders and the other counties' row
     // are empty and shown as "<5", and that is no reason to hide the two numbers that matter.
-    reports::DonorReportInput in;
-    in.fund = "F";
-    in.currency = "KES";
-    in.from = day("2026-01-01");
-    in.to = day("2026-03-31");
+    auto in = first_quarter_input();
     for (int i = 0; i < 20; ++i) {
         in.awards.push_back(grant_of("AW-" + std::to_string(i), "SV-" + std::to_string(i), true,
                                      10'000, "2026-01-10", "Mombasa"));
@@ -279,6 +307,112 @@ BOOST_AUTO_TEST_CASE(loans_par30_and_on_time_rate) {
     // Due in the period: 6 x 4 x 250.00; paid by the due date: A's four.
     BOOST_TEST(*five.on_time_repayment_rate.value == "16.7");
     BOOST_TEST(five.on_time_repayment_rate.contributors == 6);
+}
+
+BOOST_AUTO_TEST_CASE(a_month_without_cash_moved_stays_on_the_axis_at_zero) {
+    auto in = first_quarter_input();
+    in.fund_sums = {
+        {day("2026-01-05"), "1010", ledger::Event::receipt, 500'000},
+        {day("2026-01-05"), "4100", ledger::Event::receipt, -500'000},
+        {day("2026-03-10"), "5100", ledger::Event::disbursement, 60'000},
+        {day("2026-03-10"), "1020", ledger::Event::disbursement, -60'000},
+    };
+    const auto r = reports::build_donor_report(in);
+    BOOST_TEST_REQUIRE(r.months.size() == 3u);
+    BOOST_TEST(r.months[0].month == "2026-01");
+    BOOST_TEST(r.months[0].money_in == ledger::Amount(500'000));
+    BOOST_TEST(r.months[1].month == "2026-02");  // nothing moved: there, at zero
+    BOOST_TEST(r.months[1].money_in == ledger::Amount(0));
+    BOOST_TEST(r.months[1].money_out == ledger::Amount(0));
+    BOOST_TEST(r.months[2].month == "2026-03");
+    BOOST_TEST(r.months[2].money_out == ledger::Amount(60'000));
+    const auto json = nlohmann::json::parse(reports::donor_report_json(r));
+    BOOST_TEST(json["money_by_month"].dump() ==
+               R"([{"in":"5000.00","month":"2026-01","out":"0.00"},)"
+               R"({"in":"0.00","month":"2026-02","out":"0.00"},)"
+               R"({"in":"0.00","month":"2026-03","out":"600.00"}])");
+    const auto csv = reports::donor_report_csv(r);
+    BOOST_TEST(csv.find("money_by_month,in,2026-01,5000.00\r\n"
+                        "money_by_month,out,2026-01,0.00\r\n"
+                        "money_by_month,in,2026-02,0.00\r\n"
+                        "money_by_month,out,2026-02,0.00\r\n"
+                        "money_by_month,in,2026-03,0.00\r\n") != std::string::npos,
+               csv);
+    const auto html = reports::donor_report_html(r);
+    BOOST_TEST(html.find("<tr><th>2026-02</th><td>0.00</td><td>0.00</td></tr>") !=
+               std::string::npos);
+    // The loan trend has each month's end too, loans or not.
+    BOOST_TEST_REQUIRE(r.loan_trend.size() == 3u);
+    BOOST_TEST(r.loan_trend[1].month == "2026-02");
+    // A period that is not whole months (a test's; routes allow only whole months) still has
+    // each month it touches, once.
+    in.from = day("2026-01-20");
+    in.to = day("2026-02-10");
+    const auto part = reports::build_donor_report(in);
+    BOOST_TEST_REQUIRE(part.months.size() == 2u);
+    BOOST_TEST(part.months[0].month == "2026-01");
+    BOOST_TEST(part.months[1].month == "2026-02");
+    BOOST_TEST(part.months[0].money_in == ledger::Amount(0));  // the receipt was on 5 January
+}
+
+BOOST_AUTO_TEST_CASE(the_commitment_and_its_shares_up_to_the_period_end) {
+    auto in = first_quarter_input();
+    in.committed = 2'000'000;  // 20,000.00
+    in.fund_sums = commitment_postings();
+    const auto r = reports::build_donor_report(in);
+    const auto& c = r.commitment;
+    BOOST_TEST(c.received == ledger::Amount(1'250'500));
+    BOOST_TEST(c.disbursed == ledger::Amount(300'000 + 100'000 + 420'300));
+    BOOST_TEST(c.spent == ledger::Amount(820'300 + 3'300));
+    // 1,250,500 / 2,000,000 = 0.62525: HALF_EVEN keeps the even 2 (HALF_UP would give 3);
+    // 820,300 / 2,000,000 = 0.41015: the odd 1 goes up to 2; 823,600 / 2,000,000 is exact.
+    BOOST_TEST(c.received_share == "0.6252");
+    BOOST_TEST(c.disbursed_share == "0.4102");
+    BOOST_TEST(c.spent_share == "0.4118");
+    const auto json = nlohmann::json::parse(reports::donor_report_json(r));
+    BOOST_TEST(json["commitment"].dump() ==
+               R"({"committed":"20000.00","disbursed":"8203.00","disbursed_share":"0.4102",)"
+               R"("received":"12505.00","received_share":"0.6252","spent":"8236.00",)"
+               R"("spent_share":"0.4118"})");
+    const auto csv = reports::donor_report_csv(r);
+    BOOST_TEST(csv.find("section,metric,dimension,value\r\n"
+                        "commitment,committed,KES,20000.00\r\n"
+                        "commitment,received,KES,12505.00\r\n"
+                        "commitment,disbursed,KES,8203.00\r\n"
+                        "commitment,spent,KES,8236.00\r\n"
+                        "commitment,received_share,,0.6252\r\n"
+                        "commitment,disbursed_share,,0.4102\r\n"
+                        "commitment,spent_share,,0.4118\r\n"
+                        "fund_statement,opening_cash,") == 0u,
+               csv);
+    // The same figures as the fund's own API up to the same day, whatever the period's start.
+    in.from = day("2026-03-01");
+    BOOST_TEST(reports::build_donor_report(in).commitment.received_share == "0.6252");
+}
+
+BOOST_AUTO_TEST_CASE(a_zero_or_missing_commitment_has_no_shares) {
+    auto in = first_quarter_input();
+    in.fund_sums = commitment_postings();
+    in.committed = 0;
+    const auto zero = reports::build_donor_report(in);
+    BOOST_TEST(zero.commitment.received_share.empty());
+    auto json = nlohmann::json::parse(reports::donor_report_json(zero));
+    BOOST_TEST(json["commitment"].dump() ==
+               R"({"committed":"0.00","disbursed":"8203.00","disbursed_share":null,)"
+               R"("received":"12505.00","received_share":null,"spent":"8236.00",)"
+               R"("spent_share":null})");
+    const auto csv = reports::donor_report_csv(zero);
+    BOOST_TEST(csv.find("commitment,committed,KES,0.00\r\n") != std::string::npos);
+    BOOST_TEST(csv.find("commitment,received_share,,\r\n"
+                        "commitment,disbursed_share,,\r\n"
+                        "commitment,spent_share,,\r\n") != std::string::npos);
+    in.committed = std::nullopt;  // none recorded
+    json = nlohmann::json::parse(reports::donor_report_json(reports::build_donor_report(in)));
+    BOOST_TEST(json["commitment"]["committed"].is_null());
+    BOOST_TEST(json["commitment"]["spent_share"].is_null());
+    BOOST_TEST(json["commitment"]["spent"] == "8236.00");
+    BOOST_TEST(reports::donor_report_csv(reports::build_donor_report(in))
+                   .find("commitment,committed,KES,\r\n") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(a_period_no_route_allows_stops_the_report_before_its_month_walk) {
