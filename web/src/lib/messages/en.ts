@@ -285,6 +285,24 @@ export const en = {
   'awards.any': 'Any',
   'awards.caption': 'Grants and loans found',
   'awards.none': 'No grant or loan matches these filters.',
+  'fieldError.exceeds_award': 'More than this award allows.',
+  'fieldError.insufficient_fund_balance': 'The fund does not have this much cash.',
+  'fieldError.duplicate_reference': 'This reference was already used for this channel.',
+  'fieldError.before_enrolment': 'This date is before the survivor was enrolled.',
+  'fieldError.dated_before_award':
+    'This date is too early: before the approval or before the first payment.',
+  'fieldError.survivor_not_found': 'There is no survivor with this code.',
+  'fieldError.unknown_fund': 'There is no such fund.',
+  'fieldError.required': 'This is needed.',
+  'fieldError.invalid_length': 'Too long or empty.',
+  'fieldError.invalid_amount': 'Not an amount this currency allows.',
+  'fieldError.invalid_rate': 'Enter a rate such as 12 or 1.5.',
+  'fieldError.invalid_integer': 'Enter a whole number within the allowed range.',
+  'fieldError.invalid_date': 'Enter a date that is not in the future.',
+  'fieldError.installments_out_of_range': 'These terms give too many or too few installments.',
+  'fieldError.grace_out_of_range': 'The grace period is longer than the loan.',
+  'fieldError.first_due_before_disbursement': 'The first due date is before the payment.',
+  'fieldError.installment_below_interest': 'An installment would not even cover its interest.',
 } as const;
 
 export type MessageKey = keyof typeof en;
