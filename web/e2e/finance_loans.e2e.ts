@@ -330,7 +330,7 @@ describe('a finance officer', () => {
       .poll(() => dialog.getByRole('heading').textContent())
       .toBe(`Write off KES 3,000.00 of loan ${id}?`);
     await dialog.getByRole('button', { name: 'Write off' }).click();
-    await expect.poll(() => page.locator('.status').textContent()).toBe('written off');
+    await expect.poll(() => page.locator('.lead strong').textContent()).toBe('written off');
     expect(await figure(page, 'Written off')).toBe('KES 3,000.00');
     expect((await entriesOf(id)).map((entry) => entry.event)).toEqual([
       'disbursement',
