@@ -354,7 +354,8 @@ export interface SchedulePreview {
   totals: { principal: string; interest: string; total: string };
 }
 
-export interface AwardSummary {
+/** What every award answer has: who, from where, how much, and where it stands today. */
+export interface AwardBase {
   id: string;
   survivor: string;
   fund: string;
@@ -367,24 +368,19 @@ export interface AwardSummary {
   remaining: string;
   outstanding: string;
   days_in_arrears: number;
+}
+
+/** An item of GET /v1/awards. */
+export interface AwardSummary extends AwardBase {
   oldest_due_on: string | null;
 }
 
-export interface Award {
-  id: string;
-  survivor: string;
-  fund: string;
-  kind: AwardKind;
-  status: AwardStatus;
-  currency: string;
-  amount: string;
-  approved_on: string;
+/** GET /v1/awards/{id}: the award with all its figures and its schedule. */
+export interface Award extends AwardBase {
   purpose: string;
   business_sector: string;
   loan: (LoanTerms & { interest_period: string; repayment_unit: string }) | null;
   as_of: string;
-  disbursed: string;
-  remaining: string;
   fees: string;
   principal_repaid: string;
   interest_paid: string;
@@ -393,9 +389,7 @@ export interface Award {
   written_off: string;
   forgiven: string;
   recovered: string;
-  outstanding: string;
   first_disbursed_on: string | null;
-  days_in_arrears: number;
   overdue: { principal: string; interest: string; oldest_due_on: string } | null;
   schedule: PaidInstallment[];
 }
@@ -494,7 +488,8 @@ export const loans = {
     },
   ) => api.get<Page<AwardSummary>>('/v1/awards', query),
   award: (id: string) => api.get<Award>(`/v1/awards/${segment(id)}`),
-  createAward: (body: NewAward, key: string) => api.post<Award>('/v1/awards', body, key),
+  createAward: (body: NewAward, key: string) =>
+    api.post<{ id: string; status: AwardStatus }>('/v1/awards', body, key),
   preview: (body: { amount: string; currency: string; disbursed_on: string; loan: LoanTerms }) =>
     api.post<SchedulePreview>('/v1/schedules/preview', body),
   disburse: (body: Disbursement, key: string) =>
