@@ -123,6 +123,10 @@ describe('a finance officer', () => {
     await page.getByLabel('Purpose').fill('Sewing machine');
     await page.getByLabel('Business sector').fill('tailoring');
     await page.getByLabel('Interest rate (%)').fill('12');
+    await page.getByLabel('Number of installments').fill('0');
+    await expect
+      .poll(() => page.locator('#loan-installments-error').textContent())
+      .toBe('Enter a whole number within the allowed range.');
     await page.getByLabel('Number of installments').fill('3');
     await page.getByLabel('Unit').selectOption('weeks');
     const preview = page.getByRole('table', { name: 'Installments' });
@@ -341,6 +345,21 @@ describe('a finance officer', () => {
 });
 
 describe('other roles', () => {
+  test('in Kiswahili the award page speaks Kiswahili', async () => {
+    const id = await award('loan', '1500.00');
+    const { context, page } = await newPage(demo);
+    await signIn(page, demo, 'finance', `/awards/${id}`);
+    await page.getByLabel('Language').selectOption('sw');
+    await expect
+      .poll(() => page.getByRole('heading', { level: 1 }).textContent())
+      .toBe(`Tuzo ${id}`);
+    expect(await page.getByRole('button', { name: 'Toa malipo' }).count()).toBe(1);
+    expect(await figure(page, 'Kilichoidhinishwa')).toBe('KES 1,500.00');
+    await expectAxeClean(page);
+    await shoot(page, 'award-page-sw');
+    await context.close();
+  });
+
   test('an auditor opening an award sees no money buttons', async () => {
     const id = await award('loan', '2000.00');
     const { context, page } = await newPage(demo);
