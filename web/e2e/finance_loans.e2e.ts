@@ -109,6 +109,7 @@ describe('a finance officer', () => {
       .poll(() => page.getByRole('heading', { level: 1 }).textContent())
       .toBe(`Survivor ${survivor}`);
     await page.getByRole('table', { name: `Follow-up outcomes of ${survivor}` }).waitFor();
+    await page.getByRole('heading', { name: 'About this survivor' }).waitFor();
     expect(await page.getByRole('button', { name: 'Show identity' }).count()).toBe(0);
     await expectAxeClean(page);
     await shoot(page, 'survivor-page');
@@ -353,8 +354,8 @@ describe('other roles', () => {
     await expect
       .poll(() => page.getByRole('heading', { level: 1 }).textContent())
       .toBe(`Tuzo ${id}`);
+    await expect.poll(() => figure(page, 'Kilichoidhinishwa')).toBe('KES 1,500.00');
     expect(await page.getByRole('button', { name: 'Toa malipo' }).count()).toBe(1);
-    expect(await figure(page, 'Kilichoidhinishwa')).toBe('KES 1,500.00');
     await expectAxeClean(page);
     await shoot(page, 'award-page-sw');
     await context.close();
@@ -371,6 +372,9 @@ describe('other roles', () => {
     for (const name of ['Disburse', 'Record repayment', 'Write off', 'Forgive'])
       expect(await page.getByRole('button', { name }).count()).toBe(0);
     expect(await page.locator('form').count()).toBe(0);
+    await page.goto('/survivors/SV-NOSUCH00');
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('Not found.');
+    expect(await page.getByRole('table').count()).toBe(0);
     await page.goto(`/awards/new?survivor=${survivor}`);
     await expect
       .poll(() => page.getByRole('heading', { level: 1 }).textContent())
@@ -385,7 +389,7 @@ describe('other roles', () => {
     await page.getByText('National id', { exact: true }).waitFor();
     expect(await page.getByRole('heading', { name: 'Grants and loans' }).count()).toBe(0);
     await page.getByRole('button', { name: 'Hide identity' }).click();
-    expect(await page.getByText('National id', { exact: true }).count()).toBe(0);
+    await expect.poll(() => page.getByText('National id', { exact: true }).count()).toBe(0);
     await page.getByRole('button', { name: 'Show identity' }).click();
     await page.getByText('National id', { exact: true }).waitFor();
     await page.getByRole('link', { name: 'Survivors' }).click();
