@@ -176,7 +176,7 @@ describe('a finance officer', () => {
     const days = (await call<{ days_in_arrears: number }>('finance', 'GET', `/v1/awards/${id}`))
       .days_in_arrears;
     expect(await figure(page, 'Days late')).toBe(String(days));
-    const schedule = page.getByRole('table', { name: /^Installments with what is paid/ });
+    const schedule = page.getByRole('table', { name: /^Installments: paid and late/ });
     expect(await schedule.locator('tbody tr').nth(1).locator('td').allTextContents()).toEqual([
       '2',
       expect.any(String),

@@ -241,7 +241,7 @@ export const en = {
   'every.days1': 'day',
   'every.daysN': '{n} days',
   'awardPage.schedule': 'Schedule',
-  'awardPage.scheduleCaption': 'Installments with what is paid and what is late',
+  'awardPage.scheduleCaption': 'Installments: paid and late',
   'pay.date': 'Date',
   'pay.channel': 'Paid by',
   'pay.reference': 'Reference',

@@ -233,7 +233,7 @@ export const sw: Record<MessageKey, string> = {
   'every.days1': 'siku',
   'every.daysN': 'siku {n}',
   'awardPage.schedule': 'Ratiba',
-  'awardPage.scheduleCaption': 'Awamu pamoja na kilicholipwa na kilichochelewa',
+  'awardPage.scheduleCaption': 'Awamu: zilizolipwa na zilizochelewa',
   'pay.date': 'Tarehe',
   'pay.channel': 'Imelipwa kwa',
   'pay.reference': 'Kumbukumbu',
