@@ -7,6 +7,15 @@ import type { RouteDef } from './lib/router.svelte';
 import Dashboard from './screens/Dashboard.svelte';
 import SetPassword from './screens/SetPassword.svelte';
 import SignIn from './screens/SignIn.svelte';
+// ---- field, auditor and admin screens (people)
+import AuditLog from './screens/people/AuditLog.svelte';
+import Enrol from './screens/people/Enrol.svelte';
+import Exports from './screens/people/Exports.svelte';
+import OutcomeNew from './screens/people/OutcomeNew.svelte';
+import Periods from './screens/people/Periods.svelte';
+import Tokens from './screens/people/Tokens.svelte';
+import Users from './screens/people/Users.svelte';
+import Verify from './screens/people/Verify.svelte';
 
 const everyone: readonly Role[] = ['admin', 'finance', 'field', 'donor', 'auditor'];
 
@@ -19,6 +28,20 @@ export const PUBLIC_ROUTES: readonly RouteDef[] = [
 /** Screens for people signed in, each for the roles named. */
 export const ROUTES: readonly RouteDef[] = [
   { pattern: '/', component: Dashboard, roles: everyone, title: 'dashboard.title' },
+  // ---- field, auditor and admin screens (people)
+  { pattern: '/enrol', component: Enrol, roles: ['field', 'admin'], title: 'enrol.title' },
+  { pattern: '/outcomes/new', component: OutcomeNew, roles: ['field'], title: 'outcome.title' },
+  { pattern: '/verify', component: Verify, roles: ['auditor'], title: 'verify.title' },
+  {
+    pattern: '/audit-log',
+    component: AuditLog,
+    roles: ['auditor', 'admin'],
+    title: 'auditLog.title',
+  },
+  { pattern: '/exports', component: Exports, roles: ['auditor'], title: 'exports.title' },
+  { pattern: '/users', component: Users, roles: ['admin'], title: 'users.title' },
+  { pattern: '/tokens', component: Tokens, roles: everyone, title: 'tokens.title' },
+  { pattern: '/periods', component: Periods, roles: ['admin'], title: 'periods.title' },
 ];
 
 export interface NavItem {
@@ -29,8 +52,25 @@ export interface NavItem {
 /** The menu of each role, first what they need first. */
 export const NAV: Record<Role, readonly NavItem[]> = {
   finance: [{ href: '/', label: 'nav.dashboard' }],
-  field: [{ href: '/', label: 'nav.dashboard' }],
+  field: [
+    { href: '/', label: 'nav.dashboard' },
+    { href: '/enrol', label: 'nav.enrol' },
+    { href: '/tokens', label: 'nav.tokens' },
+  ],
   donor: [{ href: '/', label: 'nav.dashboard' }],
-  auditor: [{ href: '/', label: 'nav.dashboard' }],
-  admin: [{ href: '/', label: 'nav.dashboard' }],
+  auditor: [
+    { href: '/', label: 'nav.dashboard' },
+    { href: '/verify', label: 'nav.verify' },
+    { href: '/audit-log', label: 'nav.auditLog' },
+    { href: '/exports', label: 'nav.exports' },
+    { href: '/tokens', label: 'nav.tokens' },
+  ],
+  admin: [
+    { href: '/', label: 'nav.dashboard' },
+    { href: '/enrol', label: 'nav.enrol' },
+    { href: '/users', label: 'nav.users' },
+    { href: '/tokens', label: 'nav.tokens' },
+    { href: '/periods', label: 'nav.periods' },
+    { href: '/audit-log', label: 'nav.auditLog' },
+  ],
 };
