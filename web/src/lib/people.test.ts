@@ -1,5 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { closableMonths, nairobiToday, parseWholeNumber, setPasswordUrl } from './people';
+import {
+  closableMonths,
+  nairobiToday,
+  parseWholeNumber,
+  setPasswordUrl,
+  utcMinute,
+} from './people';
 
 describe('nairobiToday', () => {
   test('is already tomorrow from 21:00 UTC', () => {
@@ -49,5 +55,12 @@ describe('setPasswordUrl', () => {
     expect(setPasswordUrl('https://riziki.example', 'ab12')).toBe(
       'https://riziki.example/set-password?code=ab12',
     );
+  });
+});
+
+describe('utcMinute', () => {
+  test('keeps the day and the minute', () => {
+    expect(utcMinute('2026-12-03T22:27:06Z')).toBe('2026-12-03 22:27');
+    expect(utcMinute('2026-12-03T22:16:49.823740Z')).toBe('2026-12-03 22:16');
   });
 });

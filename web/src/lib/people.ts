@@ -44,3 +44,8 @@ export function closableMonths(today: string, lastClosed: string | null, count =
 export function setPasswordUrl(origin: string, code: string): string {
   return `${origin}/set-password?code=${encodeURIComponent(code)}`;
 }
+
+/** An RFC 3339 UTC time as people read it, to the minute: `2026-12-03 22:27`. */
+export function utcMinute(at: string): string {
+  return at.slice(0, 16).replace('T', ' ');
+}
