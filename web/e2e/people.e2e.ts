@@ -122,6 +122,22 @@ describe('field officer', () => {
     await context.close();
   });
 
+  test('the enrol form reads in Kiswahili', async () => {
+    const { context, page } = await newPage(demo, PHONE);
+    await signIn(page, demo, 'field', '/enrol');
+    await page.getByRole('button', { name: 'Menu' }).click();
+    await page.getByLabel('Language').selectOption('sw');
+    await expect.poll(() => heading(page)).toBe('Sajili manusura');
+    expect(await page.getByRole('group', { name: /kukutembelea au kukupigia simu/ }).count()).toBe(
+      1,
+    );
+    await expectAxeClean(page);
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(360);
+    await shoot(page, 'enrol-sw');
+    await page.getByLabel('Lugha').selectOption('en');
+    await context.close();
+  });
+
   test('records an outcome of a consenting survivor; a refusal is said in words', async () => {
     const list = await apiGet<{ items: SurvivorRow[] }>('field', '/v1/survivors?limit=200');
     const consenting = list.items.find((s) => s.consent.follow_up);
@@ -312,6 +328,18 @@ describe('administrator', () => {
       headers: { Authorization: `Bearer ${demo.tokens['metrics'] ?? ''}` },
     });
     expect(metrics.status).toBe(401);
+
+    // A reset gives a new link and leaves the user without a password until it is used.
+    await page.getByRole('link', { name: 'Users', exact: true }).click();
+    await page.getByRole('button', { name: 'New link for demo-donor' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'New link for demo-donor' }).click();
+    await expect
+      .poll(() => page.getByLabel('Set-password link for demo-donor').inputValue())
+      .toMatch(/\/set-password\?code=[0-9a-f]{64}$/);
+    const donorRow = page.getByRole('row', { name: /^demo-donor / });
+    await expect
+      .poll(() => donorRow.getByRole('cell').nth(3).textContent())
+      .toBe('No password yet');
 
     await page.getByRole('link', { name: 'Periods' }).click();
     const month = page.getByLabel('Month to close');
