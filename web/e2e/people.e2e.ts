@@ -122,6 +122,49 @@ describe('field officer', () => {
     await context.close();
   });
 
+  test('a 503 keeps what was typed; the retry sends the same Idempotency-Key', async () => {
+    const { context, page } = await newPage(demo);
+    await signIn(page, demo, 'field', '/enrol');
+    const keys: string[] = [];
+    let refuse = true;
+    await page.route('**/v1/survivors', async (route) => {
+      keys.push((await route.request().headerValue('Idempotency-Key')) ?? '');
+      if (!refuse) return route.continue();
+      refuse = false;
+      return route.fulfill({
+        status: 503,
+        contentType: 'application/problem+json',
+        headers: { 'Retry-After': '1' },
+        body: JSON.stringify({ code: 'database_unavailable', title: 'Service Unavailable' }),
+      });
+    });
+    await expect.poll(() => page.getByLabel('Cohort').locator('option').count()).toBeGreaterThan(1);
+    await page.getByLabel('Cohort').selectOption({ index: 2 });
+    await page.getByLabel('Full name').fill('Retry Person');
+    await page.getByLabel('Other').check();
+    await page.getByLabel('Year of birth').fill('2001');
+    await page
+      .getByRole('group', { name: /visit or call/ })
+      .getByLabel('No')
+      .check();
+    await page
+      .getByRole('group', { name: /count you/ })
+      .getByLabel('No')
+      .check();
+    await page.getByRole('button', { name: 'Enrol', exact: true }).click();
+    await expect
+      .poll(() => page.getByRole('alert').first().textContent())
+      .toBe('The books are unavailable; nothing was recorded. Try again.');
+    expect(await page.getByLabel('Full name').inputValue()).toBe('Retry Person');
+    expect(await page.getByLabel('Year of birth').inputValue()).toBe('2001');
+    await page.getByRole('button', { name: 'Enrol', exact: true }).click();
+    await expect.poll(() => page.locator('.code').textContent()).toMatch(/^SV-[0-9A-Z]{8}$/);
+    expect(keys.length).toBe(2);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[1]).toBe(keys[0]);
+    await context.close();
+  });
+
   test('the enrol form reads in Kiswahili', async () => {
     const { context, page } = await newPage(demo, PHONE);
     await signIn(page, demo, 'field', '/enrol');
