@@ -268,6 +268,52 @@ describe('auditor', () => {
     await context.close();
   });
 
+  test('a failed check names its first offending entry, linked', async () => {
+    const { context, page } = await newPage(demo);
+    await signIn(page, demo, 'auditor');
+    await page.route('**/v1/audit/verify', (route) =>
+      route.fulfill({
+        status: 200,
+        contentType: 'application/json',
+        body: JSON.stringify({
+          ok: false,
+          entries_checked: 50,
+          head_hash: 'ab12',
+          checks: [
+            {
+              name: 'hash_chain',
+              ok: false,
+              examined: 50,
+              detail: 'hash differs',
+              first_entry: 42,
+            },
+            { name: 'audit_log_chain', ok: false, examined: 9, detail: 'gap', first_entry: 7 },
+            { name: 'entries_balance', ok: true, examined: 50, detail: '' },
+          ],
+        }),
+      }),
+    );
+    await page.goto('/verify');
+    await page.getByRole('button', { name: 'Run verify' }).click();
+    await expect
+      .poll(() => page.getByRole('status').textContent())
+      .toBe('Some checks FAILED. Each shows its first offending entry.');
+    expect(await page.locator('tbody tr td:nth-child(2)').allTextContents()).toEqual([
+      'Failed',
+      'Failed',
+      'OK',
+    ]);
+    expect(await page.getByRole('link', { name: 'Entry 42' }).getAttribute('href')).toBe(
+      '/entries/42',
+    );
+    expect(await page.locator('tbody tr td:nth-child(4)').allTextContents()).toEqual([
+      'Entry 42',
+      'Audit line 7',
+      '—',
+    ]);
+    await context.close();
+  });
+
   test('the audit log filtered by action shows only that action', async () => {
     const expected = await apiGet<{ items: { seq: number }[] }>(
       'auditor',
