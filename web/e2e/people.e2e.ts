@@ -57,7 +57,9 @@ describe('field officer', () => {
     await page.getByRole('button', { name: 'Menu' }).click();
     await page.getByRole('link', { name: 'Enrol', exact: true }).click();
     await page.waitForURL((url) => url.pathname === '/enrol');
-    await expect.poll(() => page.getByLabel('Cohort').locator('option').count()).toBeGreaterThan(1);
+    await expect
+      .poll(() => page.getByLabel('Cohort', { exact: true }).locator('option').count())
+      .toBeGreaterThan(1);
     await expectAxeClean(page);
     expect(await scrollWidth(page)).toBeLessThanOrEqual(360);
     await shoot(page, 'enrol');
@@ -66,7 +68,7 @@ describe('field officer', () => {
     await page.getByRole('button', { name: 'Enrol', exact: true }).click();
     await expect.poll(() => page.getByText('Choose yes or no.').count()).toBe(2);
 
-    await page.getByLabel('Cohort').selectOption({ index: 1 });
+    await page.getByLabel('Cohort', { exact: true }).selectOption({ index: 1 });
     await page.getByLabel('Full name').fill('Test Person Wanjiru');
     await page.getByLabel('Phone number (optional)').fill('0711 222 333');
     await page.getByLabel('Woman').check();
@@ -95,7 +97,7 @@ describe('field officer', () => {
 
     // The same phone again is refused in words, and what was typed stays.
     await page.getByRole('button', { name: 'Enrol another survivor' }).click();
-    await page.getByLabel('Cohort').selectOption({ index: 1 });
+    await page.getByLabel('Cohort', { exact: true }).selectOption({ index: 1 });
     await page.getByLabel('Full name').fill('Someone Else');
     await page.getByLabel('Phone number (optional)').fill('+254 711 222 333');
     await page.getByLabel('Man', { exact: true }).check();
@@ -122,7 +124,7 @@ describe('field officer', () => {
     await context.close();
   });
 
-  test('a 503 keeps what was typed; the retry sends the same Idempotency-Key', async () => {
+  test('creates a cohort; a 503 keeps what was typed; the retry reuses the key', async () => {
     const { context, page } = await newPage(demo);
     await signIn(page, demo, 'field', '/enrol');
     const keys: string[] = [];
@@ -138,8 +140,16 @@ describe('field officer', () => {
         body: JSON.stringify({ code: 'database_unavailable', title: 'Service Unavailable' }),
       });
     });
-    await expect.poll(() => page.getByLabel('Cohort').locator('option').count()).toBeGreaterThan(1);
-    await page.getByLabel('Cohort').selectOption({ index: 2 });
+    // The cohort is not listed yet: the field officer creates it from the form.
+    await page.getByText('Is the cohort not in the list? Create it').click();
+    await page.getByLabel('Cohort code').fill('lmu-2026z');
+    await page.getByLabel('Cohort name').fill('Lamu cohort 2026 Z');
+    await page.getByLabel('County', { exact: true }).fill('Lamu');
+    await page.getByRole('button', { name: 'Create cohort' }).click();
+    await expect
+      .poll(() => page.getByLabel('Cohort', { exact: true }).inputValue())
+      .toBe('LMU-2026Z');
+    expect(await page.getByLabel('County where they live').inputValue()).toBe('Lamu');
     await page.getByLabel('Full name').fill('Retry Person');
     await page.getByLabel('Other').check();
     await page.getByLabel('Year of birth').fill('2001');
@@ -162,6 +172,9 @@ describe('field officer', () => {
     expect(keys.length).toBe(2);
     expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
     expect(keys[1]).toBe(keys[0]);
+    const code = (await page.locator('.code').textContent()) ?? '';
+    const found = await apiGet<{ items: { cohort: string }[] }>('field', `/v1/survivors?q=${code}`);
+    expect(found.items.map((s) => s.cohort)).toEqual(['LMU-2026Z']);
     await context.close();
   });
 

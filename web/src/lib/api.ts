@@ -420,6 +420,7 @@ export interface ClosedPeriod {
 
 export const enrolment = {
   enrol: (body: EnrolRequest, key: string) => api.post<Survivor>('/v1/survivors', body, key),
+  newCohort: (body: Cohort, key: string) => api.post<Cohort>('/v1/cohorts', body, key),
 };
 
 export const outcomes = {

@@ -300,6 +300,14 @@ export const en = {
   'periods.caption': 'Closed months',
   'periods.period': 'Month',
   'periods.afterSeq': 'After entry',
+  'cohort.open': 'Is the cohort not in the list? Create it',
+  'cohort.code': 'Cohort code',
+  'cohort.codeHint': 'Letters, digits and dashes, for example MSA-2026A',
+  'cohort.name': 'Cohort name',
+  'cohort.county': 'County',
+  'cohort.startsOn': 'First day of the cohort',
+  'cohort.submit': 'Create cohort',
+  'cohort.created': 'Cohort {code} is created and chosen below.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -295,4 +295,12 @@ export const sw: Record<MessageKey, string> = {
   'periods.caption': 'Miezi iliyofungwa',
   'periods.period': 'Mwezi',
   'periods.afterSeq': 'Baada ya ingizo',
+  'cohort.open': 'Kundi halimo kwenye orodha? Liunde',
+  'cohort.code': 'Namba ya kundi',
+  'cohort.codeHint': 'Herufi, tarakimu na vistari, kwa mfano MSA-2026A',
+  'cohort.name': 'Jina la kundi',
+  'cohort.county': 'Kaunti',
+  'cohort.startsOn': 'Siku ya kwanza ya kundi',
+  'cohort.submit': 'Unda kundi',
+  'cohort.created': 'Kundi {code} limeundwa na limechaguliwa hapa chini.',
 };
