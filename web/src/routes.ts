@@ -13,6 +13,15 @@ import Awards from './screens/loans/Awards.svelte';
 import NewAward from './screens/loans/NewAward.svelte';
 import Survivor from './screens/loans/Survivor.svelte';
 import Survivors from './screens/loans/Survivors.svelte';
+// ---- field, auditor and admin screens (people)
+import AuditLog from './screens/people/AuditLog.svelte';
+import Enrol from './screens/people/Enrol.svelte';
+import Exports from './screens/people/Exports.svelte';
+import OutcomeNew from './screens/people/OutcomeNew.svelte';
+import Periods from './screens/people/Periods.svelte';
+import Tokens from './screens/people/Tokens.svelte';
+import Users from './screens/people/Users.svelte';
+import Verify from './screens/people/Verify.svelte';
 
 const everyone: readonly Role[] = ['admin', 'finance', 'field', 'donor', 'auditor'];
 /** Who may read survivors (GET /v1/survivors) and who may read awards (GET /v1/awards). */
@@ -34,6 +43,20 @@ export const ROUTES: readonly RouteDef[] = [
   { pattern: '/awards', component: Awards, roles: books, title: 'awards.title' },
   { pattern: '/awards/new', component: NewAward, roles: ['finance'], title: 'newAward.title' },
   { pattern: '/awards/:id', component: Award, roles: books, title: 'awards.title' },
+  // ---- field, auditor and admin screens (people)
+  { pattern: '/enrol', component: Enrol, roles: ['field', 'admin'], title: 'enrol.title' },
+  { pattern: '/outcomes/new', component: OutcomeNew, roles: ['field'], title: 'outcome.title' },
+  { pattern: '/verify', component: Verify, roles: ['auditor'], title: 'verify.title' },
+  {
+    pattern: '/audit-log',
+    component: AuditLog,
+    roles: ['auditor', 'admin'],
+    title: 'auditLog.title',
+  },
+  { pattern: '/exports', component: Exports, roles: ['auditor'], title: 'exports.title' },
+  { pattern: '/users', component: Users, roles: ['admin'], title: 'users.title' },
+  { pattern: '/tokens', component: Tokens, roles: everyone, title: 'tokens.title' },
+  { pattern: '/periods', component: Periods, roles: ['admin'], title: 'periods.title' },
 ];
 
 export interface NavItem {
@@ -45,21 +68,43 @@ export interface NavItem {
 export const NAV: Record<Role, readonly NavItem[]> = {
   finance: [
     { href: '/', label: 'nav.dashboard' },
-    { href: '/survivors', label: 'nav.survivors' }, // loans
-    { href: '/awards', label: 'nav.awards' }, // loans
+    { href: '/survivors', label: 'nav.survivors' },
+    { href: '/awards', label: 'nav.awards' },
+    { href: '/funds', label: 'nav.funds' },
+    { href: '/donors', label: 'nav.donors' },
+    { href: '/entries/new', label: 'nav.entries' },
+    { href: '/trial-balance', label: 'nav.trialBalance' },
+    { href: '/reports/donor', label: 'nav.reports' },
   ],
+  // A person signed in with a password holds no API token: /tokens is in the admin's menu
+  // only (anyone may still open it).
   field: [
     { href: '/', label: 'nav.dashboard' },
-    { href: '/survivors', label: 'nav.survivors' }, // loans
+    { href: '/survivors', label: 'nav.survivors' },
+    { href: '/enrol', label: 'nav.enrol' },
   ],
-  donor: [{ href: '/', label: 'nav.dashboard' }],
+  donor: [
+    { href: '/', label: 'nav.dashboard' },
+    { href: '/funds', label: 'nav.funds' },
+    { href: '/reports/donor', label: 'nav.reports' },
+  ],
   auditor: [
     { href: '/', label: 'nav.dashboard' },
-    { href: '/survivors', label: 'nav.survivors' }, // loans
-    { href: '/awards', label: 'nav.awards' }, // loans
+    { href: '/verify', label: 'nav.verify' },
+    { href: '/trial-balance', label: 'nav.trialBalance' },
+    { href: '/audit-log', label: 'nav.auditLog' },
+    { href: '/exports', label: 'nav.exports' },
+    { href: '/awards', label: 'nav.awards' },
+    { href: '/funds', label: 'nav.funds' },
+    { href: '/reports/donor', label: 'nav.reports' },
   ],
   admin: [
     { href: '/', label: 'nav.dashboard' },
-    { href: '/survivors', label: 'nav.survivors' }, // loans
+    { href: '/users', label: 'nav.users' },
+    { href: '/tokens', label: 'nav.tokens' },
+    { href: '/periods', label: 'nav.periods' },
+    { href: '/enrol', label: 'nav.enrol' },
+    { href: '/survivors', label: 'nav.survivors' },
+    { href: '/audit-log', label: 'nav.auditLog' },
   ],
 };

@@ -469,6 +469,23 @@ export interface Outcome {
   observed_on: string;
   business_status: 'operating' | 'closed' | 'not_started';
   currency: string;
+// ---- Enrolment, outcomes, audit, users, tokens and periods (people)
+export type Gender = 'female' | 'male' | 'other' | 'undisclosed';
+export interface EnrolRequest {
+  cohort: string;
+  gender: Gender;
+  birth_year: number;
+  county: string;
+  enrolled_on: string;
+  consent: { donor_reporting: boolean; follow_up: boolean };
+  pii: { full_name: string; phone?: string; national_id?: string };
+}
+
+export type BusinessStatus = 'operating' | 'closed' | 'not_started';
+export interface OutcomeRequest {
+  survivor: string;
+  observed_on: string;
+  business_status: BusinessStatus;
   monthly_revenue: string;
   monthly_profit: string;
   household_income: string;
@@ -507,4 +524,117 @@ export const loans = {
     api.get<SurvivorIdentity>(`/v1/survivors/${segment(code)}`, { include: 'pii' }),
   outcomes: (query: PageQuery & { survivor: string }) =>
     api.get<Page<Outcome>>('/v1/outcomes', query),
+  currency?: string;
+}
+export interface Outcome extends OutcomeRequest {
+  id: string;
+  currency: string;
+}
+
+export interface VerifyCheck {
+  name: string;
+  ok: boolean;
+  examined: number;
+  detail: string;
+  first_entry?: number;
+}
+export interface VerifyResult {
+  ok: boolean;
+  entries_checked: number;
+  head_hash: string;
+  checks: VerifyCheck[];
+}
+
+export interface AuditLine {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  subject: string;
+  detail: string;
+  request_id: string;
+  hash: string;
+  prev_hash: string;
+}
+export interface AuditLogQuery extends PageQuery {
+  from?: string;
+  to?: string;
+  actor?: string;
+  action?: string;
+}
+export type ExportFormat = 'hledger' | 'ledger' | 'beancount' | 'csv';
+
+export interface User {
+  id: number;
+  username: string;
+  name: string;
+  role: Role;
+  funds: string[];
+  has_password: boolean;
+  disabled: boolean;
+}
+export interface SetPasswordLink {
+  code: string;
+  path: string;
+  valid_hours: number;
+}
+export interface UserWithLink extends User {
+  set_password: SetPasswordLink;
+}
+export interface NewUser {
+  username: string;
+  name: string;
+  role: Role;
+  funds?: string[];
+}
+
+export interface ApiToken {
+  id: string;
+  name: string;
+  role: Role | 'metrics';
+  funds: string[];
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  status: 'active' | 'expired' | 'revoked';
+}
+
+export interface ClosedPeriod {
+  period: string;
+  closed_at: string;
+  closed_by: string;
+  closed_after_seq: number;
+}
+
+export const enrolment = {
+  enrol: (body: EnrolRequest, key: string) => api.post<Survivor>('/v1/survivors', body, key),
+  newCohort: (body: Cohort, key: string) => api.post<Cohort>('/v1/cohorts', body, key),
+};
+
+export const outcomes = {
+  record: (body: OutcomeRequest, key: string) => api.post<Outcome>('/v1/outcomes', body, key),
+};
+
+export const audit = {
+  verify: () => api.get<VerifyResult>('/v1/audit/verify'),
+  log: (query: AuditLogQuery) => api.get<Page<AuditLine>>('/v1/audit/log', query),
+  exportUrl: (format: ExportFormat, from: string, to: string) =>
+    downloadUrl('/v1/audit/export', { format, from, to }),
+};
+
+export const users = {
+  list: (query: PageQuery = {}) => api.get<Page<User>>('/v1/users', query),
+  create: (body: NewUser) => api.post<UserWithLink>('/v1/users', body),
+  disable: (id: number) => api.post<User>(`/v1/users/${segment(id)}/disable`, {}),
+  reset: (id: number) => api.post<UserWithLink>(`/v1/users/${segment(id)}/reset`, {}),
+};
+
+export const tokens = {
+  list: (query: PageQuery = {}) => api.get<Page<ApiToken>>('/v1/tokens', query),
+  revoke: (id: string) => api.del<ApiToken>(`/v1/tokens/${segment(id)}`),
+};
+
+export const periods = {
+  list: (query: PageQuery = {}) => api.get<Page<ClosedPeriod>>('/v1/periods', query),
+  close: (period: string) => api.post<ClosedPeriod>(`/v1/periods/${segment(period)}/close`, {}),
 };
