@@ -434,6 +434,16 @@ export interface DonorReport {
   currency: string;
   from: string;
   to: string;
+  /** The fund against its commitment up to `to` (newer servers; absent from older ones). */
+  commitment?: {
+    committed: string | null;
+    received: string;
+    disbursed: string;
+    spent: string;
+    received_share: string | null;
+    disbursed_share: string | null;
+    spent_share: string | null;
+  };
   fund_statement: Record<string, string>;
   money_by_month: { month: string; in: string; out: string }[];
   reach: { survivors: ReportCount; by: Record<string, Record<string, ReportCount>> };
