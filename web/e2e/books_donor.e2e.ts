@@ -151,7 +151,7 @@ describe('finance: the books', () => {
     await page.getByRole('button', { name: 'Show' }).click();
     await expect
       .poll(() => page.locator('caption').textContent())
-      .toBe('Balances as of everything so far, HAART-KES-2026');
+      .toBe('Balances of HAART-KES-2026, everything recorded so far');
     await expect.poll(() => page.getByText('Debits equal credits').count()).toBe(1);
     const csv = page.getByRole('link', { name: 'Download as CSV' });
     const href = (await csv.getAttribute('href')) ?? '';
