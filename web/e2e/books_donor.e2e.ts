@@ -70,6 +70,51 @@ describe('finance: the books', () => {
     await context.close();
   });
 
+  test('a receipt when the books are unavailable: kept, retried and double-clicked, recorded once', async () => {
+    const { context, page } = await newPage(demo);
+    await signIn(page, demo, 'finance', '/funds/TRUST-KES-LOANS');
+    const cash = page.locator('#fund-cash');
+    await expect.poll(() => cash.textContent()).toMatch(/^KES [\d,]+\.\d\d$/);
+    const before = amountOf((await cash.textContent()) ?? '');
+    const keys: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && request.url().endsWith('/receipts'))
+        keys.push(request.headers()['idempotency-key'] ?? '');
+    });
+    const path = '**/v1/funds/TRUST-KES-LOANS/receipts';
+    await page.route(path, (route) =>
+      route.request().method() === 'POST'
+        ? route.fulfill({
+            status: 503,
+            contentType: 'application/problem+json',
+            body: JSON.stringify({ status: 503, code: 'database_unavailable', title: 'x' }),
+          })
+        : route.continue(),
+    );
+    await page.getByLabel('Amount').fill('1,000');
+    await page.getByLabel('Reference', { exact: true }).fill('E2E-TT-0002');
+    await page.getByRole('button', { name: 'Record the receipt' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').first().textContent())
+      .toBe('The books are unavailable; nothing was recorded. Try again.');
+    expect(await page.getByLabel('Amount').inputValue()).toBe('1,000');
+    expect(await page.getByLabel('Reference', { exact: true }).inputValue()).toBe('E2E-TT-0002');
+    expect(await cash.textContent()).toBe(formatAmount(before, 'KES'));
+
+    await page.unroute(path);
+    await page.getByRole('button', { name: 'Record the receipt' }).dblclick();
+    const expected = formatAmount(fromMinor(toMinor(before, 'KES') + 100000n, 'KES'), 'KES');
+    await expect.poll(() => cash.textContent()).toBe(expected);
+    await expect
+      .poll(() => page.getByRole('row').filter({ hasText: 'E2E-TT-0002' }).count())
+      .toBe(1);
+    expect(keys.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(keys).size).toBe(1);
+    await page.reload();
+    await expect.poll(() => cash.textContent()).toBe(expected);
+    await context.close();
+  });
+
   test('donors: create a donor and a fund', async () => {
     const { context, page } = await newPage(demo);
     await signIn(page, demo, 'finance', '/donors');
