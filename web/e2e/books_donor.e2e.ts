@@ -212,6 +212,30 @@ describe('finance: the books', () => {
   });
 });
 
+describe('auditor', () => {
+  test('reads the funds, donors, entries and trial balance, and changes nothing', async () => {
+    const { context, page } = await newPage(demo);
+    await signIn(page, demo, 'auditor', '/funds/HAART-KES-2026');
+    await expect.poll(() => page.locator('#fund-cash').count()).toBe(1);
+    await expect.poll(() => page.getByRole('link', { name: 'Entry 3' }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Record the receipt' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Entry 3' }).click();
+    await page.waitForURL('**/entries/3');
+    await expect
+      .poll(() => page.getByRole('row', { name: /4100/ }).textContent())
+      .toContain('KES 1,500,000.00');
+    expect(await page.getByRole('button', { name: 'Reverse' }).count()).toBe(0);
+    await page.goto('/donors');
+    await expect.poll(() => page.getByRole('row', { name: /HAART-FRIENDS/ }).count()).toBe(1);
+    expect(await page.locator('form').count()).toBe(0);
+    await page.goto('/trial-balance');
+    await expect.poll(() => page.getByText('Debits equal credits').count()).toBe(2);
+    await page.goto('/entries/new');
+    await expect.poll(() => h1(page)).toBe('Your role may not open this page.');
+    await context.close();
+  });
+});
+
 describe('donor', () => {
   test('home, the report on screen with every month, and the PDF naming the fund', async () => {
     const { context, page } = await newPage(demo);
