@@ -40,6 +40,10 @@ describe('report period', () => {
     expect(periodProblem('2026-01', '2026-11', '2026-12-03')).toBeNull();
     expect(periodProblem('2026-01', '2026-12', '2026-12-31')).toBe('not_over');
     expect(periodProblem('2026-05', '2026-04', '2026-12-03')).toBe('reversed');
+    // A browser without a month picker gives what was typed.
+    expect(periodProblem('2026-1', '2026-11', '2026-12-03')).toBe('invalid');
+    expect(periodProblem('2026-01', '2026-13', '2026-12-03')).toBe('invalid');
+    expect(periodProblem('', '2026-11', '2026-12-03')).toBe('invalid');
   });
 
   test('every month stays on the axis, a missing one at zero', () => {

@@ -49,10 +49,12 @@ export function periodDates(from: string, to: string): { from: string; to: strin
   return { from: `${from}-01`, to: `${to}-${String(last).padStart(2, '0')}` };
 }
 
-export type PeriodProblem = 'reversed' | 'not_over';
+export type PeriodProblem = 'invalid' | 'reversed' | 'not_over';
 
 /** Why a chosen period cannot be asked for, or null when it can. */
 export function periodProblem(from: string, to: string, today: string): PeriodProblem | null {
+  const month = /^\d{4}-(0[1-9]|1[0-2])$/;
+  if (!month.test(from) || !month.test(to)) return 'invalid';
   if (to < from) return 'reversed';
   if (to > lastWholeMonth(today)) return 'not_over';
   return null;

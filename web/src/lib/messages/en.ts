@@ -250,6 +250,7 @@ export const en = {
   'report.show': 'Show the report',
   'report.wholeMonths':
     'Reports are for whole months that are over, so that no single person can be picked out.',
+  'report.period.invalid': 'Write each month as year and month, for example 2026-01.',
   'report.period.reversed': 'The last month must not be before the first.',
   'report.period.not_over': 'This month is not over yet; choose an earlier month.',
   'report.downloads': 'Download this report',

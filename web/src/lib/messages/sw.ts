@@ -242,6 +242,7 @@ export const sw: Record<MessageKey, string> = {
   'report.show': 'Onyesha ripoti',
   'report.wholeMonths':
     'Ripoti ni za miezi kamili iliyokwisha, ili mtu yeyote asiweze kutambuliwa.',
+  'report.period.invalid': 'Andika kila mwezi kama mwaka na mwezi, kwa mfano 2026-01.',
   'report.period.reversed': 'Mwezi wa mwisho usiwe kabla ya mwezi wa kwanza.',
   'report.period.not_over': 'Mwezi huu bado haujaisha; chagua mwezi wa awali.',
   'report.downloads': 'Pakua ripoti hii',
