@@ -192,10 +192,10 @@ describe('finance: the books', () => {
     const { context, page } = await newPage(demo);
     await signIn(page, demo, 'finance', '/trial-balance');
     await expect.poll(() => page.getByText('Debits equal credits').count()).toBe(2);
-    await page.getByLabel('Fund').selectOption('HAART-KES-2026');
+    await page.getByLabel('Fund', { exact: true }).selectOption('HAART-KES-2026');
     await page.getByRole('button', { name: 'Show' }).click();
     await expect
-      .poll(() => page.locator('caption').textContent())
+      .poll(async () => (await page.locator('#tb-caption').textContent())?.trim())
       .toBe('Balances of HAART-KES-2026, everything recorded so far');
     await expect.poll(() => page.getByText('Debits equal credits').count()).toBe(1);
     const csv = page.getByRole('link', { name: 'Download as CSV' });
