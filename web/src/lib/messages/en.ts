@@ -168,6 +168,7 @@ export const en = {
   'donors.created': 'Donor {code} is created.',
   'donors.newFund': 'New fund',
   'donors.fundCode': 'Fund code',
+  'donors.fundCodeHint': 'Letters, digits, dots, dashes; for example HAART-KES-2026.',
   'donors.fundName': 'Fund name',
   'donors.chooseDonor': 'Choose a donor',
   'donors.committed': 'Committed amount',

@@ -160,6 +160,7 @@ export const sw: Record<MessageKey, string> = {
   'donors.created': 'Mfadhili {code} ameundwa.',
   'donors.newFund': 'Mfuko mpya',
   'donors.fundCode': 'Msimbo wa mfuko',
+  'donors.fundCodeHint': 'Herufi, tarakimu, nukta, vistari; kwa mfano HAART-KES-2026.',
   'donors.fundName': 'Jina la mfuko',
   'donors.chooseDonor': 'Chagua mfadhili',
   'donors.committed': 'Kiasi kilichoahidiwa',
