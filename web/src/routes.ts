@@ -22,6 +22,14 @@ import Periods from './screens/people/Periods.svelte';
 import Tokens from './screens/people/Tokens.svelte';
 import Users from './screens/people/Users.svelte';
 import Verify from './screens/people/Verify.svelte';
+// Books and donors (books)
+import Donors from './screens/books/Donors.svelte';
+import EntryNew from './screens/books/EntryNew.svelte';
+import EntryPage from './screens/books/EntryPage.svelte';
+import FundPage from './screens/books/FundPage.svelte';
+import Funds from './screens/books/Funds.svelte';
+import TrialBalance from './screens/books/TrialBalance.svelte';
+import DonorReport from './screens/reports/DonorReport.svelte';
 
 const everyone: readonly Role[] = ['admin', 'finance', 'field', 'donor', 'auditor'];
 /** Who may read survivors (GET /v1/survivors) and who may read awards (GET /v1/awards). */
@@ -57,6 +65,39 @@ export const ROUTES: readonly RouteDef[] = [
   { pattern: '/users', component: Users, roles: ['admin'], title: 'users.title' },
   { pattern: '/tokens', component: Tokens, roles: everyone, title: 'tokens.title' },
   { pattern: '/periods', component: Periods, roles: ['admin'], title: 'periods.title' },
+  // Books and donors (books)
+  {
+    pattern: '/funds',
+    component: Funds,
+    roles: ['finance', 'auditor', 'donor'],
+    title: 'funds.title',
+  },
+  {
+    pattern: '/funds/:code',
+    component: FundPage,
+    roles: ['finance', 'auditor', 'donor'],
+    title: 'funds.title',
+  },
+  { pattern: '/donors', component: Donors, roles: ['finance', 'auditor'], title: 'donors.title' },
+  { pattern: '/entries/new', component: EntryNew, roles: ['finance'], title: 'entry.newTitle' },
+  {
+    pattern: '/entries/:id',
+    component: EntryPage,
+    roles: ['finance', 'auditor'],
+    title: 'entry.postings',
+  },
+  {
+    pattern: '/trial-balance',
+    component: TrialBalance,
+    roles: ['finance', 'auditor'],
+    title: 'tb.title',
+  },
+  {
+    pattern: '/reports/donor',
+    component: DonorReport,
+    roles: ['donor', 'finance', 'auditor'],
+    title: 'report.title',
+  },
 ];
 
 export interface NavItem {

@@ -469,23 +469,6 @@ export interface Outcome {
   observed_on: string;
   business_status: 'operating' | 'closed' | 'not_started';
   currency: string;
-// ---- Enrolment, outcomes, audit, users, tokens and periods (people)
-export type Gender = 'female' | 'male' | 'other' | 'undisclosed';
-export interface EnrolRequest {
-  cohort: string;
-  gender: Gender;
-  birth_year: number;
-  county: string;
-  enrolled_on: string;
-  consent: { donor_reporting: boolean; follow_up: boolean };
-  pii: { full_name: string; phone?: string; national_id?: string };
-}
-
-export type BusinessStatus = 'operating' | 'closed' | 'not_started';
-export interface OutcomeRequest {
-  survivor: string;
-  observed_on: string;
-  business_status: BusinessStatus;
   monthly_revenue: string;
   monthly_profit: string;
   household_income: string;
@@ -524,6 +507,30 @@ export const loans = {
     api.get<SurvivorIdentity>(`/v1/survivors/${segment(code)}`, { include: 'pii' }),
   outcomes: (query: PageQuery & { survivor: string }) =>
     api.get<Page<Outcome>>('/v1/outcomes', query),
+};
+
+// ---- Enrolment, outcomes, audit, users, tokens and periods (people)
+export type Gender = 'female' | 'male' | 'other' | 'undisclosed';
+export interface EnrolRequest {
+  cohort: string;
+  gender: Gender;
+  birth_year: number;
+  county: string;
+  enrolled_on: string;
+  consent: { donor_reporting: boolean; follow_up: boolean };
+  pii: { full_name: string; phone?: string; national_id?: string };
+}
+
+export type BusinessStatus = 'operating' | 'closed' | 'not_started';
+export interface OutcomeRequest {
+  survivor: string;
+  observed_on: string;
+  business_status: BusinessStatus;
+  monthly_revenue: string;
+  monthly_profit: string;
+  household_income: string;
+  savings: string;
+  jobs: number;
   currency?: string;
 }
 export interface Outcome extends OutcomeRequest {
@@ -637,4 +644,180 @@ export const tokens = {
 export const periods = {
   list: (query: PageQuery = {}) => api.get<Page<ClosedPeriod>>('/v1/periods', query),
   close: (period: string) => api.post<ClosedPeriod>(`/v1/periods/${segment(period)}/close`, {}),
+};
+
+// ---- Funds, donors, manual entries, trial balance and the donor report (books)
+export interface Donor {
+  code: string;
+  name: string;
+}
+export interface FundBalances {
+  available_cash: string;
+  disbursed: string;
+  fees: string;
+  forgiven: string;
+  interest_paid: string;
+  loans_outstanding: string;
+  principal_repaid: string;
+  received: string;
+  recovered: string;
+  repaid: string;
+  written_off: string;
+}
+export interface Fund {
+  code: string;
+  name: string;
+  donor: string;
+  currency: string;
+  restricted: boolean;
+  starts_on: string | null;
+  ends_on: string | null;
+  committed_amount: string | null;
+  balances: FundBalances;
+}
+/** Shares of the commitment, 4 places HALF_EVEN; null without a commitment. */
+export interface FundShares {
+  received: string | null;
+  disbursed: string | null;
+  spent: string | null;
+  available: string | null;
+}
+export interface FundListItem extends Fund {
+  shares: FundShares | null;
+}
+export interface FundRequest {
+  code: string;
+  donor: string;
+  name: string;
+  currency: string;
+  restricted: boolean;
+  starts_on?: string;
+  ends_on?: string;
+  committed_amount?: string;
+}
+/** How money comes into a fund: no receipt is in kind. */
+export type ReceiptChannel = Exclude<Channel, 'in_kind'>;
+export interface Receipt {
+  amount: string;
+  currency: string;
+  channel: ReceiptChannel;
+  entry: number;
+  received_on: string;
+  reference: string;
+  reversed: boolean;
+}
+export interface ReceiptRequest {
+  amount: string;
+  received_on: string;
+  channel: ReceiptChannel;
+  reference: string;
+}
+export interface Account {
+  code: string;
+  name: string;
+  type: string;
+}
+export interface Posting {
+  account: string;
+  fund: string;
+  currency: string;
+  amount: string;
+  survivor: string | null;
+  award: string | null;
+}
+export interface Entry {
+  id: string;
+  seq: number;
+  effective_on: string;
+  memo: string;
+  event: string;
+  recorded_by: string;
+  recorded_at: string;
+  reverses: string | null;
+  prev_hash: string;
+  hash: string;
+  postings: Posting[];
+}
+export interface EntryRequest {
+  effective_on: string;
+  memo: string;
+  postings: { account: string; fund: string; amount: string }[];
+}
+export interface TrialBalanceRow {
+  account: string;
+  name: string;
+  type: string;
+  fund: string;
+  currency: string;
+  debit: string;
+  credit: string;
+}
+export interface TrialBalance {
+  as_of: string | null;
+  fund: string | null;
+  rows: TrialBalanceRow[];
+  totals: { currency: string; debit: string; credit: string; balanced: boolean }[];
+}
+/** A count of people in the donor report: a number, `"<5"` or `"suppressed"`. */
+export type ReportCount = number | string;
+export interface DonorReport {
+  fund: string;
+  fund_name: string;
+  donor: string;
+  currency: string;
+  from: string;
+  to: string;
+  /** The fund against its commitment up to `to` (newer servers; absent from older ones). */
+  commitment?: {
+    committed: string | null;
+    received: string;
+    disbursed: string;
+    spent: string;
+    received_share: string | null;
+    disbursed_share: string | null;
+    spent_share: string | null;
+  };
+  fund_statement: Record<string, string>;
+  money_by_month: { month: string; in: string; out: string }[];
+  reach: { survivors: ReportCount; by: Record<string, Record<string, ReportCount>> };
+  awards: Record<string, string | number | boolean | null>;
+  loans: Record<string, string | number | boolean | null>;
+  outcomes: Record<string, string | number | boolean | null>;
+  notes: string[];
+}
+export type DonorReportFormat = 'json' | 'csv' | 'html' | 'pdf' | 'xlsx';
+
+export const donors = {
+  list: (query: PageQuery = {}) => api.get<Page<Donor>>('/v1/donors', query),
+  create: (body: Donor, key: string) => api.post<Donor>('/v1/donors', body, key),
+};
+export const funds = {
+  list: (query: PageQuery = {}) => api.get<Page<FundListItem>>('/v1/funds', query),
+  get: (code: string) => api.get<Fund>(`/v1/funds/${segment(code)}`),
+  create: (body: FundRequest, key: string) => api.post<Fund>('/v1/funds', body, key),
+  receipts: (code: string, query: PageQuery = {}) =>
+    api.get<Page<Receipt>>(`/v1/funds/${segment(code)}/receipts`, query),
+  recordReceipt: (code: string, body: ReceiptRequest, key: string) =>
+    api.post<Entry>(`/v1/funds/${segment(code)}/receipts`, body, key),
+};
+export const accounts = {
+  list: () => api.get<Page<Account>>('/v1/accounts', { limit: 1000 }),
+};
+export const entries = {
+  get: (id: string) => api.get<Entry>(`/v1/entries/${segment(id)}`),
+  create: (body: EntryRequest, key: string) => api.post<Entry>('/v1/entries', body, key),
+  reverse: (id: string, body: { effective_on: string; memo: string }, key: string) =>
+    api.post<Entry>(`/v1/entries/${segment(id)}/reverse`, body, key),
+};
+export const trialBalance = {
+  get: (query: { as_of?: string; fund?: string }) =>
+    api.get<TrialBalance>('/v1/audit/trial-balance', query),
+  csvUrl: (query: { as_of?: string; fund?: string }) =>
+    downloadUrl('/v1/audit/trial-balance', { ...query, format: 'csv' }),
+};
+export const donorReport = {
+  get: (query: { fund: string; from: string; to: string }) =>
+    api.get<DonorReport>('/v1/reports/donor', { ...query, format: 'json' }),
+  url: (query: { fund: string; from: string; to: string }, format: DonorReportFormat) =>
+    downloadUrl('/v1/reports/donor', { ...query, format }),
 };
