@@ -717,14 +717,6 @@ export interface Account {
   name: string;
   type: string;
 }
-export interface Posting {
-  account: string;
-  fund: string;
-  currency: string;
-  amount: string;
-  survivor: string | null;
-  award: string | null;
-}
 export interface Entry {
   id: string;
   seq: number;
