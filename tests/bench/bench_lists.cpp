@@ -146,9 +146,9 @@ std::map<std::string, std::string> make_tokens(const std::string& owner_conninfo
     std::map<std::string, std::string> tokens;
     for (const api::Role role : {api::Role::admin, api::Role::finance, api::Role::field,
                                  api::Role::donor, api::Role::auditor}) {
-        const std::vector<std::string> funds =
-            role == api::Role::donor ? std::vector<std::string>{"HAART-KES-2026"}
-                                     : std::vector<std::string>{};
+        const std::vector<std::string> funds = role == api::Role::donor
+                                                   ? std::vector<std::string>{"HAART-KES-2026"}
+                                                   : std::vector<std::string>{};
         const std::string name(api::to_string(role));
         tokens[name] = api::issue_token(credentials, vault, "bench-" + name, role, funds,
                                         api::kTokenLifetimeDefaultS)
@@ -183,7 +183,8 @@ int main(int argc, char** argv) {
                            [](boost::beast::http::status, const std::string&, const std::string&,
                               const api::RequestContext&) { return api::Response{}; });
     server.start();
-    const int over = run_targets(server.port(), make_tokens(cluster.owner_conninfo(), vault), requests);
+    const int over =
+        run_targets(server.port(), make_tokens(cluster.owner_conninfo(), vault), requests);
     server.stop();
     server.wait();
     std::filesystem::remove_all(key_dir);
