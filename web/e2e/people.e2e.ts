@@ -270,6 +270,12 @@ describe('auditor', () => {
     const rows = page.locator('tbody tr');
     const names = await rows.locator('th .name').allTextContents();
     expect(names).toEqual(expected.checks.map((check) => check.name));
+    // Every check is said in words: a row whose heading is only its code name has none.
+    const headings = await rows.locator('th').allTextContents();
+    headings.forEach((heading, i) => {
+      const name = names[i] ?? '';
+      expect(heading.replace(name, '').trim(), name).not.toBe(name);
+    });
     expect(await rows.locator('td:nth-child(2)').allTextContents()).toEqual(
       expected.checks.map(() => 'OK'),
     );

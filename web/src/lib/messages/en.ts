@@ -419,6 +419,7 @@ export const en = {
   'verify.entries_balance': 'Every entry balances',
   'verify.postings_carry_entry': 'Every posting belongs to an entry',
   'verify.stored_balances': 'Stored balances equal their postings',
+  'verify.fund_sums': 'Each fund’s stored totals equal its postings',
   'verify.closed_periods_untouched': 'Closed months were not changed',
   'verify.loan_subledger': 'Loan records agree with the ledger',
   'verify.disbursements_within_awards': 'No award was paid more than approved',

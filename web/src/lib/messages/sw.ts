@@ -415,6 +415,7 @@ export const sw: Record<MessageKey, string> = {
   'verify.entries_balance': 'Kila ingizo linalingana',
   'verify.postings_carry_entry': 'Kila uwekaji ni wa ingizo fulani',
   'verify.stored_balances': 'Salio zilizohifadhiwa zinalingana na uwekaji wake',
+  'verify.fund_sums': 'Jumla zilizohifadhiwa za kila mfuko zinalingana na uwekaji wake',
   'verify.closed_periods_untouched': 'Miezi iliyofungwa haijabadilishwa',
   'verify.loan_subledger': 'Kumbukumbu za mikopo zinakubaliana na leja',
   'verify.disbursements_within_awards': 'Hakuna tuzo iliyolipwa zaidi ya iliyoidhinishwa',
