@@ -12,7 +12,7 @@ namespace riziki::db {
 namespace {
 
 constexpr const char* kSelectListKeys =
-    "SELECT id, oldest_unpaid_due_on::text, first_disbursed_on::text FROM awards";
+    "SELECT award, oldest_unpaid_due_on::text, first_disbursed_on::text FROM award_list_keys";
 
 /// The keys `figures` imply for `award`, its stored status deciding whether it is an active
 /// loan (so the row's check, a date only on an active loan, holds whatever they say).

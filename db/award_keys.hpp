@@ -1,5 +1,6 @@
 #pragma once
-/// Internal to db/: the list keys kept on each award (migration 0023): the due date of an
+/// Internal to db/: the list keys kept for each award (migrations 0023 and 0025, in table
+/// award_list_keys): the due date of an
 /// active loan's oldest unpaid installment and the day of its first disbursement, which
 /// GET /v1/awards sorts and filters by and the field dashboard finds follow-ups from. The
 /// journal writer sends them for every award a batch touched; migrating fills them once.

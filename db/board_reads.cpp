@@ -1,5 +1,5 @@
 // What the awards list and the dashboards read (SPEC §13). The awards list sorts and
-// filters by the list keys the writer keeps on each award (migration 0023, db/award_keys),
+// filters by the list keys the writer keeps for each award (migration 0025, db/award_keys),
 // then reads the page's awards and figures the way GET /v1/awards/{id} does.
 
 #include "db/board_reads.hpp"
@@ -17,11 +17,15 @@ namespace riziki::db {
 
 namespace {
 
-// The awards list: one of three orders, each a keyset read of an index of migration 0023.
-// Filters are appended only when given, so each read is planned for the filters it has.
+// The awards list: one of three orders, each a keyset read of an index of migration 0023
+// (by approval, by id) or 0025 (late loans, on award_list_keys). Filters are appended only
+// when given, so each read is planned for the filters it has; a fund is filtered on the
+// table whose index gives the order.
 constexpr const char* kAwardKeys =
-    "SELECT a.id, a.approved_on::text, a.oldest_unpaid_due_on::text FROM awards a WHERE true";
+    "SELECT a.id, a.approved_on::text, k.oldest_unpaid_due_on::text FROM awards a "
+    "JOIN award_list_keys k ON k.award = a.id WHERE true";
 constexpr const char* kByFund = " AND a.fund = :fund";
+constexpr const char* kByKeysFund = " AND k.fund = :fund";
 constexpr const char* kBySurvivor = " AND a.survivor = :survivor";
 constexpr const char* kByKind = " AND a.kind = :kind";
 constexpr const char* kByStatus = " AND a.status = :status";
@@ -29,13 +33,13 @@ constexpr const char* kByStatus = " AND a.status = :status";
 constexpr const char* kApprovedAfter = " AND (a.approved_on, a.id) < (CAST(:day AS date), :id)";
 constexpr const char* kApprovedOrder = " ORDER BY a.approved_on DESC, a.id DESC LIMIT :n";
 // Late loans: oldest unpaid due date first (the most days late), each on or before :by.
-constexpr const char* kLateBy = " AND a.oldest_unpaid_due_on <= CAST(:by AS date)";
+constexpr const char* kLateBy = " AND k.oldest_unpaid_due_on <= CAST(:by AS date)";
 constexpr const char* kLateAfter =
-    " AND (a.oldest_unpaid_due_on, a.id) > (CAST(:day AS date), :id)";
-constexpr const char* kLateOrder = " ORDER BY a.oldest_unpaid_due_on, a.id LIMIT :n";
+    " AND (k.oldest_unpaid_due_on, k.award) > (CAST(:day AS date), :id)";
+constexpr const char* kLateOrder = " ORDER BY k.oldest_unpaid_due_on, k.award LIMIT :n";
 // Then every award not late on :today (0 days), by id.
 constexpr const char* kNotLate =
-    " AND (a.oldest_unpaid_due_on IS NULL OR a.oldest_unpaid_due_on > CAST(:today AS date))";
+    " AND (k.oldest_unpaid_due_on IS NULL OR k.oldest_unpaid_due_on > CAST(:today AS date))";
 constexpr const char* kIdAfter = " AND a.id > :id";
 constexpr const char* kIdOrder = " ORDER BY a.id LIMIT :n";
 
@@ -51,8 +55,9 @@ LEFT JOIN postings p ON p.fund = f.code AND p.account IN ('1010', '1020', '1030'
 GROUP BY f.code, f.currency ORDER BY f.code)";
 
 constexpr const char* kLateLoans = R"(
-SELECT a.currency, a.oldest_unpaid_due_on::text, count(*)
-FROM awards a WHERE a.oldest_unpaid_due_on < CAST(:today AS date)
+SELECT a.currency, k.oldest_unpaid_due_on::text, count(*)
+FROM award_list_keys k JOIN awards a ON a.id = k.award
+WHERE k.oldest_unpaid_due_on < CAST(:today AS date)
 GROUP BY 1, 2 ORDER BY 1, 2)";
 
 constexpr const char* kCommitments = R"(
@@ -60,9 +65,10 @@ SELECT f.code, f.currency, COALESCE(f.committed_minor, 0)::text
 FROM unnest(CAST(:funds AS text[])) AS x(code) JOIN funds f ON f.code = x.code
 ORDER BY f.code)";
 
-constexpr const char* kLastAudit = R"(
+// The action is written out so the partial index audit_log_verified (migration 0025) serves.
+constexpr const char* kLastVerify = R"(
 SELECT to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), actor, detail
-FROM audit_log WHERE action = :action ORDER BY seq DESC LIMIT 1)";
+FROM audit_log WHERE action = 'audit.verify' ORDER BY seq DESC LIMIT 1)";
 
 // Qualified in ORDER BY: a bare `enrolled_on` is the text output column (see kOutcomes).
 constexpr const char* kEnrolmentsBy = R"(
@@ -71,15 +77,15 @@ ORDER BY survivors.enrolled_on DESC, survivors.code DESC LIMIT :n)";
 
 constexpr const char* kEnrolmentCount = "SELECT count(*) FROM survivors WHERE recorded_by = :a";
 
-// A survivor's first funding is their awards' earliest first disbursement (kept on each
-// award, migration 0023); the outcomes are those observed since.
+// A survivor's first funding is their awards' earliest first disbursement (kept for each
+// award, migration 0025); the outcomes are those observed since.
 constexpr const char* kFollowUpCandidates = R"(
 SELECT s.code, f.first::text,
        COALESCE((SELECT string_agg(o.observed_on::text, ',' ORDER BY o.observed_on)
                  FROM outcomes o WHERE o.survivor = s.code AND o.observed_on >= f.first), '')
 FROM survivors s
-CROSS JOIN LATERAL (SELECT min(a.first_disbursed_on) AS first FROM awards a
-                    WHERE a.survivor = s.code) f
+CROSS JOIN LATERAL (SELECT min(k.first_disbursed_on) AS first FROM awards a
+                    JOIN award_list_keys k ON k.award = a.id WHERE a.survivor = s.code) f
 WHERE s.recorded_by = :actor AND s.consent_follow_up
   AND f.first BETWEEN CAST(:from AS date) AND CAST(:to AS date)
 ORDER BY f.first, s.code)";
@@ -108,9 +114,9 @@ struct Statement {
 };
 
 /// The list's filters, in the order their placeholders appear.
-void add_filters(Statement& st, const AwardListQuery& q) {
+void add_filters(Statement& st, const AwardListQuery& q, const char* by_fund = kByFund) {
     if (!q.fund.empty())
-        st.add(kByFund, {q.fund});
+        st.add(by_fund, {q.fund});
     if (!q.survivor.empty())
         st.add(kBySurvivor, {q.survivor});
     if (!q.kind.empty())
@@ -159,7 +165,7 @@ std::vector<KeyRow> award_keys(soci::session& sql, const AwardListQuery& q) {
     const bool past_late = !q.after.empty() && q.after[0].empty();
     if (!past_late) {
         Statement st{kAwardKeys, {}};
-        add_filters(st, q);
+        add_filters(st, q, kByKeysFund);
         st.add(kLateBy, {q.unpaid_due_by ? ledger::format_date(*q.unpaid_due_by) : today});
         if (!q.after.empty())
             st.add(kLateAfter, {q.after[0], q.after[1]});
@@ -265,11 +271,10 @@ std::vector<FundProgress> BoardReads::fund_progress(const std::vector<std::strin
     });
 }
 
-std::optional<AuditMark> BoardReads::last_audit(const std::string& action) {
+std::optional<AuditMark> BoardReads::last_verify() {
     return read_snapshot(*pool_, limits_, [&](soci::session& sql) -> std::optional<AuditMark> {
         AuditMark mark;
-        sql << kLastAudit, soci::use(action), soci::into(mark.at), soci::into(mark.actor),
-            soci::into(mark.detail);
+        sql << kLastVerify, soci::into(mark.at), soci::into(mark.actor), soci::into(mark.detail);
         if (!sql.got_data())
             return std::nullopt;
         return mark;

@@ -100,8 +100,8 @@ class BoardReads {
     std::vector<LateLoans> late_loans(const ledger::Date& today);
     /// The funds' commitments and figures (the same figures as GET /v1/funds/{code}).
     std::vector<FundProgress> fund_progress(const std::vector<std::string>& funds);
-    /// The last audit line of `action`, if any.
-    std::optional<AuditMark> last_audit(const std::string& action);
+    /// The last verification's audit line (action audit.verify), if any.
+    std::optional<AuditMark> last_verify();
     /// The newest `limit` enrolments recorded by `actor`, and how many it recorded.
     std::vector<Enrolment> enrolments_by(const std::string& actor, std::size_t limit);
     long enrolment_count(const std::string& actor);

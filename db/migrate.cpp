@@ -26,8 +26,9 @@ constexpr const char* kSelectApplied = "SELECT sha256 FROM schema_migrations WHE
 constexpr const char* kRecordApplied =
     "INSERT INTO schema_migrations (name, sha256) VALUES (:n, :d)";
 
-/// The migration that adds awards' list keys (db/award_keys.hpp).
-constexpr std::string_view kAwardListKeys = "0023_";
+/// The migration that gives awards' list keys their table (db/award_keys.hpp); the keys are
+/// filled after it (migration 0023 added them on `awards`, before 0025 moved them).
+constexpr std::string_view kAwardListKeys = "0025_";
 
 // Any constant will do: it only has to be the same for every riziki migrator.
 constexpr const char* kLock = "SELECT pg_advisory_xact_lock(7404158221)";

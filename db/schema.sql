@@ -131,6 +131,59 @@ BEGIN
     RETURN NEW;
 END $$;
 
+CREATE FUNCTION public.riziki_award_due_only_active_loans(ids text[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+DECLARE
+    bad text;
+BEGIN
+    SELECT k.award INTO bad FROM unnest(ids) AS c(id) JOIN award_list_keys k ON k.award = c.id
+    JOIN awards a ON a.id = k.award
+    WHERE k.oldest_unpaid_due_on IS NOT NULL AND NOT (a.kind = 'loan' AND a.status = 'active')
+    LIMIT 1;
+    IF bad IS NOT NULL THEN
+        RAISE EXCEPTION 'riziki:award_not_active award % has an installment due but is not an active loan', bad;
+    END IF;
+END $$;
+
+CREATE FUNCTION public.riziki_award_keys_changed() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM riziki_award_due_only_active_loans(ARRAY(SELECT award FROM changed_keys));
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION public.riziki_award_keys_row() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    INSERT INTO award_list_keys (award, fund) VALUES (NEW.id, NEW.fund);
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION public.riziki_award_keys_update() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF (NEW.award, NEW.fund) IS DISTINCT FROM (OLD.award, OLD.fund) THEN
+        RAISE EXCEPTION 'riziki:append_only only an award''s list keys may change';
+    END IF;
+    RETURN NEW;
+END $$;
+
+CREATE FUNCTION public.riziki_award_status_changed() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM riziki_award_due_only_active_loans(ARRAY(SELECT id FROM changed_awards));
+    RETURN NULL;
+END $$;
+
 CREATE FUNCTION public.riziki_award_update() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -138,10 +191,8 @@ DECLARE
     unchanged awards := NEW;
 BEGIN
     unchanged.status := OLD.status;
-    unchanged.oldest_unpaid_due_on := OLD.oldest_unpaid_due_on;
-    unchanged.first_disbursed_on := OLD.first_disbursed_on;
     IF unchanged IS DISTINCT FROM OLD THEN
-        RAISE EXCEPTION 'riziki:append_only only an award''s status and list keys may change';
+        RAISE EXCEPTION 'riziki:append_only only an award''s status may change';
     END IF;
     IF OLD.status <> NEW.status AND NOT (
         (NEW.kind = 'grant' AND OLD.status IN ('approved', 'active', 'closed')
@@ -718,6 +769,13 @@ CREATE TABLE public.audit_head (
     CONSTRAINT audit_head_singleton_check CHECK (singleton)
 );
 
+CREATE TABLE public.award_list_keys (
+    award text NOT NULL,
+    fund text NOT NULL,
+    oldest_unpaid_due_on date,
+    first_disbursed_on date
+);
+
 CREATE TABLE public.awards (
     id text NOT NULL,
     survivor text NOT NULL,
@@ -743,8 +801,6 @@ CREATE TABLE public.awards (
     currency_multiple_minor numeric(39,0),
     recorded_by text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    oldest_unpaid_due_on date,
-    first_disbursed_on date,
     CONSTRAINT awards_amortization_check CHECK ((amortization = ANY (ARRAY['equal_installments'::text, 'equal_principal'::text]))),
     CONSTRAINT awards_approved_minor_check CHECK ((approved_minor > (0)::numeric)),
     CONSTRAINT awards_business_sector_check CHECK (((length(business_sector) >= 1) AND (length(business_sector) <= 100))),
@@ -761,8 +817,7 @@ CREATE TABLE public.awards (
     CONSTRAINT awards_purpose_check CHECK (((length(purpose) >= 1) AND (length(purpose) <= 500))),
     CONSTRAINT awards_repayment_every_check CHECK (((repayment_every >= 1) AND (repayment_every <= 365))),
     CONSTRAINT awards_repayment_unit_check CHECK ((repayment_unit = ANY (ARRAY['days'::text, 'weeks'::text, 'months'::text]))),
-    CONSTRAINT awards_status_check CHECK ((status = ANY (ARRAY['approved'::text, 'active'::text, 'repaid'::text, 'written_off'::text, 'forgiven'::text, 'closed'::text]))),
-    CONSTRAINT awards_unpaid_only_active_loans CHECK (((oldest_unpaid_due_on IS NULL) OR ((kind = 'loan'::text) AND (status = 'active'::text))))
+    CONSTRAINT awards_status_check CHECK ((status = ANY (ARRAY['approved'::text, 'active'::text, 'repaid'::text, 'written_off'::text, 'forgiven'::text, 'closed'::text])))
 );
 
 CREATE TABLE public.catalog_version (
@@ -1112,6 +1167,12 @@ ALTER TABLE ONLY public.audit_head
 ALTER TABLE ONLY public.audit_log
     ADD CONSTRAINT audit_log_pkey PRIMARY KEY (seq);
 
+ALTER TABLE ONLY public.award_list_keys
+    ADD CONSTRAINT award_list_keys_pkey PRIMARY KEY (award);
+
+ALTER TABLE ONLY public.awards
+    ADD CONSTRAINT awards_id_fund UNIQUE (id, fund);
+
 ALTER TABLE ONLY public.awards
     ADD CONSTRAINT awards_pkey PRIMARY KEY (id);
 
@@ -1199,11 +1260,15 @@ ALTER TABLE ONLY public.tokens
 ALTER TABLE ONLY public.users
     ADD CONSTRAINT users_pkey PRIMARY KEY (id);
 
-CREATE INDEX audit_log_action ON public.audit_log USING btree (action, seq);
-
 CREATE INDEX audit_log_actor ON public.audit_log USING btree (actor, seq);
 
 CREATE INDEX audit_log_at ON public.audit_log USING btree (at);
+
+CREATE INDEX audit_log_verified ON public.audit_log USING btree (seq) WHERE (action = 'audit.verify'::text);
+
+CREATE INDEX award_list_keys_fund_late ON public.award_list_keys USING btree (fund, oldest_unpaid_due_on, award) WHERE (oldest_unpaid_due_on IS NOT NULL);
+
+CREATE INDEX award_list_keys_late ON public.award_list_keys USING btree (oldest_unpaid_due_on, award) WHERE (oldest_unpaid_due_on IS NOT NULL);
 
 CREATE INDEX awards_approved ON public.awards USING btree (approved_on, id);
 
@@ -1212,10 +1277,6 @@ CREATE INDEX awards_fund ON public.awards USING btree (fund);
 CREATE INDEX awards_fund_approved ON public.awards USING btree (fund, approved_on, id);
 
 CREATE INDEX awards_fund_id ON public.awards USING btree (fund, id);
-
-CREATE INDEX awards_fund_late ON public.awards USING btree (fund, oldest_unpaid_due_on, id) WHERE (oldest_unpaid_due_on IS NOT NULL);
-
-CREATE INDEX awards_late ON public.awards USING btree (oldest_unpaid_due_on, id) WHERE (oldest_unpaid_due_on IS NOT NULL);
 
 CREATE INDEX awards_survivor ON public.awards USING btree (survivor);
 
@@ -1268,6 +1329,16 @@ CREATE TRIGGER audit_log_chained AFTER INSERT ON public.audit_log REFERENCING NE
 CREATE TRIGGER audit_log_link BEFORE INSERT ON public.audit_log FOR EACH ROW WHEN ((new.seq IS NULL)) EXECUTE FUNCTION public.riziki_audit_link();
 
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON public.audit_log FOR EACH STATEMENT EXECUTE FUNCTION public.riziki_append_only();
+
+CREATE TRIGGER award_list_keys_due_only_active_loans AFTER UPDATE ON public.award_list_keys REFERENCING NEW TABLE AS changed_keys FOR EACH STATEMENT EXECUTE FUNCTION public.riziki_award_keys_changed();
+
+CREATE TRIGGER award_list_keys_no_delete BEFORE DELETE ON public.award_list_keys FOR EACH ROW EXECUTE FUNCTION public.riziki_append_only();
+
+CREATE TRIGGER award_list_keys_update BEFORE UPDATE ON public.award_list_keys FOR EACH ROW EXECUTE FUNCTION public.riziki_award_keys_update();
+
+CREATE TRIGGER awards_due_only_active_loans AFTER UPDATE ON public.awards REFERENCING NEW TABLE AS changed_awards FOR EACH STATEMENT EXECUTE FUNCTION public.riziki_award_status_changed();
+
+CREATE TRIGGER awards_list_keys_row AFTER INSERT ON public.awards FOR EACH ROW EXECUTE FUNCTION public.riziki_award_keys_row();
 
 CREATE TRIGGER awards_no_delete BEFORE DELETE ON public.awards FOR EACH ROW EXECUTE FUNCTION public.riziki_append_only();
 
@@ -1336,6 +1407,9 @@ CREATE TRIGGER survivors_append_only BEFORE DELETE OR UPDATE ON public.survivors
 CREATE TRIGGER tokens_insert BEFORE INSERT ON public.tokens FOR EACH ROW EXECUTE FUNCTION public.riziki_token_insert();
 
 CREATE TRIGGER tokens_update BEFORE DELETE OR UPDATE ON public.tokens FOR EACH ROW EXECUTE FUNCTION public.riziki_token_update();
+
+ALTER TABLE ONLY public.award_list_keys
+    ADD CONSTRAINT award_list_keys_award_fund_fkey FOREIGN KEY (award, fund) REFERENCES public.awards(id, fund);
 
 ALTER TABLE ONLY public.awards
     ADD CONSTRAINT awards_fund_currency_fkey FOREIGN KEY (fund, currency) REFERENCES public.funds(code, currency);
@@ -1447,13 +1521,15 @@ GRANT SELECT ON TABLE public.accounts TO riziki_app;
 
 GRANT SELECT ON TABLE public.audit_head TO riziki_app;
 
+GRANT SELECT ON TABLE public.award_list_keys TO riziki_app;
+
+GRANT UPDATE(oldest_unpaid_due_on) ON TABLE public.award_list_keys TO riziki_app;
+
+GRANT UPDATE(first_disbursed_on) ON TABLE public.award_list_keys TO riziki_app;
+
 GRANT SELECT,INSERT ON TABLE public.awards TO riziki_app;
 
 GRANT UPDATE(status) ON TABLE public.awards TO riziki_app;
-
-GRANT UPDATE(oldest_unpaid_due_on) ON TABLE public.awards TO riziki_app;
-
-GRANT UPDATE(first_disbursed_on) ON TABLE public.awards TO riziki_app;
 
 GRANT SELECT ON TABLE public.catalog_version TO riziki_app;
 

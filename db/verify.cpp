@@ -209,7 +209,7 @@ class DailyDeltas {
 
 /// The award sub-ledger re-derived from the postings: every posting to loans receivable
 /// (1100) names a loan award of its fund; no award is disbursed beyond its approval; each
-/// award's stored status and list keys (migration 0023) are the ones its postings imply.
+/// award's stored status and list keys (migration 0025) are the ones its postings imply.
 class AwardLedger {
   public:
     explicit AwardLedger(soci::session& sql)

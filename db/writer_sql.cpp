@@ -56,20 +56,27 @@ CROSS JOIN LATERAL (SELECT x.reverses FROM entries x WHERE x.reverses = u.target
 
 // Each row found by a primary-key probe and updated by its tuple id: never a join the
 // planner could turn into a scan of all awards. Every award a batch touched is sent with
-// its status and list keys (migration 0023); only a row where one of them changed is
-// written.
+// its status and list keys; an award's row is written only when its status changed, its
+// keys' row (migration 0025) only when a key did. One statement, so the checks of
+// migration 0025 (a due date only on an active loan) run once both are written.
 constexpr const char* kUpdateAwards = R"(
-UPDATE awards a SET status = v.status, oldest_unpaid_due_on = v.unpaid,
-                    first_disbursed_on = v.first
-FROM (SELECT y.tid, u.status, u.unpaid, u.first
-      FROM unnest(CAST($1 AS text[]), CAST($2 AS text[]), CAST(CAST($3 AS text[]) AS date[]),
-                  CAST(CAST($4 AS text[]) AS date[])) AS u(status, id, unpaid, first)
-      CROSS JOIN LATERAL (SELECT x.ctid AS tid, x.status, x.oldest_unpaid_due_on,
-                                 x.first_disbursed_on
-                          FROM awards x WHERE x.id = u.id OFFSET 0) y
-      WHERE (y.status, y.oldest_unpaid_due_on, y.first_disbursed_on)
-            IS DISTINCT FROM (u.status, u.unpaid, u.first)) v
-WHERE a.ctid = v.tid)";
+WITH u AS MATERIALIZED (
+    SELECT * FROM unnest(CAST($1 AS text[]), CAST($2 AS text[]),
+                         CAST(CAST($3 AS text[]) AS date[]), CAST(CAST($4 AS text[]) AS date[]))
+                  AS u(status, id, unpaid, first)),
+statuses AS (
+    UPDATE awards a SET status = v.status
+    FROM (SELECT y.tid, u.status FROM u
+          CROSS JOIN LATERAL (SELECT x.ctid AS tid, x.status FROM awards x
+                              WHERE x.id = u.id OFFSET 0) y
+          WHERE y.status <> u.status) v
+    WHERE a.ctid = v.tid)
+UPDATE award_list_keys k SET oldest_unpaid_due_on = v.unpaid, first_disbursed_on = v.first
+FROM (SELECT y.tid, u.unpaid, u.first FROM u
+      CROSS JOIN LATERAL (SELECT x.ctid AS tid, x.oldest_unpaid_due_on, x.first_disbursed_on
+                          FROM award_list_keys x WHERE x.award = u.id OFFSET 0) y
+      WHERE (y.oldest_unpaid_due_on, y.first_disbursed_on) IS DISTINCT FROM (u.unpaid, u.first)) v
+WHERE k.ctid = v.tid)";
 
 // The writer chains its audit lines itself under the audit head's lock; PostgreSQL checks
 // the chain once per INSERT (migration 0009).

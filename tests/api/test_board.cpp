@@ -271,8 +271,8 @@ BOOST_FIXTURE_TEST_CASE(bad_queries_are_refused, BoardServer) {
 BOOST_FIXTURE_TEST_CASE(a_list_key_edited_behind_the_writer_fails_verify, BoardServer) {
     BOOST_TEST_REQUIRE(get("/v1/audit/verify", "auditor").at("ok") == true);
     // Someone with the database hides L1 from the late loans.
-    *server.owner() << "UPDATE awards SET oldest_unpaid_due_on = NULL WHERE id = '" + awards["L1"] +
-                           "'";
+    *server.owner() << "UPDATE award_list_keys SET oldest_unpaid_due_on = NULL WHERE award = '" +
+                           awards["L1"] + "'";
     const auto verify = get("/v1/audit/verify", "auditor");
     BOOST_TEST(verify.at("ok") == false);
     for (const auto& check : verify.at("checks")) {

@@ -335,11 +335,11 @@ BOOST_AUTO_TEST_CASE(verify_rederives_the_award_subledger) {
     BOOST_TEST(failed.at("loan_subledger") == f.journal.head().seq);
 }
 
-/// An award's stored list keys (migration 0023) as "oldest unpaid due | first disbursed".
+/// An award's stored list keys (migration 0025) as "oldest unpaid due | first disbursed".
 std::string list_keys(soci::session& sql, const std::string& id) {
     std::string keys;
     sql << "SELECT COALESCE(oldest_unpaid_due_on::text, '-') || ' | ' || "
-           "COALESCE(first_disbursed_on::text, '-') FROM awards WHERE id = :id",
+           "COALESCE(first_disbursed_on::text, '-') FROM award_list_keys WHERE award = :id",
         soci::use(id), soci::into(keys);
     return keys;
 }
@@ -362,8 +362,8 @@ BOOST_AUTO_TEST_CASE(the_writer_keeps_the_list_keys_and_migrating_fills_them) {
     };
     BOOST_TEST(repay(1'000, "LR1").kind == Kind::committed);
     BOOST_TEST(list_keys(*owner, loan) == "2026-03-20 | 2026-01-20");
-    // Migration 0023 fills the keys of books that predate it, from the postings.
-    *owner << "UPDATE awards SET oldest_unpaid_due_on = NULL, first_disbursed_on = NULL";
+    // Migration 0025 fills the keys of books that predate it, from the postings.
+    *owner << "UPDATE award_list_keys SET oldest_unpaid_due_on = NULL, first_disbursed_on = NULL";
     BOOST_TEST(!db::verify_journal(f.database.app_conninfo).ok);
     {
         soci::transaction tx(*owner);
@@ -376,11 +376,28 @@ BOOST_AUTO_TEST_CASE(the_writer_keeps_the_list_keys_and_migrating_fills_them) {
     // Repaid: no installment is unpaid.
     BOOST_TEST(repay(1'000, "LR2").kind == Kind::committed);
     BOOST_TEST(list_keys(*owner, loan) == "- | 2026-01-20");
-    // The database keeps a date off an award that is not an active loan.
-    BOOST_TEST(try_sql(*owner, {"UPDATE awards SET oldest_unpaid_due_on = '2026-03-20' "
-                                "WHERE id = '" +
+    // The database keeps a date off an award that is not an active loan, from either side.
+    const std::string refused = "is not an active loan";
+    BOOST_TEST(try_sql(*owner, {"UPDATE award_list_keys SET oldest_unpaid_due_on = '2026-03-20' "
+                                "WHERE award = '" +
                                 loan + "'"})
-                   .find("awards_unpaid_only_active_loans") != std::string::npos);
+                   .find(refused) != std::string::npos);
+    BOOST_TEST(try_sql(*owner, {"UPDATE award_list_keys SET oldest_unpaid_due_on = '2026-03-20' "
+                                "WHERE award = '" +
+                                grant + "'"})
+                   .find(refused) != std::string::npos);
+    const auto other = f.award("AW-K2222222", ledger::AwardKind::loan, 2'000);
+    BOOST_TEST(f.run(pay(other, 2'000, "LK3")).kind == Kind::committed);
+    BOOST_TEST(list_keys(*owner, other) == "2026-02-20 | 2026-01-20");
+    BOOST_TEST(
+        try_sql(*owner, {"UPDATE awards SET status = 'written_off' WHERE id = '" + other + "'"})
+            .find(refused) != std::string::npos);
+    // Its row is the award's for good: no other award or fund, never deleted.
+    BOOST_TEST(try_sql(*owner, {"UPDATE award_list_keys SET fund = 'F-OTHER' WHERE award = '" +
+                                other + "'"})
+                   .find("append_only") != std::string::npos);
+    BOOST_TEST(try_sql(*owner, {"DELETE FROM award_list_keys WHERE award = '" + other + "'"})
+                   .find("append_only") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(the_audit_log_is_append_only_and_chained) {
