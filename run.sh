@@ -23,6 +23,7 @@ PACKAGES=(
     libcairo2-dev libpango1.0-dev           # the donor report as PDF: cairo draws, pango sets text
     fonts-dejavu-core                       # DejaVu Sans, the PDF's font
     libxlsxwriter-dev zlib1g-dev            # the donor report as XLSX (its .pc file links -lz)
+    libzip-dev libexpat1-dev                # the M-Pesa statement as XLSX: unzip, stream the XML
     poppler-utils unzip                     # the PDF and XLSX tests read the documents back
     libxml2-utils                           # xmllint: the IATI export test validates with it
     chromium                                # the HTML report test and the web app's e2e tests

@@ -5,11 +5,28 @@
 #include <cctype>
 #include <charconv>
 
+#include "reports/mpesa_statement_rows.hpp"
+
 namespace riziki::reports {
+
+namespace statement_rows {
+
+std::string_view trim(std::string_view text) {
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+        text.remove_prefix(1);
+    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+        text.remove_suffix(1);
+    return text;
+}
+
+}  // namespace statement_rows
 
 namespace {
 
-using Row = std::vector<std::string>;
+using statement_rows::Cell;
+using statement_rows::ColumnIndex;
+using statement_rows::Row;
+using statement_rows::trim;
 
 enum Column : std::size_t {
     receipt,
@@ -24,6 +41,7 @@ enum Column : std::size_t {
     account_number,
     kColumns
 };
+static_assert(kColumns == statement_rows::kKnownColumns);
 
 struct ColumnName {
     std::string_view name;
@@ -43,14 +61,6 @@ constexpr std::array<ColumnName, kColumns> kColumnNames{{
     {"Linked Transaction ID", false},
     {"A/C No.", false},
 }};
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
-        text.remove_prefix(1);
-    while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
-        text.remove_suffix(1);
-    return text;
-}
 
 bool same_name(std::string_view a, std::string_view b) {
     a = trim(a);
@@ -89,7 +99,7 @@ class CsvReader {
                                            "unterminated_quote"};
                     return true;
                 }
-                row.push_back(std::move(cell));
+                push(row, cell);
                 return true;
             }
             const char c = text_[at_++];
@@ -107,13 +117,12 @@ class CsvReader {
                 cell.clear();
                 quoted = true;
             } else if (c == ',') {
-                row.push_back(std::move(cell));
-                cell.clear();
+                push(row, cell);
             } else if (c == '\n' || c == '\r') {
                 if (c == '\r' && at_ < text_.size() && text_[at_] == '\n')
                     ++at_;
                 ++next_line_;
-                row.push_back(std::move(cell));
+                push(row, cell);
                 return true;
             } else {
                 cell += c;
@@ -124,6 +133,12 @@ class CsvReader {
     int line() const { return line_; }
 
   private:
+    /// Every CSV cell is present: the n-th is column n.
+    static void push(Row& row, std::string& cell) {
+        row.push_back(Cell{static_cast<int>(row.size()) + 1, std::move(cell)});
+        cell.clear();
+    }
+
     std::string_view text_;
     StatementLimits limits_;
     std::size_t at_ = 0;
@@ -132,8 +147,7 @@ class CsvReader {
 };
 
 bool blank(const Row& row) {
-    return std::all_of(row.begin(), row.end(),
-                       [](const std::string& c) { return trim(c).empty(); });
+    return std::all_of(row.begin(), row.end(), [](const Cell& c) { return trim(c.text).empty(); });
 }
 
 /// "1,500.00" → "1500.00": commas only as thousands separators of the whole part.
@@ -164,24 +178,6 @@ std::optional<std::string> without_grouping(std::string_view text) {
     return out;
 }
 
-/// An amount cell: empty is zero; a sign is allowed (`magnitude` drops it).
-std::optional<ledger::Amount> read_amount(std::string_view cell, const ledger::Currency& currency,
-                                          bool magnitude) {
-    cell = trim(cell);
-    if (cell.empty())
-        return ledger::Amount{0};
-    const bool negative = cell.starts_with('-');
-    if (negative)
-        cell.remove_prefix(1);
-    const auto plain = without_grouping(cell);
-    if (!plain || plain->starts_with('-'))
-        return std::nullopt;
-    const auto parsed = ledger::parse_amount(*plain, currency);
-    if (!parsed.ok())
-        return std::nullopt;
-    return negative && !magnitude ? ledger::Amount{-parsed.minor} : parsed.minor;
-}
-
 std::optional<int> number(std::string_view text, std::size_t digits_min, std::size_t digits_max) {
     // Digits only: from_chars would take a sign ("-1" hours).
     if (text.size() < digits_min || text.size() > digits_max ||
@@ -193,6 +189,116 @@ std::optional<int> number(std::string_view text, std::size_t digits_min, std::si
     if (error != std::errc{} || end != text.data() + text.size())
         return std::nullopt;
     return value;
+}
+
+/// A number as a spreadsheet stores it ("1499.9999999999998", "1.5E3", ".5"): its
+/// significant digits and a power of ten, value = digits × 10^exponent. No sign.
+struct Significand {
+    std::string digits;  ///< no leading or trailing zeros; "" is zero
+    long exponent = 0;
+};
+
+/// Rounds HALF_EVEN to 15 significant digits, what Excel keeps of the double it wrote with
+/// up to 17 (1499.9999999999998 is 1500), and drops trailing zeros.
+void round_to_excel_precision(Significand& n) {
+    constexpr std::size_t kExcelDigits = 15;
+    if (n.digits.size() > kExcelDigits) {
+        const char first_dropped = n.digits[kExcelDigits];
+        const bool rest = n.digits.find_first_not_of('0', kExcelDigits + 1) != std::string::npos;
+        n.exponent += static_cast<long>(n.digits.size() - kExcelDigits);
+        n.digits.resize(kExcelDigits);
+        const bool odd = (n.digits.back() - '0') % 2 == 1;
+        if (first_dropped > '5' || (first_dropped == '5' && (rest || odd))) {
+            std::size_t i = n.digits.size();
+            while (i > 0 && n.digits[i - 1] == '9')
+                n.digits[--i] = '0';
+            if (i == 0)
+                n.digits.insert(n.digits.begin(), '1');  // 999… → 1000…: zeros dropped below
+            else
+                ++n.digits[i - 1];
+        }
+    }
+    while (!n.digits.empty() && n.digits.back() == '0') {
+        n.digits.pop_back();
+        ++n.exponent;
+    }
+}
+
+/// Reads an unsigned number cell (xsd:double without sign, INF or NaN), rounded to Excel's
+/// precision.
+std::optional<Significand> read_number(std::string_view text) {
+    Significand out;
+    bool digit = false;
+    bool point = false;
+    std::size_t i = 0;
+    for (; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '.' && !point) {
+            point = true;
+            continue;
+        }
+        if (!std::isdigit(static_cast<unsigned char>(c)))
+            break;
+        digit = true;
+        out.exponent -= point ? 1 : 0;
+        if (!out.digits.empty() || c != '0')
+            out.digits += c;
+    }
+    if (!digit)
+        return std::nullopt;
+    if (i < text.size()) {
+        if (text[i] != 'e' && text[i] != 'E')
+            return std::nullopt;
+        std::string_view power = text.substr(i + 1);
+        const bool down = power.starts_with('-');
+        if (down || power.starts_with('+'))
+            power.remove_prefix(1);
+        const auto value = number(power, 1, 4);  // doubles stop at 10^308
+        if (!value)
+            return std::nullopt;
+        out.exponent += down ? -*value : *value;
+    }
+    round_to_excel_precision(out);
+    return out;
+}
+
+/// A number cell as plain decimal text ("1.5E3" → "1500", "1E-2" → "0.01"), for the
+/// currency's own parser to check its digits and range; nullopt far beyond either.
+std::optional<std::string> plain_decimal(std::string_view text) {
+    const auto n = read_number(text);
+    if (!n)
+        return std::nullopt;
+    if (n->digits.empty())
+        return std::string("0");
+    const long whole = static_cast<long>(n->digits.size()) + n->exponent;  // digits before '.'
+    if (whole > 40 || n->exponent < -40)
+        return std::nullopt;  // far past the amount limit, or far more decimals than any currency
+    if (n->exponent >= 0)
+        return n->digits + std::string(static_cast<std::size_t>(n->exponent), '0');
+    if (whole > 0) {
+        const auto split = static_cast<std::size_t>(whole);
+        return n->digits.substr(0, split) + "." + n->digits.substr(split);
+    }
+    return "0." + std::string(static_cast<std::size_t>(-whole), '0') + n->digits;
+}
+
+/// An amount cell: empty is zero; a sign is allowed (`magnitude` drops it). Text may group
+/// thousands; a number cell is read exactly at Excel's precision.
+std::optional<ledger::Amount> read_amount(const Cell& cell, const ledger::Currency& currency,
+                                          bool magnitude) {
+    std::string_view text = trim(cell.text);
+    if (text.empty())
+        return ledger::Amount{0};
+    const bool negative = text.starts_with('-');
+    if (negative)
+        text.remove_prefix(1);
+    const auto plain = cell.number ? plain_decimal(text) : without_grouping(text);
+    if (!plain || plain->starts_with('-'))
+        return std::nullopt;
+    const auto parsed = ledger::parse_amount(*plain, currency);
+    if (!parsed.ok())
+        return std::nullopt;
+    return negative && !magnitude ? ledger::Amount{-parsed.minor} : parsed.minor;
 }
 
 /// "14:22:05", "14:22", "02:22 PM" → seconds since midnight.
@@ -240,17 +346,72 @@ std::optional<ledger::Date> parse_day(std::string_view text) {
     return ledger::parse_date(iso);
 }
 
+/// An Excel serial date-time: whole days since 1899-12-30 (the 1900 system: serials below
+/// 60 count from 1899-12-31, as Excel keeps Lotus's 29 February 1900, which is refused) or
+/// since 1904-01-01 (`date1904`); the fraction is the time of day, to the nearest second.
+std::optional<StatementTime> serial_time(std::string_view text, bool date1904) {
+    const auto n = read_number(text);
+    if (!n)
+        return std::nullopt;
+    constexpr long kLastSerial = 2'958'465;  // 9999-12-31 in the 1900 system
+    // digits × 10^exponent = days + fraction / scale, read exactly.
+    long days = 0;
+    ledger::Amount fraction = 0;
+    ledger::Amount scale = 1;
+    const long whole = static_cast<long>(n->digits.size()) + std::min(n->exponent, 0L);
+    if (whole + std::max(n->exponent, 0L) > 7)
+        return std::nullopt;
+    const auto split = static_cast<std::size_t>(std::max(whole, 0L));
+    for (std::size_t i = 0; i < split; ++i)
+        days = days * 10 + (n->digits[i] - '0');
+    for (long i = 0; i < n->exponent; ++i)
+        days *= 10;
+    if (n->exponent < 0 && n->exponent >= -30) {  // below 10^-16 of a day there is no second
+        for (std::size_t i = split; i < n->digits.size(); ++i)
+            fraction = fraction * 10 + (n->digits[i] - '0');
+        for (long i = 0; i < -n->exponent; ++i)
+            scale *= 10;
+    }
+    auto seconds = ledger::divide_half_even(fraction * 86'400, scale).convert_to<int>();
+    if (seconds == 86'400) {
+        ++days;
+        seconds = 0;
+    }
+    using std::chrono::day;
+    using std::chrono::month;
+    using std::chrono::year;
+    long epoch = 0;
+    if (date1904)
+        epoch = ledger::days_since_epoch(ledger::Date{year{1904}, month{1}, day{1}});
+    else if (days > 60)
+        epoch = ledger::days_since_epoch(ledger::Date{year{1899}, month{12}, day{30}});
+    else if (days >= 1 && days < 60)
+        epoch = ledger::days_since_epoch(ledger::Date{year{1899}, month{12}, day{31}});
+    else
+        return std::nullopt;  // 0 is "1900-01-00"; 60 the 29 February 1900 that never was
+    if (days > kLastSerial)
+        return std::nullopt;
+    const auto date = ledger::date_from_days(epoch + days);
+    if (date.year() > year{9999})
+        return std::nullopt;
+    return StatementTime{date, seconds};
+}
+
+/// A completion time: text in the three formats, or a number cell's serial date-time.
+std::optional<StatementTime> read_time(const Cell& cell, bool date1904) {
+    return cell.number ? serial_time(trim(cell.text), date1904) : parse_statement_time(cell.text);
+}
+
 /// Each read column's index in the header row, or the error naming a missing one.
-std::variant<std::array<std::optional<std::size_t>, kColumns>, StatementError> map_header(
-    const Row& header, int line) {
-    std::array<std::optional<std::size_t>, kColumns> index{};
-    for (std::size_t c = 0; c < header.size(); ++c) {
+std::variant<ColumnIndex, StatementError> map_header(const Row& header, int line) {
+    ColumnIndex index{};
+    for (const auto& cell : header) {
         for (std::size_t k = 0; k < kColumns; ++k) {
-            if (same_name(header[c], kColumnNames[k].name)) {
+            if (same_name(cell.text, kColumnNames[k].name)) {
                 if (index[k])
-                    return StatementError{line, static_cast<int>(c) + 1,
-                                          std::string(kColumnNames[k].name), "duplicate_column"};
-                index[k] = c;
+                    return StatementError{line, cell.column, std::string(kColumnNames[k].name),
+                                          "duplicate_column"};
+                index[k] = cell.column;
             }
         }
     }
@@ -263,36 +424,43 @@ std::variant<std::array<std::optional<std::size_t>, kColumns>, StatementError> m
 
 struct RowReader {
     const Row& row;
-    const std::array<std::optional<std::size_t>, kColumns>& index;
+    const ColumnIndex& index;
     int line;
     std::optional<StatementError> error;
 
-    std::string_view cell(Column k) const {
-        return index[k] && *index[k] < row.size() ? trim(row[*index[k]]) : std::string_view{};
+    const Cell& raw(Column k) const {
+        static const Cell kEmpty;
+        if (!index[k])
+            return kEmpty;
+        const auto at =
+            std::lower_bound(row.begin(), row.end(), *index[k],
+                             [](const Cell& c, int column) { return c.column < column; });
+        return at != row.end() && at->column == *index[k] ? *at : kEmpty;
     }
+    std::string_view cell(Column k) const { return trim(raw(k).text); }
     void fail(Column k, const char* reason) {
         if (!error)
-            error = StatementError{line, index[k] ? static_cast<int>(*index[k]) + 1 : 0,
-                                   std::string(kColumnNames[k].name), reason};
+            error = StatementError{line, index[k].value_or(0), std::string(kColumnNames[k].name),
+                                   reason};
     }
     ledger::Amount amount(Column k, const ledger::Currency& currency, bool magnitude) {
-        const auto value = read_amount(cell(k), currency, magnitude);
+        const auto value = read_amount(raw(k), currency, magnitude);
         if (!value)
             fail(k, "invalid_amount");
         return value.value_or(0);
     }
 };
 
-std::variant<StatementLine, StatementError> read_line(
-    const Row& row, const std::array<std::optional<std::size_t>, kColumns>& index, int line,
-    const ledger::Currency& currency) {
+std::variant<StatementLine, StatementError> read_line(const Row& row, const ColumnIndex& index,
+                                                      int line, const ledger::Currency& currency,
+                                                      bool date1904) {
     RowReader r{row, index, line, std::nullopt};
     StatementLine out;
     out.line = line;
     out.receipt = std::string(r.cell(receipt));
     if (out.receipt.empty() || out.receipt.size() > 64)
         r.fail(receipt, "invalid_receipt");
-    const auto when = parse_statement_time(r.cell(completion_time));
+    const auto when = read_time(r.raw(completion_time), date1904);
     if (!when)
         r.fail(completion_time, "invalid_time");
     out.completed = when.value_or(StatementTime{});
@@ -328,6 +496,51 @@ std::optional<StatementTime> parse_statement_time(std::string_view text) {
     return StatementTime{*day, *seconds};
 }
 
+namespace statement_rows {
+
+StatementBuilder::StatementBuilder(const ledger::Currency& currency, const StatementLimits& limits,
+                                   bool date1904)
+    : currency_(currency), limits_(limits), date1904_(date1904) {}
+
+std::optional<StatementError> StatementBuilder::add(const Row& row, int line) {
+    if (!index_) {
+        // Title and summary rows come first; the header is the row that names the receipt.
+        if (row.empty() || row[0].column != 1 ||
+            !same_name(row[0].text, kColumnNames[receipt].name))
+            return std::nullopt;
+        auto mapped = map_header(row, line);
+        if (auto* bad = std::get_if<StatementError>(&mapped))
+            return *bad;
+        index_ = std::get<0>(mapped);
+        return std::nullopt;
+    }
+    if (blank(row))
+        return std::nullopt;
+    if (lines_.size() >= limits_.lines_max)
+        return StatementError{line, 0, "", "too_many_lines"};
+    auto read = read_line(row, *index_, line, currency_, date1904_);
+    if (auto* bad = std::get_if<StatementError>(&read))
+        return *bad;
+    lines_.push_back(std::move(std::get<StatementLine>(read)));
+    return std::nullopt;
+}
+
+std::string StatementBuilder::column_name(int column) const {
+    for (std::size_t k = 0; index_ && k < kColumns; ++k) {
+        if ((*index_)[k] == column)
+            return std::string(kColumnNames[k].name);
+    }
+    return "";
+}
+
+std::variant<std::vector<StatementLine>, StatementError> StatementBuilder::finish() {
+    if (!index_)
+        return StatementError{0, 0, "Receipt No.", "missing_header"};
+    return std::move(lines_);
+}
+
+}  // namespace statement_rows
+
 std::variant<std::vector<StatementLine>, StatementError> read_statement_csv(
     std::string_view text, const ledger::Currency& currency, const StatementLimits& limits) {
     if (text.size() > limits.bytes_max)
@@ -335,33 +548,14 @@ std::variant<std::vector<StatementLine>, StatementError> read_statement_csv(
     CsvReader reader(text, limits);
     Row row;
     std::optional<StatementError> error;
-    std::optional<std::array<std::optional<std::size_t>, kColumns>> index;
-    std::vector<StatementLine> lines;
+    statement_rows::StatementBuilder statement(currency, limits);
     while (reader.next(row, error)) {
         if (error)
             return *error;
-        if (!index) {
-            // Title and summary rows come first; the header is the row that names the receipt.
-            if (row.empty() || !same_name(row[0], kColumnNames[receipt].name))
-                continue;
-            auto mapped = map_header(row, reader.line());
-            if (auto* bad = std::get_if<StatementError>(&mapped))
-                return *bad;
-            index = std::get<0>(mapped);
-            continue;
-        }
-        if (blank(row))
-            continue;
-        if (lines.size() >= limits.lines_max)
-            return StatementError{reader.line(), 0, "", "too_many_lines"};
-        auto line = read_line(row, *index, reader.line(), currency);
-        if (auto* bad = std::get_if<StatementError>(&line))
+        if (auto bad = statement.add(row, reader.line()))
             return *bad;
-        lines.push_back(std::move(std::get<StatementLine>(line)));
     }
-    if (!index)
-        return StatementError{0, 0, "Receipt No.", "missing_header"};
-    return lines;
+    return statement.finish();
 }
 
 }  // namespace riziki::reports
