@@ -1,0 +1,125 @@
+#pragma once
+/// Matching an M-Pesa statement against the ledger (SPEC §15, issue 20 item 2). Pure: the
+/// statement's lines (mpesa_statement.hpp) and a snapshot of what the ledger knows in, one
+/// outcome per line out; no database, no clock. The caller (the import handler) fills the
+/// snapshot with its queries and posts the proposed repayments through the writer.
+///
+/// Matching rules, per line in file order; the first that applies decides (amounts match
+/// exactly, no tolerance):
+///  1. `Transaction Status` not `Completed` (case-insensitive): `ignored`, reason `failed`
+///     for `Failed`, otherwise `not_completed`.
+///  2. A receipt seen on an earlier line of the same statement: `unmatched`,
+///     `duplicate_receipt`.
+///  3. A receipt already a reference in the ledger: `matched` to that entry when the amount
+///     equals (paid in for a repayment; withdrawn for a disbursement or a fee; for any other
+///     entry the line's amount, paid in or else withdrawn) and the line's day is within
+///     `window_days` of the entry's effective date; else `unmatched`, `amount_differs`
+///     (checked first) or `date_outside_window`. Re-importing a statement therefore posts
+///     nothing.
+///  4. A charge: a withdrawn line naming another receipt in `Linked Transaction ID`, or
+///     whose `Reason Type` contains "charge" (case-insensitive). `charge` with the linked
+///     disbursement's entry when the ledger recorded a fee with it and the amount equals
+///     that fee; a different amount is `unmatched`, `charge_differs` (flagged, never
+///     posted); a linked receipt whose entry recorded no fee (a disbursement without one,
+///     or any other entry) is `charge_without_fee`; no linked receipt, or one the ledger
+///     does not know, is `linked_receipt_unknown`.
+///  5. Any other line that is not paid in (withdrawn, or no amount at all): `unmatched`,
+///     `not_in_ledger` (no disbursement has its receipt as reference).
+///  6. A paid-in line: `A/C No.` (trimmed, case-insensitive) names an award id (`AW-…`) or
+///     a survivor code (`SV-…`) of the snapshot's fund. An award id that is an active
+///     loan, or a survivor code with exactly one active loan, gives a repayment (the award,
+///     the amount paid in, the line's day, channel mpesa, the receipt as reference) that
+///     the core plans (ledger::plan, against the books as the earlier proposals of this
+///     statement leave them): accepted, `proposed` with the entry it would post; refused,
+///     `unmatched` with the core's rejection code (e.g. `dated_before_award`,
+///     `period_closed`). The core's rules stand: an amount beyond what is outstanding on an
+///     active loan is accepted, its excess booked as an overpayment (2100). Otherwise
+///     `unmatched`: `account_unknown` (nothing typed, or no such award or survivor in the
+///     fund), `no_active_loan` (a grant, a loan not active, a survivor without one), or
+///     `several_active_loans`.
+/// `Other Party Info` never reaches this code: the reader does not keep it.
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/awards.hpp"
+#include "ledger/date.hpp"
+#include "ledger/journal.hpp"
+#include "ledger/money.hpp"
+#include "reports/mpesa_statement.hpp"
+
+namespace riziki::reports {
+
+/// What a ledger entry did with an M-Pesa reference.
+enum class ReferenceKind : std::uint8_t { disbursement, repayment, fee, other };
+
+/// An M-Pesa reference the ledger already uses (payment references per channel, SPEC §5).
+struct LedgerReference {
+    std::string receipt;     ///< the reference: an M-Pesa receipt number
+    std::int64_t entry = 0;  ///< the entry's seq
+    ReferenceKind kind = ReferenceKind::other;
+    ledger::Amount amount = 0;  ///< what moved through M-Pesa: paid out (without its fee),
+                                ///< repaid, the fee, or the entry's cash amount
+    ledger::Amount fee = 0;     ///< disbursements: the fee recorded with it (0 for none)
+    std::string award;          ///< "" when the entry names none
+    ledger::Date effective_on;
+};
+
+/// What the ledger knows, as the matching needs it.
+struct MatchSnapshot {
+    std::string fund;     ///< the statement's fund: awards of other funds are not named
+    int window_days = 3;  ///< rule 3: the line's day at most this many days from the entry's
+    std::vector<LedgerReference> references;  ///< the fund's M-Pesa references
+    /// The core's view, as for ledger::plan: the fund's awards with their figures (others
+    /// may be present and are ignored), its cash, the references used.
+    ledger::Books books;
+    ledger::LedgerContext context;  ///< accounts, the fund's currency, closed periods
+    std::string recorded_by;        ///< the user importing, for the planned entries
+};
+
+enum class MatchState : std::uint8_t { matched, proposed, charge, ignored, unmatched };
+inline constexpr std::size_t kMatchStates = 5;
+
+/// "matched", "proposed", "charge", "ignored", "unmatched" (SPEC §15).
+std::string_view to_string(MatchState state);
+
+/// A repayment to post, as the core planned it.
+struct Proposal {
+    ledger::Repayment repayment;
+    ledger::EntryDraft draft;       ///< the postings it would make
+    ledger::Allocation allocation;  ///< interest, principal, overpayment
+};
+
+struct LineOutcome {
+    int line = 0;  ///< the statement's line number
+    std::string receipt;
+    MatchState state = MatchState::unmatched;
+    std::string reason;                 ///< snake_case; empty when matched or proposed
+    std::optional<std::int64_t> entry;  ///< the matched entry (or the charge's disbursement)
+    std::string award;                  ///< when known
+    std::optional<Proposal> proposal;   ///< proposed only
+};
+
+/// Lines and amounts per state, for the screen.
+struct StateTotal {
+    std::size_t lines = 0;
+    ledger::Amount paid_in = 0;
+    ledger::Amount withdrawn = 0;
+};
+
+struct MatchResult {
+    std::vector<LineOutcome> lines;  ///< one per statement line, in its order
+    std::array<StateTotal, kMatchStates> totals{};
+    const StateTotal& total(MatchState state) const {
+        return totals[static_cast<std::size_t>(state)];
+    }
+};
+
+/// Matches each line by the rules above.
+MatchResult match_statement(const std::vector<StatementLine>& lines, const MatchSnapshot& snapshot);
+
+}  // namespace riziki::reports
