@@ -99,8 +99,9 @@ case "$command" in
     demo)  build riziki; exec ./build/riziki demo "$@" ;;
     serve) build riziki; key_outside_home "$@"; exec ./build/riziki serve "$@" ;;
     test)  build; cd build && exec ctest --output-on-failure --timeout 900 "$@" ;;
-    bench) build bench_journal bench_api
-           ./build/tests/bench/bench_journal "$@"; exec ./build/tests/bench/bench_api ;;
+    bench) build bench_journal bench_api bench_mpesa
+           ./build/tests/bench/bench_journal "$@"; ./build/tests/bench/bench_mpesa
+           exec ./build/tests/bench/bench_api ;;
     build) build ;;
     *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
