@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ledger/rejection.hpp"
+#include "reports/mpesa_statement_rows.hpp"
 
 namespace riziki::reports {
 
@@ -19,15 +20,6 @@ std::string upper(std::string_view text) {
     std::ranges::transform(out, out.begin(),
                            [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
     return out;
-}
-
-std::string_view trimmed(std::string_view text) {
-    const auto space = [](unsigned char c) { return std::isspace(c) != 0; };
-    while (!text.empty() && space(static_cast<unsigned char>(text.front())))
-        text.remove_prefix(1);
-    while (!text.empty() && space(static_cast<unsigned char>(text.back())))
-        text.remove_suffix(1);
-    return text;
 }
 
 bool is_charge(const StatementLine& line) {
@@ -67,7 +59,7 @@ class Matcher {
         LineOutcome out;
         out.line = line.line;
         out.receipt = line.receipt;
-        const auto status = upper(trimmed(line.status));
+        const auto status = upper(statement_rows::trim(line.status));
         if (status != "COMPLETED")
             return decide(out, MatchState::ignored,
                           status == "FAILED" ? "failed" : "not_completed");
@@ -114,7 +106,7 @@ class Matcher {
     }
 
     LineOutcome charge(LineOutcome& out, const StatementLine& line) const {
-        const auto* linked = reference(std::string(trimmed(line.linked_transaction)));
+        const auto* linked = reference(std::string(statement_rows::trim(line.linked_transaction)));
         if (linked == nullptr)
             return decide(out, MatchState::unmatched, "linked_receipt_unknown");
         out.award = linked->award;
@@ -128,7 +120,7 @@ class Matcher {
 
     /// Rule 6: the award the account names, or the reason there is none.
     const ledger::Award* named_loan(LineOutcome& out, const StatementLine& line) const {
-        const auto account = upper(trimmed(line.account_number));
+        const auto account = upper(statement_rows::trim(line.account_number));
         if (account.empty())
             return no_loan(out, "account_unknown");
         if (const auto it = books_.awards.find(account);
