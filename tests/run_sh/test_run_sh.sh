@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What each run.sh command builds and runs (issue 16 item 5): the demo and serve commands
-# build only the server, test builds everything, bench only its two programs; and when it
+# build only the server, test builds everything, bench only its three programs; and when it
 # installs the web app's packages (issue 19): only when web/node_modules is missing or older
 # than the lock, and never with a Node.js older than Vite needs. run.sh is copied into a
 # scratch directory and run against stand-ins for cmake, ctest, dpkg-query, node and npm
@@ -25,7 +25,8 @@ cat >"$scratch/bin/cmake" <<STUB
 echo "cmake \$*" >>"$log"
 # A build leaves stand-in programs where run.sh will run them.
 mkdir -p build/tests/bench
-for program in build/riziki build/tests/bench/bench_journal build/tests/bench/bench_api; do
+for program in build/riziki build/tests/bench/bench_journal build/tests/bench/bench_mpesa \
+    build/tests/bench/bench_api; do
     printf '#!/bin/sh\necho "ran %s \$*\${RIZIKI_PII_KEY_FILE:+ key=\$RIZIKI_PII_KEY_FILE}" >>"%s"\n' \
         "\$program" "$log" >"\$program"
     chmod +x "\$program"
@@ -111,6 +112,6 @@ expect serve "cmake --build build --parallel $jobs --target riziki" \
     "ran build/riziki serve key=$scratch/home/.config/riziki/pii.key"
 expect test "cmake --build build --parallel $jobs" \
     "ctest --output-on-failure --timeout 900"
-expect bench "cmake --build build --parallel $jobs --target bench_journal bench_api" \
-    "$(printf 'ran build/tests/bench/bench_journal \nran build/tests/bench/bench_api ')"
+expect bench "cmake --build build --parallel $jobs --target bench_journal bench_api bench_mpesa" \
+    "$(printf 'ran build/tests/bench/bench_journal \nran build/tests/bench/bench_mpesa \nran build/tests/bench/bench_api ')"
 [ "$failures" -eq 0 ]
