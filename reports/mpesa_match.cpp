@@ -175,12 +175,6 @@ class Matcher {
 
 }  // namespace
 
-std::string_view to_string(MatchState state) {
-    static constexpr std::array<std::string_view, kMatchStates> kNames{
-        "matched", "proposed", "charge", "ignored", "unmatched"};
-    return kNames[static_cast<std::size_t>(state)];
-}
-
 MatchResult match_statement(const std::vector<StatementLine>& lines,
                             const MatchSnapshot& snapshot) {
     MatchResult result;

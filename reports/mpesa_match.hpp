@@ -50,42 +50,10 @@
 #include "ledger/date.hpp"
 #include "ledger/journal.hpp"
 #include "ledger/money.hpp"
+#include "reports/mpesa_inputs.hpp"
 #include "reports/mpesa_statement.hpp"
 
 namespace riziki::reports {
-
-/// What a ledger entry did with an M-Pesa reference.
-enum class ReferenceKind : std::uint8_t { disbursement, repayment, fee, other };
-
-/// An M-Pesa reference the ledger already uses (payment references per channel, SPEC §5).
-struct LedgerReference {
-    std::string receipt;     ///< the reference: an M-Pesa receipt number
-    std::int64_t entry = 0;  ///< the entry's seq
-    ReferenceKind kind = ReferenceKind::other;
-    ledger::Amount amount = 0;  ///< what moved through M-Pesa: paid out (without its fee),
-                                ///< repaid, the fee, or the entry's cash amount
-    ledger::Amount fee = 0;     ///< disbursements: the fee recorded with it (0 for none)
-    std::string award;          ///< "" when the entry names none
-    ledger::Date effective_on;
-};
-
-/// What the ledger knows, as the matching needs it.
-struct MatchSnapshot {
-    std::string fund;     ///< the statement's fund: awards of other funds are not named
-    int window_days = 3;  ///< rule 3: the line's day at most this many days from the entry's
-    std::vector<LedgerReference> references;  ///< the fund's M-Pesa references
-    /// The core's view, as for ledger::plan: the fund's awards with their figures (others
-    /// may be present and are ignored), its cash, the references used.
-    ledger::Books books;
-    ledger::LedgerContext context;  ///< accounts, the fund's currency, closed periods
-    std::string recorded_by;        ///< the user importing, for the planned entries
-};
-
-enum class MatchState : std::uint8_t { matched, proposed, charge, ignored, unmatched };
-inline constexpr std::size_t kMatchStates = 5;
-
-/// "matched", "proposed", "charge", "ignored", "unmatched" (SPEC §15).
-std::string_view to_string(MatchState state);
 
 /// A repayment to post, as the core planned it.
 struct Proposal {

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "ledger/journal.hpp"
 #include "reports/mpesa_statement_rows.hpp"
 
 namespace riziki::reports {
@@ -27,6 +28,18 @@ using statement_rows::Cell;
 using statement_rows::ColumnIndex;
 using statement_rows::Row;
 using statement_rows::trim;
+
+/// A status or reason type longer than this is not one the portal prints.
+constexpr std::size_t kStatusBytesMax = 200;
+/// Details and `A/C No.`: the portal's own text, or what a payer typed.
+constexpr std::size_t kTextBytesMax = 1000;
+
+/// A receipt number as M-Pesa prints them: ASCII letters and digits, at most 64.
+bool receipt_text(std::string_view text) {
+    return text.size() <= 64 && std::all_of(text.begin(), text.end(), [](char c) {
+               return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+           });
+}
 
 enum Column : std::size_t {
     receipt,
@@ -443,6 +456,15 @@ struct RowReader {
             error = StatementError{line, index[k].value_or(0), std::string(kColumnNames[k].name),
                                    reason};
     }
+    /// The cell's text: well-formed UTF-8 (invalid_text) of at most `max` bytes (too_long).
+    std::string text(Column k, std::size_t max) {
+        const auto value = cell(k);
+        if (!ledger::valid_text(value))
+            fail(k, "invalid_text");
+        else if (value.size() > max)
+            fail(k, "too_long");
+        return std::string(value);
+    }
     ledger::Amount amount(Column k, const ledger::Currency& currency, bool magnitude) {
         const auto value = read_amount(raw(k), currency, magnitude);
         if (!value)
@@ -458,14 +480,14 @@ std::variant<StatementLine, StatementError> read_line(const Row& row, const Colu
     StatementLine out;
     out.line = line;
     out.receipt = std::string(r.cell(receipt));
-    if (out.receipt.empty() || out.receipt.size() > 64)
+    if (out.receipt.empty() || !receipt_text(out.receipt))
         r.fail(receipt, "invalid_receipt");
     const auto when = read_time(r.raw(completion_time), date1904);
     if (!when)
         r.fail(completion_time, "invalid_time");
     out.completed = when.value_or(StatementTime{});
-    out.details = std::string(r.cell(details));
-    out.status = std::string(r.cell(transaction_status));
+    out.details = r.text(details, kTextBytesMax);
+    out.status = r.text(transaction_status, kStatusBytesMax);
     if (out.status.empty())
         r.fail(transaction_status, "required");
     out.paid_in = r.amount(paid_in, currency, false);
@@ -474,9 +496,11 @@ std::variant<StatementLine, StatementError> read_line(const Row& row, const Colu
         r.fail(paid_in, "invalid_amount");
     if (!r.cell(balance).empty())
         out.balance = r.amount(balance, currency, false);
-    out.reason_type = std::string(r.cell(reason_type));
+    out.reason_type = r.text(reason_type, kStatusBytesMax);
     out.linked_transaction = std::string(r.cell(linked_transaction));
-    out.account_number = std::string(r.cell(account_number));
+    if (!receipt_text(out.linked_transaction))
+        r.fail(linked_transaction, "invalid_receipt");
+    out.account_number = r.text(account_number, kTextBytesMax);
     if (r.error)
         return *r.error;
     return out;

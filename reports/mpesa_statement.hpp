@@ -30,7 +30,10 @@
 ///
 /// Errors (StatementError::reason): `file_too_large`, `line_too_long`, `unterminated_quote`
 /// (CSV), `too_many_lines`, `missing_header`, `missing_column`, `duplicate_column`,
-/// `invalid_receipt`, `invalid_time`, `invalid_amount`, `required`, and for XLSX:
+/// `invalid_receipt` (a receipt, or a linked receipt, not of ASCII letters and digits, at
+/// most 64), `invalid_time`, `invalid_amount`, `required`, `invalid_text` (a text cell that
+/// is not well-formed UTF-8, or holds a NUL), `too_long` (a status or reason type over 200
+/// bytes, details or `A/C No.` over 1,000), and for XLSX:
 /// - `invalid_xlsx`: not a zip, an encrypted or unreadable entry, a missing part (workbook,
 ///   its first sheet), malformed XML, a DOCTYPE (refused outright: no DTD, no entity), or a
 ///   cell that breaks the format (a bad reference, rows or cells out of order, an unknown
@@ -50,16 +53,9 @@
 
 #include "ledger/date.hpp"
 #include "ledger/money.hpp"
+#include "reports/mpesa_inputs.hpp"
 
 namespace riziki::reports {
-
-/// A moment on the statement: the day and the seconds since that day's midnight (East
-/// Africa Time, as printed; no time zone is applied).
-struct StatementTime {
-    ledger::Date day;
-    int seconds = 0;
-    friend bool operator==(const StatementTime&, const StatementTime&) = default;
-};
 
 struct StatementLine {
     int line = 0;  ///< 1-based line of the file, for messages
