@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -434,6 +435,26 @@ std::string QueryReader::choice(const std::string& name,
         return std::string(*allowed.begin());
     }
     return text;
+}
+
+int QueryReader::whole(const std::string& name, int min, int max, int fallback) {
+    const auto& text = call_.query_value(name);
+    if (text.empty())
+        return fallback;
+    int value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.front() == '-' || text.front() == '+' || error == std::errc::invalid_argument ||
+        end != text.data() + text.size()) {
+        errors_.push_back({name, "invalid_number", "Must be a whole number."});
+        return fallback;
+    }
+    if (error != std::errc() || value < min || value > max) {
+        errors_.push_back(
+            {name, "out_of_range",
+             "Must be from " + std::to_string(min) + " to " + std::to_string(max) + "."});
+        return fallback;
+    }
+    return value;
 }
 
 std::optional<Response> QueryReader::problem_if_any() const {

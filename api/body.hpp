@@ -116,6 +116,9 @@ class QueryReader {
     std::vector<std::string> after_keys(std::size_t parts);
     /// One of `allowed`; the first is the default.
     std::string choice(const std::string& name, std::initializer_list<std::string_view> allowed);
+    /// A whole number from `min` to `max` written in plain digits (`out_of_range` or
+    /// `invalid_number`), or `fallback` when absent.
+    int whole(const std::string& name, int min, int max, int fallback);
     /// 400 invalid_query with every error, if any was found.
     std::optional<Response> problem_if_any() const;
 

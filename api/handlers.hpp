@@ -108,6 +108,9 @@ void add_award_routes(Router& router, const Services& services);
 void add_board_routes(Router& router, const Services& services, db::Pool& pool);
 /// Disbursements, repayments, write-offs and forgiveness (handlers_money.cpp).
 void add_money_routes(Router& router, const Services& services);
+/// M-Pesa statement imports and their reconciliation (handlers_mpesa.cpp), reading and
+/// keeping them through a db::MpesaStore on `pool`.
+void add_mpesa_routes(Router& router, const Services& services, db::Pool& pool);
 /// POST /v1/outcomes (handlers_outcomes.cpp).
 void add_outcome_routes(Router& router, const Services& services);
 /// GET /v1/audit/log (handlers_audit_log.cpp, which also defines audit()).

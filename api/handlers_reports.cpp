@@ -19,14 +19,6 @@ namespace riziki::api {
 
 namespace {
 
-Response document(std::string body, const char* content_type, const std::string& filename) {
-    Response response{http::status::ok, 11};
-    response.set(http::field::content_type, content_type);
-    response.set(http::field::content_disposition, "attachment; filename=\"" + filename + "\"");
-    response.body() = std::move(body);
-    return response;
-}
-
 /// fund, from, to: the fund must exist and be one the caller may see; from..to defaults to
 /// the calendar year to the end of the last whole month and keeps the rules of a report's
 /// period in whole months (ledger::check_report_months), checked before anything is read

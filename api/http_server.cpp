@@ -19,6 +19,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
@@ -147,6 +148,12 @@ struct HttpServer::Impl {
     asio::awaitable<Response> respond(const Request& request, const RequestContext& context);
     bool enter();
     void leave();
+
+    /// Whether `target` (the request line's, query and all) is one of options.upload_paths.
+    bool upload_path(std::string_view target) const {
+        target = target.substr(0, target.find('?'));
+        return std::ranges::find(options.upload_paths, target) != options.upload_paths.end();
+    }
 };
 
 bool HttpServer::Impl::enter() {
@@ -286,8 +293,15 @@ asio::awaitable<void> HttpServer::Impl::serve(Stream& stream, const std::string&
         parser.header_limit(static_cast<std::uint32_t>(options.header_limit_bytes));
         beast::get_lowest_layer(stream).expires_after(options.read_timeout);
         beast::error_code ec;
-        co_await http::async_read(stream, buffer, parser,
-                                  asio::redirect_error(asio::use_awaitable, ec));
+        co_await http::async_read_header(stream, buffer, parser,
+                                         asio::redirect_error(asio::use_awaitable, ec));
+        if (!ec) {
+            const auto target = parser.get().target();
+            if (upload_path({target.data(), target.size()}))
+                parser.body_limit(options.upload_limit_bytes);
+            co_await http::async_read(stream, buffer, parser,
+                                      asio::redirect_error(asio::use_awaitable, ec));
+        }
         const auto started = Clock::now();
         RequestContext context;
         Response response;

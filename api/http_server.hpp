@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace boost::asio::ssl {
 class context;
@@ -46,6 +47,10 @@ struct ServerOptions {
     std::size_t io_threads = 2;
     std::size_t handler_threads = 64;  ///< handlers block on the writer; batches need many
     std::size_t body_limit_bytes = 1 << 20;
+    /// Paths that take a file as their body (an M-Pesa statement) and the limit there
+    /// instead: the path is read from the request line before any of the body is.
+    std::vector<std::string> upload_paths = {"/v1/mpesa/statements"};
+    std::size_t upload_limit_bytes = 16 << 20;
     std::size_t header_limit_bytes = 16 << 10;
     std::size_t connections_max = 1024;
     /// The most connections open at once from one client address, so that one client's

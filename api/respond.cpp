@@ -43,6 +43,14 @@ std::string amount_text(const ledger::Amount& minor, const std::string& currency
     return ledger::format_amount(minor, *found);
 }
 
+Response document(std::string body, const char* content_type, const std::string& filename) {
+    Response response{http::status::ok, 11};
+    response.set(http::field::content_type, content_type);
+    response.set(http::field::content_disposition, "attachment; filename=\"" + filename + "\"");
+    response.body() = std::move(body);
+    return response;
+}
+
 nlohmann::json entry_json(const ledger::Entry& entry) {
     const auto& d = entry.draft;
     nlohmann::json postings = nlohmann::json::array();

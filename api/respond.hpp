@@ -35,6 +35,9 @@ Response json_page(const std::vector<Row>& rows, std::size_t limit, View view, C
 /// An amount as the API writes it: a decimal string with the currency's digits.
 std::string amount_text(const ledger::Amount& minor, const std::string& currency);
 
+/// 200 with `body`, a file to save as `filename` (a report, an export).
+Response document(std::string body, const char* content_type, const std::string& filename);
+
 nlohmann::json entry_json(const ledger::Entry& entry);
 
 /// The response an idempotency key keeps for a written entry: 201 with the entry, and for

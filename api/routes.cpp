@@ -53,6 +53,7 @@ struct Api {
         add_award_routes(router, services);
         add_board_routes(router, services, pool);
         add_money_routes(router, services);
+        add_mpesa_routes(router, services, pool);
         add_outcome_routes(router, services);
         add_audit_log_routes(router, services);
         add_list_routes(router, services);

@@ -37,9 +37,10 @@ WHERE a.fund = $1 AND (a.id = ANY (CAST($2 AS text[])) OR a.survivor = ANY (CAST
 
 constexpr const char* kInsertStatement = R"(
 INSERT INTO mpesa_statements (fund, account, currency, file_sha256, file_format, imported_by,
-    request_id, window_days, first_at, last_at, opening_minor, closing_minor, line_count,
-    posted_count)
-VALUES (:f, :a, :c, decode(:h, 'hex'), :ff, :by, :rq, :w, CAST(NULLIF(:fa, '') AS timestamp),
+    request_id, request_key_sha256, window_days, first_at, last_at, opening_minor,
+    closing_minor, line_count, posted_count)
+VALUES (:f, :a, :c, decode(:h, 'hex'), :ff, :by, :rq, decode(:k, 'hex'), :w,
+    CAST(NULLIF(:fa, '') AS timestamp),
     CAST(NULLIF(:la, '') AS timestamp), CAST(NULLIF(:o, '') AS numeric),
     CAST(NULLIF(:cl, '') AS numeric), :n, :p)
 RETURNING id, (EXTRACT(EPOCH FROM imported_at) * 1000000)::bigint)";
@@ -220,9 +221,10 @@ std::int64_t MpesaStore::keep(MpesaImport& import) {
             long long id = 0, at_us = 0;
             sql << kInsertStatement, soci::use(s.fund), soci::use(s.account), soci::use(s.currency),
                 soci::use(s.file_sha256), soci::use(s.file_format), soci::use(s.imported_by),
-                soci::use(import.request_id), soci::use(s.window_days), soci::use(first),
-                soci::use(last), soci::use(opening), soci::use(closing), soci::use(count),
-                soci::use(s.posted), soci::into(id), soci::into(at_us);
+                soci::use(import.request_id), soci::use(import.request_key_sha256),
+                soci::use(s.window_days), soci::use(first), soci::use(last), soci::use(opening),
+                soci::use(closing), soci::use(count), soci::use(s.posted), soci::into(id),
+                soci::into(at_us);
             if (!s.lines.empty()) {
                 ArrayLiteral line, receipt, completed, status, paid_in, withdrawn, balance,
                     reason_type, linked, account_code, state, reason, entry, award;
@@ -356,6 +358,24 @@ std::optional<reports::StoredStatement> MpesaStore::statement(std::int64_t id) {
                 }
             }
             tx.commit();
+            return found;
+        });
+    });
+}
+
+std::optional<reports::StoredStatement> MpesaStore::statement_by_key(
+    const std::string& actor, const std::string& request_key_sha256) {
+    return pool_->impl().with_session([&](soci::session& sql) {
+        return timed_read(sql, limits_, [&](soci::session& s) {
+            soci::rowset<soci::row> rows =
+                (s.prepare << std::string(kStatementColumns) +
+                                  " WHERE s.imported_by = :a"
+                                  " AND s.request_key_sha256 = decode(:k, 'hex')",
+                 soci::use(actor), soci::use(request_key_sha256));
+            std::optional<reports::StoredStatement> found;
+            int count = 0;
+            for (const auto& row : rows)
+                found = statement_from(row, count);
             return found;
         });
     });

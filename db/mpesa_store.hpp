@@ -23,7 +23,8 @@ namespace riziki::db {
 struct MpesaImport {
     reports::StoredStatement statement;  ///< id and imported_at are set by the store
     std::string request_id;
-    AuditEvent audit;  ///< action `mpesa.import`; its subject is set to the new id
+    std::string request_key_sha256;  ///< hex: SHA-256 of the request's Idempotency-Key
+    AuditEvent audit;                ///< action `mpesa.import`; its subject is set to the new id
 };
 
 /// A kept import in a list: the statement without its lines.
@@ -52,6 +53,11 @@ class MpesaStore {
 
     /// A kept import with its lines, or nullopt when there is none with this id.
     std::optional<reports::StoredStatement> statement(std::int64_t id);
+
+    /// The import `actor` kept under the Idempotency-Key whose SHA-256 is
+    /// `request_key_sha256` (hex), without its lines; nullopt when there is none.
+    std::optional<reports::StoredStatement> statement_by_key(const std::string& actor,
+                                                             const std::string& request_key_sha256);
 
     /// The fund's kept imports, newest first, at most `limit`, with ids below `before`
     /// (0: from the newest).

@@ -918,6 +918,78 @@ CREATE TABLE public.journal_head (
     CONSTRAINT journal_head_singleton_check CHECK (singleton)
 );
 
+CREATE TABLE public.mpesa_statement_lines (
+    statement bigint NOT NULL,
+    line integer NOT NULL,
+    receipt text NOT NULL,
+    completed_at timestamp without time zone NOT NULL,
+    status text NOT NULL,
+    paid_in_minor numeric(39,0) NOT NULL,
+    withdrawn_minor numeric(39,0) NOT NULL,
+    balance_minor numeric(39,0),
+    reason_type text NOT NULL,
+    linked_receipt text NOT NULL,
+    account_code text,
+    state text NOT NULL,
+    reason text NOT NULL,
+    entry_seq bigint,
+    award text,
+    CONSTRAINT mpesa_statement_lines_account_code_check CHECK ((account_code ~ '^(AW|SV)-[0-9A-Z]{8}$'::text)),
+    CONSTRAINT mpesa_statement_lines_check CHECK (((reason = ''::text) = (state = ANY (ARRAY['matched'::text, 'proposed'::text, 'charge'::text])))),
+    CONSTRAINT mpesa_statement_lines_check1 CHECK (((state <> ALL (ARRAY['matched'::text, 'charge'::text])) OR (entry_seq IS NOT NULL))),
+    CONSTRAINT mpesa_statement_lines_check2 CHECK (((state <> 'proposed'::text) OR ((award IS NOT NULL) AND (entry_seq IS NOT NULL)))),
+    CONSTRAINT mpesa_statement_lines_check3 CHECK ((NOT ((paid_in_minor > (0)::numeric) AND (withdrawn_minor > (0)::numeric)))),
+    CONSTRAINT mpesa_statement_lines_line_check CHECK ((line >= 1)),
+    CONSTRAINT mpesa_statement_lines_linked_receipt_check CHECK ((linked_receipt ~ '^[0-9A-Za-z]{0,64}$'::text)),
+    CONSTRAINT mpesa_statement_lines_paid_in_minor_check CHECK ((paid_in_minor >= (0)::numeric)),
+    CONSTRAINT mpesa_statement_lines_reason_check CHECK ((reason ~ '^[a-z_]{0,64}$'::text)),
+    CONSTRAINT mpesa_statement_lines_reason_type_check CHECK ((length(reason_type) <= 200)),
+    CONSTRAINT mpesa_statement_lines_receipt_check CHECK ((receipt ~ '^[0-9A-Za-z]{1,64}$'::text)),
+    CONSTRAINT mpesa_statement_lines_state_check CHECK ((state = ANY (ARRAY['matched'::text, 'proposed'::text, 'charge'::text, 'ignored'::text, 'unmatched'::text]))),
+    CONSTRAINT mpesa_statement_lines_status_check CHECK ((length(status) <= 64)),
+    CONSTRAINT mpesa_statement_lines_withdrawn_minor_check CHECK ((withdrawn_minor >= (0)::numeric))
+);
+
+CREATE TABLE public.mpesa_statements (
+    id bigint NOT NULL,
+    fund text NOT NULL,
+    account text NOT NULL,
+    currency character(3) NOT NULL,
+    file_sha256 bytea NOT NULL,
+    file_format text NOT NULL,
+    imported_by text NOT NULL,
+    imported_at timestamp with time zone DEFAULT now() NOT NULL,
+    request_id text NOT NULL,
+    window_days integer NOT NULL,
+    first_at timestamp without time zone,
+    last_at timestamp without time zone,
+    opening_minor numeric(39,0),
+    closing_minor numeric(39,0),
+    line_count integer NOT NULL,
+    posted_count integer NOT NULL,
+    CONSTRAINT mpesa_statements_account_check CHECK ((account = '1020'::text)),
+    CONSTRAINT mpesa_statements_check CHECK (((posted_count >= 0) AND (posted_count <= line_count))),
+    CONSTRAINT mpesa_statements_check1 CHECK ((((first_at IS NULL) = (line_count = 0)) AND ((last_at IS NULL) = (line_count = 0)))),
+    CONSTRAINT mpesa_statements_check2 CHECK ((first_at <= last_at)),
+    CONSTRAINT mpesa_statements_check3 CHECK (((opening_minor IS NULL) = (closing_minor IS NULL))),
+    CONSTRAINT mpesa_statements_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
+    CONSTRAINT mpesa_statements_file_format_check CHECK ((file_format = ANY (ARRAY['csv'::text, 'xlsx'::text]))),
+    CONSTRAINT mpesa_statements_file_sha256_check CHECK ((octet_length(file_sha256) = 32)),
+    CONSTRAINT mpesa_statements_imported_by_check CHECK (((length(imported_by) >= 1) AND (length(imported_by) <= 200))),
+    CONSTRAINT mpesa_statements_line_count_check CHECK ((line_count >= 0)),
+    CONSTRAINT mpesa_statements_request_id_check CHECK ((length(request_id) <= 64)),
+    CONSTRAINT mpesa_statements_window_days_check CHECK (((window_days >= 0) AND (window_days <= 31)))
+);
+
+ALTER TABLE public.mpesa_statements ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.mpesa_statements_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 CREATE TABLE public.outcomes (
     id bigint NOT NULL,
     survivor text NOT NULL,
@@ -1206,6 +1278,12 @@ ALTER TABLE ONLY public.idempotency_keys
 ALTER TABLE ONLY public.journal_head
     ADD CONSTRAINT journal_head_pkey PRIMARY KEY (singleton);
 
+ALTER TABLE ONLY public.mpesa_statement_lines
+    ADD CONSTRAINT mpesa_statement_lines_pkey PRIMARY KEY (statement, line);
+
+ALTER TABLE ONLY public.mpesa_statements
+    ADD CONSTRAINT mpesa_statements_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.outcomes
     ADD CONSTRAINT outcomes_pkey PRIMARY KEY (id);
 
@@ -1283,6 +1361,8 @@ CREATE INDEX awards_survivor ON public.awards USING btree (survivor);
 CREATE INDEX entries_effective_on ON public.entries USING btree (effective_on, seq);
 
 CREATE UNIQUE INDEX entries_reverses_key ON public.entries USING btree (reverses) WHERE (reverses IS NOT NULL);
+
+CREATE INDEX mpesa_statements_fund ON public.mpesa_statements USING btree (fund, id);
 
 CREATE INDEX outcomes_observed_on ON public.outcomes USING btree (observed_on, id);
 
@@ -1366,6 +1446,10 @@ CREATE TRIGGER idempotency_keys_after AFTER INSERT ON public.idempotency_keys RE
 
 CREATE CONSTRAINT TRIGGER journal_head_entries_balanced AFTER UPDATE ON public.journal_head DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public.riziki_entries_balanced();
 
+CREATE TRIGGER mpesa_statement_lines_append_only BEFORE DELETE OR UPDATE ON public.mpesa_statement_lines FOR EACH ROW EXECUTE FUNCTION public.riziki_append_only();
+
+CREATE TRIGGER mpesa_statements_append_only BEFORE DELETE OR UPDATE ON public.mpesa_statements FOR EACH ROW EXECUTE FUNCTION public.riziki_append_only();
+
 CREATE TRIGGER outcomes_append_only BEFORE DELETE OR UPDATE ON public.outcomes FOR EACH ROW EXECUTE FUNCTION public.riziki_append_only();
 
 CREATE TRIGGER outcomes_consented BEFORE INSERT ON public.outcomes FOR EACH ROW EXECUTE FUNCTION public.riziki_outcome_consented();
@@ -1428,6 +1512,21 @@ ALTER TABLE ONLY public.entries
 
 ALTER TABLE ONLY public.funds
     ADD CONSTRAINT funds_donor_fkey FOREIGN KEY (donor) REFERENCES public.donors(code);
+
+ALTER TABLE ONLY public.mpesa_statement_lines
+    ADD CONSTRAINT mpesa_statement_lines_award_fkey FOREIGN KEY (award) REFERENCES public.awards(id);
+
+ALTER TABLE ONLY public.mpesa_statement_lines
+    ADD CONSTRAINT mpesa_statement_lines_entry_seq_fkey FOREIGN KEY (entry_seq) REFERENCES public.entries(seq);
+
+ALTER TABLE ONLY public.mpesa_statement_lines
+    ADD CONSTRAINT mpesa_statement_lines_statement_fkey FOREIGN KEY (statement) REFERENCES public.mpesa_statements(id);
+
+ALTER TABLE ONLY public.mpesa_statements
+    ADD CONSTRAINT mpesa_statements_account_fkey FOREIGN KEY (account) REFERENCES public.accounts(code);
+
+ALTER TABLE ONLY public.mpesa_statements
+    ADD CONSTRAINT mpesa_statements_fund_fkey FOREIGN KEY (fund) REFERENCES public.funds(code);
 
 ALTER TABLE ONLY public.outcomes
     ADD CONSTRAINT outcomes_survivor_fkey FOREIGN KEY (survivor) REFERENCES public.survivors(code);
@@ -1548,6 +1647,10 @@ GRANT SELECT,INSERT ON TABLE public.funds TO riziki_app;
 GRANT SELECT,INSERT ON TABLE public.idempotency_keys TO riziki_app;
 
 GRANT SELECT ON TABLE public.journal_head TO riziki_app;
+
+GRANT SELECT,INSERT ON TABLE public.mpesa_statement_lines TO riziki_app;
+
+GRANT SELECT,INSERT ON TABLE public.mpesa_statements TO riziki_app;
 
 GRANT SELECT,INSERT ON TABLE public.outcomes TO riziki_app;
 

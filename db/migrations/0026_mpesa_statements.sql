@@ -18,6 +18,10 @@ CREATE TABLE mpesa_statements (
     imported_by text NOT NULL CHECK (length(imported_by) BETWEEN 1 AND 200),
     imported_at timestamptz NOT NULL DEFAULT now(),
     request_id text NOT NULL CHECK (length(request_id) <= 64),
+    -- SHA-256 of the Idempotency-Key the import was posted with: a retry under the same key
+    -- finds this import instead of keeping another (one per key and person, as the journal's
+    -- idempotency_keys are).
+    request_key_sha256 bytea NOT NULL CHECK (octet_length(request_key_sha256) = 32),
     window_days integer NOT NULL CHECK (window_days BETWEEN 0 AND 31),
     -- The statement's first and last completion times, as printed (East Africa Time).
     first_at timestamp,
@@ -32,6 +36,8 @@ CREATE TABLE mpesa_statements (
     CHECK ((opening_minor IS NULL) = (closing_minor IS NULL))
 );
 CREATE INDEX mpesa_statements_fund ON mpesa_statements (fund, id);
+CREATE UNIQUE INDEX mpesa_statements_request_key
+    ON mpesa_statements (imported_by, request_key_sha256);
 
 CREATE TABLE mpesa_statement_lines (
     statement bigint NOT NULL REFERENCES mpesa_statements (id),
