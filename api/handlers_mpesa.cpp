@@ -8,6 +8,9 @@
 // and its audit line. A crash part way leaves the posted repayments in the ledger under
 // their receipts: importing the file again matches them and posts the rest.
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <future>
 #include <nlohmann/json.hpp>
 
@@ -151,21 +154,6 @@ nlohmann::json statement_json(const StoredStatement& s, bool dry_run,
             {"lines", lines}};
 }
 
-/// The `A/C No.` as kept: an award id or survivor code (upper case), else nothing, for a
-/// payer may type a name or a phone number there.
-std::string account_code(std::string_view typed) {
-    std::string code;
-    for (char c : typed) {
-        if (c != ' ' && c != '\t')
-            code += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    }
-    const bool shape = code.size() == 11 && (code.starts_with("AW-") || code.starts_with("SV-")) &&
-                       std::all_of(code.begin() + 3, code.end(), [](char c) {
-                           return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
-                       });
-    return shape ? code : "";
-}
-
 /// A statement that could not be read: 422 invalid_statement naming the line and column.
 Response statement_problem(const reports::StatementError& e, const Call& call) {
     std::string where = e.line > 0 ? "Line " + std::to_string(e.line) : "The file";
@@ -224,7 +212,7 @@ StoredLine stored_line(const reports::StatementLine& line, const reports::LineOu
     l.balance = line.balance;
     l.reason_type = line.reason_type;
     l.linked_receipt = line.linked_transaction;
-    l.account_code = account_code(line.account_number);
+    l.account_code = reports::named_code(line.account_number);
     l.state = outcome.state;
     l.reason = outcome.reason;
     l.entry = outcome.entry;
@@ -243,7 +231,7 @@ Named named_by(const std::vector<reports::StatementLine>& lines) {
         n.receipts.insert(line.receipt);
         if (!line.linked_transaction.empty())
             n.receipts.insert(line.linked_transaction);
-        const auto code = account_code(line.account_number);
+        const auto code = reports::named_code(line.account_number);
         if (code.starts_with("AW-"))
             n.awards.insert(code);
         else if (code.starts_with("SV-"))
@@ -264,6 +252,16 @@ db::IdempotencyClaim line_claim(const Call& call, const std::string& key_sha256,
             db::sha256(request)};
 }
 
+/// Test hook for the crash-and-re-import test: RIZIKI_TEST_CRASH_AFTER_MPESA_POSTS=N posts
+/// the first N proposed lines, waits until they are committed, and then ends the process
+/// abruptly (no destructor, nothing kept of the import) before queueing the rest.
+std::optional<std::size_t> crash_after_posts() {
+    const char* after = std::getenv("RIZIKI_TEST_CRASH_AFTER_MPESA_POSTS");
+    if (after == nullptr)
+        return std::nullopt;
+    return static_cast<std::size_t>(std::strtoul(after, nullptr, 10));
+}
+
 /// Posts each proposed line as its own write, all queued at once so the writer batches
 /// them; sets the kept line's entry, or turns it unmatched with the writer's refusal (a
 /// receipt another import posted in the meantime: duplicate_reference).
@@ -271,10 +269,16 @@ int post_proposals(const Services& s, const Call& call, const std::string& key_s
                    const std::string& fund, const reports::MatchResult& matched,
                    std::vector<StoredLine>& kept) {
     std::vector<std::pair<std::size_t, std::future<db::WriteOutcome>>> pending;
+    const auto crash_after = crash_after_posts();
     for (std::size_t i = 0; i < matched.lines.size(); ++i) {
         const auto& proposal = matched.lines[i].proposal;
         if (!proposal)
             continue;
+        if (crash_after && pending.size() == *crash_after) {
+            for (auto& queued : pending)
+                queued.second.wait();
+            ::_exit(75);
+        }
         db::WriteRequest request;
         request.draft.recorded_by = call.principal->actor();
         request.idempotency = line_claim(call, key_sha256, fund, proposal->repayment);

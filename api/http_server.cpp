@@ -289,7 +289,8 @@ asio::awaitable<void> HttpServer::Impl::serve(Stream& stream, const std::string&
     beast::flat_buffer buffer;
     for (;;) {
         http::request_parser<http::string_body> parser;
-        parser.body_limit(options.body_limit_bytes);
+        // The header is read under the larger limit; the path it names then sets its own.
+        parser.body_limit(std::max(options.body_limit_bytes, options.upload_limit_bytes));
         parser.header_limit(static_cast<std::uint32_t>(options.header_limit_bytes));
         beast::get_lowest_layer(stream).expires_after(options.read_timeout);
         beast::error_code ec;
@@ -297,10 +298,17 @@ asio::awaitable<void> HttpServer::Impl::serve(Stream& stream, const std::string&
                                          asio::redirect_error(asio::use_awaitable, ec));
         if (!ec) {
             const auto target = parser.get().target();
-            if (upload_path({target.data(), target.size()}))
-                parser.body_limit(options.upload_limit_bytes);
-            co_await http::async_read(stream, buffer, parser,
-                                      asio::redirect_error(asio::use_awaitable, ec));
+            const auto limit = upload_path({target.data(), target.size()})
+                                   ? options.upload_limit_bytes
+                                   : options.body_limit_bytes;
+            const auto declared = parser.content_length();
+            if (declared && *declared > limit) {
+                ec = http::error::body_limit;
+            } else {
+                parser.body_limit(limit);
+                co_await http::async_read(stream, buffer, parser,
+                                          asio::redirect_error(asio::use_awaitable, ec));
+            }
         }
         const auto started = Clock::now();
         RequestContext context;

@@ -120,7 +120,7 @@ class Matcher {
 
     /// Rule 6: the award the account names, or the reason there is none.
     const ledger::Award* named_loan(LineOutcome& out, const StatementLine& line) const {
-        const auto account = upper(statement_rows::trim(line.account_number));
+        const auto account = named_code(line.account_number);
         if (account.empty())
             return no_loan(out, "account_unknown");
         if (const auto it = books_.awards.find(account);
@@ -174,6 +174,19 @@ class Matcher {
 };
 
 }  // namespace
+
+std::string named_code(std::string_view typed) {
+    std::string code;
+    for (const char c : typed) {
+        if (c != ' ' && c != '\t')
+            code += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    const bool shape = code.size() == 11 && (code.starts_with("AW-") || code.starts_with("SV-")) &&
+                       std::all_of(code.begin() + 3, code.end(), [](char c) {
+                           return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
+                       });
+    return shape ? code : "";
+}
 
 MatchResult match_statement(const std::vector<StatementLine>& lines,
                             const MatchSnapshot& snapshot) {

@@ -25,7 +25,8 @@
 ///     does not know, is `linked_receipt_unknown`.
 ///  5. Any other line that is not paid in (withdrawn, or no amount at all): `unmatched`,
 ///     `not_in_ledger` (no disbursement has its receipt as reference).
-///  6. A paid-in line: `A/C No.` (trimmed, case-insensitive) names an award id (`AW-…`) or
+///  6. A paid-in line: `A/C No.` (named_code: spaces and tabs left out, case-insensitive)
+///     names an award id (`AW-…`) or
 ///     a survivor code (`SV-…`) of the snapshot's fund. An award id that is an active
 ///     loan, or a survivor code with exactly one active loan, gives a repayment (the award,
 ///     the amount paid in, the line's day, channel mpesa, the receipt as reference) that
@@ -86,6 +87,11 @@ struct MatchResult {
         return totals[static_cast<std::size_t>(state)];
     }
 };
+
+/// The award id or survivor code an `A/C No.` names, as payers type them (" sv-7k2m 9q4p"
+/// is SV-7K2M9Q4P): spaces and tabs left out, in upper case; "" when what is left is not
+/// the shape of one (`AW-` or `SV-` and 8 letters or digits), such as a name or a phone.
+std::string named_code(std::string_view typed);
 
 /// Matches each line by the rules above.
 MatchResult match_statement(const std::vector<StatementLine>& lines, const MatchSnapshot& snapshot);

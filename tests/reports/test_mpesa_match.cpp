@@ -64,8 +64,8 @@ void disburse(L::Books& books, const std::string& id, const std::string& referen
     books.references.emplace(L::Channel::mpesa, reference);
 }
 
-/// The fund F-KES: a loan to SV-ONE (disbursed with a 15.00 fee), two loans to SV-TWO, a
-/// grant to SV-GRANT, an approved loan not yet disbursed to SV-WAIT, and a loan of another
+/// The fund F-KES: a loan to SV-ONE00001 (disbursed with a 15.00 fee), two loans to SV-TWO00002, a
+/// grant to SV-GRANT003, an approved loan not yet disbursed to SV-WAIT0004, and a loan of another
 /// fund. The ledger's M-Pesa references: the disbursements and one repayment.
 MatchSnapshot snapshot() {
     MatchSnapshot s;
@@ -74,12 +74,12 @@ MatchSnapshot snapshot() {
     s.recorded_by = "importer";
     s.books.fund_cash["F-KES"] = 100'000'000;
     s.books.fund_cash["F-TWO"] = 100'000'000;
-    for (const auto& a : {award("AW-LOANONE1", "SV-ONE", L::AwardKind::loan),
-                          award("AW-LOANTWO1", "SV-TWO", L::AwardKind::loan),
-                          award("AW-LOANTWO2", "SV-TWO", L::AwardKind::loan),
-                          award("AW-GRANT001", "SV-GRANT", L::AwardKind::grant),
-                          award("AW-WAITING1", "SV-WAIT", L::AwardKind::loan),
-                          award("AW-OTHERF01", "SV-OTHER", L::AwardKind::loan, "F-TWO")})
+    for (const auto& a : {award("AW-LOANONE1", "SV-ONE00001", L::AwardKind::loan),
+                          award("AW-LOANTWO1", "SV-TWO00002", L::AwardKind::loan),
+                          award("AW-LOANTWO2", "SV-TWO00002", L::AwardKind::loan),
+                          award("AW-GRANT001", "SV-GRANT003", L::AwardKind::grant),
+                          award("AW-WAITING1", "SV-WAIT0004", L::AwardKind::loan),
+                          award("AW-OTHERF01", "SV-OTHER005", L::AwardKind::loan, "F-TWO")})
         s.books.awards[a.id] = {a, {}};
     disburse(s.books, "AW-LOANONE1", "SJ01DISB01", day(10, 1), 1'500);
     disburse(s.books, "AW-LOANTWO1", "SJ02DISB02", day(10, 2));
@@ -339,12 +339,12 @@ BOOST_AUTO_TEST_CASE(rule_6_an_award_id_proposes_the_repayment_the_core_plans) {
 }
 
 BOOST_AUTO_TEST_CASE(rule_6_a_survivor_code_with_one_or_two_active_loans) {
-    const auto one_loan = one(paid(4, "SJ10PAY002", day(10, 10), 100'000, "sv-one"));
+    const auto one_loan = one(paid(4, "SJ10PAY002", day(10, 10), 100'000, " sv-one 00001"));
     check(one_loan, MatchState::proposed, "");
     BOOST_TEST(one_loan.award == "AW-LOANONE1");
     BOOST_TEST(one_loan.proposal->repayment.award == "AW-LOANONE1");
 
-    const auto two = one(paid(4, "SJ10PAY003", day(10, 10), 100'000, "SV-TWO"));
+    const auto two = one(paid(4, "SJ10PAY003", day(10, 10), 100'000, "SV-TWO00002"));
     check(two, MatchState::unmatched, "several_active_loans");
     BOOST_TEST(two.award.empty());
     // Either of them by its award id is proposed.
@@ -354,14 +354,15 @@ BOOST_AUTO_TEST_CASE(rule_6_a_survivor_code_with_one_or_two_active_loans) {
 
 BOOST_AUTO_TEST_CASE(rule_6_accounts_that_name_no_award_of_the_fund) {
     // Nothing typed, blanks, no such award or survivor.
-    for (const auto* account : {"", "   ", "AW-NOSUCH01", "SV-NOSUCH"})
+    for (const auto* account :
+         {"", "   ", "AW-NOSUCH01", "SV-NOSUCH01", "Jane Wanjiru", "0712345678"})
         check(one(paid(4, "SJ10PAY004", day(10, 10), 100'000, account)), MatchState::unmatched,
               "account_unknown");
     // An active loan of another fund, by award id or survivor code.
     const auto other = one(paid(4, "SJ10PAY004", day(10, 10), 100'000, "AW-OTHERF01"));
     check(other, MatchState::unmatched, "account_unknown");
     BOOST_TEST(other.award.empty());
-    check(one(paid(4, "SJ10PAY004", day(10, 10), 100'000, "SV-OTHER")), MatchState::unmatched,
+    check(one(paid(4, "SJ10PAY004", day(10, 10), 100'000, "SV-OTHER005")), MatchState::unmatched,
           "account_unknown");
     // The same loan from its own fund's statement is proposed.
     auto s = snapshot();
@@ -375,7 +376,7 @@ BOOST_AUTO_TEST_CASE(rule_6_awards_that_are_no_active_loan) {
     check(grant, MatchState::unmatched, "no_active_loan");
     BOOST_TEST(grant.award == "AW-GRANT001");
     // A grant's survivor; a loan approved, not yet disbursed, and its survivor.
-    for (const auto* account : {"SV-GRANT", "AW-WAITING1", "SV-WAIT"})
+    for (const auto* account : {"SV-GRANT003", "AW-WAITING1", "SV-WAIT0004"})
         check(one(paid(4, "SJ10PAY005", day(10, 10), 100'000, account)), MatchState::unmatched,
               "no_active_loan");
 }
@@ -428,7 +429,7 @@ BOOST_AUTO_TEST_CASE(totals_count_lines_and_amounts_per_state) {
             withdrawn(4, "SJ01CHRG01", day(10, 1), 1'500, "SJ01DISB01"),  // charge
             withdrawn(5, "SJ09PAYX01", day(10, 9), 30'000),               // unmatched
             failed,                                                       // ignored
-            paid(7, "SJ10PAY004", day(10, 10), 40'000, "SV-TWO"),         // unmatched
+            paid(7, "SJ10PAY004", day(10, 10), 40'000, "SV-TWO00002"),    // unmatched
         },
         snapshot());
     BOOST_TEST(result.total(MatchState::matched).lines == 2u);
