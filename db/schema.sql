@@ -960,6 +960,7 @@ CREATE TABLE public.mpesa_statements (
     imported_by text NOT NULL,
     imported_at timestamp with time zone DEFAULT now() NOT NULL,
     request_id text NOT NULL,
+    request_key_sha256 bytea NOT NULL,
     window_days integer NOT NULL,
     first_at timestamp without time zone,
     last_at timestamp without time zone,
@@ -978,6 +979,7 @@ CREATE TABLE public.mpesa_statements (
     CONSTRAINT mpesa_statements_imported_by_check CHECK (((length(imported_by) >= 1) AND (length(imported_by) <= 200))),
     CONSTRAINT mpesa_statements_line_count_check CHECK ((line_count >= 0)),
     CONSTRAINT mpesa_statements_request_id_check CHECK ((length(request_id) <= 64)),
+    CONSTRAINT mpesa_statements_request_key_sha256_check CHECK ((octet_length(request_key_sha256) = 32)),
     CONSTRAINT mpesa_statements_window_days_check CHECK (((window_days >= 0) AND (window_days <= 31)))
 );
 
@@ -1363,6 +1365,8 @@ CREATE INDEX entries_effective_on ON public.entries USING btree (effective_on, s
 CREATE UNIQUE INDEX entries_reverses_key ON public.entries USING btree (reverses) WHERE (reverses IS NOT NULL);
 
 CREATE INDEX mpesa_statements_fund ON public.mpesa_statements USING btree (fund, id);
+
+CREATE UNIQUE INDEX mpesa_statements_request_key ON public.mpesa_statements USING btree (imported_by, request_key_sha256);
 
 CREATE INDEX outcomes_observed_on ON public.outcomes USING btree (observed_on, id);
 
