@@ -30,6 +30,9 @@ import FundPage from './screens/books/FundPage.svelte';
 import Funds from './screens/books/Funds.svelte';
 import TrialBalance from './screens/books/TrialBalance.svelte';
 import DonorReport from './screens/reports/DonorReport.svelte';
+// M-Pesa statements
+import Mpesa from './screens/mpesa/Mpesa.svelte';
+import MpesaStatement from './screens/mpesa/MpesaStatement.svelte';
 
 const everyone: readonly Role[] = ['admin', 'finance', 'field', 'donor', 'auditor'];
 /** Who may read survivors (GET /v1/survivors) and who may read awards (GET /v1/awards). */
@@ -92,6 +95,8 @@ export const ROUTES: readonly RouteDef[] = [
     roles: ['finance', 'auditor'],
     title: 'tb.title',
   },
+  { pattern: '/mpesa', component: Mpesa, roles: books, title: 'mpesa.title' },
+  { pattern: '/mpesa/:id', component: MpesaStatement, roles: books, title: 'mpesa.title' },
   {
     pattern: '/reports/donor',
     component: DonorReport,
@@ -112,6 +117,7 @@ export const NAV: Record<Role, readonly NavItem[]> = {
     { href: '/survivors', label: 'nav.survivors' },
     { href: '/awards', label: 'nav.awards' },
     { href: '/funds', label: 'nav.funds' },
+    { href: '/mpesa', label: 'nav.mpesa' },
     { href: '/donors', label: 'nav.donors' },
     { href: '/entries/new', label: 'nav.entries' },
     { href: '/trial-balance', label: 'nav.trialBalance' },

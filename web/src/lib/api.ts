@@ -65,6 +65,8 @@ export type Query = Record<string, string | number | boolean | null | undefined>
 export interface RequestOptions {
   query?: Query;
   body?: unknown;
+  /** A file sent as it is (an M-Pesa statement), instead of a JSON `body`. */
+  file?: Blob;
   idempotencyKey?: string;
   /** Milliseconds before the client gives up (status 0, code `timeout`). */
   timeoutMs?: number;
@@ -135,6 +137,9 @@ export class ApiClient {
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (options.file !== undefined)
+      headers['Content-Type'] =
+        options.file.type === '' ? 'application/octet-stream' : options.file.type;
     if (options.idempotencyKey !== undefined) headers['Idempotency-Key'] = options.idempotencyKey;
     if (UNSAFE.has(method) && this.csrfToken !== null) headers['X-CSRF-Token'] = this.csrfToken;
     let response: Response;
@@ -143,7 +148,7 @@ export class ApiClient {
         method,
         headers,
         credentials: 'same-origin',
-        body: options.body === undefined ? null : JSON.stringify(options.body),
+        body: options.file ?? (options.body === undefined ? null : JSON.stringify(options.body)),
         signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
       });
     } catch (error) {
@@ -812,4 +817,118 @@ export const donorReport = {
     api.get<DonorReport>('/v1/reports/donor', { ...query, format: 'json' }),
   url: (query: { fund: string; from: string; to: string }, format: DonorReportFormat) =>
     downloadUrl('/v1/reports/donor', { ...query, format }),
+};
+
+// ---- M-Pesa statements (SPEC §15; docs/api.md "M-Pesa")
+export type MatchState = 'matched' | 'proposed' | 'charge' | 'ignored' | 'unmatched';
+export const MATCH_STATES: readonly MatchState[] = [
+  'proposed',
+  'matched',
+  'charge',
+  'ignored',
+  'unmatched',
+];
+
+export interface StatementLine {
+  line: number;
+  receipt: string;
+  completed_at: string;
+  status: string;
+  paid_in: string;
+  withdrawn: string;
+  balance: string | null;
+  reason_type: string;
+  linked_receipt: string | null;
+  /** What the payer typed (right after an upload), or the award id or survivor code kept. */
+  account_number: string | null;
+  state: MatchState;
+  reason: string | null;
+  entry: number | null;
+  award: string | null;
+  /** A proposed line, right after an upload: what the core would post. */
+  allocation?: { interest: string; principal: string; overpayment: string };
+}
+
+export interface StateTotal {
+  lines: number;
+  paid_in: string;
+  withdrawn: string;
+}
+
+export interface StatementSummary {
+  /** null for a dry run: nothing was kept. */
+  statement: number | null;
+  dry_run: boolean;
+  fund: string;
+  account: string;
+  currency: string;
+  file_sha256: string;
+  format: 'csv' | 'xlsx';
+  imported_by: string | null;
+  imported_at: string | null;
+  window_days: number;
+  first_at: string | null;
+  last_at: string | null;
+  opening_balance: string | null;
+  closing_balance: string | null;
+  posted: number;
+}
+
+export interface StatementImport extends StatementSummary {
+  totals: Record<MatchState, StateTotal>;
+  lines: StatementLine[];
+}
+
+export interface StatementListItem extends StatementSummary {
+  /** The number of lines. */
+  lines: number;
+}
+
+export interface Difference {
+  line: number | null;
+  receipt: string | null;
+  entry: number | null;
+  day: string;
+  amount: string;
+  reason: string;
+  award: string | null;
+}
+
+export type Verdict = 'reconciled' | 'explained' | 'unexplained' | 'no_balances';
+
+export interface Reconciliation {
+  statement: number;
+  fund: string;
+  account: string;
+  currency: string;
+  from: string;
+  to: string;
+  statement_balances: { opening: string | null; movement: string; closing: string | null };
+  ledger_balances: { opening: string; movement: string; closing: string };
+  on_statement_not_in_ledger: { total: string; items: Difference[] };
+  in_ledger_not_on_statement: { total: string; items: Difference[] };
+  verdict: Verdict;
+  unexplained: string;
+  summary: string;
+}
+
+/** A statement's upload and posting can take seconds: this long before the client gives up. */
+const STATEMENT_TIMEOUT_MS = 120_000;
+
+export const mpesa = {
+  /** Checks (dryRun) or posts the statement `file` for `fund`. Posting needs a key. */
+  upload: (fund: string, file: Blob, dryRun: boolean, idempotencyKey?: string) =>
+    api.request<StatementImport>('POST', '/v1/mpesa/statements', {
+      query: { fund, account: '1020', dry_run: dryRun },
+      file,
+      timeoutMs: STATEMENT_TIMEOUT_MS,
+      ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+    }),
+  list: (fund: string, query: PageQuery = {}) =>
+    api.get<Page<StatementListItem>>('/v1/mpesa/statements', { fund, ...query }),
+  get: (id: number) => api.get<StatementImport>(`/v1/mpesa/statements/${segment(id)}`),
+  reconciliation: (id: number) =>
+    api.get<Reconciliation>('/v1/mpesa/reconciliation', { statement: id }),
+  reconciliationUrl: (id: number, format: 'csv' | 'xlsx') =>
+    downloadUrl('/v1/mpesa/reconciliation', { statement: id, format }),
 };

@@ -5,7 +5,8 @@ import type { MessageKey } from '../../lib/messages/en';
 import { en } from '../../lib/messages/en';
 import { t } from '../../lib/i18n.svelte';
 
-function label(prefix: string, code: string, otherwise = code): string {
+/** The words for `prefix`.`code`, or `otherwise` (the code itself) for a code not known here. */
+export function label(prefix: string, code: string, otherwise = code): string {
   const key = `${prefix}.${code}`;
   return key in en ? t(key as MessageKey) : otherwise;
 }
