@@ -18,7 +18,6 @@
 #include <set>
 #include <sstream>
 #include <string>
-#include <tuple>
 #include <variant>
 #include <vector>
 
@@ -148,7 +147,7 @@ class Ledger {
         snapshot_.fund = "F-KES";
         snapshot_.context = context();
         snapshot_.recorded_by = "importer";
-        snapshot_.books.fund_cash["F-KES"] = kes("2000000.00");
+        snapshot_.books.fund_cash["F-KES"] = kes("10000000.00");
         snapshot_.books.fund_cash["F-TWO"] = kes("2000000.00");
     }
 
@@ -293,33 +292,43 @@ std::size_t count(const std::string& text, const std::string& what) {
     return n;
 }
 
-/// generate_statement.py's arguments for the generated-statement snapshot below.
-const std::string kGeneratedIds =
-    " --loan AW-GEN00001:SV-GEN00001:400000.00:2026-10-01"
-    " --loan AW-GEN00002:SV-GEN00002:400000.00:2026-10-01"
-    " --loan AW-GEN00003:SV-GEN00003:400000.00:2026-10-08"
-    " --loan AW-GEN00004:SV-GEN00004:400000.00:2026-10-15"
-    " --loan AW-GEN00005:SV-GEN00005:60000.00:2026-09-20"
-    " --loan AW-GEN00006:SV-GEN00006:25000.00:2026-09-20"
-    " --several SV-GENMANY1 --inactive AW-GENGRANT1 --inactive AW-GENREPAID";
+/// The active loans generate_statement.py is told of (`--loan`), each its survivor's only
+/// award: two paid off early (small), two disbursed in the statement's month (so earlier
+/// lines are dated before them).
+struct GeneratedLoan {
+    const char* award;
+    const char* survivor;
+    const char* principal;
+    const char* disbursed_on;
+};
+constexpr GeneratedLoan kGeneratedLoans[] = {
+    {"AW-GEN00001", "SV-GEN00001", "1000000.00", "2026-10-01"},
+    {"AW-GEN00002", "SV-GEN00002", "1000000.00", "2026-10-01"},
+    {"AW-GEN00003", "SV-GEN00003", "1000000.00", "2026-10-08"},
+    {"AW-GEN00004", "SV-GEN00004", "1000000.00", "2026-10-15"},
+    {"AW-GEN00005", "SV-GEN00005", "60000.00", "2026-09-20"},
+    {"AW-GEN00006", "SV-GEN00006", "25000.00", "2026-09-20"},
+};
 
-/// The ledger generate_statement.py is told of (kGeneratedIds), and the references it
-/// wrote to `ledger_file`.
+/// generate_statement.py's arguments naming what generated_snapshot() holds.
+std::string generated_ids() {
+    std::string out;
+    for (const auto& loan : kGeneratedLoans)
+        out += std::string(" --loan ") + loan.award + ":" + loan.survivor + ":" + loan.principal +
+               ":" + loan.disbursed_on;
+    return out + " --several SV-GENMANY1 --inactive AW-GENGRANT1 --inactive AW-GENREPAID";
+}
+
+/// The ledger generate_statement.py is told of (generated_ids), and the references it wrote
+/// to `ledger_file`.
 MatchSnapshot generated_snapshot(const std::filesystem::path& ledger_file) {
     Ledger l;
     using K = L::AwardKind;
-    const std::vector<std::tuple<std::string, std::string, std::string, std::string>> loans{
-        {"AW-GEN00001", "SV-GEN00001", "400000.00", "2026-10-01"},
-        {"AW-GEN00002", "SV-GEN00002", "400000.00", "2026-10-01"},
-        {"AW-GEN00003", "SV-GEN00003", "400000.00", "2026-10-08"},
-        {"AW-GEN00004", "SV-GEN00004", "400000.00", "2026-10-15"},
-        {"AW-GEN00005", "SV-GEN00005", "60000.00", "2026-09-20"},
-        {"AW-GEN00006", "SV-GEN00006", "25000.00", "2026-09-20"},
-    };
     int n = 0;
-    for (const auto& [award, survivor, principal, on] : loans) {
-        l.award(award, survivor, K::loan, principal);
-        l.disburse(award, principal, on, "GD" + std::to_string(++n) + "DISB");
+    for (const auto& loan : kGeneratedLoans) {
+        l.award(loan.award, loan.survivor, K::loan, loan.principal);
+        l.disburse(loan.award, loan.principal, loan.disbursed_on,
+                   "GD" + std::to_string(++n) + "DISB");
     }
     l.award("AW-GENMANY1", "SV-GENMANY1", K::loan, "10000.00");
     l.award("AW-GENMANY2", "SV-GENMANY1", K::loan, "10000.00");
@@ -364,7 +373,7 @@ Generated generate(const Scratch& scratch, const std::string& arguments) {
     const auto run =
         shell("python3 " + shell_quoted((kDir / "generate_statement.py").string()) + " --csv " +
               shell_quoted(csv.string()) + " --expected " + shell_quoted(expected.string()) +
-              " --ledger " + shell_quoted(ledger.string()) + kGeneratedIds + arguments);
+              " --ledger " + shell_quoted(ledger.string()) + generated_ids() + arguments);
     BOOST_TEST_REQUIRE(run.status == 0, run.output);
     return {lines_of(read_statement_csv(slurp(csv), kKes)), generated_snapshot(ledger),
             read_expected(expected)};
@@ -462,7 +471,7 @@ BOOST_AUTO_TEST_CASE(october_xlsx_reads_as_the_csv) {
     // in half the lines and text in the others, text as shared strings.
     const auto xml = sheet_xml(bytes);
     BOOST_TEST(count(xml, "s=\"1\"><v>46") == 30u);  // completion and initiation, 15 lines
-    BOOST_TEST(count(xml, "s=\"2\"><v>") == 60u);     // 30 balances, 30 amounts
+    BOOST_TEST(count(xml, "s=\"2\"><v>") == 60u);    // 30 balances, 30 amounts
     BOOST_TEST(count(xml, " t=\"s\"><v>") > 200u);
     BOOST_TEST(count(xml, "<f>") == 0u);
     // And the same outcomes.
@@ -525,6 +534,10 @@ BOOST_AUTO_TEST_CASE(the_default_generated_statement_of_10000_lines_reads_and_ma
     BOOST_TEST(g.lines.back().line == 10'006);
     check_balances(g.lines);
     check_outcomes(g.lines, match_statement(g.lines, g.snapshot), g.expected);
+    const auto seen = tally(g.expected);
+    for (const char* outcome : {"matched -", "proposed -", "charge -", "ignored failed",
+                                "unmatched duplicate_receipt", "unmatched no_active_loan"})
+        BOOST_TEST(seen.contains(outcome), outcome);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

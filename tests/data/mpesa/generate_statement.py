@@ -189,6 +189,10 @@ class Generator:
         self.start = start
         self.moment = self.end - datetime.timedelta(seconds=1)
         self.gap = max(1, int(args.days * 86400 / max(args.lines, 1)))
+        # Where a repayment pays a loan off with an overpayment: one in 5,000 lines, at
+        # least one; later lines naming that loan are then no_active_loan.
+        count = max(1, args.lines // 5000)
+        self.overpayments = sorted(self.random.sample(range(args.lines), count))
 
     # ---- pieces of lines ----
 
@@ -241,7 +245,9 @@ class Generator:
 
     def pay_bill(self, account, amount, status="Completed"):
         name, phone = self.person()
-        details = f"Pay Bill from {phone} - {name}" + (f" Acc. {account.strip()}" if account else "")
+        details = f"Pay Bill from {phone} - {name}"
+        if account:
+            details += f" Acc. {account.strip()}"
         return Line(self.receipt(), self.moment, details, status, paid_in=amount,
                     reason_type="Pay Bill", other_party=f"{phone} - {name}", account=account)
 
@@ -262,8 +268,9 @@ class Generator:
         loan = self.random.choice(self.loans)
         code = loan.award if self.random.random() < 0.75 else loan.survivor
         amount = self.amount()
-        if loan.active and self.random.random() < 0.01:
-            amount = loan.outstanding + self.amount(1, 500)  # an overpayment
+        if loan.active and self.overpayments and len(self.lines) >= self.overpayments[0]:
+            self.overpayments.pop(0)
+            amount = loan.outstanding + self.amount(1, 500)  # repaid, and more
         self.emit(self.pay_bill(self.account_typed(code), amount))
 
     def before_disbursement(self):
@@ -317,12 +324,14 @@ class Generator:
     def no_active_loan(self):
         if not self.inactive:
             return self.unknown_account()
-        self.emit(self.pay_bill(self.account_typed(self.random.choice(self.inactive)), self.amount()))
+        award = self.random.choice(self.inactive)
+        self.emit(self.pay_bill(self.account_typed(award), self.amount()))
 
     def several_loans(self):
         if not self.several:
             return self.unknown_account()
-        self.emit(self.pay_bill(self.account_typed(self.random.choice(self.several)), self.amount()))
+        survivor = self.random.choice(self.several)
+        self.emit(self.pay_bill(self.account_typed(survivor), self.amount()))
 
     def not_completed(self, failed):
         status = "Failed" if failed else self.random.choice(STATUSES_NOT_COMPLETED)
@@ -442,7 +451,8 @@ class Generator:
 
 
 def main(argv):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lines", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--from", dest="start", default="2026-10-01")

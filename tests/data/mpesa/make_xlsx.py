@@ -122,7 +122,8 @@ def sheet_xml(records, strings):
             reference = f"{column_letters(column)}{number}"
             name = header[column - 1] if header is not None and column <= len(header) else ""
             if typed and name in AMOUNT_COLUMNS:
-                cells.append(f'<c r="{reference}" s="{STYLE_AMOUNT}"><v>{excel_number(text)}</v></c>')
+                amount = excel_number(text)
+                cells.append(f'<c r="{reference}" s="{STYLE_AMOUNT}"><v>{amount}</v></c>')
             elif typed and name in TIME_COLUMNS and as_serial:
                 serial = excel_serial(parse_time(text))
                 cells.append(f'<c r="{reference}" s="{STYLE_DATE}"><v>{serial}</v></c>')
@@ -160,7 +161,8 @@ STYLES = (
 CONTENT_TYPES = (
     f"{XML_DECLARATION}"
     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="rels" '
+    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
     '<Default Extension="xml" ContentType="application/xml"/>'
     '<Override PartName="/xl/workbook.xml" '
     'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
