@@ -46,6 +46,26 @@ StatementError refused(const std::string& text) {
     return as<StatementError>(read_statement_csv(text, kKes));
 }
 
+/// A line with every text column the reader keeps; each test sets the one it is about.
+struct TextRow {
+    std::string receipt = "SJ30ABC123", details = "x", status = "Completed",
+                reason_type = "Business Payment Charge", linked = "SJ30ABC122",
+                account = "AW-7K2M9Q";
+    std::string text() const {
+        return "Receipt No.,Completion Time,Details,Transaction Status,Paid In,Withdrawn,"
+               "Reason Type,Linked Transaction ID,A/C No.\n" +
+               receipt + ",2026-10-30 09:14:00," + details + "," + status + ",,15.00," +
+               reason_type + "," + linked + "," + account + "\n";
+    }
+};
+
+template <typename Set>
+TextRow with(Set set) {
+    TextRow row;
+    set(row);
+    return row;
+}
+
 const std::string kHeader =
     "Receipt No.,Completion Time,Details,Transaction Status,Paid In,Withdrawn,A/C No.\n";
 
@@ -160,60 +180,45 @@ BOOST_AUTO_TEST_CASE(receipts_text_and_lengths_are_refused_where_they_break_the_
     // Every text column the reader keeps: receipts and linked receipts of ASCII letters and
     // digits (at most 64), text well-formed UTF-8 without NUL, a status or reason type at
     // most 200 bytes, details or A/C No. at most 1,000.
-    struct Row {
-        std::string receipt = "SJ30ABC123", details = "x", status = "Completed",
-                    reason_type = "Business Payment Charge", linked = "SJ30ABC122",
-                    account = "AW-7K2M9Q";
-        std::string text() const {
-            return "Receipt No.,Completion Time,Details,Transaction Status,Paid In,Withdrawn,"
-                   "Reason Type,Linked Transaction ID,A/C No.\n" +
-                   receipt + ",2026-10-30 09:14:00," + details + "," + status + ",,15.00," +
-                   reason_type + "," + linked + "," + account + "\n";
-        }
-    };
     struct Case {
-        Row row;
+        TextRow row;
         int column;
         std::string field, reason;
     };
     const std::string nul("A\0B", 3);
-    const auto with = [](auto set) {
-        Row row;
-        set(row);
-        return row;
-    };
     const std::vector<Case> cases{
-        {with([](Row& r) { r.linked = "SJ30-ABC122"; }), 8, "Linked Transaction ID",
+        {with([](TextRow& r) { r.linked = "SJ30-ABC122"; }), 8, "Linked Transaction ID",
          "invalid_receipt"},
-        {with([](Row& r) {
+        {with([](TextRow& r) {
              r.linked =
                  "SJ30\xC3\x84"
                  "BC122";
          }),
          8, "Linked Transaction ID", "invalid_receipt"},
-        {with([](Row& r) { r.linked = std::string(65, 'L'); }), 8, "Linked Transaction ID",
+        {with([](TextRow& r) { r.linked = std::string(65, 'L'); }), 8, "Linked Transaction ID",
          "invalid_receipt"},
-        {with([](Row& r) { r.receipt = std::string(65, 'R'); }), 1, "Receipt No.",
+        {with([](TextRow& r) { r.receipt = std::string(65, 'R'); }), 1, "Receipt No.",
          "invalid_receipt"},
-        {with([](Row& r) { r.receipt = "SJ30 ABC123"; }), 1, "Receipt No.", "invalid_receipt"},
-        {with([](Row& r) { r.details = "Payment \xC3\x28 to"; }), 3, "Details", "invalid_text"},
-        {with([](Row& r) { r.details = "overlong \xC0\xAF"; }), 3, "Details", "invalid_text"},
-        {with([](Row& r) {
+        {with([](TextRow& r) { r.receipt = "SJ30 ABC123"; }), 1, "Receipt No.", "invalid_receipt"},
+        {with([](TextRow& r) { r.details = "Payment \xC3\x28 to"; }), 3, "Details", "invalid_text"},
+        {with([](TextRow& r) { r.details = "overlong \xC0\xAF"; }), 3, "Details", "invalid_text"},
+        {with([](TextRow& r) {
              r.status =
                  "Compl\xFF"
                  "eted";
          }),
          4, "Transaction Status", "invalid_text"},
-        {with([&](Row& r) { r.account = nul; }), 9, "A/C No.", "invalid_text"},
-        {with([](Row& r) { r.reason_type = "Charge \xED\xA0\x80"; }), 7, "Reason Type",
+        {with([&](TextRow& r) { r.account = nul; }), 9, "A/C No.", "invalid_text"},
+        {with([](TextRow& r) { r.reason_type = "Charge \xED\xA0\x80"; }), 7, "Reason Type",
          "invalid_text"},  // a surrogate
-        {with([](Row& r) { r.status = std::string(201, 'C'); }), 4, "Transaction Status",
+        {with([](TextRow& r) { r.status = std::string(201, 'C'); }), 4, "Transaction Status",
          "too_long"},
-        {with([](Row& r) { r.reason_type = std::string(201, 'T'); }), 7, "Reason Type", "too_long"},
-        {with([](Row& r) { r.details = std::string(1001, 'd'); }), 3, "Details", "too_long"},
-        {with([](Row& r) { r.account = std::string(1001, 'a'); }), 9, "A/C No.", "too_long"},
+        {with([](TextRow& r) { r.reason_type = std::string(201, 'T'); }), 7, "Reason Type",
+         "too_long"},
+        {with([](TextRow& r) { r.details = std::string(1001, 'd'); }), 3, "Details", "too_long"},
+        {with([](TextRow& r) { r.account = std::string(1001, 'a'); }), 9, "A/C No.", "too_long"},
         // The first column in the row's order wins: the receipt before the details.
-        {with([](Row& r) {
+        {with([](TextRow& r) {
              r.receipt = "SJ30_1";
              r.details = std::string(1001, 'd');
          }),
@@ -228,8 +233,11 @@ BOOST_AUTO_TEST_CASE(receipts_text_and_lengths_are_refused_where_they_break_the_
             BOOST_TEST(error.reason == c.reason);
         }
     }
-    // At the limits, each is read as it is (multi-byte text counts its bytes).
-    const auto at_limits = with([](Row& r) {
+}
+
+BOOST_AUTO_TEST_CASE(receipts_and_text_at_their_limits_are_read_as_they_are) {
+    // Multi-byte text counts its bytes.
+    const auto at_limits = with([](TextRow& r) {
         r.receipt = std::string(64, 'R');
         r.linked = std::string(64, 'L');
         r.status = std::string(200, 'C');
@@ -247,7 +255,7 @@ BOOST_AUTO_TEST_CASE(receipts_text_and_lengths_are_refused_where_they_break_the_
     BOOST_TEST(lines[0].details == at_limits.details);
     BOOST_TEST(lines[0].account_number.size() == 1000u);
     // An empty linked receipt is none, not an invalid one.
-    const auto unlinked = with([](Row& r) { r.linked = ""; });
+    const auto unlinked = with([](TextRow& r) { r.linked = ""; });
     const auto read_unlinked = read_statement_csv(unlinked.text(), kKes);
     BOOST_TEST(as<std::vector<StatementLine>>(read_unlinked).at(0).linked_transaction.empty());
 }
