@@ -46,6 +46,26 @@ StatementError refused(const std::string& text) {
     return as<StatementError>(read_statement_csv(text, kKes));
 }
 
+/// A line with every text column the reader keeps; each test sets the one it is about.
+struct TextRow {
+    std::string receipt = "SJ30ABC123", details = "x", status = "Completed",
+                reason_type = "Business Payment Charge", linked = "SJ30ABC122",
+                account = "AW-7K2M9Q";
+    std::string text() const {
+        return "Receipt No.,Completion Time,Details,Transaction Status,Paid In,Withdrawn,"
+               "Reason Type,Linked Transaction ID,A/C No.\n" +
+               receipt + ",2026-10-30 09:14:00," + details + "," + status + ",,15.00," +
+               reason_type + "," + linked + "," + account + "\n";
+    }
+};
+
+template <typename Set>
+TextRow with(Set set) {
+    TextRow row;
+    set(row);
+    return row;
+}
+
 const std::string kHeader =
     "Receipt No.,Completion Time,Details,Transaction Status,Paid In,Withdrawn,A/C No.\n";
 
@@ -84,7 +104,8 @@ BOOST_AUTO_TEST_CASE(a_portal_statement_reads_line_by_line_with_exact_amounts) {
 
 BOOST_AUTO_TEST_CASE(other_party_info_is_never_kept) {
     // The struct has no field for it; nor may a name or masked phone reach any field kept.
-    const auto& lines = as<std::vector<StatementLine>>(read_statement_csv(kStatement, kKes));
+    const auto read = read_statement_csv(kStatement, kKes);
+    const auto& lines = as<std::vector<StatementLine>>(read);
     for (const auto& line : lines) {
         for (const std::string* kept : {&line.receipt, &line.status, &line.reason_type,
                                         &line.linked_transaction, &line.account_number}) {
@@ -153,6 +174,90 @@ BOOST_AUTO_TEST_CASE(every_malformed_case_names_its_line_and_column) {
             BOOST_TEST(error.reason == c.reason);
         }
     }
+}
+
+BOOST_AUTO_TEST_CASE(receipts_text_and_lengths_are_refused_where_they_break_the_rules) {
+    // Every text column the reader keeps: receipts and linked receipts of ASCII letters and
+    // digits (at most 64), text well-formed UTF-8 without NUL, a status or reason type at
+    // most 200 bytes, details or A/C No. at most 1,000.
+    struct Case {
+        TextRow row;
+        int column;
+        std::string field, reason;
+    };
+    const std::string nul("A\0B", 3);
+    const std::vector<Case> cases{
+        {with([](TextRow& r) { r.linked = "SJ30-ABC122"; }), 8, "Linked Transaction ID",
+         "invalid_receipt"},
+        {with([](TextRow& r) {
+             r.linked =
+                 "SJ30\xC3\x84"
+                 "BC122";
+         }),
+         8, "Linked Transaction ID", "invalid_receipt"},
+        {with([](TextRow& r) { r.linked = std::string(65, 'L'); }), 8, "Linked Transaction ID",
+         "invalid_receipt"},
+        {with([](TextRow& r) { r.receipt = std::string(65, 'R'); }), 1, "Receipt No.",
+         "invalid_receipt"},
+        {with([](TextRow& r) { r.receipt = "SJ30 ABC123"; }), 1, "Receipt No.", "invalid_receipt"},
+        {with([](TextRow& r) { r.details = "Payment \xC3\x28 to"; }), 3, "Details", "invalid_text"},
+        {with([](TextRow& r) { r.details = "overlong \xC0\xAF"; }), 3, "Details", "invalid_text"},
+        {with([](TextRow& r) {
+             r.status =
+                 "Compl\xFF"
+                 "eted";
+         }),
+         4, "Transaction Status", "invalid_text"},
+        {with([&](TextRow& r) { r.account = nul; }), 9, "A/C No.", "invalid_text"},
+        {with([](TextRow& r) { r.reason_type = "Charge \xED\xA0\x80"; }), 7, "Reason Type",
+         "invalid_text"},  // a surrogate
+        {with([](TextRow& r) { r.status = std::string(201, 'C'); }), 4, "Transaction Status",
+         "too_long"},
+        {with([](TextRow& r) { r.reason_type = std::string(201, 'T'); }), 7, "Reason Type",
+         "too_long"},
+        {with([](TextRow& r) { r.details = std::string(1001, 'd'); }), 3, "Details", "too_long"},
+        {with([](TextRow& r) { r.account = std::string(1001, 'a'); }), 9, "A/C No.", "too_long"},
+        // The first column in the row's order wins: the receipt before the details.
+        {with([](TextRow& r) {
+             r.receipt = "SJ30_1";
+             r.details = std::string(1001, 'd');
+         }),
+         1, "Receipt No.", "invalid_receipt"},
+    };
+    for (const auto& c : cases) {
+        BOOST_TEST_CONTEXT(c.field << " " << c.reason << " " << c.row.text().size()) {
+            const auto error = refused(c.row.text());
+            BOOST_TEST(error.line == 2);
+            BOOST_TEST(error.column == c.column);
+            BOOST_TEST(error.field == c.field);
+            BOOST_TEST(error.reason == c.reason);
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(receipts_and_text_at_their_limits_are_read_as_they_are) {
+    // Multi-byte text counts its bytes.
+    const auto at_limits = with([](TextRow& r) {
+        r.receipt = std::string(64, 'R');
+        r.linked = std::string(64, 'L');
+        r.status = std::string(200, 'C');
+        r.reason_type = std::string(198, 'T') + "\xC3\x84";
+        r.details = "Malipo kwa Zawadi \xE2\x80\x93 Nairobi";
+        r.account = std::string(1000, 'a');
+    });
+    const auto read = read_statement_csv(at_limits.text(), kKes);
+    const auto& lines = as<std::vector<StatementLine>>(read);
+    BOOST_TEST_REQUIRE(lines.size() == 1u);
+    BOOST_TEST(lines[0].receipt == at_limits.receipt);
+    BOOST_TEST(lines[0].linked_transaction == at_limits.linked);
+    BOOST_TEST(lines[0].status.size() == 200u);
+    BOOST_TEST(lines[0].reason_type.size() == 200u);
+    BOOST_TEST(lines[0].details == at_limits.details);
+    BOOST_TEST(lines[0].account_number.size() == 1000u);
+    // An empty linked receipt is none, not an invalid one.
+    const auto unlinked = with([](TextRow& r) { r.linked = ""; });
+    const auto read_unlinked = read_statement_csv(unlinked.text(), kKes);
+    BOOST_TEST(as<std::vector<StatementLine>>(read_unlinked).at(0).linked_transaction.empty());
 }
 
 BOOST_AUTO_TEST_CASE(limits_refuse_a_file_too_large_a_line_too_long_or_too_many_lines) {
