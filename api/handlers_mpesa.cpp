@@ -262,15 +262,16 @@ std::optional<std::size_t> crash_after_posts() {
     return static_cast<std::size_t>(std::strtoul(after, nullptr, 10));
 }
 
-/// Posts each proposed line as its own write, all queued at once so the writer batches
-/// them; sets the kept line's entry, or turns it unmatched with the writer's refusal (a
-/// receipt another import posted in the meantime: duplicate_reference).
+/// Posts each proposed line as its own write, oldest first as the matching planned them,
+/// all queued at once so the writer batches them (and keeps their order); sets the kept line's
+/// entry, or turns it unmatched with the writer's refusal (a receipt another import posted in the
+/// meantime: duplicate_reference).
 int post_proposals(const Services& s, const Call& call, const std::string& key_sha256,
                    const std::string& fund, const reports::MatchResult& matched,
                    std::vector<StoredLine>& kept) {
     std::vector<std::pair<std::size_t, std::future<db::WriteOutcome>>> pending;
     const auto crash_after = crash_after_posts();
-    for (std::size_t i = 0; i < matched.lines.size(); ++i) {
+    for (const auto i : matched.order) {  // oldest first, as they were planned
         const auto& proposal = matched.lines[i].proposal;
         if (!proposal)
             continue;

@@ -188,18 +188,33 @@ std::string named_code(std::string_view typed) {
     return shape ? code : "";
 }
 
+std::vector<std::size_t> oldest_first(const std::vector<StatementLine>& lines) {
+    std::vector<std::size_t> order(lines.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    // The portal lists the newest first: within one second, the later line is the older.
+    std::ranges::stable_sort(order, [&](std::size_t a, std::size_t b) {
+        if (lines[a].completed != lines[b].completed)
+            return lines[a].completed < lines[b].completed;
+        return a > b;
+    });
+    return order;
+}
+
 MatchResult match_statement(const std::vector<StatementLine>& lines,
                             const MatchSnapshot& snapshot) {
     MatchResult result;
     Matcher matcher(snapshot);
-    result.lines.reserve(lines.size());
-    for (const auto& line : lines) {
+    result.lines.resize(lines.size());
+    result.order = oldest_first(lines);
+    for (const auto i : result.order) {
+        const auto& line = lines[i];
         auto outcome = matcher.match(line);
         auto& total = result.totals[static_cast<std::size_t>(outcome.state)];
         ++total.lines;
         total.paid_in += line.paid_in;
         total.withdrawn += line.withdrawn;
-        result.lines.push_back(std::move(outcome));
+        result.lines[i] = std::move(outcome);
     }
     return result;
 }

@@ -4,12 +4,16 @@
 /// outcome per line out; no database, no clock. The caller (the import handler) fills the
 /// snapshot with its queries and posts the proposed repayments through the writer.
 ///
-/// Matching rules, per line in file order; the first that applies decides (amounts match
+/// Lines are matched oldest first, whatever the file's order (the portal lists the newest
+/// first): by completion time, and within one second the later line of the file first. So
+/// repayments are planned, and posted, in the order the money came, as the core's
+/// allocation (interest first, installments in turn, an overpayment once a loan is repaid)
+/// expects. Matching rules, per line; the first that applies decides (amounts match
 /// exactly, no tolerance):
 ///  1. `Transaction Status` not `Completed` (case-insensitive): `ignored`, reason `failed`
 ///     for `Failed`, otherwise `not_completed`.
-///  2. A receipt seen on an earlier line of the same statement: `unmatched`,
-///     `duplicate_receipt`.
+///  2. A receipt seen on an older line of the same statement (matched before it):
+///     `unmatched`, `duplicate_receipt`.
 ///  3. A receipt already a reference in the ledger: `matched` to that entry when the amount
 ///     equals (paid in for a repayment; withdrawn for a disbursement or a fee; for any other
 ///     entry the line's amount, paid in or else withdrawn) and the line's day is within
@@ -82,6 +86,8 @@ struct StateTotal {
 
 struct MatchResult {
     std::vector<LineOutcome> lines;  ///< one per statement line, in its order
+    std::vector<std::size_t> order;  ///< indices of `lines` in the order they were matched
+                                     ///< (oldest first): proposals are posted in this order
     std::array<StateTotal, kMatchStates> totals{};
     const StateTotal& total(MatchState state) const {
         return totals[static_cast<std::size_t>(state)];
@@ -92,6 +98,9 @@ struct MatchResult {
 /// is SV-7K2M9Q4P): spaces and tabs left out, in upper case; "" when what is left is not
 /// the shape of one (`AW-` or `SV-` and 8 letters or digits), such as a name or a phone.
 std::string named_code(std::string_view typed);
+
+/// The statement's lines oldest first, as indices into `lines` (see above).
+std::vector<std::size_t> oldest_first(const std::vector<StatementLine>& lines);
 
 /// Matches each line by the rules above.
 MatchResult match_statement(const std::vector<StatementLine>& lines, const MatchSnapshot& snapshot);

@@ -312,7 +312,7 @@ std::string generated_ids() {
     for (const auto& loan : kGeneratedLoans)
         out += std::string(" --loan ") + loan.award + ":" + loan.survivor + ":" + loan.principal +
                ":" + loan.disbursed_on;
-    return out + " --several SV-GENMANY1 --inactive AW-GENGRANT1 --inactive AW-GENREPAID";
+    return out + " --several SV-GENMANY1 --inactive AW-GENGRNT1 --inactive AW-GENRPAID";
 }
 
 /// The ledger generate_statement.py is told of (generated_ids), and the references it wrote
@@ -328,13 +328,13 @@ MatchSnapshot generated_snapshot(const std::filesystem::path& ledger_file) {
     }
     l.award("AW-GENMANY1", "SV-GENMANY1", K::loan, "10000.00");
     l.award("AW-GENMANY2", "SV-GENMANY1", K::loan, "10000.00");
-    l.award("AW-GENGRANT1", "SV-GENGRANT1", K::grant, "10000.00");
-    l.award("AW-GENREPAID", "SV-GENREPAID", K::loan, "10000.00");
+    l.award("AW-GENGRNT1", "SV-GENGRNT1", K::grant, "10000.00");
+    l.award("AW-GENRPAID", "SV-GENRPAID", K::loan, "10000.00");
     l.disburse("AW-GENMANY1", "10000.00", "2026-09-10", "GD7DISB");
     l.disburse("AW-GENMANY2", "10000.00", "2026-09-10", "GD8DISB");
-    l.disburse("AW-GENGRANT1", "10000.00", "2026-09-10", "GD9DISB");
-    l.disburse("AW-GENREPAID", "10000.00", "2026-09-10", "GD10DISB");
-    l.repay("AW-GENREPAID", "10000.00", "2026-09-20", "GD10REPA");
+    l.disburse("AW-GENGRNT1", "10000.00", "2026-09-10", "GD9DISB");
+    l.disburse("AW-GENRPAID", "10000.00", "2026-09-10", "GD10DISB");
+    l.repay("AW-GENRPAID", "10000.00", "2026-09-20", "GD10REPA");
     const std::map<std::string, ReferenceKind, std::less<>> kinds{
         {"disbursement", ReferenceKind::disbursement},
         {"repayment", ReferenceKind::repayment},

@@ -175,19 +175,40 @@ BOOST_AUTO_TEST_CASE(rule_1_a_failed_line_with_a_used_receipt_is_still_ignored) 
     BOOST_TEST(!outcome.entry.has_value());
 }
 
-BOOST_AUTO_TEST_CASE(rule_2_a_receipt_seen_earlier_in_the_statement_is_a_duplicate) {
+BOOST_AUTO_TEST_CASE(rule_2_a_receipt_seen_on_an_older_line_is_a_duplicate) {
+    // The portal lists the newest first: of two lines at the same time, the later in the
+    // file is the older, matched first; the other is the duplicate.
     const auto result = match_statement(
         {paid(7, "SJ10PAY001", day(10, 10), 50'000, "AW-LOANONE1"),
          paid(8, "SJ10PAY001", day(10, 10), 50'000, "AW-LOANONE1"),
          paid(9, "SJ05REPA01", day(10, 5), 200'000), paid(10, "SJ05REPA01", day(10, 5), 200'000)},
         snapshot());
     BOOST_TEST_REQUIRE(result.lines.size() == 4u);
-    check(result.lines[0], MatchState::proposed, "");
-    check(result.lines[1], MatchState::unmatched, "duplicate_receipt");
-    BOOST_TEST(result.lines[1].line == 8);
-    check(result.lines[2], MatchState::matched, "");
-    check(result.lines[3], MatchState::unmatched, "duplicate_receipt");
+    check(result.lines[0], MatchState::unmatched, "duplicate_receipt");
+    BOOST_TEST(result.lines[0].line == 7);
+    check(result.lines[1], MatchState::proposed, "");
+    check(result.lines[2], MatchState::unmatched, "duplicate_receipt");
+    check(result.lines[3], MatchState::matched, "");
     BOOST_TEST(result.total(MatchState::proposed).lines == 1u);
+    BOOST_TEST(result.order == (std::vector<std::size_t>{3, 2, 1, 0}));
+}
+
+BOOST_AUTO_TEST_CASE(repayments_are_planned_oldest_first_whatever_the_file_order) {
+    // Newest first, as the portal writes it: the older line repays the loan in full and is
+    // planned first, so the newer finds no active loan. In file order the newer would have
+    // gone first and the older been part overpayment.
+    const auto s = snapshot();
+    const auto& loan = s.books.awards.at("AW-LOANONE1").figures;
+    const auto outstanding = loan.disbursed - loan.principal_repaid;
+    const auto result =
+        match_statement({paid(2, "SJ12PAY002", day(10, 12), 100, "AW-LOANONE1"),
+                         paid(3, "SJ11PAY001", day(10, 11), outstanding, "AW-LOANONE1")},
+                        s);
+    BOOST_TEST_REQUIRE(result.lines.size() == 2u);
+    check(result.lines[1], MatchState::proposed, "");
+    BOOST_TEST(result.lines[1].proposal->allocation.overpayment == 0);
+    check(result.lines[0], MatchState::unmatched, "no_active_loan");
+    BOOST_TEST(result.order == (std::vector<std::size_t>{1, 0}));
 }
 
 BOOST_AUTO_TEST_CASE(rule_2_a_failed_attempt_does_not_make_the_retry_a_duplicate) {

@@ -82,7 +82,7 @@ class Loan:
         if len(parts) != 4:
             raise SystemExit(f"--loan wants AWARD:SURVIVOR:PRINCIPAL:DISBURSED_ON, not {spec!r}")
         self.award, self.survivor = parts[0].upper(), parts[1].upper()
-        self.outstanding = minor(parts[2])
+        self.principal = self.outstanding = minor(parts[2])
         self.disbursed_on = parse_day(parts[3])
 
     @property
@@ -104,7 +104,8 @@ class Line:
 
 class Model:
     """The matching rules of reports/mpesa_match.hpp over what the generator assumes the
-    ledger holds: an outcome per line, in file order."""
+    ledger holds: an outcome per line, the lines taken oldest first as the matcher takes
+    them (by the completion time printed; within one second, the later line of the file)."""
 
     def __init__(self, loans, several, inactive, references):
         self.loans = {loan.award: loan for loan in loans}
@@ -180,7 +181,6 @@ class Generator:
         self.several = [code.upper() for code in args.several]
         self.inactive = [award.upper() for award in args.inactive]
         self.references = {}
-        self.model = Model(self.loans, self.several, self.inactive, self.references)
         self.lines = []
         self.outcomes = []
         self.receipts = 0
@@ -224,8 +224,8 @@ class Generator:
         return code
 
     def emit(self, line):
+        line.printed, line.printed_moment = self.time_text(line.moment)
         self.lines.append(line)
-        self.outcomes.append(self.model.outcome(line))
 
     def step(self):
         self.moment -= datetime.timedelta(seconds=self.random.randrange(1, 2 * self.gap + 1))
@@ -270,8 +270,9 @@ class Generator:
         amount = self.amount()
         if loan.active and self.overpayments and len(self.lines) >= self.overpayments[0]:
             self.overpayments.pop(0)
-            amount = loan.outstanding + self.amount(1, 500)  # repaid, and more
+            amount = loan.principal + self.amount(1, 500)  # repaid, and more, in any order
         self.emit(self.pay_bill(self.account_typed(code), amount))
+        loan.outstanding -= amount  # what later (older) lines' amounts are sized against
 
     def before_disbursement(self):
         early = [loan for loan in self.loans if self.moment.date() < loan.disbursed_on]
@@ -378,7 +379,18 @@ class Generator:
                     break
                 pick -= weight
         del self.lines[self.args.lines:]
-        del self.outcomes[self.args.lines:]
+        self.outcomes = self.match()
+
+    def match(self):
+        """Each line's outcome, by the model run over fresh loans, oldest line first."""
+        model = Model([Loan(spec) for spec in self.args.loan], self.several, self.inactive,
+                      self.references)
+        outcomes = [None] * len(self.lines)
+        order = sorted(range(len(self.lines)),
+                       key=lambda i: (self.lines[i].printed_moment, -i))
+        for index in order:
+            outcomes[index] = model.outcome(self.lines[index])
+        return outcomes
 
     # ---- output ----
 
@@ -398,12 +410,15 @@ class Generator:
         return opening, running
 
     def time_text(self, moment):
+        """The completion time as one of the portal's formats, and the moment it says (the
+        two without seconds say the minute's start)."""
         style = self.random.randrange(3)
         if style == 0:
-            return moment.strftime("%Y-%m-%d %H:%M:%S")
+            return moment.strftime("%Y-%m-%d %H:%M:%S"), moment
+        minute = moment.replace(second=0, microsecond=0)
         if style == 1:
-            return moment.strftime("%d/%m/%Y %H:%M")
-        return moment.strftime("%d-%m-%Y %I:%M %p")
+            return moment.strftime("%d/%m/%Y %H:%M"), minute
+        return moment.strftime("%d-%m-%Y %I:%M %p"), minute
 
     def amount_cell(self, amount, negative=False):
         if amount == 0:
@@ -430,7 +445,7 @@ class Generator:
         first = len(rows) + 1
         expected = []
         for index, line in enumerate(self.lines):
-            when = self.time_text(line.moment)
+            when = line.printed
             rows.append(",".join([
                 line.receipt, when, when, csv_cell(line.details), line.status,
                 self.amount_cell(line.paid_in), self.amount_cell(line.withdrawn, True),
