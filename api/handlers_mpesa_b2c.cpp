@@ -207,15 +207,15 @@ ledger::Hash callback_secret_digest(std::string_view secret) {
 }
 
 std::string new_callback_secret() {
+    if (sodium_init() < 0)
+        throw std::runtime_error("libsodium failed to initialise");
     unsigned char bytes[kCallbackSecretChars / 2];
     randombytes_buf(bytes, sizeof bytes);
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    for (const unsigned char byte : bytes) {
-        out += kHex[byte >> 4];
-        out += kHex[byte & 0x0F];
-    }
+    char hex[kCallbackSecretChars + 1];
+    sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
     sodium_memzero(bytes, sizeof bytes);
+    std::string out(hex, kCallbackSecretChars);
+    sodium_memzero(hex, sizeof hex);
     return out;
 }
 
