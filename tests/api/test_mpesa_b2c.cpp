@@ -378,6 +378,19 @@ BOOST_AUTO_TEST_CASE(a_failure_after_a_reversal_by_hand_posts_nothing) {
     BOOST_TEST(b.server.journal_seq() == head);
 }
 
+BOOST_AUTO_TEST_CASE(a_reference_used_again_after_a_reversal_names_the_live_disbursement) {
+    auto& b = b2c();
+    const auto first = b.disbursed_grant("600.00", "OC-AGAIN-1");
+    const auto first_seq = first.at("seq").get<long long>();
+    b.post("finance", "/v1/entries/" + std::to_string(first_seq) + "/reverse",
+           {{"effective_on", "2026-06-11"}, {"memo", "sent to the wrong number"}}, true);
+    const auto second = b.disbursed_grant("600.00", "OC-AGAIN-1");
+    check_accepted(b.result(result_body(0, "OC-AGAIN-1", "AG_AGAIN_1", "600", "SJAGAIN01")));
+    const auto row = b.stored("AG_AGAIN_1");
+    BOOST_TEST(row.outcome == "confirmed");
+    BOOST_TEST(row.disbursement == second.at("seq").get<long long>());
+}
+
 BOOST_AUTO_TEST_CASE(a_wrong_or_missing_secret_is_an_unknown_path) {
     auto& b = b2c();
     const auto unknown = check_problem(b.client.post("/v1/no/such/path", "{}"), 404, "not_found");
