@@ -41,8 +41,12 @@ Response accepted() {
 }
 
 bool secret_matches(const Services& s, const std::string& secret) {
-    // The length is no secret (kCallbackSecretChars); a wrong one costs no query.
-    if (secret.size() != kCallbackSecretChars)
+    // The form is no secret (kCallbackSecretChars lower-case hex digits): another costs no
+    // query.
+    const bool hex = std::all_of(secret.begin(), secret.end(), [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+    });
+    if (secret.size() != kCallbackSecretChars || !hex)
         return false;
     const auto stored = s.mpesa_b2c->callback_secret_digest();
     if (!stored)

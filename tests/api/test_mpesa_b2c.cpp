@@ -6,6 +6,7 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <boost/test/unit_test.hpp>
 
+#include <cctype>
 #include <memory>
 
 #include "db/mpesa_b2c.hpp"
@@ -395,8 +396,12 @@ BOOST_AUTO_TEST_CASE(a_wrong_or_missing_secret_is_an_unknown_path) {
     auto& b = b2c();
     const auto unknown = check_problem(b.client.post("/v1/no/such/path", "{}"), 404, "not_found");
     const std::string wrong(64, 'a');
-    for (const auto& path : {kPrefix + wrong, kPrefix + "short", kPrefix + b.secret + "0", kPrefix,
-                             std::string("/v1/mpesa/b2c/result")}) {
+    std::string upper = b.secret;
+    for (auto& c : upper)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (const auto& path :
+         {kPrefix + wrong, kPrefix + "short", kPrefix + b.secret + "0", kPrefix + upper,
+          kPrefix + b.secret.substr(0, 63) + "g", kPrefix, std::string("/v1/mpesa/b2c/result")}) {
         BOOST_TEST_CONTEXT(path) {
             const auto got = check_problem(
                 b.client.post(path, result_body(0, "OC-X", "AG_WRONG_SECRET", "10", "SJX")), 404,
