@@ -24,6 +24,7 @@
 #include "api/handlers.hpp"
 #include "api/key_safety.hpp"
 #include "api/loan_terms.hpp"
+#include "api/mpesa_callback.hpp"
 #include "api/pii_commands.hpp"
 #include "api/pii_vault.hpp"
 #include "api/problem.hpp"
@@ -646,6 +647,16 @@ int run_command(const std::vector<std::string>& args) {
         }
         return report_command(
             parse_options(spelled, {}, {"fund", "from", "to", "format", "output"}, 2));
+    }
+    if (command == "mpesa") {
+        // riziki mpesa callback-url --base URL [--rotate] (api/mpesa_command.cpp).
+        if (args.size() < 2 || args[1] != "callback-url")
+            throw UsageError("usage: mpesa callback-url --base https://HOST [--rotate]");
+        const auto options = parse_options(args, {"rotate"}, {"base"}, 2);
+        if (!options.has("base"))
+            throw UsageError("mpesa callback-url needs --base https://HOST");
+        return mpesa_callback_url_command(options.value("base"), options.has("rotate"),
+                                          database_config(load_config(options)));
     }
     if (command == "token") {
         if (args.size() >= 3 && args[1] == "revoke" && !args[2].starts_with("--"))

@@ -16,6 +16,7 @@ class Programme;
 class ReportReads;
 class JournalWriter;
 class ListReads;
+class MpesaB2c;
 class Pool;
 }  // namespace riziki::db
 
@@ -48,6 +49,8 @@ struct Services {
     /// Per credential: enrolments and lookups by phone or national id, the two answers to
     /// "is this person enrolled here?" (api/rate_limit.hpp).
     RateLimiter* identity_limiter = nullptr;
+    /// M-Pesa B2C results and the callback's secret (handlers_mpesa_b2c.cpp).
+    db::MpesaB2c* mpesa_b2c = nullptr;
 
     /// The day periods are checked against (ledger/date_bounds.hpp).
     ledger::Date today() const;
@@ -111,6 +114,9 @@ void add_money_routes(Router& router, const Services& services);
 /// M-Pesa statement imports and their reconciliation (handlers_mpesa.cpp), reading and
 /// keeping them through a db::MpesaStore on `pool`.
 void add_mpesa_routes(Router& router, const Services& services, db::Pool& pool);
+/// POST /v1/mpesa/b2c/result/{secret}, public: the secret stands in for a token
+/// (handlers_mpesa_b2c.cpp).
+void add_mpesa_b2c_routes(Router& router, const Services& services);
 /// POST /v1/outcomes (handlers_outcomes.cpp).
 void add_outcome_routes(Router& router, const Services& services);
 /// GET /v1/audit/log (handlers_audit_log.cpp, which also defines audit()).

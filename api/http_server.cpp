@@ -28,6 +28,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "api/mpesa_callback.hpp"
+
 namespace riziki::api {
 
 namespace asio = boost::asio;
@@ -82,9 +84,15 @@ std::string log_ids(const RequestContext& context) {
     return out;
 }
 
-/// The path without its query string: queries may carry codes we keep out of logs.
+/// The path without its query string: queries may carry codes we keep out of logs. The
+/// M-Pesa callback's path ends in its secret, which stands in for a token: it is logged
+/// without it, whatever follows the prefix.
 std::string_view log_path(std::string_view target) {
-    return target.substr(0, target.find('?'));
+    const auto path = target.substr(0, target.find('?'));
+    if (path.find(kCallbackPathPrefix.substr(0, kCallbackPathPrefix.size() - 1)) !=
+        std::string_view::npos)
+        return kCallbackPathLogged;
+    return path;
 }
 
 /// The access-log line of a request but for its size and duration (known once it is sent).

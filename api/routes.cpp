@@ -13,6 +13,7 @@
 #include "db/credentials.hpp"
 #include "db/journal_reads.hpp"
 #include "db/list_reads.hpp"
+#include "db/mpesa_b2c.hpp"
 #include "db/programme.hpp"
 #include "db/report_reads.hpp"
 #include "db/users.hpp"
@@ -33,6 +34,7 @@ struct Api {
           users(pool),
           sessions(users, vault, auth_failures, options.secure_cookies),
           lists(pool),
+          mpesa_b2c(pool),
           identity_limiter(options.identity_rate_per_minute),
           authenticator(credentials, vault, auth_failures),
           router(authenticator, metrics),
@@ -43,6 +45,7 @@ struct Api {
         services.auth_failures = &auth_failures;
         services.lists = &lists;
         services.identity_limiter = &identity_limiter;
+        services.mpesa_b2c = &mpesa_b2c;
         add_system_routes(router, services);
         add_journal_routes(router, services);
         add_donor_routes(router, services);
@@ -54,6 +57,7 @@ struct Api {
         add_board_routes(router, services, pool);
         add_money_routes(router, services);
         add_mpesa_routes(router, services, pool);
+        add_mpesa_b2c_routes(router, services);
         add_outcome_routes(router, services);
         add_audit_log_routes(router, services);
         add_list_routes(router, services);
@@ -87,6 +91,7 @@ struct Api {
     db::Users users;
     Sessions sessions;
     db::ListReads lists;
+    db::MpesaB2c mpesa_b2c;
     RateLimiter identity_limiter;
     Metrics metrics;
     Authenticator authenticator;

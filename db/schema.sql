@@ -215,6 +215,18 @@ BEGIN
     RETURN NULL;
 END $$;
 
+CREATE FUNCTION public.riziki_callback_secret_update() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF OLD.retired_at IS NOT NULL OR NEW.retired_at IS NULL
+       OR (NEW.id, NEW.digest, NEW.created_at) IS DISTINCT FROM (OLD.id, OLD.digest, OLD.created_at)
+    THEN
+        RAISE EXCEPTION 'riziki:append_only a callback secret may only be retired, once';
+    END IF;
+    RETURN NEW;
+END $$;
+
 CREATE FUNCTION public.riziki_entries_balanced() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
@@ -918,6 +930,51 @@ CREATE TABLE public.journal_head (
     CONSTRAINT journal_head_singleton_check CHECK (singleton)
 );
 
+CREATE TABLE public.mpesa_b2c_results (
+    conversation_id text NOT NULL,
+    originator_conversation_id text NOT NULL,
+    result_code integer NOT NULL,
+    result_desc text NOT NULL,
+    transaction_id text,
+    receipt text,
+    amount_minor numeric(39,0),
+    completed_at timestamp without time zone,
+    outcome text NOT NULL,
+    disbursement_seq bigint,
+    reversal_seq bigint,
+    received_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT mpesa_b2c_results_amount_minor_check CHECK ((amount_minor > (0)::numeric)),
+    CONSTRAINT mpesa_b2c_results_check CHECK (((outcome = 'unknown_disbursement'::text) = (disbursement_seq IS NULL))),
+    CONSTRAINT mpesa_b2c_results_check1 CHECK (((outcome = 'reversed'::text) = (reversal_seq IS NOT NULL))),
+    CONSTRAINT mpesa_b2c_results_check2 CHECK (((outcome <> ALL (ARRAY['confirmed'::text, 'amount_differs'::text])) OR ((result_code = 0) AND (receipt IS NOT NULL) AND (amount_minor IS NOT NULL)))),
+    CONSTRAINT mpesa_b2c_results_check3 CHECK (((outcome <> ALL (ARRAY['reversed'::text, 'reversal_refused'::text])) OR (result_code <> 0))),
+    CONSTRAINT mpesa_b2c_results_conversation_id_check CHECK ((conversation_id ~ '^[A-Za-z0-9_.:-]{1,64}$'::text)),
+    CONSTRAINT mpesa_b2c_results_originator_conversation_id_check CHECK ((originator_conversation_id ~ '^[A-Za-z0-9_.:-]{1,64}$'::text)),
+    CONSTRAINT mpesa_b2c_results_outcome_check CHECK ((outcome = ANY (ARRAY['confirmed'::text, 'reversed'::text, 'amount_differs'::text, 'already_reversed'::text, 'reversal_refused'::text, 'unknown_disbursement'::text]))),
+    CONSTRAINT mpesa_b2c_results_receipt_check CHECK ((receipt ~ '^[A-Za-z0-9_.:-]{1,64}$'::text)),
+    CONSTRAINT mpesa_b2c_results_result_code_check CHECK ((result_code >= 0)),
+    CONSTRAINT mpesa_b2c_results_result_desc_check CHECK ((octet_length(result_desc) <= 200)),
+    CONSTRAINT mpesa_b2c_results_transaction_id_check CHECK ((transaction_id ~ '^[A-Za-z0-9_.:-]{1,64}$'::text))
+);
+
+CREATE TABLE public.mpesa_callback_secrets (
+    id bigint NOT NULL,
+    digest bytea NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    retired_at timestamp with time zone,
+    CONSTRAINT mpesa_callback_secrets_check CHECK (((retired_at IS NULL) OR (retired_at >= created_at))),
+    CONSTRAINT mpesa_callback_secrets_digest_check CHECK ((octet_length(digest) = 32))
+);
+
+CREATE SEQUENCE public.mpesa_callback_secrets_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.mpesa_callback_secrets_id_seq OWNED BY public.mpesa_callback_secrets.id;
+
 CREATE TABLE public.mpesa_statement_lines (
     statement bigint NOT NULL,
     line integer NOT NULL,
@@ -1222,6 +1279,8 @@ CREATE SEQUENCE public.users_id_seq
 
 ALTER SEQUENCE public.users_id_seq OWNED BY public.users.id;
 
+ALTER TABLE ONLY public.mpesa_callback_secrets ALTER COLUMN id SET DEFAULT nextval('public.mpesa_callback_secrets_id_seq'::regclass);
+
 ALTER TABLE ONLY public.outcomes ALTER COLUMN id SET DEFAULT nextval('public.outcomes_id_seq'::regclass);
 
 ALTER TABLE ONLY public.password_links ALTER COLUMN id SET DEFAULT nextval('public.password_links_id_seq'::regclass);
@@ -1279,6 +1338,15 @@ ALTER TABLE ONLY public.idempotency_keys
 
 ALTER TABLE ONLY public.journal_head
     ADD CONSTRAINT journal_head_pkey PRIMARY KEY (singleton);
+
+ALTER TABLE ONLY public.mpesa_b2c_results
+    ADD CONSTRAINT mpesa_b2c_results_pkey PRIMARY KEY (conversation_id);
+
+ALTER TABLE ONLY public.mpesa_callback_secrets
+    ADD CONSTRAINT mpesa_callback_secrets_digest_key UNIQUE (digest);
+
+ALTER TABLE ONLY public.mpesa_callback_secrets
+    ADD CONSTRAINT mpesa_callback_secrets_pkey PRIMARY KEY (id);
 
 ALTER TABLE ONLY public.mpesa_statement_lines
     ADD CONSTRAINT mpesa_statement_lines_pkey PRIMARY KEY (statement, line);
@@ -1363,6 +1431,12 @@ CREATE INDEX awards_survivor ON public.awards USING btree (survivor);
 CREATE INDEX entries_effective_on ON public.entries USING btree (effective_on, seq);
 
 CREATE UNIQUE INDEX entries_reverses_key ON public.entries USING btree (reverses) WHERE (reverses IS NOT NULL);
+
+CREATE INDEX mpesa_b2c_results_confirmed_receipt ON public.mpesa_b2c_results USING btree (receipt) WHERE (outcome = 'confirmed'::text);
+
+CREATE INDEX mpesa_b2c_results_disbursement ON public.mpesa_b2c_results USING btree (disbursement_seq) WHERE (disbursement_seq IS NOT NULL);
+
+CREATE UNIQUE INDEX mpesa_callback_secrets_one_live ON public.mpesa_callback_secrets USING btree ((true)) WHERE (retired_at IS NULL);
 
 CREATE INDEX mpesa_statements_fund ON public.mpesa_statements USING btree (fund, id);
 
@@ -1450,6 +1524,16 @@ CREATE TRIGGER idempotency_keys_after AFTER INSERT ON public.idempotency_keys RE
 
 CREATE CONSTRAINT TRIGGER journal_head_entries_balanced AFTER UPDATE ON public.journal_head DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public.riziki_entries_balanced();
 
+CREATE TRIGGER mpesa_b2c_results_append_only BEFORE DELETE OR UPDATE ON public.mpesa_b2c_results FOR EACH ROW EXECUTE FUNCTION public.riziki_append_only();
+
+CREATE TRIGGER mpesa_b2c_results_no_truncate BEFORE TRUNCATE ON public.mpesa_b2c_results FOR EACH STATEMENT EXECUTE FUNCTION public.riziki_append_only();
+
+CREATE TRIGGER mpesa_callback_secrets_no_delete BEFORE DELETE ON public.mpesa_callback_secrets FOR EACH ROW EXECUTE FUNCTION public.riziki_append_only();
+
+CREATE TRIGGER mpesa_callback_secrets_no_truncate BEFORE TRUNCATE ON public.mpesa_callback_secrets FOR EACH STATEMENT EXECUTE FUNCTION public.riziki_append_only();
+
+CREATE TRIGGER mpesa_callback_secrets_update BEFORE UPDATE ON public.mpesa_callback_secrets FOR EACH ROW EXECUTE FUNCTION public.riziki_callback_secret_update();
+
 CREATE TRIGGER mpesa_statement_lines_append_only BEFORE DELETE OR UPDATE ON public.mpesa_statement_lines FOR EACH ROW EXECUTE FUNCTION public.riziki_append_only();
 
 CREATE TRIGGER mpesa_statements_append_only BEFORE DELETE OR UPDATE ON public.mpesa_statements FOR EACH ROW EXECUTE FUNCTION public.riziki_append_only();
@@ -1516,6 +1600,12 @@ ALTER TABLE ONLY public.entries
 
 ALTER TABLE ONLY public.funds
     ADD CONSTRAINT funds_donor_fkey FOREIGN KEY (donor) REFERENCES public.donors(code);
+
+ALTER TABLE ONLY public.mpesa_b2c_results
+    ADD CONSTRAINT mpesa_b2c_results_disbursement_seq_fkey FOREIGN KEY (disbursement_seq) REFERENCES public.entries(seq);
+
+ALTER TABLE ONLY public.mpesa_b2c_results
+    ADD CONSTRAINT mpesa_b2c_results_reversal_seq_fkey FOREIGN KEY (reversal_seq) REFERENCES public.entries(seq);
 
 ALTER TABLE ONLY public.mpesa_statement_lines
     ADD CONSTRAINT mpesa_statement_lines_award_fkey FOREIGN KEY (award) REFERENCES public.awards(id);
@@ -1651,6 +1741,10 @@ GRANT SELECT,INSERT ON TABLE public.funds TO riziki_app;
 GRANT SELECT,INSERT ON TABLE public.idempotency_keys TO riziki_app;
 
 GRANT SELECT ON TABLE public.journal_head TO riziki_app;
+
+GRANT SELECT,INSERT ON TABLE public.mpesa_b2c_results TO riziki_app;
+
+GRANT SELECT ON TABLE public.mpesa_callback_secrets TO riziki_app;
 
 GRANT SELECT,INSERT ON TABLE public.mpesa_statement_lines TO riziki_app;
 

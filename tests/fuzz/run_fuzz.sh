@@ -7,6 +7,7 @@
 #   fuzz_loan_terms  JSON loan terms through the one reader the preview and awards share
 #   fuzz_mpesa_csv   the M-Pesa statement reader on any bytes (reports/mpesa_statement.cpp)
 #   fuzz_mpesa_xlsx  the same for XLSX: whole zips, or parts zipped by the target
+#   fuzz_mpesa_b2c   the M-Pesa B2C result reader on any bytes (reports/mpesa_b2c.cpp)
 # The corpus kept in tests/fuzz/corpus/TARGET seeds the run; what the run finds stays in
 # BUILD_DIR/fuzz/TARGET (merge it back with -merge=1 when it is worth keeping).
 set -euo pipefail
@@ -23,6 +24,8 @@ case "$target" in
     fuzz_mpesa_xlsx) sources=("$src/reports/mpesa_statement.cpp" "$src/reports/mpesa_statement_xlsx.cpp"
                               "${ledger_sources[@]}")
                      libraries=(-lzip -lexpat) ;;
+    fuzz_mpesa_b2c) sources=("$src/reports/mpesa_b2c.cpp" "$src/reports/mpesa_statement.cpp"
+                             "${ledger_sources[@]}") ;;
     *) echo "run_fuzz.sh: unknown target $target" >&2; exit 2 ;;
 esac
 mkdir -p "$out/corpus"
