@@ -72,11 +72,6 @@ WITH i AS (
     ON CONFLICT (conversation_id) DO NOTHING RETURNING 1)
 SELECT count(*) FROM i)";
 
-constexpr const char* kSelectConfirmed = R"(
-SELECT DISTINCT ON (receipt) receipt, disbursement_seq FROM mpesa_b2c_results
-WHERE outcome = 'confirmed' AND receipt = ANY(CAST(:r AS text[]))
-ORDER BY receipt, received_at)";
-
 std::optional<std::string> non_empty(std::string text) {
     return text.empty() ? std::nullopt : std::optional(std::move(text));
 }
@@ -204,20 +199,6 @@ bool MpesaB2c::record(const B2cResultRow& r, const AuditEvent& audit) {
             return true;
         },
         false);
-}
-
-std::map<std::string, std::int64_t> MpesaB2c::confirmed_disbursements(
-    const std::vector<std::string>& receipts) {
-    if (receipts.empty())
-        return {};
-    return pool_->impl().with_session([&](soci::session& sql) {
-        std::map<std::string, std::int64_t> found;
-        const std::string array = text_array(receipts);
-        soci::rowset<soci::row> rows = (sql.prepare << kSelectConfirmed, soci::use(array));
-        for (const auto& row : rows)
-            found.emplace(row.get<std::string>(0), row.get<long long>(1));
-        return found;
-    });
 }
 
 }  // namespace riziki::db

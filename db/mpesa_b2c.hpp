@@ -79,10 +79,6 @@ class MpesaB2c {
     /// Stores `row` with `audit` in one transaction. False when a result with its
     /// ConversationID is stored already (nothing written: the first stands).
     bool record(const B2cResultRow& row, const AuditEvent& audit);
-    /// The disbursement each of `receipts` confirmed (outcome `confirmed`), for matching an
-    /// M-Pesa statement's lines; receipts no result confirmed are left out.
-    std::map<std::string, std::int64_t> confirmed_disbursements(
-        const std::vector<std::string>& receipts);
 
   private:
     Pool* pool_;

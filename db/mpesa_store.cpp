@@ -15,20 +15,27 @@ namespace riziki::db {
 
 namespace {
 
-// The M-Pesa references among $1 in use (their entry not reversed), with what each entry
-// did on the fund $2's books: its M-Pesa (1020) and charges (5300) postings for the fund,
-// and the award it names. An entry with no posting for the fund reads in_fund false.
+// The M-Pesa receipts among $1 the ledger knows, with their entry (not reversed): payment
+// references, and the receipts B2C results confirmed for a disbursement (migration 0027,
+// whose reference is the request's conversation id); with what each entry did on the fund
+// $2's books: its M-Pesa (1020) and charges (5300) postings for the fund, and the award it
+// names. An entry with no posting for the fund reads in_fund false.
 const PreparedQuery kReferences("riziki_mpesa_references", R"(
-SELECT r.reference, r.entry_seq, e.event, e.effective_on - DATE '1970-01-01',
+WITH known (receipt, entry_seq) AS (
+    SELECT r.reference, r.entry_seq FROM unnest(CAST($1 AS text[])) AS u(ref)
+    JOIN payment_references r ON r.channel = 'mpesa' AND r.reference = u.ref
+    UNION
+    SELECT b.receipt, b.disbursement_seq FROM unnest(CAST($1 AS text[])) AS u(ref)
+    JOIN mpesa_b2c_results b ON b.outcome = 'confirmed' AND b.receipt = u.ref)
+SELECT k.receipt, k.entry_seq, e.event, e.effective_on - DATE '1970-01-01',
        COALESCE(sum(p.amount_minor) FILTER (WHERE p.account = '1020' AND p.fund = $2), 0)::text,
        COALESCE(sum(p.amount_minor) FILTER (WHERE p.account = '5300' AND p.fund = $2), 0)::text,
        COALESCE(max(p.award) FILTER (WHERE p.fund = $2), ''), bool_or(p.fund = $2)
-FROM unnest(CAST($1 AS text[])) AS u(ref)
-JOIN payment_references r ON r.channel = 'mpesa' AND r.reference = u.ref
-JOIN entries e ON e.seq = r.entry_seq
-JOIN postings p ON p.entry_seq = r.entry_seq
-WHERE NOT EXISTS (SELECT 1 FROM entries x WHERE x.reverses = r.entry_seq)
-GROUP BY r.reference, r.entry_seq, e.event, e.effective_on)");
+FROM known k
+JOIN entries e ON e.seq = k.entry_seq
+JOIN postings p ON p.entry_seq = k.entry_seq
+WHERE NOT EXISTS (SELECT 1 FROM entries x WHERE x.reverses = k.entry_seq)
+GROUP BY k.receipt, k.entry_seq, e.event, e.effective_on)");
 
 // The fund's awards named by id ($2) or by survivor ($3).
 const PreparedQuery kNamedAwards("riziki_mpesa_named_awards", R"(

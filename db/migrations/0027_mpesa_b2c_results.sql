@@ -76,7 +76,7 @@ CREATE TABLE mpesa_b2c_results (
            OR (result_code = 0 AND receipt IS NOT NULL AND amount_minor IS NOT NULL)),
     CHECK (outcome NOT IN ('reversed', 'reversal_refused') OR result_code <> 0)
 );
--- The disbursement a confirmed receipt paid: the statement import's read (db::MpesaB2c).
+-- The disbursement a confirmed receipt paid: the statement import's read (db::MpesaStore).
 CREATE INDEX mpesa_b2c_results_confirmed_receipt ON mpesa_b2c_results (receipt)
     WHERE outcome = 'confirmed';
 CREATE INDEX mpesa_b2c_results_disbursement ON mpesa_b2c_results (disbursement_seq)
