@@ -6,6 +6,7 @@
 #   ./run.sh test    build, then run every test (what CI runs)
 #   ./run.sh serve   build, then serve (RIZIKI_DATABASE_URL for an external database)
 #   ./run.sh bench   build, then run the benchmarks and print their figures
+#                    (RIZIKI_BENCH_CLUSTER: a kept 100,000-survivor cluster to reuse)
 #   ./run.sh build   install and build only
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -99,8 +100,12 @@ case "$command" in
     demo)  build riziki; exec ./build/riziki demo "$@" ;;
     serve) build riziki; key_outside_home "$@"; exec ./build/riziki serve "$@" ;;
     test)  build; cd build && exec ctest --output-on-failure --timeout 900 "$@" ;;
-    bench) build bench_journal bench_api bench_mpesa
+    # bench_mpesa_import seeds a programme of 100,000 survivors (about 25 minutes) unless
+    # RIZIKI_BENCH_CLUSTER names a cluster kept by bench_lists --keep-cluster to reuse.
+    bench) build bench_journal bench_api bench_mpesa bench_mpesa_import
            ./build/tests/bench/bench_journal "$@"; ./build/tests/bench/bench_mpesa
+           ./build/tests/bench/bench_mpesa_import \
+               ${RIZIKI_BENCH_CLUSTER:+--reuse-cluster "$RIZIKI_BENCH_CLUSTER"}
            exec ./build/tests/bench/bench_api ;;
     build) build ;;
     *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;

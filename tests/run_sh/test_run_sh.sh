@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What each run.sh command builds and runs (issue 16 item 5): the demo and serve commands
-# build only the server, test builds everything, bench only its three programs; and when it
+# build only the server, test builds everything, bench only its four programs; and when it
 # installs the web app's packages (issue 19): only when web/node_modules is missing or older
 # than the lock, and never with a Node.js older than Vite needs. run.sh is copied into a
 # scratch directory and run against stand-ins for cmake, ctest, dpkg-query, node and npm
@@ -26,7 +26,7 @@ echo "cmake \$*" >>"$log"
 # A build leaves stand-in programs where run.sh will run them.
 mkdir -p build/tests/bench
 for program in build/riziki build/tests/bench/bench_journal build/tests/bench/bench_mpesa \
-    build/tests/bench/bench_api; do
+    build/tests/bench/bench_mpesa_import build/tests/bench/bench_api; do
     printf '#!/bin/sh\necho "ran %s \$*\${RIZIKI_PII_KEY_FILE:+ key=\$RIZIKI_PII_KEY_FILE}" >>"%s"\n' \
         "\$program" "$log" >"\$program"
     chmod +x "\$program"
@@ -112,6 +112,13 @@ expect serve "cmake --build build --parallel $jobs --target riziki" \
     "ran build/riziki serve key=$scratch/home/.config/riziki/pii.key"
 expect test "cmake --build build --parallel $jobs" \
     "ctest --output-on-failure --timeout 900"
-expect bench "cmake --build build --parallel $jobs --target bench_journal bench_api bench_mpesa" \
-    "$(printf 'ran build/tests/bench/bench_journal \nran build/tests/bench/bench_mpesa \nran build/tests/bench/bench_api ')"
+bench_build="cmake --build build --parallel $jobs --target bench_journal bench_api bench_mpesa"
+bench_build+=" bench_mpesa_import"
+bench_run="$(printf '%s\n' 'ran build/tests/bench/bench_journal ' \
+    'ran build/tests/bench/bench_mpesa ' 'ran build/tests/bench/bench_mpesa_import ' \
+    'ran build/tests/bench/bench_api ')"
+RIZIKI_BENCH_CLUSTER= expect bench "$bench_build" "$bench_run"
+# Given a kept cluster, bench_mpesa_import reuses it instead of seeding one.
+RIZIKI_BENCH_CLUSTER=/kept expect bench "$bench_build" \
+    "${bench_run/bench_mpesa_import /bench_mpesa_import --reuse-cluster /kept}"
 [ "$failures" -eq 0 ]
