@@ -275,7 +275,7 @@ describe('M-Pesa statements', () => {
     await expect
       .poll(() => alert.textContent())
       .toBe(
-        'The file could not be read, and nothing was recorded: Line 2, column 6 (Paid In): invalid_amount. Nothing was imported.',
+        'The file could not be read, and nothing was recorded. Line 2, column 6 (Paid In): this is not an amount in shillings and cents.',
       );
     await expectAxeClean(page);
     await shoot(page, 'mpesa-unreadable');

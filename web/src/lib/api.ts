@@ -25,6 +25,9 @@ export class ApiError extends Error {
   readonly errors: readonly FieldError[];
   /** Seconds from `Retry-After`, when the server sent one. */
   readonly retryAfterS: number | null;
+  /** Where in an uploaded file the problem is (1-based; 0: not at one), when it is there. */
+  readonly line: number | null;
+  readonly column: number | null;
 
   constructor(init: {
     status: number;
@@ -34,6 +37,8 @@ export class ApiError extends Error {
     requestId?: string | null;
     errors?: readonly FieldError[];
     retryAfterS?: number | null;
+    line?: number | null;
+    column?: number | null;
   }) {
     super(`${init.status} ${init.code}: ${init.detail ?? init.title}`);
     this.name = 'ApiError';
@@ -44,6 +49,8 @@ export class ApiError extends Error {
     this.requestId = init.requestId ?? null;
     this.errors = init.errors ?? [];
     this.retryAfterS = init.retryAfterS ?? null;
+    this.line = init.line ?? null;
+    this.column = init.column ?? null;
   }
 
   /** Nothing was recorded and the same request may be sent again (with the same key). */
@@ -113,6 +120,8 @@ export async function problemOf(response: Response): Promise<ApiError> {
       detail?: string;
       request_id?: string;
       errors?: FieldError[];
+      line?: unknown;
+      column?: unknown;
     };
     return new ApiError({
       ...common,
@@ -121,6 +130,8 @@ export async function problemOf(response: Response): Promise<ApiError> {
       detail: problem.detail ?? '',
       requestId: problem.request_id ?? null,
       errors: Array.isArray(problem.errors) ? problem.errors : [],
+      line: typeof problem.line === 'number' ? problem.line : null,
+      column: typeof problem.column === 'number' ? problem.column : null,
     });
   }
   return new ApiError({ ...common, code: `http_${response.status}`, title: response.statusText });
