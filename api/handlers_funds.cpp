@@ -133,6 +133,15 @@ std::variant<db::FundRecord, Response> visible_fund(const Services& s, const Cal
     return *fund;
 }
 
+std::variant<db::FundRecord, Response> queried_fund(const Services& s, const Call& call,
+                                                    const std::string& code) {
+    if (code.empty()) {
+        return problem(http::status::bad_request, "invalid_query", "The fund is required.",
+                       call.context, {{"fund", "required", "This parameter is required."}});
+    }
+    return visible_fund(s, call, code);
+}
+
 nlohmann::json balances_json(const ledger::FundFigures& f, const std::string& c) {
     const auto& a = f.awards;
     return {

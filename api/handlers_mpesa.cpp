@@ -189,11 +189,7 @@ std::variant<ImportQuery, Response> read_import_query(const Services& s, const C
     q.window_days = query.whole("window_days", 0, kWindowDaysMax, kWindowDaysDefault);
     if (auto bad = query.problem_if_any())
         return *bad;
-    if (code.empty()) {
-        return problem(http::status::bad_request, "invalid_query", "The fund is required.",
-                       call.context, {{"fund", "required", "This parameter is required."}});
-    }
-    auto found = visible_fund(s, call, code);
+    auto found = queried_fund(s, call, code);
     if (auto* answer = std::get_if<Response>(&found))
         return std::move(*answer);
     q.fund = std::move(std::get<db::FundRecord>(found));
@@ -435,11 +431,7 @@ Response list_statements(const Services& s, Call& call, db::MpesaStore& store) {
     const auto after = query.after();
     if (auto bad = query.problem_if_any())
         return *bad;
-    if (code.empty()) {
-        return problem(http::status::bad_request, "invalid_query", "The fund is required.",
-                       call.context, {{"fund", "required", "This parameter is required."}});
-    }
-    auto found = visible_fund(s, call, code);
+    auto found = queried_fund(s, call, code);
     if (auto* answer = std::get_if<Response>(&found))
         return std::move(*answer);
     const auto rows = store.statements(code, after, limit + 1);

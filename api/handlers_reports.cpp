@@ -36,11 +36,7 @@ std::variant<ReportScope, Response> read_scope(const Services& s, const Call& ca
     const auto to = query.date("to");
     if (auto bad = query.problem_if_any())
         return *bad;
-    if (code.empty()) {
-        return problem(http::status::bad_request, "invalid_query", "The fund is required.",
-                       call.context, {{"fund", "required", "This parameter is required."}});
-    }
-    auto found = visible_fund(s, call, code);
+    auto found = queried_fund(s, call, code);
     if (auto* answer = std::get_if<Response>(&found))
         return std::move(*answer);
     auto& fund = std::get<db::FundRecord>(found);

@@ -196,8 +196,7 @@ MasterKey fresh_master_key() {
 }
 
 void write_keyring(const std::filesystem::path& path, const std::vector<const MasterKey*>& keys) {
-    const auto directory =
-        path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+    const auto directory = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
     std::filesystem::create_directories(directory);
     SecretBytes text(keys.size() * (kHexDigits + 1) + 1);
     std::size_t length = 0;

@@ -130,6 +130,10 @@ nlohmann::json outcome_json(const db::OutcomeRecord& outcome);
 /// donor's token that does not cover it (asked first, so it says nothing of other funds).
 std::variant<db::FundRecord, Response> visible_fund(const Services& s, const Call& call,
                                                     const std::string& code);
+/// The fund a query's `fund` names (`code`, as QueryReader::code read it): 400
+/// invalid_query when none is named, then as visible_fund.
+std::variant<db::FundRecord, Response> queried_fund(const Services& s, const Call& call,
+                                                    const std::string& code);
 
 /// The amount, date, channel and reference every payment carries.
 struct PaymentFields {

@@ -4,8 +4,6 @@
 // october.xlsx), and a generator of long statements (generate_statement.py). Each comes
 // with the outcome of every line (`<line> <state> <reason or ->`); a snapshot built here by
 // hand, through the core, is what those outcomes assume the ledger holds.
-#include <zip.h>
-
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
@@ -24,6 +22,7 @@
 #include "ledger/awards.hpp"
 #include "reports/mpesa_match.hpp"
 #include "reports/mpesa_statement.hpp"
+#include "tests/support/memory_zip.hpp"
 #include "tests/support/shell.hpp"
 
 namespace L = riziki::ledger;
@@ -261,24 +260,7 @@ Ledger october_ledger() {
 
 /// The first sheet's XML of a workbook, to see what kind of cells a writer made.
 std::string sheet_xml(const std::string& bytes) {
-    zip_error_t error;
-    zip_error_init(&error);
-    zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
-    zip_t* archive = source ? zip_open_from_source(source, ZIP_RDONLY, &error) : nullptr;
-    zip_error_fini(&error);
-    if (archive == nullptr) {
-        zip_source_free(source);
-        BOOST_FAIL("not a zip");
-    }
-    const std::unique_ptr<zip_t, decltype(&zip_discard)> closer(archive, zip_discard);
-    zip_file_t* file = zip_fopen(archive, "xl/worksheets/sheet1.xml", 0);
-    BOOST_TEST_REQUIRE(file != nullptr);
-    std::string xml;
-    char buffer[4096];
-    for (zip_int64_t got = 0; (got = zip_fread(file, buffer, sizeof buffer)) > 0;)
-        xml.append(buffer, static_cast<std::size_t>(got));
-    zip_fclose(file);
-    return xml;
+    return riziki::testing::zip_entry(bytes, "xl/worksheets/sheet1.xml");
 }
 
 std::size_t count(const std::string& text, const std::string& what) {

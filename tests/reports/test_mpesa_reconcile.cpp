@@ -3,8 +3,6 @@
 // difference can have; the numbers of reconcile(), the CSV exactly, and the XLSX read back
 // from its zip. And the statement's own balances: newest-first file order, lines of the
 // same second, failed lines, no balances at all.
-#include <zip.h>
-
 #include <boost/test/unit_test.hpp>
 
 #include <charconv>
@@ -17,6 +15,7 @@
 #include <vector>
 
 #include "reports/mpesa_reconcile.hpp"
+#include "tests/support/memory_zip.hpp"
 
 namespace L = riziki::ledger;
 using L::Amount;
@@ -29,6 +28,8 @@ using riziki::reports::statement_balances;
 using riziki::reports::StoredLine;
 using riziki::reports::StoredStatement;
 using riziki::reports::Verdict;
+
+using riziki::testing::zip_entry;
 
 namespace {
 
@@ -168,32 +169,6 @@ void check_differences(const std::vector<Difference>& got, const std::vector<Exp
 }
 
 // ---- Reading the workbook back: the zip with libzip, the parts with regular expressions ----
-
-/// An entry of the zip in `bytes`, or "" when there is none.
-std::string zip_entry(const std::string& bytes, const std::string& name) {
-    zip_error_t error;
-    zip_error_init(&error);
-    zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
-    zip_t* archive = source ? zip_open_from_source(source, ZIP_RDONLY, &error) : nullptr;
-    zip_error_fini(&error);
-    if (archive == nullptr) {
-        zip_source_free(source);
-        BOOST_FAIL("the XLSX is not a zip");
-    }
-    std::string content;
-    zip_stat_t stat;
-    zip_stat_init(&stat);
-    if (zip_stat(archive, name.c_str(), 0, &stat) == 0) {
-        zip_file_t* file = zip_fopen(archive, name.c_str(), 0);
-        BOOST_TEST_REQUIRE(file != nullptr);
-        content.resize(stat.size);
-        const zip_int64_t read = zip_fread(file, content.data(), content.size());
-        zip_fclose(file);
-        BOOST_TEST_REQUIRE(read == static_cast<zip_int64_t>(stat.size));
-    }
-    zip_close(archive);  // frees the source too
-    return content;
-}
 
 std::string xml_text(std::string text) {
     for (const auto& [entity, plain] : {std::pair{"&lt;", "<"}, std::pair{"&gt;", ">"},

@@ -1,6 +1,7 @@
 #pragma once
 /// Zips built in memory with libzip's writing API, for the tests and the fuzz target that
-/// craft XLSX files by hand: an entry a part, each deflated, stored or encrypted as asked.
+/// craft XLSX files by hand: an entry a part, each deflated, stored or encrypted as asked;
+/// and an entry read back, for the tests of the workbooks Riziki writes.
 /// Header-only, so the fuzz target (built by tests/fuzz/run_fuzz.sh) can include it too.
 
 #include <zip.h>
@@ -65,6 +66,36 @@ inline std::string zip_bytes(const std::vector<ZipEntry>& entries) {
     if (!written || bytes.empty())
         throw std::runtime_error("zip_bytes: cannot write the zip");
     return bytes;
+}
+
+/// The entry `name` of the zip in `bytes`, or "" when it has none. Throws
+/// std::runtime_error when `bytes` is not a zip or the entry cannot be read whole.
+inline std::string zip_entry(const std::string& bytes, const std::string& name) {
+    zip_error_t error;
+    zip_error_init(&error);
+    zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
+    zip_t* archive = source ? zip_open_from_source(source, ZIP_RDONLY, &error) : nullptr;
+    zip_error_fini(&error);
+    if (archive == nullptr) {
+        zip_source_free(source);
+        throw std::runtime_error("zip_entry: not a zip");
+    }
+    std::string content;
+    zip_stat_t stat;
+    zip_stat_init(&stat);
+    bool whole = true;
+    if (zip_stat(archive, name.c_str(), 0, &stat) == 0) {
+        zip_file_t* file = zip_fopen(archive, name.c_str(), 0);
+        content.resize(stat.size);
+        whole = file != nullptr && zip_fread(file, content.data(), content.size()) ==
+                                       static_cast<zip_int64_t>(stat.size);
+        if (file != nullptr)
+            zip_fclose(file);
+    }
+    zip_discard(archive);  // frees the source too
+    if (!whole)
+        throw std::runtime_error("zip_entry: cannot read " + name);
+    return content;
 }
 
 }  // namespace riziki::testing

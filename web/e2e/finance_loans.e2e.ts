@@ -4,7 +4,17 @@
 // alone is enough; a 503 keeps what was typed; an auditor sees no money buttons.
 import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { axe, describeViolations, newPage, shoot, signIn, startDemo, type Demo } from './harness';
+import {
+  apiCall,
+  axe,
+  describeViolations,
+  newPage,
+  openMonth,
+  shoot,
+  signIn,
+  startDemo,
+  type Demo,
+} from './harness';
 
 let demo: Demo;
 /** The first day of the first month the demo left open (it closes older months). */
@@ -12,19 +22,8 @@ let openOn: string;
 /** A survivor enrolled before that day. */
 let survivor: string;
 
-async function call<T>(role: string, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(demo.apiUrl + path, {
-    method,
-    headers: {
-      Authorization: `Bearer ${demo.tokens[role] ?? ''}`,
-      'Content-Type': 'application/json',
-      'Idempotency-Key': crypto.randomUUID(),
-    },
-    body: body === undefined ? null : JSON.stringify(body),
-  });
-  if (!response.ok)
-    throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
+function call<T>(role: string, method: string, path: string, body?: unknown): Promise<T> {
+  return apiCall<T>(demo, role, method, path, body);
 }
 
 /** A grant or loan made through the API (not the screen under test). */
@@ -66,23 +65,7 @@ const reference = (): string => `QK${crypto.randomUUID().slice(0, 8).toUpperCase
 
 beforeAll(async () => {
   demo = await startDemo();
-  const periods = await call<{ items: { period: string }[] }>('admin', 'GET', '/v1/periods');
-  const last =
-    periods.items
-      .map((p) => p.period)
-      .sort()
-      .at(-1) ?? '2000-01';
-  const [year, month] = last.split('-').map((part) => Number.parseInt(part, 10));
-  const next = new Date(Date.UTC(year ?? 2000, month ?? 1, 1));
-  openOn = next.toISOString().slice(0, 10);
-  const list = await call<{ items: { code: string; enrolled_on: string }[] }>(
-    'finance',
-    'GET',
-    '/v1/survivors?limit=100',
-  );
-  const found = list.items.find((item) => item.enrolled_on < openOn);
-  if (found === undefined) throw new Error('no survivor enrolled before ' + openOn);
-  survivor = found.code;
+  ({ openOn, survivor } = await openMonth(demo));
 });
 afterAll(async () => {
   await demo?.stop();

@@ -199,3 +199,57 @@ export function describeViolations(violations: AxeViolation[]): string {
     )
     .join('\n');
 }
+
+/**
+ * A call to the demo's API with a role's token and a fresh Idempotency-Key, for what a test
+ * sets up or checks beside the screen under test; throws on an answer that is not 2xx.
+ */
+export async function apiCall<T>(
+  demo: Demo,
+  role: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const response = await fetch(demo.apiUrl + path, {
+    method,
+    headers: {
+      Authorization: `Bearer ${demo.tokens[role] ?? ''}`,
+      'Content-Type': 'application/json',
+      'Idempotency-Key': crypto.randomUUID(),
+    },
+    body: body === undefined ? null : JSON.stringify(body),
+  });
+  if (!response.ok)
+    throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/**
+ * The first day of the first month the demo left open (it closes older months), and a
+ * survivor enrolled before it: what a test needs to record money on a date the books take.
+ */
+export async function openMonth(demo: Demo): Promise<{ openOn: string; survivor: string }> {
+  const periods = await apiCall<{ items: { period: string }[] }>(
+    demo,
+    'admin',
+    'GET',
+    '/v1/periods',
+  );
+  const last =
+    periods.items
+      .map((p) => p.period)
+      .sort()
+      .at(-1) ?? '2000-01';
+  const [year, month] = last.split('-').map((part) => Number.parseInt(part, 10));
+  const openOn = new Date(Date.UTC(year ?? 2000, month ?? 1, 1)).toISOString().slice(0, 10);
+  const list = await apiCall<{ items: { code: string; enrolled_on: string }[] }>(
+    demo,
+    'finance',
+    'GET',
+    '/v1/survivors?limit=100',
+  );
+  const survivor = list.items.find((item) => item.enrolled_on < openOn)?.code;
+  if (survivor === undefined) throw new Error('no survivor enrolled before ' + openOn);
+  return { openOn, survivor };
+}

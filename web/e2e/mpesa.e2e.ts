@@ -4,7 +4,17 @@
 // reconciliation but has nothing to upload.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { axe, describeViolations, newPage, shoot, signIn, startDemo, type Demo } from './harness';
+import {
+  apiCall,
+  axe,
+  describeViolations,
+  newPage,
+  openMonth,
+  shoot,
+  signIn,
+  startDemo,
+  type Demo,
+} from './harness';
 
 let demo: Demo;
 /** The first day of the first month the demo left open. */
@@ -14,19 +24,8 @@ const FUND = 'HAART-KES-2026';
 const tag = crypto.randomUUID().slice(0, 6).toUpperCase();
 const receipt = (n: number): string => `QE${tag}${n}`;
 
-async function call<T>(role: string, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(demo.apiUrl + path, {
-    method,
-    headers: {
-      Authorization: `Bearer ${demo.tokens[role] ?? ''}`,
-      'Content-Type': 'application/json',
-      'Idempotency-Key': crypto.randomUUID(),
-    },
-    body: body === undefined ? null : JSON.stringify(body),
-  });
-  if (!response.ok)
-    throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
+function call<T>(role: string, method: string, path: string, body?: unknown): Promise<T> {
+  return apiCall<T>(demo, role, method, path, body);
 }
 
 function dayAfter(day: string, days: number): string {
@@ -133,21 +132,9 @@ async function upload(page: Page, name: string, text: string): Promise<void> {
 
 beforeAll(async () => {
   demo = await startDemo();
-  const periods = await call<{ items: { period: string }[] }>('admin', 'GET', '/v1/periods');
-  const last =
-    periods.items
-      .map((p) => p.period)
-      .sort()
-      .at(-1) ?? '2000-01';
-  const [year, month] = last.split('-').map((part) => Number.parseInt(part, 10));
-  openOn = new Date(Date.UTC(year ?? 2000, month ?? 1, 1)).toISOString().slice(0, 10);
-  const list = await call<{ items: { code: string; enrolled_on: string }[] }>(
-    'finance',
-    'GET',
-    '/v1/survivors?limit=100',
-  );
-  const survivor = list.items.find((item) => item.enrolled_on < openOn)?.code;
-  if (survivor === undefined) throw new Error('no survivor enrolled before ' + openOn);
+  const open = await openMonth(demo);
+  openOn = open.openOn;
+  const survivor = open.survivor;
   loan = (
     await call<{ id: string }>('finance', 'POST', '/v1/awards', {
       survivor,
