@@ -25,7 +25,7 @@
 #include "api/respond.hpp"
 #include "api/routes.hpp"
 #include "db/credentials.hpp"
-#include "tests/bench/bench_programme.hpp"
+#include "tests/bench/served_programme.hpp"
 #include "tests/support/http_client.hpp"
 
 using namespace riziki;
@@ -167,26 +167,8 @@ int main(int argc, char** argv) {
     const int requests = std::max(20, bench::arg(argc, argv, "requests", 200));
     const std::string reuse = bench::text_arg(argc, argv, "reuse-cluster");
     bench::BenchCluster cluster(bench::text_arg(argc, argv, "keep-cluster"), reuse);
-    const std::string conninfo = cluster.app_conninfo();
-    const auto key_dir = std::filesystem::temp_directory_path() /
-                         ("riziki-bench-lists-" + std::to_string(::getpid()));
-    db::Pool pool(conninfo, 8);
-    if (reuse.empty())
-        bench::seed_programme(pool, conninfo, key_dir, per_cohort, entries);
-    db::JournalWriter writer(conninfo, {.render_response = api::render_entry});
-    const auto vault = api::PiiVault::open(key_dir / "pii.key");
-    api::ApiOptions api_options;
-    api_options.today = api::kDemoToday;
-    api::ServerOptions options;
-    options.port = 0;
-    api::HttpServer server(options, api::make_api(pool, writer, conninfo, vault, api_options),
-                           [](boost::beast::http::status, const std::string&, const std::string&,
-                              const api::RequestContext&) { return api::Response{}; });
-    server.start();
+    bench::ServedProgramme served(cluster, "lists", reuse.empty(), per_cohort, entries);
     const int over =
-        run_targets(server.port(), make_tokens(cluster.owner_conninfo(), vault), requests);
-    server.stop();
-    server.wait();
-    std::filesystem::remove_all(key_dir);
+        run_targets(served.port(), make_tokens(cluster.owner_conninfo(), served.vault()), requests);
     return over == 0 ? 0 : 1;
 }

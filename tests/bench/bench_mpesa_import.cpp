@@ -43,7 +43,7 @@
 #include "db/mpesa_store.hpp"
 #include "reports/mpesa_match.hpp"
 #include "reports/mpesa_statement.hpp"
-#include "tests/bench/bench_programme.hpp"
+#include "tests/bench/served_programme.hpp"
 #include "tests/support/http_client.hpp"
 
 using namespace riziki;
@@ -390,25 +390,10 @@ int main(int argc, char** argv) try {
     const std::string fund = bench::text_arg(argc, argv, "fund", "CTIP-KES-LOANS");
     const std::string reuse = bench::text_arg(argc, argv, "reuse-cluster");
     bench::BenchCluster cluster(bench::text_arg(argc, argv, "keep-cluster"), reuse);
-    const std::string conninfo = cluster.app_conninfo();
-    const auto key_dir = std::filesystem::temp_directory_path() /
-                         ("riziki-bench-mpesa-import-" + std::to_string(::getpid()));
-    db::Pool pool(conninfo, 8);
-    if (reuse.empty())
-        bench::seed_programme(pool, conninfo, key_dir, per_cohort, entries);
-    db::JournalWriter writer(conninfo, {.render_response = api::render_entry});
-    const auto vault = api::PiiVault::open(key_dir / "pii.key");
-    api::ApiOptions api_options;
-    api_options.today = api::kDemoToday;
-    api::ServerOptions options;
-    options.port = 0;
-    api::HttpServer server(options, api::make_api(pool, writer, conninfo, vault, api_options),
-                           [](boost::beast::http::status, const std::string&, const std::string&,
-                              const api::RequestContext&) { return api::Response{}; });
-    server.start();
-    HttpClient client(server.port(), "127.0.0.1", std::chrono::seconds(120));
+    bench::ServedProgramme served(cluster, "mpesa-import", reuse.empty(), per_cohort, entries);
+    HttpClient client(served.port(), "127.0.0.1", std::chrono::seconds(120));
     const HeaderList auth{
-        {"Authorization", "Bearer " + finance_token(cluster.owner_conninfo(), vault)}};
+        {"Authorization", "Bearer " + finance_token(cluster.owner_conninfo(), served.vault())}};
     soci::session owner(*soci::factory_postgresql(), cluster.owner_conninfo());
     const Mix mix(lines);
     const auto picked = pick(owner, fund, mix);
@@ -416,16 +401,14 @@ int main(int argc, char** argv) try {
                 statement_csv(statement_rows(picked, mix, lines, run_tag(0))).size());
     auto run = run_rounds(client, auth, fund, picked, lines, rounds);
     print_states(run.last_dry);
-    break_down(pool, fund, statement_csv(statement_rows(picked, mix, lines, run_tag(rounds + 1))),
+    break_down(served.pool(), fund,
+               statement_csv(statement_rows(picked, mix, lines, run_tag(rounds + 1))),
                run.last_dry);
     const double dry_max = run.dry_ms.percentile(1.0), post_max = run.post_ms.percentile(1.0);
     std::printf("dry run: p50 %.0f ms, max %.0f ms (target %.0f) %s\n", run.dry_ms.percentile(0.5),
                 dry_max, kDryRunMsMax, dry_max <= kDryRunMsMax ? "ok" : "OVER");
     std::printf("posting: p50 %.0f ms, max %.0f ms (target %.0f) %s\n", run.post_ms.percentile(0.5),
                 post_max, kPostingMsMax, post_max <= kPostingMsMax ? "ok" : "OVER");
-    server.stop();
-    server.wait();
-    std::filesystem::remove_all(key_dir);
     return run.wrong == 0 && dry_max <= kDryRunMsMax && post_max <= kPostingMsMax ? 0 : 1;
 } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_mpesa_import: %s\n", e.what());
