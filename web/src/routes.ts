@@ -143,6 +143,7 @@ export const NAV: Record<Role, readonly NavItem[]> = {
     { href: '/exports', label: 'nav.exports' },
     { href: '/awards', label: 'nav.awards' },
     { href: '/funds', label: 'nav.funds' },
+    { href: '/mpesa', label: 'nav.mpesa' },
     { href: '/reports/donor', label: 'nav.reports' },
   ],
   admin: [
