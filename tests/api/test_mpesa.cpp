@@ -397,6 +397,13 @@ BOOST_AUTO_TEST_CASE(queries_and_roles) {
     }
     check_problem(s.client().get("/v1/mpesa/statements?fund=F-KES", s.auth("field")), 403,
                   "forbidden");
+    // A statement with no line is kept (it was imported) but has nothing to reconcile.
+    const auto empty = upload(s, "fund=F-KES&dry_run=false", kHeader, fresh_key("empty"));
+    BOOST_TEST_REQUIRE(empty.status == 201, empty.body);
+    const auto id = json::parse(empty.body).at("statement").get<long long>();
+    check_problem(s.client().get("/v1/mpesa/reconciliation?statement=" + std::to_string(id),
+                                 s.auth("auditor")),
+                  422, "empty_statement");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
