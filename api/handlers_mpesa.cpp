@@ -47,15 +47,8 @@ struct LineExtras {
     const reports::Proposal* proposal = nullptr;
 };
 
-std::string time_text(const reports::StatementTime& t) {
-    char clock[40];
-    std::snprintf(clock, sizeof clock, " %02d:%02d:%02d", t.seconds / 3600, t.seconds / 60 % 60,
-                  t.seconds % 60);
-    return ledger::format_date(t.day) + clock;
-}
-
 nlohmann::json optional_time(const std::optional<reports::StatementTime>& t) {
-    return t ? nlohmann::json(time_text(*t)) : nlohmann::json(nullptr);
+    return t ? nlohmann::json(reports::to_text(*t)) : nlohmann::json(nullptr);
 }
 
 nlohmann::json optional_amount(const std::optional<ledger::Amount>& a,
@@ -88,7 +81,7 @@ nlohmann::json line_json(const StoredLine& l, const std::string& currency,
     nlohmann::json json{
         {"line", l.line},
         {"receipt", l.receipt},
-        {"completed_at", time_text(l.completed)},
+        {"completed_at", reports::to_text(l.completed)},
         {"status", l.status},
         {"paid_in", amount_text(l.paid_in, currency)},
         {"withdrawn", amount_text(l.withdrawn, currency)},

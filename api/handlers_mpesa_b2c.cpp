@@ -15,7 +15,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cstdio>
 
 #include "api/handlers.hpp"
 #include "api/mpesa_callback.hpp"
@@ -71,15 +70,6 @@ Response refusal(const reports::B2cError& error, const Call& call) {
                    {{error.field, error.reason, "See docs/api.md, M-Pesa B2C results."}});
 }
 
-std::string completed_text(const std::optional<reports::StatementTime>& time) {
-    if (!time)
-        return "";
-    char clock[40];  // room for any int, which the compiler cannot rule out
-    std::snprintf(clock, sizeof clock, " %02d:%02d:%02d", time->seconds / 3600,
-                  time->seconds / 60 % 60, time->seconds % 60);
-    return ledger::format_date(time->day) + clock;
-}
-
 db::B2cResultRow row_of(const reports::B2cResult& r) {
     db::B2cResultRow row;
     row.conversation_id = r.conversation_id;
@@ -89,7 +79,7 @@ db::B2cResultRow row_of(const reports::B2cResult& r) {
     row.transaction_id = r.transaction_id;
     row.receipt = r.receipt;
     row.amount = r.amount;
-    row.completed_at = completed_text(r.completed);
+    row.completed_at = reports::to_text(r.completed);
     return row;
 }
 

@@ -2,7 +2,6 @@
 
 #include "db/mpesa_store.hpp"
 
-#include <cstdio>
 #include <stdexcept>
 
 #include "db/awards_sql.hpp"
@@ -127,15 +126,6 @@ std::optional<reports::StatementTime> time_from(std::string_view text) {
     return reports::StatementTime{*day, two(11) * 3600 + two(14) * 60 + two(17)};
 }
 
-std::string time_text(const std::optional<reports::StatementTime>& time) {
-    if (!time)
-        return "";
-    char clock[40];
-    std::snprintf(clock, sizeof clock, " %02d:%02d:%02d", time->seconds / 3600,
-                  time->seconds / 60 % 60, time->seconds % 60);
-    return ledger::format_date(time->day) + clock;
-}
-
 std::optional<ledger::Amount> optional_amount(const std::string& text) {
     if (text.empty())
         return std::nullopt;
@@ -221,7 +211,8 @@ std::int64_t MpesaStore::keep(MpesaImport& import) {
     return pool_->impl().with_session(
         [&](soci::session& sql) {
             soci::transaction tx(sql);
-            const std::string first = time_text(s.first_at), last = time_text(s.last_at);
+            const std::string first = reports::to_text(s.first_at),
+                              last = reports::to_text(s.last_at);
             const std::string opening = amount_or_empty(s.opening),
                               closing = amount_or_empty(s.closing);
             const int count = static_cast<int>(s.lines.size());
@@ -238,7 +229,7 @@ std::int64_t MpesaStore::keep(MpesaImport& import) {
                 for (const auto& l : s.lines) {
                     line.add(static_cast<long long>(l.line));
                     receipt.add(l.receipt);
-                    completed.add(time_text(l.completed));
+                    completed.add(reports::to_text(l.completed));
                     status.add(l.status);
                     paid_in.add(ledger::to_decimal_string(l.paid_in));
                     withdrawn.add(ledger::to_decimal_string(l.withdrawn));

@@ -27,6 +27,20 @@ struct StatementTime {
     friend auto operator<=>(const StatementTime&, const StatementTime&) = default;
 };
 
+/// "2026-10-03 14:22:05": how the API answers a statement's time and the database stores it.
+inline std::string to_text(const StatementTime& time) {
+    const auto two = [](int n) {
+        return std::string(1, static_cast<char>('0' + n / 10 % 10)) +
+               static_cast<char>('0' + n % 10);
+    };
+    return ledger::format_date(time.day) + " " + two(time.seconds / 3600) + ":" +
+           two(time.seconds / 60 % 60) + ":" + two(time.seconds % 60);
+}
+/// The same, "" for none.
+inline std::string to_text(const std::optional<StatementTime>& time) {
+    return time ? to_text(*time) : std::string();
+}
+
 // ---- Matching (mpesa_match.hpp) ----
 
 /// What a ledger entry did with an M-Pesa reference.
