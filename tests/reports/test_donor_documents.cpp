@@ -23,6 +23,7 @@
 #include "reports/donor_report.hpp"
 #include "tests/db/fixture.hpp"
 #include "tests/support/shell.hpp"
+#include "tests/support/xlsx_cells.hpp"
 
 using namespace riziki;
 using namespace riziki::testing;
@@ -60,62 +61,11 @@ int pdf_pages(const std::filesystem::path& pdf) {
     return std::stoi(match[1]);
 }
 
-std::string xml_text(std::string text) {
-    for (const auto& [entity, plain] : {std::pair{"&lt;", "<"}, std::pair{"&gt;", ">"},
-                                        std::pair{"&quot;", "\""}, std::pair{"&amp;", "&"}}) {
-        for (auto at = text.find(entity); at != std::string::npos; at = text.find(entity, at))
-            text.replace(at, std::string(entity).size(), plain);
-    }
-    return text;
-}
+using riziki::testing::XlsxCell;
 
-/// A cell as stored: the text of a string cell, or the literal of a numeric one.
-struct XlsxCell {
-    bool numeric = false;
-    std::string value;
-    int style = 0;
-};
-
-/// Just enough of an XLSX reader for these tests: sheets by name, cells by reference.
-struct Xlsx {
-    std::filesystem::path file;
-    std::vector<std::string> sheet_names;
-    std::map<std::string, std::map<std::string, XlsxCell>> sheets;
-    std::string styles;
-
-    explicit Xlsx(std::filesystem::path path) : file(std::move(path)) {
-        const auto workbook = entry("xl/workbook.xml");
-        const std::regex sheet_tag(R"re(<sheet name="([^"]+)")re");
-        for (std::sregex_iterator i(workbook.begin(), workbook.end(), sheet_tag), end; i != end;
-             ++i) {
-            sheet_names.push_back(xml_text((*i)[1]));
-        }
-        std::vector<std::string> strings;
-        const auto shared = entry("xl/sharedStrings.xml");
-        const std::regex string_tag(R"(<si><t[^>]*>([^<]*)</t></si>)");
-        for (std::sregex_iterator i(shared.begin(), shared.end(), string_tag), end; i != end; ++i)
-            strings.push_back(xml_text((*i)[1]));
-        const std::regex cell_tag(
-            R"re(<c r="([A-Z]+[0-9]+)"(?: s="([0-9]+)")?( t="s")?><v>([^<]*)</v></c>)re");
-        for (std::size_t n = 0; n < sheet_names.size(); ++n) {
-            const auto xml = entry("xl/worksheets/sheet" + std::to_string(n + 1) + ".xml");
-            auto& cells = sheets[sheet_names[n]];
-            for (std::sregex_iterator i(xml.begin(), xml.end(), cell_tag), end; i != end; ++i) {
-                const auto& m = *i;
-                const bool shared_string = m[3].matched;
-                cells[m[1]] = {!shared_string,
-                               shared_string ? strings.at(std::stoul(m[4])) : m[4].str(),
-                               m[2].matched ? std::stoi(m[2]) : 0};
-            }
-        }
-        styles = entry("xl/styles.xml");
-    }
-
-    std::string entry(const std::string& name) const {
-        const auto result = run("unzip -p " + shell_quoted(file.string()) + " " + name);
-        BOOST_TEST_REQUIRE(result.status == 0, "unzip " << name << " failed");
-        return result.output;
-    }
+/// A workbook the test wrote to `path`, read back.
+struct Xlsx : riziki::testing::XlsxBook {
+    explicit Xlsx(const std::filesystem::path& path) : XlsxBook(read_file(path)) {}
 
     const XlsxCell& cell(const std::string& sheet, const std::string& reference) const {
         return sheets.at(sheet).at(reference);

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "reports/mpesa_reconcile.hpp"
-#include "tests/support/memory_zip.hpp"
+#include "tests/support/xlsx_cells.hpp"
 
 namespace L = riziki::ledger;
 using L::Amount;
@@ -28,8 +28,6 @@ using riziki::reports::statement_balances;
 using riziki::reports::StoredLine;
 using riziki::reports::StoredStatement;
 using riziki::reports::Verdict;
-
-using riziki::testing::zip_entry;
 
 namespace {
 
@@ -170,53 +168,11 @@ void check_differences(const std::vector<Difference>& got, const std::vector<Exp
 
 // ---- Reading the workbook back: the zip with libzip, the parts with regular expressions ----
 
-std::string xml_text(std::string text) {
-    for (const auto& [entity, plain] : {std::pair{"&lt;", "<"}, std::pair{"&gt;", ">"},
-                                        std::pair{"&quot;", "\""}, std::pair{"&amp;", "&"}}) {
-        for (auto at = text.find(entity); at != std::string::npos; at = text.find(entity, at))
-            text.replace(at, std::string(entity).size(), plain);
-    }
-    return text;
-}
+using riziki::testing::XlsxCell;
 
-/// A cell as stored: the text of a string cell, or the literal of a numeric one.
-struct XlsxCell {
-    bool numeric = false;
-    std::string value;
-};
-
-/// The sheets of a workbook in order, by name, each a map from cell reference to cell.
-struct Book {
-    std::vector<std::string> names;
-    std::map<std::string, std::map<std::string, XlsxCell>> sheets;
-    std::string styles;
-
-    explicit Book(const std::string& bytes) {
-        const auto workbook = zip_entry(bytes, "xl/workbook.xml");
-        const std::regex sheet_tag(R"re(<sheet name="([^"]+)")re");
-        for (std::sregex_iterator i(workbook.begin(), workbook.end(), sheet_tag), end; i != end;
-             ++i) {
-            names.push_back(xml_text((*i)[1]));
-        }
-        std::vector<std::string> strings;
-        const auto shared = zip_entry(bytes, "xl/sharedStrings.xml");
-        const std::regex string_tag(R"(<si><t[^>]*>([^<]*)</t></si>)");
-        for (std::sregex_iterator i(shared.begin(), shared.end(), string_tag), end; i != end; ++i)
-            strings.push_back(xml_text((*i)[1]));
-        const std::regex cell_tag(
-            R"re(<c r="([A-Z]+[0-9]+)"(?: s="[0-9]+")?( t="s")?><v>([^<]*)</v></c>)re");
-        for (std::size_t n = 0; n < names.size(); ++n) {
-            const auto xml =
-                zip_entry(bytes, "xl/worksheets/sheet" + std::to_string(n + 1) + ".xml");
-            auto& cells = sheets[names[n]];
-            for (std::sregex_iterator i(xml.begin(), xml.end(), cell_tag), end; i != end; ++i) {
-                const auto& m = *i;
-                const bool text = m[2].matched;
-                cells[m[1]] = {!text, text ? strings.at(std::stoul(m[3])) : m[3].str()};
-            }
-        }
-        styles = zip_entry(bytes, "xl/styles.xml");
-    }
+/// The workbook in `bytes`: sheets by name, each a map from cell reference to cell.
+struct Book : riziki::testing::XlsxBook {
+    explicit Book(const std::string& bytes) : XlsxBook(bytes) {}
 
     const std::map<std::string, XlsxCell>& sheet(const std::string& name) const {
         const auto it = sheets.find(name);
@@ -427,9 +383,10 @@ BOOST_AUTO_TEST_CASE(the_xlsx_has_the_summary_and_both_lists_as_typed_cells) {
     const auto s = statement(differing_lines(true));
     const auto r = reconcile(s, differing_ledger());
     const Book book(riziki::reports::reconciliation_xlsx(s, r));
-    BOOST_TEST(book.names == (std::vector<std::string>{"Summary", "On statement, not in ledger",
-                                                       "In ledger, not on statement"}),
-               boost::test_tools::per_element());
+    BOOST_TEST(
+        book.sheet_names == (std::vector<std::string>{"Summary", "On statement, not in ledger",
+                                                      "In ledger, not on statement"}),
+        boost::test_tools::per_element());
     BOOST_TEST(book.styles.find(R"(formatCode="#,##0.00 &quot;KES&quot;")") != std::string::npos);
     BOOST_TEST(book.styles.find(R"(formatCode="yyyy-mm-dd")") != std::string::npos);
 
