@@ -239,6 +239,10 @@ RegistryEncoding encode(const ConsortiumKey& key, const RegistryIdentity& who) {
         out.year_tokens[static_cast<std::size_t>(offset + 1)] = hmac(
             key.subkey(ConsortiumPurpose::year_token), std::to_string(who.birth_year + offset));
     }
+    // No name, no CLK: a CLK of the year alone would be a probable match (Dice 1) for every
+    // other nameless survivor born that year; an empty CLK has a Dice of 0 with anything.
+    if (parts.empty())
+        return out;
     for (const auto& bigram : bigrams(parts))
         set_bits(out.clk, key.subkey(ConsortiumPurpose::clk_name), bigram, kClkNameBitsPerBigram);
     set_bits(out.clk, key.subkey(ConsortiumPurpose::clk_year), year, kClkYearBits);

@@ -90,7 +90,8 @@ inline constexpr int kBirthYearMax = 2100;
 /// each year in decimal. A value that normalises to nothing gives no token: an empty or
 /// invalid phone (normalise_phone refuses it) gives no phone_token, not an error, since the
 /// survivor is still worth matching by id and name; likewise for an id of only separators and
-/// a name without letters (no name_token, and a CLK of the year alone).
+/// a name without letters (no name_token, and an empty CLK, whose Dice with any CLK is 0: a
+/// CLK of the year alone would match every other nameless survivor born that year).
 /// The CLK: each name part padded with a space at each end gives its letter bigrams
 /// (" wanjiku " -> " w", "wa", ..., "u "); each distinct bigram sets kClkNameBitsPerBigram
 /// bits, at positions (h1 + i * h2) mod 1024 for i = 0..k-1, where h1 and h2 are the first and

@@ -136,10 +136,20 @@ BOOST_AUTO_TEST_CASE(the_issues_three_names_compare_as_asked) {
     BOOST_TEST(dice(wanjiku, clk_of("Wanjiku Mwangi", 1991)) < 1.0);
 }
 
-BOOST_AUTO_TEST_CASE(a_name_without_letters_sets_the_years_bits_alone) {
-    const auto clk = encode(shared_key(), {"", "", "", 1990}).clk;
-    BOOST_TEST(clk.count() == riziki::api::kClkYearBits);  // h2 odd: k distinct positions
-    BOOST_TEST((encode(shared_key(), {"Dr. 7", "", "", 1990}).clk == clk));
+BOOST_AUTO_TEST_CASE(a_survivor_without_a_name_has_an_empty_clk_that_matches_no_one) {
+    for (const char* name : {"", "Dr. 7", "Mama", "Wanjiku \xC3"}) {
+        BOOST_TEST_CONTEXT("'" << name << "'") {
+            const auto clk = encode(shared_key(), {name, "0712345678", "", 1990}).clk;
+            BOOST_TEST(clk.none());
+            BOOST_TEST(dice(clk, clk) == 0.0);
+            BOOST_TEST(dice(clk, clk_of("Achieng Otieno")) == 0.0);
+        }
+    }
+    // One letter is a name: its two bigrams and the year.
+    const auto one_letter = clk_of("A");
+    BOOST_TEST(one_letter.count() > riziki::api::kClkYearBits);
+    BOOST_TEST(one_letter.count() <=
+               2 * riziki::api::kClkNameBitsPerBigram + riziki::api::kClkYearBits);
 }
 
 BOOST_AUTO_TEST_CASE(dice_counts_shared_bits) {
