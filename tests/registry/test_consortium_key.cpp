@@ -1,7 +1,7 @@
 // The consortium key file and `riziki consortium-key create` (api/consortium_key.hpp), and
 // the encoding's bytes pinned for a fixed key: every member, in every version, must compute
-// these same bytes (the expected values come from an independent Python computation:
-// BLAKE2b for crypto_kdf, hmac.sha256, base64).
+// these same bytes (the expected values come from an independent Python computation,
+// tests/registry/reference.py: BLAKE2b for crypto_kdf, hmac and sha256, base64).
 
 #include <sodium.h>
 #include <sys/stat.h>
