@@ -18,6 +18,7 @@
 
 #include "api/auth.hpp"
 #include "api/config.hpp"
+#include "api/consortium_key.hpp"
 #include "api/demo.hpp"
 #include "api/erasure.hpp"
 #include "api/export_journal.hpp"
@@ -597,13 +598,27 @@ int pii_command(const std::vector<std::string>& args) {
     return rotate_key_command(load_config(options), rotate);
 }
 
+/// riziki consortium-key create --output FILE (api/consortium_key.hpp)
+int consortium_key_command(const std::vector<std::string>& args) {
+    if (args.size() < 2 || args[1] != "create")
+        throw UsageError("usage: consortium-key create --output FILE");
+    const auto options = parse_options(args, {}, {"output"}, 2);
+    if (!options.has("output") || options.value("output").empty())
+        throw UsageError("consortium-key create needs --output FILE");
+    return consortium_key_create_command(options.value("output"));
+}
+
 }  // namespace
 
 int run_command(const std::vector<std::string>& args) {
     const std::string& command = args.at(0);
-    // The commands that hold the PII key: a crash must not write it to a core file.
-    if (command == "serve" || command == "demo" || command == "pii" || command == "user")
+    // The commands that hold the PII or consortium key: a crash must not write it to a core
+    // file.
+    if (command == "serve" || command == "demo" || command == "pii" || command == "user" ||
+        command == "consortium-key")
         disable_core_dumps();
+    if (command == "consortium-key")
+        return consortium_key_command(args);
     if (command == "user")
         return user_command(args);
     if (command == "pii")

@@ -48,6 +48,9 @@ void usage(std::ostream& out) {
            "  pii rotate-key --new-key-file FILE [--batch N]\n"
            "                   re-seal the PII vault under the key in FILE (made if absent)\n"
            "                   while the server runs; run it again to resume after a crash\n"
+           "  consortium-key create --output FILE\n"
+           "                   write a new consortium key (mode 0600, never replacing a file)\n"
+           "                   for the members of a registry to share out of band\n"
            "options: --home DIR  --listen HOST:PORT  --database-url URL  --pii-key-file FILE\n";
 }
 

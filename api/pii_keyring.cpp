@@ -30,37 +30,6 @@ std::string system_error(const std::string& what, const std::filesystem::path& p
     return what + " " + path.string() + ": " + std::strerror(errno);
 }
 
-/// Closes a descriptor on every path out.
-struct Descriptor {
-    int fd;
-    ~Descriptor() {
-        if (fd >= 0)
-            ::close(fd);
-    }
-};
-
-/// The whole file, into guarded memory; its size in `length`.
-SecretBytes read_secret_file(const std::filesystem::path& path, std::size_t& length) {
-    const Descriptor file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-    if (file.fd < 0)
-        throw std::runtime_error(system_error("cannot read the PII key file", path));
-    SecretBytes text(kFileBytesMax + 1);
-    length = 0;
-    for (;;) {
-        const auto n = ::read(file.fd, text.data() + length, text.size() - length);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            throw std::runtime_error(system_error("cannot read the PII key file", path));
-        if (n == 0)
-            break;
-        length += static_cast<std::size_t>(n);
-        if (length == text.size())
-            break;
-    }
-    return text;
-}
-
 void derive(const unsigned char* master, std::uint64_t number, unsigned char* out) {
     crypto_kdf_derive_from_key(out, 32, number, kContext, master);
 }
@@ -86,19 +55,6 @@ MasterKey parse_line(const unsigned char* hex, const std::filesystem::path& path
     key.id = key_id_of(key.bytes.data());
     key.bytes.make_read_only();
     return key;
-}
-
-void write_all(int fd, const unsigned char* bytes, std::size_t size,
-               const std::filesystem::path& path) {
-    while (size > 0) {
-        const auto n = ::write(fd, bytes, size);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            throw std::runtime_error(system_error("cannot write", path));
-        bytes += n;
-        size -= static_cast<std::size_t>(n);
-    }
 }
 
 void fsync_or_throw(int fd, const std::filesystem::path& path) {
@@ -137,6 +93,45 @@ void SecretBytes::make_read_only() {
     sodium_mprotect_readonly(bytes_);
 }
 
+Descriptor::~Descriptor() {
+    if (fd >= 0)
+        ::close(fd);
+}
+
+SecretBytes read_secret_file(const std::filesystem::path& path, std::size_t bytes_max,
+                             std::size_t& length, std::string_view what) {
+    const Descriptor file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+    const std::string cannot = "cannot read " + std::string(what);
+    if (file.fd < 0)
+        throw std::runtime_error(system_error(cannot, path));
+    SecretBytes text(bytes_max + 1);
+    length = 0;
+    while (length < text.size()) {
+        const auto n = ::read(file.fd, text.data() + length, text.size() - length);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            throw std::runtime_error(system_error(cannot, path));
+        if (n == 0)
+            break;
+        length += static_cast<std::size_t>(n);
+    }
+    return text;
+}
+
+void write_all(int fd, const unsigned char* bytes, std::size_t size,
+               const std::filesystem::path& path) {
+    while (size > 0) {
+        const auto n = ::write(fd, bytes, size);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            throw std::runtime_error(system_error("cannot write", path));
+        bytes += n;
+        size -= static_cast<std::size_t>(n);
+    }
+}
+
 SecretBytes derive_subkey(const MasterKey& key, std::uint64_t number) {
     SecretBytes subkey(32);
     derive(key.bytes.data(), number, subkey.data());
@@ -144,11 +139,11 @@ SecretBytes derive_subkey(const MasterKey& key, std::uint64_t number) {
     return subkey;
 }
 
-void check_key_file_private(const std::filesystem::path& path) {
+void check_key_file_private(const std::filesystem::path& path, std::string_view what) {
     const auto perms = std::filesystem::status(path).permissions();
     using std::filesystem::perms;
     if ((perms & (perms::group_all | perms::others_all)) != perms::none) {
-        throw std::runtime_error("the PII key file " + path.string() +
+        throw std::runtime_error(std::string(what) + " " + path.string() +
                                  " is readable by group or others: chmod 600 it");
     }
 }
@@ -156,7 +151,7 @@ void check_key_file_private(const std::filesystem::path& path) {
 std::vector<MasterKey> read_keyring(const std::filesystem::path& path) {
     check_key_file_private(path);
     std::size_t length = 0;
-    SecretBytes text = read_secret_file(path, length);
+    SecretBytes text = read_secret_file(path, kFileBytesMax, length, "the PII key file");
     if (length > kFileBytesMax)
         throw std::runtime_error("the PII key file " + path.string() + " is too large for a ring");
     std::vector<MasterKey> keys;

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace riziki::api {
@@ -53,9 +54,26 @@ struct MasterKey {
 /// credentials (tokens, session ids, password peppers: PiiVault::credential_digests).
 SecretBytes derive_subkey(const MasterKey& key, std::uint64_t number);
 
+/// Closes a file descriptor on every path out.
+struct Descriptor {
+    int fd;
+    ~Descriptor();
+};
+
+/// The whole of `path`, read with read(2) into guarded memory of `bytes_max` + 1 bytes (a
+/// length past `bytes_max` tells a file too large); its size in `length`. Throws
+/// std::runtime_error, calling the file `what`, when it cannot be opened or read.
+SecretBytes read_secret_file(const std::filesystem::path& path, std::size_t bytes_max,
+                             std::size_t& length, std::string_view what);
+
+/// Writes all `size` bytes to `fd`, again after EINTR. Throws std::runtime_error naming `path`.
+void write_all(int fd, const unsigned char* bytes, std::size_t size,
+               const std::filesystem::path& path);
+
 /// Throws std::runtime_error when group or others hold any permission on `path` (it must be
-/// private to the user the server runs as).
-void check_key_file_private(const std::filesystem::path& path);
+/// private to the user the server runs as); the message calls the file `what`.
+void check_key_file_private(const std::filesystem::path& path,
+                            std::string_view what = "the PII key file");
 
 /// The keys of `path`, current first. Throws std::runtime_error when the file is readable by
 /// others, unreadable, empty, larger than a ring, or holds a line that is not 64 hex digits
