@@ -2,7 +2,7 @@
 // precision and recall of its decisions over a synthetic corpus with a known answer.
 //
 //   build/tests/bench/bench_registry_accuracy [--seed 21] [--people 10000] [--shared 2000]
-//                                             [--examples 12] [--keep DIR]
+//                                             [--examples 12] [--keep DIR] [--analyse 80]
 //
 // tests/data/registry/make_corpus.py writes the corpus into a temporary directory (or DIR,
 // kept): organisation A's and B's records, the pairs that are one person (with what data
@@ -16,8 +16,8 @@
 // with two A records counts twice), recall over the pairs that are one person. The program
 // prints both for exact alone and for exact-or-probable at thresholds 0.70 to 0.95, the
 // lowest threshold whose precision reaches 0.99, and, at that threshold (or 0.80 when none
-// does), recall by perturbation and examples of misses and false matches, as normalised
-// names of synthetic people. Beside each row it prints the same rule with a veto that is
+// does; --analyse N: 0.N), recall by perturbation and examples of misses and false matches, as
+// normalised names of synthetic people. Beside each row it prints the same rule with a veto that is
 // not the registry's, only this program's suggestion: a pair whose national id tokens both
 // exist and differ is not one person unless the phone tokens are equal. It exits 1 unless a
 // threshold gives precision ≥ 0.99 with recall ≥ 0.95 under the registry's rule.
@@ -414,6 +414,8 @@ void print_false_matches(const Org& a, const Org& b, const std::vector<Candidate
                 wrong.size());
     for (const auto& [kind, count] : by_kind)
         std::printf("| %s | %zu |\n", kind.c_str(), count);
+    if (examples == 0)
+        return;
     std::sort(wrong.begin(), wrong.end());
     std::printf("\nThe first %zu:\n", std::min(examples, wrong.size()));
     for (std::size_t k = 0; k < wrong.size() && k < examples; ++k)
@@ -486,10 +488,18 @@ int main(int argc, char** argv) try {
             "\nRecommended threshold: 0.%d (the lowest with precision ≥ %.2f): "
             "precision %.4f, recall %.4f\n",
             chosen, kPrecisionGoal, best.precision, best.recall);
-    const int analysed = chosen == 0 ? kThresholdWithoutGoal : chosen;
+    const int asked = std::stoi(arg(argc, argv, "analyse", "0"));
+    if (asked != 0 && (asked < kThresholdLowest || asked > kThresholdHighest))
+        throw std::runtime_error("--analyse takes a threshold in hundredths, 70 to 95");
+    const int analysed = asked != 0 ? asked : chosen == 0 ? kThresholdWithoutGoal : chosen;
     std::printf("\nAt threshold 0.%d:\n", analysed);
     print_misses(a, b, pairs, truth, analysed, examples);
     print_false_matches(a, b, pairs, truth, look_alikes, analysed, examples);
+    if (analysed != kThresholdHighest) {
+        // What is left at the highest threshold is what no threshold removes.
+        std::printf("\nAt threshold 0.%d:\n", kThresholdHighest);
+        print_false_matches(a, b, pairs, truth, look_alikes, kThresholdHighest, 0);
+    }
     const bool met = chosen != 0 && best.recall >= kRecallGoal;
     std::printf("\nGoal (precision ≥ %.2f with recall ≥ %.2f): %s\n", kPrecisionGoal, kRecallGoal,
                 met ? "met" : "MISSED");
