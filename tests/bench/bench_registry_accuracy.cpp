@@ -36,6 +36,7 @@
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "api/consortium_key.hpp"
@@ -197,8 +198,6 @@ void add_token(TokenIndex& index, const std::optional<riziki::ledger::Hash>& tok
         index[*token].push_back(i);
 }
 
-/// Every pair equal on a token, through an index of A's tokens (one per kind, so that an
-/// id can never meet a phone).
 Candidate candidate(const Org& a, const Org& b, std::size_t i, std::size_t j, bool exact,
                     double dice) {
     const auto& x = a.encodings[i];
@@ -209,6 +208,8 @@ Candidate candidate(const Org& a, const Org& b, std::size_t i, std::size_t j, bo
     return c;
 }
 
+/// Every pair equal on a token, through an index of A's tokens (one per kind, so that an
+/// id can never meet a phone).
 std::vector<Candidate> exact_pairs(const Org& a, const Org& b) {
     std::array<TokenIndex, 3> index;
     for (std::size_t i = 0; i < a.encodings.size(); ++i) {
@@ -241,9 +242,9 @@ std::vector<Candidate> exact_pairs(const Org& a, const Org& b) {
 /// threshold. Returns the number of Dice computations in `compared`.
 std::vector<Candidate> candidates(const Org& a, const Org& b, std::size_t& compared) {
     auto pairs = exact_pairs(a, b);
-    std::unordered_map<std::uint64_t, std::size_t> seen;
-    for (std::size_t k = 0; k < pairs.size(); ++k)
-        seen[pair_key(pairs[k].a, pairs[k].b)] = k;
+    std::unordered_set<std::uint64_t> seen;
+    for (const auto& c : pairs)
+        seen.insert(pair_key(c.a, c.b));
     std::map<int, std::vector<std::size_t>> born;
     for (std::size_t i = 0; i < a.records.size(); ++i)
         born[a.records[i].who.birth_year].push_back(i);
