@@ -454,6 +454,9 @@ class CorpusDir {
 
 int main(int argc, char** argv) try {
     const auto examples = static_cast<std::size_t>(std::stoul(arg(argc, argv, "examples", "12")));
+    const int asked = std::stoi(arg(argc, argv, "analyse", "0"));
+    if (asked != 0 && (asked < kThresholdLowest || asked > kThresholdHighest))
+        throw std::runtime_error("--analyse takes a threshold in hundredths, 70 to 95");
     const CorpusDir dir(arg(argc, argv, "keep", ""));
     auto start = std::chrono::steady_clock::now();
     make_corpus(dir.path(), argc, argv);
@@ -489,9 +492,6 @@ int main(int argc, char** argv) try {
             "\nRecommended threshold: 0.%d (the lowest with precision ≥ %.2f): "
             "precision %.4f, recall %.4f\n",
             chosen, kPrecisionGoal, best.precision, best.recall);
-    const int asked = std::stoi(arg(argc, argv, "analyse", "0"));
-    if (asked != 0 && (asked < kThresholdLowest || asked > kThresholdHighest))
-        throw std::runtime_error("--analyse takes a threshold in hundredths, 70 to 95");
     const int analysed = asked != 0 ? asked : chosen == 0 ? kThresholdWithoutGoal : chosen;
     std::printf("\nAt threshold 0.%d:\n", analysed);
     print_misses(a, b, pairs, truth, analysed, examples);
