@@ -15,10 +15,10 @@ namespace riziki::api {
 namespace {
 
 /// Honorifics dropped wherever they stand as a whole part.
-constexpr std::array<std::string_view, 12> kTitles{"mr",  "mrs", "ms", "miss", "dr", "prof",
-                                                   "rev", "sr",  "fr", "bi",   "bw", "mzee"};
+constexpr std::array<std::string_view, 13> kTitles{
+    "mr", "mrs", "ms", "miss", "dr", "prof", "rev", "sr", "fr", "bi", "bw", "mzee", "pastor"};
 /// Honorifics that are also family names: dropped only before the first part that is a name.
-constexpr std::array<std::string_view, 2> kLeadingTitles{"mama", "baba"};
+constexpr std::array<std::string_view, 3> kLeadingTitles{"mama", "baba", "sheikh"};
 
 /// The code points of `text`; nullopt when it is not valid UTF-8 (a stray or missing
 /// continuation byte, an overlong form, a surrogate, a code point past U+10FFFF).

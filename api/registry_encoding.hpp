@@ -46,7 +46,8 @@ struct RegistryIdentity {
 ///   apostrophes ("Ng'ang'a" and "Ngʼangʼa" are "nganga"), digits, other punctuation, letters
 ///   of other scripts, and combining marks (so decomposed "u" + U+0303 is "u" as "ũ" is).
 /// - A part that is an honorific is dropped: mr, mrs, ms, miss, dr, prof, rev, sr, fr,
-///   bi (bibi), bw (bwana), mzee anywhere; mama and baba only before the first part that is
+///   bi (bibi), bw (bwana), mzee, pastor anywhere; mama, baba and sheikh only before the
+///   first part that is
 ///   not an honorific ("Mama Wanjiku", "Bi Mama Achieng"), since after it they are more
 ///   likely a family name than the title they are in front of a name.
 /// - The parts left are sorted (byte order), so the order a name was written in does not

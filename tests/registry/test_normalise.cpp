@@ -99,8 +99,8 @@ BOOST_AUTO_TEST_CASE(diacritics_of_latin_letters_fold_and_others_are_dropped) {
 }
 
 BOOST_AUTO_TEST_CASE(honorifics_are_dropped_when_a_whole_part) {
-    for (const std::string title :
-         {"mr", "mrs", "ms", "miss", "dr", "prof", "rev", "sr", "fr", "bi", "bw", "mzee"}) {
+    for (const std::string title : {"mr", "mrs", "ms", "miss", "dr", "prof", "rev", "sr", "fr",
+                                    "bi", "bw", "mzee", "pastor"}) {
         check({
             {"title first", title + " Achieng Otieno", "achieng otieno"},
             {"title with a dot, upper case",
@@ -124,6 +124,8 @@ BOOST_AUTO_TEST_CASE(mama_and_baba_are_dropped_only_before_the_name) {
         {"after another title", "Bi Mama Achieng", "achieng"},
         {"mama after a name is a name", "Achieng Mama", "achieng mama"},
         {"baba after a name is a name", "Otieno Baba", "baba otieno"},
+        {"sheikh first", "Sheikh Ali Hassan", "ali hassan"},
+        {"sheikh after a name is a name", "Ahmed Sheikh", "ahmed sheikh"},
         {"baba as a family name, surname first, is lost: the cost of the rule", "Baba Musa",
          "musa"},
         {"mama alone is only a title", "Mama", ""},
