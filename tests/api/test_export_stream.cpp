@@ -48,13 +48,16 @@ std::string wide_entry(const std::string& fund, const std::string& date, const s
     return entry_body(date, memo, postings);
 }
 
-/// Entries enough that the export (about 1.4 MB) cannot sit in socket buffers whole.
+/// Entries enough that the export (about 4.6 MB) cannot sit in socket buffers whole: more
+/// than Linux lets a socket's send buffer grow to (net.ipv4.tcp_wmem, 4 MiB by default), so
+/// a client that stops reading leaves the server a write that can only fail. At 1.4 MB the
+/// send buffer could take it all and the cut went unseen (a clean-clone CI run, under load).
 void load_journal_once() {
     static bool loaded = false;
     if (loaded)
         return;
     auto client = server().client();
-    for (int i = 0; i < 40; ++i) {
+    for (int i = 0; i < 130; ++i) {
         const std::string date =
             "2026-0" + std::to_string(1 + i % 3) + "-1" + std::to_string(i % 10);
         BOOST_TEST_REQUIRE(
