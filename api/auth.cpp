@@ -7,6 +7,7 @@
 #include <cctype>
 #include <charconv>
 #include <stdexcept>
+#include <vector>
 
 #include "api/auth_failures.hpp"
 #include "api/pii_vault.hpp"
@@ -63,15 +64,20 @@ bool Principal::may_see_fund(std::string_view fund) const {
     return std::find(funds.begin(), funds.end(), fund) != funds.end();
 }
 
-std::string generate_token() {
+std::string random_hex(std::size_t digits) {
     if (sodium_init() < 0)
         throw std::runtime_error("libsodium failed to initialise");
-    unsigned char bytes[kTokenHexDigits / 2];
-    randombytes_buf(bytes, sizeof bytes);
-    char hex[kTokenHexDigits + 1];
-    sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
-    sodium_memzero(bytes, sizeof bytes);
-    return std::string(kTokenPrefix) + hex;
+    std::vector<unsigned char> bytes(digits / 2);
+    randombytes_buf(bytes.data(), bytes.size());
+    std::string hex(digits + 1, '\0');
+    sodium_bin2hex(hex.data(), hex.size(), bytes.data(), bytes.size());
+    sodium_memzero(bytes.data(), bytes.size());
+    hex.pop_back();  // the terminating NUL sodium_bin2hex writes
+    return hex;
+}
+
+std::string generate_token() {
+    return std::string(kTokenPrefix) + random_hex(kTokenHexDigits);
 }
 
 ledger::Hash token_digest(std::string_view token) {

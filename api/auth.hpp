@@ -63,6 +63,10 @@ struct Principal {
     bool may_see_fund(std::string_view fund) const;
 };
 
+/// `digits` (even) lower-case hex digits of libsodium's random bytes: the secret part of a
+/// token, a callback URL's secret.
+std::string random_hex(std::size_t digits);
+
 /// A fresh token: "rzk_" followed by 64 hex digits (256 random bits from libsodium).
 std::string generate_token();
 

@@ -154,14 +154,10 @@ Response statement_problem(const reports::StatementError& e, const Call& call) {
         where += ", column " + std::to_string(e.column);
     if (!e.field.empty())
         where += " (" + e.field + ")";
-    auto response = problem(http::status::unprocessable_entity, "invalid_statement",
-                            where + ": " + e.reason + ". Nothing was imported.", call.context,
-                            {{e.field.empty() ? "file" : e.field, e.reason, where + "."}});
-    auto body = nlohmann::json::parse(response.body());
-    body["line"] = e.line;
-    body["column"] = e.column;
-    response.body() = body.dump();
-    return response;
+    return problem(http::status::unprocessable_entity, "invalid_statement",
+                   where + ": " + e.reason + ". Nothing was imported.", call.context,
+                   {{e.field.empty() ? "file" : e.field, e.reason, where + "."}},
+                   {{"line", e.line}, {"column", e.column}});
 }
 
 /// The query of an import: the fund (one the caller may see), the M-Pesa account, the

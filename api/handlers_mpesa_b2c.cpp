@@ -16,9 +16,11 @@
 
 #include <algorithm>
 
+#include "api/auth.hpp"
 #include "api/handlers.hpp"
 #include "api/mpesa_callback.hpp"
 #include "api/problem.hpp"
+#include "db/hash.hpp"
 #include "db/journal_reads.hpp"
 #include "db/journal_writer.hpp"
 #include "db/mpesa_b2c.hpp"
@@ -88,10 +90,7 @@ db::B2cResultRow row_of(const reports::B2cResult& r) {
 db::IdempotencyClaim reversal_claim(const std::string& conversation_id, std::int64_t disbursement) {
     const std::string request =
         "mpesa.b2c.reversal\n" + conversation_id + "\n" + std::to_string(disbursement);
-    ledger::Hash hash{};
-    crypto_hash_sha256(hash.data(), reinterpret_cast<const unsigned char*>(request.data()),
-                       request.size());
-    return {kActor, "mpesa-b2c:" + conversation_id, hash};
+    return {kActor, "mpesa-b2c:" + conversation_id, db::sha256(request)};
 }
 
 /// Reverses the failed payment's disbursement through the journal writer, dated the day
@@ -194,23 +193,11 @@ Response b2c_result(const Services& s, Call& call) {
 }  // namespace
 
 ledger::Hash callback_secret_digest(std::string_view secret) {
-    ledger::Hash digest{};
-    crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(secret.data()),
-                       secret.size());
-    return digest;
+    return db::sha256(secret);
 }
 
 std::string new_callback_secret() {
-    if (sodium_init() < 0)
-        throw std::runtime_error("libsodium failed to initialise");
-    unsigned char bytes[kCallbackSecretChars / 2];
-    randombytes_buf(bytes, sizeof bytes);
-    char hex[kCallbackSecretChars + 1];
-    sodium_bin2hex(hex, sizeof hex, bytes, sizeof bytes);
-    sodium_memzero(bytes, sizeof bytes);
-    std::string out(hex, kCallbackSecretChars);
-    sodium_memzero(hex, sizeof hex);
-    return out;
+    return random_hex(kCallbackSecretChars);
 }
 
 void add_mpesa_b2c_routes(Router& router, const Services& services) {

@@ -50,7 +50,8 @@ void browser_headers(Response& response, std::string_view policy) {
 }
 
 Response problem(http::status status, const std::string& code, const std::string& detail,
-                 const RequestContext& context, const std::vector<FieldError>& errors) {
+                 const RequestContext& context, const std::vector<FieldError>& errors,
+                 const nlohmann::json& members) {
     nlohmann::json body{
         {"type", "https://riziki.invalid/problems/" + code},
         {"title", std::string(http::obsolete_reason(status))},
@@ -65,6 +66,7 @@ Response problem(http::status status, const std::string& code, const std::string
             list.push_back({{"field", e.field}, {"code", e.code}, {"message", e.message}});
         }
     }
+    body.update(members);
     Response response{status, 11};
     response.set(http::field::content_type, "application/problem+json");
     response.body() = body.dump();

@@ -35,8 +35,10 @@ void secure_headers(Response& response);
 void browser_headers(Response& response, std::string_view policy);
 
 /// A problem answer; secure_headers() applied.
+/// `members`: more members of the problem object, e.g. where in an uploaded file it is.
 Response problem(http::status status, const std::string& code, const std::string& detail,
-                 const RequestContext& context, const std::vector<FieldError>& errors = {});
+                 const RequestContext& context, const std::vector<FieldError>& errors = {},
+                 const nlohmann::json& members = nlohmann::json::object());
 
 Response json_response(http::status status, const nlohmann::json& body);
 
