@@ -29,6 +29,7 @@
 #include "api/pii_commands.hpp"
 #include "api/pii_vault.hpp"
 #include "api/problem.hpp"
+#include "api/registry_member.hpp"
 #include "api/respond.hpp"
 #include "api/routes.hpp"
 #include "api/users.hpp"
@@ -255,11 +256,19 @@ int serve(const Options& options, bool demo) {
     // Behind a proxy every connection comes from the proxy: the proxy caps per client.
     server_options.connections_per_address_max = config.connections_per_address.value_or(
         config.behind_proxy ? 0 : server_options.connections_per_address_max);
+    // The consortium registry (SPEC §16): its queue is sent again in the background.
+    std::unique_ptr<RegistryMember> registry;
+    if (const auto settings = registry_settings(config)) {
+        registry = std::make_unique<RegistryMember>(*settings, pool, vault);
+        registry->start_worker();
+        spdlog::info("consortium registry at {}, key {}", settings->hub.url, registry->key_id());
+    }
     const ApiOptions api_options{config.today,
                                  {config.query_timeout},
                                  config.auth_failure_flush,
                                  config.tls() || config.behind_proxy,
-                                 config.identity_rate_per_minute};
+                                 config.identity_rate_per_minute,
+                                 registry.get()};
     auto handlers = make_handlers(pool, writer, database.app_conninfo(), vault, api_options);
     HttpServer server(server_options, std::move(handlers.api), problem_answer);
     server.start();
@@ -608,6 +617,53 @@ int consortium_key_command(const std::vector<std::string>& args) {
     return consortium_key_create_command(options.value("output"));
 }
 
+/// riziki hub sync [--batch N]: sends the organisation's survivors the hub does not have yet
+/// (or not with their support now), N a request, then fetches the matches found for them.
+/// Resumable: what the hub registered is kept after each batch, so a run that stops (the hub
+/// went away, Ctrl-C) is carried on by the next. Exit 0 when none wait, 1 when the hub failed.
+int hub_sync_command(const Options& options) {
+    std::size_t batch = 500;
+    if (options.has("batch")) {
+        const auto& text = options.value("batch");
+        const bool digits =
+            !text.empty() && text.size() <= 3 && std::all_of(text.begin(), text.end(), ::isdigit);
+        if (!digits || std::stoul(text) == 0 || std::stoul(text) > 500)
+            throw UsageError("--batch must be 1-500 survivors");
+        batch = std::stoul(text);
+    }
+    const Config config = load_config(options);
+    const auto settings = registry_settings(config);
+    if (!settings)
+        throw ConfigError(
+            "hub sync needs RIZIKI_HUB_URL, RIZIKI_HUB_TOKEN and "
+            "RIZIKI_CONSORTIUM_KEY_FILE");
+    db::Database database(database_config(config));
+    db::Pool pool(database.app_conninfo(), 2);
+    db::Programme programme(pool);
+    const auto vault = open_vault(config, programme);
+    RegistryMember registry(*settings, pool, vault);
+    RegistryProgress total;
+    try {
+        for (;;) {
+            const auto progress = registry.send_waiting(batch, batch * 20);
+            total.sent += progress.sent;
+            total.matches += progress.matches;
+            std::cout << "sent " << total.sent << " survivors, " << total.matches << " matches; "
+                      << progress.waiting << " waiting" << std::endl;
+            if (progress.sent == 0 || progress.waiting == 0)
+                break;
+        }
+        const auto fetched = registry.fetch_matches();
+        std::cout << "the hub knows " << fetched << " matches of this organisation's survivors"
+                  << std::endl;
+    } catch (const std::exception& error) {
+        std::cerr << "riziki: hub sync stopped (run it again to carry on): " << error.what()
+                  << "\n";
+        return 1;
+    }
+    return 0;
+}
+
 }  // namespace
 
 int run_command(const std::vector<std::string>& args) {
@@ -615,8 +671,10 @@ int run_command(const std::vector<std::string>& args) {
     // The commands that hold the PII or consortium key: a crash must not write it to a core
     // file.
     if (command == "serve" || command == "demo" || command == "pii" || command == "user" ||
-        command == "consortium-key")
+        command == "consortium-key" || command == "hub")
         disable_core_dumps();
+    if (command == "hub" && args.size() >= 2 && args[1] == "sync")
+        return hub_sync_command(parse_options(args, {}, {"batch"}, 2));
     if (command == "consortium-key")
         return consortium_key_command(args);
     if (command == "user")

@@ -60,6 +60,31 @@ bool env_flag(const char* name) {
     throw ConfigError(std::string(name) + " must be 1 or 0, got '" + value + "'");
 }
 
+/// The consortium registry's variables: all of URL, token and key file, or none.
+void read_registry(Config& config) {
+    config.hub_url = env_or("RIZIKI_HUB_URL", "");
+    config.hub_token = env_or("RIZIKI_HUB_TOKEN", "");
+    config.consortium_key_file = env_or("RIZIKI_CONSORTIUM_KEY_FILE", "");
+    config.hub_ca_file = env_or("RIZIKI_HUB_CA_FILE", "");
+    if (const auto ms = env_whole_number("RIZIKI_HUB_TIMEOUT_MS", " of ms above 0")) {
+        if (*ms == 0)
+            throw ConfigError("RIZIKI_HUB_TIMEOUT_MS must be a whole number of ms above 0");
+        config.hub_timeout = std::chrono::milliseconds(*ms);
+    }
+    if (const auto s = env_whole_number("RIZIKI_HUB_RETRY_S", " of seconds above 0")) {
+        if (*s == 0)
+            throw ConfigError("RIZIKI_HUB_RETRY_S must be a whole number of seconds above 0");
+        config.hub_retry = std::chrono::seconds(*s);
+    }
+    const bool any =
+        !config.hub_url.empty() || !config.hub_token.empty() || !config.consortium_key_file.empty();
+    if (any &&
+        (config.hub_url.empty() || config.hub_token.empty() || config.consortium_key_file.empty()))
+        throw ConfigError(
+            "the consortium registry needs RIZIKI_HUB_URL, RIZIKI_HUB_TOKEN and "
+            "RIZIKI_CONSORTIUM_KEY_FILE together (docs/operations.md, \"Joining a consortium\")");
+}
+
 }  // namespace
 
 Config config_from_environment() {
@@ -74,6 +99,7 @@ Config config_from_environment() {
     config.tls_certificate_file = env_or("RIZIKI_TLS_CERT", "");
     config.tls_private_key_file = env_or("RIZIKI_TLS_KEY", "");
     config.behind_proxy = env_flag("RIZIKI_BEHIND_PROXY");
+    read_registry(config);
     return config;
 }
 

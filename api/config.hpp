@@ -50,6 +50,17 @@ struct Config {
     /// RIZIKI_IDENTITY_RATE_PER_MINUTE: enrolments and lookups by phone or national id one
     /// credential may make a minute (ApiOptions::identity_rate_per_minute); default 30.
     int identity_rate_per_minute = 30;
+    /// The consortium registry, a member's side (SPEC §16, api/registry_member.hpp):
+    /// RIZIKI_HUB_URL (empty: this organisation checks no registry), RIZIKI_HUB_TOKEN (the
+    /// member token), RIZIKI_CONSORTIUM_KEY_FILE, RIZIKI_HUB_CA_FILE (PEM CAs to trust instead
+    /// of the system's), RIZIKI_HUB_TIMEOUT_MS (default 3000: the longest an enrolment waits
+    /// for the hub), RIZIKI_HUB_RETRY_S (default 60: how often the queue is sent again).
+    std::string hub_url;
+    std::string hub_token;
+    std::filesystem::path consortium_key_file;
+    std::filesystem::path hub_ca_file;
+    std::chrono::milliseconds hub_timeout{3000};
+    std::chrono::seconds hub_retry{60};
 
     bool tls() const { return !tls_certificate_file.empty(); }
 };

@@ -5,6 +5,9 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "api/router.hpp"
 #include "db/read_limits.hpp"
@@ -18,6 +21,7 @@ class JournalWriter;
 class ListReads;
 class MpesaB2c;
 class Pool;
+class RegistryStore;
 }  // namespace riziki::db
 
 namespace riziki::api {
@@ -26,6 +30,9 @@ class AuthFailures;
 class PiiVault;
 class Sessions;
 class RateLimiter;
+class RegistryMember;
+struct RegistryCheck;
+class FieldReader;
 
 struct Services {
     db::JournalReads* journal = nullptr;
@@ -51,6 +58,10 @@ struct Services {
     RateLimiter* identity_limiter = nullptr;
     /// M-Pesa B2C results and the callback's secret (handlers_mpesa_b2c.cpp).
     db::MpesaB2c* mpesa_b2c = nullptr;
+    /// The registry matches kept and acknowledged (always: they outlive a hub's settings).
+    db::RegistryStore* registry_store = nullptr;
+    /// The consortium registry's member side; nullptr when no hub is configured.
+    RegistryMember* registry = nullptr;
 
     /// The day periods are checked against (ledger/date_bounds.hpp).
     ledger::Date today() const;
@@ -132,6 +143,21 @@ void add_user_routes(Router& router, const Services& services, Sessions& session
 void add_list_routes(Router& router, const Services& services);
 /// POST /v1/survivors/lookup (handlers_lookup.cpp), added by add_list_routes.
 void add_lookup_route(Router& router, const Services& services);
+
+/// The `registry` member of a survivor's answer (handlers_registry.cpp): `status` ("checked":
+/// the hub has the survivor; "queued": not yet, it is retried; "off": no hub configured) and
+/// the matches kept, from `check` when the enrolment just made one.
+nlohmann::json registry_json(const Services& s, const std::string& survivor,
+                             const std::optional<RegistryCheck>& check);
+/// The optional `registry_acknowledged` of an award: match ids, each "RM-" + 16 hex digits.
+std::vector<std::string> read_acknowledged_matches(FieldReader& reader);
+/// nullopt when every match of `survivor` not acknowledged before is in `acknowledged`
+/// (which is then left with those to acknowledge now); else 409
+/// registry_match_unacknowledged listing the open matches, or 422 unknown_match for an id
+/// that is not one of the survivor's.
+std::optional<Response> registry_acknowledgement_problem(const Services& s, const Call& call,
+                                                         const std::string& survivor,
+                                                         std::vector<std::string>& acknowledged);
 
 /// Takes one request from the caller's identity_limiter bucket: nullopt when allowed, else
 /// 429 too_many_requests with Retry-After. The first refusal of a run is audited as

@@ -8,6 +8,7 @@
 #include "api/respond.hpp"
 #include "api/roles.hpp"
 #include "db/programme.hpp"
+#include "db/registry_store.hpp"
 #include "ledger/program.hpp"
 
 namespace riziki::api {
@@ -33,9 +34,11 @@ std::optional<ledger::Currency> read_fund_currency(const Services& s, FieldReade
     return ledger::find_currency(fund->currency);
 }
 
-std::optional<db::AwardRecord> read_award(const Services& s, FieldReader& reader) {
+std::optional<db::AwardRecord> read_award(const Services& s, FieldReader& reader,
+                                          std::vector<std::string>& acknowledged) {
     reader.only({"survivor", "fund", "kind", "amount", "approved_on", "purpose", "business_sector",
-                 "loan"});
+                 "loan", "registry_acknowledged"});
+    acknowledged = read_acknowledged_matches(reader);
     db::AwardRecord record;
     auto& award = record.award;
     const auto survivor = reader.text("survivor", true, ledger::kCodeBytesMax);
@@ -124,11 +127,17 @@ nlohmann::json created_json(const db::AwardRecord& record,
 }
 
 Response create_award(const Services& s, Call& call) {
+    std::vector<std::string> acknowledged;
     auto read = read_create<db::AwardRecord>(
-        call, [&](FieldReader& reader) { return read_award(s, reader); });
+        call, [&](FieldReader& reader) { return read_award(s, reader, acknowledged); });
     if (auto* answer = std::get_if<Response>(&read))
         return std::move(*answer);
     auto& [record, key] = std::get<CreateRequest<db::AwardRecord>>(read);
+    // Another organisation may support this survivor (SPEC §16): finance acknowledges each
+    // match before the award is made, and each acknowledgement is audited.
+    if (auto answer =
+            registry_acknowledgement_problem(s, call, record.award.survivor, acknowledged))
+        return std::move(*answer);
     record.recorded_by = call.principal->actor();
     std::optional<ledger::Schedule> schedule;
     if (record.award.terms) {
@@ -146,6 +155,10 @@ Response create_award(const Services& s, Call& call) {
                        "The award cannot be made: " + std::string(ledger::to_string(rule)) + ".",
                        ledger::award_field(rule));
     }
+    if (!acknowledged.empty())
+        s.registry_store->acknowledge(record.award.survivor, acknowledged,
+                                      {call.principal->actor(), call.context.request_id,
+                                       "registry.acknowledge", "", "award=" + record.award.id});
     audit(s, call, "award.create", record.award.id);
     return created(view());
 }

@@ -5,6 +5,7 @@
 #include "api/pii_vault.hpp"
 #include "api/problem.hpp"
 #include "api/records.hpp"
+#include "api/registry_member.hpp"
 #include "api/roles.hpp"
 #include "db/programme.hpp"
 #include "ledger/program.hpp"
@@ -79,6 +80,20 @@ std::optional<Enrolment> read_enrolment(FieldReader& reader, const ledger::Date&
     return enrolment;
 }
 
+/// A replayed enrolment's answer with the survivor's registry state now (the kept answer is
+/// the record alone, made before the hub was asked).
+Response with_registry(const Services& s, Response answer) {
+    if (answer.result() != http::status::created)
+        return answer;
+    auto body = nlohmann::json::parse(answer.body(), nullptr, false);
+    if (!body.is_object() || !body.contains("code") || !body["code"].is_string())
+        return answer;
+    body["registry"] = registry_json(s, body["code"].get<std::string>(), std::nullopt);
+    answer.body() = body.dump();
+    answer.prepare_payload();
+    return answer;
+}
+
 Response enrol_survivor(const Services& s, Call& call) {
     // The body holds PII, so the fingerprint an Idempotency-Key keeps is keyed with the
     // vault's key: a database dump must not let anyone confirm a guessed name or phone.
@@ -100,7 +115,7 @@ Response enrol_survivor(const Services& s, Call& call) {
                                            once);
     });
     if (auto answer = key.spent(rule, call))
-        return std::move(*answer);
+        return with_registry(s, std::move(*answer));
     if (rule == Rejection::cohort_not_found)
         return refused(rule, call, "No cohort has this code.", "cohort");
     if (rule == Rejection::survivor_already_enrolled) {
@@ -109,7 +124,14 @@ Response enrol_survivor(const Services& s, Call& call) {
                        "pii");
     }
     audit(s, call, "survivor.enrol", survivor.code);
-    return created(survivor_json(survivor));
+    // The consortium registry is asked once the survivor is enrolled: an enrolment never
+    // waits on, or fails with, the hub (SPEC §16); what could not be sent is queued.
+    std::optional<RegistryCheck> check;
+    if (s.registry != nullptr)
+        check = s.registry->check(survivor.code);
+    auto json = survivor_json(survivor);
+    json["registry"] = registry_json(s, survivor.code, check);
+    return created(json);
 }
 
 /// Every enrolment attempt is audited (issue 18: a refusal says whether someone is enrolled
@@ -179,6 +201,7 @@ Response get_survivor(const Services& s, Call& call) {
     json["pii_erased_at"] = erasure
                                 ? nlohmann::json(ledger::format_timestamp_us(erasure->erased_at_us))
                                 : nlohmann::json(nullptr);
+    json["registry"] = registry_json(s, survivor->code, std::nullopt);
     if (with_pii) {
         if (auto answer = add_pii(s, call, survivor->code, erasure.has_value(), json))
             return std::move(*answer);

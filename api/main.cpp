@@ -51,6 +51,10 @@ void usage(std::ostream& out) {
            "  consortium-key create --output FILE\n"
            "                   write a new consortium key (mode 0600, never replacing a file)\n"
            "                   for the members of a registry to share out of band\n"
+           "  hub sync [--batch N]\n"
+           "                   send this organisation's survivors the consortium hub does not\n"
+           "                   have yet (RIZIKI_HUB_URL, RIZIKI_HUB_TOKEN,\n"
+           "                   RIZIKI_CONSORTIUM_KEY_FILE), N a request; resumable\n"
            "options: --home DIR  --listen HOST:PORT  --database-url URL  --pii-key-file FILE\n";
 }
 

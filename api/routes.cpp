@@ -15,6 +15,7 @@
 #include "db/list_reads.hpp"
 #include "db/mpesa_b2c.hpp"
 #include "db/programme.hpp"
+#include "db/registry_store.hpp"
 #include "db/report_reads.hpp"
 #include "db/users.hpp"
 
@@ -35,6 +36,7 @@ struct Api {
           sessions(users, vault, auth_failures, options.secure_cookies),
           lists(pool),
           mpesa_b2c(pool),
+          registry_store(pool),
           identity_limiter(options.identity_rate_per_minute),
           authenticator(credentials, vault, auth_failures),
           router(authenticator, metrics),
@@ -46,6 +48,8 @@ struct Api {
         services.lists = &lists;
         services.identity_limiter = &identity_limiter;
         services.mpesa_b2c = &mpesa_b2c;
+        services.registry_store = &registry_store;
+        services.registry = options.registry;
         add_system_routes(router, services);
         add_journal_routes(router, services);
         add_donor_routes(router, services);
@@ -92,6 +96,7 @@ struct Api {
     Sessions sessions;
     db::ListReads lists;
     db::MpesaB2c mpesa_b2c;
+    db::RegistryStore registry_store;
     RateLimiter identity_limiter;
     Metrics metrics;
     Authenticator authenticator;

@@ -18,6 +18,7 @@ class JournalWriter;
 namespace riziki::api {
 
 class PiiVault;
+class RegistryMember;
 
 /// What the operator (or a test) sets about the API beyond its connections.
 struct ApiOptions {
@@ -34,6 +35,9 @@ struct ApiOptions {
     /// Enrolments and lookups by phone or national id per credential and minute
     /// (RIZIKI_IDENTITY_RATE_PER_MINUTE).
     int identity_rate_per_minute = 30;
+    /// The consortium registry's member side (owned by the caller, outliving the handlers);
+    /// nullptr: no hub configured.
+    RegistryMember* registry = nullptr;
 };
 
 /// The API's two handlers, sharing one set of metrics and one token cache.

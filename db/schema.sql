@@ -1144,6 +1144,61 @@ CREATE TABLE public.postings (
     CONSTRAINT postings_survivor_check CHECK (((survivor IS NULL) OR ((length(survivor) >= 1) AND (length(survivor) <= 64))))
 );
 
+CREATE TABLE public.registry_acknowledgements (
+    survivor text NOT NULL,
+    match text NOT NULL,
+    acknowledged_by text NOT NULL,
+    request_id text NOT NULL,
+    acknowledged_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT registry_acknowledgements_acknowledged_by_check CHECK (((length(acknowledged_by) >= 1) AND (length(acknowledged_by) <= 200))),
+    CONSTRAINT registry_acknowledgements_request_id_check CHECK ((length(request_id) <= 200))
+);
+
+CREATE TABLE public.registry_matches (
+    survivor text NOT NULL,
+    match text NOT NULL,
+    organisation text NOT NULL,
+    organisation_name text NOT NULL,
+    since text NOT NULL,
+    support text NOT NULL,
+    kind text NOT NULL,
+    score numeric(4,3) NOT NULL,
+    found_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT registry_matches_kind_check CHECK ((kind = ANY (ARRAY['exact'::text, 'probable'::text]))),
+    CONSTRAINT registry_matches_match_check CHECK ((match ~ '^RM-[0-9a-f]{16}$'::text)),
+    CONSTRAINT registry_matches_organisation_check CHECK (((length(organisation) >= 1) AND (length(organisation) <= 64))),
+    CONSTRAINT registry_matches_organisation_name_check CHECK (((length(organisation_name) >= 1) AND (length(organisation_name) <= 200))),
+    CONSTRAINT registry_matches_score_check CHECK (((score >= (0)::numeric) AND (score <= (1)::numeric))),
+    CONSTRAINT registry_matches_since_check CHECK ((since ~ '^[0-9]{4}-(0[1-9]|1[0-2])$'::text)),
+    CONSTRAINT registry_matches_support_check CHECK ((support = ANY (ARRAY['none'::text, 'grant'::text, 'loan'::text])))
+);
+
+CREATE TABLE public.registry_records (
+    survivor text NOT NULL,
+    consortium_key_id text NOT NULL,
+    ref text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT registry_records_consortium_key_id_check CHECK ((consortium_key_id ~ '^[0-9a-f]{16}$'::text)),
+    CONSTRAINT registry_records_ref_check CHECK ((ref ~ '^[A-Za-z0-9_-]{22}$'::text))
+);
+
+CREATE TABLE public.registry_sends (
+    id bigint NOT NULL,
+    ref text NOT NULL,
+    support text NOT NULL,
+    sent_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT registry_sends_support_check CHECK ((support = ANY (ARRAY['none'::text, 'grant'::text, 'loan'::text])))
+);
+
+CREATE SEQUENCE public.registry_sends_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.registry_sends_id_seq OWNED BY public.registry_sends.id;
+
 CREATE TABLE public.schema_migrations (
     name text NOT NULL,
     sha256 text NOT NULL,
@@ -1285,6 +1340,8 @@ ALTER TABLE ONLY public.outcomes ALTER COLUMN id SET DEFAULT nextval('public.out
 
 ALTER TABLE ONLY public.password_links ALTER COLUMN id SET DEFAULT nextval('public.password_links_id_seq'::regclass);
 
+ALTER TABLE ONLY public.registry_sends ALTER COLUMN id SET DEFAULT nextval('public.registry_sends_id_seq'::regclass);
+
 ALTER TABLE ONLY public.sessions ALTER COLUMN id SET DEFAULT nextval('public.sessions_id_seq'::regclass);
 
 ALTER TABLE ONLY public.tokens ALTER COLUMN id SET DEFAULT nextval('public.tokens_id_seq'::regclass);
@@ -1375,6 +1432,21 @@ ALTER TABLE ONLY public.pii_retired_keys
 ALTER TABLE ONLY public.postings
     ADD CONSTRAINT postings_pkey PRIMARY KEY (entry_seq, line);
 
+ALTER TABLE ONLY public.registry_acknowledgements
+    ADD CONSTRAINT registry_acknowledgements_pkey PRIMARY KEY (survivor, match);
+
+ALTER TABLE ONLY public.registry_matches
+    ADD CONSTRAINT registry_matches_pkey PRIMARY KEY (survivor, match);
+
+ALTER TABLE ONLY public.registry_records
+    ADD CONSTRAINT registry_records_pkey PRIMARY KEY (survivor, consortium_key_id);
+
+ALTER TABLE ONLY public.registry_records
+    ADD CONSTRAINT registry_records_ref_key UNIQUE (ref);
+
+ALTER TABLE ONLY public.registry_sends
+    ADD CONSTRAINT registry_sends_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.schema_migrations
     ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (name);
 
@@ -1461,6 +1533,8 @@ CREATE INDEX postings_fund ON public.postings USING btree (fund, entry_seq);
 CREATE INDEX postings_receipts ON public.postings USING btree (fund, entry_seq) WHERE ((account = '4100'::text) AND (counts_as = 'receipt'::text));
 
 CREATE INDEX postings_survivor ON public.postings USING btree (survivor, entry_seq) WHERE (survivor IS NOT NULL);
+
+CREATE INDEX registry_sends_ref ON public.registry_sends USING btree (ref, id);
 
 CREATE INDEX sessions_user ON public.sessions USING btree (user_id) WHERE (ended_at IS NULL);
 
@@ -1562,6 +1636,22 @@ CREATE TRIGGER postings_fund_sums AFTER INSERT ON public.postings REFERENCING NE
 
 CREATE TRIGGER postings_no_truncate BEFORE TRUNCATE ON public.postings FOR EACH STATEMENT EXECUTE FUNCTION public.riziki_append_only();
 
+CREATE TRIGGER registry_acknowledgements_append_only BEFORE DELETE OR UPDATE ON public.registry_acknowledgements FOR EACH ROW EXECUTE FUNCTION public.riziki_append_only();
+
+CREATE TRIGGER registry_acknowledgements_no_truncate BEFORE TRUNCATE ON public.registry_acknowledgements FOR EACH STATEMENT EXECUTE FUNCTION public.riziki_append_only();
+
+CREATE TRIGGER registry_matches_append_only BEFORE DELETE OR UPDATE ON public.registry_matches FOR EACH ROW EXECUTE FUNCTION public.riziki_append_only();
+
+CREATE TRIGGER registry_matches_no_truncate BEFORE TRUNCATE ON public.registry_matches FOR EACH STATEMENT EXECUTE FUNCTION public.riziki_append_only();
+
+CREATE TRIGGER registry_records_append_only BEFORE DELETE OR UPDATE ON public.registry_records FOR EACH ROW EXECUTE FUNCTION public.riziki_append_only();
+
+CREATE TRIGGER registry_records_no_truncate BEFORE TRUNCATE ON public.registry_records FOR EACH STATEMENT EXECUTE FUNCTION public.riziki_append_only();
+
+CREATE TRIGGER registry_sends_append_only BEFORE DELETE OR UPDATE ON public.registry_sends FOR EACH ROW EXECUTE FUNCTION public.riziki_append_only();
+
+CREATE TRIGGER registry_sends_no_truncate BEFORE TRUNCATE ON public.registry_sends FOR EACH STATEMENT EXECUTE FUNCTION public.riziki_append_only();
+
 CREATE TRIGGER survivor_blind_index_key_live BEFORE INSERT OR UPDATE ON public.survivor_blind_index FOR EACH ROW EXECUTE FUNCTION public.riziki_vault_key_live();
 
 CREATE TRIGGER survivor_blind_index_not_erased BEFORE INSERT OR UPDATE ON public.survivor_blind_index FOR EACH ROW EXECUTE FUNCTION public.riziki_pii_not_erased();
@@ -1627,6 +1717,18 @@ ALTER TABLE ONLY public.outcomes
 
 ALTER TABLE ONLY public.password_links
     ADD CONSTRAINT password_links_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id);
+
+ALTER TABLE ONLY public.registry_acknowledgements
+    ADD CONSTRAINT registry_acknowledgements_survivor_match_fkey FOREIGN KEY (survivor, match) REFERENCES public.registry_matches(survivor, match);
+
+ALTER TABLE ONLY public.registry_matches
+    ADD CONSTRAINT registry_matches_survivor_fkey FOREIGN KEY (survivor) REFERENCES public.survivors(code);
+
+ALTER TABLE ONLY public.registry_records
+    ADD CONSTRAINT registry_records_survivor_fkey FOREIGN KEY (survivor) REFERENCES public.survivors(code);
+
+ALTER TABLE ONLY public.registry_sends
+    ADD CONSTRAINT registry_sends_ref_fkey FOREIGN KEY (ref) REFERENCES public.registry_records(ref);
 
 ALTER TABLE ONLY public.sessions
     ADD CONSTRAINT sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id);
@@ -1763,6 +1865,16 @@ GRANT SELECT,INSERT ON TABLE public.periods TO riziki_app;
 GRANT SELECT ON TABLE public.pii_retired_keys TO riziki_app;
 
 GRANT SELECT,INSERT ON TABLE public.postings TO riziki_app;
+
+GRANT SELECT,INSERT ON TABLE public.registry_acknowledgements TO riziki_app;
+
+GRANT SELECT,INSERT ON TABLE public.registry_matches TO riziki_app;
+
+GRANT SELECT,INSERT ON TABLE public.registry_records TO riziki_app;
+
+GRANT SELECT,INSERT ON TABLE public.registry_sends TO riziki_app;
+
+GRANT USAGE ON SEQUENCE public.registry_sends_id_seq TO riziki_app;
 
 GRANT SELECT,INSERT ON TABLE public.sessions TO riziki_app;
 

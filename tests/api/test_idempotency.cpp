@@ -550,8 +550,12 @@ BOOST_AUTO_TEST_CASE(an_enrolments_key_keeps_no_pii) {
     const auto replay = post_as("field", "/v1/survivors", body, key);
     BOOST_TEST(replay.header("Idempotent-Replayed") == "true");
     const auto [hash, response] = stored_key(key);
-    BOOST_TEST(response == first.dump());
-    BOOST_TEST(replay.body == response);
+    // The key keeps the record; an answer adds the registry's state when it is given
+    // (docs/api.md), the same here since no hub is configured.
+    auto kept = first;
+    kept.erase("registry");
+    BOOST_TEST(response == kept.dump());
+    BOOST_TEST(json::parse(replay.body) == first);
     for (const char* secret : {"Neema", "Siri", "0733555777", "733555777", "0733555777X"}) {
         BOOST_TEST(response.find(secret) == std::string::npos, secret);
     }

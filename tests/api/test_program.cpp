@@ -527,7 +527,8 @@ BOOST_AUTO_TEST_CASE(donor_fund_receipts_cohort_and_survivors) {
                                  {"birth_year", 1994},
                                  {"county", "Mombasa"},
                                  {"enrolled_on", "2026-01-10"},
-                                 {"consent", {{"donor_reporting", true}, {"follow_up", true}}}};
+                                 {"consent", {{"donor_reporting", true}, {"follow_up", true}}},
+                                 {"registry", {{"status", "off"}, {"matches", json::array()}}}};
     BOOST_TEST(enrolled == expected_survivor);  // and no PII echoed back
     // A read also says whether the identity was erased (docs/privacy.md): not yet.
     auto expected_read = expected_survivor;

@@ -1,0 +1,191 @@
+#include "db/registry_store.hpp"
+
+#include "db/pool_impl.hpp"
+
+namespace riziki::db {
+
+namespace {
+
+// A survivor's support is what their awards make them: a loan outweighs a grant.
+constexpr const char* kSelectPending = R"(
+WITH s AS (
+    SELECT v.code, v.birth_year, to_char(v.enrolled_on, 'YYYY-MM') AS month,
+           CASE WHEN EXISTS (SELECT 1 FROM awards a WHERE a.survivor = v.code AND a.kind = 'loan')
+                    THEN 'loan'
+                WHEN EXISTS (SELECT 1 FROM awards a WHERE a.survivor = v.code) THEN 'grant'
+                ELSE 'none' END AS support,
+           r.ref
+    FROM survivors v
+    LEFT JOIN registry_records r ON r.survivor = v.code AND r.consortium_key_id = :k
+    WHERE v.code > :after AND (:only1 = '' OR v.code = :only2)
+      AND NOT EXISTS (SELECT 1 FROM survivor_erasures e WHERE e.survivor = v.code))
+SELECT code, birth_year, month, support, coalesce(ref, '') FROM s
+WHERE ref IS NULL
+   OR support IS DISTINCT FROM (SELECT x.support FROM registry_sends x WHERE x.ref = s.ref
+                                ORDER BY x.id DESC LIMIT 1)
+ORDER BY code LIMIT :n)";
+
+constexpr const char* kCountWaiting = R"(
+SELECT count(*) FROM survivors v
+LEFT JOIN registry_records r ON r.survivor = v.code AND r.consortium_key_id = :k
+WHERE NOT EXISTS (SELECT 1 FROM survivor_erasures e WHERE e.survivor = v.code)
+  AND (r.ref IS NULL
+       OR (CASE WHEN EXISTS (SELECT 1 FROM awards a WHERE a.survivor = v.code AND a.kind = 'loan')
+                    THEN 'loan'
+                WHEN EXISTS (SELECT 1 FROM awards a WHERE a.survivor = v.code) THEN 'grant'
+                ELSE 'none' END)
+          IS DISTINCT FROM (SELECT x.support FROM registry_sends x WHERE x.ref = r.ref
+                            ORDER BY x.id DESC LIMIT 1)))";
+
+constexpr const char* kSelectSent = R"(
+SELECT count(*) FROM registry_records r JOIN registry_sends x ON x.ref = r.ref
+WHERE r.survivor = :s AND r.consortium_key_id = :k)";
+
+constexpr const char* kInsertRef = R"(
+INSERT INTO registry_records (survivor, consortium_key_id, ref) VALUES (:s, :k, :r)
+ON CONFLICT (survivor, consortium_key_id) DO NOTHING)";
+constexpr const char* kSelectRef =
+    "SELECT ref FROM registry_records WHERE survivor = :s AND consortium_key_id = :k";
+
+constexpr const char* kInsertSend = "INSERT INTO registry_sends (ref, support) VALUES (:r, :s)";
+
+constexpr const char* kInsertMatch = R"(
+WITH i AS (
+    INSERT INTO registry_matches (survivor, match, organisation, organisation_name, since,
+                                  support, kind, score)
+    SELECT r.survivor, :m, :o, :on, :si, :su, :k, CAST(:sc AS numeric)
+    FROM registry_records r WHERE r.ref = :r
+    ON CONFLICT (survivor, match) DO NOTHING RETURNING survivor)
+SELECT count(*) FROM i)";
+
+constexpr const char* kSelectMatches = R"(
+SELECT m.match, m.organisation, m.organisation_name, m.since, m.support, m.kind,
+       to_char(m.score, 'FM0.000'), (extract(epoch FROM m.found_at) * 1000000)::bigint,
+       coalesce(a.acknowledged_by, ''),
+       coalesce((extract(epoch FROM a.acknowledged_at) * 1000000)::bigint, 0)
+FROM registry_matches m
+LEFT JOIN registry_acknowledgements a ON a.survivor = m.survivor AND a.match = m.match
+WHERE m.survivor = :s ORDER BY m.found_at, m.match)";
+
+constexpr const char* kInsertAcknowledgement = R"(
+WITH i AS (
+    INSERT INTO registry_acknowledgements (survivor, match, acknowledged_by, request_id)
+    VALUES (:s, :m, :a, :q) ON CONFLICT (survivor, match) DO NOTHING RETURNING 1)
+SELECT count(*) FROM i)";
+
+constexpr const char* kInsertAudit = R"(
+INSERT INTO audit_log (actor, request_id, action, subject, detail)
+VALUES (:a, :q, :x, :s, :d))";
+
+}  // namespace
+
+std::vector<RegistryPending> RegistryStore::pending(const std::string& key_id,
+                                                    const std::string& after, std::size_t limit,
+                                                    const std::string& only) {
+    return pool_->impl().with_session([&](soci::session& sql) {
+        std::vector<RegistryPending> out;
+        const long long n = static_cast<long long>(limit);
+        soci::rowset<soci::row> rows =
+            (sql.prepare << kSelectPending, soci::use(key_id), soci::use(after), soci::use(only),
+             soci::use(only), soci::use(n));
+        for (const auto& row : rows) {
+            out.push_back({row.get<std::string>(0), row.get<int>(1), row.get<std::string>(2),
+                           row.get<std::string>(3), row.get<std::string>(4)});
+        }
+        return out;
+    });
+}
+
+std::int64_t RegistryStore::waiting(const std::string& key_id) {
+    return pool_->impl().with_session([&](soci::session& sql) {
+        long long count = 0;
+        sql << kCountWaiting, soci::use(key_id), soci::into(count);
+        return static_cast<std::int64_t>(count);
+    });
+}
+
+bool RegistryStore::sent(const std::string& survivor, const std::string& key_id) {
+    return pool_->impl().with_session([&](soci::session& sql) {
+        long long count = 0;
+        sql << kSelectSent, soci::use(survivor), soci::use(key_id), soci::into(count);
+        return count > 0;
+    });
+}
+
+std::string RegistryStore::ref(const std::string& survivor, const std::string& key_id,
+                               const std::string& fresh) {
+    return pool_->impl().with_session(
+        [&](soci::session& sql) {
+            sql << kInsertRef, soci::use(survivor), soci::use(key_id), soci::use(fresh);
+            std::string ref;
+            sql << kSelectRef, soci::use(survivor), soci::use(key_id), soci::into(ref);
+            return ref;
+        },
+        false);
+}
+
+void RegistryStore::record(const std::vector<RegistrySent>& sent,
+                           const std::vector<std::pair<std::string, RegistryMatchRow>>& matches) {
+    pool_->impl().with_session(
+        [&](soci::session& sql) {
+            soci::transaction transaction(sql);
+            for (const auto& s : sent)
+                sql << kInsertSend, soci::use(s.ref), soci::use(s.support);
+            for (const auto& [ref, m] : matches) {
+                long long inserted = 0;
+                sql << kInsertMatch, soci::use(m.match), soci::use(m.organisation),
+                    soci::use(m.organisation_name), soci::use(m.since), soci::use(m.support),
+                    soci::use(m.kind), soci::use(m.score), soci::use(ref), soci::into(inserted);
+            }
+            transaction.commit();
+            return 0;
+        },
+        false);
+}
+
+std::vector<RegistryMatchRow> RegistryStore::matches(const std::string& survivor) {
+    return pool_->impl().with_session([&](soci::session& sql) {
+        std::vector<RegistryMatchRow> out;
+        soci::rowset<soci::row> rows = (sql.prepare << kSelectMatches, soci::use(survivor));
+        for (const auto& row : rows) {
+            RegistryMatchRow m;
+            m.survivor = survivor;
+            m.match = row.get<std::string>(0);
+            m.organisation = row.get<std::string>(1);
+            m.organisation_name = row.get<std::string>(2);
+            m.since = row.get<std::string>(3);
+            m.support = row.get<std::string>(4);
+            m.kind = row.get<std::string>(5);
+            m.score = row.get<std::string>(6);
+            m.found_at_us = row.get<long long>(7);
+            m.acknowledged_by = row.get<std::string>(8);
+            m.acknowledged_at_us = row.get<long long>(9);
+            out.push_back(std::move(m));
+        }
+        return out;
+    });
+}
+
+void RegistryStore::acknowledge(const std::string& survivor,
+                                const std::vector<std::string>& matches, const AuditEvent& audit) {
+    pool_->impl().with_session(
+        [&](soci::session& sql) {
+            soci::transaction transaction(sql);
+            for (const auto& match : matches) {
+                long long inserted = 0;
+                sql << kInsertAcknowledgement, soci::use(survivor), soci::use(match),
+                    soci::use(audit.actor), soci::use(audit.request_id), soci::into(inserted);
+                if (inserted == 0)
+                    continue;
+                const std::string detail =
+                    (audit.detail.empty() ? "" : audit.detail + " ") + "match=" + match;
+                sql << kInsertAudit, soci::use(audit.actor), soci::use(audit.request_id),
+                    soci::use(audit.action), soci::use(survivor), soci::use(detail);
+            }
+            transaction.commit();
+            return 0;
+        },
+        false);
+}
+
+}  // namespace riziki::db
