@@ -656,6 +656,14 @@ int hub_sync_command(const Options& options) {
         const auto fetched = registry.fetch_matches();
         std::cout << "the hub knows " << fetched << " matches of this organisation's survivors"
                   << std::endl;
+        // The consortium's statistics: who was supported in each of the last 12 whole months.
+        const auto today = today_in_nairobi(config.today);
+        for (int back = 12; back >= 1; --back) {
+            const auto month = ledger::period_of(ledger::add_months(today, -back));
+            const auto supported = registry.send_activity(month);
+            std::cout << ledger::format_period(month) << ": " << supported
+                      << " survivors supported" << std::endl;
+        }
     } catch (const std::exception& error) {
         std::cerr << "riziki: hub sync stopped (run it again to carry on): " << error.what()
                   << "\n";

@@ -220,6 +220,22 @@ std::size_t RegistryMember::fetch_matches() {
     return matches.size();
 }
 
+std::size_t RegistryMember::send_activity(const ledger::Period& month) {
+    using namespace std::chrono;
+    const ledger::Date first{year(month.year), std::chrono::month(month.month), day(1)};
+    const ledger::Date last = ledger::date_from_days(
+        ledger::days_since_epoch(ledger::add_months(first, 1)) - 1);
+    const auto rows =
+        store_.supported(key_.id(), ledger::format_date(first), ledger::format_date(last));
+    nlohmann::json records = nlohmann::json::array();
+    for (const auto& row : rows)
+        records.push_back({{"ref", row.ref}, {"support", row.support}});
+    const auto body = nlohmann::json{{"records", records}}.dump();
+    answer_json(client_.call("PUT", "/hub/v1/activity/" + ledger::format_period(month), body),
+                "activity");
+    return rows.size();
+}
+
 void RegistryMember::start_worker() {
     worker_ = std::thread([this] {
         std::unique_lock lock(mutex_);

@@ -20,6 +20,7 @@
 #include "api/consortium_key.hpp"
 #include "api/hub_client.hpp"
 #include "db/registry_store.hpp"
+#include "ledger/date.hpp"
 
 namespace riziki::db {
 class Pool;
@@ -79,6 +80,11 @@ class RegistryMember {
     /// GET /hub/v1/matches: keeps the matches found for this member's survivors since (a
     /// member enrolling one of them later). Answers how many were new. Throws as above.
     std::size_t fetch_matches();
+
+    /// PUT /hub/v1/activity/{month}: the survivors this member supported in `month` (a
+    /// disbursement in it; db::RegistryStore::supported), replacing what it sent for the month
+    /// before. Answers how many. Throws as above.
+    std::size_t send_activity(const ledger::Period& month);
 
     /// Starts a thread that, every retry_every, sends what waits and fetches new matches;
     /// failures are logged (never a token or a value) and tried again next time.

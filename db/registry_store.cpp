@@ -41,6 +41,17 @@ constexpr const char* kSelectSent = R"(
 SELECT count(*) FROM registry_records r JOIN registry_sends x ON x.ref = r.ref
 WHERE r.survivor = :s AND r.consortium_key_id = :k)";
 
+constexpr const char* kSelectSupported = R"(
+SELECT r.ref, CASE WHEN bool_or(a.kind = 'loan') THEN 'loan' ELSE 'grant' END
+FROM entries e
+JOIN postings p ON p.entry_seq = e.seq AND p.award IS NOT NULL
+JOIN awards a ON a.id = p.award
+JOIN survivors v ON v.code = a.survivor AND v.consent_donor_reporting
+JOIN registry_records r ON r.survivor = a.survivor AND r.consortium_key_id = :k
+WHERE e.event = 'disbursement' AND e.effective_on BETWEEN CAST(:f AS date) AND CAST(:t AS date)
+  AND NOT EXISTS (SELECT 1 FROM entries x WHERE x.reverses = e.seq)
+GROUP BY r.ref ORDER BY r.ref)";
+
 constexpr const char* kInsertRef = R"(
 INSERT INTO registry_records (survivor, consortium_key_id, ref) VALUES (:s, :k, :r)
 ON CONFLICT (survivor, consortium_key_id) DO NOTHING)";
@@ -141,6 +152,18 @@ void RegistryStore::record(const std::vector<RegistrySent>& sent,
             return 0;
         },
         false);
+}
+
+std::vector<RegistrySent> RegistryStore::supported(const std::string& key_id,
+                                                   const std::string& from, const std::string& to) {
+    return pool_->impl().with_session([&](soci::session& sql) {
+        std::vector<RegistrySent> out;
+        soci::rowset<soci::row> rows =
+            (sql.prepare << kSelectSupported, soci::use(key_id), soci::use(from), soci::use(to));
+        for (const auto& row : rows)
+            out.push_back({row.get<std::string>(0), row.get<std::string>(1)});
+        return out;
+    });
 }
 
 std::vector<RegistryMatchRow> RegistryStore::matches(const std::string& survivor) {

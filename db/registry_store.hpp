@@ -66,6 +66,12 @@ class RegistryStore {
     /// as first seen.
     void record(const std::vector<RegistrySent>& sent,
                 const std::vector<std::pair<std::string, RegistryMatchRow>>& matches);
+    /// The survivors registered under `key_id` who received a disbursement (not reversed)
+    /// on a day from `from` to `to` (inclusive, "YYYY-MM-DD") and consented to reporting:
+    /// the month's activity the hub counts for the consortium's reach, support `loan` when
+    /// any of those disbursements was of a loan, else `grant`. In ref order.
+    std::vector<RegistrySent> supported(const std::string& key_id, const std::string& from,
+                                        const std::string& to);
     /// The matches kept for `survivor`, with their acknowledgements, oldest first.
     std::vector<RegistryMatchRow> matches(const std::string& survivor);
     /// Keeps that `actor` acknowledged `matches` of `survivor` (those not acknowledged yet),

@@ -211,12 +211,16 @@ ApiServer::ApiServer(ServeSettings settings)
         for (const auto& directory : {home_, key_directory_})
             std::filesystem::permissions(directory, std::filesystem::perms::all);
     }
-    create_fund("F-KES", "KES");
-    create_fund("F-KES2", "KES");
-    create_fund("F-USD", "USD");
-    for (const auto& role : kRoles) {
-        tokens_[role] = create_token(
-            role, role == "donor" ? std::vector<std::string>{"F-KES"} : std::vector<std::string>{});
+    // A hub (`riziki hub`) has its own schema: no funds, no tokens of these roles.
+    if (settings_.command != "hub") {
+        create_fund("F-KES", "KES");
+        create_fund("F-KES2", "KES");
+        create_fund("F-USD", "USD");
+        for (const auto& role : kRoles) {
+            tokens_[role] =
+                create_token(role, role == "donor" ? std::vector<std::string>{"F-KES"}
+                                                   : std::vector<std::string>{});
+        }
     }
     // `token create` made the key file as this process's user: the server's it must be.
     if (settings_.run_as != 0 &&

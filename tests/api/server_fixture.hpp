@@ -42,7 +42,8 @@ struct ServeSettings {
     /// Not 0: the server runs as this user id (and the group of the same number), its home
     /// and key directories opened to it.
     uid_t run_as = 0;
-    /// The command: "serve", or "demo" (which seeds the database first).
+    /// The command: "serve", "demo" (which seeds the database first), or "hub" (the
+    /// consortium registry's hub: its own schema, so no funds and no role tokens are made).
     std::string command = "serve";
     /// It speaks HTTPS: ready once it says it listens (the fixture's client speaks only HTTP).
     bool tls = false;
