@@ -50,6 +50,10 @@ struct Config {
     /// RIZIKI_IDENTITY_RATE_PER_MINUTE: enrolments and lookups by phone or national id one
     /// credential may make a minute (ApiOptions::identity_rate_per_minute); default 30.
     int identity_rate_per_minute = 30;
+    /// RIZIKI_HUB_RECORDS_BURST and RIZIKI_HUB_RECORDS_PER_MINUTE (`riziki hub`): each member's
+    /// bucket of records it may send to POST /hub/v1/check, and how fast it refills.
+    int hub_records_burst = 120000;
+    int hub_records_per_minute = 100;
 
     bool tls() const { return !tls_certificate_file.empty(); }
 };

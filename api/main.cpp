@@ -51,6 +51,13 @@ void usage(std::ostream& out) {
            "  consortium-key create --output FILE\n"
            "                   write a new consortium key (mode 0600, never replacing a file)\n"
            "                   for the members of a registry to share out of band\n"
+           "  hub [--tls-cert FILE --tls-key FILE] [--behind-proxy]\n"
+           "                   run the consortium registry's hub on its own database (SPEC §16,\n"
+           "                   docs/registry.md); transport rules as serve\n"
+           "  hub member add --org CODE --name NAME\n"
+           "                   print a new member token (shown once; only its SHA-256 is kept)\n"
+           "  hub member remove --org CODE\n"
+           "                   revoke a member's token and delete its records and matches\n"
            "options: --home DIR  --listen HOST:PORT  --database-url URL  --pii-key-file FILE\n";
 }
 
