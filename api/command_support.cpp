@@ -72,6 +72,18 @@ sigset_t block_stop_signals() {
     return set;
 }
 
+ServerSetup prepare_server(const Options& options) {
+    ServerSetup setup{load_config(options), block_stop_signals(), {}};
+    const auto [host, port] = parse_listen(setup.config.listen);
+    check_transport(setup.config, host);
+    if (setup.config.tls())
+        setup.server_options.tls =
+            make_tls_context(setup.config.tls_certificate_file, setup.config.tls_private_key_file);
+    setup.server_options.address = host;
+    setup.server_options.port = port;
+    return setup;
+}
+
 Response problem_answer(http::status status, const std::string& code, const std::string& detail,
                         const RequestContext& context) {
     return problem(status, code, detail, context);

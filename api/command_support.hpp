@@ -37,6 +37,16 @@ db::DatabaseConfig database_config(const Config& config);
 /// Blocks SIGINT and SIGTERM in every thread started after this, so one thread can wait.
 sigset_t block_stop_signals();
 
+/// What `serve` and `hub` do before anything else: the configuration read, the stop signals
+/// blocked, the address checked against the transport rules (ConfigError: no database is
+/// opened, no port taken) and the TLS context loaded when configured.
+struct ServerSetup {
+    Config config;
+    sigset_t signals;
+    ServerOptions server_options;  ///< address, port and TLS set
+};
+ServerSetup prepare_server(const Options& options);
+
 /// The answer for a request refused before any handler ran (HttpServer's ErrorResponder).
 Response problem_answer(http::status status, const std::string& code, const std::string& detail,
                         const RequestContext& context);

@@ -158,15 +158,8 @@ void start_demo(db::Pool& pool, db::JournalWriter& writer, const PiiVault& vault
 }
 
 int serve(const Options& options, bool demo) {
-    const Config config = load_config(options);
-    const sigset_t signals = block_stop_signals();
-    const auto [host, port] = parse_listen(config.listen);
-    // Refused before anything starts: no database, no port.
-    check_transport(config, host);
-    ServerOptions server_options;
-    if (config.tls())
-        server_options.tls =
-            make_tls_context(config.tls_certificate_file, config.tls_private_key_file);
+    auto [config, signals, server_options] = prepare_server(options);
+    const std::string host = server_options.address;
     check_key_place(config, nullptr, demo);
     db::Database database(database_config(config));
     check_key_place(config, &database, demo);
@@ -175,8 +168,6 @@ int serve(const Options& options, bool demo) {
     const auto vault = open_vault(config, programme);
     key_plain_tokens(database, vault);
     db::JournalWriter writer(database.app_conninfo(), {.render_response = render_entry});
-    server_options.address = host;
-    server_options.port = port;
     server_options.io_threads = std::max(2u, std::thread::hardware_concurrency());
     // Behind a proxy every connection comes from the proxy: the proxy caps per client.
     server_options.connections_per_address_max = config.connections_per_address.value_or(

@@ -77,20 +77,10 @@ int member_remove(const Options& options) {
 }
 
 int hub_serve(const Options& options) {
-    const Config config = load_config(options);
-    const sigset_t signals = block_stop_signals();
-    const auto [host, port] = parse_listen(config.listen);
-    // Refused before anything starts: no database, no port.
-    check_transport(config, host);
-    ServerOptions server_options;
-    if (config.tls())
-        server_options.tls =
-            make_tls_context(config.tls_certificate_file, config.tls_private_key_file);
+    auto [config, signals, server_options] = prepare_server(options);
     db::Database database(hub_database_config(config));
     db::Pool pool(database.app_conninfo(), kHubPoolSize);
     db::HubStore store(pool);
-    server_options.address = host;
-    server_options.port = port;
     server_options.io_threads = std::max(2u, std::thread::hardware_concurrency());
     server_options.handler_threads = kHubPoolSize * 2;
     server_options.upload_paths = {};
@@ -101,8 +91,9 @@ int hub_serve(const Options& options) {
     hub_options.records_per_minute = config.hub_records_per_minute;
     HttpServer server(server_options, make_hub_handler(store, hub_options), problem_answer);
     server.start();
-    spdlog::info("hub listening on {}://{}:{} ({} database)", config.tls() ? "https" : "http", host,
-                 server.port(), database.embedded() ? "embedded" : "external");
+    spdlog::info("hub listening on {}://{}:{} ({} database)", config.tls() ? "https" : "http",
+                 server_options.address, server.port(),
+                 database.embedded() ? "embedded" : "external");
     int received = 0;
     sigwait(&signals, &received);
     spdlog::info("signal {}: draining requests in flight", received);
