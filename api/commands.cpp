@@ -17,12 +17,14 @@
 #include <thread>
 
 #include "api/auth.hpp"
+#include "api/command_support.hpp"
 #include "api/config.hpp"
 #include "api/consortium_key.hpp"
 #include "api/demo.hpp"
 #include "api/erasure.hpp"
 #include "api/export_journal.hpp"
 #include "api/handlers.hpp"
+#include "api/hub_command.hpp"
 #include "api/key_safety.hpp"
 #include "api/loan_terms.hpp"
 #include "api/mpesa_callback.hpp"
@@ -48,66 +50,7 @@ namespace riziki::api {
 
 namespace {
 
-/// Options after the command name: "--name value" pairs (repeatable) and bare "--flag"s.
-struct Options {
-    std::map<std::string, std::vector<std::string>> values;
-    bool has(const std::string& name) const { return values.contains(name); }
-    /// The last value given for `name`.
-    const std::string& value(const std::string& name) const { return values.at(name).back(); }
-};
-
-/// Skips `skip` leading words (the command and any subcommand).
-Options parse_options(const std::vector<std::string>& args, const std::set<std::string>& flags,
-                      const std::set<std::string>& valued, std::size_t skip = 1) {
-    static const std::set<std::string> kCommon{"home", "listen", "database-url", "pii-key-file"};
-    Options options;
-    for (std::size_t i = skip; i < args.size(); ++i) {
-        const auto& arg = args[i];
-        if (!arg.starts_with("--"))
-            throw UsageError("unexpected argument '" + arg + "'");
-        const std::string name = arg.substr(2);
-        if (flags.contains(name)) {
-            options.values[name].push_back("");
-        } else if (!valued.contains(name) && !kCommon.contains(name)) {
-            throw UsageError("unknown option " + arg);
-        } else if (i + 1 < args.size()) {
-            options.values[name].push_back(args[++i]);
-        } else {
-            throw UsageError("option " + arg + " needs a value");
-        }
-    }
-    return options;
-}
-
-Config load_config(const Options& options) {
-    Config config = config_from_environment();
-    if (options.has("home")) {
-        config.home = options.value("home");
-        const char* key_file = std::getenv("RIZIKI_PII_KEY_FILE");
-        if (key_file == nullptr || *key_file == '\0')  // empty is unset, as for every variable
-            config.pii_key_file = config.home / "pii.key";
-    }
-    if (options.has("pii-key-file"))
-        config.pii_key_file = options.value("pii-key-file");
-    if (options.has("listen"))
-        config.listen = options.value("listen");
-    if (options.has("database-url"))
-        config.database_url = options.value("database-url");
-    if (options.has("tls-cert"))
-        config.tls_certificate_file = options.value("tls-cert");
-    if (options.has("tls-key"))
-        config.tls_private_key_file = options.value("tls-key");
-    if (options.has("behind-proxy"))
-        config.behind_proxy = true;
-    // Logs go to stderr: stdout carries only what a command prints (tokens, reports).
-    spdlog::set_default_logger(spdlog::stderr_logger_mt("riziki"));
-    spdlog::set_level(spdlog::level::from_str(config.log_level));
-    return config;
-}
-
-db::DatabaseConfig database_config(const Config& config) {
-    return {config.database_url, config.home, true};
-}
+constexpr std::size_t kPoolSize = 8;
 
 /// The PII keyring, checked against the vault: a server whose key file went missing or was
 /// swapped must not start quietly with a fresh key, unable to open or deduplicate what is
@@ -165,23 +108,6 @@ void check_key_place(const Config& config, const db::Database* database, bool de
     check_key_location(config.pii_key_file, config.home, data_directory);
 }
 
-/// Blocks SIGINT and SIGTERM in every thread started after this, so one thread can wait.
-constexpr std::size_t kPoolSize = 8;
-
-sigset_t block_stop_signals() {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, nullptr);
-    return set;
-}
-
-Response problem_answer(http::status status, const std::string& code, const std::string& detail,
-                        const RequestContext& context) {
-    return problem(status, code, detail, context);
-}
-
 /// The listener of RIZIKI_METRICS_LISTEN, serving GET /metrics without a token; none when
 /// the address is not set.
 std::unique_ptr<HttpServer> start_metrics_server(const Config& config, Handler open_metrics) {
@@ -233,15 +159,8 @@ void start_demo(db::Pool& pool, db::JournalWriter& writer, const PiiVault& vault
 }
 
 int serve(const Options& options, bool demo) {
-    const Config config = load_config(options);
-    const sigset_t signals = block_stop_signals();
-    const auto [host, port] = parse_listen(config.listen);
-    // Refused before anything starts: no database, no port.
-    check_transport(config, host);
-    ServerOptions server_options;
-    if (config.tls())
-        server_options.tls =
-            make_tls_context(config.tls_certificate_file, config.tls_private_key_file);
+    auto [config, signals, server_options] = prepare_server(options);
+    const std::string host = server_options.address;
     check_key_place(config, nullptr, demo);
     db::Database database(database_config(config));
     check_key_place(config, &database, demo);
@@ -250,8 +169,6 @@ int serve(const Options& options, bool demo) {
     const auto vault = open_vault(config, programme);
     key_plain_tokens(database, vault);
     db::JournalWriter writer(database.app_conninfo(), {.render_response = render_entry});
-    server_options.address = host;
-    server_options.port = port;
     server_options.io_threads = std::max(2u, std::thread::hardware_concurrency());
     // Behind a proxy every connection comes from the proxy: the proxy caps per client.
     server_options.connections_per_address_max = config.connections_per_address.value_or(
@@ -685,6 +602,8 @@ int run_command(const std::vector<std::string>& args) {
         return hub_sync_command(parse_options(args, {}, {"batch"}, 2));
     if (command == "consortium-key")
         return consortium_key_command(args);
+    if (command == "hub")
+        return hub_command(args);
     if (command == "user")
         return user_command(args);
     if (command == "pii")

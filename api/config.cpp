@@ -28,8 +28,17 @@ std::optional<long> env_whole_number(const char* name, const char* unit) {
     return std::stol(text);
 }
 
-/// RIZIKI_QUERY_TIMEOUT_MS, RIZIKI_CONNECTIONS_PER_ADDRESS, RIZIKI_IDENTITY_RATE_PER_MINUTE
-/// and RIZIKI_TODAY, when set.
+/// The whole number above 0 in variable `name`, into `target` when set.
+void read_positive(const char* name, int& target) {
+    if (const auto n = env_whole_number(name, " above 0")) {
+        if (*n == 0)
+            throw ConfigError(std::string(name) + " must be a whole number above 0");
+        target = static_cast<int>(*n);
+    }
+}
+
+/// RIZIKI_QUERY_TIMEOUT_MS, RIZIKI_CONNECTIONS_PER_ADDRESS, the rate limits and
+/// RIZIKI_TODAY, when set.
 void read_limits_and_today(Config& config) {
     if (const auto ms = env_whole_number("RIZIKI_QUERY_TIMEOUT_MS", " of ms"))
         config.query_timeout = std::chrono::milliseconds(*ms);
@@ -37,11 +46,9 @@ void read_limits_and_today(Config& config) {
         config.connections_per_address = static_cast<std::size_t>(*n);
     if (const auto ms = env_whole_number("RIZIKI_AUTH_FAILURE_FLUSH_MS", " of ms"))
         config.auth_failure_flush = std::chrono::milliseconds(*ms);
-    if (const auto n = env_whole_number("RIZIKI_IDENTITY_RATE_PER_MINUTE", " above 0")) {
-        if (*n == 0)
-            throw ConfigError("RIZIKI_IDENTITY_RATE_PER_MINUTE must be a whole number above 0");
-        config.identity_rate_per_minute = static_cast<int>(*n);
-    }
+    read_positive("RIZIKI_IDENTITY_RATE_PER_MINUTE", config.identity_rate_per_minute);
+    read_positive("RIZIKI_HUB_RECORDS_BURST", config.hub_records_burst);
+    read_positive("RIZIKI_HUB_RECORDS_PER_MINUTE", config.hub_records_per_minute);
     const std::string today = env_or("RIZIKI_TODAY", "");
     if (!today.empty()) {
         config.today = ledger::parse_date(today);

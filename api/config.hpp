@@ -61,6 +61,10 @@ struct Config {
     std::filesystem::path hub_ca_file;
     std::chrono::milliseconds hub_timeout{3000};
     std::chrono::seconds hub_retry{60};
+    /// RIZIKI_HUB_RECORDS_BURST and RIZIKI_HUB_RECORDS_PER_MINUTE (`riziki hub`): each member's
+    /// bucket of records it may send to POST /hub/v1/check, and how fast it refills.
+    int hub_records_burst = 120000;
+    int hub_records_per_minute = 100;
 
     bool tls() const { return !tls_certificate_file.empty(); }
 };

@@ -28,14 +28,18 @@ class RateLimiter {
         bool first_refusal = false;
     };
 
-    /// Keys beyond `keys_max` make room by forgetting full buckets (keys idle for a minute
-    /// or more), then, if that is not enough, every bucket.
+    /// Keys beyond `keys_max` make room by forgetting full buckets (keys idle long enough
+    /// to refill), then, if that is not enough, every bucket.
     explicit RateLimiter(
         int per_minute, Clock clock = [] { return std::chrono::steady_clock::now(); },
         std::size_t keys_max = 10000);
+    /// A bucket of `burst` (at least 1) refilled at `per_minute`: the hub's records per
+    /// member (api/hub_handlers.hpp).
+    RateLimiter(int per_minute, int burst, Clock clock, std::size_t keys_max = 10000);
 
-    /// Takes one request's worth from `key`'s bucket, if there is one.
-    Decision take(const std::string& key);
+    /// Takes `count` requests' (or records') worth from `key`'s bucket if it holds them:
+    /// all or none.
+    Decision take(const std::string& key, int count = 1);
 
     int per_minute() const { return per_minute_; }
 
@@ -49,6 +53,7 @@ class RateLimiter {
     void make_room(std::chrono::steady_clock::time_point now);
 
     int per_minute_;
+    int burst_;
     Clock clock_;
     std::size_t keys_max_;
     std::mutex mutex_;

@@ -1,5 +1,6 @@
-# Writes a C++ source holding every db/migrations/NNNN_*.sql file as a raw string, so the
-# riziki binary carries its schema and `riziki migrate` needs no source tree.
+# Writes a C++ source holding every MIGRATIONS_DIR/NNNN_*.sql file as a raw string, as the
+# function embedded_SET_migrations() (SET: ledger for db/migrations, hub for
+# db/hub_migrations), so the riziki binary carries its schemas and needs no source tree.
 file(GLOB migration_files "${MIGRATIONS_DIR}/[0-9][0-9][0-9][0-9]_*.sql")
 list(SORT migration_files)
 set(body "")
@@ -9,10 +10,10 @@ foreach(path IN LISTS migration_files)
     string(APPEND body "    {\"${name}\", R\"riziki_sql(${sql})riziki_sql\"},\n")
 endforeach()
 file(WRITE "${OUTPUT}.tmp"
-"// Generated from db/migrations by cmake/EmbedMigrations.cmake. Do not edit.\n"
+"// Generated from ${MIGRATIONS_DIR} by cmake/EmbedMigrations.cmake. Do not edit.\n"
 "#include \"db/migrate.hpp\"\n\n"
 "namespace riziki::db {\n\n"
-"const std::vector<Migration>& embedded_migrations() {\n"
+"const std::vector<Migration>& embedded_${SET}_migrations() {\n"
 "    static const std::vector<Migration> migrations{\n${body}    };\n"
 "    return migrations;\n}\n\n}  // namespace riziki::db\n")
 file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)

@@ -28,7 +28,7 @@ Database::Database(const DatabaseConfig& config) {
         app_conninfo_ = owner_conninfo_;
     }
     if (config.migrate)
-        applied_ = migrate(owner_conninfo_);
+        applied_ = migrate(owner_conninfo_, config.migrations);
 }
 
 Database::~Database() = default;

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "db/migrate.hpp"
+
 namespace riziki::db {
 
 class EmbeddedCluster;
@@ -16,6 +18,8 @@ struct DatabaseConfig {
     std::string url;             ///< external server; empty for the embedded cluster
     std::filesystem::path home;  ///< $RIZIKI_HOME: the embedded cluster lives in home/pg
     bool migrate = true;         ///< apply missing migrations on open
+    /// Which schema: the ledger's, or the consortium hub's for `riziki hub`.
+    MigrationSet migrations = MigrationSet::ledger;
 };
 
 class Database {

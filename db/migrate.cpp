@@ -4,6 +4,7 @@
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "db/award_keys.hpp"
@@ -23,6 +24,7 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
 ))";
 
 constexpr const char* kSelectApplied = "SELECT sha256 FROM schema_migrations WHERE name = :n";
+constexpr const char* kSelectAllApplied = "SELECT name FROM schema_migrations";
 constexpr const char* kRecordApplied =
     "INSERT INTO schema_migrations (name, sha256) VALUES (:n, :d)";
 
@@ -47,17 +49,36 @@ void execute_script(soci::session& sql, const std::string& script) {
     }
 }
 
+/// Refuses a database that holds migrations of another set (`riziki serve` given the hub's
+/// home, or the reverse), before anything of this set is applied over it.
+void check_same_set(soci::session& sql, const std::vector<Migration>& migrations) {
+    soci::rowset<std::string> names = (sql.prepare << kSelectAllApplied);
+    for (const auto& name : names) {
+        const bool known = std::any_of(migrations.begin(), migrations.end(),
+                                       [&](const Migration& m) { return m.name == name; });
+        if (!known)
+            throw std::runtime_error("the database holds migration " + name +
+                                     ", which is not of this schema (a ledger's database given "
+                                     "to the hub, or the hub's to the ledger?)");
+    }
+}
+
 }  // namespace
 
-std::vector<std::string> migrate(const std::string& owner_conninfo) {
+const std::vector<Migration>& embedded_migrations(MigrationSet set) {
+    return set == MigrationSet::hub ? embedded_hub_migrations() : embedded_ledger_migrations();
+}
+
+std::vector<std::string> migrate(const std::string& owner_conninfo, MigrationSet set) {
     soci::session sql(*soci::factory_postgresql(), soci_connection_string(owner_conninfo));
     sql << kQuietNotices;
     std::vector<std::string> applied;
     soci::transaction setup(sql);
     sql << kLock;
     sql << kCreateTable;
+    check_same_set(sql, embedded_migrations(set));
     setup.commit();
-    for (const auto& migration : embedded_migrations()) {
+    for (const auto& migration : embedded_migrations(set)) {
         soci::transaction tx(sql);
         sql << kLock;
         const std::string digest = sha256_hex(migration.sql);
@@ -74,7 +95,7 @@ std::vector<std::string> migrate(const std::string& owner_conninfo) {
         execute_script(sql, migration.sql);
         // Keys a migration adds that only C++ can derive (a loan's schedule) are filled in
         // its own transaction, so no server ever reads them unfilled.
-        if (migration.name.starts_with(kAwardListKeys))
+        if (set == MigrationSet::ledger && migration.name.starts_with(kAwardListKeys))
             store_award_list_keys(sql);
         sql << kRecordApplied, soci::use(migration.name), soci::use(digest);
         tx.commit();

@@ -187,7 +187,9 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
 }
 
 ApiServer::ApiServer(ServeSettings settings)
-    : database_(TestCluster::instance().fresh_database()), settings_(std::move(settings)) {
+    : database_(TestCluster::instance().fresh_database(
+          settings.command == "hub" ? db::MigrationSet::hub : db::MigrationSet::ledger)),
+      settings_(std::move(settings)) {
     home_ = make_temp_dir();
     key_directory_ = make_temp_dir();
     key_file_ = key_directory_ + "/pii.key";

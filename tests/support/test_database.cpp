@@ -50,14 +50,22 @@ TestCluster::~TestCluster() {
     std::filesystem::remove_all(root_, ignored);
 }
 
-TestDatabase TestCluster::fresh_database() {
+TestDatabase TestCluster::fresh_database(db::MigrationSet set) {
     TestDatabase database;
     database.name = "test_" + std::to_string(getpid()) + "_" + std::to_string(++databases_);
-    soci::session sql(*soci::factory_postgresql(),
-                      with_database(cluster_->superuser_conninfo(), "postgres"));
-    sql << "CREATE DATABASE " + database.name + " TEMPLATE " + kTemplate;
+    const bool ledger = set == db::MigrationSet::ledger;
+    {
+        soci::session sql(*soci::factory_postgresql(),
+                          with_database(cluster_->superuser_conninfo(), "postgres"));
+        // The ledger's schema is cloned from the template migrated once; the hub's is small
+        // enough to migrate for each database.
+        sql << "CREATE DATABASE " + database.name + " TEMPLATE " +
+                   (ledger ? kTemplate : "template0");
+    }
     database.owner_conninfo = with_database(cluster_->superuser_conninfo(), database.name);
     database.app_conninfo = with_database(cluster_->conninfo_for("riziki_app"), database.name);
+    if (!ledger)
+        db::migrate(database.owner_conninfo, set);
     return database;
 }
 

@@ -7,6 +7,8 @@
 #include <memory>
 #include <string>
 
+#include "db/migrate.hpp"
+
 namespace riziki::db {
 class EmbeddedCluster;
 }
@@ -25,8 +27,8 @@ class TestCluster {
     static TestCluster& instance();
     ~TestCluster();
 
-    /// A new, migrated, empty database.
-    TestDatabase fresh_database();
+    /// A new, migrated, empty database: the ledger's schema, or the consortium hub's.
+    TestDatabase fresh_database(db::MigrationSet set = db::MigrationSet::ledger);
     db::EmbeddedCluster& cluster() { return *cluster_; }
 
   private:
