@@ -146,7 +146,9 @@ export const en = {
   'registry.warningEnrol':
     'Talk to them before a grant or loan, quoting the match id, never the person’s name. A finance officer will be asked to confirm each match before an award.',
   'registry.awardWarning':
-    'Another organisation of the consortium may support this survivor. Two organisations may rightly help the same person: check with them, quoting the match id, before you decide.',
+    'Two organisations may rightly help the same person: check with them, quoting the match id, before you decide.',
+  'registry.allConfirmed':
+    'A finance officer confirmed each match before an award; Riziki does not ask again for these.',
   'registry.organisation': 'Organisation',
   'registry.since': 'Enrolled there in',
   'registry.support': 'Support there',

@@ -137,7 +137,9 @@ export const sw: Record<MessageKey, string> = {
   'registry.warningEnrol':
     'Zungumza nao kabla ya ruzuku au mkopo, ukitaja namba ya ulinganifu, kamwe si jina la mtu. Afisa wa fedha ataombwa kuthibitisha kila ulinganifu kabla ya tuzo.',
   'registry.awardWarning':
-    'Huenda shirika lingine la muungano linamsaidia manusura huyu. Mashirika mawili yanaweza kwa haki kumsaidia mtu mmoja: wasiliana nao, ukitaja namba ya ulinganifu, kabla ya kuamua.',
+    'Mashirika mawili yanaweza kwa haki kumsaidia mtu mmoja: wasiliana nao, ukitaja namba ya ulinganifu, kabla ya kuamua.',
+  'registry.allConfirmed':
+    'Afisa wa fedha alithibitisha kila ulinganifu kabla ya tuzo; Riziki haitauliza tena kuhusu hizi.',
   'registry.organisation': 'Shirika',
   'registry.since': 'Alisajiliwa huko',
   'registry.support': 'Msaada huko',
