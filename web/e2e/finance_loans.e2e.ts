@@ -6,8 +6,7 @@ import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   apiCall,
-  axe,
-  describeViolations,
+  expectAxeClean,
   newPage,
   openMonth,
   shoot,
@@ -54,11 +53,6 @@ async function entriesOf(id: string): Promise<{ event: string }[]> {
 /** The figure shown beside the term `term` on the award page. */
 function figure(page: Page, term: string): Promise<string | null> {
   return page.locator(`dt:text-is("${term}") + dd`).textContent();
-}
-
-async function expectAxeClean(page: Page): Promise<void> {
-  const violations = await axe(page);
-  expect(violations, describeViolations(violations)).toEqual([]);
 }
 
 const reference = (): string => `QK${crypto.randomUUID().slice(0, 8).toUpperCase()}`;

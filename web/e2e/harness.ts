@@ -5,13 +5,14 @@
 // Env: RIZIKI_BIN (the built riziki, required), RIZIKI_E2E_OUT (screenshots, default
 // ../build/e2e), RIZIKI_E2E_PREVIEW=1 (serve web/dist with `vite preview` proxying /v1 to
 // the server, for working on screens before the files are embedded).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const OUT_DIR = resolve(
@@ -27,6 +28,8 @@ export interface Demo {
   apiUrl: string;
   tokens: Record<string, string>;
   password: string;
+  /** The server's RIZIKI_HOME (its embedded cluster is in pg/). */
+  home: string;
   browser: Browser;
   stop(): Promise<void>;
 }
@@ -106,6 +109,7 @@ export async function startDemo(): Promise<Demo> {
     apiUrl,
     tokens,
     password,
+    home: join(home, 'var'),
     browser,
     async stop() {
       await browser.close();
@@ -190,6 +194,12 @@ export async function axe(page: Page): Promise<AxeViolation[]> {
   });
 }
 
+/** Fails the test with axe's words when the page has a WCAG 2.1 A or AA violation. */
+export async function expectAxeClean(page: Page): Promise<void> {
+  const violations = await axe(page);
+  expect(violations, describeViolations(violations)).toEqual([]);
+}
+
 /** A compact description of violations for an assertion message. */
 export function describeViolations(violations: AxeViolation[]): string {
   return violations
@@ -252,4 +262,40 @@ export async function openMonth(demo: Demo): Promise<{ openOn: string; survivor:
   const survivor = list.items.find((item) => item.enrolled_on < openOn)?.code;
   if (survivor === undefined) throw new Error('no survivor enrolled before ' + openOn);
   return { openOn, survivor };
+}
+
+/** psql of the PostgreSQL the server uses (RIZIKI_PG_BIN, else the newest installed). */
+function psql(): string {
+  const bin = process.env['RIZIKI_PG_BIN'];
+  if (bin !== undefined && bin !== '') return join(bin, 'psql');
+  const versions = existsSync('/usr/lib/postgresql')
+    ? readdirSync('/usr/lib/postgresql')
+        .filter((name) => existsSync(join('/usr/lib/postgresql', name, 'bin', 'psql')))
+        .sort((a, b) => b.localeCompare(a, 'en', { numeric: true }))
+    : [];
+  return versions[0] === undefined
+    ? 'psql'
+    : join('/usr/lib/postgresql', versions[0], 'bin', 'psql');
+}
+
+/**
+ * Runs `sql` on the demo's embedded database as its owner (the cluster's superuser, over the
+ * unix socket only the server's account may reach), for what no API makes: a consortium
+ * registry's match without a hub. Returns psql's unaligned output.
+ */
+export function asOwner(demo: Demo, sql: string): string {
+  const cluster = join(demo.home, 'pg');
+  // The cluster runs as RIZIKI_PG_USER (postgres) when riziki runs as root, else as us.
+  const owner =
+    process.getuid?.() === 0 ? process.env['RIZIKI_PG_USER'] || 'postgres' : userInfo().username;
+  return execFileSync(psql(), ['-X', '-q', '-t', '-A', '-v', 'ON_ERROR_STOP=1', '-c', sql], {
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      PGHOST: join(cluster, 'run'),
+      PGPORT: readFileSync(join(cluster, 'port'), 'utf8').trim(),
+      PGUSER: owner,
+      PGDATABASE: 'riziki',
+    },
+  });
 }

@@ -6,8 +6,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   apiCall,
-  axe,
-  describeViolations,
+  expectAxeClean,
   newPage,
   openMonth,
   shoot,
@@ -115,11 +114,6 @@ function statement(): string {
       reason: 'Business Payment to Customer',
     }),
   ].join('\r\n');
-}
-
-async function expectAxeClean(page: Page): Promise<void> {
-  const violations = await axe(page);
-  expect(violations, describeViolations(violations)).toEqual([]);
 }
 
 async function upload(page: Page, name: string, text: string): Promise<void> {

@@ -2,16 +2,7 @@
 // recording an outcome, verify, the audit log, exports, users, tokens and periods.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
-import {
-  PHONE,
-  axe,
-  describeViolations,
-  newPage,
-  shoot,
-  signIn,
-  startDemo,
-  type Demo,
-} from './harness';
+import { PHONE, expectAxeClean, newPage, shoot, signIn, startDemo, type Demo } from './harness';
 
 let demo: Demo;
 beforeAll(async () => {
@@ -27,11 +18,6 @@ async function apiGet<T>(role: string, path: string): Promise<T> {
   });
   expect(response.status, path).toBe(200);
   return (await response.json()) as T;
-}
-
-async function expectAxeClean(page: Page): Promise<void> {
-  const violations = await axe(page);
-  expect(violations, describeViolations(violations)).toEqual([]);
 }
 
 const scrollWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);

@@ -28,6 +28,8 @@ export class ApiError extends Error {
   /** Where in an uploaded file the problem is (1-based; 0: not at one), when it is there. */
   readonly line: number | null;
   readonly column: number | null;
+  /** The registry matches a `409 registry_match_unacknowledged` lists; empty otherwise. */
+  readonly matches: readonly RegistryMatch[];
 
   constructor(init: {
     status: number;
@@ -39,6 +41,7 @@ export class ApiError extends Error {
     retryAfterS?: number | null;
     line?: number | null;
     column?: number | null;
+    matches?: readonly RegistryMatch[];
   }) {
     super(`${init.status} ${init.code}: ${init.detail ?? init.title}`);
     this.name = 'ApiError';
@@ -51,6 +54,7 @@ export class ApiError extends Error {
     this.retryAfterS = init.retryAfterS ?? null;
     this.line = init.line ?? null;
     this.column = init.column ?? null;
+    this.matches = init.matches ?? [];
   }
 
   /** Nothing was recorded and the same request may be sent again (with the same key). */
@@ -122,6 +126,7 @@ export async function problemOf(response: Response): Promise<ApiError> {
       errors?: FieldError[];
       line?: unknown;
       column?: unknown;
+      matches?: unknown;
     };
     return new ApiError({
       ...common,
@@ -132,6 +137,7 @@ export async function problemOf(response: Response): Promise<ApiError> {
       errors: Array.isArray(problem.errors) ? problem.errors : [],
       line: typeof problem.line === 'number' ? problem.line : null,
       column: typeof problem.column === 'number' ? problem.column : null,
+      matches: Array.isArray(problem.matches) ? (problem.matches as RegistryMatch[]) : [],
     });
   }
   return new ApiError({ ...common, code: `http_${response.status}`, title: response.statusText });
@@ -304,6 +310,30 @@ export type Dashboard =
 export const dashboard = () => api.get<Dashboard>('/v1/dashboard');
 
 // ---- Survivors and cohorts (SPEC §13)
+/**
+ * Another organisation of the consortium supports someone who may be this survivor (SPEC
+ * §16, docs/registry.md). No PII: who, since when, what support, how sure, and the id both
+ * organisations see.
+ */
+export interface RegistryMatch {
+  match: string;
+  organisation: string;
+  organisation_name: string;
+  /** YYYY-MM, when the other organisation enrolled them. */
+  since: string;
+  support: 'none' | 'grant' | 'loan';
+  kind: 'exact' | 'probable';
+  score: string;
+  found_at: string;
+  acknowledged_by: string | null;
+  acknowledged_at: string | null;
+}
+/** `checked`: the hub answered; `queued`: it will be asked again; `off`: no hub here. */
+export type RegistryStatus = 'checked' | 'queued' | 'off';
+export interface Registry {
+  status: RegistryStatus;
+  matches: RegistryMatch[];
+}
 export interface Survivor {
   code: string;
   cohort: string;
@@ -312,6 +342,8 @@ export interface Survivor {
   birth_year: number | null;
   enrolled_on: string;
   consent: { donor_reporting: boolean; follow_up: boolean };
+  /** One survivor's answers (enrolment, GET by code) have it; list items do not. */
+  registry?: Registry;
 }
 export interface Cohort {
   code: string;
@@ -419,6 +451,8 @@ export interface NewAward {
   purpose: string;
   business_sector: string;
   loan?: LoanTerms;
+  /** The ids of the survivor's registry matches the finance officer has seen. */
+  registry_acknowledged?: string[];
 }
 
 export interface Posting {

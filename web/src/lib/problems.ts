@@ -12,6 +12,7 @@ export function problemMessage(error: unknown): string {
   if (error.status === 403) return t('problem.forbidden');
   if (error.status === 404) return t('problem.notFound');
   if (error.errors.length > 0) return t('problem.fields');
+  if (error.code === 'registry_match_unacknowledged') return t('problem.registryMatch');
   if (error.status === 409 || error.status === 410 || error.status === 422)
     return t('problem.conflict', { detail: error.detail || error.title });
   return t('problem.other', { code: error.code, requestId: error.requestId ?? '—' });

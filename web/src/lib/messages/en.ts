@@ -53,6 +53,8 @@ export const en = {
   'problem.conflict': 'This cannot be done now: {detail}',
   'problem.tooMany': 'Too many attempts. Wait {wait} and try again.',
   'problem.other': 'Something went wrong ({code}). Reference: {requestId}',
+  'problem.registryMatch':
+    'The award was not made: another organisation may support this survivor. Read the matches below, tick each one you have seen, and create the award again.',
 
   // Durations, in words
   'wait.seconds': '{n} seconds',
@@ -131,6 +133,37 @@ export const en = {
   'survivor.outcomes': 'Follow-up outcomes',
   'survivor.outcomesCaption': 'Follow-up outcomes of {code}',
   'survivor.noOutcomes': 'No follow-up recorded yet.',
+
+  // Consortium registry (SPEC §16): what another organisation reported, never who
+  'registry.title': 'Consortium registry',
+  'registry.checked': 'Checked with the consortium registry.',
+  'registry.checkedNone':
+    'No other organisation in the consortium reported this person. This is not proof: they may be known there under another name or number.',
+  'registry.queued':
+    'The consortium registry could not be reached; Riziki will check again automatically. Any match will show on this survivor’s page.',
+  'registry.off': 'This organisation is not connected to a consortium registry.',
+  'registry.warningTitle': 'Another organisation may already support this person',
+  'registry.warningEnrol':
+    'Talk to them before a grant or loan, quoting the match id, never the person’s name. A finance officer will be asked to confirm each match before an award.',
+  'registry.awardWarning':
+    'Two organisations may rightly help the same person: check with them, quoting the match id, before you decide.',
+  'registry.allConfirmed':
+    'A finance officer confirmed each match before an award; Riziki does not ask again for these.',
+  'registry.organisation': 'Organisation',
+  'registry.since': 'Enrolled there in',
+  'registry.support': 'Support there',
+  'registry.support.none': 'enrolled, no grant or loan yet',
+  'registry.support.grant': 'grant',
+  'registry.support.loan': 'loan',
+  'registry.kind': 'How sure',
+  'registry.kind.exact': 'Same phone or ID number',
+  'registry.kind.probable': 'Similar name and birth year: please check',
+  'registry.matchId': 'Match id',
+  'registry.acknowledged': 'Confirmed',
+  'registry.acknowledgedBy': 'by {who} on {date}',
+  'registry.notAcknowledged': 'Not yet: a finance officer confirms it before the next award.',
+  'registry.tick': 'I have seen this match ({match}) and decided to go on',
+  'registry.tickAll': 'Tick each match to confirm you have seen it, or do not make this award.',
   'outcome.business': 'Business',
   'business.operating': 'operating',
   'business.closed': 'closed',

@@ -50,6 +50,8 @@ export const sw: Record<MessageKey, string> = {
   'problem.conflict': 'Hili haliwezekani sasa: {detail}',
   'problem.tooMany': 'Majaribio mengi mno. Subiri {wait} kisha ujaribu tena.',
   'problem.other': 'Hitilafu imetokea ({code}). Kumbukumbu: {requestId}',
+  'problem.registryMatch':
+    'Tuzo haikutolewa: huenda shirika lingine linamsaidia manusura huyu. Soma ulinganifu ulio hapa chini, weka alama kwa kila mmoja uliouona, kisha unda tuzo tena.',
 
   'wait.seconds': 'sekunde {n}',
   'wait.second': 'sekunde 1',
@@ -123,6 +125,36 @@ export const sw: Record<MessageKey, string> = {
   'survivor.outcomes': 'Matokeo ya ufuatiliaji',
   'survivor.outcomesCaption': 'Matokeo ya ufuatiliaji ya {code}',
   'survivor.noOutcomes': 'Bado hakuna ufuatiliaji uliorekodiwa.',
+
+  'registry.title': 'Sajili ya muungano',
+  'registry.checked': 'Imekaguliwa katika sajili ya muungano.',
+  'registry.checkedNone':
+    'Hakuna shirika lingine la muungano lililoripoti mtu huyu. Huu si uthibitisho: huenda anajulikana huko kwa jina au namba nyingine.',
+  'registry.queued':
+    'Sajili ya muungano haikupatikana; Riziki itakagua tena yenyewe. Ulinganifu wowote utaonekana kwenye ukurasa wa manusura huyu.',
+  'registry.off': 'Shirika hili halijaunganishwa na sajili ya muungano.',
+  'registry.warningTitle': 'Huenda shirika lingine tayari linamsaidia mtu huyu',
+  'registry.warningEnrol':
+    'Zungumza nao kabla ya ruzuku au mkopo, ukitaja namba ya ulinganifu, kamwe si jina la mtu. Afisa wa fedha ataombwa kuthibitisha kila ulinganifu kabla ya tuzo.',
+  'registry.awardWarning':
+    'Mashirika mawili yanaweza kwa haki kumsaidia mtu mmoja: wasiliana nao, ukitaja namba ya ulinganifu, kabla ya kuamua.',
+  'registry.allConfirmed':
+    'Afisa wa fedha alithibitisha kila ulinganifu kabla ya tuzo; Riziki haitauliza tena kuhusu hizi.',
+  'registry.organisation': 'Shirika',
+  'registry.since': 'Alisajiliwa huko',
+  'registry.support': 'Msaada huko',
+  'registry.support.none': 'amesajiliwa, bado hana ruzuku wala mkopo',
+  'registry.support.grant': 'ruzuku',
+  'registry.support.loan': 'mkopo',
+  'registry.kind': 'Uhakika',
+  'registry.kind.exact': 'Simu au namba ya kitambulisho ni ileile',
+  'registry.kind.probable': 'Jina linalofanana na mwaka wa kuzaliwa: tafadhali hakiki',
+  'registry.matchId': 'Namba ya ulinganifu',
+  'registry.acknowledged': 'Imethibitishwa',
+  'registry.acknowledgedBy': 'na {who} tarehe {date}',
+  'registry.notAcknowledged': 'Bado: afisa wa fedha ataithibitisha kabla ya tuzo inayofuata.',
+  'registry.tick': 'Nimeuona ulinganifu huu ({match}) na nimeamua kuendelea',
+  'registry.tickAll': 'Weka alama kwa kila ulinganifu kuthibitisha umeuona, au usitoe tuzo hii.',
   'outcome.business': 'Biashara',
   'business.operating': 'inaendelea',
   'business.closed': 'imefungwa',
