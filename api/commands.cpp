@@ -561,6 +561,9 @@ int hub_sync_command(const Options& options) {
     RegistryMember registry(*settings, pool, vault);
     RegistryProgress total;
     try {
+        const auto withdrawn = registry.withdraw_erased();
+        if (withdrawn > 0)
+            std::cout << "withdrew " << withdrawn << " erased survivors from the hub" << std::endl;
         for (;;) {
             const auto progress = registry.send_waiting(batch, batch * 20);
             total.sent += progress.sent;
@@ -578,8 +581,8 @@ int hub_sync_command(const Options& options) {
         for (int back = 12; back >= 1; --back) {
             const auto month = ledger::period_of(ledger::add_months(today, -back));
             const auto supported = registry.send_activity(month);
-            std::cout << ledger::format_period(month) << ": " << supported
-                      << " survivors supported" << std::endl;
+            std::cout << ledger::format_period(month) << ": " << supported << " survivors supported"
+                      << std::endl;
         }
     } catch (const std::exception& error) {
         std::cerr << "riziki: hub sync stopped (run it again to carry on): " << error.what()

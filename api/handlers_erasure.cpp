@@ -6,6 +6,7 @@
 #include "api/erasure.hpp"
 #include "api/problem.hpp"
 #include "api/records.hpp"
+#include "api/registry_member.hpp"
 #include "api/roles.hpp"
 #include "db/programme.hpp"
 
@@ -45,6 +46,9 @@ Response erase_survivor(const Services& s, Call& call) {
     }
     if (rule == Rejection::pii_erased)
         return refused(rule, call, "This survivor's identity was erased already.");
+    // The consortium's hub forgets them too: now when it answers, else by the next retry.
+    if (s.registry != nullptr)
+        s.registry->withdraw_erased_quietly();
     return created(erasure_json(erasure));
 }
 

@@ -143,17 +143,32 @@ RegistryProgress RegistryMember::send(const std::vector<db::RegistryPending>& pe
     if (pending.empty())
         return progress;
     db::Programme programme(*pool_);
-    nlohmann::json records = nlohmann::json::array();
-    std::vector<db::RegistrySent> sent;
-    for (auto p : pending) {
+    std::vector<db::RegistryPending> ready;
+    std::vector<Pii> identities;
+    for (const auto& p : pending) {
         const auto sealed = programme.survivor_pii(p.survivor);
-        const auto pii = sealed ? vault_->unseal(p.survivor, *sealed) : std::nullopt;
+        auto pii = sealed ? vault_->unseal(p.survivor, *sealed) : std::nullopt;
         if (!pii)
             continue;  // erased since, or not this key's: nothing to encode
-        if (p.ref.empty())
-            p.ref = store_.ref(p.survivor, key_.id(), fresh_ref());
+        ready.push_back(p);
+        identities.push_back(std::move(*pii));
+    }
+    // Refs for those sent for the first time, all in one statement.
+    std::vector<std::string> survivors, fresh;
+    for (const auto& p : ready) {
+        survivors.push_back(p.survivor);
+        fresh.push_back(fresh_ref());
+    }
+    const auto refs =
+        survivors.empty() ? std::vector<std::string>{} : store_.refs(survivors, key_.id(), fresh);
+    nlohmann::json records = nlohmann::json::array();
+    std::vector<db::RegistrySent> sent;
+    for (std::size_t i = 0; i < ready.size(); ++i) {
+        auto& p = ready[i];
+        p.ref = refs.at(i);
+        const auto& pii = identities[i];
         const auto encoding =
-            encode(key_, {pii->full_name, pii->phone, pii->national_id, p.birth_year});
+            encode(key_, {pii.full_name, pii.phone, pii.national_id, p.birth_year});
         records.push_back(record_json(encoding, p));
         sent.push_back({p.ref, p.support});
     }
@@ -178,6 +193,7 @@ RegistryProgress RegistryMember::send(const std::vector<db::RegistryPending>& pe
 
 RegistryCheck RegistryMember::check(const std::string& survivor) {
     RegistryCheck outcome;
+    std::lock_guard exchange(send_mutex_);
     try {
         const auto pending = store_.pending(key_.id(), "", 1, survivor);
         send(pending);
@@ -196,6 +212,7 @@ RegistryProgress RegistryMember::send_waiting(std::size_t batch, std::size_t lim
     RegistryProgress total;
     std::string after;
     while (total.sent < limit) {
+        std::lock_guard exchange(send_mutex_);
         const auto pending = store_.pending(key_.id(), after, std::min(batch, limit - total.sent));
         if (pending.empty())
             break;
@@ -209,6 +226,7 @@ RegistryProgress RegistryMember::send_waiting(std::size_t batch, std::size_t lim
 }
 
 std::size_t RegistryMember::fetch_matches() {
+    std::lock_guard exchange(send_mutex_);
     const auto answer = answer_json(client_.call("GET", "/hub/v1/matches"), "matches");
     std::vector<std::pair<std::string, db::RegistryMatchRow>> matches;
     static const std::regex kRef("[A-Za-z0-9_-]{22}");
@@ -221,10 +239,11 @@ std::size_t RegistryMember::fetch_matches() {
 }
 
 std::size_t RegistryMember::send_activity(const ledger::Period& month) {
+    std::lock_guard exchange(send_mutex_);
     using namespace std::chrono;
     const ledger::Date first{year(month.year), std::chrono::month(month.month), day(1)};
-    const ledger::Date last = ledger::date_from_days(
-        ledger::days_since_epoch(ledger::add_months(first, 1)) - 1);
+    const ledger::Date last =
+        ledger::date_from_days(ledger::days_since_epoch(ledger::add_months(first, 1)) - 1);
     const auto rows =
         store_.supported(key_.id(), ledger::format_date(first), ledger::format_date(last));
     nlohmann::json records = nlohmann::json::array();
@@ -236,12 +255,36 @@ std::size_t RegistryMember::send_activity(const ledger::Period& month) {
     return rows.size();
 }
 
+std::size_t RegistryMember::withdraw_erased() {
+    std::lock_guard exchange(send_mutex_);
+    std::size_t withdrawn = 0;
+    for (const auto& ref : store_.to_withdraw(kCheckBatchMax)) {
+        const auto answer = client_.call("DELETE", "/hub/v1/records/" + ref);
+        // 404: the hub never had it, or removed it already (a member removal): withdrawn.
+        if (answer.status != 204 && answer.status != 404)
+            answer_json(answer, "withdraw");
+        store_.withdrawn(ref);
+        ++withdrawn;
+    }
+    return withdrawn;
+}
+
+void RegistryMember::withdraw_erased_quietly() {
+    try {
+        withdraw_erased();
+    } catch (const std::exception& error) {
+        spdlog::warn("registry: an erased survivor's record waits to be withdrawn: {}",
+                     error.what());
+    }
+}
+
 void RegistryMember::start_worker() {
     worker_ = std::thread([this] {
         std::unique_lock lock(mutex_);
         while (!stopping_) {
             lock.unlock();
             try {
+                withdraw_erased();
                 const auto progress = send_waiting(kCheckBatchMax, kCheckBatchMax * 20);
                 fetch_matches();
                 if (progress.sent > 0)

@@ -86,7 +86,16 @@ class RegistryMember {
     /// before. Answers how many. Throws as above.
     std::size_t send_activity(const ledger::Period& month);
 
-    /// Starts a thread that, every retry_every, sends what waits and fetches new matches;
+    /// DELETE /hub/v1/records/{ref} for every record of a survivor whose identity was erased
+    /// here (SPEC §8: an erased survivor must not stay findable at the hub); answers how many
+    /// were withdrawn. Throws as above; what is left is withdrawn by the next call.
+    std::size_t withdraw_erased();
+    /// withdraw_erased(), a failure logged rather than thrown: an erasure never fails on the
+    /// hub, the next retry withdraws what is left.
+    void withdraw_erased_quietly();
+
+    /// Starts a thread that, every retry_every, withdraws the erased, sends what waits and
+    /// fetches new matches;
     /// failures are logged (never a token or a value) and tried again next time.
     void start_worker();
 
@@ -101,7 +110,11 @@ class RegistryMember {
     db::Pool* pool_;
     const PiiVault* vault_;
 
-    std::mutex mutex_;
+    /// One exchange with the hub at a time, from reading what waits to keeping the answer:
+    /// an enrolment's check and the worker's retry never send one survivor twice at once,
+    /// and a check reads its matches after whoever sent it kept them.
+    std::mutex send_mutex_;
+    std::mutex mutex_;  ///< the worker's stop flag
     std::condition_variable wake_;
     bool stopping_ = false;
     std::thread worker_;

@@ -44,7 +44,7 @@ ON CONFLICT (member, ref) DO UPDATE SET
     id_token = EXCLUDED.id_token, phone_token = EXCLUDED.phone_token,
     name_token = EXCLUDED.name_token, year_token = EXCLUDED.year_token, clk = EXCLUDED.clk,
     month = EXCLUDED.month, support = EXCLUDED.support
-RETURNING id)";
+RETURNING id, (xmax = 0)::int AS inserted)";
 
 // The record's matches with records that are no longer among its candidates.
 constexpr const char* kDropStaleMatches = R"(
@@ -64,16 +64,24 @@ ON CONFLICT (record_low, record_high) DO UPDATE SET kind = EXCLUDED.kind, score 
 RETURNING id)";
 
 // The matches of the member's records (or of one record), with the other side's member.
-constexpr const char* kSelectMatches = R"(
+// The matches of records chosen by `own_filter` (own.member = :m for the member's, own.id = :r
+// for one record), each side of a pair by its own index (record_low's unique, record_high's),
+// so that one record's matches are a few index probes even on a registry of millions.
+std::string matches_of(std::string_view own_filter) {
+    return R"(
 SELECT own.ref, m.id, mem.org_code, mem.name, to_char(other.month, 'YYYY-MM'), other.support,
        m.kind, CAST(m.score AS text)
 FROM hub_records own
-JOIN hub_matches m ON own.id IN (m.record_low, m.record_high)
-JOIN hub_records other
-  ON other.id = (CASE WHEN m.record_low = own.id THEN m.record_high ELSE m.record_low END)
+JOIN LATERAL (SELECT id, kind, score, record_high AS other FROM hub_matches
+              WHERE record_low = own.id
+              UNION ALL
+              SELECT id, kind, score, record_low FROM hub_matches
+              WHERE record_high = own.id) m ON true
+JOIN hub_records other ON other.id = m.other
 JOIN hub_members mem ON mem.id = other.member AND mem.removed_at IS NULL
-WHERE own.member = :m AND (:r = 0 OR own.id = :r2)
-ORDER BY own.ref, m.kind, m.score DESC, m.id)";
+WHERE )" + std::string(own_filter) +
+           " ORDER BY own.ref, m.kind, m.score DESC, m.id";
+}
 
 constexpr const char* kDeleteRecord =
     "DELETE FROM hub_records WHERE member = :m AND ref = :r RETURNING id";
@@ -138,10 +146,11 @@ HubRecord record_of(const soci::row& row) {
 }
 
 std::vector<HubMatch> select_matches(soci::session& sql, std::int64_t member, std::int64_t record) {
-    const long long m = member;
-    const long long r = record;
+    static const std::string kOfMember = matches_of("own.member = :m");
+    static const std::string kOfRecord = matches_of("own.id = :r");
+    const long long key = record == 0 ? member : record;
     soci::rowset<soci::row> rows =
-        (sql.prepare << kSelectMatches, soci::use(m), soci::use(r), soci::use(r));
+        (sql.prepare << (record == 0 ? kOfMember : kOfRecord), soci::use(key));
     std::vector<HubMatch> out;
     for (const auto& row : rows) {
         out.push_back({row.get<std::string>(0), row.get<std::string>(1), row.get<std::string>(2),
@@ -160,28 +169,34 @@ void insert_audit(soci::session& sql, const HubAuditLine& line) {
         soci::use(records), soci::use(matches), soci::use(line.request_id);
 }
 
-long long upsert_record(soci::session& sql, const HubRecord& record) {
+/// The record's id, and whether it is new (xmax is 0 for a row this statement inserted, not
+/// updated): a new record has no matches yet, so nothing stale to drop.
+std::pair<long long, bool> upsert_record(soci::session& sql, const HubRecord& record) {
     const long long member = record.member;
     TokenParameter id(record.id_token), phone(record.phone_token), name(record.name_token);
     const std::string year = ledger::to_hex(record.year_token);
     const std::string clk = hex_of(std::string(record.clk.begin(), record.clk.end()));
     long long stored = 0;
+    int inserted = 0;
     sql << kUpsertRecord, soci::use(member), soci::use(record.ref), soci::use(id.hex, id.indicator),
         soci::use(phone.hex, phone.indicator), soci::use(name.hex, name.indicator), soci::use(year),
-        soci::use(clk), soci::use(record.month), soci::use(record.support), soci::into(stored);
-    return stored;
+        soci::use(clk), soci::use(record.month), soci::use(record.support), soci::into(stored),
+        soci::into(inserted);
+    return {stored, inserted != 0};
 }
 
 /// Keeps exactly `candidates` as the matches of `record`; adds to `gone` those whose other
 /// record no longer exists.
-void settle_matches(soci::session& sql, long long record,
+void settle_matches(soci::session& sql, long long record, bool fresh,
                     const std::vector<HubCandidate>& candidates, std::vector<std::int64_t>& gone) {
-    ArrayLiteral others;
-    for (const auto& candidate : candidates)
-        others.add(static_cast<long long>(candidate.record));
-    const std::string others_text = std::move(others).finish();
-    sql << kDropStaleMatches, soci::use(record), soci::use(record), soci::use(record),
-        soci::use(others_text);
+    if (!fresh) {
+        ArrayLiteral others;
+        for (const auto& candidate : candidates)
+            others.add(static_cast<long long>(candidate.record));
+        const std::string others_text = std::move(others).finish();
+        sql << kDropStaleMatches, soci::use(record), soci::use(record), soci::use(record),
+            soci::use(others_text);
+    }
     for (const auto& candidate : candidates) {
         const std::string id = fresh_match_id();
         const long long other = candidate.record;
@@ -275,8 +290,16 @@ std::vector<std::vector<HubMatch>> HubStore::check(std::int64_t member,
             std::vector<std::vector<HubMatch>> out;
             for (auto& record : records) {
                 record.member = member;
-                record.id = upsert_record(sql, record);
-                settle_matches(sql, record.id, find(record), gone);
+                const auto [id, fresh] = upsert_record(sql, record);
+                record.id = id;
+                const auto candidates = find(record);
+                // A new record without candidates has no matches: nothing more to ask (a
+                // sync's common case, one statement a record).
+                if (fresh && candidates.empty()) {
+                    out.emplace_back();
+                    continue;
+                }
+                settle_matches(sql, record.id, fresh, candidates, gone);
                 out.push_back(select_matches(sql, member, record.id));
             }
             tx.commit();

@@ -1,10 +1,18 @@
 #include "db/registry_store.hpp"
 
 #include "db/pool_impl.hpp"
+#include "db/sql.hpp"
 
 namespace riziki::db {
 
 namespace {
+
+std::string text_array(const std::vector<std::string>& values) {
+    ArrayLiteral array;
+    for (const auto& value : values)
+        array.add(value);
+    return std::move(array).finish();
+}
 
 // A survivor's support is what their awards make them: a loan outweighs a grant.
 constexpr const char* kSelectPending = R"(
@@ -52,13 +60,23 @@ WHERE e.event = 'disbursement' AND e.effective_on BETWEEN CAST(:f AS date) AND C
   AND NOT EXISTS (SELECT 1 FROM entries x WHERE x.reverses = e.seq)
 GROUP BY r.ref ORDER BY r.ref)";
 
-constexpr const char* kInsertRef = R"(
-INSERT INTO registry_records (survivor, consortium_key_id, ref) VALUES (:s, :k, :r)
-ON CONFLICT (survivor, consortium_key_id) DO NOTHING)";
-constexpr const char* kSelectRef =
-    "SELECT ref FROM registry_records WHERE survivor = :s AND consortium_key_id = :k";
+// The refs kept or now kept, in the order given.
+constexpr const char* kRefs = R"(
+WITH given AS (
+    SELECT * FROM unnest(CAST(:s AS text[]), CAST(:f AS text[])) WITH ORDINALITY
+        AS g(survivor, fresh, rank)),
+kept AS (
+    INSERT INTO registry_records (survivor, consortium_key_id, ref)
+    SELECT survivor, :k, fresh FROM given
+    ON CONFLICT (survivor, consortium_key_id) DO NOTHING RETURNING survivor, ref)
+SELECT coalesce(k.ref, r.ref) FROM given g
+LEFT JOIN kept k ON k.survivor = g.survivor
+LEFT JOIN registry_records r ON r.survivor = g.survivor AND r.consortium_key_id = :k2
+ORDER BY g.rank)";
 
-constexpr const char* kInsertSend = "INSERT INTO registry_sends (ref, support) VALUES (:r, :s)";
+constexpr const char* kInsertSends = R"(
+INSERT INTO registry_sends (ref, support)
+SELECT * FROM unnest(CAST(:r AS text[]), CAST(:s AS text[])))";
 
 constexpr const char* kInsertMatch = R"(
 WITH i AS (
@@ -68,6 +86,15 @@ WITH i AS (
     FROM registry_records r WHERE r.ref = :r
     ON CONFLICT (survivor, match) DO NOTHING RETURNING survivor)
 SELECT count(*) FROM i)";
+
+constexpr const char* kSelectToWithdraw = R"(
+SELECT r.ref FROM registry_records r
+JOIN survivor_erasures e ON e.survivor = r.survivor
+WHERE NOT EXISTS (SELECT 1 FROM registry_withdrawals w WHERE w.ref = r.ref)
+ORDER BY r.ref LIMIT :n)";
+
+constexpr const char* kInsertWithdrawal =
+    "INSERT INTO registry_withdrawals (ref) VALUES (:r) ON CONFLICT (ref) DO NOTHING";
 
 constexpr const char* kSelectMatches = R"(
 SELECT m.match, m.organisation, m.organisation_name, m.since, m.support, m.kind,
@@ -123,14 +150,20 @@ bool RegistryStore::sent(const std::string& survivor, const std::string& key_id)
     });
 }
 
-std::string RegistryStore::ref(const std::string& survivor, const std::string& key_id,
-                               const std::string& fresh) {
+std::vector<std::string> RegistryStore::refs(const std::vector<std::string>& survivors,
+                                             const std::string& key_id,
+                                             const std::vector<std::string>& fresh) {
+    const std::string survivors_text = text_array(survivors);
+    const std::string fresh_text = text_array(fresh);
     return pool_->impl().with_session(
         [&](soci::session& sql) {
-            sql << kInsertRef, soci::use(survivor), soci::use(key_id), soci::use(fresh);
-            std::string ref;
-            sql << kSelectRef, soci::use(survivor), soci::use(key_id), soci::into(ref);
-            return ref;
+            std::vector<std::string> out;
+            soci::rowset<std::string> rows =
+                (sql.prepare << kRefs, soci::use(survivors_text), soci::use(fresh_text),
+                 soci::use(key_id), soci::use(key_id));
+            for (const auto& ref : rows)
+                out.push_back(ref);
+            return out;
         },
         false);
 }
@@ -140,8 +173,16 @@ void RegistryStore::record(const std::vector<RegistrySent>& sent,
     pool_->impl().with_session(
         [&](soci::session& sql) {
             soci::transaction transaction(sql);
-            for (const auto& s : sent)
-                sql << kInsertSend, soci::use(s.ref), soci::use(s.support);
+            std::vector<std::string> refs, supports;
+            for (const auto& s : sent) {
+                refs.push_back(s.ref);
+                supports.push_back(s.support);
+            }
+            if (!sent.empty()) {
+                const std::string refs_text = text_array(refs);
+                const std::string supports_text = text_array(supports);
+                sql << kInsertSends, soci::use(refs_text), soci::use(supports_text);
+            }
             for (const auto& [ref, m] : matches) {
                 long long inserted = 0;
                 sql << kInsertMatch, soci::use(m.match), soci::use(m.organisation),
@@ -164,6 +205,26 @@ std::vector<RegistrySent> RegistryStore::supported(const std::string& key_id,
             out.push_back({row.get<std::string>(0), row.get<std::string>(1)});
         return out;
     });
+}
+
+std::vector<std::string> RegistryStore::to_withdraw(std::size_t limit) {
+    return pool_->impl().with_session([&](soci::session& sql) {
+        std::vector<std::string> out;
+        const long long n = static_cast<long long>(limit);
+        soci::rowset<std::string> rows = (sql.prepare << kSelectToWithdraw, soci::use(n));
+        for (const auto& ref : rows)
+            out.push_back(ref);
+        return out;
+    });
+}
+
+void RegistryStore::withdrawn(const std::string& ref) {
+    pool_->impl().with_session(
+        [&](soci::session& sql) {
+            sql << kInsertWithdrawal, soci::use(ref);
+            return 0;
+        },
+        false);
 }
 
 std::vector<RegistryMatchRow> RegistryStore::matches(const std::string& survivor) {

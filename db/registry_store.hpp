@@ -58,9 +58,10 @@ class RegistryStore {
     bool sent(const std::string& survivor, const std::string& key_id);
     /// How many survivors are waiting (the queue's length, for /metrics and `hub sync`).
     std::int64_t waiting(const std::string& key_id);
-    /// The survivor's ref under `key_id`: the one kept, or `fresh` now kept.
-    std::string ref(const std::string& survivor, const std::string& key_id,
-                    const std::string& fresh);
+    /// Each survivor's ref under `key_id`: the one kept, or its `fresh` one now kept (one
+    /// statement for them all). In the order of `survivors`.
+    std::vector<std::string> refs(const std::vector<std::string>& survivors,
+                                  const std::string& key_id, const std::vector<std::string>& fresh);
     /// Records that the hub registered `sent` and answered `matches` (their survivor named
     /// by ref, the survivor field ignored), in one transaction. A match kept before is kept
     /// as first seen.
@@ -72,6 +73,11 @@ class RegistryStore {
     /// any of those disbursements was of a loan, else `grant`. In ref order.
     std::vector<RegistrySent> supported(const std::string& key_id, const std::string& from,
                                         const std::string& to);
+    /// Refs (under any key) of survivors whose identity was erased and that the hub may still
+    /// hold: not withdrawn yet. At most `limit`.
+    std::vector<std::string> to_withdraw(std::size_t limit);
+    /// Keeps that the hub no longer holds `ref`.
+    void withdrawn(const std::string& ref);
     /// The matches kept for `survivor`, with their acknowledgements, oldest first.
     std::vector<RegistryMatchRow> matches(const std::string& survivor);
     /// Keeps that `actor` acknowledged `matches` of `survivor` (those not acknowledged yet),

@@ -1199,6 +1199,11 @@ CREATE SEQUENCE public.registry_sends_id_seq
 
 ALTER SEQUENCE public.registry_sends_id_seq OWNED BY public.registry_sends.id;
 
+CREATE TABLE public.registry_withdrawals (
+    ref text NOT NULL,
+    withdrawn_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
 CREATE TABLE public.schema_migrations (
     name text NOT NULL,
     sha256 text NOT NULL,
@@ -1447,6 +1452,9 @@ ALTER TABLE ONLY public.registry_records
 ALTER TABLE ONLY public.registry_sends
     ADD CONSTRAINT registry_sends_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY public.registry_withdrawals
+    ADD CONSTRAINT registry_withdrawals_pkey PRIMARY KEY (ref);
+
 ALTER TABLE ONLY public.schema_migrations
     ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (name);
 
@@ -1652,6 +1660,10 @@ CREATE TRIGGER registry_sends_append_only BEFORE DELETE OR UPDATE ON public.regi
 
 CREATE TRIGGER registry_sends_no_truncate BEFORE TRUNCATE ON public.registry_sends FOR EACH STATEMENT EXECUTE FUNCTION public.riziki_append_only();
 
+CREATE TRIGGER registry_withdrawals_append_only BEFORE DELETE OR UPDATE ON public.registry_withdrawals FOR EACH ROW EXECUTE FUNCTION public.riziki_append_only();
+
+CREATE TRIGGER registry_withdrawals_no_truncate BEFORE TRUNCATE ON public.registry_withdrawals FOR EACH STATEMENT EXECUTE FUNCTION public.riziki_append_only();
+
 CREATE TRIGGER survivor_blind_index_key_live BEFORE INSERT OR UPDATE ON public.survivor_blind_index FOR EACH ROW EXECUTE FUNCTION public.riziki_vault_key_live();
 
 CREATE TRIGGER survivor_blind_index_not_erased BEFORE INSERT OR UPDATE ON public.survivor_blind_index FOR EACH ROW EXECUTE FUNCTION public.riziki_pii_not_erased();
@@ -1729,6 +1741,9 @@ ALTER TABLE ONLY public.registry_records
 
 ALTER TABLE ONLY public.registry_sends
     ADD CONSTRAINT registry_sends_ref_fkey FOREIGN KEY (ref) REFERENCES public.registry_records(ref);
+
+ALTER TABLE ONLY public.registry_withdrawals
+    ADD CONSTRAINT registry_withdrawals_ref_fkey FOREIGN KEY (ref) REFERENCES public.registry_records(ref);
 
 ALTER TABLE ONLY public.sessions
     ADD CONSTRAINT sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id);
@@ -1875,6 +1890,8 @@ GRANT SELECT,INSERT ON TABLE public.registry_records TO riziki_app;
 GRANT SELECT,INSERT ON TABLE public.registry_sends TO riziki_app;
 
 GRANT USAGE ON SEQUENCE public.registry_sends_id_seq TO riziki_app;
+
+GRANT SELECT,INSERT ON TABLE public.registry_withdrawals TO riziki_app;
 
 GRANT SELECT,INSERT ON TABLE public.sessions TO riziki_app;
 

@@ -53,6 +53,18 @@ CREATE TABLE registry_acknowledgements (
     FOREIGN KEY (survivor, match) REFERENCES registry_matches (survivor, match)
 );
 
+-- A survivor's record withdrawn from the hub (DELETE /hub/v1/records/{ref}) because their
+-- identity was erased here (SPEC §8): an erased survivor whose ref has no row here is waiting
+-- to be withdrawn, and is, by the same retries as the queue.
+CREATE TABLE registry_withdrawals (
+    ref text PRIMARY KEY REFERENCES registry_records (ref),
+    withdrawn_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TRIGGER registry_withdrawals_append_only BEFORE UPDATE OR DELETE ON registry_withdrawals
+    FOR EACH ROW EXECUTE FUNCTION riziki_append_only();
+CREATE TRIGGER registry_withdrawals_no_truncate BEFORE TRUNCATE ON registry_withdrawals
+    FOR EACH STATEMENT EXECUTE FUNCTION riziki_append_only();
 CREATE TRIGGER registry_records_append_only BEFORE UPDATE OR DELETE ON registry_records
     FOR EACH ROW EXECUTE FUNCTION riziki_append_only();
 CREATE TRIGGER registry_records_no_truncate BEFORE TRUNCATE ON registry_records
@@ -70,8 +82,8 @@ CREATE TRIGGER registry_acknowledgements_append_only BEFORE UPDATE OR DELETE
 CREATE TRIGGER registry_acknowledgements_no_truncate BEFORE TRUNCATE ON registry_acknowledgements
     FOR EACH STATEMENT EXECUTE FUNCTION riziki_append_only();
 
-REVOKE ALL ON registry_records, registry_sends, registry_matches, registry_acknowledgements
-    FROM PUBLIC;
+REVOKE ALL ON registry_records, registry_sends, registry_matches, registry_acknowledgements,
+    registry_withdrawals FROM PUBLIC;
 GRANT SELECT, INSERT ON registry_records, registry_sends, registry_matches,
-    registry_acknowledgements TO riziki_app;
+    registry_acknowledgements, registry_withdrawals TO riziki_app;
 GRANT USAGE ON SEQUENCE registry_sends_id_seq TO riziki_app;

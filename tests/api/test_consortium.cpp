@@ -27,8 +27,7 @@ constexpr const char* kToday = "2026-06-15";
 
 unsigned short free_port() {
     boost::asio::io_context ioc;
-    boost::asio::ip::tcp::acceptor acceptor(ioc,
-                                            {boost::asio::ip::make_address("127.0.0.1"), 0});
+    boost::asio::ip::tcp::acceptor acceptor(ioc, {boost::asio::ip::make_address("127.0.0.1"), 0});
     return acceptor.local_endpoint().port();
 }
 
@@ -48,7 +47,9 @@ struct Member {
     explicit Member(std::vector<std::string> environment)
         : server(with_environment(std::move(environment))) {
         post("field", "/v1/cohorts",
-             {{"code", "C-1"}, {"name", "Cohort"}, {"county", "Mombasa"},
+             {{"code", "C-1"},
+              {"name", "Cohort"},
+              {"county", "Mombasa"},
               {"starts_on", "2026-01-01"}});
     }
 
@@ -119,10 +120,10 @@ struct Consortium {
     }
 
     std::string member_add(const std::string& org, const std::string& name) {
-        const auto added = run_command({RIZIKI_BINARY, "hub", "member", "add", "--org", org,
-                                        "--name", name, "--database-url",
-                                        hub.database().owner_conninfo, "--home", hub.home()},
-                                       hub.home() + "/member.log");
+        const auto added =
+            run_command({RIZIKI_BINARY, "hub", "member", "add", "--org", org, "--name", name,
+                         "--database-url", hub.database().owner_conninfo, "--home", hub.home()},
+                        hub.home() + "/member.log");
         BOOST_TEST_REQUIRE(added.exit_code == 0, read_file(hub.home() + "/member.log"));
         auto token = added.out;
         while (!token.empty() && token.back() == '\n')
@@ -180,8 +181,9 @@ BOOST_AUTO_TEST_CASE(the_same_person_at_two_organisations_is_matched_and_namesak
         BOOST_TEST(m.at("organisation") == "RAHT");
         ids_at_a.insert(m.at("match").get<std::string>());
     }
-    BOOST_TEST(ids_at_a == (std::set<std::string>{exact.at("match").get<std::string>(),
-                                                  matches_of(third)[0].at("match").get<std::string>()}));
+    BOOST_TEST(ids_at_a ==
+               (std::set<std::string>{exact.at("match").get<std::string>(),
+                                      matches_of(third)[0].at("match").get<std::string>()}));
     BOOST_TEST(matches_of(c.a->survivor(achieng.at("code").get<std::string>())).empty());
 }
 
@@ -212,8 +214,13 @@ BOOST_AUTO_TEST_CASE(an_unreachable_hub_queues_the_check_and_it_catches_up) {
     // The match holds up an award until finance acknowledges it.
     c.b->post("finance", "/v1/donors", {{"code", "D-1"}, {"name", "Donor"}});
     c.b->post("finance", "/v1/funds",
-              {{"code", "F-1"}, {"donor", "D-1"}, {"name", "Fund"}, {"currency", "KES"},
-               {"restricted", true}, {"starts_on", "2026-01-01"}, {"ends_on", "2026-12-31"},
+              {{"code", "F-1"},
+               {"donor", "D-1"},
+               {"name", "Fund"},
+               {"currency", "KES"},
+               {"restricted", true},
+               {"starts_on", "2026-01-01"},
+               {"ends_on", "2026-12-31"},
                {"committed_amount", "1000.00"}});
     auto award = award_body(code, "F-1", "grant", "500.00", "2026-06-02", "Kiosk", 1);
     check_problem(c.b->client.post("/v1/awards", award.dump(), c.b->server.auth("finance")), 409,
@@ -278,6 +285,27 @@ BOOST_AUTO_TEST_CASE(the_hubs_database_holds_no_identity_and_its_tokens_need_the
     riziki::ledger::Hash plain{};
     std::copy(sha, sha + 32, plain.begin());
     BOOST_TEST(dump.out.find(riziki::ledger::to_hex(plain)) == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(an_erased_survivor_is_withdrawn_from_the_hub) {
+    Consortium c;
+    const auto code =
+        c.a->enrol("Mwanaisha Said", 1987, "0755 100 200").at("code").get<std::string>();
+    BOOST_TEST(matches_of(c.b->enrol("Mwanaisha Said", 1987, "0755100200")).size() == 1U);
+    const auto erased =
+        c.a->client.post("/v1/survivors/" + code + "/erase",
+                         json{{"reason", "consent_withdrawn"}}.dump(), c.a->server.auth("admin"));
+    BOOST_TEST_REQUIRE(erased.status == 201, erased.body);
+    long long withdrawn = 0;
+    *c.a->server.owner() << "SELECT count(*) FROM registry_withdrawals", soci::into(withdrawn);
+    BOOST_TEST(withdrawn == 1);
+    long long held = -1;
+    *c.hub.owner() << "SELECT count(*) FROM hub_records r JOIN hub_members m ON m.id = r.member "
+                      "WHERE m.org_code = 'HAART'",
+        soci::into(held);
+    BOOST_TEST(held == 0);
+    // Nobody finds her at the hub any more, not even by her name and birth year.
+    BOOST_TEST(matches_of(c.b->enrol("Mwanaisha Said", 1987, "0755 999 888")).empty());
 }
 
 BOOST_AUTO_TEST_CASE(a_member_cannot_list_the_registry) {

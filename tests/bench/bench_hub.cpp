@@ -14,6 +14,7 @@
 // usage: bench_hub [--records N] [--checks N] [--survivors N]
 
 #include <sodium.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 #include <nlohmann/json.hpp>
 
@@ -96,6 +97,7 @@ void require(const api::HubAnswer& answer) {
 int main(int argc, char** argv) {
     if (sodium_init() < 0)
         return 1;
+    spdlog::set_level(spdlog::level::warn);  // no access log line per request
     const std::size_t records = static_cast<std::size_t>(bench::arg(argc, argv, "records", 333334));
     const int checks = bench::arg(argc, argv, "checks", 2000);
     const int survivors = bench::arg(argc, argv, "survivors", 100000);
