@@ -25,24 +25,6 @@ std::string fresh_ref() {
     return text;
 }
 
-nlohmann::json token_json(const std::optional<ledger::Hash>& token) {
-    return token ? nlohmann::json(ledger::to_hex(*token)) : nlohmann::json(nullptr);
-}
-
-nlohmann::json record_json(const RegistryEncoding& e, const db::RegistryPending& p) {
-    nlohmann::json years = nlohmann::json::array();
-    for (const auto& year : e.year_tokens)
-        years.push_back(ledger::to_hex(year));
-    return {{"ref", p.ref},
-            {"id_token", token_json(e.id_token)},
-            {"phone_token", token_json(e.phone_token)},
-            {"name_token", token_json(e.name_token)},
-            {"year_tokens", years},
-            {"clk", clk_text(e.clk)},
-            {"month", p.month},
-            {"support", p.support}};
-}
-
 /// A text member of `object` matching `shape`, or HubRefused: the hub's answer is checked
 /// as any input is before it is kept.
 std::string hub_text(const nlohmann::json& object, const char* name, const std::regex& shape) {
@@ -109,6 +91,24 @@ constexpr std::size_t kCheckBatchMax = 500;
 
 }  // namespace
 
+nlohmann::json check_record_json(const RegistryEncoding& e, const std::string& ref,
+                                 const std::string& month, const std::string& support) {
+    const auto token = [](const std::optional<ledger::Hash>& t) {
+        return t ? nlohmann::json(ledger::to_hex(*t)) : nlohmann::json(nullptr);
+    };
+    nlohmann::json years = nlohmann::json::array();
+    for (const auto& year : e.year_tokens)
+        years.push_back(ledger::to_hex(year));
+    return {{"ref", ref},
+            {"id_token", token(e.id_token)},
+            {"phone_token", token(e.phone_token)},
+            {"name_token", token(e.name_token)},
+            {"year_tokens", years},
+            {"clk", clk_text(e.clk)},
+            {"month", month},
+            {"support", support}};
+}
+
 std::optional<RegistrySettings> registry_settings(const Config& config) {
     if (config.hub_url.empty())
         return std::nullopt;
@@ -169,7 +169,7 @@ RegistryProgress RegistryMember::send(const std::vector<db::RegistryPending>& pe
         const auto& pii = identities[i];
         const auto encoding =
             encode(key_, {pii.full_name, pii.phone, pii.national_id, p.birth_year});
-        records.push_back(record_json(encoding, p));
+        records.push_back(check_record_json(encoding, p.ref, p.month, p.support));
         sent.push_back({p.ref, p.support});
     }
     if (sent.empty())

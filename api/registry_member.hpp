@@ -16,9 +16,12 @@
 #include <thread>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "api/config.hpp"
 #include "api/consortium_key.hpp"
 #include "api/hub_client.hpp"
+#include "api/registry_encoding.hpp"
 #include "db/registry_store.hpp"
 #include "ledger/date.hpp"
 
@@ -119,6 +122,11 @@ class RegistryMember {
     bool stopping_ = false;
     std::thread worker_;
 };
+
+/// One record of POST /hub/v1/check as a member sends it (docs/registry.md "The hub's API"):
+/// the encoding's tokens in hex (null when absent), its CLK in base64, and the coarse facts.
+nlohmann::json check_record_json(const RegistryEncoding& encoding, const std::string& ref,
+                                 const std::string& month, const std::string& support);
 
 /// The registry settings of `config`; nullopt when it names no hub (RIZIKI_HUB_URL unset).
 std::optional<RegistrySettings> registry_settings(const Config& config);

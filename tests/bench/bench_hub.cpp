@@ -69,21 +69,7 @@ std::string ref_of(char member, std::size_t i) {
 
 nlohmann::json record(const api::ConsortiumKey& key, const api::RegistryIdentity& who,
                       const std::string& ref) {
-    const auto e = api::encode(key, who);
-    const auto hex = [](const std::optional<ledger::Hash>& h) {
-        return h ? nlohmann::json(ledger::to_hex(*h)) : nlohmann::json(nullptr);
-    };
-    nlohmann::json years = nlohmann::json::array();
-    for (const auto& y : e.year_tokens)
-        years.push_back(ledger::to_hex(y));
-    return {{"ref", ref},
-            {"id_token", hex(e.id_token)},
-            {"phone_token", hex(e.phone_token)},
-            {"name_token", hex(e.name_token)},
-            {"year_tokens", years},
-            {"clk", api::clk_text(e.clk)},
-            {"month", "2026-05"},
-            {"support", "grant"}};
+    return api::check_record_json(api::encode(key, who), ref, "2026-05", "grant");
 }
 
 void require(const api::HubAnswer& answer) {

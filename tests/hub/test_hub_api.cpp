@@ -16,6 +16,7 @@
 #include "api/hub_handlers.hpp"
 #include "api/problem.hpp"
 #include "api/registry_encoding.hpp"
+#include "api/registry_member.hpp"
 #include "db/hub_store.hpp"
 #include "db/pool.hpp"
 #include "tests/support/http_client.hpp"
@@ -34,25 +35,10 @@ const api::ConsortiumKey& shared_key() {
     return key;
 }
 
-json token_or_null(const std::optional<ledger::Hash>& token) {
-    return token ? json(ledger::to_hex(*token)) : json(nullptr);
-}
-
 /// A record as a member's Riziki would send it.
 json record(const std::string& ref, const api::RegistryIdentity& who,
             const std::string& month = "2026-03", const std::string& support = "grant") {
-    const auto encoding = api::encode(shared_key(), who);
-    json years = json::array();
-    for (const auto& year : encoding.year_tokens)
-        years.push_back(ledger::to_hex(year));
-    return {{"ref", ref},
-            {"id_token", token_or_null(encoding.id_token)},
-            {"phone_token", token_or_null(encoding.phone_token)},
-            {"name_token", token_or_null(encoding.name_token)},
-            {"year_tokens", years},
-            {"clk", api::clk_text(encoding.clk)},
-            {"month", month},
-            {"support", support}};
+    return api::check_record_json(api::encode(shared_key(), who), ref, month, support);
 }
 
 json records(std::initializer_list<json> items) {
