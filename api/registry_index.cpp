@@ -84,7 +84,11 @@ void RegistryIndex::unlink(const IndexedRecord& record) {
     unlink_token(by_id_, record.id_token, record.id);
     unlink_token(by_phone_, record.phone_token, record.id);
     unlink_token(by_name_, record.name_token, record.id);
-    unlink_token(by_year_, std::optional(record.year_token), record.id);
+    if (const auto it = by_year_.find(record.year_token); it != by_year_.end()) {
+        std::erase_if(it->second, [&](const YearEntry& e) { return e.id == record.id; });
+        if (it->second.empty())
+            by_year_.erase(it);
+    }
 }
 
 void RegistryIndex::put(const IndexedRecord& record) {
@@ -95,7 +99,8 @@ void RegistryIndex::put(const IndexedRecord& record) {
     link(by_id_, record.id_token, record.id);
     link(by_phone_, record.phone_token, record.id);
     link(by_name_, record.name_token, record.id);
-    link(by_year_, std::optional(record.year_token), record.id);
+    by_year_[record.year_token].push_back(
+        {record.id, record.member, record.id_token.has_value(), record.clk});
 }
 
 void RegistryIndex::remove(std::int64_t id) {
@@ -109,21 +114,36 @@ void RegistryIndex::remove(std::int64_t id) {
 
 std::vector<IndexMatch> RegistryIndex::find(const IndexQuery& query) const {
     std::shared_lock lock(mutex_);
-    std::vector<std::int64_t> candidates;
-    gather(by_id_, query.id_token, candidates);
-    gather(by_phone_, query.phone_token, candidates);
-    gather(by_name_, query.name_token, candidates);
-    for (const auto& year : query.year_tokens)
-        gather(by_year_, std::optional(year), candidates);
-    std::sort(candidates.begin(), candidates.end());
-    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    // The records sharing a token: match_pair decides each.
+    std::vector<std::int64_t> by_token;
+    gather(by_id_, query.id_token, by_token);
+    gather(by_phone_, query.phone_token, by_token);
+    gather(by_name_, query.name_token, by_token);
+    std::sort(by_token.begin(), by_token.end());
+    by_token.erase(std::unique(by_token.begin(), by_token.end()), by_token.end());
     std::vector<IndexMatch> out;
-    for (const auto id : candidates) {
+    for (const auto id : by_token) {
         const auto& record = records_.at(id);
         if (record.member == query.member)
             continue;
         if (auto found = match_pair(query, record))
             out.push_back(*found);
+    }
+    // The others born within a year: none shares a token with the query, so match_pair's
+    // rule comes down to the id veto and the Dice threshold. A record is in one year's list
+    // and the query's three years differ, so none is seen twice.
+    for (const auto& year : query.year_tokens) {
+        const auto it = by_year_.find(year);
+        if (it == by_year_.end())
+            continue;
+        for (const auto& entry : it->second) {
+            if (entry.member == query.member || (query.id_token && entry.has_id_token) ||
+                std::binary_search(by_token.begin(), by_token.end(), entry.id))
+                continue;
+            const double score = dice(query.clk, entry.clk);
+            if (score >= kProbableDice)
+                out.push_back({entry.id, MatchKind::probable, score});
+        }
     }
     std::sort(out.begin(), out.end(), [](const IndexMatch& a, const IndexMatch& b) {
         if (a.kind != b.kind)

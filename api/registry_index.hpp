@@ -84,6 +84,15 @@ class RegistryIndex {
         std::size_t operator()(const ledger::Hash& hash) const;
     };
     using Postings = std::unordered_map<ledger::Hash, std::vector<std::int64_t>, HashOfToken>;
+    /// What the Dice scan of a birth year reads, kept together so that the scan runs through
+    /// contiguous memory rather than looking each record up (a year holds thousands).
+    struct YearEntry {
+        std::int64_t id = 0;
+        std::int64_t member = 0;
+        bool has_id_token = false;
+        Clk clk;
+    };
+    using YearPostings = std::unordered_map<ledger::Hash, std::vector<YearEntry>, HashOfToken>;
     void unlink(const IndexedRecord& record);
 
     mutable std::shared_mutex mutex_;
@@ -91,7 +100,7 @@ class RegistryIndex {
     Postings by_id_;
     Postings by_phone_;
     Postings by_name_;
-    Postings by_year_;
+    YearPostings by_year_;
 };
 
 }  // namespace riziki::api

@@ -198,9 +198,8 @@ RegistryCheck RegistryMember::check(const std::string& survivor) {
         const auto pending = store_.pending(key_.id(), "", 1, survivor);
         send(pending);
         outcome.sent = true;
-    } catch (const HubUnreachable& error) {
-        spdlog::warn("registry: check of an enrolment queued: {}", error.what());
-    } catch (const HubRefused& error) {
+    } catch (const std::exception& error) {
+        // The hub, or keeping its answer: the survivor is enrolled either way, and waits.
         spdlog::warn("registry: check of an enrolment queued: {}", error.what());
     }
     outcome.matches = store_.matches(survivor);
