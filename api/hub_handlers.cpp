@@ -12,9 +12,11 @@
 #include "api/body.hpp"
 #include "api/problem.hpp"
 #include "api/registry_index.hpp"
+#include "api/router.hpp"
 #include "db/errors.hpp"
 #include "db/hash.hpp"
 #include "db/hub_store.hpp"
+#include "reports/consortium_statistics.hpp"
 
 namespace riziki::api {
 
@@ -208,6 +210,9 @@ class Hub {
             allowed = http::verb::delete_;
             method = &Hub::delete_record;
             param = segments->at(1);
+        } else if (segments && segments->size() == 1 && segments->at(0) == "statistics") {
+            allowed = http::verb::get;
+            method = &Hub::statistics;
         } else if (segments && segments->size() == 2 && segments->at(0) == "activity") {
             allowed = http::verb::put;
             method = &Hub::activity;
@@ -438,6 +443,79 @@ class Hub {
         return json_response(
             http::status::ok,
             {{"month", month}, {"records", static_cast<std::int64_t>(rows.size())}});
+    }
+
+    /// The statistics' query: from and to (whole months, from <= to, at most
+    /// reports::kConsortiumMonthsMax of them) and the format; errors name each parameter.
+    struct StatisticsQuery {
+        std::string from;
+        std::string to;
+        std::string format = "json";
+        std::vector<FieldError> errors;
+    };
+
+    static StatisticsQuery read_statistics_query(std::string_view target) {
+        StatisticsQuery out;
+        const auto question = target.find('?');
+        const auto query =
+            parse_query(question == std::string_view::npos ? "" : target.substr(question + 1));
+        if (!query) {
+            out.errors.push_back({"query", "invalid_text", "The query is not text."});
+            return out;
+        }
+        for (const char* name : {"from", "to"}) {
+            const auto found = query->find(name);
+            if (found == query->end())
+                out.errors.push_back({name, "required", "Expected YYYY-MM."});
+            else if (!month_shaped(found->second))
+                out.errors.push_back({name, "invalid_month", "Expected YYYY-MM."});
+            else
+                (std::string_view(name) == "from" ? out.from : out.to) = found->second;
+        }
+        if (const auto found = query->find("format"); found != query->end()) {
+            out.format = found->second;
+            if (out.format != "json" && out.format != "csv" && out.format != "html")
+                out.errors.push_back({"format", "invalid_choice", "Expected json, csv or html."});
+        }
+        if (!out.errors.empty())
+            return out;
+        const auto months = reports::whole_months(out.from, out.to).size();
+        if (months == 0)
+            out.errors.push_back({"to", "out_of_range", "Expected a month from `from` on."});
+        else if (months > reports::kConsortiumMonthsMax)
+            out.errors.push_back({"to", "out_of_range", "Expected at most 36 months."});
+        return out;
+    }
+
+    /// Not counted against the records bucket: it sends no record and names none.
+    Response statistics(const Request& request, const RequestContext& context,
+                        const db::HubMember& member, const std::string&) {
+        const auto query = read_statistics_query(
+            std::string_view(request.target().data(), request.target().size()));
+        if (!query.errors.empty()) {
+            store_.audit({member.id, "refused", 0, 0, context.request_id});
+            return problem(http::status::bad_request, "invalid_query",
+                           "Some query parameters are invalid; see errors.", context, query.errors);
+        }
+        const auto rows = store_.activity_between(query.from, query.to);
+        const auto published = reports::build_consortium_statistics(query.from, query.to, rows);
+        store_.audit({member.id, "statistics", static_cast<std::int64_t>(rows.size()), 0,
+                      context.request_id});
+        Response response{http::status::ok, 11};
+        if (query.format == "csv") {
+            response.set(http::field::content_type, "text/csv; charset=utf-8");
+            response.set(http::field::content_disposition,
+                         "attachment; filename=\"consortium-statistics-" + query.from + "-" +
+                             query.to + ".csv\"");
+            response.body() = reports::consortium_statistics_csv(published);
+        } else if (query.format == "html") {
+            response.set(http::field::content_type, "text/html; charset=utf-8");
+            response.body() = reports::consortium_statistics_html(published);
+        } else {
+            response.set(http::field::content_type, "application/json");
+            response.body() = reports::consortium_statistics_json(published);
+        }
+        return response;
     }
 
     db::HubStore& store_;

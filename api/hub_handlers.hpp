@@ -1,8 +1,9 @@
 #pragma once
 /// The consortium hub's HTTP API (`riziki hub`, SPEC §16; docs/registry.md "The hub's API",
-/// the contract): POST /hub/v1/check, GET /hub/v1/matches, DELETE /hub/v1/records/{ref} and
-/// PUT /hub/v1/activity/{YYYY-MM}, each for a member holding a live `rzh_` token,
-/// rate-limited per member by records sent and audit-logged (never a token or a value).
+/// the contract): POST /hub/v1/check, GET /hub/v1/matches, DELETE /hub/v1/records/{ref},
+/// PUT /hub/v1/activity/{YYYY-MM} and GET /hub/v1/statistics, each for a member holding a
+/// live `rzh_` token, rate-limited per member by records sent (check alone) and
+/// audit-logged (never a token or a value).
 
 #include <chrono>
 #include <memory>

@@ -55,6 +55,8 @@ std::optional<std::string> decode_text(std::string_view raw, bool plus_is_space)
     return value;
 }
 
+}  // namespace
+
 std::optional<std::map<std::string, std::string>> parse_query(std::string_view query) {
     std::map<std::string, std::string> out;
     while (!query.empty()) {
@@ -72,8 +74,6 @@ std::optional<std::map<std::string, std::string>> parse_query(std::string_view q
     }
     return out;
 }
-
-}  // namespace
 
 void Router::add(Route route) {
     routes_.push_back(std::move(route));

@@ -32,6 +32,10 @@ struct Call {
     }
 };
 
+/// A query string (after the '?') as name -> value, each %-decoded ('+' a space) and
+/// well-formed UTF-8 without NUL; nullopt when some part is not such text.
+std::optional<std::map<std::string, std::string>> parse_query(std::string_view query);
+
 using RouteHandler = std::function<Response(Call&)>;
 
 struct Route {

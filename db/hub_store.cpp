@@ -100,6 +100,16 @@ SELECT :m, to_date(:mo, 'YYYY-MM'), r.id, u.support
 FROM unnest(CAST(:r AS text[]), CAST(:s AS text[])) AS u(ref, support)
 JOIN hub_records r ON r.member = :m2 AND r.ref = u.ref)";
 
+// The rows the consortium statistics count: members removed have no activity left.
+constexpr const char* kSelectActivityBetween = R"(
+SELECT to_char(a.month, 'YYYY-MM'), a.member, a.record, a.support, r.record_key,
+       encode(r.id_token, 'hex'), encode(r.phone_token, 'hex'), encode(r.name_token, 'hex')
+FROM hub_activity a
+JOIN hub_records r ON r.id = a.record
+JOIN hub_members m ON m.id = a.member AND m.removed_at IS NULL
+WHERE a.month BETWEEN to_date(:f, 'YYYY-MM') AND to_date(:t, 'YYYY-MM')
+ORDER BY a.month, a.member, a.record)";
+
 constexpr const char* kInsertAudit = R"(
 INSERT INTO hub_audit (member, action, records, matches, request_id)
 VALUES (:m, :a, :r, :x, :q))";
@@ -354,6 +364,21 @@ std::vector<std::string> HubStore::replace_activity(std::int64_t member, const s
             return unknown;
         },
         false);
+}
+
+std::vector<reports::ConsortiumActivity> HubStore::activity_between(const std::string& from,
+                                                                    const std::string& to) {
+    return pool_.impl().with_session([&](soci::session& sql) {
+        soci::rowset<soci::row> rows =
+            (sql.prepare << kSelectActivityBetween, soci::use(from), soci::use(to));
+        std::vector<reports::ConsortiumActivity> out;
+        for (const auto& row : rows) {
+            out.push_back({row.get<std::string>(0), row.get<long long>(1), row.get<long long>(2),
+                           row.get<std::string>(3), row.get<int>(4), token_column(row, 5),
+                           token_column(row, 6), token_column(row, 7)});
+        }
+        return out;
+    });
 }
 
 void HubStore::audit(const HubAuditLine& line) {

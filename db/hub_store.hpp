@@ -14,6 +14,7 @@
 
 #include "db/pool.hpp"
 #include "ledger/journal.hpp"
+#include "reports/inputs.hpp"
 
 namespace riziki::db {
 
@@ -113,6 +114,11 @@ class HubStore {
     /// member has no record of (then nothing is changed).
     std::vector<std::string> replace_activity(std::int64_t member, const std::string& month,
                                               const std::vector<HubActivity>& rows);
+    /// Every activity row of live members in the months `from` to `to` (YYYY-MM, both
+    /// included), with its record's tokens and record key: what the consortium statistics
+    /// are computed from (reports/consortium_statistics.hpp).
+    std::vector<reports::ConsortiumActivity> activity_between(const std::string& from,
+                                                              const std::string& to);
     void audit(const HubAuditLine& line);
 
   private:

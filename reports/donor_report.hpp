@@ -196,6 +196,17 @@ int report_key(const DonorReport& r);
 /// each breakdown against the published total.
 void publish_counts(DonorReport& r);
 
+/// Publishes one count of people, built with its true value and cell key: a count shown is
+/// perturbed (reports/perturbation.hpp) under its cell key plus `key`, and hidden ("<5") when
+/// the perturbed value is under 5; a count already hidden, or 0, is left as it is.
+/// publish_counts does this to every count; the consortium statistics too
+/// (reports/consortium_statistics.hpp).
+void publish_count(Count& c, int key);
+
+/// A digest of `counts`' true values with their cell keys, in order, modulo
+/// ledger::kRecordKeyRange: as report_key, for a table that is not a donor report.
+int counts_key(const std::vector<Count>& counts);
+
 /// The age bands, youngest first; the donor report lists every one, even when empty.
 inline constexpr std::array<const char*, 5> kAgeBands{"under_18", "18-24", "25-34", "35-44", "45+"};
 

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "reports/count_json.hpp"
 #include "reports/csv.hpp"
 #include "reports/donor_report.hpp"
 
@@ -13,10 +14,6 @@ using ledger::Amount;
 
 std::string money(const Amount& amount, const std::string& currency) {
     return ledger::format_amount(amount, *ledger::find_currency(currency));
-}
-
-nlohmann::json count_json(const Count& c) {
-    return c.suppressed ? nlohmann::json(c.text()) : nlohmann::json(c.value);
 }
 
 /// A statistic as `name` (its value, or null when hidden or absent) and `name_hidden` (true

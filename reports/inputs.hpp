@@ -5,11 +5,13 @@
 /// linking the renderers (cairo, pango, libxlsxwriter). The report models built from them
 /// stay in donor_report.hpp, portfolio.hpp and iati.hpp.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "ledger/awards.hpp"
+#include "ledger/journal.hpp"
 
 namespace riziki::reports {
 
@@ -94,6 +96,22 @@ struct IatiInput {
     ledger::Date to;
     std::string generated_at;  ///< RFC 3339 timestamp
     std::vector<FundDaySum> fund_sums;
+};
+
+// ---- The consortium statistics: what the hub's database (db::HubStore) reads. ----
+
+/// One row of a member's monthly activity (a survivor it supported that month), with the
+/// hub record it names: its keyed tokens and record key, never PII.
+struct ConsortiumActivity {
+    std::string month;  ///< YYYY-MM
+    std::int64_t member = 0;
+    std::int64_t record = 0;  ///< the hub record's id
+    std::string support;      ///< none, grant or loan
+    /// Random, 0..ledger::kRecordKeyRange-1, drawn by the hub; never published.
+    int record_key = 0;
+    std::optional<ledger::Hash> id_token;
+    std::optional<ledger::Hash> phone_token;
+    std::optional<ledger::Hash> name_token;
 };
 
 }  // namespace riziki::reports

@@ -45,14 +45,6 @@ int key_of(const Count& c, int report_key) {
     return static_cast<int>((static_cast<long>(c.cell_key) + report_key) % ledger::kRecordKeyRange);
 }
 
-/// A count not hidden already, perturbed; hidden ("<5") when the perturbed value is under 5.
-void perturb(Count& c, int report_key) {
-    if (c.suppressed || c.value == 0)
-        return;
-    c.value = perturbed(c.value, key_of(c, report_key));
-    c.suppressed = c.value < kSmallestShown;
-}
-
 /// A breakdown by county: each county that would be shown (5 or more, and so after its
 /// perturbation) keeps its row; the others are counted together on one kOtherCounties row,
 /// always present.
@@ -61,7 +53,7 @@ void roll_up_counties(Breakdown& b, int report_key) {
     Count other;
     for (const auto& [county, c] : b.cells) {
         Count shown = c;
-        perturb(shown, report_key);
+        publish_count(shown, report_key);
         if (c.value >= kSmallestShown && !shown.suppressed) {
             rows.emplace_back(county, c);
             continue;
@@ -110,6 +102,20 @@ bool recoverable(const std::vector<std::pair<std::string, Count>>& cells, const 
 }
 
 }  // namespace
+
+void publish_count(Count& c, int key) {
+    if (c.suppressed || c.value == 0)
+        return;
+    c.value = perturbed(c.value, key_of(c, key));
+    c.suppressed = c.value < kSmallestShown;
+}
+
+int counts_key(const std::vector<Count>& counts) {
+    std::uint64_t digest = 0;
+    for (const auto& c : counts)
+        digest = mix(digest, c);
+    return static_cast<int>(digest % ledger::kRecordKeyRange);
+}
 
 void suppress(std::vector<std::pair<std::string, Count>>& cells, Count& total) {
     for (auto& [key, c] : cells)
@@ -160,12 +166,12 @@ void publish_counts(DonorReport& r) {
         Count total = true_total;
         suppress(b.cells, total);
         for (auto& [label, c] : b.cells)
-            perturb(c, key);
+            publish_count(c, key);
         if (total.suppressed)
             r.survivors_reached.suppressed = true;
     }
     for (auto* c : counts_of(r))
-        perturb(*c, key);
+        publish_count(*c, key);
 }
 
 }  // namespace riziki::reports

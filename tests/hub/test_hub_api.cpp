@@ -19,6 +19,7 @@
 #include "api/registry_member.hpp"
 #include "db/hub_store.hpp"
 #include "db/pool.hpp"
+#include "reports/consortium_statistics.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/shell.hpp"
 #include "tests/support/test_database.hpp"
@@ -308,7 +309,7 @@ BOOST_AUTO_TEST_CASE(nothing_lists_or_pages_through_records) {
     BOOST_TEST(client.get("/hub/v1/records", headers).status == 404);
     BOOST_TEST(client.get("/hub/v1/records/h1", headers).status == 405);
     BOOST_TEST(client.get("/hub/v1/check", headers).status == 405);
-    BOOST_TEST(client.get("/hub/v1/statistics", headers).status == 404);
+    BOOST_TEST(client.get("/hub/v1/statistics/records", headers).status == 404);
     BOOST_TEST(client.get("/v1/survivors", headers).status == 404);
 }
 
@@ -483,6 +484,144 @@ BOOST_AUTO_TEST_CASE(the_schema_refuses_what_the_handlers_refuse) {
         }
     }
     BOOST_TEST(hub.count("SELECT count(*) FROM hub_records") == 1);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(hub_statistics)
+
+namespace {
+
+constexpr const char* kGivenNames[] = {"Achieng", "Wanjiru", "Njeri",   "Akinyi",
+                                       "Chebet",  "Moraa",   "Nyokabi", "Atieno"};
+
+/// Eight people enrolled at both members (the same phone, spelt apart), one more at
+/// AWARENESS, every one given a grant in March 2026 by each member that enrolled them.
+void supported_at_both(HubFixture& hub) {
+    json haart = json::array(), awareness = json::array();
+    json haart_activity = json::array(), awareness_activity = json::array();
+    for (int i = 0; i < 8; ++i) {
+        const std::string phone = "07123456" + std::to_string(10 + i);
+        const std::string h = "h" + std::to_string(i), a = "a" + std::to_string(i);
+        haart.push_back(record(h, {std::string(kGivenNames[i]) + " Otieno", phone, "", 1990}));
+        awareness.push_back(record(a, {std::string(kGivenNames[i]) + " Kamau", phone, "", 1984}));
+        haart_activity.push_back({{"ref", h}, {"support", "grant"}});
+        awareness_activity.push_back({{"ref", a}, {"support", "grant"}});
+    }
+    awareness.push_back(record("a8", {"Grace Njoki", "0799000001", "", 1979}));
+    awareness_activity.push_back({{"ref", "a8"}, {"support", "grant"}});
+    results_of(hub.check(hub.haart, {{"records", haart}}));
+    results_of(hub.check(hub.awareness, {{"records", awareness}}));
+    auto client = hub.client();
+    for (const auto& [token, rows] :
+         {std::pair{hub.haart, haart_activity}, std::pair{hub.awareness, awareness_activity}}) {
+        const auto put = client.request(
+            "PUT", "/hub/v1/activity/2026-03",
+            {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}},
+            json{{"records", rows}}.dump());
+        BOOST_TEST_REQUIRE(put.status == 200);
+    }
+}
+
+HttpResponse statistics(const HubFixture& hub, const std::string& query, const std::string& token) {
+    return hub.client().get("/hub/v1/statistics" + query, HubFixture::bearer(token));
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_person_at_two_members_is_reached_once_and_reported_twice) {
+    HubFixture hub(20, 60);  // 17 records sent: statistics must not take from the bucket
+    supported_at_both(hub);
+    const auto response = statistics(hub, "?from=2026-02&to=2026-03", hub.haart);
+    BOOST_TEST_REQUIRE(response.status == 200);
+    BOOST_TEST(response.header("Content-Type") == "application/json");
+    const auto body = json::parse(response.body);
+    BOOST_TEST(body.at("from") == "2026-02");
+    BOOST_TEST(body.at("to") == "2026-03");
+    BOOST_TEST(body.at("note").get<std::string>().starts_with(reports::kPerturbationNote));
+    const auto& months = body.at("months");
+    BOOST_TEST_REQUIRE(months.size() == 6u);
+    // February had nobody, March no loan: shown as "<5", like any count under 5.
+    for (const std::size_t i : {0, 1, 2, 5}) {
+        BOOST_TEST(months[i].at("reach") == "<5");
+        BOOST_TEST(months[i].at("reported_separately") == "<5");
+    }
+    BOOST_TEST(months[3].at("month") == "2026-03");
+    BOOST_TEST(months[3].at("support") == "all");
+    BOOST_TEST(months[4].at("support") == "grant");
+    // 9 people, 17 records: the reach is 9 perturbed (7 to 11), the members' own counts 17
+    // perturbed (15 to 19), exactly what the cell key method gives on the stored keys.
+    const auto rows = hub.store->activity_between("2026-03", "2026-03");
+    BOOST_TEST(rows.size() == 17u);
+    const auto truth = reports::count_consortium_statistics("2026-03", "2026-03", rows);
+    BOOST_TEST(truth.cells[0].reach.value == 9);
+    BOOST_TEST(truth.cells[0].reported_separately.value == 17);
+    const auto published = reports::build_consortium_statistics("2026-03", "2026-03", rows);
+    for (const std::size_t i : {0, 1}) {
+        const auto reach = months[3 + i].at("reach").get<long>();
+        const auto separately = months[3 + i].at("reported_separately").get<long>();
+        BOOST_TEST(reach == published.cells[i].reach.value);
+        BOOST_TEST(separately == published.cells[i].reported_separately.value);
+        BOOST_TEST((reach >= 7 && reach <= 11));
+        BOOST_TEST((separately >= 15 && separately <= 19));
+    }
+    // The same people, asked again or by the other member: the same bytes.
+    BOOST_TEST(statistics(hub, "?from=2026-02&to=2026-03", hub.awareness).body == response.body);
+    // Not counted against the records bucket: the three records left still go.
+    BOOST_TEST(hub.check(hub.haart, records({record("x1", kWanjiku), record("x2", kWanjiku),
+                                             record("x3", kWanjiku)}))
+                   .status == 200);
+    BOOST_TEST(hub.count("SELECT count(*) FROM hub_audit WHERE action = 'statistics' AND "
+                         "records = 17") == 2);
+}
+
+BOOST_AUTO_TEST_CASE(a_record_keeps_its_key_when_replaced_by_its_ref) {
+    HubFixture hub;
+    results_of(hub.check(hub.haart, records({record("h1", kWanjiku)})));
+    const auto key = hub.count("SELECT record_key FROM hub_records WHERE ref = 'h1'");
+    results_of(hub.check(hub.haart, records({record("h1", kWanjikuElsewhere)})));
+    BOOST_TEST(hub.count("SELECT record_key FROM hub_records WHERE ref = 'h1'") == key);
+    BOOST_TEST(hub.count("SELECT count(*) FROM hub_records WHERE record_key NOT BETWEEN 0 AND "
+                         "65535") == 0);
+}
+
+BOOST_AUTO_TEST_CASE(csv_and_html_carry_the_note) {
+    HubFixture hub;
+    supported_at_both(hub);
+    const auto csv = statistics(hub, "?from=2026-03&to=2026-03&format=csv", hub.haart);
+    BOOST_TEST_REQUIRE(csv.status == 200);
+    BOOST_TEST(csv.header("Content-Type") == "text/csv; charset=utf-8");
+    BOOST_TEST(csv.body.starts_with("month,support,reach,reported_separately\r\n2026-03,all,"));
+    BOOST_TEST(csv.body.find("2026-03,loan,<5,<5\r\n") != std::string::npos);
+    BOOST_TEST(csv.body.find(reports::kPerturbationNote) != std::string::npos);
+    const auto html = statistics(hub, "?from=2026-03&to=2026-03&format=html", hub.haart);
+    BOOST_TEST_REQUIRE(html.status == 200);
+    BOOST_TEST(html.header("Content-Type") == "text/html; charset=utf-8");
+    BOOST_TEST(html.body.find(reports::kPerturbationNote) != std::string::npos);
+    BOOST_TEST(html.body.find("<td>&lt;5</td>") != std::string::npos);
+    BOOST_TEST(html.body.find("src=") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(bad_ranges_are_refused_and_no_token_is_401) {
+    HubFixture hub;
+    for (const std::string query :
+         {"", "?from=2026-03", "?to=2026-03", "?from=2026-13&to=2026-12", "?from=2026-3&to=2026-04",
+          "?from=2026-04&to=2026-03", "?from=2023-01&to=2026-01", "?from=2026-03&to=2026-03-01",
+          "?from=2026-01&to=2026-03&format=pdf", "?from=%ff&to=2026-03"}) {
+        const auto response = statistics(hub, query, hub.haart);
+        BOOST_TEST_CONTEXT(query) {
+            BOOST_TEST(response.status == 400);
+            BOOST_TEST(json::parse(response.body).at("code") == "invalid_query");
+        }
+    }
+    // 36 months is the most; 37 is refused above.
+    BOOST_TEST(statistics(hub, "?from=2023-01&to=2025-12", hub.haart).status == 200);
+    BOOST_TEST(hub.count("SELECT count(*) FROM hub_audit WHERE action = 'refused'") == 10);
+    const auto response = hub.client().get("/hub/v1/statistics?from=2026-03&to=2026-03");
+    BOOST_TEST(response.status == 401);
+    BOOST_TEST(
+        hub.client().request("POST", "/hub/v1/statistics", HubFixture::bearer(hub.haart)).status ==
+        405);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
