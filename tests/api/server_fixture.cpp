@@ -219,9 +219,8 @@ ApiServer::ApiServer(ServeSettings settings)
         create_fund("F-KES2", "KES");
         create_fund("F-USD", "USD");
         for (const auto& role : kRoles) {
-            tokens_[role] =
-                create_token(role, role == "donor" ? std::vector<std::string>{"F-KES"}
-                                                   : std::vector<std::string>{});
+            tokens_[role] = create_token(role, role == "donor" ? std::vector<std::string>{"F-KES"}
+                                                               : std::vector<std::string>{});
         }
     }
     // `token create` made the key file as this process's user: the server's it must be.
