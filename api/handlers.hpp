@@ -151,13 +151,15 @@ nlohmann::json registry_json(const Services& s, const std::string& survivor,
                              const std::optional<RegistryCheck>& check);
 /// The optional `registry_acknowledged` of an award: match ids, each "RM-" + 16 hex digits.
 std::vector<std::string> read_acknowledged_matches(FieldReader& reader);
-/// nullopt when every match of `survivor` not acknowledged before is in `acknowledged`
-/// (which is then left with those to acknowledge now); else 409
-/// registry_match_unacknowledged listing the open matches, or 422 unknown_match for an id
-/// that is not one of the survivor's.
-std::optional<Response> registry_acknowledgement_problem(const Services& s, const Call& call,
-                                                         const std::string& survivor,
-                                                         std::vector<std::string>& acknowledged);
+/// 422 unknown_match when an id in `acknowledged` is not one of the matches of `survivor`.
+std::optional<Response> unknown_match_problem(const Services& s, const Call& call,
+                                              const std::string& survivor,
+                                              const std::vector<std::string>& acknowledged);
+/// 409 registry_match_unacknowledged, listing the matches of `survivor` that nobody has
+/// acknowledged and `acknowledged` does not name (the award's store refused it).
+Response unacknowledged_matches_problem(const Services& s, const Call& call,
+                                        const std::string& survivor,
+                                        const std::vector<std::string>& acknowledged);
 
 /// Takes one request from the caller's identity_limiter bucket: nullopt when allowed, else
 /// 429 too_many_requests with Retry-After. The first refusal of a run is audited as

@@ -108,10 +108,11 @@ nlohmann::json award_json(const db::AwardRecord& r) {
 
 /// Stores the award under a fresh id; db::Programme checks ledger::check_award against the
 /// survivor and fund it reads in the same transaction.
-Rejection store_award(const Services& s, db::AwardRecord& record, db::IdempotentCreate* once) {
+Rejection store_award(const Services& s, db::AwardRecord& record, db::IdempotentCreate* once,
+                      const db::MatchAcknowledgement& acknowledged) {
     return insert_with_fresh_code("AW-", "award id", [&](const std::string& id) {
         record.award.id = id;
-        return s.programme->create_award(record, once);
+        return s.programme->create_award(record, once, acknowledged);
     });
 }
 
@@ -134,9 +135,8 @@ Response create_award(const Services& s, Call& call) {
         return std::move(*answer);
     auto& [record, key] = std::get<CreateRequest<db::AwardRecord>>(read);
     // Another organisation may support this survivor (SPEC §16): finance acknowledges each
-    // match before the award is made, and each acknowledgement is audited.
-    if (auto answer =
-            registry_acknowledgement_problem(s, call, record.award.survivor, acknowledged))
+    // match, in the award's own transaction, and each acknowledgement is audited.
+    if (auto answer = unknown_match_problem(s, call, record.award.survivor, acknowledged))
         return std::move(*answer);
     record.recorded_by = call.principal->actor();
     std::optional<ledger::Schedule> schedule;
@@ -147,18 +147,17 @@ Response create_award(const Services& s, Call& call) {
         schedule = std::move(result.schedule);
     }
     const auto view = [&] { return created_json(record, schedule); };
-    const auto rule = store_award(s, record, key.claim(view));
+    const auto rule =
+        store_award(s, record, key.claim(view), {acknowledged, call.context.request_id});
     if (auto answer = key.spent(rule, call))
         return std::move(*answer);
+    if (rule == Rejection::registry_match_unacknowledged)
+        return unacknowledged_matches_problem(s, call, record.award.survivor, acknowledged);
     if (rule != Rejection::none) {
         return refused(rule, call,
                        "The award cannot be made: " + std::string(ledger::to_string(rule)) + ".",
                        ledger::award_field(rule));
     }
-    if (!acknowledged.empty())
-        s.registry_store->acknowledge(record.award.survivor, acknowledged,
-                                      {call.principal->actor(), call.context.request_id,
-                                       "registry.acknowledge", "", "award=" + record.award.id});
     audit(s, call, "award.create", record.award.id);
     return created(view());
 }

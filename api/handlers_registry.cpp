@@ -72,9 +72,11 @@ std::vector<std::string> read_acknowledged_matches(FieldReader& reader) {
     return out;
 }
 
-std::optional<Response> registry_acknowledgement_problem(const Services& s, const Call& call,
-                                                         const std::string& survivor,
-                                                         std::vector<std::string>& acknowledged) {
+std::optional<Response> unknown_match_problem(const Services& s, const Call& call,
+                                              const std::string& survivor,
+                                              const std::vector<std::string>& acknowledged) {
+    if (acknowledged.empty())
+        return std::nullopt;
     const auto matches = s.registry_store->matches(survivor);
     for (const auto& id : acknowledged) {
         const bool known = std::any_of(matches.begin(), matches.end(),
@@ -85,25 +87,22 @@ std::optional<Response> registry_acknowledgement_problem(const Services& s, cons
                                       call.context);
         }
     }
+    return std::nullopt;
+}
+
+Response unacknowledged_matches_problem(const Services& s, const Call& call,
+                                        const std::string& survivor,
+                                        const std::vector<std::string>& acknowledged) {
     std::vector<db::RegistryMatchRow> open;
-    for (const auto& m : matches) {
+    for (const auto& m : s.registry_store->matches(survivor)) {
         if (m.acknowledged_by.empty() &&
             std::find(acknowledged.begin(), acknowledged.end(), m.match) == acknowledged.end())
             open.push_back(m);
     }
-    if (!open.empty()) {
-        return problem(http::status::conflict, "registry_match_unacknowledged",
-                       "Another organisation of the consortium may support this survivor: "
-                       "acknowledge each match (registry_acknowledged) to make the award.",
-                       call.context, {}, {{"matches", matches_json(open)}});
-    }
-    // Only the ones not acknowledged before are kept (and audited) now.
-    std::erase_if(acknowledged, [&](const std::string& id) {
-        return std::any_of(matches.begin(), matches.end(), [&](const auto& m) {
-            return m.match == id && !m.acknowledged_by.empty();
-        });
-    });
-    return std::nullopt;
+    return problem(http::status::conflict, "registry_match_unacknowledged",
+                   "Another organisation of the consortium may support this survivor: "
+                   "acknowledge each match (registry_acknowledged) to make the award.",
+                   call.context, {}, {{"matches", matches_json(open)}});
 }
 
 }  // namespace riziki::api

@@ -339,7 +339,8 @@ class Hub {
                     out.push_back({match.record, to_string(match.kind), score_text(match.score)});
                 return out;
             },
-            gone);
+            gone,
+            {member.id, "check", static_cast<std::int64_t>(stored.size()), 0, context.request_id});
         for (const auto& record : stored)
             index_.put(indexed(record));
         for (const auto id : gone)
@@ -353,8 +354,6 @@ class Hub {
             matched += static_cast<std::int64_t>(found[i].size());
             results.push_back({{"ref", stored[i].ref}, {"matches", std::move(list)}});
         }
-        store_.audit({member.id, "check", static_cast<std::int64_t>(stored.size()), matched,
-                      context.request_id});
         spdlog::info("request_id={} hub check by {}: {} records, {} matches", context.request_id,
                      member.org_code, stored.size(), matched);
         return json_response(http::status::ok, {{"results", std::move(results)}});

@@ -143,11 +143,16 @@ RegistryProgress RegistryMember::send(const std::vector<db::RegistryPending>& pe
     if (pending.empty())
         return progress;
     db::Programme programme(*pool_);
+    std::vector<std::string> codes;
+    for (const auto& p : pending)
+        codes.push_back(p.survivor);
+    const auto vault_rows = programme.survivor_pii(codes);
     std::vector<db::RegistryPending> ready;
     std::vector<Pii> identities;
     for (const auto& p : pending) {
-        const auto sealed = programme.survivor_pii(p.survivor);
-        auto pii = sealed ? vault_->unseal(p.survivor, *sealed) : std::nullopt;
+        const auto sealed = vault_rows.find(p.survivor);
+        auto pii =
+            sealed == vault_rows.end() ? std::nullopt : vault_->unseal(p.survivor, sealed->second);
         if (!pii)
             continue;  // erased since, or not this key's: nothing to encode
         ready.push_back(p);

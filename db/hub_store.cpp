@@ -54,14 +54,22 @@ WHERE (record_low = :r OR record_high = :r2)
       <> ALL (CAST(:o AS bigint[])))";
 
 // A pair keeps its id once made; its kind and score follow the records. Nothing is inserted
-// when the other record is gone (its member was removed while the hub ran).
-constexpr const char* kUpsertMatch = R"(
-INSERT INTO hub_matches (id, record_low, record_high, kind, score)
-SELECT :id, least(CAST(:a AS bigint), CAST(:b AS bigint)),
-       greatest(CAST(:a2 AS bigint), CAST(:b2 AS bigint)), :k, CAST(:s AS numeric)
-WHERE EXISTS (SELECT 1 FROM hub_records WHERE id = :b3)
-ON CONFLICT (record_low, record_high) DO UPDATE SET kind = EXCLUDED.kind, score = EXCLUDED.score
-RETURNING id)";
+// when the other record is gone (its member was removed while the hub ran): those others are
+// answered. One statement for all of a record's candidates.
+constexpr const char* kUpsertMatches = R"(
+WITH c AS (
+    SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:others AS bigint[]),
+                         CAST(:kinds AS text[]), CAST(:scores AS numeric[]))
+        AS c(id, other, kind, score)),
+kept AS (
+    INSERT INTO hub_matches (id, record_low, record_high, kind, score)
+    SELECT c.id, least(CAST(:r AS bigint), c.other), greatest(CAST(:r2 AS bigint), c.other),
+           c.kind, c.score
+    FROM c WHERE EXISTS (SELECT 1 FROM hub_records h WHERE h.id = c.other)
+    ON CONFLICT (record_low, record_high)
+        DO UPDATE SET kind = EXCLUDED.kind, score = EXCLUDED.score
+    RETURNING record_low + record_high - CAST(:r3 AS bigint) AS other)
+SELECT c.other FROM c WHERE c.other NOT IN (SELECT other FROM kept))";
 
 // The matches of the member's records (or of one record), with the other side's member.
 // The matches of records chosen by `own_filter` (own.member = :m for the member's, own.id = :r
@@ -207,17 +215,25 @@ void settle_matches(soci::session& sql, long long record, bool fresh,
         sql << kDropStaleMatches, soci::use(record), soci::use(record), soci::use(record),
             soci::use(others_text);
     }
+    if (candidates.empty())
+        return;
+    ArrayLiteral ids, others, kinds, scores;
     for (const auto& candidate : candidates) {
-        const std::string id = fresh_match_id();
-        const long long other = candidate.record;
-        std::string kept;
-        soci::indicator kept_indicator = soci::i_null;
-        sql << kUpsertMatch, soci::use(id), soci::use(record), soci::use(other), soci::use(record),
-            soci::use(other), soci::use(candidate.kind), soci::use(candidate.score),
-            soci::use(other), soci::into(kept, kept_indicator);
-        if (!sql.got_data())
-            gone.push_back(candidate.record);
+        ids.add(fresh_match_id());
+        others.add(static_cast<long long>(candidate.record));
+        kinds.add(candidate.kind);
+        scores.add(candidate.score);
     }
+    const std::string ids_text = std::move(ids).finish();
+    const std::string others_text = std::move(others).finish();
+    const std::string kinds_text = std::move(kinds).finish();
+    const std::string scores_text = std::move(scores).finish();
+    soci::rowset<long long> missing =
+        (sql.prepare << kUpsertMatches, soci::use(ids_text), soci::use(others_text),
+         soci::use(kinds_text), soci::use(scores_text), soci::use(record), soci::use(record),
+         soci::use(record));
+    for (const auto other : missing)
+        gone.push_back(other);
 }
 
 }  // namespace
@@ -293,7 +309,8 @@ std::vector<HubRecord> HubStore::records() {
 std::vector<std::vector<HubMatch>> HubStore::check(std::int64_t member,
                                                    std::vector<HubRecord>& records,
                                                    const HubFinder& find,
-                                                   std::vector<std::int64_t>& gone) {
+                                                   std::vector<std::int64_t>& gone,
+                                                   HubAuditLine audit) {
     return pool_.impl().with_session(
         [&](soci::session& sql) {
             soci::transaction tx(sql);
@@ -311,7 +328,10 @@ std::vector<std::vector<HubMatch>> HubStore::check(std::int64_t member,
                 }
                 settle_matches(sql, record.id, fresh, candidates, gone);
                 out.push_back(select_matches(sql, member, record.id));
+                audit.matches += static_cast<std::int64_t>(out.back().size());
             }
+            // The check's audit line commits with it: one commit a check.
+            insert_audit(sql, audit);
             tx.commit();
             return out;
         },

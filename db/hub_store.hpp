@@ -99,12 +99,13 @@ class HubStore {
     std::vector<HubRecord> records();
     /// Registers `records` of `member` (inserting, or replacing the record of the same ref,
     /// which keeps its id), fills in their ids, and keeps the matches `find` names for each,
-    /// dropping those it no longer names; in one transaction. Answers each record's matches
-    /// in order, and in `gone` the candidates whose record no longer exists (a member
-    /// removed while the hub ran: the caller drops them from its index).
+    /// dropping those it no longer names; with `audit` (its `matches` counted here), in one
+    /// transaction. Answers each record's matches in order, and in `gone` the candidates
+    /// whose record no longer exists (a member removed while the hub ran: the caller drops
+    /// them from its index).
     std::vector<std::vector<HubMatch>> check(std::int64_t member, std::vector<HubRecord>& records,
-                                             const HubFinder& find,
-                                             std::vector<std::int64_t>& gone);
+                                             const HubFinder& find, std::vector<std::int64_t>& gone,
+                                             HubAuditLine audit);
     /// Every match that involves a record of `member`.
     std::vector<HubMatch> matches(std::int64_t member);
     /// Deletes the member's record of `ref` with its matches and activity: its id, or

@@ -69,6 +69,14 @@ struct AwardRecord {
     std::string recorded_by;
 };
 
+/// The consortium registry matches (SPEC §16) that the request making an award acknowledges:
+/// kept in the award's own transaction, each not acknowledged before with an audit line
+/// (`registry.acknowledge`, detail "award=… match=…") by the award's recorder.
+struct MatchAcknowledgement {
+    std::vector<std::string> matches;  ///< RM- ids
+    std::string request_id;
+};
+
 /// Where an award's money sits: its fund and that fund's currency.
 struct AwardPlace {
     std::string fund;

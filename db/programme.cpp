@@ -1,5 +1,6 @@
 // Program records: donors, funds, cohorts, survivors and their vault rows, awards, outcomes.
 
+#include <functional>
 #include <stdexcept>
 
 #include "db/awards_sql.hpp"
@@ -46,6 +47,21 @@ SELECT count(*) FROM i)";
 
 constexpr const char* kCountCohorts = "SELECT count(*) FROM cohorts WHERE code = :c";
 
+// A match of the survivor is acknowledged once (the first acknowledgement is kept); an id
+// that is not one of the survivor's matches inserts nothing.
+constexpr const char* kInsertAcknowledgement = R"(
+WITH i AS (
+    INSERT INTO registry_acknowledgements (survivor, match, acknowledged_by, request_id)
+    SELECT survivor, match, :a, :q FROM registry_matches WHERE survivor = :s AND match = :m
+    ON CONFLICT (survivor, match) DO NOTHING RETURNING 1)
+SELECT count(*) FROM i)";
+
+constexpr const char* kCountUnacknowledged = R"(
+SELECT count(*) FROM registry_matches m
+WHERE m.survivor = :s
+  AND NOT EXISTS (SELECT 1 FROM registry_acknowledgements a
+                  WHERE a.survivor = m.survivor AND a.match = m.match))";
+
 constexpr const char* kCountBlindIndex = R"(
 SELECT count(*) FROM survivor_blind_index WHERE kind = :k AND digest = decode(:d, 'hex'))";
 
@@ -73,6 +89,10 @@ FROM survivors WHERE code = :c)";
 
 const std::string kSelectSurvivor = std::string("SELECT ") + kSurvivorColumns +
                                     ", s.recorded_by FROM survivors s WHERE s.code = :c";
+
+constexpr const char* kSelectPiis = R"(
+SELECT survivor, key_id, encode(nonce, 'hex'), encode(ciphertext, 'hex')
+FROM survivor_pii WHERE survivor = ANY(CAST(:c AS text[])))";
 
 constexpr const char* kSelectPii = R"(
 SELECT key_id, encode(nonce, 'hex'), encode(ciphertext, 'hex')
@@ -177,7 +197,24 @@ ledger::AwardRecords award_records(soci::session& sql, const ledger::Award& awar
     sql << kSelectFundCurrency, soci::use(award.fund), soci::into(currency);
     if (sql.got_data())
         facts.fund_currency = currency;
+    long long open = 0;
+    sql << kCountUnacknowledged, soci::use(award.survivor), soci::into(open);
+    facts.unacknowledged_matches = open;
     return facts;
+}
+
+/// Runs `create` (a create_once), answering a rule our triggers raised, or a unique key the
+/// core checks first, as its rejection: a concurrent request can get past the core's check.
+Rejection rejecting_raced(soci::session& sql, const std::function<Rejection()>& create) {
+    try {
+        return create();
+    } catch (const soci::soci_error& error) {
+        if (sql.is_connected()) {
+            if (auto rule = rejection_from_error(error))
+                return *rule;
+        }
+        throw;
+    }
 }
 
 }  // namespace
@@ -251,16 +288,10 @@ Rejection Programme::enrol_survivor(const SurvivorRecord& s, const SealedPii& pi
                                     IdempotentCreate* once) {
     return pool_->impl().with_session(
         [&](soci::session& sql) {
-            try {
+            // Two enrolments of one person at once: the blind index key stops the second.
+            return rejecting_raced(sql, [&] {
                 return create_once(sql, once, [&] { return enrol(sql, s, pii, indexes); });
-            } catch (const soci::soci_error& error) {
-                // Two enrolments of one person at once: the blind index key stops the second.
-                if (sql.is_connected()) {
-                    if (auto rule = rejection_from_error(error))
-                        return *rule;
-                }
-                throw;
-            }
+            });
         },
         false);
 }
@@ -327,6 +358,23 @@ std::optional<SealedPii> Programme::survivor_pii(const std::string& code) {
     });
 }
 
+std::map<std::string, SealedPii> Programme::survivor_pii(const std::vector<std::string>& codes) {
+    ArrayLiteral array;
+    for (const auto& code : codes)
+        array.add(code);
+    const std::string codes_text = std::move(array).finish();
+    return pool_->impl().with_session([&](soci::session& sql) {
+        std::map<std::string, SealedPii> out;
+        soci::rowset<soci::row> rows = (sql.prepare << kSelectPiis, soci::use(codes_text));
+        for (const auto& row : rows) {
+            out.emplace(row.get<std::string>(0),
+                        SealedPii{row.get<std::string>(1), bytes_of_bytea(row.get<std::string>(2)),
+                                  bytes_of_bytea(row.get<std::string>(3))});
+        }
+        return out;
+    });
+}
+
 std::vector<std::string> Programme::vault_key_ids() {
     return pool_->impl().with_session([](soci::session& sql) {
         std::vector<std::string> ids;
@@ -340,8 +388,29 @@ std::vector<std::string> Programme::vault_key_ids() {
 namespace {
 
 /// Inserts an award checked against its survivor and fund (ledger::check_award).
-Rejection insert_award(soci::session& sql, const AwardRecord& record) {
+/// Keeps the acknowledgements of the award's request, those not kept before each with its
+/// audit line (rolled back with the award if it is refused).
+void acknowledge_matches(soci::session& sql, const AwardRecord& record,
+                         const MatchAcknowledgement& acknowledged) {
     const auto& a = record.award;
+    const std::string action = "registry.acknowledge";
+    for (const auto& match : acknowledged.matches) {
+        long long inserted = 0;
+        sql << kInsertAcknowledgement, soci::use(record.recorded_by),
+            soci::use(acknowledged.request_id), soci::use(a.survivor), soci::use(match),
+            soci::into(inserted);
+        if (inserted == 0)
+            continue;
+        const std::string detail = "award=" + a.id + " match=" + match;
+        sql << kInsertAudit, soci::use(record.recorded_by), soci::use(acknowledged.request_id),
+            soci::use(action), soci::use(a.survivor), soci::use(detail);
+    }
+}
+
+Rejection insert_award(soci::session& sql, const AwardRecord& record,
+                       const MatchAcknowledgement& acknowledged) {
+    const auto& a = record.award;
+    acknowledge_matches(sql, record, acknowledged);
     if (auto check = ledger::check_award(a, award_records(sql, a)); !check.ok())
         return check.reason;
     const auto& t = a.terms;
@@ -375,10 +444,15 @@ Rejection insert_award(soci::session& sql, const AwardRecord& record) {
 
 }  // namespace
 
-Rejection Programme::create_award(const AwardRecord& record, IdempotentCreate* once) {
+Rejection Programme::create_award(const AwardRecord& record, IdempotentCreate* once,
+                                  const MatchAcknowledgement& acknowledged) {
     return pool_->impl().with_session(
         [&](soci::session& sql) {
-            return create_once(sql, once, [&] { return insert_award(sql, record); });
+            // A registry match kept while this award was checked: the trigger refuses it.
+            return rejecting_raced(sql, [&] {
+                return create_once(sql, once,
+                                   [&] { return insert_award(sql, record, acknowledged); });
+            });
         },
         false);
 }

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -67,11 +68,18 @@ class Programme {
                                                    IdempotentCreate* once = nullptr);
     std::optional<SurvivorRecord> survivor(const std::string& code);
     std::optional<SealedPii> survivor_pii(const std::string& code);
+    /// The sealed PII of each of `codes` that has a vault row, in one statement (a batch the
+    /// consortium registry encodes).
+    std::map<std::string, SealedPii> survivor_pii(const std::vector<std::string>& codes);
     /// The ids of the keys the vault's rows are sealed under.
     std::vector<std::string> vault_key_ids();
-    /// survivor_not_found, unknown_fund, currency_mismatch, before_enrolment, already_exists.
+    /// Makes the award with the acknowledgements of its request, in one transaction:
+    /// survivor_not_found, unknown_fund, currency_mismatch, before_enrolment,
+    /// registry_match_unacknowledged (ledger::check_award, and the database's trigger when a
+    /// match arrived meanwhile), already_exists.
     [[nodiscard]] ledger::Rejection create_award(const AwardRecord& award,
-                                                 IdempotentCreate* once = nullptr);
+                                                 IdempotentCreate* once = nullptr,
+                                                 const MatchAcknowledgement& acknowledged = {});
     std::optional<AwardRecord> award(const std::string& id);
     /// The award's fund and currency (fixed once it is approved; cached in the pool after
     /// the first read), or nullopt when there is no such award.

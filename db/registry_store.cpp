@@ -105,16 +105,6 @@ FROM registry_matches m
 LEFT JOIN registry_acknowledgements a ON a.survivor = m.survivor AND a.match = m.match
 WHERE m.survivor = :s ORDER BY m.found_at, m.match)";
 
-constexpr const char* kInsertAcknowledgement = R"(
-WITH i AS (
-    INSERT INTO registry_acknowledgements (survivor, match, acknowledged_by, request_id)
-    VALUES (:s, :m, :a, :q) ON CONFLICT (survivor, match) DO NOTHING RETURNING 1)
-SELECT count(*) FROM i)";
-
-constexpr const char* kInsertAudit = R"(
-INSERT INTO audit_log (actor, request_id, action, subject, detail)
-VALUES (:a, :q, :x, :s, :d))";
-
 }  // namespace
 
 std::vector<RegistryPending> RegistryStore::pending(const std::string& key_id,
@@ -248,28 +238,6 @@ std::vector<RegistryMatchRow> RegistryStore::matches(const std::string& survivor
         }
         return out;
     });
-}
-
-void RegistryStore::acknowledge(const std::string& survivor,
-                                const std::vector<std::string>& matches, const AuditEvent& audit) {
-    pool_->impl().with_session(
-        [&](soci::session& sql) {
-            soci::transaction transaction(sql);
-            for (const auto& match : matches) {
-                long long inserted = 0;
-                sql << kInsertAcknowledgement, soci::use(survivor), soci::use(match),
-                    soci::use(audit.actor), soci::use(audit.request_id), soci::into(inserted);
-                if (inserted == 0)
-                    continue;
-                const std::string detail =
-                    (audit.detail.empty() ? "" : audit.detail + " ") + "match=" + match;
-                sql << kInsertAudit, soci::use(audit.actor), soci::use(audit.request_id),
-                    soci::use(audit.action), soci::use(survivor), soci::use(detail);
-            }
-            transaction.commit();
-            return 0;
-        },
-        false);
 }
 
 }  // namespace riziki::db

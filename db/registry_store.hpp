@@ -1,8 +1,9 @@
 #pragma once
 /// The consortium registry, a member's side (SPEC §16, migration 0028): which survivors were
 /// sent to the hub under which consortium key and ref, which are waiting to be sent, the
-/// matches the hub answered, and the finance officers' acknowledgements. Nothing here holds
-/// a token, a CLK or PII.
+/// matches the hub answered, and the finance officers' acknowledgements of them (kept with the
+/// award they were made for, by db::Programme::create_award). Nothing here holds a token, a
+/// CLK or PII.
 
 #include <cstdint>
 #include <optional>
@@ -80,10 +81,6 @@ class RegistryStore {
     void withdrawn(const std::string& ref);
     /// The matches kept for `survivor`, with their acknowledgements, oldest first.
     std::vector<RegistryMatchRow> matches(const std::string& survivor);
-    /// Keeps that `actor` acknowledged `matches` of `survivor` (those not acknowledged yet),
-    /// with one audit line each (`registry.acknowledge`), in one transaction.
-    void acknowledge(const std::string& survivor, const std::vector<std::string>& matches,
-                     const AuditEvent& audit);
 
   private:
     Pool* pool_;

@@ -175,6 +175,21 @@ BEGIN
     RETURN NEW;
 END $$;
 
+CREATE FUNCTION public.riziki_award_registry_acknowledged() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'public', 'pg_temp'
+    AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM registry_matches m
+               WHERE m.survivor = NEW.survivor
+                 AND NOT EXISTS (SELECT 1 FROM registry_acknowledgements a
+                                 WHERE a.survivor = m.survivor AND a.match = m.match)) THEN
+        RAISE EXCEPTION 'riziki:registry_match_unacknowledged award for % with a registry match nobody acknowledged',
+            NEW.survivor;
+    END IF;
+    RETURN NEW;
+END $$;
+
 CREATE FUNCTION public.riziki_award_status_changed() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'public', 'pg_temp'
@@ -1581,6 +1596,8 @@ CREATE TRIGGER awards_due_only_active_loans AFTER UPDATE ON public.awards REFERE
 CREATE TRIGGER awards_list_keys_row AFTER INSERT ON public.awards FOR EACH ROW EXECUTE FUNCTION public.riziki_award_keys_row();
 
 CREATE TRIGGER awards_no_delete BEFORE DELETE ON public.awards FOR EACH ROW EXECUTE FUNCTION public.riziki_append_only();
+
+CREATE TRIGGER awards_registry_acknowledged BEFORE INSERT ON public.awards FOR EACH ROW EXECUTE FUNCTION public.riziki_award_registry_acknowledged();
 
 CREATE TRIGGER awards_status BEFORE UPDATE ON public.awards FOR EACH ROW EXECUTE FUNCTION public.riziki_award_update();
 

@@ -13,6 +13,8 @@ Rejection award_rule(const Award& award, const AwardRecords& facts) {
         return Rejection::currency_mismatch;
     if (award.approved_on < *facts.enrolled_on)
         return Rejection::before_enrolment;
+    if (facts.unacknowledged_matches > 0)
+        return Rejection::registry_match_unacknowledged;
     return Rejection::none;
 }
 
@@ -42,6 +44,8 @@ std::string_view award_field(Rejection reason) {
             return "fund";
         case Rejection::before_enrolment:
             return "approved_on";
+        case Rejection::registry_match_unacknowledged:
+            return "registry_acknowledged";
         default:
             return "";
     }

@@ -12,6 +12,7 @@
 ///  3. `check_award` against the survivor and fund as the store reads them.
 
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,13 +49,18 @@ struct RecordCheck {
 struct AwardRecords {
     std::optional<Date> enrolled_on;           ///< the survivor's enrolment; nullopt: no survivor
     std::optional<std::string> fund_currency;  ///< nullopt: no such fund
+    /// The survivor's consortium registry matches (SPEC §16) that nobody has acknowledged,
+    /// counting those this award's request acknowledges as acknowledged.
+    std::int64_t unacknowledged_matches = 0;
 };
 
 /// A new award against its survivor and fund, first failure wins:
 ///  1. the survivor exists (survivor_not_found, field "survivor");
 ///  2. the fund exists (unknown_fund, "fund");
 ///  3. the award is in the fund's currency (currency_mismatch, "fund");
-///  4. it is not approved before the survivor enrolled (before_enrolment, "approved_on").
+///  4. it is not approved before the survivor enrolled (before_enrolment, "approved_on");
+///  5. every registry match of the survivor is acknowledged: another organisation of the
+///     consortium may support them (registry_match_unacknowledged, "registry_acknowledged").
 RecordCheck check_award(const Award& award, const AwardRecords& facts);
 
 /// The field check_award names with `reason` (the store hands back only the reason).

@@ -52,6 +52,8 @@ enum class Rejection : std::uint16_t {
     already_exists = 64,
     before_enrolment = 65,         // an award or outcome dated before the survivor enrolled
     follow_up_not_consented = 66,  // an outcome of a survivor who did not agree to follow-up
+    // an award for a survivor with a consortium registry match nobody acknowledged (SPEC §16)
+    registry_match_unacknowledged = 67,
     // Privacy (docs/privacy.md).
     pii_erased = 70,  // the survivor's identity was erased: nothing to read or erase again
 };
@@ -108,6 +110,7 @@ inline constexpr RejectionInfo kRejections[] = {
     {Rejection::already_exists, "already_exists", 409, Scope::entry},
     {Rejection::before_enrolment, "before_enrolment", 422, Scope::entry},
     {Rejection::follow_up_not_consented, "follow_up_not_consented", 422, Scope::entry},
+    {Rejection::registry_match_unacknowledged, "registry_match_unacknowledged", 409, Scope::entry},
     {Rejection::pii_erased, "pii_erased", 410, Scope::entry},
 };
 

@@ -197,6 +197,62 @@ BOOST_AUTO_TEST_CASE(an_award_for_a_survivor_with_a_match_needs_it_acknowledged)
     }
 }
 
+BOOST_AUTO_TEST_CASE(acknowledgements_are_kept_with_their_award_or_not_at_all) {
+    ApiServer server(with_environment({std::string("RIZIKI_TODAY=") + kToday}));
+    Programme p(server);
+    const auto code = p.enrol("Neema Wekesa").at("code").get<std::string>();
+    const std::string second = "RM-1111111111111111";
+    const std::string third = "RM-2222222222222222";
+    const auto count = [&](const char* table) {
+        long long n = -1;
+        *server.owner() << "SELECT count(*) FROM " << table, soci::into(n);
+        return n;
+    };
+    p.keep_match(code, kMatch);
+
+    // The award and its acknowledgement are one request, kept under its Idempotency-Key.
+    auto body = award_body(code, "F-REG", "grant", "5000.00", "2026-06-02", "Salon", 1);
+    body["registry_acknowledged"] = json::array({kMatch});
+    const auto headers = with(server.auth("finance"), "Idempotency-Key", fresh_key("ack"));
+    const auto made = p.client.post("/v1/awards", body.dump(), headers);
+    BOOST_TEST_REQUIRE(made.status == 201, made.body);
+
+    // Another match arrives. The replay of that request is still the answer kept, not a 409:
+    // the key is looked up before the rule.
+    p.keep_match(code, second);
+    const auto replay = p.client.post("/v1/awards", body.dump(), headers);
+    BOOST_TEST(replay.status == 201, replay.body);
+    BOOST_TEST(replay.header("Idempotent-Replayed") == "true");
+    BOOST_TEST(body_json(replay).at("id") == body_json(made).at("id"));
+
+    // A refused award keeps none of its acknowledgements: acknowledging the second match but
+    // not the third is 409 naming the third only, and the second is still open after.
+    p.keep_match(code, third);
+    const auto acknowledged_before = count("registry_acknowledgements");
+    const auto audited_before = count("audit_log");
+    const auto refused = p.award(code, json::array({second}));
+    const auto problem = check_problem(refused, 409, "registry_match_unacknowledged");
+    BOOST_TEST_REQUIRE(problem.at("matches").size() == 1U, problem.dump());
+    BOOST_TEST(problem.at("matches")[0].at("match") == third);
+    BOOST_TEST(count("registry_acknowledgements") == acknowledged_before);
+    BOOST_TEST(count("audit_log") == audited_before);
+    BOOST_TEST(count("awards") == 1);
+
+    // The database refuses it too, whatever the core was told: a copy of the award made
+    // for the same survivor directly in SQL, with two matches open.
+    BOOST_CHECK_EXCEPTION(
+        *server.owner()
+            << "INSERT INTO awards SELECT (jsonb_populate_record(NULL::awards, to_jsonb(a) || "
+               "'{\"id\": \"AW-COPY\"}'::jsonb)).* FROM awards a",
+        soci::soci_error, [](const soci::soci_error& error) {
+            return std::string(error.what()).find("riziki:registry_match_unacknowledged") !=
+                   std::string::npos;
+        });
+    const auto both = p.award(code, json::array({second, third}));
+    BOOST_TEST(both.status == 201, both.body);
+    BOOST_TEST(count("registry_acknowledgements") == acknowledged_before + 2);
+}
+
 BOOST_AUTO_TEST_CASE(half_a_registry_configuration_is_refused_at_start) {
     const auto directory = std::filesystem::temp_directory_path() / "riziki-registry-half";
     std::filesystem::create_directories(directory);

@@ -71,10 +71,19 @@ BOOST_AUTO_TEST_CASE(before_enrolment) {
     BOOST_TEST(check_award(a, facts()).ok());
 }
 
+BOOST_AUTO_TEST_CASE(registry_match_unacknowledged) {
+    auto f = facts();
+    f.unacknowledged_matches = 1;
+    check(check_award(grant(), f), Rejection::registry_match_unacknowledged,
+          "registry_acknowledged");
+    f.unacknowledged_matches = 0;  // every match acknowledged, before or by this request
+    BOOST_TEST(check_award(grant(), f).ok());
+}
+
 BOOST_AUTO_TEST_CASE(checks_run_in_the_documented_order) {
     auto a = grant();
-    a.approved_on = on("2026-01-01");  // before enrolment: the last rule
-    AwardRecords f{std::nullopt, std::nullopt};
+    a.approved_on = on("2026-01-01");               // before enrolment
+    AwardRecords f{std::nullopt, std::nullopt, 2};  // and a match unacknowledged: the last rule
     check(check_award(a, f), Rejection::survivor_not_found, "survivor");
     f.enrolled_on = on("2026-01-10");
     check(check_award(a, f), Rejection::unknown_fund, "fund");
@@ -82,11 +91,14 @@ BOOST_AUTO_TEST_CASE(checks_run_in_the_documented_order) {
     check(check_award(a, f), Rejection::currency_mismatch, "fund");
     f.fund_currency = "KES";
     check(check_award(a, f), Rejection::before_enrolment, "approved_on");
+    a.approved_on = on("2026-01-10");
+    check(check_award(a, f), Rejection::registry_match_unacknowledged, "registry_acknowledged");
 }
 
 BOOST_AUTO_TEST_CASE(the_field_of_each_reason_is_the_one_check_award_names) {
-    for (auto reason : {Rejection::survivor_not_found, Rejection::unknown_fund,
-                        Rejection::currency_mismatch, Rejection::before_enrolment}) {
+    for (auto reason :
+         {Rejection::survivor_not_found, Rejection::unknown_fund, Rejection::currency_mismatch,
+          Rejection::before_enrolment, Rejection::registry_match_unacknowledged}) {
         BOOST_TEST_CONTEXT(to_string(reason)) {
             BOOST_TEST(!award_field(reason).empty());
         }
