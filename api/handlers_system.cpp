@@ -3,10 +3,12 @@
 #include "api/auth_failures.hpp"
 #include "api/handlers.hpp"
 #include "api/problem.hpp"
+#include "api/registry_member.hpp"
 #include "api/roles.hpp"
 #include "db/errors.hpp"
 #include "db/journal_reads.hpp"
 #include "db/journal_writer.hpp"
+#include "db/registry_store.hpp"
 
 namespace riziki::api {
 
@@ -54,6 +56,14 @@ Response metrics(const Services& services) {
         body += services.auth_failures->render_metrics();
     body += metric("riziki_db_pool_connections", "gauge", "Connections in the read pool.",
                    services.pool_size);
+    if (services.registry != nullptr) {
+        // Survivors the hub has not yet registered as they are now (docs/registry.md "the
+        // queue"): growing means the hub has been unreachable.
+        body += metric("riziki_registry_waiting", "gauge",
+                       "Survivors waiting to be sent to the consortium registry hub.",
+                       static_cast<std::uint64_t>(
+                           services.registry_store->waiting(services.registry->key_id())));
+    }
     Response response{http::status::ok, 11};
     response.set(http::field::content_type, "text/plain; version=0.0.4");
     // Read by a scraper, not saved by a person: not a download (secure_headers).

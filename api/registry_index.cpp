@@ -45,7 +45,28 @@ void gather(const Postings& postings, const std::optional<ledger::Hash>& token,
 
 }  // namespace
 
-std::optional<IndexMatch> match_pair(const IndexQuery& query, const IndexedRecord& candidate) {
+IndexedRecord indexed_record(const RegistryEncoding& encoding, std::int64_t id,
+                             std::int64_t member) {
+    return {id,
+            member,
+            encoding.id_token,
+            encoding.phone_token,
+            encoding.name_token,
+            encoding.year_tokens[1],
+            encoding.clk};
+}
+
+IndexQuery index_query(const RegistryEncoding& encoding, std::int64_t member) {
+    return {member,
+            encoding.id_token,
+            encoding.phone_token,
+            encoding.name_token,
+            encoding.year_tokens,
+            encoding.clk};
+}
+
+std::optional<IndexMatch> match_pair(const IndexQuery& query, const IndexedRecord& candidate,
+                                     double probable_dice) {
     if (equal_present(query.id_token, candidate.id_token) ||
         equal_present(query.phone_token, candidate.phone_token))
         return IndexMatch{candidate.id, MatchKind::exact, 1.0};
@@ -57,7 +78,7 @@ std::optional<IndexMatch> match_pair(const IndexQuery& query, const IndexedRecor
         return IndexMatch{candidate.id, MatchKind::probable, score};
     const bool near_year = std::find(query.year_tokens.begin(), query.year_tokens.end(),
                                      candidate.year_token) != query.year_tokens.end();
-    if (near_year && score >= kProbableDice)
+    if (near_year && score >= probable_dice)
         return IndexMatch{candidate.id, MatchKind::probable, score};
     return std::nullopt;
 }

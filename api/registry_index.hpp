@@ -57,10 +57,18 @@ struct IndexMatch {
     double score = 1.0;  ///< 1 for exact; the CLK Dice for probable
 };
 
+/// A member's encoding as the index holds it, under the hub's record id and member.
+IndexedRecord indexed_record(const RegistryEncoding& encoding, std::int64_t id,
+                             std::int64_t member);
+/// A member's encoding as a check asks with it.
+IndexQuery index_query(const RegistryEncoding& encoding, std::int64_t member);
+
 /// The rule for one pair, in order: an equal id or phone token is `exact`; ids both present
-/// and different veto the rest; an equal name token, or a Dice ≥ kProbableDice with
-/// `candidate`'s year among the query's, is `probable`; otherwise none.
-std::optional<IndexMatch> match_pair(const IndexQuery& query, const IndexedRecord& candidate);
+/// and different veto the rest; an equal name token, or a Dice ≥ `probable_dice` with
+/// `candidate`'s year among the query's, is `probable`; otherwise none. The hub decides with
+/// kProbableDice; the accuracy benchmark (performance.md) tries others with the same rule.
+std::optional<IndexMatch> match_pair(const IndexQuery& query, const IndexedRecord& candidate,
+                                     double probable_dice = kProbableDice);
 
 /// "exact" or "probable".
 const char* to_string(MatchKind kind);

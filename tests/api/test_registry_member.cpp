@@ -105,6 +105,8 @@ BOOST_AUTO_TEST_CASE(without_a_hub_the_registry_is_off) {
     const auto read = p.client.get("/v1/survivors/" + enrolled.at("code").get<std::string>(),
                                    server.auth("field"));
     BOOST_TEST(body_json(read).at("registry").at("status") == "off");
+    const auto scrape = p.client.get("/metrics", server.auth("admin"));
+    BOOST_TEST(scrape.body.find("riziki_registry_waiting") == std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(an_unreachable_hub_queues_the_check_and_the_enrolment_stands) {
@@ -127,6 +129,9 @@ BOOST_AUTO_TEST_CASE(an_unreachable_hub_queues_the_check_and_the_enrolment_stand
     BOOST_TEST(again.header("Idempotent-Replayed") == "true");
     BOOST_TEST(body_json(again).at("registry").at("status") == "queued");
     BOOST_TEST(body_json(first).at("code") == body_json(again).at("code"));
+    // Both wait, and the operator's scraper sees it.
+    const auto scrape = p.client.get("/metrics", server.auth("admin"));
+    BOOST_TEST(scrape.body.find("\nriziki_registry_waiting 2\n") != std::string::npos, scrape.body);
 
     // hub sync cannot reach it either: exit 1, nothing lost, both still waiting.
     auto environment = member_environment(port, key);

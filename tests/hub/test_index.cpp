@@ -21,24 +21,11 @@ const ConsortiumKey& shared_key() {
 }
 
 IndexedRecord stored(std::int64_t id, std::int64_t member, const RegistryIdentity& who) {
-    const auto encoding = encode(shared_key(), who);
-    return {id,
-            member,
-            encoding.id_token,
-            encoding.phone_token,
-            encoding.name_token,
-            encoding.year_tokens[1],
-            encoding.clk};
+    return indexed_record(encode(shared_key(), who), id, member);
 }
 
 IndexQuery asked(std::int64_t member, const RegistryIdentity& who) {
-    const auto encoding = encode(shared_key(), who);
-    return {member,
-            encoding.id_token,
-            encoding.phone_token,
-            encoding.name_token,
-            encoding.year_tokens,
-            encoding.clk};
+    return index_query(encode(shared_key(), who), member);
 }
 
 }  // namespace
