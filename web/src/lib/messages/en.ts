@@ -142,6 +142,8 @@ export const en = {
   'registry.queued':
     'The consortium registry could not be reached; Riziki will check again automatically. Any match will show on this survivor’s page.',
   'registry.off': 'This organisation is not connected to a consortium registry.',
+  'registry.offKept':
+    'This organisation is no longer connected to a consortium registry. The matches below were found while it was.',
   'registry.warningTitle': 'Another organisation may already support this person',
   'registry.warningEnrol':
     'Talk to them before a grant or loan, quoting the match id, never the person’s name. A finance officer will be asked to confirm each match before an award.',

@@ -133,6 +133,8 @@ export const sw: Record<MessageKey, string> = {
   'registry.queued':
     'Sajili ya muungano haikupatikana; Riziki itakagua tena yenyewe. Ulinganifu wowote utaonekana kwenye ukurasa wa manusura huyu.',
   'registry.off': 'Shirika hili halijaunganishwa na sajili ya muungano.',
+  'registry.offKept':
+    'Shirika hili halijaunganishwa tena na sajili ya muungano. Ulinganifu ulio hapa chini ulipatikana lilipokuwa limeunganishwa.',
   'registry.warningTitle': 'Huenda shirika lingine tayari linamsaidia mtu huyu',
   'registry.warningEnrol':
     'Zungumza nao kabla ya ruzuku au mkopo, ukitaja namba ya ulinganifu, kamwe si jina la mtu. Afisa wa fedha ataombwa kuthibitisha kila ulinganifu kabla ya tuzo.',
