@@ -167,6 +167,14 @@ inline HeaderList with(HeaderList headers, const std::string& name, const std::s
     return headers;
 }
 
+/// POSTs `body` to `path` with `headers`, requiring 201 Created: the answer's JSON.
+inline json post_created(HttpClient& client, const std::string& path, const json& body,
+                         const HeaderList& headers) {
+    const auto response = client.post(path, body.dump(), headers);
+    BOOST_TEST_REQUIRE(response.status == 201, path << ": " << response.body);
+    return body_json(response);
+}
+
 /// POST /v1/entries as finance with a fresh Idempotency-Key.
 inline HttpResponse post_entry(HttpClient& client, const ApiServer& server, const std::string& body,
                                const std::string& key = fresh_key()) {

@@ -81,9 +81,7 @@ struct BoardServer {
         auto headers = server.auth(role);
         if (key)
             headers = with(headers, "Idempotency-Key", fresh_key("board"));
-        const auto response = client.post(path, body.dump(), headers);
-        BOOST_TEST_REQUIRE(response.status == 201, path << ": " << response.body);
-        return body_json(response);
+        return post_created(client, path, body, headers);
     }
     void receipt(const std::string& fund, const std::string& amount, const std::string& day,
                  const std::string& reference) {

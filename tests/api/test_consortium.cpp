@@ -6,8 +6,6 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <thread>
@@ -17,19 +15,13 @@
 #include "api/registry_encoding.hpp"
 #include "db/cluster_process.hpp"
 #include "ledger/journal.hpp"
-#include "tests/api/api_checks.hpp"
+#include "tests/api/registry_setup.hpp"
 
 using namespace riziki::testing;
 
 namespace {
 
 constexpr const char* kToday = "2026-06-15";
-
-unsigned short free_port() {
-    boost::asio::io_context ioc;
-    boost::asio::ip::tcp::acceptor acceptor(ioc, {boost::asio::ip::make_address("127.0.0.1"), 0});
-    return acceptor.local_endpoint().port();
-}
 
 /// A hub on a fixed port, so that it can be stopped and started again where members look.
 ServeSettings hub_settings(unsigned short port) {
@@ -54,9 +46,7 @@ struct Member {
     }
 
     json post(const std::string& role, const std::string& path, const json& body) {
-        const auto response = client.post(path, body.dump(), server.auth(role));
-        BOOST_TEST_REQUIRE(response.status == 201, path << ": " << response.body);
-        return body_json(response);
+        return post_created(client, path, body, server.auth(role));
     }
 
     /// Enrols someone: the answer, with its `registry`.
@@ -82,21 +72,16 @@ struct Member {
 };
 
 struct Consortium {
-    unsigned short port = free_port();
+    unsigned short port = unused_loopback_port();
     ApiServer hub{hub_settings(port)};
     std::string key_directory = hub.home() + "-consortium";
-    std::string key_file = key_directory + "/consortium.key";
+    std::string key_file = consortium_key_file(key_directory);
     std::string token_a = member_add("HAART", "HAART Kenya");
     std::string token_b = member_add("RAHT", "Awareness Against Human Trafficking");
     std::unique_ptr<Member> a;
     std::unique_ptr<Member> b;
 
     Consortium() {
-        std::filesystem::create_directories(key_directory);
-        const auto made =
-            run_command({RIZIKI_BINARY, "consortium-key", "create", "--output", key_file},
-                        key_directory + "/create.log");
-        BOOST_TEST_REQUIRE(made.exit_code == 0, read_file(key_directory + "/create.log"));
         a = std::make_unique<Member>(environment(token_a));
         b = std::make_unique<Member>(environment(token_b));
         for (auto* server : {&hub, &a->server, &b->server}) {

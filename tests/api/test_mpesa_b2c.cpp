@@ -69,9 +69,7 @@ struct B2cServer {
         auto headers = server.auth(role);
         if (key)
             headers = with(headers, "Idempotency-Key", fresh_key("b2c"));
-        const auto response = client.post(path, body.dump(), headers);
-        BOOST_TEST_REQUIRE(response.status == 201, path << ": " << response.body);
-        return body_json(response);
+        return post_created(client, path, body, headers);
     }
 
     /// A grant of `amount` to a new survivor, disbursed on 2026-06-10 by M-Pesa with

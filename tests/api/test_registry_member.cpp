@@ -4,11 +4,9 @@
 // needs each match acknowledged (audited), and the kept rows are append-only. The three-
 // process tests with a real hub are in tests/hub.
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/test/unit_test.hpp>
 
-#include "tests/api/api_checks.hpp"
+#include "tests/api/registry_setup.hpp"
 
 using namespace riziki::testing;
 
@@ -16,26 +14,6 @@ namespace {
 
 constexpr const char* kToday = "2026-06-15";
 const std::string kMatch = "RM-0123456789abcdef";
-
-/// A loopback port nothing listens on: bound, read and closed.
-unsigned short closed_port() {
-    boost::asio::io_context ioc;
-    boost::asio::ip::tcp::acceptor acceptor(ioc, {boost::asio::ip::make_address("127.0.0.1"), 0});
-    const auto port = acceptor.local_endpoint().port();
-    acceptor.close();
-    return port;
-}
-
-/// A consortium key file made by `riziki consortium-key create` in its own directory.
-std::string consortium_key(const std::string& directory) {
-    std::filesystem::create_directories(directory);
-    const std::string path = directory + "/consortium.key";
-    std::filesystem::remove(path);
-    const auto made = run_command({RIZIKI_BINARY, "consortium-key", "create", "--output", path},
-                                  directory + "/create.log");
-    BOOST_TEST_REQUIRE(made.exit_code == 0, read_file(directory + "/create.log"));
-    return path;
-}
 
 /// The environment of a member whose hub is at `port`.
 std::vector<std::string> member_environment(unsigned short port, const std::string& key_file) {
@@ -68,9 +46,7 @@ struct Programme {
     }
 
     json post(const std::string& role, const std::string& path, const json& body) {
-        const auto response = client.post(path, body.dump(), server.auth(role));
-        BOOST_TEST_REQUIRE(response.status == 201, path << ": " << response.body);
-        return body_json(response);
+        return post_created(client, path, body, server.auth(role));
     }
 
     json enrol(const std::string& name, const std::string& phone = "") {
@@ -111,8 +87,8 @@ BOOST_AUTO_TEST_CASE(without_a_hub_the_registry_is_off) {
 
 BOOST_AUTO_TEST_CASE(an_unreachable_hub_queues_the_check_and_the_enrolment_stands) {
     const auto directory = std::filesystem::temp_directory_path() / "riziki-registry-queue";
-    const auto key = consortium_key(directory.string());
-    const auto port = closed_port();
+    const auto key = consortium_key_file(directory.string());
+    const auto port = unused_loopback_port();
     ApiServer server(with_environment(member_environment(port, key)));
     Programme p(server);
     const auto enrolled = p.enrol("Achieng Otieno", "0712 345 678");
